@@ -1,0 +1,73 @@
+# The thin front door of the build. `make` builds build/xinfang; `make run` and
+# `make test` first install what is missing (scripts/setup), so both work on a fresh
+# Debian 12 machine. The real build is CMake (CMakeLists.txt).
+SHELL := /bin/bash
+JOBS ?= 2
+FUZZ_SECONDS ?= 60
+SMOKE_SECONDS ?= 10
+FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+
+.PHONY: all setup release sanitize fuzz-build run test test-unit test-api test-e2e \
+        fuzz fuzz-smoke bench format clean
+
+all: release
+
+setup:
+	@scripts/setup
+
+release:
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build -j$(JOBS)
+
+sanitize:
+	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
+	@cmake --build build-sanitize -j$(JOBS)
+
+fuzz-build:
+	@CC=clang cmake -S . -B build-fuzz -DXF_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_C_FLAGS='-fsanitize=fuzzer-no-link,address,undefined -g -O1' >/dev/null
+	@cmake --build build-fuzz -j$(JOBS)
+
+run: setup release
+	@mkdir -p var
+	build/xinfang serve
+
+test: setup
+	@$(MAKE) --no-print-directory release sanitize fuzz-build
+	@$(MAKE) --no-print-directory test-unit test-api test-e2e fuzz-smoke
+	@echo "all test suites passed"
+
+test-unit:
+	ctest --test-dir build --output-on-failure
+	ctest --test-dir build-sanitize --output-on-failure
+
+test-api:
+	node --test tests/api/
+	XF_BIN=build-sanitize/xinfang node --test tests/api/
+
+test-e2e:
+	node --test tests/e2e/
+
+# Each fuzzer runs on a scratch copy of its seeds, so the tree stays clean.
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(SMOKE_SECONDS)
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	  corpus=$$(mktemp -d); cp tests/fuzz/seeds/$$f/* $$corpus/ 2>/dev/null || true; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/ $$corpus 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY|#[0-9]+ *DONE)' ; \
+	  status=$${PIPESTATUS[0]}; rm -rf $$corpus; \
+	  [ $$status -eq 0 ] || { echo "fuzz: $$f failed"; exit 1; }; \
+	done
+
+bench: release
+	@XF_SETUP_BENCH=1 scripts/setup
+	bench/http/run
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+
+clean:
+	rm -rf build build-sanitize build-fuzz

@@ -1,0 +1,10 @@
+/* GET /health: liveness for load balancers and tests; needs no session, reads nothing. */
+#include "api/xf_api.h"
+
+void xf_api_health(xf_req *req)
+{
+	char now[XF_TIME_LEN];
+	xf_time_format(xf_now_ms(), now);
+	xf_reply_json(req, 200,
+	              json_pack("{s:s, s:s, s:s}", "status", "ok", "version", XF_VERSION, "time", now));
+}

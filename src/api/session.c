@@ -1,0 +1,212 @@
+/* The session resource: sign in (with throttling), who am I, sign out, change password.
+ * Sign-in and password change hash with argon2id and so run on the worker pool. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/xf_api.h"
+#include "core/xf_password.h"
+#include "core/xf_throttle.h"
+
+/* Per account: 5 free failures in 15 minutes, then 30 s doubling up to 15 minutes.
+ * Per client address: 20 free failures, then the same waits. */
+static xf_throttle account_throttle, address_throttle;
+
+void xf_api_session_setup(void)
+{
+	xf_throttle_init(&account_throttle, 4096, 5, 15 * 60 * 1000, 30 * 1000, 15 * 60 * 1000);
+	xf_throttle_init(&address_throttle, 4096, 20, 15 * 60 * 1000, 30 * 1000, 15 * 60 * 1000);
+}
+
+void xf_api_session_teardown(void)
+{
+	xf_throttle_free(&account_throttle);
+	xf_throttle_free(&address_throttle);
+}
+
+static void set_cookie(xf_req *req, const char *token, bool clear)
+{
+	const xf_api_config *cfg = xf_api_settings_get();
+	char *cookie = xf_arena_printf(&req->arena, "xf_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+	                               clear ? "" : token, clear ? "; Max-Age=0" : "",
+	                               cfg->secure_cookies ? "; Secure" : "");
+	xf_reply_header(req, "Set-Cookie", cookie);
+}
+
+static void reply_user(xf_req *req, int64_t user_id, const char *csrf)
+{
+	xf_db *db = xf_db_get();
+	xf_user_row row;
+	int rc = xf_store_user_by_id(db, user_id, &row);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 200, json_pack("{s:o, s:s}", "user", xf_user_json(&row), "csrf", csrf));
+}
+
+static void reply_throttled(xf_req *req, int64_t wait_ms)
+{
+	char seconds[24];
+	snprintf(seconds, sizeof seconds, "%lld", (long long)((wait_ms + 999) / 1000));
+	xf_reply_header(req, "Retry-After", seconds);
+	xf_reply_error(req, 429, "throttled", NULL,
+	               "too many failed sign-ins; try again in %s seconds", seconds);
+}
+
+void xf_api_session_create(xf_req *req)
+{
+	static const char *const fields[] = {"username", "password", NULL};
+	xf_field_error err;
+	const char *username, *password;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "username", true, 1, 64, &username, &err) != XF_OK ||
+	    xf_json_string(body, "password", true, 1, 256, &password, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+
+	char account_key[80], address_key[80];
+	snprintf(account_key, sizeof account_key, "%s", username);
+	snprintf(address_key, sizeof address_key, "%s", req->client_addr);
+	int64_t now = xf_now_ms();
+	int64_t wait = xf_throttle_wait(&account_throttle, account_key, now);
+	int64_t wait_address = xf_throttle_wait(&address_throttle, address_key, now);
+	if (wait_address > wait)
+		wait = wait_address;
+	if (wait > 0) {
+		reply_throttled(req, wait);
+		return;
+	}
+
+	xf_db *db = xf_db_get();
+	xf_user_row row;
+	int rc = xf_store_user_by_username(db, username, &row);
+	if (rc != XF_OK && rc != XF_NOTFOUND) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	bool ok;
+	if (rc == XF_NOTFOUND) {
+		xf_password_verify_dummy(password);
+		ok = false;
+	} else {
+		ok = xf_password_verify(row.password_hash, password) && !row.user.disabled;
+	}
+	sodium_memzero(row.password_hash, sizeof row.password_hash);
+
+	xf_actor actor = {.id = ok ? row.user.id : 0,
+	                  .name = ok ? row.user.username : "anonymous",
+	                  .request_id = req->request_id};
+	if (!ok) {
+		xf_throttle_fail(&account_throttle, account_key, now);
+		xf_throttle_fail(&address_throttle, address_key, now);
+		rc = xf_tx_begin(db, true);
+		if (rc == XF_OK)
+			rc = xf_audit_append(db, &actor, "session.login_failed", "user", username,
+			                     json_pack("{s:s, s:s}", "username", username, "address",
+			                               req->client_addr));
+		if (!xf_api_finish(req, db, rc))
+			return;
+		xf_reply_error(req, 401, "bad_credentials", NULL, "wrong username or password");
+		return;
+	}
+	xf_throttle_clear(&account_throttle, account_key);
+
+	char token[XF_TOKEN_LEN], csrf[XF_TOKEN_LEN], digest[XF_TOKEN_DIGEST_LEN];
+	int64_t session_id;
+	xf_token_new(token);
+	xf_token_new(csrf);
+	xf_token_digest(token, digest);
+	rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_session_purge(db, now, xf_api_settings_get()->session_idle_ms,
+		                            xf_api_settings_get()->session_absolute_ms);
+	if (rc == XF_OK)
+		rc = xf_store_session_create(db, row.user.id, digest, csrf, now, &session_id);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "session.login", "user",
+		                     xf_api_id_text(req, row.user.id),
+		                     json_pack("{s:s}", "address", req->client_addr));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	set_cookie(req, token, false);
+	sodium_memzero(token, sizeof token);
+	reply_user(req, row.user.id, csrf);
+}
+
+void xf_api_session_get(xf_req *req)
+{
+	reply_user(req, req->user.id, req->user.csrf);
+}
+
+void xf_api_session_delete(xf_req *req)
+{
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_session_delete(db, req->user.session_id);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "session.logout", "user",
+		                     xf_api_id_text(req, req->user.id), NULL);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	set_cookie(req, "", true);
+	xf_reply_status(req, 204);
+}
+
+void xf_api_session_password(xf_req *req)
+{
+	static const char *const fields[] = {"old_password", "new_password", NULL};
+	xf_field_error err;
+	const char *old_password, *new_password;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "old_password", true, 1, 256, &old_password, &err) != XF_OK ||
+	    xf_json_string(body, "new_password", true, 0, 1000, &new_password, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	int64_t now = xf_now_ms();
+	int64_t wait = xf_throttle_wait(&account_throttle, req->user.username, now);
+	if (wait > 0) {
+		reply_throttled(req, wait);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_user_row row;
+	int rc = xf_store_user_by_id(db, req->user.id, &row);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_password_verify(row.password_hash, old_password)) {
+		xf_throttle_fail(&account_throttle, req->user.username, now);
+		xf_reply_error(req, 400, "invalid_field", "old_password", "the old password is wrong");
+		return;
+	}
+	const char *problem = xf_password_rule(new_password, old_password, row.user.username);
+	if (problem) {
+		xf_reply_error(req, 400, "invalid_field", "new_password", "the new password %s", problem);
+		return;
+	}
+	char hash[XF_PASSWORD_HASH_LEN];
+	xf_password_hash(new_password, hash);
+	xf_actor actor = xf_api_actor(req);
+	rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_user_set_password(db, req->user.id, hash, false);
+	if (rc == XF_OK)
+		rc = xf_store_session_delete_user(db, req->user.id, req->user.session_id);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "user.password_change", "user",
+		                     xf_api_id_text(req, req->user.id), NULL);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_reply_status(req, 204);
+}

@@ -1,0 +1,170 @@
+/* The route table, session authentication and the helpers all API resources share. */
+#include "api/xf_api.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static xf_api_config settings;
+
+static const xf_route routes[] = {
+	{"GET", "/health", XF_PERM_PUBLIC, 0, xf_api_health},
+	{"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_WORKER | XF_ROUTE_NO_CSRF,
+	 xf_api_session_create},
+	{"GET", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_get},
+	{"DELETE", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_delete},
+	{"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_WORKER | XF_ROUTE_PASSWORD_CHANGE,
+	 xf_api_session_password},
+	{"GET", "/roles", XF_PERM_SIGNED_IN, 0, xf_api_roles_list},
+	{"GET", "/units", XF_PERM_SIGNED_IN, 0, xf_api_units_list},
+	{"POST", "/units", XF_PERM_UNIT_WRITE, 0, xf_api_units_create},
+	{"PATCH", "/units/{id}", XF_PERM_UNIT_WRITE, 0, xf_api_units_update},
+	{"GET", "/users", XF_PERM_USER_READ, 0, xf_api_users_list},
+	{"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_WORKER, xf_api_users_create},
+	{"GET", "/users/{id}", XF_PERM_USER_READ, 0, xf_api_users_get},
+	{"PATCH", "/users/{id}", XF_PERM_USER_WRITE, 0, xf_api_users_update},
+	{"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_WORKER,
+	 xf_api_users_reset_password},
+	{"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
+	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, 0, xf_api_audit_verify},
+};
+
+void xf_api_init(const xf_api_config *config)
+{
+	settings = *config;
+	xf_api_session_setup();
+}
+
+const xf_api_config *xf_api_settings_get(void)
+{
+	return &settings;
+}
+
+bool xf_api_finish(xf_req *req, xf_db *db, int rc)
+{
+	if (rc == XF_OK)
+		rc = xf_tx_commit(db);
+	if (rc == XF_OK)
+		return true;
+	xf_tx_rollback(db);
+	xf_api_store_error(req, db, rc);
+	return false;
+}
+
+void xf_api_shutdown(void)
+{
+	xf_api_session_teardown();
+}
+
+const xf_route *xf_api_routes(size_t *count)
+{
+	*count = XF_ARRAY_LEN(routes);
+	return routes;
+}
+
+int xf_api_authenticate(xf_req *req)
+{
+	const char *token = xf_req_cookie(req, "xf_session");
+	if (!token || !*token) {
+		xf_reply_error(req, 401, "unauthenticated", NULL, "sign in first");
+		return XF_ERR;
+	}
+	char digest[XF_TOKEN_DIGEST_LEN];
+	int64_t now = xf_now_ms(), last_seen;
+	xf_token_digest(token, digest);
+	xf_db *db = xf_db_get();
+	int rc = xf_store_session_lookup(db, digest, now, settings.session_idle_ms,
+	                                 settings.session_absolute_ms, &req->user, &last_seen);
+	if (rc == XF_NOTFOUND) {
+		memset(&req->user, 0, sizeof req->user);
+		xf_reply_error(req, 401, "unauthenticated", NULL, "the session has ended; sign in again");
+		return XF_ERR;
+	}
+	if (rc != XF_OK) {
+		memset(&req->user, 0, sizeof req->user);
+		xf_api_store_error(req, db, rc);
+		return XF_ERR;
+	}
+	/* Record activity at most once a minute, so reads stay reads. */
+	if (now - last_seen > 60 * 1000)
+		(void)xf_store_session_touch(db, req->user.session_id, now);
+	return XF_OK;
+}
+
+xf_actor xf_api_actor(const xf_req *req)
+{
+	return (xf_actor){
+		.id = req->user.id,
+		.name = req->user.id ? req->user.username : "anonymous",
+		.request_id = req->request_id,
+	};
+}
+
+void xf_api_store_error(xf_req *req, xf_db *db, int rc)
+{
+	switch (rc) {
+	case XF_UNAVAILABLE:
+		xf_log("req=%s store unavailable: %s", req->request_id, xf_db_error(db));
+		xf_reply_header(req, "Retry-After", "5");
+		xf_reply_error(req, 503, "unavailable", NULL,
+		               "the database cannot write now (%s); nothing was changed",
+		               xf_db_error(db));
+		break;
+	case XF_CONFLICT:
+		xf_reply_error(req, 409, "conflict", NULL, "the change conflicts with stored data: %s",
+		               xf_db_error(db));
+		break;
+	case XF_NOTFOUND:
+		xf_reply_error(req, 404, "not_found", NULL, "no such object");
+		break;
+	default:
+		xf_log("req=%s store error: %s", req->request_id, xf_db_error(db));
+		xf_reply_error(req, 500, "internal", NULL, "internal error; see the server log for %s",
+		               req->request_id);
+	}
+}
+
+static bool parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	if (!s || !*s || strlen(s) > 18)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	int64_t v = strtoll(s, NULL, 10);
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool xf_api_path_id(xf_req *req, const char *name, int64_t *id)
+{
+	if (parse_int(xf_req_param(req, name), 1, INT64_MAX, id))
+		return true;
+	xf_reply_error(req, 400, "bad_request", name, "'%s' in the path must be a positive integer",
+	               name);
+	return false;
+}
+
+bool xf_api_query_int(xf_req *req, const char *name, int64_t min, int64_t max, int64_t fallback,
+                      int64_t *out)
+{
+	const char *s = xf_req_query(req, name);
+	if (!s) {
+		*out = fallback;
+		return true;
+	}
+	if (parse_int(s, min, max, out))
+		return true;
+	xf_reply_error(req, 400, "bad_request", name,
+	               "query parameter '%s' must be an integer from %" PRId64 " to %" PRId64, name,
+	               min, max);
+	return false;
+}
+
+const char *xf_api_id_text(xf_req *req, int64_t id)
+{
+	return xf_arena_printf(&req->arena, "%" PRId64, id);
+}

@@ -1,0 +1,62 @@
+/* The API resources: the route table and what every handler shares (session
+ * authentication, the acting user for audit events, store errors as HTTP answers).
+ *
+ * One file per resource. A handler reads top to bottom: parse, (the dispatcher has
+ * authorized), act in one transaction, append the event, respond. */
+#ifndef XF_API_H
+#define XF_API_H
+
+#include "http/xf_http.h"
+#include "store/xf_store.h"
+
+typedef struct xf_api_config {
+	int64_t session_idle_ms;
+	int64_t session_absolute_ms;
+	bool secure_cookies; /* behind TLS: add Secure to the session cookie */
+} xf_api_config;
+
+void xf_api_init(const xf_api_config *config);
+void xf_api_shutdown(void);
+const xf_route *xf_api_routes(size_t *count);
+int xf_api_authenticate(xf_req *req);
+
+/* The acting user of the request, for audit events. */
+xf_actor xf_api_actor(const xf_req *req);
+/* The session settings in force. */
+const xf_api_config *xf_api_settings_get(void);
+/* Ends a write transaction: commits when rc is XF_OK, else (or when the commit fails)
+ * rolls back and answers the error. Returns true when the change is stored. */
+bool xf_api_finish(xf_req *req, xf_db *db, int rc);
+/* Answers a failed store call (503 when the store cannot write, 409, 404, 500). */
+void xf_api_store_error(xf_req *req, xf_db *db, int rc);
+/* Reads path parameter name as a positive id; replies 400 and returns false otherwise. */
+bool xf_api_path_id(xf_req *req, const char *name, int64_t *id);
+/* Reads an optional non-negative integer query parameter within [min, max]. */
+bool xf_api_query_int(xf_req *req, const char *name, int64_t min, int64_t max, int64_t fallback,
+                      int64_t *out);
+/* A string id for audit object ids. */
+const char *xf_api_id_text(xf_req *req, int64_t id);
+
+/* Handlers, by resource file. */
+void xf_api_health(xf_req *req);
+void xf_api_session_create(xf_req *req);
+void xf_api_session_get(xf_req *req);
+void xf_api_session_delete(xf_req *req);
+void xf_api_session_password(xf_req *req);
+void xf_api_roles_list(xf_req *req);
+void xf_api_units_list(xf_req *req);
+void xf_api_units_create(xf_req *req);
+void xf_api_units_update(xf_req *req);
+void xf_api_users_list(xf_req *req);
+void xf_api_users_get(xf_req *req);
+void xf_api_users_create(xf_req *req);
+void xf_api_users_update(xf_req *req);
+void xf_api_users_reset_password(xf_req *req);
+void xf_api_audit_list(xf_req *req);
+void xf_api_audit_verify(xf_req *req);
+
+/* Login throttles, owned by session.c. */
+void xf_api_session_setup(void);
+void xf_api_session_teardown(void);
+
+#endif

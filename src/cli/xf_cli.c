@@ -1,0 +1,637 @@
+/* The command line: parses the configuration (flags override XINFANG_* variables,
+ * which override defaults) and runs one subcommand. Changes made from the command
+ * line are audit events like any other, with the actor "cli". */
+#include "cli/xf_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/xf_api.h"
+#include "core/xf_account.h"
+#include "core/xf_password.h"
+
+typedef struct config {
+	const char *listen, *db, *data_dir, *plan, *web_dir, *admin_password;
+	const char *name, *unit, *roles, *phone, *parent, *kind;
+	unsigned threads;
+	bool quiet, password_stdin, secure_cookies;
+	int64_t body_max;
+} config;
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+static void config_defaults(config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->listen = env_or("XINFANG_LISTEN", "127.0.0.1:8080");
+	c->db = env_or("XINFANG_DB", "var/xinfang.db");
+	c->data_dir = env_or("XINFANG_DATA_DIR", "var/");
+	c->plan = env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
+	c->web_dir = env_or("XINFANG_WEB_DIR", XF_DEFAULT_WEB_DIR);
+	c->admin_password = env_or("XINFANG_ADMIN_PASSWORD", NULL);
+	c->secure_cookies = strcmp(env_or("XINFANG_SECURE_COOKIES", "0"), "1") == 0;
+	c->threads = 2;
+	c->body_max = 1024 * 1024;
+}
+
+static const char usage_top[] =
+	"usage: xinfang COMMAND [OPTIONS]\n"
+	"\n"
+	"xinfang (信访应急指挥平台) runs a petition emergency-response plan.\n"
+	"\n"
+	"commands:\n"
+	"  serve            start the HTTP server\n"
+	"  init             create the database and the admin account, then exit\n"
+	"  user add|passwd|list|disable|roles   manage accounts\n"
+	"  unit add|list    manage the unit tree\n"
+	"  backup FILE      write a consistent copy of the database while it is in use\n"
+	"  check            check the database and the audit chain\n"
+	"  version          print the version\n"
+	"\n"
+	"Every command takes --help. Common options (and their variables):\n"
+	"  --db FILE        database file (XINFANG_DB, default var/xinfang.db)\n";
+
+static const struct {
+	const char *name, *usage;
+} usages[] = {
+	{"serve", "usage: xinfang serve [--listen IP:PORT] [--db FILE] [--data-dir DIR] [--plan FILE]\n"
+	          "                     [--web-dir DIR] [--threads N] [--quiet]\n"
+	          "Starts the server. Variables: XINFANG_LISTEN (127.0.0.1:8080), XINFANG_DB,\n"
+	          "XINFANG_DATA_DIR (var/), XINFANG_PLAN, XINFANG_WEB_DIR, XINFANG_ADMIN_PASSWORD\n"
+	          "(first start only; otherwise a one-time password is printed once),\n"
+	          "XINFANG_SECURE_COOKIES=1 behind TLS.\n"},
+	{"init", "usage: xinfang init [--db FILE]\n"
+	         "Creates the database, the root unit and the admin account if absent.\n"},
+	{"user add", "usage: xinfang user add USERNAME --name NAME --unit UNIT_ID --roles ROLE[,ROLE]\n"
+	             "                        [--phone PHONE] [--db FILE]\n"
+	             "Creates an account and prints its one-time password. Roles: petition_office,\n"
+	             "leader, unit_head, dispatch, official, company, auditor, admin.\n"},
+	{"user passwd", "usage: xinfang user passwd USERNAME [--password-stdin] [--db FILE]\n"
+	                "Sets a new one-time password and prints it, or with --password-stdin reads\n"
+	                "the new password from the first line of standard input.\n"},
+	{"user list", "usage: xinfang user list [--db FILE]\nLists the accounts.\n"},
+	{"user disable", "usage: xinfang user disable USERNAME [--db FILE]\n"
+	                 "Disables an account and ends its sessions.\n"},
+	{"user roles", "usage: xinfang user roles USERNAME ROLE[,ROLE] [--db FILE]\n"
+	               "Replaces an account's roles.\n"},
+	{"unit add", "usage: xinfang unit add NAME [--parent UNIT_ID] [--kind mine|department|team|other]\n"
+	             "                        [--db FILE]\nAdds a unit.\n"},
+	{"unit list", "usage: xinfang unit list [--db FILE]\nLists the units.\n"},
+	{"backup", "usage: xinfang backup FILE [--db FILE]\n"
+	           "Writes a consistent copy of the database, also while the server writes.\n"},
+	{"check", "usage: xinfang check [--db FILE]\n"
+	          "Checks the database and recomputes the audit chain; exits 1 naming the first\n"
+	          "bad row.\n"},
+	{"version", "usage: xinfang version\nPrints the version.\n"},
+};
+
+static int usage(const char *command, int status)
+{
+	FILE *out = status ? stderr : stdout;
+	for (size_t i = 0; i < XF_ARRAY_LEN(usages); i++)
+		if (strcmp(usages[i].name, command) == 0) {
+			fputs(usages[i].usage, out);
+			return status;
+		}
+	fputs(usage_top, out);
+	return status;
+}
+
+/* Parses options into c; positional arguments stay in argv[optind..]. Returns -1 on a
+ * bad option, 1 on --help, 0 otherwise. */
+static int parse_options(int argc, char **argv, config *c)
+{
+	enum { O_LISTEN = 256, O_DB, O_DATA, O_PLAN, O_WEB, O_THREADS, O_QUIET, O_NAME, O_UNIT,
+	       O_ROLES, O_PHONE, O_PARENT, O_KIND, O_STDIN, O_HELP };
+	static const struct option options[] = {
+		{"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
+		{"data-dir", required_argument, NULL, O_DATA}, {"plan", required_argument, NULL, O_PLAN},
+		{"web-dir", required_argument, NULL, O_WEB}, {"threads", required_argument, NULL, O_THREADS},
+		{"quiet", no_argument, NULL, O_QUIET}, {"name", required_argument, NULL, O_NAME},
+		{"unit", required_argument, NULL, O_UNIT}, {"roles", required_argument, NULL, O_ROLES},
+		{"phone", required_argument, NULL, O_PHONE}, {"parent", required_argument, NULL, O_PARENT},
+		{"kind", required_argument, NULL, O_KIND}, {"password-stdin", no_argument, NULL, O_STDIN},
+		{"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+	};
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case O_LISTEN: c->listen = optarg; break;
+		case O_DB: c->db = optarg; break;
+		case O_DATA: c->data_dir = optarg; break;
+		case O_PLAN: c->plan = optarg; break;
+		case O_WEB: c->web_dir = optarg; break;
+		case O_THREADS: c->threads = (unsigned)strtoul(optarg, NULL, 10); break;
+		case O_QUIET: c->quiet = true; break;
+		case O_NAME: c->name = optarg; break;
+		case O_UNIT: c->unit = optarg; break;
+		case O_ROLES: c->roles = optarg; break;
+		case O_PHONE: c->phone = optarg; break;
+		case O_PARENT: c->parent = optarg; break;
+		case O_KIND: c->kind = optarg; break;
+		case O_STDIN: c->password_stdin = true; break;
+		case 'h':
+		case O_HELP: return 1;
+		default: return -1;
+		}
+	}
+	if (c->threads < 1 || c->threads > 64) {
+		fprintf(stderr, "xinfang: --threads must be from 1 to 64\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates the parent directory of a file path, one level, if absent. */
+static void make_parent_dir(const char *path)
+{
+	char *copy = xf_strdup(path);
+	char *slash = strrchr(copy, '/');
+	if (slash && slash != copy) {
+		*slash = '\0';
+		if (mkdir(copy, 0750) != 0 && errno != EEXIST)
+			fprintf(stderr, "xinfang: cannot create directory '%s': %s\n", copy, strerror(errno));
+	}
+	free(copy);
+}
+
+static int open_store(const config *c)
+{
+	char error[512];
+	make_parent_dir(c->db);
+	if (xf_store_open(c->db, error, sizeof error) != XF_OK) {
+		fprintf(stderr, "xinfang: %s\n", error);
+		return XF_ERR;
+	}
+	return XF_OK;
+}
+
+static const xf_actor cli_actor = {.id = 0, .name = "cli", .request_id = ""};
+
+static int finish(xf_db *db, int rc)
+{
+	if (rc == XF_OK)
+		rc = xf_tx_commit(db);
+	if (rc != XF_OK) {
+		fprintf(stderr, "xinfang: cannot write the database: %s\n", xf_db_error(db));
+		xf_tx_rollback(db);
+	}
+	return rc;
+}
+
+/* First start: a root unit and the admin account. With no password given, a one-time
+ * password is printed once and must be changed at first sign-in. */
+static int bootstrap(const config *c)
+{
+	xf_db *db = xf_db_get();
+	int64_t units, users, unit_id = 1, user_id;
+	xf_actor system = {.id = 0, .name = "system", .request_id = ""};
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_unit_count(db, &units);
+	if (rc == XF_OK)
+		rc = xf_store_user_count(db, &users);
+	if (rc == XF_OK && units == 0) {
+		rc = xf_store_unit_insert(db, 0, "本矿", "mine", &unit_id);
+		if (rc == XF_OK)
+			rc = xf_audit_append(db, &system, "unit.create", "unit", "1",
+			                     json_pack("{s:s, s:s}", "name", "本矿", "kind", "mine"));
+	}
+	char one_time[XF_ONE_TIME_LEN] = "";
+	if (rc == XF_OK && users == 0) {
+		char hash[XF_PASSWORD_HASH_LEN];
+		const char *password = c->admin_password;
+		if (!password) {
+			xf_password_one_time(one_time);
+			password = one_time;
+		} else if (xf_password_rule(password, NULL, "admin")) {
+			fprintf(stderr, "xinfang: XINFANG_ADMIN_PASSWORD %s\n",
+			        xf_password_rule(password, NULL, "admin"));
+			xf_tx_rollback(db);
+			return XF_ERR;
+		}
+		xf_password_hash(password, hash);
+		rc = xf_store_user_insert(db, "admin", "系统管理员", unit_id, "",
+		                          1u << XF_ROLE_ADMIN, hash, one_time[0] != '\0', &user_id);
+		if (rc == XF_OK)
+			rc = xf_audit_append(db, &system, "user.create", "user", "1",
+			                     json_pack("{s:s, s:[s]}", "username", "admin", "roles", "admin"));
+	}
+	if (finish(db, rc) != XF_OK)
+		return XF_ERR;
+	if (users == 0) {
+		if (one_time[0])
+			printf("xinfang: created account 'admin' with one-time password: %s\n"
+			       "xinfang: it is shown once and must be changed at first sign-in\n",
+			       one_time);
+		else
+			printf("xinfang: created account 'admin' with the password from "
+			       "XINFANG_ADMIN_PASSWORD\n");
+		fflush(stdout);
+	}
+	sodium_memzero(one_time, sizeof one_time);
+	return XF_OK;
+}
+
+static int cmd_serve(const config *c)
+{
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGTERM);
+	/* Block before any thread starts, so every thread inherits the mask and the
+	 * signals reach sigwait() below. */
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (mkdir(c->data_dir, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "xinfang: cannot create data directory '%s': %s\n", c->data_dir,
+		        strerror(errno));
+		return 1;
+	}
+	if (open_store(c) != XF_OK || bootstrap(c) != XF_OK)
+		return 1;
+	xf_api_config api = {
+		.session_idle_ms = 2 * 3600 * 1000,
+		.session_absolute_ms = 12 * 3600 * 1000,
+		.secure_cookies = c->secure_cookies,
+	};
+	xf_api_init(&api);
+	size_t n_routes;
+	const xf_route *routes = xf_api_routes(&n_routes);
+	xf_http_config http = {
+		.listen = c->listen,
+		.web_dir = c->web_dir,
+		.body_max = (size_t)c->body_max,
+		.poll_threads = c->threads,
+		.worker_threads = 2,
+		.routes = routes,
+		.n_routes = n_routes,
+		.authenticate = xf_api_authenticate,
+		.quiet = c->quiet,
+	};
+	xf_server *server = xf_http_start(&http);
+	if (!server) {
+		xf_api_shutdown();
+		xf_store_close();
+		return 1;
+	}
+	printf("xinfang: serving http://%s (database %s)\n", c->listen, c->db);
+	fflush(stdout);
+	int sig;
+	sigwait(&signals, &sig);
+	xf_log("stopping on signal %d", sig);
+	xf_http_stop(server);
+	xf_api_shutdown();
+	xf_store_close();
+	return 0;
+}
+
+static int cmd_init(const config *c)
+{
+	int rc = open_store(c) == XF_OK && bootstrap(c) == XF_OK ? 0 : 1;
+	xf_store_close();
+	return rc;
+}
+
+static int parse_roles(const char *list, xf_roles *roles)
+{
+	*roles = 0;
+	char *copy = xf_strdup(list), *save = NULL;
+	for (char *r = strtok_r(copy, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+		int role = xf_role_parse(r);
+		if (role < 0) {
+			fprintf(stderr, "xinfang: unknown role '%s'\n", r);
+			free(copy);
+			return XF_ERR;
+		}
+		*roles |= 1u << role;
+	}
+	free(copy);
+	if (!*roles) {
+		fprintf(stderr, "xinfang: name at least one role\n");
+		return XF_ERR;
+	}
+	return XF_OK;
+}
+
+static int64_t parse_id(const char *what, const char *s)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || *end || v < 1) {
+		fprintf(stderr, "xinfang: %s must be a positive integer\n", what);
+		return 0;
+	}
+	return v;
+}
+
+static int find_user(xf_db *db, const char *username, xf_user_row *row)
+{
+	int rc = xf_store_user_by_username(db, username, row);
+	if (rc == XF_NOTFOUND)
+		fprintf(stderr, "xinfang: there is no user '%s'\n", username);
+	else if (rc != XF_OK)
+		fprintf(stderr, "xinfang: %s\n", xf_db_error(db));
+	return rc;
+}
+
+static int cmd_user(const config *c, const char *verb, char **args, int n_args)
+{
+	xf_db *db = xf_db_get();
+	xf_user_row row;
+	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
+	int rc;
+
+	if (strcmp(verb, "list") == 0) {
+		json_t *users;
+		if (xf_store_user_list(db, &users) != XF_OK)
+			return 1;
+		size_t i;
+		json_t *u;
+		printf("%-6s %-20s %-20s %-6s %-8s %s\n", "id", "username", "name", "unit", "state",
+		       "roles");
+		json_array_foreach(users, i, u) {
+			char *roles = json_dumps(json_object_get(u, "roles"), JSON_COMPACT);
+			printf("%-6lld %-20s %-20s %-6lld %-8s %s\n",
+			       (long long)json_integer_value(json_object_get(u, "id")),
+			       json_string_value(json_object_get(u, "username")),
+			       json_string_value(json_object_get(u, "name")),
+			       (long long)json_integer_value(json_object_get(u, "unit_id")),
+			       json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active", roles);
+			free(roles);
+		}
+		json_decref(users);
+		return 0;
+	}
+	if (n_args < 1)
+		return usage(strcmp(verb, "add") == 0 ? "user add" : "user", 2);
+	const char *username = args[0];
+
+	if (strcmp(verb, "add") == 0) {
+		xf_roles roles;
+		int64_t unit_id = parse_id("--unit", c->unit), id;
+		if (!xf_username_valid(username)) {
+			fprintf(stderr, "xinfang: username '%s' must be 2 to 32 characters of a-z, 0-9, "
+			                "'.', '_', '-', starting with a letter\n", username);
+			return 1;
+		}
+		if (!c->name || !unit_id || !c->roles || parse_roles(c->roles, &roles) != XF_OK)
+			return usage("user add", 2);
+		xf_password_one_time(one_time);
+		xf_password_hash(one_time, hash);
+		rc = xf_tx_begin(db, true);
+		if (rc == XF_OK)
+			rc = xf_store_user_insert(db, username, c->name, unit_id, c->phone ? c->phone : "",
+			                          roles, hash, true, &id);
+		if (rc == XF_CONFLICT) {
+			fprintf(stderr, "xinfang: the username '%s' is taken, or unit %lld does not exist\n",
+			        username, (long long)unit_id);
+			xf_tx_rollback(db);
+			return 1;
+		}
+		if (rc == XF_OK) {
+			char id_text[24];
+			snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+			rc = xf_audit_append(db, &cli_actor, "user.create", "user", id_text,
+			                     json_pack("{s:s, s:s, s:I, s:s}", "username", username, "name",
+			                               c->name, "unit_id", (json_int_t)unit_id, "roles",
+			                               c->roles));
+		}
+		if (finish(db, rc) != XF_OK)
+			return 1;
+		printf("created account '%s' with one-time password: %s\n", username, one_time);
+		return 0;
+	}
+	if (find_user(db, username, &row) != XF_OK)
+		return 1;
+	char id_text[24];
+	snprintf(id_text, sizeof id_text, "%lld", (long long)row.user.id);
+
+	if (strcmp(verb, "passwd") == 0) {
+		const char *password = one_time;
+		char line[512];
+		if (c->password_stdin) {
+			if (!fgets(line, sizeof line, stdin)) {
+				fprintf(stderr, "xinfang: no password on standard input\n");
+				return 1;
+			}
+			line[strcspn(line, "\r\n")] = '\0';
+			const char *problem = xf_password_rule(line, NULL, username);
+			if (problem) {
+				fprintf(stderr, "xinfang: the password %s\n", problem);
+				return 1;
+			}
+			password = line;
+		} else {
+			xf_password_one_time(one_time);
+		}
+		xf_password_hash(password, hash);
+		rc = xf_tx_begin(db, true);
+		if (rc == XF_OK)
+			rc = xf_store_user_set_password(db, row.user.id, hash, !c->password_stdin);
+		if (rc == XF_OK)
+			rc = xf_store_session_delete_user(db, row.user.id, 0);
+		if (rc == XF_OK)
+			rc = xf_audit_append(db, &cli_actor, "user.password_reset", "user", id_text, NULL);
+		sodium_memzero(line, sizeof line);
+		if (finish(db, rc) != XF_OK)
+			return 1;
+		if (!c->password_stdin)
+			printf("new one-time password for '%s': %s\n", username, one_time);
+		return 0;
+	}
+	if (strcmp(verb, "disable") == 0) {
+		rc = xf_tx_begin(db, true);
+		if (rc == XF_OK)
+			rc = xf_store_user_set_disabled(db, row.user.id, true);
+		if (rc == XF_OK)
+			rc = xf_store_session_delete_user(db, row.user.id, 0);
+		if (rc == XF_OK)
+			rc = xf_audit_append(db, &cli_actor, "user.update", "user", id_text,
+			                     json_pack("{s:b}", "disabled", 1));
+		return finish(db, rc) == XF_OK ? 0 : 1;
+	}
+	if (strcmp(verb, "roles") == 0) {
+		xf_roles roles;
+		if (n_args < 2)
+			return usage("user roles", 2);
+		if (parse_roles(args[1], &roles) != XF_OK)
+			return 1;
+		rc = xf_tx_begin(db, true);
+		if (rc == XF_OK)
+			rc = xf_store_user_set_roles(db, row.user.id, roles);
+		if (rc == XF_OK)
+			rc = xf_audit_append(db, &cli_actor, "user.update", "user", id_text,
+			                     json_pack("{s:s}", "roles", args[1]));
+		return finish(db, rc) == XF_OK ? 0 : 1;
+	}
+	return usage("user", 2);
+}
+
+static int cmd_unit(const config *c, const char *verb, char **args, int n_args)
+{
+	xf_db *db = xf_db_get();
+	if (strcmp(verb, "list") == 0) {
+		json_t *units, *u;
+		size_t i;
+		if (xf_store_unit_list(db, &units) != XF_OK)
+			return 1;
+		printf("%-6s %-8s %-12s %s\n", "id", "parent", "kind", "name");
+		json_array_foreach(units, i, u) {
+			char parent[24] = "-";
+			json_t *p = json_object_get(u, "parent_id");
+			if (!json_is_null(p))
+				snprintf(parent, sizeof parent, "%lld", (long long)json_integer_value(p));
+			printf("%-6lld %-8s %-12s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
+			       parent, json_string_value(json_object_get(u, "kind")),
+			       json_string_value(json_object_get(u, "name")));
+		}
+		json_decref(units);
+		return 0;
+	}
+	if (strcmp(verb, "add") != 0 || n_args < 1)
+		return usage("unit add", 2);
+	const char *kind = c->kind ? c->kind : "department";
+	bool kind_ok = false;
+	for (const char *const *k = xf_unit_kinds; *k; k++)
+		kind_ok |= strcmp(*k, kind) == 0;
+	if (!kind_ok) {
+		fprintf(stderr, "xinfang: --kind must be one of mine, department, team, other\n");
+		return 1;
+	}
+	int64_t parent = c->parent ? parse_id("--parent", c->parent) : 0, id;
+	if (c->parent && !parent)
+		return 1;
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_unit_insert(db, parent, args[0], kind, &id);
+	if (rc == XF_CONFLICT) {
+		fprintf(stderr, "xinfang: unit '%s' exists there already, or parent %lld does not exist\n",
+		        args[0], (long long)parent);
+		xf_tx_rollback(db);
+		return 1;
+	}
+	if (rc == XF_OK) {
+		char id_text[24];
+		snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+		rc = xf_audit_append(db, &cli_actor, "unit.create", "unit", id_text,
+		                     json_pack("{s:s, s:s, s:o}", "name", args[0], "kind", kind,
+		                               "parent_id", parent ? json_integer(parent) : json_null()));
+	}
+	if (finish(db, rc) != XF_OK)
+		return 1;
+	printf("created unit %lld '%s'\n", (long long)id, args[0]);
+	return 0;
+}
+
+static int cmd_check(const config *c)
+{
+	char problem[512];
+	struct stat st;
+	if (stat(c->db, &st) != 0) {
+		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", c->db, strerror(errno));
+		return 1;
+	}
+	if (open_store(c) != XF_OK)
+		return 1;
+	xf_db *db = xf_db_get();
+	xf_audit_walk walk;
+	int status = 0;
+	if (xf_tx_begin(db, false) != XF_OK || xf_store_integrity(db, problem, sizeof problem) != XF_OK) {
+		fprintf(stderr, "xinfang: check failed: %s\n", problem);
+		status = 1;
+	} else if (xf_audit_verify(db, &walk) != XF_OK) {
+		fprintf(stderr, "xinfang: check failed: cannot read events: %s\n", xf_db_error(db));
+		status = 1;
+	} else if (walk.bad_seq) {
+		fprintf(stderr, "xinfang: check failed: events row seq=%lld: %s\n",
+		        (long long)walk.bad_seq, walk.problem);
+		status = 1;
+	} else {
+		char head[XF_HASH_HEX_LEN];
+		xf_hex_encode(walk.head, XF_HASH_LEN, head);
+		printf("database ok; audit chain ok: %lld events, head %s\n", (long long)walk.count, head);
+	}
+	xf_tx_rollback(db);
+	xf_store_close();
+	return status;
+}
+
+static int cmd_backup(const config *c, const char *file)
+{
+	char error[512];
+	if (access(file, F_OK) == 0) {
+		fprintf(stderr, "xinfang: '%s' exists; not overwriting it\n", file);
+		return 1;
+	}
+	if (open_store(c) != XF_OK)
+		return 1;
+	int rc = xf_store_backup(xf_db_get(), file, error, sizeof error);
+	xf_store_close();
+	if (rc != XF_OK) {
+		fprintf(stderr, "xinfang: %s\n", error);
+		return 1;
+	}
+	printf("backed up '%s' to '%s'\n", c->db, file);
+	return 0;
+}
+
+int xf_cli_main(int argc, char **argv)
+{
+	config c;
+	config_defaults(&c);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage("", argc < 2 ? 2 : 0);
+	const char *command = argv[1];
+	bool has_verb = strcmp(command, "user") == 0 || strcmp(command, "unit") == 0;
+	if (has_verb && (argc < 3 || argv[2][0] == '-')) {
+		fprintf(stderr, "xinfang: '%s' needs a verb: %s\n", command,
+		        command[1] == 's' ? "add, passwd, list, disable, roles" : "add, list");
+		return 2;
+	}
+	char full[64];
+	snprintf(full, sizeof full, "%s%s%s", command, has_verb ? " " : "", has_verb ? argv[2] : "");
+	int skip = has_verb ? 2 : 1;
+	int rc = parse_options(argc - skip, argv + skip, &c);
+	if (rc != 0)
+		return usage(full, rc > 0 ? 0 : 2);
+	char **args = argv + skip + optind;
+	int n_args = argc - skip - optind;
+
+	xf_crypto_init();
+	if (strcmp(command, "serve") == 0)
+		return cmd_serve(&c);
+	if (strcmp(command, "init") == 0)
+		return cmd_init(&c);
+	if (strcmp(command, "version") == 0) {
+		printf("xinfang %s (schema %d)\n", XF_VERSION, xf_store_schema_version());
+		return 0;
+	}
+	if (strcmp(command, "check") == 0)
+		return cmd_check(&c);
+	if (strcmp(command, "backup") == 0)
+		return n_args == 1 ? cmd_backup(&c, args[0]) : usage("backup", 2);
+	if (has_verb) {
+		if (open_store(&c) != XF_OK)
+			return 1;
+		rc = strcmp(command, "user") == 0 ? cmd_user(&c, argv[2], args, n_args)
+		                                  : cmd_unit(&c, argv[2], args, n_args);
+		xf_store_close();
+		return rc;
+	}
+	fprintf(stderr, "xinfang: unknown command '%s'\n", command);
+	return usage("", 2);
+}

@@ -1,0 +1,38 @@
+/* Login throttling: counts failed logins per key (an account, a client address) in a
+ * sliding window and says how long a key must wait before its next attempt.
+ *
+ * Policy: a key may fail `free_failures` times within `window_ms`; every failure
+ * beyond that doubles the wait, starting at `base_wait_ms`, up to `max_wait_ms`.
+ * A success clears the key. The table is fixed-size and thread-safe; when it is full
+ * the entry whose last failure is oldest is reused. Time is passed in, so tests can
+ * drive it. */
+#ifndef XF_THROTTLE_H
+#define XF_THROTTLE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+typedef struct xf_throttle_entry {
+	uint64_t key_hash;
+	char key[72];
+	int failures;
+	int64_t first_ms, last_ms;
+} xf_throttle_entry;
+
+typedef struct xf_throttle {
+	pthread_mutex_t lock;
+	int free_failures;
+	int64_t window_ms, base_wait_ms, max_wait_ms;
+	size_t size;
+	xf_throttle_entry *entries;
+} xf_throttle;
+
+void xf_throttle_init(xf_throttle *t, size_t size, int free_failures, int64_t window_ms,
+                      int64_t base_wait_ms, int64_t max_wait_ms);
+void xf_throttle_free(xf_throttle *t);
+/* Milliseconds the key must still wait at now_ms; 0 when it may try. */
+int64_t xf_throttle_wait(xf_throttle *t, const char *key, int64_t now_ms);
+void xf_throttle_fail(xf_throttle *t, const char *key, int64_t now_ms);
+void xf_throttle_clear(xf_throttle *t, const char *key);
+
+#endif

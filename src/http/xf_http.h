@@ -1,0 +1,115 @@
+/* The HTTP server: libmicrohttpd underneath, a route table on top.
+ *
+ * A request flows: raw target parsed (xf_url) -> route matched (404/405) -> session
+ * established by the authenticate hook unless the route is public -> CSRF checked on
+ * state changes -> one-time password rule -> the route's permission checked with
+ * xf_perm_allows() -> handler. Handlers fill the response with the xf_reply_*()
+ * functions. Routes flagged XF_ROUTE_WORKER (slow work such as password hashing) run
+ * on a worker thread while the connection is suspended, never on a polling thread.
+ *
+ * Everything a handler allocates for the request comes from req->arena, released
+ * when the response has been sent. Paths outside /api/ are static files from the web
+ * directory. Every response carries X-Request-Id and the security headers. */
+#ifndef XF_HTTP_H
+#define XF_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/xf_perm.h"
+#include "core/xf_user.h"
+#include "http/xf_json.h"
+#include "http/xf_url.h"
+#include "util/xf_arena.h"
+#include "util/xf_buf.h"
+
+typedef struct xf_req xf_req;
+typedef void (*xf_handler)(xf_req *req);
+
+enum {
+	XF_ROUTE_WORKER = 1 << 0,          /* run on the worker pool */
+	XF_ROUTE_NO_CSRF = 1 << 1,         /* state-changing but exempt (login) */
+	XF_ROUTE_PASSWORD_CHANGE = 1 << 2, /* allowed while a password change is due */
+};
+
+typedef struct xf_route {
+	const char *method;
+	const char *pattern; /* below /api/v1, e.g. "/users/{id}" */
+	xf_perm perm;
+	unsigned flags;
+	xf_handler handler;
+} xf_route;
+
+typedef struct xf_header {
+	const char *name, *value;
+	struct xf_header *next;
+} xf_header;
+
+struct xf_req {
+	xf_arena arena;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *raw_target;
+	xf_url url;
+	xf_route_params params;
+	const xf_route *route;
+	char request_id[17];
+	char client_addr[64];
+	int64_t start_us;
+	xf_buf body;
+	xf_user user; /* valid when user.id != 0 */
+
+	/* Response. */
+	int status;
+	xf_buf out;
+	const char *content_type;
+	xf_header *headers;
+	int static_fd; /* >= 0: the response is this file */
+	uint64_t static_size;
+
+	/* Internal state of the request's life. */
+	int state;
+	void *server;
+	struct xf_req *next_job; /* worker queue link */
+	json_t *json;            /* parsed body, owned */
+};
+
+/* Establishes req->user from the request's session. Returns XF_OK, or replies (401)
+ * and returns XF_ERR. */
+typedef int (*xf_authenticate_fn)(xf_req *req);
+
+typedef struct xf_http_config {
+	const char *listen; /* "127.0.0.1:8080" */
+	const char *web_dir;
+	size_t body_max;
+	unsigned poll_threads, worker_threads;
+	const xf_route *routes;
+	size_t n_routes;
+	xf_authenticate_fn authenticate;
+	bool quiet; /* no access log (benchmarks) */
+} xf_http_config;
+
+typedef struct xf_server xf_server;
+
+/* Starts listening; on failure returns NULL after printing why. */
+xf_server *xf_http_start(const xf_http_config *config);
+void xf_http_stop(xf_server *s);
+
+/* Request accessors. */
+const char *xf_req_param(const xf_req *req, const char *name);
+const char *xf_req_query(const xf_req *req, const char *key);
+const char *xf_req_header(const xf_req *req, const char *name);
+const char *xf_req_cookie(const xf_req *req, const char *name);
+/* The body as a JSON object; on error replies 400 and returns NULL. The object lives
+ * until the request ends. */
+json_t *xf_req_json(xf_req *req);
+
+/* Responses. xf_reply_json steals the reference to body. */
+void xf_reply_json(xf_req *req, int status, json_t *body);
+void xf_reply_status(xf_req *req, int status);
+void xf_reply_error(xf_req *req, int status, const char *code, const char *field,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void xf_reply_field_error(xf_req *req, const xf_field_error *err);
+void xf_reply_header(xf_req *req, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,259 @@
+/* JSON body parsing and field readers: see xf_json.h. */
+#include "http/xf_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xf_field_error_set(xf_field_error *err, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(err->code, sizeof err->code, "invalid_field");
+	snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+}
+
+json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
+{
+	json_error_t je;
+	memset(err, 0, sizeof *err);
+	if (len == 0) {
+		snprintf(err->code, sizeof err->code, "malformed_json");
+		snprintf(err->message, sizeof err->message, "body is empty, expected a json object");
+		return NULL;
+	}
+	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		snprintf(err->code, sizeof err->code, "malformed_json");
+		snprintf(err->message, sizeof err->message, "malformed json at line %d column %d: %s",
+		         je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		snprintf(err->code, sizeof err->code, "malformed_json");
+		snprintf(err->message, sizeof err->message, "body must be a json object");
+		return NULL;
+	}
+	return v;
+}
+
+int xf_json_only(json_t *obj, const char *const *allowed, xf_field_error *err)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach(obj, key, value) {
+		bool known = false;
+		for (const char *const *a = allowed; *a && !known; a++)
+			known = strcmp(*a, key) == 0;
+		if (!known) {
+			xf_field_error_set(err, key, "unknown field '%s'", key);
+			return XF_ERR;
+		}
+	}
+	return XF_OK;
+}
+
+/* Looks the key up; XF_NOTFOUND when absent and optional, XF_ERR when absent and required. */
+static int lookup(json_t *obj, const char *key, bool required, json_t **out, xf_field_error *err)
+{
+	*out = json_object_get(obj, key);
+	if (*out)
+		return XF_OK;
+	if (!required)
+		return XF_NOTFOUND;
+	xf_field_error_set(err, key, "'%s' is required", key);
+	return XF_ERR;
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars,
+                   size_t max_chars, const char **out, xf_field_error *err)
+{
+	json_t *v;
+	int rc = lookup(obj, key, required, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	if (!json_is_string(v)) {
+		xf_field_error_set(err, key, "'%s' must be a string", key);
+		return XF_ERR;
+	}
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (strlen(s) != len) {
+		xf_field_error_set(err, key, "'%s' must not contain NUL", key);
+		return XF_ERR;
+	}
+	size_t start = 0, end = len;
+	while (start < end && is_space(s[start]))
+		start++;
+	while (end > start && is_space(s[end - 1]))
+		end--;
+	if (start != 0 || end != len) {
+		/* Store the trimmed text back, so the caller's pointer stays owned by obj. */
+		char *trimmed = strndup(s + start, end - start);
+		if (!trimmed)
+			xf_die("out of memory");
+		json_string_set(v, trimmed);
+		free(trimmed);
+		s = json_string_value(v);
+	}
+	size_t chars = utf8_chars(s);
+	if (chars < min_chars) {
+		if (min_chars == 1)
+			xf_field_error_set(err, key, "'%s' must not be empty", key);
+		else
+			xf_field_error_set(err, key, "'%s' must be at least %zu characters", key, min_chars);
+		return XF_ERR;
+	}
+	if (chars > max_chars) {
+		xf_field_error_set(err, key, "'%s' must be at most %zu characters", key, max_chars);
+		return XF_ERR;
+	}
+	*out = s;
+	return XF_OK;
+}
+
+int xf_json_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max,
+                int64_t *out, xf_field_error *err)
+{
+	json_t *v;
+	int rc = lookup(obj, key, required, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	if (!json_is_integer(v)) {
+		xf_field_error_set(err, key, "'%s' must be an integer", key);
+		return XF_ERR;
+	}
+	json_int_t n = json_integer_value(v);
+	if (n < min || n > max) {
+		xf_field_error_set(err, key, "'%s' must be between %lld and %lld", key, (long long)min,
+		                   (long long)max);
+		return XF_ERR;
+	}
+	*out = n;
+	return XF_OK;
+}
+
+int xf_json_id_or_null(json_t *obj, const char *key, bool required, int64_t *out,
+                       xf_field_error *err)
+{
+	json_t *v;
+	int rc = lookup(obj, key, required, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	if (json_is_null(v)) {
+		*out = 0;
+		return XF_OK;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		xf_field_error_set(err, key, "'%s' must be an id (a positive integer) or null", key);
+		return XF_ERR;
+	}
+	*out = json_integer_value(v);
+	return XF_OK;
+}
+
+int xf_json_bool(json_t *obj, const char *key, bool required, bool *out, xf_field_error *err)
+{
+	json_t *v;
+	int rc = lookup(obj, key, required, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	if (!json_is_boolean(v)) {
+		xf_field_error_set(err, key, "'%s' must be true or false", key);
+		return XF_ERR;
+	}
+	*out = json_is_true(v);
+	return XF_OK;
+}
+
+/* Lists the choices as "a, b, c" for messages. */
+static void list_choices(const char *const *choices, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int c = 0; choices[c] && used < size; c++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s", c ? ", " : "", choices[c]);
+}
+
+int xf_json_choice(json_t *obj, const char *key, bool required, const char *const *choices,
+                   const char **out, xf_field_error *err)
+{
+	json_t *v;
+	char list[120];
+	int rc = lookup(obj, key, required, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	for (int c = 0; json_is_string(v) && choices[c]; c++)
+		if (strcmp(choices[c], json_string_value(v)) == 0) {
+			*out = choices[c];
+			return XF_OK;
+		}
+	list_choices(choices, list, sizeof list);
+	xf_field_error_set(err, key, "'%s' must be one of %s", key, list);
+	return XF_ERR;
+}
+
+int xf_json_choice_set(json_t *obj, const char *key, bool required,
+                       const char *const *choices, uint32_t *out, xf_field_error *err)
+{
+	json_t *v, *item;
+	size_t i;
+	int rc = lookup(obj, key, required, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	if (!json_is_array(v)) {
+		xf_field_error_set(err, key, "'%s' must be an array of strings", key);
+		return XF_ERR;
+	}
+	uint32_t set = 0;
+	json_array_foreach(v, i, item) {
+		char field[64];
+		snprintf(field, sizeof field, "%s[%zu]", key, i);
+		if (!json_is_string(item)) {
+			xf_field_error_set(err, field, "'%s' must be a string", field);
+			return XF_ERR;
+		}
+		int found = -1;
+		for (int c = 0; choices[c] && c < 32; c++)
+			if (strcmp(choices[c], json_string_value(item)) == 0)
+				found = c;
+		if (found < 0) {
+			char list[200];
+			list_choices(choices, list, sizeof list);
+			xf_field_error_set(err, field, "'%s' must be one of %s", field, list);
+			return XF_ERR;
+		}
+		if (set & (1u << found)) {
+			xf_field_error_set(err, field, "'%s' repeats a value", field);
+			return XF_ERR;
+		}
+		set |= 1u << found;
+	}
+	*out = set;
+	return XF_OK;
+}
+
+char *xf_json_canonical(const json_t *value)
+{
+	char *s = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (!s)
+		xf_die("out of memory encoding json");
+	return s;
+}

@@ -1,0 +1,130 @@
+/* The store: one SQLite file in WAL mode, one connection per thread, numbered
+ * migrations compiled in, prepared statements cached per connection, and the small
+ * transaction API that handlers use.
+ *
+ * Promises: every function returns XF_OK or a negative XF_* code; XF_UNAVAILABLE
+ * means the database cannot write now (disk full, read-only, locked too long) and
+ * nothing was changed; XF_CONFLICT means a uniqueness or reference rule refused the
+ * change. xf_db_error() has the message of the last failure on that connection.
+ * All SQL of the program lives in src/store/. Reads meant for the API come back as
+ * jansson objects the caller owns. */
+#ifndef XF_STORE_H
+#define XF_STORE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/xf_audit.h"
+#include "core/xf_user.h"
+#include "util/xf_util.h"
+
+typedef struct xf_db xf_db;
+
+/* Opens (creating if absent) the database at path and applies pending migrations in
+ * one transaction. Call once before any xf_db_get(). */
+int xf_store_open(const char *path, char *error, size_t error_size);
+/* Closes every thread's connection. */
+void xf_store_close(void);
+/* The calling thread's connection, opened on first use. */
+xf_db *xf_db_get(void);
+sqlite3 *xf_db_handle(xf_db *db);
+const char *xf_db_error(xf_db *db);
+int xf_store_schema_version(void);
+
+/* Transactions. A write transaction takes the write lock at once (BEGIN IMMEDIATE),
+ * so the audit chain is appended in order. */
+int xf_tx_begin(xf_db *db, bool write);
+int xf_tx_commit(xf_db *db);
+void xf_tx_rollback(xf_db *db);
+
+/* A cached prepared statement, reset and unbound. sql must be a string literal (its
+ * address is the cache key). */
+sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql);
+/* Maps a SQLite result to an XF_* code, recording the message. */
+int xf_db_fail(xf_db *db, int sqlite_rc);
+/* Runs a statement that returns no rows; XF_OK on SQLITE_DONE. */
+int xf_db_exec(xf_db *db, sqlite3_stmt *st);
+
+/* ---- accounts ---- */
+
+typedef struct xf_user_row {
+	xf_user user;
+	char phone[64];
+	char password_hash[160];
+} xf_user_row;
+
+int xf_store_user_count(xf_db *db, int64_t *count);
+int xf_store_user_insert(xf_db *db, const char *username, const char *name, int64_t unit_id,
+                         const char *phone, xf_roles roles, const char *password_hash,
+                         bool must_change, int64_t *id);
+/* XF_NOTFOUND when absent. */
+int xf_store_user_by_username(xf_db *db, const char *username, xf_user_row *out);
+int xf_store_user_by_id(xf_db *db, int64_t id, xf_user_row *out);
+int xf_store_user_set_name(xf_db *db, int64_t id, const char *name);
+int xf_store_user_set_unit(xf_db *db, int64_t id, int64_t unit_id);
+int xf_store_user_set_phone(xf_db *db, int64_t id, const char *phone);
+int xf_store_user_set_disabled(xf_db *db, int64_t id, bool disabled);
+int xf_store_user_set_roles(xf_db *db, int64_t id, xf_roles roles);
+int xf_store_user_set_password(xf_db *db, int64_t id, const char *password_hash,
+                               bool must_change);
+/* The API shape of a user (docs/api.md). */
+json_t *xf_user_json(const xf_user_row *row);
+int xf_store_user_list(xf_db *db, json_t **users);
+
+int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest,
+                            const char *csrf, int64_t now_ms, int64_t *id);
+/* Finds a live session and its user; expired sessions are deleted and reported as
+ * XF_NOTFOUND. *last_seen_ms tells the caller whether a touch is due. */
+int xf_store_session_lookup(xf_db *db, const char *token_digest, int64_t now_ms,
+                            int64_t idle_ms, int64_t absolute_ms, xf_user *out,
+                            int64_t *last_seen_ms);
+/* Deletes the sessions that have expired by now_ms. */
+int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms);
+int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms);
+int xf_store_session_delete(xf_db *db, int64_t session_id);
+/* Ends every session of a user except keep_session_id (0: all). */
+int xf_store_session_delete_user(xf_db *db, int64_t user_id, int64_t keep_session_id);
+
+/* ---- units ---- */
+
+extern const char *const xf_unit_kinds[]; /* NULL-terminated */
+int xf_store_unit_count(xf_db *db, int64_t *count);
+int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const char *kind,
+                         int64_t *id);
+/* The API shape of one unit, or XF_NOTFOUND. */
+int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit);
+int xf_store_unit_list(xf_db *db, json_t **units);
+int xf_store_unit_set_name(xf_db *db, int64_t id, const char *name);
+int xf_store_unit_set_kind(xf_db *db, int64_t id, const char *kind);
+int xf_store_unit_set_head(xf_db *db, int64_t id, int64_t head_user_id);
+/* Moves a unit; XF_CONFLICT when parent_id is the unit itself or below it. */
+int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id);
+
+/* ---- audit chain ---- */
+
+/* Who does a change, and in which request. */
+typedef struct xf_actor {
+	int64_t id; /* 0: system or command line */
+	const char *name;
+	const char *request_id;
+} xf_actor;
+
+/* Appends one event inside the caller's write transaction. data may be NULL ({}). */
+int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
+                    const char *object_type, const char *object_id, json_t *data);
+/* Events with seq > after, at most limit, oldest first; *next_after is 0 at the end. */
+int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t *next_after);
+/* Walks the whole chain. */
+int xf_audit_verify(xf_db *db, xf_audit_walk *walk);
+
+/* ---- maintenance ---- */
+
+/* SQLite's integrity and foreign key checks; on damage returns XF_ERR with the first
+ * problem in problem. */
+int xf_store_integrity(xf_db *db, char *problem, size_t problem_size);
+/* A consistent copy of the live database into path (online backup). */
+int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,447 @@
+/* Users, their roles and sessions, and the unit tree, in SQL. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/xf_store.h"
+
+const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : "";
+}
+
+static void now_text(char out[XF_TIME_LEN])
+{
+	xf_time_format(xf_now_ms(), out);
+}
+
+static int count_rows(xf_db *db, sqlite3_stmt *st, int64_t *count)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return xf_db_fail(db, rc);
+	*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+/* ---- users ---- */
+
+int xf_store_user_count(xf_db *db, int64_t *count)
+{
+	return count_rows(db, xf_db_prepare(db, "SELECT count(*) FROM users"), count);
+}
+
+int xf_store_user_set_roles(xf_db *db, int64_t id, xf_roles roles)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM user_roles WHERE user_id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = xf_db_exec(db, st);
+	for (int r = 0; rc == XF_OK && r < XF_ROLE_COUNT; r++) {
+		if (!(roles & (1u << r)))
+			continue;
+		st = xf_db_prepare(db, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)");
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, xf_role_id((xf_role)r), -1, SQLITE_STATIC);
+		rc = xf_db_exec(db, st);
+	}
+	return rc;
+}
+
+int xf_store_user_insert(xf_db *db, const char *username, const char *name, int64_t unit_id,
+                         const char *phone, xf_roles roles, const char *password_hash,
+                         bool must_change, int64_t *id)
+{
+	char now[XF_TIME_LEN];
+	now_text(now);
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO users (username, name, unit_id, phone, password_hash,"
+		    " must_change_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, unit_id);
+	sqlite3_bind_text(st, 4, phone ? phone : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, must_change);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	int rc = xf_db_exec(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return xf_store_user_set_roles(db, *id, roles);
+}
+
+static int load_roles(xf_db *db, int64_t id, xf_roles *roles)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT role FROM user_roles WHERE user_id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	*roles = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = xf_role_parse(col_text(st, 0));
+		if (r >= 0)
+			*roles |= 1u << r;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+}
+
+#define USER_COLUMNS \
+	"id, username, name, unit_id, phone, password_hash, must_change_password, disabled"
+
+static void read_user(sqlite3_stmt *st, xf_user_row *out)
+{
+	memset(out, 0, sizeof *out);
+	out->user.id = sqlite3_column_int64(st, 0);
+	snprintf(out->user.username, sizeof out->user.username, "%s", col_text(st, 1));
+	snprintf(out->user.name, sizeof out->user.name, "%s", col_text(st, 2));
+	out->user.unit_id = sqlite3_column_int64(st, 3);
+	snprintf(out->phone, sizeof out->phone, "%s", col_text(st, 4));
+	snprintf(out->password_hash, sizeof out->password_hash, "%s", col_text(st, 5));
+	out->user.must_change_password = sqlite3_column_int(st, 6) != 0;
+	out->user.disabled = sqlite3_column_int(st, 7) != 0;
+}
+
+static int fetch_user(xf_db *db, sqlite3_stmt *st, xf_user_row *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return XF_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return xf_db_fail(db, rc);
+	read_user(st, out);
+	sqlite3_reset(st);
+	return load_roles(db, out->user.id, &out->user.roles);
+}
+
+int xf_store_user_by_username(xf_db *db, const char *username, xf_user_row *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE username = ?");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	return fetch_user(db, st, out);
+}
+
+int xf_store_user_by_id(xf_db *db, int64_t id, xf_user_row *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return fetch_user(db, st, out);
+}
+
+/* Runs an "UPDATE users SET x = ?1, updated_at = ?2 WHERE id = ?3" statement. */
+static int update_user(xf_db *db, sqlite3_stmt *st, int64_t id)
+{
+	char now[XF_TIME_LEN];
+	now_text(now);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, id);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
+		return XF_NOTFOUND;
+	return rc;
+}
+
+int xf_store_user_set_name(xf_db *db, int64_t id, const char *name)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE users SET name = ?1, updated_at = ?2 WHERE id = ?3");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return update_user(db, st, id);
+}
+
+int xf_store_user_set_unit(xf_db *db, int64_t id, int64_t unit_id)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "UPDATE users SET unit_id = ?1, updated_at = ?2 WHERE id = ?3");
+	sqlite3_bind_int64(st, 1, unit_id);
+	return update_user(db, st, id);
+}
+
+int xf_store_user_set_phone(xf_db *db, int64_t id, const char *phone)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE users SET phone = ?1, updated_at = ?2 WHERE id = ?3");
+	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
+	return update_user(db, st, id);
+}
+
+int xf_store_user_set_disabled(xf_db *db, int64_t id, bool disabled)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE id = ?3");
+	sqlite3_bind_int(st, 1, disabled);
+	return update_user(db, st, id);
+}
+
+int xf_store_user_set_password(xf_db *db, int64_t id, const char *password_hash, bool must_change)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE users SET password_hash = ?1, updated_at = ?2,"
+	                                     " must_change_password = ?4 WHERE id = ?3");
+	sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, must_change);
+	return update_user(db, st, id);
+}
+
+json_t *xf_user_json(const xf_user_row *row)
+{
+	json_t *roles = json_array();
+	for (int r = 0; r < XF_ROLE_COUNT; r++)
+		if (row->user.roles & (1u << r))
+			json_array_append_new(roles, json_string(xf_role_id((xf_role)r)));
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:b, s:b}", "id", (json_int_t)row->user.id,
+	                 "username", row->user.username, "name", row->user.name, "unit_id",
+	                 (json_int_t)row->user.unit_id, "phone", row->phone, "roles", roles,
+	                 "disabled", row->user.disabled, "must_change_password",
+	                 row->user.must_change_password);
+}
+
+int xf_store_user_list(xf_db *db, json_t **users)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY id");
+	json_t *list = json_array();
+	int rc;
+	/* Collect the rows first: load_roles() uses another statement on this connection. */
+	size_t n = 0, cap = 16;
+	xf_user_row *rows = xf_malloc(cap * sizeof *rows);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap)
+			rows = xf_realloc(rows, (cap *= 2) * sizeof *rows);
+		read_user(st, &rows[n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = load_roles(db, rows[i].user.id, &rows[i].user.roles)) != XF_OK) {
+			free(rows);
+			json_decref(list);
+			return rc;
+		}
+		json_array_append_new(list, xf_user_json(&rows[i]));
+	}
+	free(rows);
+	*users = list;
+	return XF_OK;
+}
+
+/* ---- sessions ---- */
+
+int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest,
+                            const char *csrf, int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO sessions (token_digest, user_id, csrf,"
+	                                     " created_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_bind_text(st, 1, token_digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now_ms);
+	sqlite3_bind_int64(st, 5, now_ms);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_session_lookup(xf_db *db, const char *token_digest, int64_t now_ms,
+                            int64_t idle_ms, int64_t absolute_ms, xf_user *out,
+                            int64_t *last_seen_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT s.id, s.csrf, s.created_ms, s.last_seen_ms, u.id, u.username, u.name,"
+		    " u.unit_id, u.must_change_password, u.disabled"
+		    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?");
+	sqlite3_bind_text(st, 1, token_digest, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return XF_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return xf_db_fail(db, rc);
+	memset(out, 0, sizeof *out);
+	out->session_id = sqlite3_column_int64(st, 0);
+	snprintf(out->csrf, sizeof out->csrf, "%s", col_text(st, 1));
+	int64_t created = sqlite3_column_int64(st, 2);
+	*last_seen_ms = sqlite3_column_int64(st, 3);
+	out->id = sqlite3_column_int64(st, 4);
+	snprintf(out->username, sizeof out->username, "%s", col_text(st, 5));
+	snprintf(out->name, sizeof out->name, "%s", col_text(st, 6));
+	out->unit_id = sqlite3_column_int64(st, 7);
+	out->must_change_password = sqlite3_column_int(st, 8) != 0;
+	out->disabled = sqlite3_column_int(st, 9) != 0;
+	sqlite3_reset(st);
+	if (out->disabled || now_ms - created > absolute_ms || now_ms - *last_seen_ms > idle_ms)
+		return XF_NOTFOUND; /* left for the caller to delete if it holds a write lock */
+	return load_roles(db, out->id, &out->roles);
+}
+
+int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "DELETE FROM sessions WHERE last_seen_ms < ? OR created_ms < ?");
+	sqlite3_bind_int64(st, 1, now_ms - idle_ms);
+	sqlite3_bind_int64(st, 2, now_ms - absolute_ms);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE sessions SET last_seen_ms = ? WHERE id = ?");
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, session_id);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_session_delete(xf_db *db, int64_t session_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM sessions WHERE id = ?");
+	sqlite3_bind_int64(st, 1, session_id);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_session_delete_user(xf_db *db, int64_t user_id, int64_t keep_session_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM sessions WHERE user_id = ? AND id != ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, keep_session_id);
+	return xf_db_exec(db, st);
+}
+
+/* ---- units ---- */
+
+int xf_store_unit_count(xf_db *db, int64_t *count)
+{
+	return count_rows(db, xf_db_prepare(db, "SELECT count(*) FROM units"), count);
+}
+
+int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const char *kind,
+                         int64_t *id)
+{
+	char now[XF_TIME_LEN];
+	now_text(now);
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO units (parent_id, name, kind, created_at) VALUES (?, ?, ?, ?)");
+	if (parent_id)
+		sqlite3_bind_int64(st, 1, parent_id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+static json_t *nullable_id(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+	                                                 : json_integer(sqlite3_column_int64(st, i));
+}
+
+static json_t *read_unit(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:o, s:s, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "parent_id", nullable_id(st, 1), "name", col_text(st, 2), "kind",
+	                 col_text(st, 3), "head_user_id", nullable_id(st, 4));
+}
+
+int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT id, parent_id, name, kind, head_user_id FROM units WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*unit = read_unit(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return XF_NOTFOUND;
+	return rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+}
+
+int xf_store_unit_list(xf_db *db, json_t **units)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "SELECT id, parent_id, name, kind, head_user_id FROM units ORDER BY id");
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, read_unit(st));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*units = list;
+	return XF_OK;
+}
+
+static int update_unit(xf_db *db, sqlite3_stmt *st)
+{
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
+		return XF_NOTFOUND;
+	return rc;
+}
+
+int xf_store_unit_set_name(xf_db *db, int64_t id, const char *name)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET name = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	return update_unit(db, st);
+}
+
+int xf_store_unit_set_kind(xf_db *db, int64_t id, const char *kind)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET kind = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	return update_unit(db, st);
+}
+
+int xf_store_unit_set_head(xf_db *db, int64_t id, int64_t head_user_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET head_user_id = ? WHERE id = ?");
+	if (head_user_id)
+		sqlite3_bind_int64(st, 1, head_user_id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	return update_unit(db, st);
+}
+
+int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
+{
+	if (parent_id) {
+		/* Walk up from the new parent: meeting the unit itself would close a cycle. */
+		sqlite3_stmt *st = xf_db_prepare(
+			db, "WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT u.parent_id FROM units u"
+			    " JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)"
+			    " SELECT 1 FROM up WHERE id = ?");
+		sqlite3_bind_int64(st, 1, parent_id);
+		sqlite3_bind_int64(st, 2, id);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_ROW) {
+			return XF_CONFLICT;
+		}
+		if (rc != SQLITE_DONE)
+			return xf_db_fail(db, rc);
+	}
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET parent_id = ? WHERE id = ?");
+	if (parent_id)
+		sqlite3_bind_int64(st, 1, parent_id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	return update_unit(db, st);
+}
