@@ -159,7 +159,8 @@ void xf_api_units_update(xf_req *req)
 		}
 	}
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "unit.update", "unit", xf_api_id_text(req, id), body);
+		rc = xf_audit_append(db, &actor, "unit.update", "unit", xf_api_id_text(req, id),
+		                     json_incref(body));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	json_t *unit;

@@ -205,7 +205,8 @@ void xf_api_users_update(xf_req *req)
 			rc = xf_store_session_delete_user(db, id, 0);
 	}
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "user.update", "user", xf_api_id_text(req, id), body);
+		rc = xf_audit_append(db, &actor, "user.update", "user", xf_api_id_text(req, id),
+		                     json_incref(body));
 	if (!xf_api_finish(req, db, rc) || !load_user(req, db, id, &row))
 		return;
 	xf_reply_json(req, 200, xf_user_json(&row));

@@ -111,7 +111,8 @@ typedef struct xf_actor {
 	const char *request_id;
 } xf_actor;
 
-/* Appends one event inside the caller's write transaction. data may be NULL ({}). */
+/* Appends one event inside the caller's write transaction. Takes the reference to
+ * data (may be NULL, stored as {}), as json_*_new() functions do. */
 int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
                     const char *object_type, const char *object_id, json_t *data);
 /* Events with seq > after, at most limit, oldest first; *next_after is 0 at the end. */

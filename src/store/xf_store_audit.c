@@ -27,14 +27,17 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 		seq = sqlite3_column_int64(st, 0) + 1;
 		if (xf_hex_decode(col_text(st, 1), prev, XF_HASH_LEN) != XF_OK) {
 			sqlite3_reset(st);
+			json_decref(data);
 			return XF_ERR; /* a damaged head: `xinfang check` names it */
 		}
 	} else if (rc != SQLITE_DONE) {
+		json_decref(data);
 		return xf_db_fail(db, rc);
 	}
 	sqlite3_reset(st);
 
 	char *data_text = data ? xf_json_canonical(data) : xf_strdup("{}");
+	json_decref(data);
 	xf_time_format(xf_now_ms(), at);
 	xf_audit_row row = {
 		.seq = seq,

@@ -1,0 +1,107 @@
+// The command line against a real database: `xinfang check` names a row edited behind
+// the server's back with the sqlite3 shell, `xinfang backup` copies a database that the
+// server is writing to and the copy has the same audit-chain head, and every
+// subcommand answers --help.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startServer, Client, binary } = require('../lib/server.js');
+
+function run(args, input) {
+  const r = spawnSync(binary, args, { encoding: 'utf8', input, env: { ...process.env, XINFANG_DB: '' } });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('every subcommand answers --help', () => {
+  for (const args of [['serve'], ['init'], ['user', 'add'], ['user', 'passwd'], ['user', 'list'],
+    ['user', 'disable'], ['user', 'roles'], ['unit', 'add'], ['unit', 'list'], ['backup'],
+    ['check'], ['version']]) {
+    const r = run([...args, '--help']);
+    assert.strictEqual(r.status, 0, `${args.join(' ')} --help: ${r.err}`);
+    assert.match(r.out, new RegExp(`^usage: xinfang ${args.join(' ')}`), args.join(' '));
+  }
+  assert.notStrictEqual(run(['frobnicate']).status, 0);
+});
+
+test('backup while the server writes, then check finds a tampered row', async () => {
+  const server = await startServer({ adminPassword: 'admin-pass-123456' });
+  try {
+    const admin = new Client(server.base);
+    assert.strictEqual((await admin.login('admin', 'admin-pass-123456')).status, 200);
+    // Keep writing while the backup runs.
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const r = await admin.post('/units', { name: `单位${i}`, parent_id: 1, kind: 'team' });
+        assert.strictEqual(r.status, 201);
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    const copy = path.join(server.dir, 'copy.db');
+    const backup = run(['backup', copy, '--db', server.db]);
+    writing = false;
+    await writer;
+    assert.strictEqual(backup.status, 0, backup.err);
+    const checked = run(['check', '--db', copy]);
+    assert.strictEqual(checked.status, 0, checked.err);
+    const head = /head ([0-9a-f]{64})/.exec(checked.out)[1];
+    const seq = /(\d+) events/.exec(checked.out)[1];
+    // The copy's head is the live chain's hash at that sequence number.
+    const page = await admin.get(`/audit?after=${Number(seq) - 1}&limit=1`);
+    assert.strictEqual(page.json.events[0].hash, head);
+
+    const live = run(['check', '--db', server.db]);
+    assert.strictEqual(live.status, 0, live.err);
+
+    // Edit an event with the sqlite3 shell, the way someone would behind our back.
+    const edit = spawnSync('sqlite3', [server.db,
+      "DROP TRIGGER events_append_only_update; UPDATE events SET actor = 'mallory' WHERE seq = 3;" +
+      " CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events" +
+      " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"], { encoding: 'utf8' });
+    assert.strictEqual(edit.status, 0, edit.stderr);
+    const bad = run(['check', '--db', server.db]);
+    assert.strictEqual(bad.status, 1);
+    assert.match(bad.err, /events row seq=3: hash does not match/);
+    const verify = await admin.get('/audit/verify');
+    assert.strictEqual(verify.json.ok, false);
+    assert.strictEqual(verify.json.bad_seq, 3);
+
+    // Without the trigger, check says so even before it walks the chain.
+    spawnSync('sqlite3', [server.db, 'DROP TRIGGER events_append_only_delete;']);
+    assert.match(run(['check', '--db', server.db]).err, /events_append_only_delete/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('user and unit commands write audit events and keep the chain whole', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinfang-cli-'));
+  const db = path.join(dir, 'x.db');
+  try {
+    const init = run(['init', '--db', db]);
+    assert.strictEqual(init.status, 0, init.err);
+    assert.match(init.out, /one-time password: \S{16}/);
+    assert.strictEqual(run(['unit', 'add', '保卫科', '--parent', '1', '--db', db]).status, 0);
+    const add = run(['user', 'add', 'wang', '--name', '王五', '--unit', '2', '--roles', 'dispatch,official', '--db', db]);
+    assert.strictEqual(add.status, 0, add.err);
+    assert.match(add.out, /one-time password: \S{16}/);
+    assert.notStrictEqual(run(['user', 'add', 'wang', '--name', 'x', '--unit', '2', '--roles', 'dispatch', '--db', db]).status, 0);
+    assert.match(run(['user', 'roles', 'wang', 'nope', '--db', db]).err, /unknown role 'nope'/);
+    assert.strictEqual(run(['user', 'roles', 'wang', 'leader', '--db', db]).status, 0);
+    assert.strictEqual(run(['user', 'passwd', 'wang', '--password-stdin', '--db', db], 'a-long-password-1\n').status, 0);
+    assert.match(run(['user', 'passwd', 'wang', '--password-stdin', '--db', db], 'short\n').err, /at least 10 characters/);
+    assert.strictEqual(run(['user', 'disable', 'wang', '--db', db]).status, 0);
+    const list = run(['user', 'list', '--db', db]);
+    assert.match(list.out, /wang.*disabled.*\["leader"\]/);
+    assert.match(run(['unit', 'list', '--db', db]).out, /保卫科/);
+    const check = run(['check', '--db', db]);
+    assert.strictEqual(check.status, 0, check.err);
+    assert.match(check.out, /audit chain ok: 7 events/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
