@@ -1,0 +1,67 @@
+// api.js — the one way the UI talks to the server: JSON over fetch to /api/v1, the
+// X-CSRF-Token header on every state change, errors turned into ApiError, and a lost
+// session (401) or a pending password change (403) handed to the app to re-route.
+
+let csrfToken = null;
+let handlers = { unauthenticated() {}, passwordChangeRequired() {} };
+
+export class ApiError extends Error {
+  constructor(status, code, message, field, retryAfter) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.field = field || null;
+    this.retryAfter = retryAfter;
+    // Set when the app already reacted (e.g. went back to the login page), so the
+    // caller only has to stop.
+    this.handled = false;
+  }
+}
+
+export function setCsrf(token) { csrfToken = token || null; }
+
+export function setAuthHandlers(h) { handlers = { ...handlers, ...h }; }
+
+const SAFE = new Set(['GET', 'HEAD']);
+
+// options.own401: the caller handles 401 itself (login form, first session probe).
+export async function api(method, path, body, options = {}) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (!SAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e && e.message ? e.message : e), null, null);
+  }
+
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch (_) { data = null; }
+  }
+  if (res.ok) return data;
+
+  const e = (data && data.error) || {};
+  const err = new ApiError(res.status, e.code || 'http_' + res.status,
+    e.message || res.statusText, e.field, res.headers.get('Retry-After'));
+  if (res.status === 401 && !options.own401) {
+    err.handled = true;
+    handlers.unauthenticated(err);
+  } else if (res.status === 403 && err.code === 'password_change_required') {
+    err.handled = true;
+    handlers.passwordChangeRequired(err);
+  }
+  throw err;
+}
+
+export const get = (path, options) => api('GET', path, undefined, options);
+export const post = (path, body, options) => api('POST', path, body === undefined ? {} : body, options);
+export const patch = (path, body, options) => api('PATCH', path, body, options);
+export const del = (path, options) => api('DELETE', path, undefined, options);
