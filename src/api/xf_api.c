@@ -28,6 +28,25 @@ static const xf_route routes[] = {
 	 xf_api_users_reset_password},
 	{"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
 	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, 0, xf_api_audit_verify},
+	{"GET", "/plan", XF_PERM_SIGNED_IN, 0, xf_api_plan_get},
+	{"POST", "/incidents", XF_PERM_INCIDENT_REGISTER, 0, xf_api_incidents_create},
+	{"GET", "/incidents", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_list},
+	{"GET", "/incidents/{id}", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_get},
+	{"PATCH", "/incidents/{id}", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_update},
+	{"POST", "/incidents/{id}/activate", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_activate},
+	{"POST", "/incidents/{id}/transition", XF_PERM_INCIDENT_MANAGE, 0,
+	 xf_api_incidents_transition},
+	{"POST", "/incidents/{id}/override", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_override},
+	{"GET", "/incidents/{id}/timeline", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_timeline},
+	{"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
+	{"GET", "/incidents/{id}/tasks", XF_PERM_INCIDENT_READ, 0, xf_api_tasks_list},
+	{"POST", "/incidents/{id}/tasks", XF_PERM_INCIDENT_MANAGE, 0, xf_api_tasks_create},
+	{"PATCH", "/tasks/{id}", XF_PERM_TASK_ACT, 0, xf_api_tasks_update},
+	{"GET", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_READ, 0, xf_api_dispatches_list},
+	{"POST", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_MANAGE, 0, xf_api_dispatches_create},
+	{"PATCH", "/dispatches/{id}", XF_PERM_DISPATCH_UPDATE, 0, xf_api_dispatches_update},
+	{"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
+	{"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
 };
 
 void xf_api_init(const xf_api_config *config)
@@ -45,8 +64,10 @@ bool xf_api_finish(xf_req *req, xf_db *db, int rc)
 {
 	if (rc == XF_OK)
 		rc = xf_tx_commit(db);
-	if (rc == XF_OK)
+	if (rc == XF_OK) {
+		xf_stream_publish(db);
 		return true;
+	}
 	xf_tx_rollback(db);
 	xf_api_store_error(req, db, rc);
 	return false;
@@ -167,4 +188,30 @@ bool xf_api_query_int(xf_req *req, const char *name, int64_t min, int64_t max, i
 const char *xf_api_id_text(xf_req *req, int64_t id)
 {
 	return xf_arena_printf(&req->arena, "%" PRId64, id);
+}
+
+xf_scope xf_api_scope(const xf_req *req)
+{
+	xf_roles roles = req->user.roles;
+	return (xf_scope){
+		.all = xf_perm_sees_all_incidents(roles),
+		.unit_id = roles & (1u << XF_ROLE_UNIT_HEAD) ? req->user.unit_id : 0,
+		.user_id = roles & (1u << XF_ROLE_OFFICIAL) ? req->user.id : 0,
+	};
+}
+
+bool xf_api_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state)
+{
+	xf_scope scope = xf_api_scope(req);
+	int rc = xf_store_incident_visible(db, &scope, id);
+	if (rc == XF_OK)
+		rc = xf_store_incident_state(db, id, state);
+	if (rc == XF_OK)
+		return true;
+	if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 404, "not_found", NULL, "there is no incident %lld you may see",
+		               (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
 }

@@ -6,6 +6,8 @@
 #ifndef XF_API_H
 #define XF_API_H
 
+#include "core/xf_incident.h"
+#include "core/xf_plan.h"
 #include "http/xf_http.h"
 #include "store/xf_store.h"
 
@@ -37,6 +39,36 @@ bool xf_api_query_int(xf_req *req, const char *name, int64_t min, int64_t max, i
 /* A string id for audit object ids. */
 const char *xf_api_id_text(xf_req *req, int64_t id);
 
+/* The incidents the user may see (docs/api.md, incident.read). */
+xf_scope xf_api_scope(const xf_req *req);
+/* Loads an incident the user may see; answers 404 and returns false otherwise. */
+bool xf_api_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state);
+/* Answers with the incident's API shape, "allowed" included. */
+void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status);
+/* Re-plans the due times of an incident's open tasks under grade. */
+int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade *grade,
+                  int *replanned);
+
+/* Plans (plans.c). */
+int xf_plans_start(const char *path);
+void xf_plans_stop(void);
+int xf_plans_check_file(const char *path);
+const xf_plan *xf_plans_current(int64_t *id);
+const xf_plan *xf_plans_get(xf_db *db, int64_t id);
+
+/* The live feed (stream.c): publish after every commit. */
+int xf_stream_start(void);
+void xf_stream_publish(xf_db *db);
+void xf_stream_stop(void);
+void xf_stream_free(void);
+size_t xf_stream_clients(void);
+
+/* Overdue detection (overdue.c): a thread that scans every interval_ms. */
+void xf_overdue_start(int interval_ms);
+void xf_overdue_stop(void);
+/* One scan: one task.overdue event per task newly past due; returns how many. */
+int xf_overdue_scan(xf_db *db);
+
 /* Handlers, by resource file. */
 void xf_api_health(xf_req *req);
 void xf_api_session_create(xf_req *req);
@@ -54,6 +86,24 @@ void xf_api_users_update(xf_req *req);
 void xf_api_users_reset_password(xf_req *req);
 void xf_api_audit_list(xf_req *req);
 void xf_api_audit_verify(xf_req *req);
+void xf_api_plan_get(xf_req *req);
+void xf_api_incidents_create(xf_req *req);
+void xf_api_incidents_list(xf_req *req);
+void xf_api_incidents_get(xf_req *req);
+void xf_api_incidents_update(xf_req *req);
+void xf_api_incidents_activate(xf_req *req);
+void xf_api_incidents_transition(xf_req *req);
+void xf_api_incidents_override(xf_req *req);
+void xf_api_incidents_timeline(xf_req *req);
+void xf_api_notes_create(xf_req *req);
+void xf_api_dashboard(xf_req *req);
+void xf_api_tasks_list(xf_req *req);
+void xf_api_tasks_create(xf_req *req);
+void xf_api_tasks_update(xf_req *req);
+void xf_api_dispatches_list(xf_req *req);
+void xf_api_dispatches_create(xf_req *req);
+void xf_api_dispatches_update(xf_req *req);
+void xf_api_stream(xf_req *req);
 
 /* Login throttles, owned by session.c. */
 void xf_api_session_setup(void);

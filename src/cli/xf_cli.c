@@ -20,6 +20,7 @@ typedef struct config {
 	const char *listen, *db, *data_dir, *plan, *web_dir, *admin_password;
 	const char *name, *unit, *roles, *phone, *parent, *kind;
 	unsigned threads;
+	int overdue_ms;
 	bool quiet, password_stdin, secure_cookies;
 	int64_t body_max;
 } config;
@@ -41,6 +42,7 @@ static void config_defaults(config *c)
 	c->admin_password = env_or("XINFANG_ADMIN_PASSWORD", NULL);
 	c->secure_cookies = strcmp(env_or("XINFANG_SECURE_COOKIES", "0"), "1") == 0;
 	c->threads = 2;
+	c->overdue_ms = atoi(env_or("XINFANG_OVERDUE_INTERVAL_MS", "5000"));
 	c->body_max = 1024 * 1024;
 }
 
@@ -56,6 +58,7 @@ static const char usage_top[] =
 	"  unit add|list    manage the unit tree\n"
 	"  backup FILE      write a consistent copy of the database while it is in use\n"
 	"  check            check the database and the audit chain\n"
+	"  plan check FILE  validate a plan file; names the JSON path of every problem\n"
 	"  version          print the version\n"
 	"\n"
 	"Every command takes --help. Common options (and their variables):\n"
@@ -93,6 +96,9 @@ static const struct {
 	          "Checks the database and recomputes the audit chain; exits 1 naming the first\n"
 	          "bad row.\n"},
 	{"version", "usage: xinfang version\nPrints the version.\n"},
+	{"plan check", "usage: xinfang plan check FILE\n"
+	               "Validates a plan file and names the JSON path and the problem of every error;\n"
+	               "prints the plan's version (the SHA-256 of the file) when it is valid.\n"},
 };
 
 static int usage(const char *command, int status)
@@ -260,8 +266,12 @@ static int cmd_serve(const config *c)
 		        strerror(errno));
 		return 1;
 	}
-	if (open_store(c) != XF_OK || bootstrap(c) != XF_OK)
+	if (open_store(c) != XF_OK || bootstrap(c) != XF_OK || xf_plans_start(c->plan) != XF_OK ||
+	    xf_stream_start() != XF_OK) {
+		xf_plans_stop();
+		xf_store_close();
 		return 1;
+	}
 	xf_api_config api = {
 		.session_idle_ms = 2 * 3600 * 1000,
 		.session_absolute_ms = 12 * 3600 * 1000,
@@ -283,17 +293,26 @@ static int cmd_serve(const config *c)
 	};
 	xf_server *server = xf_http_start(&http);
 	if (!server) {
+		xf_stream_stop();
+		xf_stream_free();
 		xf_api_shutdown();
+		xf_plans_stop();
 		xf_store_close();
 		return 1;
 	}
+	xf_overdue_start(c->overdue_ms);
 	printf("xinfang: serving http://%s (database %s)\n", c->listen, c->db);
 	fflush(stdout);
 	int sig;
 	sigwait(&signals, &sig);
 	xf_log("stopping on signal %d", sig);
+	/* Parked live-feed connections are woken before the HTTP server stops. */
+	xf_overdue_stop();
+	xf_stream_stop();
 	xf_http_stop(server);
+	xf_stream_free();
 	xf_api_shutdown();
+	xf_plans_stop();
 	xf_store_close();
 	return 0;
 }
@@ -596,10 +615,13 @@ int xf_cli_main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0)
 		return usage("", argc < 2 ? 2 : 0);
 	const char *command = argv[1];
-	bool has_verb = strcmp(command, "user") == 0 || strcmp(command, "unit") == 0;
+	bool has_verb = strcmp(command, "user") == 0 || strcmp(command, "unit") == 0 ||
+	                strcmp(command, "plan") == 0;
 	if (has_verb && (argc < 3 || argv[2][0] == '-')) {
 		fprintf(stderr, "xinfang: '%s' needs a verb: %s\n", command,
-		        command[1] == 's' ? "add, passwd, list, disable, roles" : "add, list");
+		        command[1] == 's'   ? "add, passwd, list, disable, roles"
+		        : command[1] == 'l' ? "check"
+		                            : "add, list");
 		return 2;
 	}
 	char full[64];
@@ -624,6 +646,11 @@ int xf_cli_main(int argc, char **argv)
 		return cmd_check(&c);
 	if (strcmp(command, "backup") == 0)
 		return n_args == 1 ? cmd_backup(&c, args[0]) : usage("backup", 2);
+	if (strcmp(command, "plan") == 0) {
+		if (strcmp(argv[2], "check") != 0 || n_args != 1)
+			return usage("plan check", 2);
+		return xf_plans_check_file(args[0]) == XF_OK ? 0 : 1;
+	}
 	if (has_verb) {
 		if (open_store(&c) != XF_OK)
 			return 1;

@@ -34,7 +34,25 @@ static const struct {
 	[XF_PERM_UNIT_WRITE] = {"unit.write", R(XF_ROLE_ADMIN)},
 	[XF_PERM_USER_READ] = {"user.read", R(XF_ROLE_AUDITOR) | R(XF_ROLE_ADMIN)},
 	[XF_PERM_USER_WRITE] = {"user.write", R(XF_ROLE_ADMIN)},
+	[XF_PERM_INCIDENT_READ] = {"incident.read",
+	                           R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) | R(XF_ROLE_UNIT_HEAD) |
+	                               R(XF_ROLE_DISPATCH) | R(XF_ROLE_OFFICIAL) | R(XF_ROLE_COMPANY) |
+	                               R(XF_ROLE_AUDITOR)},
+	[XF_PERM_INCIDENT_REGISTER] = {"incident.register",
+	                               R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER)},
+	[XF_PERM_INCIDENT_MANAGE] = {"incident.manage", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER)},
+	[XF_PERM_TASK_ACT] = {"task.act", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) |
+	                                      R(XF_ROLE_UNIT_HEAD) | R(XF_ROLE_DISPATCH) |
+	                                      R(XF_ROLE_OFFICIAL)},
+	[XF_PERM_DISPATCH_UPDATE] = {"dispatch.update",
+	                             R(XF_ROLE_DISPATCH) | R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER)},
 };
+
+bool xf_perm_sees_all_incidents(xf_roles held)
+{
+	return (held & (R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) | R(XF_ROLE_DISPATCH) |
+	                R(XF_ROLE_COMPANY) | R(XF_ROLE_AUDITOR))) != 0;
+}
 
 const char *xf_role_id(xf_role role)
 {

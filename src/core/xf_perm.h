@@ -30,6 +30,11 @@ typedef enum xf_perm {
 	XF_PERM_UNIT_WRITE,   /* create and change units */
 	XF_PERM_USER_READ,    /* list and read accounts */
 	XF_PERM_USER_WRITE,   /* create, change, disable accounts; reset passwords */
+	XF_PERM_INCIDENT_READ,     /* see incidents (within the user's scope) */
+	XF_PERM_INCIDENT_REGISTER, /* register an incident */
+	XF_PERM_INCIDENT_MANAGE,   /* activate, transition, override, add tasks, dispatch */
+	XF_PERM_TASK_ACT,          /* claim, start, complete, skip, assign tasks; notes */
+	XF_PERM_DISPATCH_UPDATE,   /* report ETA, arrival, release of dispatched resources */
 	XF_PERM_COUNT
 } xf_perm;
 
@@ -46,5 +51,7 @@ const char *xf_perm_name(xf_perm perm);
 /* True when a user holding `roles` may do `perm`. XF_PERM_PUBLIC is always allowed;
  * XF_PERM_SIGNED_IN needs the caller to have established a session. */
 bool xf_perm_allows(xf_roles roles, xf_perm perm);
+/* True when the roles see every incident, not only their unit's or their tasks'. */
+bool xf_perm_sees_all_incidents(xf_roles roles);
 
 #endif

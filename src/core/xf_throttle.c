@@ -18,6 +18,8 @@ static uint64_t hash_key(const char *s)
 void xf_throttle_init(xf_throttle *t, size_t size, int free_failures, int64_t window_ms,
                       int64_t base_wait_ms, int64_t max_wait_ms)
 {
+	if (size == 0)
+		xf_die("a throttle table needs at least one entry");
 	pthread_mutex_init(&t->lock, NULL);
 	t->size = size;
 	t->entries = xf_calloc(size, sizeof *t->entries);
@@ -39,7 +41,7 @@ static xf_throttle_entry *find(xf_throttle *t, const char *key, uint64_t h)
 {
 	for (size_t i = 0; i < 16 && i < t->size; i++) {
 		xf_throttle_entry *e = &t->entries[(h + i) % t->size];
-		if (e->key_hash == h && strcmp(e->key, key) == 0)
+		if (e->key_hash == h && strncmp(e->key, key, sizeof e->key - 1) == 0)
 			return e;
 	}
 	return NULL;

@@ -1,10 +1,12 @@
 /* Login throttling: counts failed logins per key (an account, a client address) in a
- * sliding window and says how long a key must wait before its next attempt.
+ * window and says how long a key must wait before its next attempt.
  *
- * Policy: a key may fail `free_failures` times within `window_ms`; every failure
+ * Policy: a key may fail `free_failures` times within a window of `window_ms` that
+ * opens at its first failure (and reopens at the first failure after it has passed
+ * and no wait is pending); every failure
  * beyond that doubles the wait, starting at `base_wait_ms`, up to `max_wait_ms`.
  * A success clears the key. The table is fixed-size and thread-safe; when it is full
- * the entry whose last failure is oldest is reused. Time is passed in, so tests can
+ * (16 probes) the entry whose last failure is oldest is reused. Time is passed in, so tests can
  * drive it. */
 #ifndef XF_THROTTLE_H
 #define XF_THROTTLE_H

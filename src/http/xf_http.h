@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/xf_perm.h"
 #include "core/xf_user.h"
@@ -25,6 +26,14 @@
 
 typedef struct xf_req xf_req;
 typedef void (*xf_handler)(xf_req *req);
+struct MHD_Connection;
+
+/* A streamed response (Server-Sent Events). The reader is called on a polling thread
+ * to fill buf (at most max bytes) and returns the count; XF_STREAM_END ends the
+ * response; 0 means nothing to send now and must follow xf_http_park(), which parks
+ * the connection until xf_http_wake(). */
+#define XF_STREAM_END (-1)
+typedef ssize_t (*xf_stream_reader)(void *ctx, uint64_t pos, char *buf, size_t max);
 
 enum {
 	XF_ROUTE_WORKER = 1 << 0,          /* run on the worker pool */
@@ -66,6 +75,9 @@ struct xf_req {
 	xf_header *headers;
 	int static_fd; /* >= 0: the response is this file */
 	uint64_t static_size;
+	xf_stream_reader stream_reader; /* non-NULL: the response is a stream */
+	void (*stream_release)(void *ctx);
+	void *stream_ctx;
 
 	/* Internal state of the request's life. */
 	int state;
@@ -111,5 +123,12 @@ void xf_reply_error(xf_req *req, int status, const char *code, const char *field
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void xf_reply_field_error(xf_req *req, const xf_field_error *err);
 void xf_reply_header(xf_req *req, const char *name, const char *value);
+/* Answers with a stream; release(ctx) runs when the connection is done. */
+void xf_reply_stream(xf_req *req, const char *content_type, xf_stream_reader reader,
+                     void (*release)(void *ctx), void *ctx);
+/* Parks a streaming connection; only from within its reader. */
+void xf_http_park(struct MHD_Connection *conn);
+/* Wakes a parked connection; from any thread. */
+void xf_http_wake(struct MHD_Connection *conn);
 
 #endif

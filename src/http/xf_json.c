@@ -24,7 +24,7 @@ json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
 		snprintf(err->message, sizeof err->message, "body is empty, expected a json object");
 		return NULL;
 	}
-	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!v) {
 		snprintf(err->code, sizeof err->code, "malformed_json");
 		snprintf(err->message, sizeof err->message, "malformed json at line %d column %d: %s",

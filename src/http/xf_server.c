@@ -84,6 +84,28 @@ void xf_reply_field_error(xf_req *req, const xf_field_error *err)
 	               err->message);
 }
 
+void xf_reply_stream(xf_req *req, const char *content_type, xf_stream_reader reader,
+                     void (*release)(void *ctx), void *ctx)
+{
+	xf_buf_reset(&req->out);
+	req->status = 200;
+	req->content_type = content_type;
+	req->stream_reader = reader;
+	req->stream_release = release;
+	req->stream_ctx = ctx;
+	xf_reply_header(req, "X-Accel-Buffering", "no");
+}
+
+void xf_http_park(struct MHD_Connection *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+void xf_http_wake(struct MHD_Connection *conn)
+{
+	MHD_resume_connection(conn);
+}
+
 /* ---- request accessors ---- */
 
 const char *xf_req_param(const xf_req *req, const char *name)
@@ -323,7 +345,13 @@ static bool dispatch(xf_server *s, xf_req *req)
 static enum MHD_Result queue_reply(xf_req *req)
 {
 	struct MHD_Response *resp;
-	if (req->static_fd >= 0) {
+	if (req->stream_reader) {
+		/* The response owns the stream context from here; MHD calls release. */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+		                                         req->stream_reader,
+		                                         req->stream_ctx, req->stream_release);
+		req->stream_reader = NULL;
+	} else if (req->static_fd >= 0) {
 		resp = MHD_create_response_from_fd64(req->static_size, req->static_fd);
 		req->static_fd = -1; /* the response owns it now */
 	} else {
@@ -406,19 +434,26 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		req->method = xf_arena_strdup(&req->arena, method);
 		client_address(req);
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (length && strtoull(length, NULL, 10) > s->config.body_max) {
+		unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
+		/* A body somewhat over the cap is read and dropped, so the client, still
+		 * sending, can read the 413; a huge one is refused at once and the
+		 * connection closed. */
+		if (declared > 16ull * s->config.body_max) {
 			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
 			               s->config.body_max);
 			req->state = ST_READY;
 			return queue_reply(req);
 		}
+		if (declared > s->config.body_max)
+			req->body.overflow = true;
 		req->state = ST_BODY;
 		return MHD_YES;
 	}
 	case ST_BODY:
 		if (*upload_data_size) {
 			/* Past the cap the buffer refuses the bytes and remembers it overflowed. */
-			xf_buf_append(&req->body, upload_data, *upload_data_size);
+			if (!req->body.overflow)
+				xf_buf_append(&req->body, upload_data, *upload_data_size);
 			*upload_data_size = 0;
 			return MHD_YES;
 		}
@@ -458,6 +493,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (req->static_fd >= 0)
 		close(req->static_fd);
+	if (req->stream_reader && req->stream_release)
+		req->stream_release(req->stream_ctx); /* never handed to a response */
 	json_decref(req->json);
 	xf_buf_release(&req->body);
 	xf_buf_release(&req->out);

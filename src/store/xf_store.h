@@ -120,6 +120,142 @@ int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t 
 /* Walks the whole chain. */
 int xf_audit_verify(xf_db *db, xf_audit_walk *walk);
 
+/* ---- plans ---- */
+
+/* Records a plan version (by hash) if new; *id is its row either way. */
+int xf_store_plan_register(xf_db *db, const char *hash, const char *key, const char *title,
+                           const char *body, int64_t *id);
+/* The file bytes of a stored plan version (caller frees *body). */
+int xf_store_plan_body(xf_db *db, int64_t id, char **body);
+
+/* ---- incidents ---- */
+
+/* Which incidents a user may see: all, or those involving the subtree of unit_id,
+ * or those with a task assigned to user_id (0 disables a part). */
+typedef struct xf_scope {
+	bool all;
+	int64_t unit_id;
+	int64_t user_id;
+} xf_scope;
+
+typedef struct xf_incident_new {
+	int headcount;
+	const char *destination;
+	bool advance_info, drill, in_scope;
+	const char *place, *category, *demands;
+	const char *status, *grade, *grade_name, *procedure, *procedure_name;
+	json_t *reasons; /* borrowed */
+	int64_t plan_id, created_by, now_ms;
+	const int64_t *units;
+	size_t n_units;
+} xf_incident_new;
+
+/* The facts about an incident that its rules need. */
+typedef struct xf_incident_state {
+	int64_t id;
+	char number[24];
+	char status[16];
+	char procedure[8]; /* "" before a procedure is known */
+	char grade[8];     /* "" when out of scope */
+	bool in_scope, drill, advance_info;
+	int headcount;
+	char destination[16];
+	int64_t plan_id, registered_ms, activated_ms;
+} xf_incident_state;
+
+/* Inserts with the next number of the year (XF-2026-0007) into *id. */
+int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id);
+int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out);
+/* XF_OK when scope lets the user see the incident, XF_NOTFOUND otherwise. */
+int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id);
+/* The API shape (docs/api.md) without "allowed", which api/ adds. */
+int xf_store_incident_json(xf_db *db, int64_t id, json_t **out);
+/* Newest first; status NULL for any; active_only drops archived and not_activated. */
+int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
+                           bool active_only, int64_t before_id, int limit, json_t **out,
+                           int64_t *next_before_id);
+int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms);
+int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms);
+/* Records an override: in_scope, grade (NULL keeps it), the status it leads to and the
+ * override object (borrowed). */
+int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char *grade,
+                               const char *grade_name, const char *status, json_t *override,
+                               int64_t now_ms);
+
+/* Sets the facts given (NULL keeps one); units non-NULL replaces the unit list. */
+int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const char *demands,
+                                const char *category, const int64_t *units, size_t n_units,
+                                int64_t now_ms);
+
+/* ---- tasks ---- */
+
+typedef struct xf_task_new {
+	int64_t incident_id;
+	int position;
+	const char *step_id, *kind, *title, *text, *workstream, *owner_kind, *owner_value;
+	int64_t assignee_id;
+	json_t *evidence, *dispatch; /* borrowed, may be NULL */
+	bool chooses_venue;
+	int round;
+	int64_t base_ms;
+	int due_minutes;
+	int64_t due_ms; /* 0: none */
+	int64_t now_ms;
+} xf_task_new;
+
+typedef struct xf_task_row {
+	int64_t id, incident_id, assignee_id, base_ms, due_ms;
+	int position, due_minutes, round;
+	char kind[16], status[16], step_id[32], workstream[32], owner_kind[16], owner_value[64];
+	char title[256];
+} xf_task_row;
+
+int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id);
+int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out);
+/* Sets status and assignee; note and skip_reason NULL keep theirs; start and finish
+ * times follow the status. */
+int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assignee_id,
+                         const char *note, const char *skip_reason, int64_t now_ms);
+int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms);
+/* The open (pending or in progress) tasks of an incident; caller frees *rows. */
+int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n);
+int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position);
+int xf_store_task_json(xf_db *db, int64_t id, json_t **out);
+int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out);
+/* Open tasks of active incidents due before now_ms and not yet reported overdue:
+ * up to max of them as (task id, incident id) pairs. */
+int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], size_t max,
+                                 size_t *n);
+int xf_store_task_mark_overdue(xf_db *db, int64_t id);
+
+/* ---- timeline and dispatches ---- */
+
+/* The events about an incident, oldest first: [{seq, at, actor, action, data}]; with
+ * limit > 0 only the newest `limit`. Manual entries (现场情况) are note.create events. */
+int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out);
+
+int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource,
+                             int quantity, const char *note, const char *ordered_by,
+                             int64_t now_ms, int64_t *id);
+/* Sets what is given: eta_ms > 0, arrived/released (stamped now_ms), note non-NULL. */
+int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived,
+                             bool released, const char *note, int64_t now_ms);
+int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *incident_id);
+int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out);
+
+/* ---- the live feed ---- */
+
+int xf_store_last_event_seq(xf_db *db, int64_t *seq);
+/* Incident events with seq > after, oldest first, at most limit:
+ * [{seq, incident_id, action, at, actor}]. */
+int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t **out);
+/* The units an incident involves and the users its tasks are assigned to. */
+int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size_t max_units,
+                            size_t *n_units, int64_t *assignees, size_t max_assignees,
+                            size_t *n_assignees);
+/* A unit and every unit below it; caller frees *ids. */
+int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n);
+
 /* ---- maintenance ---- */
 
 /* SQLite's integrity and foreign key checks; on damage returns XF_ERR with the first

@@ -1,6 +1,7 @@
 /* The request arena: a chain of blocks, bump allocation, one release. See xf_arena.h. */
 #include "util/xf_arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static xf_arena_block *new_block(size_t size)
 void *xf_arena_alloc(xf_arena *a, size_t n)
 {
 	size_t rounded = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (rounded < n)
+	if (rounded < n || rounded > SIZE_MAX - sizeof(xf_arena_block))
 		xf_die("arena allocation of %zu bytes overflows", n);
 	if (rounded > BLOCK_SIZE / 4) {
 		/* Large: its own block, linked behind the head so the head keeps serving. */

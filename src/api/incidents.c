@@ -1,0 +1,772 @@
+/* The incident resource: registration (scope, grade and procedure decided by the
+ * plan, with the reasons), the list, facts updates, activation (the procedure's steps
+ * become tasks), transitions, overrides, the timeline, notes and the dashboard. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/xf_api.h"
+
+static const char *const destination_zh[] = {"本矿", "集团公司", "市", "省", "进京"};
+
+void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status)
+{
+	json_t *incident;
+	int rc = xf_store_incident_json(db, id, &incident);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	const char *procedure = json_string_value(json_object_get(incident, "procedure"));
+	int from = xf_status_parse(json_string_value(json_object_get(incident, "status")));
+	xf_status allowed[XF_STATUS_COUNT];
+	int n = from < 0 ? 0 : xf_status_allowed((xf_status)from, procedure ? procedure[0] : 0, allowed);
+	json_t *list = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_string(xf_status_ids[allowed[i]]));
+	json_object_set_new(incident, "allowed", list);
+	xf_reply_json(req, status, incident);
+}
+
+/* Reads "units": an array of existing unit ids; answers 400 naming the item. */
+static bool read_units(xf_req *req, xf_db *db, json_t *body, int64_t **units, size_t *n)
+{
+	json_t *list = json_object_get(body, "units"), *item;
+	size_t i;
+	*units = NULL;
+	*n = 0;
+	if (!list)
+		return true;
+	if (!json_is_array(list) || json_array_size(list) > 64) {
+		xf_reply_error(req, 400, "invalid_field", "units",
+		               "'units' must be an array of at most 64 unit ids");
+		return false;
+	}
+	*units = xf_arena_alloc(&req->arena, (json_array_size(list) + 1) * sizeof **units);
+	json_array_foreach(list, i, item) {
+		char field[32];
+		snprintf(field, sizeof field, "units[%zu]", i);
+		json_t *unit = NULL;
+		if (!json_is_integer(item) || json_integer_value(item) < 1 ||
+		    xf_store_unit_get(db, json_integer_value(item), &unit) != XF_OK) {
+			xf_reply_error(req, 400, "invalid_field", field, "'%s' is not the id of a unit",
+			               field);
+			return false;
+		}
+		json_decref(unit);
+		(*units)[(*n)++] = json_integer_value(item);
+	}
+	return true;
+}
+
+static json_t *reasons_json(const xf_plan_decision *d)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < d->n_reasons; i++)
+		json_array_append_new(list, json_string(d->reasons[i]));
+	return list;
+}
+
+void xf_api_incidents_create(xf_req *req)
+{
+	static const char *const fields[] = {"headcount", "destination", "advance_info", "place",
+	                                     "units", "demands", "drill", "category", NULL};
+	xf_field_error err;
+	int64_t headcount;
+	const char *destination, *place = "", *demands = "", *category = "";
+	bool advance_info, drill = false;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_int(body, "headcount", true, 1, 100000, &headcount, &err) != XF_OK ||
+	    xf_json_choice(body, "destination", true, xf_destination_ids, &destination, &err) != XF_OK ||
+	    xf_json_bool(body, "advance_info", true, &advance_info, &err) != XF_OK ||
+	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", false, 0, 4000, &demands, &err) == XF_ERR ||
+	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
+	    xf_json_bool(body, "drill", false, &drill, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	int64_t plan_id;
+	const xf_plan *plan = xf_plans_current(&plan_id);
+	xf_plan_facts facts = {.headcount = (int)headcount,
+	                       .destination = (xf_destination)xf_destination_parse(destination),
+	                       .advance_info = advance_info};
+	xf_plan_decision d;
+	xf_plan_decide(plan, &facts, &d);
+
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	int64_t *units, id;
+	size_t n_units;
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!read_units(req, db, body, &units, &n_units)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	json_t *reasons = reasons_json(&d);
+	xf_incident_new in = {
+		.headcount = (int)headcount,
+		.destination = destination,
+		.advance_info = advance_info,
+		.drill = drill,
+		.in_scope = d.in_scope,
+		.place = place,
+		.category = category,
+		.demands = demands,
+		.status = d.in_scope ? "registered" : "not_activated",
+		.grade = d.in_scope ? d.grade->id : NULL,
+		.grade_name = d.in_scope ? d.grade->name : NULL,
+		.procedure = d.procedure->id,
+		.procedure_name = d.procedure->name,
+		.reasons = reasons,
+		.plan_id = plan_id,
+		.created_by = req->user.id,
+		.now_ms = xf_now_ms(),
+		.units = units,
+		.n_units = n_units,
+	};
+	rc = xf_store_incident_insert(db, &in, &id);
+	if (rc == XF_OK) {
+		char *summary = xf_arena_printf(&req->arena, "登记%s事件：%lld人，去向%s，%s%s",
+		                                drill ? "演练" : "", (long long)headcount,
+		                                destination_zh[facts.destination],
+		                                d.in_scope ? "适用预案" : "不启动", place[0] ? "，地点" : "");
+		if (place[0])
+			summary = xf_arena_printf(&req->arena, "%s%s", summary, place);
+		rc = xf_audit_append(db, &actor, "incident.register", "incident",
+		                     xf_api_id_text(req, id),
+		                     json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:o, s:O}", "summary",
+		                               summary, "headcount", (json_int_t)headcount,
+		                               "destination", destination, "advance_info", advance_info,
+		                               "drill", drill, "in_scope", d.in_scope, "grade",
+		                               d.in_scope ? json_string(d.grade->id) : json_null(),
+		                               "reasons", reasons));
+	}
+	json_decref(reasons);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_api_incident_reply(req, db, id, 201);
+}
+
+void xf_api_incidents_list(xf_req *req)
+{
+	int64_t limit, before, next;
+	const char *status = xf_req_query(req, "status");
+	const char *active = xf_req_query(req, "active");
+	if (!xf_api_query_int(req, "limit", 1, 200, 25, &limit) ||
+	    !xf_api_query_int(req, "after_id", 0, INT64_MAX, 0, &before))
+		return;
+	if (status && xf_status_parse(status) < 0) {
+		xf_reply_error(req, 400, "bad_request", "status", "'%s' is not a status", status);
+		return;
+	}
+	xf_scope scope = xf_api_scope(req);
+	xf_db *db = xf_db_get();
+	json_t *list;
+	int rc = xf_store_incident_list(db, &scope, status, active && strcmp(active, "1") == 0,
+	                                before, (int)limit, &list, &next);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 200, json_pack("{s:o, s:o}", "incidents", list, "next_after_id",
+	                                  next ? json_integer(next) : json_null()));
+}
+
+void xf_api_incidents_get(xf_req *req)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+		return;
+	xf_api_incident_reply(req, db, id, 200);
+}
+
+/* The grade and the plan of an incident, answering 500 when the plan is gone. */
+static const xf_plan *incident_plan(xf_req *req, xf_db *db, const xf_incident_state *state)
+{
+	const xf_plan *plan = xf_plans_get(db, state->plan_id);
+	if (!plan)
+		xf_reply_error(req, 500, "internal", NULL, "the plan version of incident %s is missing",
+		               state->number);
+	return plan;
+}
+
+int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade *grade,
+                  int *replanned)
+{
+	xf_task_row *rows;
+	size_t n;
+	int rc = xf_store_tasks_open(db, state->id, &rows, &n);
+	*replanned = 0;
+	for (size_t i = 0; rc == XF_OK && i < n; i++) {
+		int kind = xf_task_kind_parse(rows[i].kind);
+		if (kind < 0 || kind == XF_KIND_MANUAL)
+			continue;
+		int64_t due = xf_task_due(grade, (xf_task_kind)kind, rows[i].base_ms, rows[i].due_minutes);
+		if (due != rows[i].due_ms) {
+			rc = xf_store_task_set_due(db, rows[i].id, due);
+			(*replanned)++;
+		}
+	}
+	free(rows);
+	return rc;
+}
+
+static int add_task(xf_db *db, const xf_incident_state *state, const xf_plan_step *step,
+                    xf_task_kind kind, const char *title, const xf_plan_owner *owner,
+                    int64_t base_ms, int64_t due_ms, int position, int64_t now)
+{
+	static const char *const owner_kinds[] = {"role", "unit", "position"};
+	json_t *evidence = json_array(), *dispatch = json_array();
+	for (size_t i = 0; step && i < step->n_evidence; i++)
+		json_array_append_new(evidence, json_string(step->evidence[i]));
+	for (size_t i = 0; step && i < step->n_dispatch; i++)
+		json_array_append_new(dispatch, json_string(step->dispatch[i]));
+	xf_task_new t = {
+		.incident_id = state->id,
+		.position = position,
+		.step_id = step ? step->id : NULL,
+		.kind = xf_task_kind_ids[kind],
+		.title = title,
+		.text = step ? step->text : "",
+		.workstream = step ? step->workstream : NULL,
+		.owner_kind = owner_kinds[owner->kind],
+		.owner_value = owner->value,
+		.evidence = evidence,
+		.dispatch = dispatch,
+		.chooses_venue = step && step->chooses_venue,
+		.round = kind == XF_KIND_RECURRING ? 1 : 0,
+		.base_ms = base_ms,
+		.due_minutes = step ? step->due_minutes : 0,
+		.due_ms = due_ms,
+		.now_ms = now,
+	};
+	int64_t id;
+	int rc = xf_store_task_insert(db, &t, &id);
+	json_decref(evidence);
+	json_decref(dispatch);
+	return rc;
+}
+
+/* The tasks of an activation: the procedure's steps, the report-up tasks after the
+ * first step, then the closing steps. */
+static int create_tasks(xf_db *db, const xf_incident_state *state, const xf_plan *plan,
+                        const xf_plan_procedure *proc, const xf_plan_grade *grade, int64_t now,
+                        int *count)
+{
+	int rc = XF_OK, position = 0;
+	for (size_t i = 0; rc == XF_OK && i < proc->n_steps; i++) {
+		const xf_plan_step *s = &proc->steps[i];
+		xf_task_kind kind = s->recurring ? XF_KIND_RECURRING : XF_KIND_STEP;
+		rc = add_task(db, state, s, kind, s->title, &s->owner, now,
+		              xf_task_due(grade, kind, now, s->due_minutes), ++position, now);
+		if (rc == XF_OK && i == 0) {
+			int64_t oral = xf_task_due(grade, XF_KIND_REPORT_ORAL, state->registered_ms, 0);
+			int64_t written = xf_task_due(grade, XF_KIND_REPORT_WRITTEN, state->registered_ms, 0);
+			if (oral)
+				rc = add_task(db, state, NULL, XF_KIND_REPORT_ORAL, plan->report_oral_title,
+				              &plan->report_owner, state->registered_ms, oral, ++position, now);
+			if (rc == XF_OK && written)
+				rc = add_task(db, state, NULL, XF_KIND_REPORT_WRITTEN,
+				              plan->report_written_title, &plan->report_owner,
+				              state->registered_ms, written, ++position, now);
+		}
+	}
+	for (size_t i = 0; rc == XF_OK && i < plan->n_closing; i++) {
+		const xf_plan_step *s = &plan->closing[i];
+		rc = add_task(db, state, s, XF_KIND_STEP, s->title, &s->owner, now,
+		              xf_task_due(grade, XF_KIND_STEP, now, s->due_minutes), ++position, now);
+	}
+	*count = position;
+	return rc;
+}
+
+void xf_api_incidents_activate(xf_req *req)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_api_incident(req, db, id, &state)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	if (strcmp(state.status, "registered") != 0 || !state.in_scope) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "only a registered incident within the plan's scope can be activated; "
+		               "%s is '%s'", state.number, state.status);
+		return;
+	}
+	const xf_plan *plan = incident_plan(req, db, &state);
+	if (!plan) {
+		xf_tx_rollback(db);
+		return;
+	}
+	const xf_plan_grade *grade = xf_plan_grade_by_id(plan, state.grade);
+	const xf_plan_procedure *proc = xf_plan_procedure_by_id(plan, state.procedure);
+	if (!grade || !proc) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL, "the plan has no grade '%s' or procedure '%s'",
+		               state.grade, state.procedure);
+		return;
+	}
+	int64_t now = xf_now_ms();
+	int count = 0;
+	rc = xf_store_incident_activate(db, id, now);
+	if (rc == XF_OK)
+		rc = create_tasks(db, &state, plan, proc, grade, now, &count);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+			db, &actor, "incident.activate", "incident", xf_api_id_text(req, id),
+			json_pack("{s:s, s:s, s:s, s:i}", "summary",
+			          xf_arena_printf(&req->arena, "启动预案：处置程序%s「%s」，等级%s，生成%d项任务",
+			                          proc->id, proc->name, grade->name, count),
+			          "procedure", proc->id, "grade", grade->id, "tasks", count));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_api_incident_reply(req, db, id, 200);
+}
+
+static void reply_not_allowed(xf_req *req, const xf_incident_state *state, const char *to)
+{
+	xf_status allowed[XF_STATUS_COUNT];
+	int from = xf_status_parse(state->status);
+	int n = from < 0 ? 0 : xf_status_allowed((xf_status)from, state->procedure[0], allowed);
+	json_t *list = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_string(xf_status_ids[allowed[i]]));
+	char *text = json_dumps(list, JSON_COMPACT);
+	char *message = xf_arena_printf(&req->arena, "%s cannot go from '%s' to '%s'; allowed: %s%s",
+	                                state->number, state->status, to, text,
+	                                strcmp(to, "activated") == 0 ? " (activate with /activate)" : "");
+	free(text);
+	json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "conflict", "message", message,
+	                          "field", "to", "allowed", list);
+	xf_reply_json(req, 409, json_pack("{s:o}", "error", error));
+}
+
+/* Open recurring progress reports end when the incident is no longer handled on
+ * the ground (from evaluation on). */
+static int stop_progress_reports(xf_db *db, int64_t incident_id, int64_t now)
+{
+	xf_task_row *rows;
+	size_t n;
+	int rc = xf_store_tasks_open(db, incident_id, &rows, &n);
+	for (size_t i = 0; rc == XF_OK && i < n; i++)
+		if (strcmp(rows[i].kind, "recurring") == 0)
+			rc = xf_store_task_update(db, rows[i].id, "skipped", rows[i].assignee_id, NULL,
+			                          "事件进入总结评价阶段，定期汇报结束", now);
+	free(rows);
+	return rc;
+}
+
+void xf_api_incidents_transition(xf_req *req)
+{
+	static const char *const fields[] = {"to", "reason", NULL};
+	xf_field_error err;
+	const char *to, *reason = "";
+	int64_t id;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_choice(body, "to", true, xf_status_ids, &to, &err) != XF_OK ||
+	    xf_json_string(body, "reason", false, 0, 500, &reason, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_api_incident(req, db, id, &state)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	int from = xf_status_parse(state.status), target = xf_status_parse(to);
+	if (from < 0 || !xf_status_can((xf_status)from, (xf_status)target, state.procedure[0])) {
+		xf_tx_rollback(db);
+		reply_not_allowed(req, &state, to);
+		return;
+	}
+	int64_t now = xf_now_ms();
+	rc = xf_store_incident_set_status(db, id, to, now);
+	if (rc == XF_OK && !xf_status_reports_progress((xf_status)target))
+		rc = stop_progress_reports(db, id, now);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+			db, &actor, "incident.transition", "incident", xf_api_id_text(req, id),
+			json_pack("{s:s, s:s, s:s, s:s}", "summary",
+			          xf_arena_printf(&req->arena, "状态：%s → %s%s%s",
+			                          xf_status_zh((xf_status)from), xf_status_zh((xf_status)target),
+			                          reason[0] ? "；" : "", reason),
+			          "from", state.status, "to", to, "reason", reason));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_api_incident_reply(req, db, id, 200);
+}
+
+void xf_api_incidents_override(xf_req *req)
+{
+	static const char *const fields[] = {"grade", "in_scope", "reason", NULL};
+	xf_field_error err;
+	const char *grade_id = NULL, *reason;
+	bool in_scope;
+	int64_t id;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	int has_scope;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "grade", false, 1, 16, &grade_id, &err) == XF_ERR ||
+	    (has_scope = xf_json_bool(body, "in_scope", false, &in_scope, &err)) == XF_ERR ||
+	    xf_json_string(body, "reason", true, 2, 500, &reason, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	if (!grade_id && has_scope != XF_OK) {
+		xf_reply_error(req, 400, "invalid_field", "grade", "give 'grade' or 'in_scope' to override");
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	const xf_plan *plan;
+	if (!xf_api_incident(req, db, id, &state) || !(plan = incident_plan(req, db, &state))) {
+		xf_tx_rollback(db);
+		return;
+	}
+	if (strcmp(state.status, "archived") == 0) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is archived", state.number);
+		return;
+	}
+	if (has_scope != XF_OK)
+		in_scope = state.in_scope;
+	/* Bringing an incident into scope without a grade takes the computed one. */
+	const xf_plan_grade *grade = NULL;
+	if (grade_id) {
+		grade = xf_plan_grade_by_id(plan, grade_id);
+		if (!grade) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 400, "invalid_field", "grade", "the plan has no grade '%s'",
+			               grade_id);
+			return;
+		}
+	} else if (in_scope) {
+		xf_plan_facts facts = {state.headcount,
+		                       (xf_destination)xf_destination_parse(state.destination),
+		                       state.advance_info};
+		xf_plan_decision d;
+		xf_plan_decide(plan, &facts, &d);
+		grade = state.grade[0] ? xf_plan_grade_by_id(plan, state.grade) : d.grade;
+	}
+	const char *status = state.status;
+	if (!in_scope && strcmp(state.status, "registered") == 0)
+		status = "not_activated";
+	else if (in_scope && strcmp(state.status, "not_activated") == 0)
+		status = "registered";
+	else if (!in_scope && strcmp(state.status, "not_activated") != 0) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", "in_scope",
+		               "%s is already being handled; it cannot be taken out of scope",
+		               state.number);
+		return;
+	}
+	char at[XF_TIME_LEN];
+	int64_t now = xf_now_ms();
+	xf_time_format(now, at);
+	json_t *override = json_pack("{s:o, s:b, s:s, s:s, s:s}", "grade",
+	                             grade ? json_string(grade->id) : json_null(), "in_scope", in_scope,
+	                             "reason", reason, "by", req->user.username, "at", at);
+	rc = xf_store_incident_override(db, id, in_scope, grade ? grade->id : NULL,
+	                                grade ? grade->name : NULL, status, override, now);
+	int replanned = 0;
+	if (rc == XF_OK && grade && state.activated_ms && strcmp(grade->id, state.grade) != 0)
+		rc = xf_api_replan(db, &state, grade, &replanned);
+	if (rc == XF_OK) {
+		json_object_set_new(override, "from_grade",
+		                    state.grade[0] ? json_string(state.grade) : json_null());
+		json_object_set_new(override, "replanned", json_integer(replanned));
+		json_object_set_new(
+			override, "summary",
+			json_string(xf_arena_printf(&req->arena, "人工调整：%s%s%s；理由：%s",
+			                            in_scope ? "适用预案" : "不启动", grade ? "，等级" : "",
+			                            grade ? grade->name : "", reason)));
+		rc = xf_audit_append(db, &actor, "incident.override", "incident", xf_api_id_text(req, id),
+		                     json_incref(override));
+	}
+	json_decref(override);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_api_incident_reply(req, db, id, 200);
+}
+
+void xf_api_incidents_update(xf_req *req)
+{
+	static const char *const fields[] = {"place", "demands", "category", "units", NULL};
+	xf_field_error err;
+	const char *place = NULL, *demands = NULL, *category = NULL;
+	int64_t id, *units;
+	size_t n_units;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", false, 0, 4000, &demands, &err) == XF_ERR ||
+	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_api_incident(req, db, id, &state) || !read_units(req, db, body, &units, &n_units)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	rc = xf_store_incident_set_facts(db, id, place, demands, category,
+	                                 json_object_get(body, "units") ? units : NULL, n_units,
+	                                 xf_now_ms());
+	if (rc == XF_OK) {
+		json_t *data = json_deep_copy(body);
+		json_object_set_new(data, "summary", json_string("补充事件信息"));
+		rc = xf_audit_append(db, &actor, "incident.update", "incident", xf_api_id_text(req, id),
+		                     data);
+	}
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_api_incident_reply(req, db, id, 200);
+}
+
+/* Timeline entries as people read them: manual entries (现场情况) are notes with their
+ * text; every other event shows its summary. */
+static void add_texts(json_t *entries)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(entries, i, e) {
+		json_t *data = json_object_get(e, "data");
+		bool note = strcmp(json_string_value(json_object_get(e, "action")), "note.create") == 0;
+		json_t *text = json_object_get(data, note ? "text" : "summary");
+		json_object_set_new(e, "kind", json_string(note ? "note" : "event"));
+		json_object_set_new(e, "text", json_string(json_is_string(text)
+		                                               ? json_string_value(text)
+		                                               : json_string_value(json_object_get(e, "action"))));
+		json_object_del(e, "data");
+	}
+}
+
+void xf_api_incidents_timeline(xf_req *req)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+		return;
+	json_t *entries;
+	int rc = xf_store_timeline(db, id, 0, &entries);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	add_texts(entries);
+	xf_reply_json(req, 200, json_pack("{s:o}", "entries", entries));
+}
+
+void xf_api_notes_create(xf_req *req)
+{
+	static const char *const fields[] = {"text", NULL};
+	xf_field_error err;
+	const char *text;
+	int64_t id;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "text", true, 1, 4000, &text, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_api_incident(req, db, id, &state)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
+	                     json_pack("{s:s, s:s}", "text", text, "author", req->user.name));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	json_t *latest;
+	if ((rc = xf_store_timeline(db, id, 1, &latest)) != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	add_texts(latest);
+	xf_reply_json(req, 201, json_incref(json_array_get(latest, 0)));
+	json_decref(latest);
+}
+
+/* ---- the dashboard ---- */
+
+static int grade_rank(const xf_plan *plan, const char *grade)
+{
+	for (size_t i = 0; plan && grade && i < plan->n_grades; i++)
+		if (strcmp(plan->grades[i].id, grade) == 0)
+			return (int)i;
+	return 99;
+}
+
+static int by_severity(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int rx = (int)json_integer_value(json_object_get(x, "rank"));
+	int ry = (int)json_integer_value(json_object_get(y, "rank"));
+	if (rx != ry)
+		return rx - ry;
+	return (int)(json_integer_value(json_object_get(y, "id")) -
+	             json_integer_value(json_object_get(x, "id")));
+}
+
+/* Adds next task, overdue tasks and workstream progress from the incident's tasks. */
+static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan)
+{
+	json_t *next = NULL, *overdue = json_array(), *streams = json_array(), *t;
+	size_t i;
+	json_array_foreach(tasks, i, t) {
+		const char *status = json_string_value(json_object_get(t, "status"));
+		bool open = strcmp(status, "pending") == 0 || strcmp(status, "in_progress") == 0;
+		const char *due = json_string_value(json_object_get(t, "due_at"));
+		if (!open || !due)
+			continue;
+		if (json_is_true(json_object_get(t, "overdue")))
+			json_array_append(overdue, t);
+		else if (!next || strcmp(due, json_string_value(json_object_get(next, "due_at"))) < 0)
+			next = t;
+	}
+	for (size_t w = 0; plan && w < plan->n_workstreams; w++) {
+		int done = 0, total = 0;
+		json_array_foreach(tasks, i, t) {
+			const char *ws = json_string_value(json_object_get(t, "workstream"));
+			if (!ws || strcmp(ws, plan->workstreams[w].id) != 0)
+				continue;
+			total++;
+			const char *status = json_string_value(json_object_get(t, "status"));
+			done += strcmp(status, "done") == 0 || strcmp(status, "skipped") == 0;
+		}
+		json_array_append_new(streams, json_pack("{s:s, s:s, s:i, s:i}", "id",
+		                                         plan->workstreams[w].id, "name",
+		                                         plan->workstreams[w].name, "done", done,
+		                                         "total", total));
+	}
+	json_object_set_new(incident, "next_task", next ? json_incref(next) : json_null());
+	json_object_set_new(incident, "overdue_tasks", overdue);
+	json_object_set_new(incident, "workstreams", streams);
+}
+
+void xf_api_dashboard(xf_req *req)
+{
+	xf_scope scope = xf_api_scope(req);
+	xf_db *db = xf_db_get();
+	json_t *list;
+	int64_t next, now = xf_now_ms();
+	int rc = xf_tx_begin(db, false);
+	if (rc == XF_OK)
+		rc = xf_store_incident_list(db, &scope, NULL, true, 0, 50, &list, &next);
+	if (rc != XF_OK) {
+		xf_tx_rollback(db);
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	size_t n = json_array_size(list), i;
+	json_t **items = xf_arena_alloc(&req->arena, (n + 1) * sizeof *items);
+	json_t *incident;
+	json_array_foreach(list, i, incident) {
+		int64_t id = json_integer_value(json_object_get(incident, "id"));
+		const xf_plan *plan =
+			xf_plans_get(db, json_integer_value(json_object_get(json_object_get(incident, "plan"), "id")));
+		json_t *tasks = NULL, *latest = NULL, *dispatches = NULL;
+		if (rc == XF_OK)
+			rc = xf_store_task_list(db, id, &tasks);
+		if (rc == XF_OK)
+			rc = xf_store_timeline(db, id, 5, &latest);
+		if (rc == XF_OK)
+			rc = xf_store_dispatch_list(db, id, &dispatches);
+		if (rc == XF_OK) {
+			summarise_tasks(incident, tasks, plan);
+			add_texts(latest);
+			json_object_set_new(incident, "latest", latest);
+			json_object_set_new(incident, "dispatches", dispatches);
+			json_object_set_new(incident, "rank",
+			                    json_integer(grade_rank(plan, json_string_value(json_object_get(incident, "grade")))));
+		} else {
+			json_decref(latest);
+			json_decref(dispatches);
+		}
+		json_decref(tasks);
+		items[i] = incident;
+	}
+	xf_tx_rollback(db);
+	if (rc != XF_OK) {
+		json_decref(list);
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	qsort(items, n, sizeof *items, by_severity);
+	json_t *sorted = json_array();
+	for (i = 0; i < n; i++) {
+		json_object_del(items[i], "rank");
+		json_array_append(sorted, items[i]);
+	}
+	json_decref(list);
+	char at[XF_TIME_LEN];
+	xf_time_format(now, at);
+	xf_reply_json(req, 200, json_pack("{s:s, s:o}", "now", at, "incidents", sorted));
+}

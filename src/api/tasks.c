@@ -1,0 +1,283 @@
+/* The task resource: the checklist of an incident. Steps of the plan become tasks at
+ * activation (incidents.c); here tasks are listed, added by hand, and acted on:
+ * claimed, assigned, started, completed with a note, or skipped with a reason.
+ * Completing a periodic progress report schedules the next one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/xf_api.h"
+
+static const char *const action_zh[] = {"认领", "指派", "开始", "完成", "跳过"};
+
+void xf_api_tasks_list(xf_req *req)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+		return;
+	json_t *tasks;
+	int rc = xf_store_task_list(db, id, &tasks);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 200, json_pack("{s:o}", "tasks", tasks));
+}
+
+/* Answers 400 on field when the user does not exist or is disabled. */
+static bool active_user(xf_req *req, xf_db *db, const char *field, int64_t id, xf_user_row *row)
+{
+	int rc = xf_store_user_by_id(db, id, row);
+	if (rc == XF_OK && !row->user.disabled)
+		return true;
+	if (rc == XF_OK || rc == XF_NOTFOUND)
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no active user %lld",
+		               field, (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+static bool incident_open(xf_req *req, const xf_incident_state *state)
+{
+	int status = xf_status_parse(state->status);
+	if (status >= 0 && status != XF_STATUS_REGISTERED && xf_status_active((xf_status)status))
+		return true;
+	xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'; its tasks cannot change",
+	               state->number, state->status);
+	return false;
+}
+
+void xf_api_tasks_create(xf_req *req)
+{
+	static const char *const fields[] = {"title",       "text",        "workstream",
+	                                     "due_minutes", "assignee_id", "owner_role", NULL};
+	xf_field_error err;
+	const char *title, *text = "", *workstream = NULL, *owner_role = "petition_office";
+	int64_t id, due_minutes, assignee_id = 0, task_id;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "title", true, 1, 200, &title, &err) != XF_OK ||
+	    xf_json_string(body, "text", false, 0, 2000, &text, &err) == XF_ERR ||
+	    xf_json_string(body, "workstream", false, 1, 32, &workstream, &err) == XF_ERR ||
+	    xf_json_int(body, "due_minutes", true, 0, 60 * 24 * 90, &due_minutes, &err) != XF_OK ||
+	    xf_json_int(body, "assignee_id", false, 1, INT64_MAX, &assignee_id, &err) == XF_ERR ||
+	    xf_json_choice(body, "owner_role", false, xf_role_ids, &owner_role, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	xf_user_row assignee;
+	int rc = xf_tx_begin(db, true);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_api_incident(req, db, id, &state) || !incident_open(req, &state) ||
+	    (assignee_id && !active_user(req, db, "assignee_id", assignee_id, &assignee))) {
+		xf_tx_rollback(db);
+		return;
+	}
+	const xf_plan *plan = xf_plans_get(db, state.plan_id);
+	if (workstream) {
+		bool known = false;
+		for (size_t i = 0; plan && i < plan->n_workstreams; i++)
+			known |= strcmp(plan->workstreams[i].id, workstream) == 0;
+		if (!known) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 400, "invalid_field", "workstream",
+			               "the plan has no workstream '%s'", workstream);
+			return;
+		}
+	}
+	int position;
+	int64_t now = xf_now_ms();
+	rc = xf_store_task_next_position(db, id, &position);
+	xf_task_new t = {
+		.incident_id = id,
+		.position = position,
+		.kind = "manual",
+		.title = title,
+		.text = text,
+		.workstream = workstream,
+		.owner_kind = assignee_id ? "user" : "role",
+		.owner_value = assignee_id ? assignee.user.name : owner_role,
+		.assignee_id = assignee_id,
+		.base_ms = now,
+		.due_minutes = (int)due_minutes,
+		.due_ms = now + due_minutes * 60 * 1000,
+		.now_ms = now,
+	};
+	if (rc == XF_OK)
+		rc = xf_store_task_insert(db, &t, &task_id);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "task.create", "incident", xf_api_id_text(req, id),
+		                     json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)task_id, "title",
+		                               title, "summary",
+		                               xf_arena_printf(&req->arena, "新增任务「%s」", title)));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	json_t *task;
+	if ((rc = xf_store_task_json(db, task_id, &task)) != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 201, task);
+}
+
+/* Whether the user may act on the task: the petition office and the leadership group
+ * on any; others on tasks assigned to them or, unassigned, owned by one of their roles. */
+static bool may_act(const xf_req *req, const xf_task_row *task, xf_task_action action)
+{
+	if (xf_perm_allows(req->user.roles, XF_PERM_INCIDENT_MANAGE))
+		return true;
+	if (action == XF_TASK_ASSIGN)
+		return false;
+	if (task->assignee_id)
+		return task->assignee_id == req->user.id;
+	if (strcmp(task->owner_kind, "role") == 0) {
+		int role = xf_role_parse(task->owner_value);
+		return role >= 0 && (req->user.roles & (1u << role));
+	}
+	return false;
+}
+
+/* After a progress report is done or skipped, the next one falls due one interval on. */
+static int schedule_next_report(xf_db *db, const xf_incident_state *state, const xf_task_row *task,
+                                int64_t now)
+{
+	int status = xf_status_parse(state->status);
+	const xf_plan *plan = xf_plans_get(db, state->plan_id);
+	const xf_plan_grade *grade = plan ? xf_plan_grade_by_id(plan, state->grade) : NULL;
+	if (status < 0 || !xf_status_reports_progress((xf_status)status) || !grade)
+		return XF_OK;
+	xf_task_new t = {
+		.incident_id = state->id,
+		.position = task->position,
+		.step_id = task->step_id[0] ? task->step_id : NULL,
+		.kind = "recurring",
+		.title = task->title,
+		.workstream = task->workstream[0] ? task->workstream : NULL,
+		.owner_kind = task->owner_kind,
+		.owner_value = task->owner_value,
+		.round = task->round + 1,
+		.base_ms = now,
+		.due_ms = xf_task_due(grade, XF_KIND_RECURRING, now, 0),
+		.now_ms = now,
+	};
+	int64_t id;
+	return xf_store_task_insert(db, &t, &id);
+}
+
+void xf_api_tasks_update(xf_req *req)
+{
+	static const char *const fields[] = {"action", "assignee_id", "note", "reason", NULL};
+	xf_field_error err;
+	const char *action_id, *note = NULL, *reason = NULL;
+	int64_t id, assignee_id = 0;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_choice(body, "action", true, xf_task_action_ids, &action_id, &err) != XF_OK ||
+	    xf_json_int(body, "assignee_id", false, 1, INT64_MAX, &assignee_id, &err) == XF_ERR ||
+	    xf_json_string(body, "note", false, 0, 2000, &note, &err) == XF_ERR ||
+	    xf_json_string(body, "reason", false, 1, 500, &reason, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_task_action action = (xf_task_action)0;
+	while (strcmp(xf_task_action_ids[action], action_id) != 0)
+		action++;
+	if (action == XF_TASK_SKIP && !reason) {
+		xf_reply_error(req, 400, "invalid_field", "reason", "'reason' is required to skip a task");
+		return;
+	}
+	if (action == XF_TASK_ASSIGN && !assignee_id) {
+		xf_reply_error(req, 400, "invalid_field", "assignee_id",
+		               "'assignee_id' is required to assign a task");
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	xf_task_row task;
+	xf_incident_state state;
+	xf_user_row assignee;
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_task_get(db, id, &task);
+	if (rc != XF_OK) {
+		xf_tx_rollback(db);
+		if (rc == XF_NOTFOUND)
+			xf_reply_error(req, 404, "not_found", NULL, "there is no task %lld", (long long)id);
+		else
+			xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_api_incident(req, db, task.incident_id, &state) || !incident_open(req, &state) ||
+	    (action == XF_TASK_ASSIGN && !active_user(req, db, "assignee_id", assignee_id, &assignee))) {
+		xf_tx_rollback(db);
+		return;
+	}
+	if (!may_act(req, &task, action)) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 403, "forbidden", NULL,
+		               "task %lld belongs to someone else; ask the petition office to assign it",
+		               (long long)id);
+		return;
+	}
+	int from = xf_task_status_parse(task.status);
+	int to = from < 0 ? -1 : xf_task_apply((xf_task_status)from, action);
+	if (to < 0) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", "action", "cannot %s a task that is %s", action_id,
+		               task.status);
+		return;
+	}
+	int64_t new_assignee = action == XF_TASK_CLAIM    ? req->user.id
+	                       : action == XF_TASK_ASSIGN ? assignee_id
+	                       : task.assignee_id ? task.assignee_id
+	                       : action == XF_TASK_START || action == XF_TASK_COMPLETE ? req->user.id
+	                                                                               : 0;
+	int64_t now = xf_now_ms();
+	rc = xf_store_task_update(db, id, xf_task_status_ids[to], new_assignee, note,
+	                          action == XF_TASK_SKIP ? reason : NULL, now);
+	if (rc == XF_OK && strcmp(task.kind, "recurring") == 0 &&
+	    (to == XF_TASK_DONE || to == XF_TASK_SKIPPED))
+		rc = schedule_next_report(db, &state, &task, now);
+	if (rc == XF_OK) {
+		const char *detail = action == XF_TASK_SKIP   ? reason
+		                     : action == XF_TASK_ASSIGN ? assignee.user.name
+		                     : note                    ? note
+		                                               : "";
+		json_t *data = json_pack("{s:I, s:s, s:s, s:s}", "task_id", (json_int_t)id, "title",
+		                         task.title, "status", xf_task_status_ids[to], "summary",
+		                         xf_arena_printf(&req->arena, "%s任务「%s」%s%s", action_zh[action],
+		                                         task.title, detail[0] ? "：" : "", detail));
+		if (new_assignee)
+			json_object_set_new(data, "assignee_id", json_integer(new_assignee));
+		if (note)
+			json_object_set_new(data, "note", json_string(note));
+		if (reason)
+			json_object_set_new(data, "reason", json_string(reason));
+		rc = xf_audit_append(db, &actor, xf_arena_printf(&req->arena, "task.%s", action_id),
+		                     "incident", xf_api_id_text(req, task.incident_id), data);
+	}
+	if (!xf_api_finish(req, db, rc))
+		return;
+	json_t *out;
+	if ((rc = xf_store_task_json(db, id, &out)) != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 200, out);
+}

@@ -1,0 +1,889 @@
+/* Plans, incidents, tasks, notes and dispatches, in SQL. Times are kept as
+ * milliseconds since the epoch (UTC) and shown as ISO 8601 text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xf_incident.h"
+#include "core/xf_perm.h"
+#include "store/xf_store.h"
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : "";
+}
+
+static void copy_text(char *out, size_t size, sqlite3_stmt *st, int i)
+{
+	snprintf(out, size, "%s", col_text(st, i));
+}
+
+/* An ISO time for a millisecond column, or null when the column is NULL or 0. */
+static json_t *time_json(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_int64(st, i) == 0)
+		return json_null();
+	char text[XF_TIME_LEN];
+	xf_time_format(sqlite3_column_int64(st, i), text);
+	return json_string(text);
+}
+
+static json_t *json_column(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	json_t *v = json_loads(col_text(st, i), JSON_DECODE_ANY, NULL);
+	return v ? v : json_null();
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(col_text(st, i));
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_json(sqlite3_stmt *st, int i, json_t *v, const char *fallback)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	sqlite3_bind_text(st, i, text ? text : fallback, -1, SQLITE_TRANSIENT);
+	free(text);
+}
+
+/* Steps through a statement expected to give one row; XF_NOTFOUND when it gives none.
+ * On XF_OK the row is current and the caller resets the statement. */
+static int one_row(xf_db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+/* ---- plans ---- */
+
+int xf_store_plan_register(xf_db *db, const char *hash, const char *key, const char *title,
+                           const char *body, int64_t *id)
+{
+	char now[XF_TIME_LEN];
+	xf_time_format(xf_now_ms(), now);
+	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO plans (hash, plan_key, title, body, loaded_at)"
+	                                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+	int rc = xf_db_exec(db, st);
+	if (rc != XF_OK)
+		return rc;
+	st = xf_db_prepare(db, "SELECT id FROM plans WHERE hash = ?");
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	if ((rc = one_row(db, st)) != XF_OK)
+		return rc;
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_plan_body(xf_db *db, int64_t id, char **body)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT body FROM plans WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*body = xf_strdup(col_text(st, 0));
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+/* ---- incidents ---- */
+
+int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
+{
+	int year = xf_shanghai_year(in->now_ms);
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "SELECT coalesce(max(year_seq), 0) + 1 FROM incidents WHERE year = ?");
+	sqlite3_bind_int(st, 1, year);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	int seq = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	char number[32];
+	snprintf(number, sizeof number, "XF-%d-%04d", year, seq);
+
+	st = xf_db_prepare(
+		db, "INSERT INTO incidents (number, year, year_seq, headcount, destination, advance_info,"
+		    " place, category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
+		    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?16,"
+		    " ?17, ?18, ?19, ?20, ?20)");
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, year);
+	sqlite3_bind_int(st, 3, seq);
+	sqlite3_bind_int(st, 4, in->headcount);
+	sqlite3_bind_text(st, 5, in->destination, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, in->advance_info);
+	sqlite3_bind_text(st, 7, in->place, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, in->category ? in->category : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, in->demands, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, in->drill);
+	sqlite3_bind_text(st, 11, in->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, in->in_scope);
+	bind_text_or_null(st, 13, in->grade);
+	bind_text_or_null(st, 14, in->grade_name);
+	bind_text_or_null(st, 15, in->procedure);
+	bind_text_or_null(st, 16, in->procedure_name);
+	bind_json(st, 17, in->reasons, "[]");
+	sqlite3_bind_int64(st, 18, in->plan_id);
+	if (in->created_by)
+		sqlite3_bind_int64(st, 19, in->created_by);
+	sqlite3_bind_int64(st, 20, in->now_ms);
+	if ((rc = xf_db_exec(db, st)) != XF_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	for (size_t i = 0; i < in->n_units && rc == XF_OK; i++) {
+		st = xf_db_prepare(db, "INSERT OR IGNORE INTO incident_units (incident_id, unit_id)"
+		                       " VALUES (?, ?)");
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, in->units[i]);
+		rc = xf_db_exec(db, st);
+	}
+	return rc;
+}
+
+int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT id, number, status, coalesce(procedure, ''), coalesce(grade, ''), in_scope,"
+		    " drill, advance_info, headcount, destination, plan_id, registered_ms,"
+		    " coalesce(activated_ms, 0) FROM incidents WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	copy_text(out->number, sizeof out->number, st, 1);
+	copy_text(out->status, sizeof out->status, st, 2);
+	copy_text(out->procedure, sizeof out->procedure, st, 3);
+	copy_text(out->grade, sizeof out->grade, st, 4);
+	out->in_scope = sqlite3_column_int(st, 5) != 0;
+	out->drill = sqlite3_column_int(st, 6) != 0;
+	out->advance_info = sqlite3_column_int(st, 7) != 0;
+	out->headcount = sqlite3_column_int(st, 8);
+	copy_text(out->destination, sizeof out->destination, st, 9);
+	out->plan_id = sqlite3_column_int64(st, 10);
+	out->registered_ms = sqlite3_column_int64(st, 11);
+	out->activated_ms = sqlite3_column_int64(st, 12);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+/* The visibility test, for "i" an incidents row; binds ?1 all, ?2 unit, ?3 user. */
+#define VISIBLE                                                                               \
+	"(?1 = 1"                                                                             \
+	" OR (?2 > 0 AND EXISTS (SELECT 1 FROM incident_units iu WHERE iu.incident_id = i.id" \
+	"     AND iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                  \
+	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))" \
+	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id"           \
+	"     AND t.assignee_id = ?3)))"
+
+static void bind_scope(sqlite3_stmt *st, const xf_scope *scope)
+{
+	sqlite3_bind_int(st, 1, scope->all);
+	sqlite3_bind_int64(st, 2, scope->unit_id);
+	sqlite3_bind_int64(st, 3, scope->user_id);
+}
+
+int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "SELECT 1 FROM incidents i WHERE i.id = ?4 AND " VISIBLE);
+	bind_scope(st, scope);
+	sqlite3_bind_int64(st, 4, id);
+	int rc = one_row(db, st);
+	if (rc == XF_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
+#define INCIDENT_COLUMNS                                                                     \
+	"i.id, i.number, i.status, i.drill, i.headcount, i.destination, i.advance_info, i.place," \
+	" i.demands, i.category, i.in_scope, i.grade, i.grade_name, i.grade_computed,"           \
+	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"     \
+	" i.registered_ms, i.activated_ms, i.updated_ms,"                                        \
+	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id),"                            \
+	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.status IN ('done','skipped')),"   \
+	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.overdue = 1"            \
+	"    AND t.status IN ('pending','in_progress'))"
+
+static int unit_ids(xf_db *db, int64_t incident_id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT unit_id FROM incident_units WHERE incident_id = ? ORDER BY unit_id");
+	sqlite3_bind_int64(st, 1, incident_id);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static json_t *read_incident(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "number", json_string(col_text(st, 1)));
+	json_object_set_new(o, "status", json_string(col_text(st, 2)));
+	json_object_set_new(o, "drill", json_boolean(sqlite3_column_int(st, 3)));
+	json_object_set_new(o, "headcount", json_integer(sqlite3_column_int(st, 4)));
+	json_object_set_new(o, "destination", json_string(col_text(st, 5)));
+	json_object_set_new(o, "advance_info", json_boolean(sqlite3_column_int(st, 6)));
+	json_object_set_new(o, "place", json_string(col_text(st, 7)));
+	json_object_set_new(o, "demands", json_string(col_text(st, 8)));
+	json_object_set_new(o, "category", json_string(col_text(st, 9)));
+	json_object_set_new(o, "in_scope", json_boolean(sqlite3_column_int(st, 10)));
+	json_object_set_new(o, "grade", text_or_null(st, 11));
+	json_object_set_new(o, "grade_name", text_or_null(st, 12));
+	json_object_set_new(o, "grade_computed", text_or_null(st, 13));
+	json_object_set_new(o, "override", json_column(st, 14));
+	json_object_set_new(o, "procedure", text_or_null(st, 15));
+	json_object_set_new(o, "procedure_name", text_or_null(st, 16));
+	json_object_set_new(o, "reasons", json_column(st, 17));
+	json_object_set_new(o, "plan", json_pack("{s:I, s:s, s:s}", "id",
+	                                         (json_int_t)sqlite3_column_int64(st, 18), "hash",
+	                                         col_text(st, 19), "title", col_text(st, 20)));
+	json_object_set_new(o, "registered_at", time_json(st, 21));
+	json_object_set_new(o, "elapsed_s",
+	                    json_integer((xf_now_ms() - sqlite3_column_int64(st, 21)) / 1000));
+	json_object_set_new(o, "activated_at", time_json(st, 22));
+	json_object_set_new(o, "updated_at", time_json(st, 23));
+	json_object_set_new(o, "tasks",
+	                    json_pack("{s:i, s:i, s:i}", "total", sqlite3_column_int(st, 24), "done",
+	                              sqlite3_column_int(st, 25), "overdue",
+	                              sqlite3_column_int(st, 26)));
+	return o;
+}
+
+/* Adds "units" to each incident object of a list. */
+static int add_units(xf_db *db, json_t *incidents)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(incidents, i, o) {
+		json_t *units = NULL;
+		int rc = unit_ids(db, json_integer_value(json_object_get(o, "id")), &units);
+		if (rc != XF_OK)
+			return rc;
+		json_object_set_new(o, "units", units);
+	}
+	return XF_OK;
+}
+
+int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " INCIDENT_COLUMNS " FROM incidents i"
+	                                     " JOIN plans p ON p.id = i.plan_id WHERE i.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	json_t *list = json_array();
+	json_array_append_new(list, read_incident(st));
+	sqlite3_reset(st);
+	if ((rc = add_units(db, list)) != XF_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*out = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	return XF_OK;
+}
+
+int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
+                           bool active_only, int64_t before_id, int limit, json_t **out,
+                           int64_t *next_before_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT " INCIDENT_COLUMNS " FROM incidents i JOIN plans p ON p.id = i.plan_id"
+		    " WHERE " VISIBLE " AND (?4 IS NULL OR i.status = ?4)"
+		    " AND (?5 = 0 OR i.status NOT IN ('archived','not_activated'))"
+		    " AND (?6 = 0 OR i.id < ?6) ORDER BY i.id DESC LIMIT ?7");
+	bind_scope(st, scope);
+	bind_text_or_null(st, 4, status);
+	sqlite3_bind_int(st, 5, active_only);
+	sqlite3_bind_int64(st, 6, before_id);
+	sqlite3_bind_int(st, 7, limit + 1);
+	json_t *list = json_array();
+	int rc, n = 0;
+	*next_before_id = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*next_before_id = json_integer_value(
+				json_object_get(json_array_get(list, (size_t)n - 1), "id"));
+			break;
+		}
+		json_array_append_new(list, read_incident(st));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	if ((rc = add_units(db, list)) != XF_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static int changed_one(xf_db *db, int rc)
+{
+	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
+		return XF_NOTFOUND;
+	return rc;
+}
+
+int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "UPDATE incidents SET status = ?, updated_ms = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_int64(st, 3, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE incidents SET status = 'activated',"
+	                                     " activated_ms = ?1, updated_ms = ?1 WHERE id = ?2");
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char *grade,
+                               const char *grade_name, const char *status, json_t *override,
+                               int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE incidents SET in_scope = ?1, grade = coalesce(?2, grade),"
+		    " grade_name = coalesce(?3, grade_name), status = ?4, override = ?5, updated_ms = ?6"
+		    " WHERE id = ?7");
+	sqlite3_bind_int(st, 1, in_scope);
+	bind_text_or_null(st, 2, grade);
+	bind_text_or_null(st, 3, grade_name);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	bind_json(st, 5, override, "null");
+	sqlite3_bind_int64(st, 6, now_ms);
+	sqlite3_bind_int64(st, 7, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const char *demands,
+                                const char *category, const int64_t *units, size_t n_units,
+                                int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE incidents SET place = coalesce(?1, place), demands = coalesce(?2, demands),"
+		    " category = coalesce(?3, category), updated_ms = ?4 WHERE id = ?5");
+	if (place)
+		sqlite3_bind_text(st, 1, place, -1, SQLITE_STATIC);
+	if (demands)
+		sqlite3_bind_text(st, 2, demands, -1, SQLITE_STATIC);
+	if (category)
+		sqlite3_bind_text(st, 3, category, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now_ms);
+	sqlite3_bind_int64(st, 5, id);
+	int rc = changed_one(db, xf_db_exec(db, st));
+	if (rc != XF_OK || !units)
+		return rc;
+	st = xf_db_prepare(db, "DELETE FROM incident_units WHERE incident_id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	rc = xf_db_exec(db, st);
+	for (size_t i = 0; rc == XF_OK && i < n_units; i++) {
+		st = xf_db_prepare(db, "INSERT OR IGNORE INTO incident_units (incident_id, unit_id)"
+		                       " VALUES (?, ?)");
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, units[i]);
+		rc = xf_db_exec(db, st);
+	}
+	return rc;
+}
+
+/* ---- tasks ---- */
+
+int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO tasks (incident_id, position, step_id, kind, title, text, workstream,"
+		    " owner_kind, owner_value, assignee_id, evidence, dispatch, chooses_venue, round,"
+		    " base_ms, due_minutes, due_ms, created_ms)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, in->incident_id);
+	sqlite3_bind_int(st, 2, in->position);
+	bind_text_or_null(st, 3, in->step_id);
+	sqlite3_bind_text(st, 4, in->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, in->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, in->text ? in->text : "", -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, in->workstream);
+	sqlite3_bind_text(st, 8, in->owner_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, in->owner_value, -1, SQLITE_STATIC);
+	if (in->assignee_id)
+		sqlite3_bind_int64(st, 10, in->assignee_id);
+	bind_json(st, 11, in->evidence, "[]");
+	bind_json(st, 12, in->dispatch, "[]");
+	sqlite3_bind_int(st, 13, in->chooses_venue);
+	sqlite3_bind_int(st, 14, in->round);
+	sqlite3_bind_int64(st, 15, in->base_ms);
+	sqlite3_bind_int(st, 16, in->due_minutes);
+	if (in->due_ms)
+		sqlite3_bind_int64(st, 17, in->due_ms);
+	sqlite3_bind_int64(st, 18, in->now_ms);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+#define TASK_ROW_COLUMNS                                                                  \
+	"id, incident_id, coalesce(assignee_id, 0), base_ms, coalesce(due_ms, 0), position," \
+	" due_minutes, round, kind, status, coalesce(step_id, ''), coalesce(workstream, ''),"  \
+	" owner_kind, owner_value, title"
+
+static void read_task_row(sqlite3_stmt *st, xf_task_row *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->incident_id = sqlite3_column_int64(st, 1);
+	out->assignee_id = sqlite3_column_int64(st, 2);
+	out->base_ms = sqlite3_column_int64(st, 3);
+	out->due_ms = sqlite3_column_int64(st, 4);
+	out->position = sqlite3_column_int(st, 5);
+	out->due_minutes = sqlite3_column_int(st, 6);
+	out->round = sqlite3_column_int(st, 7);
+	copy_text(out->kind, sizeof out->kind, st, 8);
+	copy_text(out->status, sizeof out->status, st, 9);
+	copy_text(out->step_id, sizeof out->step_id, st, 10);
+	copy_text(out->workstream, sizeof out->workstream, st, 11);
+	copy_text(out->owner_kind, sizeof out->owner_kind, st, 12);
+	copy_text(out->owner_value, sizeof out->owner_value, st, 13);
+	copy_text(out->title, sizeof out->title, st, 14);
+}
+
+int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	read_task_row(st, out);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assignee_id,
+                         const char *note, const char *skip_reason, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE tasks SET status = ?1, assignee_id = ?2, note = coalesce(?3, note),"
+		    " skip_reason = coalesce(?4, skip_reason),"
+		    " started_ms = CASE WHEN ?1 = 'in_progress' AND started_ms IS NULL THEN ?5"
+		    "   ELSE started_ms END,"
+		    " done_ms = CASE WHEN ?1 IN ('done','skipped') THEN ?5 ELSE done_ms END"
+		    " WHERE id = ?6");
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	if (assignee_id)
+		sqlite3_bind_int64(st, 2, assignee_id);
+	if (note)
+		sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+	if (skip_reason)
+		sqlite3_bind_text(st, 4, skip_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now_ms);
+	sqlite3_bind_int64(st, 6, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
+{
+	/* A new due time in the future makes the task eligible for a new overdue notice. */
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET due_ms = ?1,"
+	                                     " overdue = CASE WHEN ?1 IS NULL THEN 0 ELSE overdue END"
+	                                     " WHERE id = ?2");
+	if (due_ms)
+		sqlite3_bind_int64(st, 1, due_ms);
+	sqlite3_bind_int64(st, 2, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks"
+	                                     " WHERE incident_id = ? AND status IN ('pending','in_progress')"
+	                                     " ORDER BY position");
+	sqlite3_bind_int64(st, 1, incident_id);
+	size_t cap = 16;
+	*n = 0;
+	*rows = xf_malloc(cap * sizeof **rows);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap)
+			*rows = xf_realloc(*rows, (cap *= 2) * sizeof **rows);
+		read_task_row(st, &(*rows)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*rows);
+		*rows = NULL;
+		return xf_db_fail(db, rc);
+	}
+	return XF_OK;
+}
+
+int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT coalesce(max(position), 0) + 1 FROM tasks WHERE incident_id = ?");
+	sqlite3_bind_int64(st, 1, incident_id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*position = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+#define TASK_COLUMNS                                                                          \
+	"t.id, t.incident_id, t.step_id, t.kind, t.title, t.text, t.workstream, t.owner_kind,"    \
+	" t.owner_value, t.assignee_id, u.name, t.status, t.due_ms, t.overdue, t.evidence,"       \
+	" t.dispatch, t.chooses_venue, t.round, t.note, t.skip_reason, t.started_ms, t.done_ms," \
+	" t.position"
+
+static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
+{
+	const char *owner_kind = col_text(st, 7), *owner_value = col_text(st, 8);
+	const char *label = owner_value;
+	if (strcmp(owner_kind, "role") == 0) {
+		int role = xf_role_parse(owner_value);
+		if (role >= 0)
+			label = xf_role_zh((xf_role)role);
+	}
+	json_t *assignee = sqlite3_column_type(st, 9) == SQLITE_NULL
+	                       ? json_null()
+	                       : json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 9),
+	                                   "name", col_text(st, 10));
+	const char *status = col_text(st, 11);
+	bool open = strcmp(status, "pending") == 0 || strcmp(status, "in_progress") == 0;
+	int64_t due = sqlite3_column_int64(st, 12);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(o, "step_id", text_or_null(st, 2));
+	json_object_set_new(o, "kind", json_string(col_text(st, 3)));
+	json_object_set_new(o, "title", json_string(col_text(st, 4)));
+	json_object_set_new(o, "text", json_string(col_text(st, 5)));
+	json_object_set_new(o, "workstream", text_or_null(st, 6));
+	json_object_set_new(o, "owner", json_pack("{s:s, s:s, s:s}", "kind", owner_kind, "value",
+	                                          owner_value, "label", label));
+	json_object_set_new(o, "assignee", assignee);
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "due_at", time_json(st, 12));
+	json_object_set_new(o, "overdue", json_boolean(open && due && due < now_ms));
+	json_object_set_new(o, "evidence", json_column(st, 14));
+	json_object_set_new(o, "dispatch", json_column(st, 15));
+	json_object_set_new(o, "chooses_venue", json_boolean(sqlite3_column_int(st, 16)));
+	json_object_set_new(o, "round", json_integer(sqlite3_column_int(st, 17)));
+	json_object_set_new(o, "note", json_string(col_text(st, 18)));
+	json_object_set_new(o, "skip_reason", json_string(col_text(st, 19)));
+	json_object_set_new(o, "started_at", time_json(st, 20));
+	json_object_set_new(o, "done_at", time_json(st, 21));
+	json_object_set_new(o, "position", json_integer(sqlite3_column_int(st, 22)));
+	return o;
+}
+
+int xf_store_task_json(xf_db *db, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
+	                                     " LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*out = read_task(st, xf_now_ms());
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
+	                                     " LEFT JOIN users u ON u.id = t.assignee_id"
+	                                     " WHERE t.incident_id = ? ORDER BY t.position, t.id");
+	sqlite3_bind_int64(st, 1, incident_id);
+	int64_t now = xf_now_ms();
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, read_task(st, now));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], size_t max,
+                                 size_t *n)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT t.id, t.incident_id FROM tasks t JOIN incidents i ON i.id = t.incident_id"
+		    " WHERE t.status IN ('pending','in_progress') AND t.overdue = 0 AND t.due_ms < ?"
+		    " AND i.status NOT IN ('archived','not_activated') ORDER BY t.due_ms LIMIT ?");
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out[*n][0] = sqlite3_column_int64(st, 0);
+		out[*n][1] = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+}
+
+int xf_store_task_mark_overdue(xf_db *db, int64_t id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET overdue = 1 WHERE id = ? AND overdue = 0");
+	sqlite3_bind_int64(st, 1, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+/* ---- the timeline ---- */
+
+int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
+{
+	char id_text[24];
+	snprintf(id_text, sizeof id_text, "%lld", (long long)incident_id);
+	/* Newest first, then reversed, so a limit keeps the newest entries. */
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT seq, at, actor, action, data FROM events WHERE object_type = 'incident'"
+		    " AND object_id = ? ORDER BY seq DESC LIMIT ?");
+	sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+	json_t *newest = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(
+			newest, json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
+			                  (json_int_t)sqlite3_column_int64(st, 0), "at", col_text(st, 1),
+			                  "actor", col_text(st, 2), "action", col_text(st, 3), "data",
+			                  json_column(st, 4)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(newest);
+		return xf_db_fail(db, rc);
+	}
+	json_t *list = json_array();
+	for (size_t i = json_array_size(newest); i > 0; i--)
+		json_array_append(list, json_array_get(newest, i - 1));
+	json_decref(newest);
+	*out = list;
+	return XF_OK;
+}
+
+/* ---- dispatches ---- */
+
+int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource,
+                             int quantity, const char *note, const char *ordered_by,
+                             int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO dispatches (incident_id, resource, quantity,"
+	                                     " note, ordered_ms, ordered_by) VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_text(st, 2, resource, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, quantity);
+	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now_ms);
+	sqlite3_bind_text(st, 6, ordered_by, -1, SQLITE_STATIC);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived,
+                             bool released, const char *note, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE dispatches SET eta_ms = coalesce(?1, eta_ms),"
+		    " arrived_ms = CASE WHEN ?2 = 1 THEN coalesce(arrived_ms, ?5) ELSE arrived_ms END,"
+		    " released_ms = CASE WHEN ?3 = 1 THEN coalesce(released_ms, ?5) ELSE released_ms END,"
+		    " note = coalesce(?4, note) WHERE id = ?6");
+	if (eta_ms)
+		sqlite3_bind_int64(st, 1, eta_ms);
+	sqlite3_bind_int(st, 2, arrived);
+	sqlite3_bind_int(st, 3, released);
+	if (note)
+		sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now_ms);
+	sqlite3_bind_int64(st, 6, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+#define DISPATCH_COLUMNS                                                              \
+	"id, incident_id, resource, quantity, note, ordered_ms, eta_ms, arrived_ms," \
+	" released_ms, ordered_by"
+
+static json_t *read_dispatch(sqlite3_stmt *st)
+{
+	const char *status = sqlite3_column_type(st, 8) != SQLITE_NULL   ? "released"
+	                     : sqlite3_column_type(st, 7) != SQLITE_NULL ? "arrived"
+	                     : sqlite3_column_type(st, 6) != SQLITE_NULL ? "en_route"
+	                                                                 : "ordered";
+	return json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
+	                 (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
+	                 (json_int_t)sqlite3_column_int64(st, 1), "resource", col_text(st, 2),
+	                 "quantity", sqlite3_column_int(st, 3), "note", col_text(st, 4), "status",
+	                 status, "ordered_at", time_json(st, 5), "eta_at", time_json(st, 6),
+	                 "arrived_at", time_json(st, 7), "released_at", time_json(st, 8),
+	                 "ordered_by", col_text(st, 9));
+}
+
+int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *incident_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*out = read_dispatch(st);
+	*incident_id = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE incident_id = ? ORDER BY id");
+	sqlite3_bind_int64(st, 1, incident_id);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, read_dispatch(st));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+/* ---- the live feed ---- */
+
+int xf_store_last_event_seq(xf_db *db, int64_t *seq)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT coalesce(max(seq), 0) FROM events");
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT seq, CAST(object_id AS INTEGER), action, at, actor FROM events"
+		    " WHERE seq > ? AND object_type = 'incident' ORDER BY seq LIMIT ?");
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, limit);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(
+			list, json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
+			                (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
+			                (json_int_t)sqlite3_column_int64(st, 1), "action", col_text(st, 2),
+			                "at", col_text(st, 3), "actor", col_text(st, 4)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		*out = NULL;
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static int collect_ids(xf_db *db, sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
+{
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+}
+
+int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size_t max_units,
+                            size_t *n_units, int64_t *assignees, size_t max_assignees,
+                            size_t *n_assignees)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT unit_id FROM incident_units WHERE incident_id = ?");
+	sqlite3_bind_int64(st, 1, incident_id);
+	int rc = collect_ids(db, st, units, max_units, n_units);
+	if (rc != XF_OK)
+		return rc;
+	st = xf_db_prepare(db, "SELECT DISTINCT assignee_id FROM tasks WHERE incident_id = ?"
+	                       " AND assignee_id IS NOT NULL");
+	sqlite3_bind_int64(st, 1, incident_id);
+	return collect_ids(db, st, assignees, max_assignees, n_assignees);
+}
+
+int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
+{
+	int64_t count;
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*) FROM units");
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	*ids = xf_malloc((size_t)(count + 1) * sizeof **ids);
+	st = xf_db_prepare(db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
+	                       " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
+	sqlite3_bind_int64(st, 1, unit_id);
+	rc = collect_ids(db, st, *ids, (size_t)count + 1, n);
+	if (rc != XF_OK) {
+		free(*ids);
+		*ids = NULL;
+	}
+	return rc;
+}
