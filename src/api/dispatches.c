@@ -62,15 +62,9 @@ void xf_api_dispatches_create(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	}
-	if (!xf_api_incident(req, db, id, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
+	int rc;
 	rc = xf_store_dispatch_insert(db, id, resource, (int)quantity, note, req->user.name,
 	                              xf_now_ms(), &dispatch_id);
 	if (rc == XF_OK)

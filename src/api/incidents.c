@@ -101,11 +101,9 @@ void xf_api_incidents_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	int64_t *units, id;
 	size_t n_units;
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (!read_units(req, db, body, &units, &n_units)) {
 		xf_tx_rollback(db);
 		return;
@@ -298,15 +296,9 @@ void xf_api_incidents_activate(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	}
-	if (!xf_api_incident(req, db, id, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
+	int rc;
 	if (strcmp(state.status, "registered") != 0 || !state.in_scope) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", NULL,
@@ -397,15 +389,9 @@ void xf_api_incidents_transition(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	}
-	if (!xf_api_incident(req, db, id, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
+	int rc;
 	int from = xf_status_parse(state.status), target = xf_status_parse(to);
 	if (from < 0 || !xf_status_can((xf_status)from, (xf_status)target, state.procedure[0])) {
 		xf_tx_rollback(db);
@@ -456,11 +442,9 @@ void xf_api_incidents_override(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	const xf_plan *plan;
 	if (!xf_api_incident(req, db, id, &state) || !(plan = incident_plan(req, db, &state))) {
 		xf_tx_rollback(db);
@@ -554,11 +538,9 @@ void xf_api_incidents_update(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (!xf_api_incident(req, db, id, &state) || !read_units(req, db, body, &units, &n_units)) {
 		xf_tx_rollback(db);
 		return;
@@ -631,15 +613,9 @@ void xf_api_notes_create(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	}
-	if (!xf_api_incident(req, db, id, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
+	int rc;
 	rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
 	                     json_pack("{s:s, s:s}", "text", text, "author", req->user.name));
 	if (!xf_api_finish(req, db, rc))

@@ -75,11 +75,9 @@ void xf_api_tasks_create(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	xf_user_row assignee;
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (!xf_api_incident(req, db, id, &state) || !incident_open(req, &state) ||
 	    (assignee_id && !active_user(req, db, "assignee_id", assignee_id, &assignee))) {
 		xf_tx_rollback(db);

@@ -53,11 +53,9 @@ void xf_api_units_create(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (parent_id && !unit_exists(req, db, "parent_id", parent_id)) {
 		xf_tx_rollback(db);
 		return;
@@ -106,11 +104,9 @@ void xf_api_units_update(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	json_t *before;
 	rc = xf_store_unit_get(db, id, &before);
 	if (rc != XF_OK) {

@@ -111,11 +111,9 @@ void xf_api_users_create(xf_req *req)
 
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (!check_unit(req, db, unit_id)) {
 		xf_tx_rollback(db);
 		return;
@@ -182,11 +180,9 @@ void xf_api_users_update(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	xf_user_row row;
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (!load_user(req, db, id, &row) || (unit_id && !check_unit(req, db, unit_id))) {
 		xf_tx_rollback(db);
 		return;
@@ -223,11 +219,9 @@ void xf_api_users_reset_password(xf_req *req)
 	xf_password_hash(one_time, hash);
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	int rc = xf_tx_begin(db, true);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
+	if (!xf_api_begin(req, db))
 		return;
-	}
+	int rc = XF_OK;
 	if (!load_user(req, db, id, &row)) {
 		xf_tx_rollback(db);
 		return;

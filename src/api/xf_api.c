@@ -215,3 +215,22 @@ bool xf_api_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *stat
 		xf_api_store_error(req, db, rc);
 	return false;
 }
+
+bool xf_api_begin(xf_req *req, xf_db *db)
+{
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		return true;
+	xf_api_store_error(req, db, rc);
+	return false;
+}
+
+bool xf_api_begin_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state)
+{
+	if (!xf_api_begin(req, db))
+		return false;
+	if (xf_api_incident(req, db, id, state))
+		return true;
+	xf_tx_rollback(db);
+	return false;
+}

@@ -29,6 +29,11 @@ const xf_api_config *xf_api_settings_get(void);
 /* Ends a write transaction: commits when rc is XF_OK, else (or when the commit fails)
  * rolls back and answers the error. Returns true when the change is stored. */
 bool xf_api_finish(xf_req *req, xf_db *db, int rc);
+/* Begins a write transaction; answers the error and returns false when it cannot. */
+bool xf_api_begin(xf_req *req, xf_db *db);
+/* Begins a write transaction and loads an incident the user may see; on failure
+ * rolls back, answers and returns false. */
+bool xf_api_begin_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state);
 /* Answers a failed store call (503 when the store cannot write, 409, 404, 500). */
 void xf_api_store_error(xf_req *req, xf_db *db, int rc);
 /* Reads path parameter name as a positive id; replies 400 and returns false otherwise. */
