@@ -1,7 +1,7 @@
 /* The audit resource: paging through the hash-chained event log and verifying it. */
 #include "api/xf_api.h"
 
-void xf_api_audit_list(xf_req *req)
+static void xf_api_audit_list(xf_req *req)
 {
 	int64_t after, limit, next_after;
 	if (!xf_api_query_int(req, "after", 0, INT64_MAX, 0, &after) ||
@@ -19,7 +19,7 @@ void xf_api_audit_list(xf_req *req)
 	                        next_after ? json_integer(next_after) : json_null()));
 }
 
-void xf_api_audit_verify(xf_req *req)
+static void xf_api_audit_verify(xf_req *req)
 {
 	xf_db *db = xf_db_get();
 	xf_audit_walk walk;
@@ -42,3 +42,10 @@ void xf_api_audit_verify(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:b, s:I, s:s}", "ok", 1, "count", (json_int_t)walk.count,
 	                                  "head", head));
 }
+
+static const xf_route routes[] = {
+	{"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
+	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, 0, xf_api_audit_verify},
+};
+
+const xf_route_list xf_routes_audit = {routes, XF_ARRAY_LEN(routes)};

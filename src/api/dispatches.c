@@ -13,7 +13,7 @@ static const char *resource_zh(const char *resource)
 	return strcmp(resource, "guards") == 0 ? "保卫干警" : "车辆";
 }
 
-void xf_api_dispatches_list(xf_req *req)
+static void xf_api_dispatches_list(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
@@ -41,7 +41,7 @@ static void reply_dispatch(xf_req *req, xf_db *db, int64_t id, int status)
 	xf_reply_json(req, status, d);
 }
 
-void xf_api_dispatches_create(xf_req *req)
+static void xf_api_dispatches_create(xf_req *req)
 {
 	static const char *const fields[] = {"resource", "quantity", "note", NULL};
 	xf_field_error err;
@@ -81,7 +81,7 @@ void xf_api_dispatches_create(xf_req *req)
 	reply_dispatch(req, db, dispatch_id, 201);
 }
 
-void xf_api_dispatches_update(xf_req *req)
+static void xf_api_dispatches_update(xf_req *req)
 {
 	static const char *const fields[] = {"eta_minutes", "arrived", "released", "note", NULL};
 	xf_field_error err;
@@ -144,3 +144,11 @@ void xf_api_dispatches_update(xf_req *req)
 		return;
 	reply_dispatch(req, db, id, 200);
 }
+
+static const xf_route routes[] = {
+	{"GET", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_READ, 0, xf_api_dispatches_list},
+	{"POST", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_MANAGE, 0, xf_api_dispatches_create},
+	{"PATCH", "/dispatches/{id}", XF_PERM_DISPATCH_UPDATE, 0, xf_api_dispatches_update},
+};
+
+const xf_route_list xf_routes_dispatches = {routes, XF_ARRAY_LEN(routes)};

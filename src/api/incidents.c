@@ -67,7 +67,7 @@ static json_t *reasons_json(const xf_plan_decision *d)
 	return list;
 }
 
-void xf_api_incidents_create(xf_req *req)
+static void xf_api_incidents_create(xf_req *req)
 {
 	static const char *const fields[] = {"headcount", "destination", "advance_info", "place",
 	                                     "units", "demands", "drill", "category", NULL};
@@ -153,7 +153,7 @@ void xf_api_incidents_create(xf_req *req)
 	xf_api_incident_reply(req, db, id, 201);
 }
 
-void xf_api_incidents_list(xf_req *req)
+static void xf_api_incidents_list(xf_req *req)
 {
 	int64_t limit, before, next;
 	const char *status = xf_req_query(req, "status");
@@ -178,7 +178,7 @@ void xf_api_incidents_list(xf_req *req)
 	                                  next ? json_integer(next) : json_null()));
 }
 
-void xf_api_incidents_get(xf_req *req)
+static void xf_api_incidents_get(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
@@ -288,7 +288,7 @@ static int create_tasks(xf_db *db, const xf_incident_state *state, const xf_plan
 	return rc;
 }
 
-void xf_api_incidents_activate(xf_req *req)
+static void xf_api_incidents_activate(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
@@ -369,7 +369,7 @@ static int stop_progress_reports(xf_db *db, int64_t incident_id, int64_t now)
 	return rc;
 }
 
-void xf_api_incidents_transition(xf_req *req)
+static void xf_api_incidents_transition(xf_req *req)
 {
 	static const char *const fields[] = {"to", "reason", NULL};
 	xf_field_error err;
@@ -415,7 +415,7 @@ void xf_api_incidents_transition(xf_req *req)
 	xf_api_incident_reply(req, db, id, 200);
 }
 
-void xf_api_incidents_override(xf_req *req)
+static void xf_api_incidents_override(xf_req *req)
 {
 	static const char *const fields[] = {"grade", "in_scope", "reason", NULL};
 	xf_field_error err;
@@ -516,7 +516,7 @@ void xf_api_incidents_override(xf_req *req)
 	xf_api_incident_reply(req, db, id, 200);
 }
 
-void xf_api_incidents_update(xf_req *req)
+static void xf_api_incidents_update(xf_req *req)
 {
 	static const char *const fields[] = {"place", "demands", "category", "units", NULL};
 	xf_field_error err;
@@ -577,7 +577,7 @@ static void add_texts(json_t *entries)
 	}
 }
 
-void xf_api_incidents_timeline(xf_req *req)
+static void xf_api_incidents_timeline(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
@@ -594,7 +594,7 @@ void xf_api_incidents_timeline(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:o}", "entries", entries));
 }
 
-void xf_api_notes_create(xf_req *req)
+static void xf_api_notes_create(xf_req *req)
 {
 	static const char *const fields[] = {"text", NULL};
 	xf_field_error err;
@@ -687,7 +687,7 @@ static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan
 	json_object_set_new(incident, "workstreams", streams);
 }
 
-void xf_api_dashboard(xf_req *req)
+static void xf_api_dashboard(xf_req *req)
 {
 	xf_scope scope = xf_api_scope(req);
 	xf_db *db = xf_db_get();
@@ -746,3 +746,19 @@ void xf_api_dashboard(xf_req *req)
 	xf_time_format(now, at);
 	xf_reply_json(req, 200, json_pack("{s:s, s:o}", "now", at, "incidents", sorted));
 }
+
+static const xf_route routes[] = {
+	{"POST", "/incidents", XF_PERM_INCIDENT_REGISTER, 0, xf_api_incidents_create},
+	{"GET", "/incidents", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_list},
+	{"GET", "/incidents/{id}", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_get},
+	{"PATCH", "/incidents/{id}", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_update},
+	{"POST", "/incidents/{id}/activate", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_activate},
+	{"POST", "/incidents/{id}/transition", XF_PERM_INCIDENT_MANAGE, 0,
+	 xf_api_incidents_transition},
+	{"POST", "/incidents/{id}/override", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_override},
+	{"GET", "/incidents/{id}/timeline", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_timeline},
+	{"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
+	{"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
+};
+
+const xf_route_list xf_routes_incidents = {routes, XF_ARRAY_LEN(routes)};

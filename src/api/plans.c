@@ -152,7 +152,7 @@ const xf_plan *xf_plans_get(xf_db *db, int64_t id)
 	return plan;
 }
 
-void xf_api_plan_get(xf_req *req)
+static void xf_api_plan_get(xf_req *req)
 {
 	int64_t id;
 	const xf_plan *plan = xf_plans_current(&id);
@@ -164,3 +164,9 @@ void xf_api_plan_get(xf_req *req)
 	              json_pack("{s:I, s:s, s:s, s:O}", "id", (json_int_t)id, "hash", plan->hash,
 	                        "title", plan->title, "doc", plan->doc));
 }
+
+static const xf_route routes[] = {
+	{"GET", "/plan", XF_PERM_SIGNED_IN, 0, xf_api_plan_get},
+};
+
+const xf_route_list xf_routes_plan = {routes, XF_ARRAY_LEN(routes)};

@@ -53,7 +53,7 @@ static void reply_throttled(xf_req *req, int64_t wait_ms)
 	               "too many failed sign-ins; try again in %s seconds", seconds);
 }
 
-void xf_api_session_create(xf_req *req)
+static void xf_api_session_create(xf_req *req)
 {
 	static const char *const fields[] = {"username", "password", NULL};
 	xf_field_error err;
@@ -137,12 +137,12 @@ void xf_api_session_create(xf_req *req)
 	reply_user(req, row.user.id, csrf);
 }
 
-void xf_api_session_get(xf_req *req)
+static void xf_api_session_get(xf_req *req)
 {
 	reply_user(req, req->user.id, req->user.csrf);
 }
 
-void xf_api_session_delete(xf_req *req)
+static void xf_api_session_delete(xf_req *req)
 {
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
@@ -158,7 +158,7 @@ void xf_api_session_delete(xf_req *req)
 	xf_reply_status(req, 204);
 }
 
-void xf_api_session_password(xf_req *req)
+static void xf_api_session_password(xf_req *req)
 {
 	static const char *const fields[] = {"old_password", "new_password", NULL};
 	xf_field_error err;
@@ -210,3 +210,14 @@ void xf_api_session_password(xf_req *req)
 		return;
 	xf_reply_status(req, 204);
 }
+
+static const xf_route routes[] = {
+	{"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_WORKER | XF_ROUTE_NO_CSRF,
+	 xf_api_session_create},
+	{"GET", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_get},
+	{"DELETE", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_delete},
+	{"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_WORKER | XF_ROUTE_PASSWORD_CHANGE,
+	 xf_api_session_password},
+};
+
+const xf_route_list xf_routes_session = {routes, XF_ARRAY_LEN(routes)};

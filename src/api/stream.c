@@ -20,7 +20,8 @@
 
 #define RING_SIZE 1024
 #define MAX_LINKS 64      /* units and assignees remembered per message */
-#define REPLAY_MAX 500    /* missed messages sent on reconnect; more means reload */
+#define REPLAY_BATCH 500
+#define REPLAY_MAX 10000  /* missed events replayed on reconnect; beyond, a reset message */
 #define HEARTBEAT_S 15
 
 typedef struct message {
@@ -225,7 +226,7 @@ static void release_stream(void *ctx)
 	free(c);
 }
 
-void xf_api_stream(xf_req *req)
+static void xf_api_stream(xf_req *req)
 {
 	if (!feed.started || feed.stopping) {
 		xf_reply_error(req, 503, "unavailable", NULL, "the live feed is not running");
@@ -251,26 +252,38 @@ void xf_api_stream(xf_req *req)
 
 	/* Replay and join under the publish lock, so nothing slips between the two. */
 	pthread_mutex_lock(&feed.publish_lock);
-	if (last_id >= 0 && last_id < feed.published_seq) {
+	int64_t replayed = 0;
+	while (last_id >= 0 && last_id < feed.published_seq) {
 		json_t *events;
-		if (xf_store_incident_events_after(db, last_id, REPLAY_MAX, &events) == XF_OK) {
-			size_t i;
-			json_t *e;
-			json_array_foreach(events, i, e) {
-				int64_t seq = json_integer_value(json_object_get(e, "seq"));
-				int64_t incident = json_integer_value(json_object_get(e, "incident_id"));
-				if (seq > feed.published_seq)
-					break;
-				if (xf_store_incident_visible(db, &c->scope, incident) != XF_OK)
-					continue;
-				char *text = render(seq, incident, json_string_value(json_object_get(e, "action")),
-				                    json_string_value(json_object_get(e, "at")),
-				                    json_string_value(json_object_get(e, "actor")));
-				xf_buf_puts(&c->out, text);
-				free(text);
-			}
-			json_decref(events);
+		if (replayed >= REPLAY_MAX) {
+			xf_buf_puts(&c->out, "event: reset\ndata: {\"reason\":\"too many missed changes\"}\n\n");
+			break;
 		}
+		if (xf_store_incident_events_after(db, last_id, REPLAY_BATCH, &events) != XF_OK)
+			break;
+		size_t i;
+		json_t *e;
+		bool more = json_array_size(events) == REPLAY_BATCH;
+		json_array_foreach(events, i, e) {
+			int64_t seq = json_integer_value(json_object_get(e, "seq"));
+			int64_t incident = json_integer_value(json_object_get(e, "incident_id"));
+			if (seq > feed.published_seq) {
+				more = false;
+				break;
+			}
+			last_id = seq;
+			replayed++;
+			if (xf_store_incident_visible(db, &c->scope, incident) != XF_OK)
+				continue;
+			char *text = render(seq, incident, json_string_value(json_object_get(e, "action")),
+			                    json_string_value(json_object_get(e, "at")),
+			                    json_string_value(json_object_get(e, "actor")));
+			xf_buf_puts(&c->out, text);
+			free(text);
+		}
+		json_decref(events);
+		if (!more)
+			break;
 	}
 	pthread_mutex_lock(&feed.lock);
 	c->last_seq = feed.published_seq;
@@ -341,3 +354,9 @@ size_t xf_stream_clients(void)
 	pthread_mutex_unlock(&feed.lock);
 	return n;
 }
+
+static const xf_route routes[] = {
+	{"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
+};
+
+const xf_route_list xf_routes_stream = {routes, XF_ARRAY_LEN(routes)};

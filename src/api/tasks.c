@@ -9,7 +9,7 @@
 
 static const char *const action_zh[] = {"认领", "指派", "开始", "完成", "跳过"};
 
-void xf_api_tasks_list(xf_req *req)
+static void xf_api_tasks_list(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
@@ -49,7 +49,7 @@ static bool incident_open(xf_req *req, const xf_incident_state *state)
 	return false;
 }
 
-void xf_api_tasks_create(xf_req *req)
+static void xf_api_tasks_create(xf_req *req)
 {
 	static const char *const fields[] = {"title",       "text",        "workstream",
 	                                     "due_minutes", "assignee_id", "owner_role", NULL};
@@ -174,7 +174,7 @@ static int schedule_next_report(xf_db *db, const xf_incident_state *state, const
 	return xf_store_task_insert(db, &t, &id);
 }
 
-void xf_api_tasks_update(xf_req *req)
+static void xf_api_tasks_update(xf_req *req)
 {
 	static const char *const fields[] = {"action", "assignee_id", "note", "reason", NULL};
 	xf_field_error err;
@@ -279,3 +279,11 @@ void xf_api_tasks_update(xf_req *req)
 	}
 	xf_reply_json(req, 200, out);
 }
+
+static const xf_route routes[] = {
+	{"GET", "/incidents/{id}/tasks", XF_PERM_INCIDENT_READ, 0, xf_api_tasks_list},
+	{"POST", "/incidents/{id}/tasks", XF_PERM_INCIDENT_MANAGE, 0, xf_api_tasks_create},
+	{"PATCH", "/tasks/{id}", XF_PERM_TASK_ACT, 0, xf_api_tasks_update},
+};
+
+const xf_route_list xf_routes_tasks = {routes, XF_ARRAY_LEN(routes)};

@@ -1,7 +1,7 @@
 /* The unit resource: the tree of 单位 every user and incident belongs to. */
 #include "api/xf_api.h"
 
-void xf_api_units_list(xf_req *req)
+static void xf_api_units_list(xf_req *req)
 {
 	xf_db *db = xf_db_get();
 	json_t *units;
@@ -35,7 +35,7 @@ static void reply_sibling_conflict(xf_req *req, const char *name)
 	xf_reply_error(req, 409, "conflict", "name", "a unit named '%s' already exists there", name);
 }
 
-void xf_api_units_create(xf_req *req)
+static void xf_api_units_create(xf_req *req)
 {
 	static const char *const fields[] = {"name", "parent_id", "kind", NULL};
 	xf_field_error err;
@@ -81,7 +81,7 @@ void xf_api_units_create(xf_req *req)
 	xf_reply_json(req, 201, unit);
 }
 
-void xf_api_units_update(xf_req *req)
+static void xf_api_units_update(xf_req *req)
 {
 	static const char *const fields[] = {"name", "parent_id", "kind", "head_user_id", NULL};
 	xf_field_error err;
@@ -167,3 +167,11 @@ void xf_api_units_update(xf_req *req)
 	}
 	xf_reply_json(req, 200, unit);
 }
+
+static const xf_route routes[] = {
+	{"GET", "/units", XF_PERM_SIGNED_IN, 0, xf_api_units_list},
+	{"POST", "/units", XF_PERM_UNIT_WRITE, 0, xf_api_units_create},
+	{"PATCH", "/units/{id}", XF_PERM_UNIT_WRITE, 0, xf_api_units_update},
+};
+
+const xf_route_list xf_routes_units = {routes, XF_ARRAY_LEN(routes)};

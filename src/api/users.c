@@ -6,7 +6,7 @@
 #include "api/xf_api.h"
 #include "core/xf_account.h"
 
-void xf_api_roles_list(xf_req *req)
+static void xf_api_roles_list(xf_req *req)
 {
 	json_t *roles = json_array();
 	for (int r = 0; r < XF_ROLE_COUNT; r++)
@@ -16,7 +16,7 @@ void xf_api_roles_list(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:o}", "roles", roles));
 }
 
-void xf_api_users_list(xf_req *req)
+static void xf_api_users_list(xf_req *req)
 {
 	xf_db *db = xf_db_get();
 	json_t *users;
@@ -41,7 +41,7 @@ static bool load_user(xf_req *req, xf_db *db, int64_t id, xf_user_row *row)
 	return false;
 }
 
-void xf_api_users_get(xf_req *req)
+static void xf_api_users_get(xf_req *req)
 {
 	int64_t id;
 	xf_user_row row;
@@ -76,7 +76,7 @@ static json_t *roles_json(xf_roles roles)
 	return list;
 }
 
-void xf_api_users_create(xf_req *req)
+static void xf_api_users_create(xf_req *req)
 {
 	static const char *const fields[] = {"username", "name", "unit_id", "roles", "phone", NULL};
 	xf_field_error err;
@@ -139,7 +139,7 @@ void xf_api_users_create(xf_req *req)
 	sodium_memzero(one_time, sizeof one_time);
 }
 
-void xf_api_users_update(xf_req *req)
+static void xf_api_users_update(xf_req *req)
 {
 	static const char *const fields[] = {"name", "unit_id", "roles", "disabled", "phone", NULL};
 	xf_field_error err;
@@ -208,7 +208,7 @@ void xf_api_users_update(xf_req *req)
 	xf_reply_json(req, 200, xf_user_json(&row));
 }
 
-void xf_api_users_reset_password(xf_req *req)
+static void xf_api_users_reset_password(xf_req *req)
 {
 	int64_t id;
 	xf_user_row row;
@@ -237,3 +237,15 @@ void xf_api_users_reset_password(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:s}", "one_time_password", one_time));
 	sodium_memzero(one_time, sizeof one_time);
 }
+
+static const xf_route routes[] = {
+	{"GET", "/roles", XF_PERM_SIGNED_IN, 0, xf_api_roles_list},
+	{"GET", "/users", XF_PERM_USER_READ, 0, xf_api_users_list},
+	{"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_WORKER, xf_api_users_create},
+	{"GET", "/users/{id}", XF_PERM_USER_READ, 0, xf_api_users_get},
+	{"PATCH", "/users/{id}", XF_PERM_USER_WRITE, 0, xf_api_users_update},
+	{"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_WORKER,
+	 xf_api_users_reset_password},
+};
+
+const xf_route_list xf_routes_users = {routes, XF_ARRAY_LEN(routes)};

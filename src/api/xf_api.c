@@ -1,4 +1,5 @@
-/* The route table, session authentication and the helpers all API resources share. */
+/* The route table (gathered from the resource files), session authentication and the
+ * helpers all API resources share. */
 #include "api/xf_api.h"
 
 #include <inttypes.h>
@@ -8,50 +9,26 @@
 
 static xf_api_config settings;
 
-static const xf_route routes[] = {
-	{"GET", "/health", XF_PERM_PUBLIC, 0, xf_api_health},
-	{"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_WORKER | XF_ROUTE_NO_CSRF,
-	 xf_api_session_create},
-	{"GET", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_get},
-	{"DELETE", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_delete},
-	{"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_WORKER | XF_ROUTE_PASSWORD_CHANGE,
-	 xf_api_session_password},
-	{"GET", "/roles", XF_PERM_SIGNED_IN, 0, xf_api_roles_list},
-	{"GET", "/units", XF_PERM_SIGNED_IN, 0, xf_api_units_list},
-	{"POST", "/units", XF_PERM_UNIT_WRITE, 0, xf_api_units_create},
-	{"PATCH", "/units/{id}", XF_PERM_UNIT_WRITE, 0, xf_api_units_update},
-	{"GET", "/users", XF_PERM_USER_READ, 0, xf_api_users_list},
-	{"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_WORKER, xf_api_users_create},
-	{"GET", "/users/{id}", XF_PERM_USER_READ, 0, xf_api_users_get},
-	{"PATCH", "/users/{id}", XF_PERM_USER_WRITE, 0, xf_api_users_update},
-	{"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_WORKER,
-	 xf_api_users_reset_password},
-	{"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
-	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, 0, xf_api_audit_verify},
-	{"GET", "/plan", XF_PERM_SIGNED_IN, 0, xf_api_plan_get},
-	{"POST", "/incidents", XF_PERM_INCIDENT_REGISTER, 0, xf_api_incidents_create},
-	{"GET", "/incidents", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_list},
-	{"GET", "/incidents/{id}", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_get},
-	{"PATCH", "/incidents/{id}", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_update},
-	{"POST", "/incidents/{id}/activate", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_activate},
-	{"POST", "/incidents/{id}/transition", XF_PERM_INCIDENT_MANAGE, 0,
-	 xf_api_incidents_transition},
-	{"POST", "/incidents/{id}/override", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_override},
-	{"GET", "/incidents/{id}/timeline", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_timeline},
-	{"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
-	{"GET", "/incidents/{id}/tasks", XF_PERM_INCIDENT_READ, 0, xf_api_tasks_list},
-	{"POST", "/incidents/{id}/tasks", XF_PERM_INCIDENT_MANAGE, 0, xf_api_tasks_create},
-	{"PATCH", "/tasks/{id}", XF_PERM_TASK_ACT, 0, xf_api_tasks_update},
-	{"GET", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_READ, 0, xf_api_dispatches_list},
-	{"POST", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_MANAGE, 0, xf_api_dispatches_create},
-	{"PATCH", "/dispatches/{id}", XF_PERM_DISPATCH_UPDATE, 0, xf_api_dispatches_update},
-	{"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
-	{"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
+/* Every resource's routes; a new resource file adds its list here. */
+static const xf_route_list *const route_lists[] = {
+	&xf_routes_health, &xf_routes_session,   &xf_routes_users,      &xf_routes_units,
+	&xf_routes_audit,  &xf_routes_plan,      &xf_routes_incidents,  &xf_routes_tasks,
+	&xf_routes_dispatches, &xf_routes_stream, &xf_routes_persons, &xf_routes_assignments,
+	&xf_routes_roster, &xf_routes_meetings, &xf_routes_venues, &xf_routes_search,
 };
+static xf_route *routes;
+static size_t n_routes;
 
 void xf_api_init(const xf_api_config *config)
 {
 	settings = *config;
+	n_routes = 0;
+	for (size_t i = 0; i < XF_ARRAY_LEN(route_lists); i++)
+		n_routes += route_lists[i]->count;
+	routes = xf_calloc(n_routes, sizeof *routes);
+	for (size_t i = 0, at = 0; i < XF_ARRAY_LEN(route_lists); i++)
+		for (size_t j = 0; j < route_lists[i]->count; j++)
+			routes[at++] = route_lists[i]->routes[j];
 	xf_api_session_setup();
 }
 
@@ -76,11 +53,14 @@ bool xf_api_finish(xf_req *req, xf_db *db, int rc)
 void xf_api_shutdown(void)
 {
 	xf_api_session_teardown();
+	free(routes);
+	routes = NULL;
+	n_routes = 0;
 }
 
 const xf_route *xf_api_routes(size_t *count)
 {
-	*count = XF_ARRAY_LEN(routes);
+	*count = n_routes;
 	return routes;
 }
 

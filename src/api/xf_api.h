@@ -74,41 +74,16 @@ void xf_overdue_stop(void);
 /* One scan: one task.overdue event per task newly past due; returns how many. */
 int xf_overdue_scan(xf_db *db);
 
-/* Handlers, by resource file. */
-void xf_api_health(xf_req *req);
-void xf_api_session_create(xf_req *req);
-void xf_api_session_get(xf_req *req);
-void xf_api_session_delete(xf_req *req);
-void xf_api_session_password(xf_req *req);
-void xf_api_roles_list(xf_req *req);
-void xf_api_units_list(xf_req *req);
-void xf_api_units_create(xf_req *req);
-void xf_api_units_update(xf_req *req);
-void xf_api_users_list(xf_req *req);
-void xf_api_users_get(xf_req *req);
-void xf_api_users_create(xf_req *req);
-void xf_api_users_update(xf_req *req);
-void xf_api_users_reset_password(xf_req *req);
-void xf_api_audit_list(xf_req *req);
-void xf_api_audit_verify(xf_req *req);
-void xf_api_plan_get(xf_req *req);
-void xf_api_incidents_create(xf_req *req);
-void xf_api_incidents_list(xf_req *req);
-void xf_api_incidents_get(xf_req *req);
-void xf_api_incidents_update(xf_req *req);
-void xf_api_incidents_activate(xf_req *req);
-void xf_api_incidents_transition(xf_req *req);
-void xf_api_incidents_override(xf_req *req);
-void xf_api_incidents_timeline(xf_req *req);
-void xf_api_notes_create(xf_req *req);
-void xf_api_dashboard(xf_req *req);
-void xf_api_tasks_list(xf_req *req);
-void xf_api_tasks_create(xf_req *req);
-void xf_api_tasks_update(xf_req *req);
-void xf_api_dispatches_list(xf_req *req);
-void xf_api_dispatches_create(xf_req *req);
-void xf_api_dispatches_update(xf_req *req);
-void xf_api_stream(xf_req *req);
+/* The routes of each resource file, gathered into one table by xf_api_init(). */
+typedef struct xf_route_list {
+	const xf_route *routes;
+	size_t count;
+} xf_route_list;
+
+extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users,
+	xf_routes_units, xf_routes_audit, xf_routes_plan, xf_routes_incidents, xf_routes_tasks,
+	xf_routes_dispatches, xf_routes_stream, xf_routes_persons, xf_routes_assignments,
+	xf_routes_roster, xf_routes_meetings, xf_routes_venues, xf_routes_search;
 
 /* Login throttles, owned by session.c. */
 void xf_api_session_setup(void);

@@ -46,6 +46,22 @@ static const struct {
 	                                      R(XF_ROLE_OFFICIAL)},
 	[XF_PERM_DISPATCH_UPDATE] = {"dispatch.update",
 	                             R(XF_ROLE_DISPATCH) | R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER)},
+	[XF_PERM_PERSON_READ] = {"person.read", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) |
+	                                            R(XF_ROLE_UNIT_HEAD) | R(XF_ROLE_OFFICIAL) |
+	                                            R(XF_ROLE_AUDITOR)},
+	[XF_PERM_PERSON_WRITE] = {"person.write", R(XF_ROLE_PETITION_OFFICE)},
+	[XF_PERM_PERSON_REVEAL] = {"person.reveal", R(XF_ROLE_PETITION_OFFICE)},
+	[XF_PERM_ASSIGNMENT_WRITE] = {"assignment.write",
+	                              R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) | R(XF_ROLE_UNIT_HEAD)},
+	[XF_PERM_FOLLOWUP_WRITE] = {"followup.write", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_UNIT_HEAD) |
+	                                                  R(XF_ROLE_OFFICIAL)},
+	[XF_PERM_MEETING_WRITE] = {"meeting.write", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER)},
+	[XF_PERM_VENUE_WRITE] = {"venue.write", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_ADMIN)},
+	[XF_PERM_ROSTER_READ] = {"roster.read",
+	                         R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) | R(XF_ROLE_UNIT_HEAD) |
+	                             R(XF_ROLE_DISPATCH) | R(XF_ROLE_OFFICIAL) | R(XF_ROLE_AUDITOR) |
+	                             R(XF_ROLE_ADMIN)},
+	[XF_PERM_ROSTER_WRITE] = {"roster.write", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_ADMIN)},
 };
 
 bool xf_perm_sees_all_incidents(xf_roles held)

@@ -35,6 +35,15 @@ typedef enum xf_perm {
 	XF_PERM_INCIDENT_MANAGE,   /* activate, transition, override, add tasks, dispatch */
 	XF_PERM_TASK_ACT,          /* claim, start, complete, skip, assign tasks; notes */
 	XF_PERM_DISPATCH_UPDATE,   /* report ETA, arrival, release of dispatched resources */
+	XF_PERM_PERSON_READ,       /* petitioner files (within scope), masked */
+	XF_PERM_PERSON_WRITE,      /* create and change petitioner files and matters */
+	XF_PERM_PERSON_REVEAL,     /* see ID numbers and health data, on request, audited */
+	XF_PERM_ASSIGNMENT_WRITE,  /* assign responsible officials (包保) */
+	XF_PERM_FOLLOWUP_WRITE,    /* record 包保 progress (officials on their own petitioners) */
+	XF_PERM_MEETING_WRITE,     /* hold and minute meetings; decisions become tasks */
+	XF_PERM_VENUE_WRITE,       /* manage reply venues and book them */
+	XF_PERM_ROSTER_READ,       /* rosters, duty roster, contacts */
+	XF_PERM_ROSTER_WRITE,      /* edit rosters and contacts; import staff and units */
 	XF_PERM_COUNT
 } xf_perm;
 

@@ -136,6 +136,11 @@ const char *const xf_migrations[] = {
 	"  released_ms INTEGER,"
 	"  ordered_by TEXT NOT NULL);"
 	"CREATE INDEX dispatches_incident ON dispatches (incident_id);",
+
+	xf_migration_people,   /* 3: petitioners, matters, 包保 (xf_store_people.c) */
+	xf_migration_roster,   /* 4: staff, rosters, duty, contacts (xf_store_roster.c) */
+	xf_migration_meetings, /* 5: meetings, venues, bookings (xf_store_meetings.c) */
+	xf_migration_search,   /* 6: the full-text index (xf_search.c) */
 };
 
 const int xf_migration_count = (int)(sizeof xf_migrations / sizeof xf_migrations[0]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/xf_migrations.h"
+#include "store/xf_search.h"
 
 #define CACHE_SLOTS 128
 
@@ -68,6 +69,12 @@ static xf_db *connect_db(const char *path, char *error, size_t error_size)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db->sql, 5000);
+	if (xf_search_register(db->sql) != XF_OK) {
+		snprintf(error, error_size, "cannot register the search tokenizer on '%s'", path);
+		sqlite3_close(db->sql);
+		free(db);
+		return NULL;
+	}
 	sqlite3_extended_result_codes(db->sql, 1);
 	char *msg = NULL;
 	rc = sqlite3_exec(db->sql,

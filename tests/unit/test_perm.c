@@ -37,6 +37,16 @@ static const struct {
     {XF_PERM_INCIDENT_MANAGE, "incident.manage", "petition_office leader"},
     {XF_PERM_TASK_ACT, "task.act", "petition_office leader unit_head dispatch official"},
     {XF_PERM_DISPATCH_UPDATE, "dispatch.update", "dispatch petition_office leader"},
+    {XF_PERM_PERSON_READ, "person.read", "petition_office leader unit_head official auditor"},
+    {XF_PERM_PERSON_WRITE, "person.write", "petition_office"},
+    {XF_PERM_PERSON_REVEAL, "person.reveal", "petition_office"},
+    {XF_PERM_ASSIGNMENT_WRITE, "assignment.write", "petition_office leader unit_head"},
+    {XF_PERM_FOLLOWUP_WRITE, "followup.write", "petition_office unit_head official"},
+    {XF_PERM_MEETING_WRITE, "meeting.write", "petition_office leader"},
+    {XF_PERM_VENUE_WRITE, "venue.write", "petition_office admin"},
+    {XF_PERM_ROSTER_READ, "roster.read",
+     "petition_office leader unit_head dispatch official auditor admin"},
+    {XF_PERM_ROSTER_WRITE, "roster.write", "petition_office admin"},
 };
 
 /* The roles listed for perm as a bit mask; everyone is all bits. */

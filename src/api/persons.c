@@ -1,0 +1,4 @@
+/* Placeholder: the persons resource has no routes yet. */
+#include "api/xf_api.h"
+
+const xf_route_list xf_routes_persons = {NULL, 0};

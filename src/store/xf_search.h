@@ -1,0 +1,40 @@
+/* Full-text search over incidents, petitioners, matters and notes, for Chinese text
+ * of any length: an FTS5 index with our own tokenizer (every CJK character one token,
+ * ASCII words lower-cased), so that a query of one character and up matches as a
+ * phrase.
+ *
+ * The index holds one document per object. Owners of objects call xf_search_put()
+ * in the same transaction as the change (it replaces the previous document of the
+ * object) and xf_search_remove() when an object goes. Queries return ranked hits
+ * with the matched text marked; the API filters them by what the user may see. */
+#ifndef XF_SEARCH_H
+#define XF_SEARCH_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "store/xf_store.h"
+
+/* Registers the tokenizer on a new connection (every connection, before use). */
+int xf_search_register(sqlite3 *sql);
+
+typedef struct xf_search_doc {
+	const char *kind;    /* "incident", "person", "matter", "note" */
+	int64_t id;          /* the object's id (for notes: the event seq) */
+	int64_t incident_id; /* 0 when none */
+	int64_t person_id;   /* 0 when none */
+	const char *title;   /* short: incident number and place, a person's name, ... */
+	const char *body;    /* the text: demands, notes, matter content, ... */
+} xf_search_doc;
+
+int xf_search_put(xf_db *db, const xf_search_doc *doc);
+int xf_search_remove(xf_db *db, const char *kind, int64_t id);
+
+/* Ranked hits for q (any text; quotes and operators are taken literally), best
+ * first, at most limit: [{kind, id, incident_id, person_id, title, highlight, rank}]
+ * where highlight is [[text, is_match], ...] from the best-matching column. A query
+ * with no searchable character gives no hits. */
+int xf_search_query(xf_db *db, const char *q, int limit, json_t **hits);
+
+#endif
