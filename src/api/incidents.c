@@ -281,8 +281,8 @@ static int create_tasks(xf_db *db, const xf_incident_state *state, const xf_plan
 	}
 	for (size_t i = 0; rc == XF_OK && i < plan->n_closing; i++) {
 		const xf_plan_step *s = &plan->closing[i];
-		rc = add_task(db, state, s, XF_KIND_STEP, s->title, &s->owner, now,
-		              xf_task_due(grade, XF_KIND_STEP, now, s->due_minutes), ++position, now);
+		rc = add_task(db, state, s, XF_KIND_CLOSING, s->title, &s->owner, now,
+		              xf_task_due(grade, XF_KIND_CLOSING, now, s->due_minutes), ++position, now);
 	}
 	*count = position;
 	return rc;

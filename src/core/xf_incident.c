@@ -111,7 +111,7 @@ int xf_task_apply(xf_task_status from, xf_task_action action)
 }
 
 const char *const xf_task_kind_ids[XF_KIND_COUNT + 1] = {
-	"step", "recurring", "report_oral", "report_written", "manual", NULL,
+	"step", "closing", "recurring", "report_oral", "report_written", "manual", NULL,
 };
 
 int xf_task_kind_parse(const char *id)
@@ -125,6 +125,7 @@ int64_t xf_task_due(const xf_plan_grade *grade, xf_task_kind kind, int64_t base_
 	const int64_t minute = 60 * 1000;
 	switch (kind) {
 	case XF_KIND_STEP:
+	case XF_KIND_CLOSING:
 		return base_ms + (int64_t)due_minutes * grade->due_percent * minute / 100;
 	case XF_KIND_RECURRING:
 		return base_ms + (int64_t)grade->progress_interval_minutes * minute;

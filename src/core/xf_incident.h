@@ -61,7 +61,8 @@ extern const char *const xf_task_action_ids[];
 int xf_task_apply(xf_task_status from, xf_task_action action);
 
 typedef enum xf_task_kind {
-	XF_KIND_STEP,
+	XF_KIND_STEP,    /* a step of the procedure */
+	XF_KIND_CLOSING, /* a closing step: record, evaluate, summarise, report, archive */
 	XF_KIND_RECURRING,
 	XF_KIND_REPORT_ORAL,
 	XF_KIND_REPORT_WRITTEN,
@@ -73,7 +74,7 @@ extern const char *const xf_task_kind_ids[];
 int xf_task_kind_parse(const char *id);
 
 /* The due time of a task of this kind under this grade, counted from base_ms:
- * steps: due_minutes scaled by the grade's due_percent; recurring: one progress
+ * steps and closing steps: due_minutes scaled by the grade's due_percent; recurring: one progress
  * interval; report-up: the grade's oral/written limit; manual: due_minutes as is.
  * Returns 0 when the task has no due time (a report the grade does not require). */
 int64_t xf_task_due(const xf_plan_grade *grade, xf_task_kind kind, int64_t base_ms,

@@ -224,7 +224,8 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"     \
 	" i.registered_ms, i.activated_ms, i.updated_ms,"                                        \
 	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id),"                            \
-	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.status IN ('done','skipped')),"   \
+	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.status = 'done'),"      \
+	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.status = 'skipped'),"   \
 	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.overdue = 1"            \
 	"    AND t.status IN ('pending','in_progress'))"
 
@@ -276,9 +277,10 @@ static json_t *read_incident(sqlite3_stmt *st)
 	json_object_set_new(o, "activated_at", time_json(st, 22));
 	json_object_set_new(o, "updated_at", time_json(st, 23));
 	json_object_set_new(o, "tasks",
-	                    json_pack("{s:i, s:i, s:i}", "total", sqlite3_column_int(st, 24), "done",
-	                              sqlite3_column_int(st, 25), "overdue",
-	                              sqlite3_column_int(st, 26)));
+	                    json_pack("{s:i, s:i, s:i, s:i}", "total", sqlite3_column_int(st, 24),
+	                              "done", sqlite3_column_int(st, 25), "skipped",
+	                              sqlite3_column_int(st, 26), "overdue",
+	                              sqlite3_column_int(st, 27)));
 	return o;
 }
 

@@ -51,6 +51,7 @@ export async function api(method, path, body, options = {}) {
   const e = (data && data.error) || {};
   const err = new ApiError(res.status, e.code || 'http_' + res.status,
     e.message || res.statusText, e.field, res.headers.get('Retry-After'));
+  err.detail = e; // the whole error object, e.g. `allowed` on a refused transition
   if (res.status === 401 && !options.own401) {
     err.handled = true;
     handlers.unauthenticated(err);

@@ -1,10 +1,17 @@
 // shell.js — the signed-in frame: header (product, user, roles, language, sign out),
 // the navigation between areas, and the hash router that fills the main column.
-// Areas that are not built yet say so; they show no invented data.
+// Areas that are not built yet say so; they show no invented data. Pages that keep
+// something running (timers, the live stream) hand back a function that stops it;
+// the router calls it when the page is left, the shell is redrawn or the user signs out.
 
 import { t, joinList } from './i18n.js';
 import { h, replace } from './dom.js';
 import { renderSettings } from './settings.js';
+import { renderDashboard } from './dashboard.js';
+import { renderIncidentList } from './incidents.js';
+import { renderIncident } from './incident.js';
+import { renderRegister } from './register.js';
+import { closeStream } from './stream.js';
 
 const AREAS = ['dashboard', 'incidents', 'persons', 'assignments', 'records', 'screening', 'statistics', 'settings'];
 
@@ -15,7 +22,27 @@ function notBuilt(area) {
     h('p', { class: 'muted' }, t('about.' + area)));
 }
 
+// The stop function of the page on screen; module-wide, so that a redrawn shell
+// (language switch) also stops the page of the shell it replaces.
+let stopPage = null;
+let routeSeq = 0; // the latest route; an older one that finishes late stops its page
+
+function leavePage() {
+  const stop = stopPage;
+  stopPage = null;
+  if (stop) stop();
+}
+
+// "#/incidents/7?wall=1" -> {parts: ['incidents', '7'], query: URLSearchParams}
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const q = raw.indexOf('?');
+  const path = q >= 0 ? raw.slice(0, q) : raw;
+  return { parts: path.split('/').filter(Boolean), query: new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '') };
+}
+
 export function mountShell(root, ctx) {
+  leavePage();
   const user = ctx.state.user;
   const links = new Map();
   const nav = h('nav', { id: 'nav', class: 'nav', 'aria-label': t('shell.nav') },
@@ -37,12 +64,17 @@ export function mountShell(root, ctx) {
         h('span', { id: 'user-name', class: 'user-name' }, user.name || user.username),
         roles ? h('span', { id: 'user-roles', class: 'user-roles' }, roles) : null),
       ctx.langSwitch(),
-      h('button', { type: 'button', id: 'logout', class: 'btn on-dark', onclick: () => ctx.logout() }, t('shell.logout'))),
+      h('button', {
+        type: 'button', id: 'logout', class: 'btn on-dark',
+        onclick: () => { leavePage(); closeStream(); ctx.logout(); },
+      }, t('shell.logout'))),
     h('div', { class: 'layout' }, nav, main));
 
   // Shows the area the hash names; returns once its first data is drawn.
   async function route() {
-    const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+    const seq = ++routeSeq;
+    leavePage();
+    const { parts, query } = parseHash();
     if (parts.length === 0) {
       history.replaceState(null, '', '#/dashboard');
       parts.push('dashboard');
@@ -52,15 +84,35 @@ export function mountShell(root, ctx) {
       if (name === area) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
+    let stop = null;
     if (area === 'settings') {
       const section = h('section', { class: 'panel', id: 'area-settings' });
       replace(main, section);
       await renderSettings(section, ctx, parts[1]);
-    } else if (AREAS.includes(area)) {
+    } else if (area === 'dashboard') {
+      const section = h('section', { class: 'panel wide', id: 'area-dashboard' });
+      replace(main, section);
+      stop = await renderDashboard(section, ctx, query);
+    } else if (area === 'incidents' && parts[1] === 'new') {
+      const section = h('section', { class: 'panel', id: 'area-register' });
+      replace(main, section);
+      stop = await renderRegister(section, ctx);
+    } else if (area === 'incidents' && /^\d+$/.test(parts[1] || '')) {
+      const section = h('section', { class: 'panel wide', id: 'area-incident' });
+      replace(main, section);
+      stop = await renderIncident(section, ctx, parts[1]);
+    } else if (area === 'incidents' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-incidents' });
+      replace(main, section);
+      stop = await renderIncidentList(section, ctx, query);
+    } else if (AREAS.includes(area) && area !== 'incidents') {
       replace(main, notBuilt(area));
     } else {
       replace(main, h('section', { class: 'panel' }, h('p', { class: 'notice' }, t('notfound'))));
     }
+    // Another route began while this page loaded: it replaced this page already.
+    if (seq !== routeSeq) { if (stop) stop(); return; }
+    stopPage = stop;
   }
 
   return { route };

@@ -1,0 +1,299 @@
+// checklist.js — the incident's tasks as a checklist: the procedure's main steps in
+// plan order, the three on-site workstreams (事态控制 / 教育引导 / 协调联络) side by side,
+// the report-up tasks, the recurring progress reports, ad-hoc tasks and the closing
+// steps. Each task shows owner, assignee, due time with a live countdown (red once
+// overdue) and the evidence it asks for, with the actions its status allows: 认领,
+// 开始, 完成 (with a note), 跳过 (with a reason), 指派. The open note/reason form
+// and its text survive the live reloads. Also the form to add an ad-hoc task.
+
+import { t, joinList } from './i18n.js';
+import { get, post, patch } from './api.js';
+import { h, add, clear, field, select, showError, showMessage, clearErrors, busy, errorText } from './dom.js';
+import {
+  perms, WORKSTREAMS, workstreamName, taskStatusName, resourceName, countdownEl, shortTime, keepFocus,
+} from './incident-common.js';
+
+// Users an assignment can name: GET /users where the roles allow it; otherwise
+// (403) the people already on the incident. Asked once per signed-in user.
+const userDirectory = { userId: null, users: undefined };
+
+async function assignableUsers(ctx, tasks) {
+  const me = ctx.state.user;
+  if (userDirectory.userId !== me.id) { userDirectory.userId = me.id; userDirectory.users = undefined; }
+  if (userDirectory.users === undefined) {
+    try {
+      const r = await get('/users');
+      userDirectory.users = ((r && r.users) || []).filter((u) => !u.disabled)
+        .map((u) => ({ id: u.id, name: u.name || u.username }));
+    } catch (err) {
+      if (err.handled) throw err;
+      userDirectory.users = null; // not allowed: fall back below
+    }
+  }
+  const list = userDirectory.users ? [...userDirectory.users] : [];
+  const seen = new Set(list.map((u) => u.id));
+  const addUser = (u) => { if (u && u.id && !seen.has(u.id)) { seen.add(u.id); list.push({ id: u.id, name: u.name || '#' + u.id }); } };
+  for (const task of tasks) addUser(task.assignee);
+  addUser({ id: me.id, name: me.name || me.username });
+  return list;
+}
+
+const OPEN = ['pending', 'in_progress'];
+
+// Which group a task belongs to, from its kind and workstream.
+function groupOf(task) {
+  if (task.kind === 'report_oral' || task.kind === 'report_written') return 'report';
+  if (task.workstream) return 'ws:' + task.workstream;
+  if (task.kind === 'recurring') return 'recurring';
+  if (task.kind === 'manual') return 'manual';
+  if (task.kind === 'closing') return 'closing';
+  return 'main';
+}
+
+export function createChecklist(ctx, hooks) {
+  const me = ctx.state.user;
+  const canAct = perms.task(ctx);
+  const canManage = perms.manage(ctx);
+  // The inline form that is open: {taskId, kind: 'complete'|'skip'|'assign', value}.
+  const ui = { open: null, errors: new Map(), assignees: null };
+  let incident = null;
+  let tasks = [];
+
+  const summary = h('p', { class: 'muted', id: 'checklist-summary' });
+  const body = h('div', { id: 'checklist-body' });
+  const el = h('section', { class: 'checklist', id: 'checklist', 'aria-labelledby': 'checklist-title' },
+    h('h2', { id: 'checklist-title' }, t('cl.title')), summary, body);
+
+  async function act(task, body, btn) {
+    ui.errors.delete(task.id);
+    if (btn) btn.disabled = true;
+    try {
+      await patch('/tasks/' + encodeURIComponent(task.id), body);
+      if (ui.open && ui.open.taskId === task.id) ui.open = null;
+      await hooks.reload();
+    } catch (err) {
+      if (btn) btn.disabled = false;
+      if (err.handled) return;
+      ui.errors.set(task.id, errorText(err));
+      draw();
+      if (err.status === 409) await hooks.reload();
+    }
+  }
+
+  function openForm(task, kind) {
+    ui.open = ui.open && ui.open.taskId === task.id && ui.open.kind === kind ? null : { taskId: task.id, kind, value: '' };
+    ui.errors.delete(task.id);
+    draw();
+    const f = ui.open && body.querySelector(`[data-task-id="${task.id}"] .task-form textarea, [data-task-id="${task.id}"] .task-form select`);
+    if (f) f.focus();
+  }
+
+  async function openAssign(task, btn) {
+    btn.disabled = true;
+    try {
+      ui.assignees = await assignableUsers(ctx, tasks);
+    } catch (err) {
+      btn.disabled = false;
+      if (err.handled) return;
+      ui.errors.set(task.id, errorText(err));
+      draw();
+      return;
+    }
+    btn.disabled = false;
+    if (!ui.assignees.some((u) => u.id !== me.id)) {
+      // Nobody else to name (the user list is not open to these roles): 认领 it is.
+      ui.errors.set(task.id, t('cl.assignNobody'));
+      draw();
+      return;
+    }
+    openForm(task, 'assign');
+  }
+
+  function taskForm(task) {
+    const o = ui.open;
+    const tid = 'task-' + task.id;
+    if (o.kind === 'assign') {
+      const sel = select({ id: tid + '-assignee', name: 'assignee_id' },
+        (ui.assignees || []).map((u) => ({ value: u.id, label: u.id === me.id ? t('cl.meOption', { name: u.name }) : u.name })),
+        o.value || (task.assignee ? task.assignee.id : me.id));
+      sel.addEventListener('change', () => { o.value = sel.value; });
+      const form = h('form', { class: 'task-form', novalidate: true },
+        h('div', { class: 'row' }, field(t('cl.assignTo'), sel)),
+        h('div', { class: 'buttons' },
+          h('button', { type: 'submit', class: 'btn primary small', 'data-testid': 'assign-confirm' }, t('cl.assign')),
+          h('button', { type: 'button', class: 'btn small', onclick: () => { ui.open = null; draw(); } }, t('common.cancel'))));
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        act(task, { action: 'assign', assignee_id: Number(sel.value) }, form.querySelector('[type="submit"]'));
+      });
+      return form;
+    }
+    const complete = o.kind === 'complete';
+    const text = h('textarea', {
+      id: tid + (complete ? '-note' : '-reason'), name: complete ? 'note' : 'reason', rows: '2',
+      placeholder: complete && task.evidence && task.evidence.length ? t('cl.notePlaceholder', { e: joinList(task.evidence) }) : null,
+    });
+    text.value = o.value;
+    text.addEventListener('input', () => { o.value = text.value; });
+    const form = h('form', { class: 'task-form', novalidate: true },
+      h('div', { class: 'form-error', role: 'alert', hidden: true }),
+      field(complete ? t('cl.note') + ' ' + t('common.optional') : t('cl.reason'), text),
+      h('div', { class: 'buttons' },
+        h('button', { type: 'submit', class: 'btn primary small', 'data-testid': complete ? 'complete-confirm' : 'skip-confirm' },
+          complete ? t('cl.completeConfirm') : t('cl.skipConfirm')),
+        h('button', { type: 'button', class: 'btn small', onclick: () => { ui.open = null; draw(); } }, t('common.cancel'))));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const v = text.value.trim();
+      if (!complete && !v) { showMessage(form, t('cl.needReason'), 'reason'); return; }
+      const b = complete ? { action: 'complete' } : { action: 'skip', reason: v };
+      if (complete && v) b.note = v;
+      act(task, b, form.querySelector('[type="submit"]'));
+    });
+    return form;
+  }
+
+  function taskItem(task) {
+    const open = OPEN.includes(task.status);
+    const mine = task.assignee && task.assignee.id === me.id;
+    const late = open && task.overdue;
+    const cls = ['task', 'st-' + task.status, late ? 'overdue' : '', mine ? 'mine' : ''].filter(Boolean).join(' ');
+    const buttons = [];
+    if (canAct && open) {
+      const b = (action, label, onclick, primary) => h('button', {
+        type: 'button', class: 'btn small' + (primary ? ' primary' : ''), 'data-action': action,
+        'data-testid': 'task-' + action, onclick,
+      }, label);
+      if (!mine) buttons.push(b('claim', t('cl.claim'), (ev) => act(task, { action: 'claim' }, ev.currentTarget)));
+      if (task.status === 'pending') buttons.push(b('start', t('cl.start'), (ev) => act(task, { action: 'start' }, ev.currentTarget)));
+      buttons.push(b('complete', t('cl.complete'), () => openForm(task, 'complete'), true));
+      buttons.push(b('skip', t('cl.skip'), () => openForm(task, 'skip')));
+      // Assigning needs someone else to name; with nobody known, 认领 is the offer.
+      const listForbidden = userDirectory.userId === me.id && userDirectory.users === null;
+      if (!listForbidden || tasks.some((x) => x.assignee && x.assignee.id !== me.id)) {
+        buttons.push(b('assign', t('cl.assignBtn'), (ev) => openAssign(task, ev.currentTarget)));
+      }
+      if (canManage && Array.isArray(task.dispatch) && task.dispatch.length) {
+        buttons.push(b('dispatch', t('cl.requestDispatch', { r: joinList(task.dispatch.map(resourceName)) }),
+          () => hooks.requestDispatch(task.dispatch[0])));
+      }
+    }
+    const err = ui.errors.get(task.id);
+    return h('li', {
+      class: cls, dataset: { taskId: task.id, stepId: task.step_id || '', status: task.status, kind: task.kind || '' },
+      'data-testid': 'task',
+    },
+    h('div', { class: 'task-top' },
+      task.step_id ? h('span', { class: 'task-step' }, task.step_id) : null,
+      h('span', { class: 'task-title', title: task.text || null }, task.title || task.text || ''),
+      task.round ? h('span', { class: 'badge' }, t('cl.round', { n: task.round })) : null,
+      h('span', { class: 'task-status badge ts-' + task.status, 'data-testid': 'task-status' }, taskStatusName(task.status))),
+    task.text && task.text !== task.title ? h('div', { class: 'task-text' }, task.text) : null,
+    h('div', { class: 'task-meta' },
+      h('span', null, t('cl.owner'), task.owner ? task.owner.label || task.owner.value || '' : t('common.none')),
+      h('span', { class: task.assignee ? 'assignee' : 'unassigned' },
+        t('cl.assignee'), task.assignee ? task.assignee.name || '#' + task.assignee.id : t('cl.unassigned')),
+      task.due_at ? h('span', { class: 'due' }, t('cl.due'), shortTime(task.due_at), ' ',
+        open ? countdownEl(task.due_at) : null) : null,
+      late ? h('span', { class: 'late-flag' }, t('cl.overdue')) : null),
+    task.evidence && task.evidence.length ? h('div', { class: 'task-evidence' }, t('cl.evidence'), joinList(task.evidence)) : null,
+    task.chooses_venue && open ? h('div', { class: 'task-evidence' }, t('cl.choosesVenue')) : null,
+    task.status === 'done' ? h('div', { class: 'task-done' }, t('cl.doneAt', { at: shortTime(task.done_at) }),
+      task.note ? h('span', { class: 'task-note' }, ' ' + t('cl.noteIs') + task.note) : null) : null,
+    task.status === 'skipped' ? h('div', { class: 'task-done' }, t('cl.skippedBecause'), task.skip_reason || '') : null,
+    err ? h('div', { class: 'form-error', role: 'alert' }, err) : null,
+    buttons.length ? h('div', { class: 'task-actions' }, buttons) : null,
+    ui.open && ui.open.taskId === task.id && open ? taskForm(task) : null);
+  }
+
+  function group(id, title, list, extraClass) {
+    if (!list.length) return null;
+    const done = list.filter((x) => x.status === 'done' || x.status === 'skipped').length;
+    return h('div', { class: 'task-group ' + (extraClass || ''), id: 'group-' + id, 'data-testid': 'group-' + id },
+      h('h3', null, title, ' ', h('span', { class: 'muted small group-count' }, `${done}/${list.length}`)),
+      h('ol', { class: 'tasks' }, list.map(taskItem)));
+  }
+
+  function draw() {
+    clear(body);
+    if (!incident) return;
+    if (!tasks.length) {
+      summary.textContent = incident.status === 'registered' ? t('cl.notYet') : t('cl.none');
+      add(body, addForm);
+      return;
+    }
+    const done = tasks.filter((x) => x.status === 'done').length;
+    const skipped = tasks.filter((x) => x.status === 'skipped').length;
+    const overdue = tasks.filter((x) => OPEN.includes(x.status) && x.overdue).length;
+    summary.textContent = t('cl.summary', { done, total: tasks.length, skipped, overdue });
+    summary.classList.toggle('has-overdue', overdue > 0);
+
+    const groups = new Map();
+    for (const task of tasks) {
+      const g = groupOf(task);
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g).push(task);
+    }
+    const wsIds = [...WORKSTREAMS, ...[...groups.keys()].filter((k) => k.startsWith('ws:'))
+      .map((k) => k.slice(3)).filter((w) => !WORKSTREAMS.includes(w))];
+    const wsCols = wsIds.filter((w) => groups.has('ws:' + w)).map((w) => group('ws-' + w, workstreamName(w), groups.get('ws:' + w), 'ws-col'));
+    if (ui.open && !tasks.some((x) => x.id === ui.open.taskId && OPEN.includes(x.status))) ui.open = null;
+
+    add(body,
+      group('main', incident.procedure_name ? t('cl.mainOf', { p: incident.procedure_name }) : t('cl.main'), groups.get('main') || []),
+      wsCols.length ? h('div', { class: 'ws-block' },
+        h('h3', null, t('cl.onSite')),
+        h('div', { class: 'ws-columns', id: 'ws-columns' }, wsCols)) : null,
+      group('report', t('cl.report'), groups.get('report') || []),
+      group('recurring', t('cl.recurring'), groups.get('recurring') || []),
+      group('manual', t('cl.manual'), groups.get('manual') || []),
+      group('closing', t('cl.closing'), groups.get('closing') || []),
+      addForm);
+  }
+
+  // Add an ad-hoc task (incident.manage). Built once, so typing survives reloads.
+  let addForm = null;
+  if (canManage) {
+    const title = h('input', { id: 'task-add-title', name: 'title', type: 'text', autocomplete: 'off', required: true });
+    const due = h('input', { id: 'task-add-due', name: 'due_minutes', type: 'number', min: '0', step: '1', value: '30' });
+    const ws = select({ id: 'task-add-ws', name: 'workstream' },
+      [{ value: '', label: t('cl.noWorkstream') }, ...WORKSTREAMS.map((w) => ({ value: w, label: workstreamName(w) }))]);
+    addForm = h('form', { id: 'task-add-form', class: 'inline-form task-add', novalidate: true },
+      h('h3', null, t('cl.addTitle')),
+      h('div', { class: 'form-error', role: 'alert', hidden: true }),
+      h('div', { class: 'row' },
+        field(t('cl.addName'), title), field(t('cl.addDue'), due), field(t('cl.addWs'), ws)),
+      h('div', { class: 'buttons' },
+        h('button', { type: 'submit', class: 'btn primary', id: 'task-add-submit' }, t('cl.add'))));
+    addForm.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(addForm);
+      if (!title.value.trim()) { showMessage(addForm, t('cl.needTitle'), 'title'); return; }
+      const n = Number(due.value);
+      if (due.value.trim() === '' || !Number.isInteger(n) || n < 0) { showMessage(addForm, t('cl.needDue'), 'due_minutes'); return; }
+      const b = { title: title.value.trim(), due_minutes: n };
+      if (ws.value) b.workstream = ws.value;
+      const done = busy(addForm, t('common.busy'));
+      try {
+        await post('/incidents/' + encodeURIComponent(incident.id) + '/tasks', b);
+        done();
+        title.value = '';
+        await hooks.reload();
+      } catch (err) {
+        done();
+        if (!err.handled) showError(addForm, err);
+      }
+    });
+  }
+
+  function update(inc, list) {
+    incident = inc;
+    tasks = list;
+    // Keep focus in the open note/reason while the list is redrawn under it.
+    keepFocus(body, draw);
+    el.hidden = !inc || (inc.status === 'not_activated' && !list.length);
+  }
+
+  return { el, update };
+}

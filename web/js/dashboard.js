@@ -1,0 +1,219 @@
+// dashboard.js — 指挥大屏 (#/dashboard), the landing page: one card per active
+// incident from GET /dashboard, most severe grade first, with number, 演练, grade
+// colour, status, live elapsed time, the next task due with its countdown, overdue
+// tasks in red, progress per workstream, the latest timeline entries and a dispatch
+// summary. It follows the live stream (re-fetching GET /dashboard, debounced) and shows
+// whether the feed is live. A full-screen button and #/dashboard?wall=1 give the
+// dark, large-type layout for a wall display.
+
+import { t, joinList } from './i18n.js';
+import { get } from './api.js';
+import { h, clear, replace, errorText } from './dom.js';
+import {
+  perms, drillBadge, gradeBadge, statusBadge, destinationName, workstreamName, resourceName,
+  dispatchStatusName, countdownEl, clockTime, shortTime, setServerNow, serverNow, tick, debounce,
+  serialised, liveIndicator, GRADES,
+} from './incident-common.js';
+import { subscribe } from './stream.js';
+import { entryText } from './timeline.js';
+import { taskProgress } from './incidents.js';
+
+function assigneeText(task) {
+  return task.assignee ? task.assignee.name || '#' + task.assignee.id : t('dash.unassigned');
+}
+
+function taskLine(task, cls) {
+  return h('li', { class: 'dash-task ' + (cls || ''), dataset: { taskId: task.id } },
+    h('span', { class: 'dash-task-title' }, task.title || task.text || ''),
+    h('span', { class: 'dash-task-who' + (task.assignee ? '' : ' unassigned') },
+      (task.owner && task.owner.label ? task.owner.label + ' · ' : '') + assigneeText(task)),
+    task.due_at ? countdownEl(task.due_at) : null);
+}
+
+function workstreamBars(list) {
+  if (!Array.isArray(list) || !list.some((w) => w.total > 0)) return null;
+  return h('div', { class: 'ws-bars', 'data-testid': 'workstreams' }, list.filter((w) => w.total > 0).map((w) => {
+    const fill = h('span', { class: 'bar-fill' });
+    fill.style.width = w.total ? Math.round((100 * w.done) / w.total) + '%' : '0%';
+    return h('div', { class: 'ws-bar', dataset: { ws: w.id } },
+      h('span', { class: 'ws-name' }, w.name || workstreamName(w.id)),
+      h('span', { class: 'bar', role: 'img', 'aria-label': `${w.done}/${w.total}` }, fill),
+      h('span', { class: 'num ws-count' }, `${w.done}/${w.total}`));
+  }));
+}
+
+// "保卫干警 4（已到达 2，在途 2）"; released ones are left out of what is on site.
+function dispatchSummary(list) {
+  if (!Array.isArray(list) || list.length === 0) return h('p', { class: 'muted small' }, t('dash.noDispatch'));
+  const byRes = new Map();
+  for (const d of list) {
+    if (!byRes.has(d.resource)) byRes.set(d.resource, new Map());
+    const m = byRes.get(d.resource);
+    m.set(d.status, (m.get(d.status) || 0) + (d.quantity || 0));
+  }
+  return h('ul', { class: 'dash-dispatch', 'data-testid': 'dispatch-summary' }, [...byRes].map(([res, m]) => {
+    const total = [...m.values()].reduce((a, b) => a + b, 0);
+    const parts = ['ordered', 'en_route', 'arrived', 'released'].filter((s) => m.get(s))
+      .map((s) => `${dispatchStatusName(s)} ${m.get(s)}`);
+    return h('li', null, h('strong', null, `${resourceName(res)} ${total}`), ' ', t('dash.paren', { x: joinList(parts) }));
+  }));
+}
+
+function card(inc, receivedAt) {
+  const grade = GRADES.includes(inc.grade) ? inc.grade : 'none';
+  // Elapsed counts from the server's figure at the time of the answer.
+  const since = Number.isFinite(inc.elapsed_s) ? new Date(receivedAt - inc.elapsed_s * 1000).toISOString()
+    : (inc.activated_at || inc.registered_at);
+  const overdue = Array.isArray(inc.overdue_tasks) ? inc.overdue_tasks : [];
+  return h('article', {
+    class: 'dash-card g-' + grade + (inc.drill ? ' is-drill' : '') + (overdue.length ? ' has-overdue' : ''),
+    dataset: { incidentId: inc.id, number: inc.number || '' }, 'data-testid': 'incident-card',
+  },
+  h('header', { class: 'dash-card-head' },
+    h('a', { href: '#/incidents/' + inc.id, class: 'dash-number' }, inc.number || '#' + inc.id),
+    drillBadge(inc),
+    gradeBadge(inc, 'big'),
+    statusBadge(inc.status)),
+  h('p', { class: 'dash-facts' },
+    t('dash.facts', { n: inc.headcount ?? '?', d: destinationName(inc.destination) }),
+    inc.place ? ' · ' + inc.place : ''),
+  h('div', { class: 'dash-row' },
+    h('span', { class: 'dash-label' }, t('dash.elapsed')),
+    since ? h('span', { class: 'elapsed', dataset: { since }, 'data-testid': 'elapsed' }, '') : t('common.none'),
+    h('span', { class: 'dash-label' }, t('dash.tasks')),
+    taskProgress(inc.tasks)),
+  h('div', { class: 'dash-next', 'data-testid': 'next-task' },
+    h('span', { class: 'dash-label' }, t('dash.next')),
+    inc.next_task ? h('ul', { class: 'dash-tasks' }, taskLine(inc.next_task, 'next'))
+      : h('span', { class: 'muted' }, inc.status === 'registered' ? t('dash.notActivated') : t('dash.noNext'))),
+  overdue.length ? h('div', { class: 'dash-overdue', 'data-testid': 'overdue' },
+    h('span', { class: 'dash-label' }, t('dash.overdue', { n: overdue.length })),
+    h('ul', { class: 'dash-tasks' }, overdue.slice(0, 5).map((x) => taskLine(x, 'late'))),
+    overdue.length > 5 ? h('p', { class: 'small' }, t('dash.moreOverdue', { n: overdue.length - 5 })) : null) : null,
+  workstreamBars(inc.workstreams),
+  h('div', { class: 'dash-cols' },
+    h('div', { class: 'dash-latest' },
+      h('span', { class: 'dash-label' }, t('dash.latest')),
+      Array.isArray(inc.latest) && inc.latest.length
+        ? h('ol', { class: 'dash-entries' }, [...inc.latest].sort((a, b) => String(b.at).localeCompare(String(a.at)))
+          .map((e) => h('li', { class: e.kind === 'note' ? 'note' : '' },
+            h('time', { datetime: e.at || '' }, shortTime(e.at)), ' ',
+            e.actor ? h('span', { class: 'tl-actor' }, e.actor) : null, ' ', entryText(e))))
+        : h('p', { class: 'muted small' }, t('dash.noEntries'))),
+    h('div', { class: 'dash-disp' },
+      h('span', { class: 'dash-label' }, t('dash.dispatch')),
+      dispatchSummary(inc.dispatches))));
+}
+
+export async function renderDashboard(section, ctx, query) {
+  const wall = query.get('wall') === '1';
+  section.classList.add('dashboard');
+  if (wall) {
+    section.classList.add('wall');
+    document.body.classList.add('wall-body');
+  }
+  const live = liveIndicator();
+  const clock = h('span', { class: 'dash-clock', id: 'dash-clock' });
+  const status = h('p', { class: 'muted', id: 'dash-status' });
+  const error = h('div', { class: 'form-error', id: 'dash-error', role: 'alert', hidden: true });
+  const cards = h('div', { class: 'dash-cards', id: 'dash-cards' });
+  const fsBtn = document.fullscreenEnabled ? h('button', {
+    type: 'button', class: 'btn', id: 'dash-fullscreen', 'data-testid': 'fullscreen',
+    onclick: () => toggleFullscreen(),
+  }, t('dash.fullscreen')) : null;
+
+  section.append(
+    h('div', { class: 'page-head dash-head' },
+      h('h1', null, t('nav.dashboard')),
+      live.el,
+      clock,
+      h('span', { class: 'spacer' }),
+      perms.register(ctx) && !wall ? h('a', { href: '#/incidents/new', class: 'btn primary big', id: 'dash-register', 'data-testid': 'register-btn' },
+        t('reg.button')) : null,
+      fsBtn,
+      wall ? h('a', { href: '#/dashboard', class: 'btn', id: 'dash-wall-exit' }, t('dash.wallExit'))
+        : h('a', { href: '#/dashboard?wall=1', class: 'btn', id: 'dash-wall' }, t('dash.wall'))),
+    error,
+    status,
+    cards);
+
+  function updateClock() { clock.textContent = clockTime(new Date(serverNow()).toISOString()); }
+  updateClock();
+
+  if (!perms.read(ctx)) {
+    live.el.hidden = true;
+    status.textContent = '';
+    cards.append(h('p', { class: 'notice', id: 'dash-no-read' }, t('dash.noRead')));
+    const timer = setInterval(() => { if (!section.isConnected) clearInterval(timer); else updateClock(); }, 1000);
+    return () => { clearInterval(timer); leaveWall(); };
+  }
+
+  async function fetchDashboard() {
+    const r = await get('/dashboard');
+    const receivedAt = Date.now();
+    if (r && r.now) setServerNow(r.now);
+    const list = (r && r.incidents) || [];
+    replace(cards, list.map((inc) => card(inc, receivedAt + (serverNow() - Date.now()))));
+    status.textContent = list.length ? t('dash.count', { n: list.length }) : '';
+    if (!list.length) cards.append(h('p', { class: 'dash-empty', id: 'dash-empty', 'data-testid': 'dash-empty' }, t('dash.empty')));
+    error.hidden = true;
+    tick(section);
+  }
+  const load = serialised(fetchDashboard);
+  async function refresh() {
+    try { await load(); } catch (err) {
+      if (err.handled) return;
+      error.textContent = errorText(err);
+      error.hidden = false;
+    }
+  }
+
+  try {
+    await load();
+  } catch (err) {
+    if (err.handled) return leaveWall;
+    clear(cards);
+    error.textContent = errorText(err);
+    error.hidden = false;
+  }
+
+  const later = debounce(refresh, 150);
+  const unsubscribe = subscribe(() => later(), live.update);
+  const onFs = () => {
+    const on = document.fullscreenElement === section;
+    section.classList.toggle('wall', on || wall);
+    if (fsBtn) fsBtn.textContent = on ? t('dash.fullscreenExit') : t('dash.fullscreen');
+  };
+  document.addEventListener('fullscreenchange', onFs);
+
+  let disposed = false;
+  const timer = setInterval(() => {
+    if (!section.isConnected) { dispose(); return; }
+    updateClock();
+    tick(section);
+  }, 1000);
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else section.requestFullscreen().catch((e) => {
+      error.textContent = t('dash.fullscreenFailed', { msg: e && e.message ? e.message : String(e) });
+      error.hidden = false;
+    });
+  }
+
+  function leaveWall() {
+    document.body.classList.remove('wall-body');
+  }
+
+  function dispose() {
+    if (disposed) return;
+    disposed = true;
+    clearInterval(timer);
+    later.cancel();
+    unsubscribe();
+    document.removeEventListener('fullscreenchange', onFs);
+    if (document.fullscreenElement === section) document.exitFullscreen().catch(() => {});
+    leaveWall();
+  }
+  return dispose;
+}
