@@ -207,7 +207,7 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 	*replanned = 0;
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		int kind = xf_task_kind_parse(rows[i].kind);
-		if (kind < 0 || kind == XF_KIND_MANUAL)
+		if (kind < 0 || kind == XF_KIND_MANUAL || kind == XF_KIND_DECISION)
 			continue;
 		int64_t due = xf_task_due(grade, (xf_task_kind)kind, rows[i].base_ms, rows[i].due_minutes);
 		if (due != rows[i].due_ms) {
