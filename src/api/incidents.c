@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "store/xf_search.h"
 
 static const char *const destination_zh[] = {"本矿", "集团公司", "市", "省", "进京"};
 
@@ -57,6 +58,23 @@ static bool read_units(xf_req *req, xf_db *db, json_t *body, int64_t **units, si
 		(*units)[(*n)++] = json_integer_value(item);
 	}
 	return true;
+}
+
+/* Puts the incident's number, place and demands in the search index. */
+static int index_incident(xf_db *db, int64_t id)
+{
+	json_t *incident;
+	int rc = xf_store_incident_json(db, id, &incident);
+	if (rc != XF_OK)
+		return rc;
+	char title[300];
+	snprintf(title, sizeof title, "%s %s", json_string_value(json_object_get(incident, "number")),
+	         json_string_value(json_object_get(incident, "place")));
+	xf_search_doc doc = {.kind = "incident", .id = id, .incident_id = id, .title = title,
+	                     .body = json_string_value(json_object_get(incident, "demands"))};
+	rc = xf_search_put(db, &doc);
+	json_decref(incident);
+	return rc;
 }
 
 static json_t *reasons_json(const xf_plan_decision *d)
@@ -148,6 +166,8 @@ static void xf_api_incidents_create(xf_req *req)
 		                               "reasons", reasons));
 	}
 	json_decref(reasons);
+	if (rc == XF_OK)
+		rc = index_incident(db, id);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 201);
@@ -554,6 +574,8 @@ static void xf_api_incidents_update(xf_req *req)
 		rc = xf_audit_append(db, &actor, "incident.update", "incident", xf_api_id_text(req, id),
 		                     data);
 	}
+	if (rc == XF_OK)
+		rc = index_incident(db, id);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
@@ -618,6 +640,12 @@ static void xf_api_notes_create(xf_req *req)
 	int rc;
 	rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
 	                     json_pack("{s:s, s:s}", "text", text, "author", req->user.name));
+	if (rc == XF_OK) {
+		/* A note is the event itself; its sequence number identifies it. */
+		xf_search_doc doc = {.kind = "note", .id = sqlite3_last_insert_rowid(xf_db_handle(db)),
+		                     .incident_id = id, .title = state.number, .body = text};
+		rc = xf_search_put(db, &doc);
+	}
 	if (!xf_api_finish(req, db, rc))
 		return;
 	json_t *latest;
@@ -715,7 +743,11 @@ static void xf_api_dashboard(xf_req *req)
 			rc = xf_store_timeline(db, id, 5, &latest);
 		if (rc == XF_OK)
 			rc = xf_store_dispatch_list(db, id, &dispatches);
+		int unassigned = 0;
+		if (rc == XF_OK)
+			rc = xf_store_incident_unassigned_count(db, id, &unassigned);
 		if (rc == XF_OK) {
+			json_object_set_new(incident, "unassigned_persons", json_integer(unassigned));
 			summarise_tasks(incident, tasks, plan);
 			add_texts(latest);
 			json_object_set_new(incident, "latest", latest);

@@ -1,4 +1,783 @@
-/* Placeholder: the persons resource has no routes yet. */
-#include "api/xf_api.h"
+/* The person resource: petitioner files (信访人档案) with family members and matters
+ * (诉求), their links to incidents (代表 / 参与), quick entry of many people at once,
+ * and the rules that protect them: ID numbers and health data masked unless the role
+ * allows and the user asks, every view and reveal an audit event, accusations hidden
+ * from the accused unit, likely duplicates flagged, the Art. 20 warning. */
+#include <stdio.h>
+#include <string.h>
 
-const xf_route_list xf_routes_persons = {NULL, 0};
+#include "api/xf_api.h"
+#include "core/xf_person.h"
+#include "store/xf_search.h"
+#include "store/xf_store_people.h"
+
+xf_viewer xf_api_viewer(const xf_req *req)
+{
+	return (xf_viewer){xf_api_scope(req), req->user.id, req->user.unit_id};
+}
+
+/* Loads a person the viewer may see; answers 404 otherwise. */
+static bool visible_person(xf_req *req, xf_db *db, int64_t id)
+{
+	xf_viewer viewer = xf_api_viewer(req);
+	int rc = xf_store_person_visible(db, &viewer, id);
+	if (rc == XF_OK)
+		return true;
+	if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 404, "not_found", NULL, "there is no person %lld you may see",
+		               (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+/* Answers 400 naming field unless unit id exists. */
+static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
+{
+	json_t *unit;
+	int rc = xf_store_unit_get(db, id, &unit);
+	if (rc == XF_OK) {
+		json_decref(unit);
+		return true;
+	}
+	if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld", field,
+		               (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+/* Reads the person fields of body; required marks an insert (name required). */
+static bool read_person(xf_req *req, json_t *body, bool required, xf_person_in *in)
+{
+	xf_field_error err;
+	int64_t unit_id = -1;
+	memset(in, 0, sizeof *in);
+	in->unit_id = -1;
+	int has_unit;
+	if (xf_json_string(body, "name", required, 1, 64, &in->name, &err) == XF_ERR ||
+	    xf_json_string(body, "id_number", false, 0, 32, &in->id_number, &err) == XF_ERR ||
+	    xf_json_string(body, "phone", false, 0, 32, &in->phone, &err) == XF_ERR ||
+	    xf_json_string(body, "address", false, 0, 200, &in->address, &err) == XF_ERR ||
+	    (has_unit = xf_json_id_or_null(body, "unit_id", false, &unit_id, &err)) == XF_ERR ||
+	    xf_json_choice(body, "employment", false, xf_employment_ids, &in->employment, &err) ==
+	        XF_ERR ||
+	    xf_json_string(body, "health", false, 0, 1000, &in->health, &err) == XF_ERR ||
+	    xf_json_string(body, "note", false, 0, 2000, &in->note, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return false;
+	}
+	for (const char *c = in->id_number; c && *c; c++)
+		if (!((*c >= '0' && *c <= '9') || *c == 'X' || *c == 'x')) {
+			xf_reply_error(req, 400, "invalid_field", "id_number",
+			               "'id_number' may hold only digits and X");
+			return false;
+		}
+	if (has_unit == XF_OK)
+		in->unit_id = unit_id;
+	return true;
+}
+
+static void index_person(xf_db *db, int64_t id, const xf_person_in *in)
+{
+	xf_search_doc doc = {.kind = "person", .id = id, .person_id = id, .title = in->name,
+	                     .body = in->note ? in->note : ""};
+	(void)xf_search_put(db, &doc);
+}
+
+/* Reads and validates "family": [{name, relation, phone?, unit?}]. */
+static bool read_family(xf_req *req, json_t *body)
+{
+	json_t *list = json_object_get(body, "family"), *m;
+	size_t i;
+	if (!list)
+		return true;
+	if (!json_is_array(list) || json_array_size(list) > 30) {
+		xf_reply_error(req, 400, "invalid_field", "family",
+		               "'family' must be an array of at most 30 members");
+		return false;
+	}
+	json_array_foreach(list, i, m) {
+		static const char *const fields[] = {"name", "relation", "phone", "unit", NULL};
+		xf_field_error err;
+		const char *s;
+		if (!json_is_object(m) || xf_json_only(m, fields, &err) != XF_OK ||
+		    xf_json_string(m, "name", true, 1, 64, &s, &err) != XF_OK ||
+		    xf_json_string(m, "relation", true, 1, 16, &s, &err) != XF_OK ||
+		    xf_json_string(m, "phone", false, 0, 32, &s, &err) == XF_ERR ||
+		    xf_json_string(m, "unit", false, 0, 100, &s, &err) == XF_ERR) {
+			char field[128];
+			snprintf(field, sizeof field, "family[%zu]%s%s", i, err.field[0] ? "." : "",
+			         json_is_object(m) ? err.field : "");
+			xf_reply_error(req, 400, "invalid_field", field, "%s",
+			               json_is_object(m) ? err.message : "a family member must be an object");
+			return false;
+		}
+	}
+	return true;
+}
+
+static int insert_family(xf_db *db, int64_t person_id, json_t *body)
+{
+	json_t *m;
+	size_t i;
+	int rc = XF_OK;
+	json_array_foreach(json_object_get(body, "family"), i, m) {
+		int64_t id;
+		rc = xf_store_family_insert(db, person_id, json_string_value(json_object_get(m, "name")),
+		                            json_string_value(json_object_get(m, "relation")),
+		                            json_string_value(json_object_get(m, "phone")),
+		                            json_string_value(json_object_get(m, "unit")), &id);
+		if (rc != XF_OK)
+			break;
+	}
+	return rc;
+}
+
+static void reply_person(xf_req *req, xf_db *db, int64_t id, bool reveal, int status)
+{
+	xf_viewer viewer = xf_api_viewer(req);
+	json_t *person;
+	int rc = xf_store_person_json(db, &viewer, id, reveal, &person);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, status, person);
+}
+
+static void persons_list(xf_req *req)
+{
+	int64_t limit, before, incident_id, next;
+	if (!xf_api_query_int(req, "limit", 1, 200, 50, &limit) ||
+	    !xf_api_query_int(req, "after_id", 0, INT64_MAX, 0, &before) ||
+	    !xf_api_query_int(req, "incident_id", 0, INT64_MAX, 0, &incident_id))
+		return;
+	xf_viewer viewer = xf_api_viewer(req);
+	xf_db *db = xf_db_get();
+	json_t *list;
+	int rc = xf_store_person_list(db, &viewer, xf_req_query(req, "q"), incident_id, before,
+	                              (int)limit, &list, &next);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 200, json_pack("{s:o, s:o}", "persons", list, "next_after_id",
+	                                  next ? json_integer(next) : json_null()));
+}
+
+/* Links a person to an incident with an event on the incident's timeline. */
+static int link_person(xf_req *req, xf_db *db, int64_t incident_id, int64_t person_id,
+                       const char *name, const char *role)
+{
+	xf_actor actor = xf_api_actor(req);
+	int rc = xf_store_incident_person_link(db, incident_id, person_id, role);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+			db, &actor, "person.link", "incident", xf_api_id_text(req, incident_id),
+			json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person_id, "role", role,
+			          "summary",
+			          xf_arena_printf(&req->arena, "%s 列为%s", name,
+			                          strcmp(role, "representative") == 0 ? "代表" : "参与人员")));
+	return rc;
+}
+
+static void persons_create(xf_req *req)
+{
+	static const char *const fields[] = {"name",   "id_number", "phone", "address",
+	                                     "unit_id", "employment", "health", "note",
+	                                     "family", "incident_id", "role", NULL};
+	xf_field_error err;
+	xf_person_in in;
+	int64_t incident_id = 0, id;
+	const char *role = "participant";
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_int(body, "incident_id", false, 1, INT64_MAX, &incident_id, &err) == XF_ERR ||
+	    xf_json_choice(body, "role", false, xf_person_role_ids, &role, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	if (!read_person(req, body, true, &in) || !read_family(req, body))
+		return;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	xf_incident_state state;
+	if (!(incident_id ? xf_api_begin_incident(req, db, incident_id, &state) : xf_api_begin(req, db)))
+		return;
+	if (in.unit_id > 0 && !unit_exists(req, db, "unit_id", in.unit_id)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	int64_t now = xf_now_ms();
+	int rc = xf_store_person_insert(db, &in, req->user.id, now, &id);
+	if (rc == XF_OK)
+		rc = insert_family(db, id, body);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "person.create", "person", xf_api_id_text(req, id),
+		                     json_pack("{s:s}", "summary",
+		                               xf_arena_printf(&req->arena, "建立信访人档案：%s", in.name)));
+	if (rc == XF_OK && incident_id)
+		rc = link_person(req, db, incident_id, id, in.name, role);
+	if (rc == XF_OK)
+		index_person(db, id, &in);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_person(req, db, id, false, 201);
+}
+
+static void persons_get(xf_req *req)
+{
+	int64_t id;
+	const char *reveal_text = xf_req_query(req, "reveal");
+	bool reveal = reveal_text && strcmp(reveal_text, "1") == 0;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	if (reveal && !xf_perm_allows(req->user.roles, XF_PERM_PERSON_REVEAL)) {
+		xf_reply_error(req, 403, "forbidden", "reveal",
+		               "your roles do not allow revealing ID numbers and health data");
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin(req, db))
+		return;
+	if (!visible_person(req, db, id)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	/* Every view of a file is recorded; a reveal says so. */
+	int rc = xf_audit_append(db, &actor, reveal ? "person.reveal" : "person.view", "person",
+	                         xf_api_id_text(req, id),
+	                         reveal ? json_pack("{s:[s, s]}", "fields", "id_number", "health")
+	                                : NULL);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_person(req, db, id, reveal, 200);
+}
+
+static void persons_update(xf_req *req)
+{
+	static const char *const fields[] = {"name",       "id_number", "phone", "address", "unit_id",
+	                                     "employment", "health",    "note",  NULL};
+	xf_field_error err;
+	xf_person_in in;
+	int64_t id;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	if (!read_person(req, body, false, &in))
+		return;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin(req, db))
+		return;
+	if (!visible_person(req, db, id) ||
+	    (in.unit_id > 0 && !unit_exists(req, db, "unit_id", in.unit_id))) {
+		xf_tx_rollback(db);
+		return;
+	}
+	int rc = xf_store_person_update(db, id, &in, xf_now_ms());
+	/* The event names the fields changed, never their values: ID numbers and health
+	 * data stay out of the log. */
+	json_t *changed = json_array();
+	const char *key;
+	json_t *value;
+	json_object_foreach(body, key, value) json_array_append_new(changed, json_string(key));
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "person.update", "person", xf_api_id_text(req, id),
+		                     json_pack("{s:o}", "fields", changed));
+	else
+		json_decref(changed);
+	if (rc == XF_OK && (in.name || in.note)) {
+		json_t *brief;
+		if (xf_store_person_brief(db, id, &brief) == XF_OK) {
+			xf_person_in now = in;
+			if (!now.name)
+				now.name = json_string_value(json_object_get(brief, "name"));
+			index_person(db, id, &now);
+			json_decref(brief);
+		}
+	}
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_person(req, db, id, false, 200);
+}
+
+static void family_create(xf_req *req)
+{
+	static const char *const fields[] = {"name", "relation", "phone", "unit", NULL};
+	xf_field_error err;
+	const char *name, *relation, *phone = "", *unit = "";
+	int64_t id, member;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
+	    xf_json_string(body, "relation", true, 1, 16, &relation, &err) != XF_OK ||
+	    xf_json_string(body, "phone", false, 0, 32, &phone, &err) == XF_ERR ||
+	    xf_json_string(body, "unit", false, 0, 100, &unit, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin(req, db))
+		return;
+	if (!visible_person(req, db, id)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	int rc = xf_store_family_insert(db, id, name, relation, phone, unit, &member);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "family.create", "person", xf_api_id_text(req, id),
+		                     json_pack("{s:I, s:s}", "family_id", (json_int_t)member, "relation",
+		                               relation));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_person(req, db, id, false, 201);
+}
+
+static void family_delete(xf_req *req)
+{
+	int64_t id, person_id;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin(req, db))
+		return;
+	int rc = xf_store_family_delete(db, id, &person_id);
+	if (rc == XF_OK && !visible_person(req, db, person_id)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "family.delete", "person",
+		                     xf_api_id_text(req, person_id),
+		                     json_pack("{s:I}", "family_id", (json_int_t)id));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_reply_status(req, 204);
+}
+
+/* ---- matters ---- */
+
+static void reply_matter(xf_req *req, xf_db *db, int64_t id, int status)
+{
+	json_t *matter;
+	int64_t person_id;
+	int rc = xf_store_matter_json(db, id, &matter, &person_id);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, status, matter);
+}
+
+static void matters_create(xf_req *req)
+{
+	static const char *const fields[] = {"category", "content", "incident_id", "accused_unit_id",
+	                                     NULL};
+	xf_field_error err;
+	const char *category, *content;
+	int64_t person_id, incident_id = 0, accused = 0, id;
+	if (!xf_api_path_id(req, "id", &person_id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_choice(body, "category", true, xf_category_ids, &category, &err) != XF_OK ||
+	    xf_json_string(body, "content", true, 1, 4000, &content, &err) != XF_OK ||
+	    xf_json_int(body, "incident_id", false, 1, INT64_MAX, &incident_id, &err) == XF_ERR ||
+	    xf_json_int(body, "accused_unit_id", false, 1, INT64_MAX, &accused, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	xf_incident_state state;
+	if (!xf_api_begin(req, db))
+		return;
+	if (!visible_person(req, db, person_id) ||
+	    (incident_id && !xf_api_incident(req, db, incident_id, &state)) ||
+	    (accused && !unit_exists(req, db, "accused_unit_id", accused))) {
+		xf_tx_rollback(db);
+		return;
+	}
+	int rc = xf_store_matter_insert(db, person_id, incident_id, category, content, accused,
+	                                req->user.id, xf_now_ms(), &id);
+	/* The event names the category only: an accusation's content and target stay in
+	 * the file, where the accused unit cannot read them. */
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "matter.create", "person", xf_api_id_text(req, person_id),
+		                     json_pack("{s:I, s:s, s:s}", "matter_id", (json_int_t)id, "category",
+		                               category, "summary",
+		                               xf_arena_printf(&req->arena, "登记诉求（%s）",
+		                                               xf_category_zh(category))));
+	if (rc == XF_OK) {
+		xf_search_doc doc = {.kind = "matter", .id = id, .incident_id = incident_id,
+		                     .person_id = person_id, .title = xf_category_zh(category),
+		                     .body = content};
+		rc = xf_search_put(db, &doc);
+	}
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_matter(req, db, id, 201);
+}
+
+static void matters_update(xf_req *req)
+{
+	static const char *const fields[] = {"accepted", "outcome", "satisfaction", "concluded", NULL};
+	xf_field_error err;
+	const char *outcome = NULL, *satisfaction = NULL;
+	bool accepted = false, concluded = false;
+	int64_t id;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_bool(body, "accepted", false, &accepted, &err) == XF_ERR ||
+	    xf_json_choice(body, "outcome", false, xf_outcome_ids, &outcome, &err) == XF_ERR ||
+	    xf_json_choice(body, "satisfaction", false, xf_satisfaction_ids, &satisfaction, &err) ==
+	        XF_ERR ||
+	    xf_json_bool(body, "concluded", false, &concluded, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	xf_viewer viewer = xf_api_viewer(req);
+	if (!xf_api_begin(req, db))
+		return;
+	int rc = xf_store_matter_visible(db, &viewer, id);
+	if (rc != XF_OK) {
+		xf_tx_rollback(db);
+		if (rc == XF_NOTFOUND)
+			xf_reply_error(req, 404, "not_found", NULL, "there is no matter %lld you may see",
+			               (long long)id);
+		else
+			xf_api_store_error(req, db, rc);
+		return;
+	}
+	rc = xf_store_matter_update(db, id, accepted, outcome, satisfaction, concluded, xf_now_ms());
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "matter.update", "matter", xf_api_id_text(req, id),
+		                     json_incref(body));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_matter(req, db, id, 200);
+}
+
+/* ---- the petitioners of an incident ---- */
+
+static void reply_incident_persons(xf_req *req, xf_db *db, int64_t incident_id, int status)
+{
+	xf_viewer viewer = xf_api_viewer(req);
+	json_t *list;
+	int representatives;
+	int rc = xf_store_incident_persons(db, &viewer, incident_id, &list, &representatives);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	json_t *warnings = json_array();
+	if (representatives > XF_MAX_REPRESENTATIVES)
+		json_array_append_new(
+			warnings,
+			json_string(xf_arena_printf(&req->arena,
+			                            "《信访工作条例》第二十条：多人采用走访形式提出共同的信访事项的，"
+			                            "应当推选代表，代表人数不超过%d人；本事件登记代表%d人",
+			                            XF_MAX_REPRESENTATIVES, representatives)));
+	xf_reply_json(req, status, json_pack("{s:o, s:i, s:o}", "persons", list, "representatives",
+	                                     representatives, "warnings", warnings));
+}
+
+static void incident_persons_list(xf_req *req)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+		return;
+	reply_incident_persons(req, db, id, 200);
+}
+
+static void incident_persons_link(xf_req *req)
+{
+	static const char *const fields[] = {"person_id", "role", NULL};
+	xf_field_error err;
+	int64_t id, person_id;
+	const char *role = "participant";
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_int(body, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
+	    xf_json_choice(body, "role", false, xf_person_role_ids, &role, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	xf_db *db = xf_db_get();
+	if (!xf_api_begin_incident(req, db, id, &state))
+		return;
+	json_t *brief;
+	if (!visible_person(req, db, person_id) || xf_store_person_brief(db, person_id, &brief) != XF_OK) {
+		if (!req->status)
+			xf_api_store_error(req, db, XF_ERR);
+		xf_tx_rollback(db);
+		return;
+	}
+	int rc = link_person(req, db, id, person_id,
+	                     xf_arena_strdup(&req->arena, json_string_value(json_object_get(brief, "name"))),
+	                     role);
+	json_decref(brief);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_incident_persons(req, db, id, 200);
+}
+
+static void incident_persons_unlink(xf_req *req)
+{
+	int64_t id, person_id;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id) || !xf_api_path_id(req, "person_id", &person_id))
+		return;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin_incident(req, db, id, &state))
+		return;
+	int rc = xf_store_incident_person_unlink(db, id, person_id);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "person.unlink", "incident", xf_api_id_text(req, id),
+		                     json_pack("{s:I, s:s}", "person_id", (json_int_t)person_id, "summary",
+		                               "移除一名信访人"));
+	if (!xf_api_finish(req, db, rc))
+		return;
+	xf_reply_status(req, 204);
+}
+
+/* Finds a unit by exact name; 0 when there is none. */
+static int64_t unit_by_name(json_t *units, const char *name)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u) if (strcmp(json_string_value(json_object_get(u, "name")), name) == 0)
+		return json_integer_value(json_object_get(u, "id"));
+	return 0;
+}
+
+typedef struct entry {
+	xf_quick_entry e;
+	int64_t unit_id;
+	int line;
+} entry;
+
+static void incident_persons_bulk(xf_req *req)
+{
+	static const char *const fields[] = {"text", "persons", NULL};
+	xf_field_error err;
+	const char *text = NULL;
+	int64_t id;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	json_t *given = json_object_get(body, "persons");
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	if (!text == !given || (given && (!json_is_array(given) || json_array_size(given) > 500))) {
+		xf_reply_error(req, 400, "invalid_field", given ? "persons" : "text",
+		               "give either 'text' (one person per line) or 'persons' (an array of at "
+		               "most 500)");
+		return;
+	}
+	xf_db *db = xf_db_get();
+	json_t *units;
+	int rc = xf_store_unit_list(db, &units);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	/* Read every line first: nothing is stored unless every line is good. */
+	size_t cap = 16, n = 0;
+	entry *entries = xf_arena_alloc(&req->arena, cap * sizeof *entries);
+	json_t *problems = json_array();
+	if (text) {
+		int line = 0;
+		for (const char *s = text; *s || line == 0;) {
+			size_t len = strcspn(s, "\n");
+			char *one = xf_arena_strndup(&req->arena, s, len);
+			line++;
+			s += len + (s[len] == '\n');
+			const char *problem;
+			entry en = {.line = line};
+			if (!xf_quick_entry_parse(one, &en.e, &problem)) {
+				if (problem)
+					json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line,
+					                                          "message", problem));
+				if (!*s)
+					break;
+				continue;
+			}
+			if (en.e.unit[0] && !(en.unit_id = unit_by_name(units, en.e.unit))) {
+				json_array_append_new(
+					problems, json_pack("{s:i, s:s}", "line", line, "message",
+					                    xf_arena_printf(&req->arena, "there is no unit '%s'",
+					                                    en.e.unit)));
+				continue;
+			}
+			if (n == cap) {
+				entry *more = xf_arena_alloc(&req->arena, 2 * cap * sizeof *entries);
+				memcpy(more, entries, cap * sizeof *entries);
+				entries = more;
+				cap *= 2;
+			}
+			entries[n++] = en;
+			if (!*s)
+				break;
+		}
+	} else {
+		json_t *p;
+		size_t i;
+		n = json_array_size(given);
+		entries = xf_arena_alloc(&req->arena, (n + 1) * sizeof *entries);
+		json_array_foreach(given, i, p) {
+			static const char *const pfields[] = {"name", "phone", "unit_id", "role", NULL};
+			const char *name = NULL, *phone = "", *role = "participant";
+			int64_t unit_id = 0;
+			entries[i].line = (int)i + 1;
+			if (!json_is_object(p) || xf_json_only(p, pfields, &err) != XF_OK ||
+			    xf_json_string(p, "name", true, 1, 63, &name, &err) != XF_OK ||
+			    xf_json_string(p, "phone", false, 0, 31, &phone, &err) == XF_ERR ||
+			    xf_json_int(p, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
+			    xf_json_choice(p, "role", false, xf_person_role_ids, &role, &err) == XF_ERR) {
+				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
+				                                          "message", json_is_object(p) ? err.message : "must be an object"));
+				continue;
+			}
+			snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
+			snprintf(entries[i].e.phone, sizeof entries[i].e.phone, "%s", phone);
+			entries[i].e.representative = strcmp(role, "representative") == 0;
+			entries[i].unit_id = unit_id;
+			json_t *unit = NULL;
+			if (unit_id && xf_store_unit_get(db, unit_id, &unit) != XF_OK)
+				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
+				                                          "message", "there is no such unit"));
+			json_decref(unit);
+		}
+	}
+	json_decref(units);
+	if (json_array_size(problems) || n == 0) {
+		if (n == 0 && !json_array_size(problems))
+			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", 1, "message",
+			                                          "no person given"));
+		json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid_rows", "message",
+		                          "some lines cannot be read; nothing was stored", "field",
+		                          text ? "text" : "persons", "problems", problems);
+		xf_reply_json(req, 422, json_pack("{s:o}", "error", error));
+		return;
+	}
+	json_decref(problems);
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin_incident(req, db, id, &state))
+		return;
+	json_t *created_ids = json_array(), *duplicates = json_array();
+	int64_t now = xf_now_ms();
+	for (size_t i = 0; rc == XF_OK && i < n; i++) {
+		xf_person_in in = {.name = entries[i].e.name, .phone = entries[i].e.phone,
+		                   .unit_id = entries[i].unit_id};
+		int64_t pid;
+		json_t *dups;
+		rc = xf_store_person_duplicates(db, 0, in.name, in.unit_id, "", &dups);
+		if (rc == XF_OK) {
+			if (json_array_size(dups))
+				json_array_append_new(duplicates, json_pack("{s:i, s:s, s:o}", "line",
+				                                            entries[i].line, "name", in.name,
+				                                            "matches", dups));
+			else
+				json_decref(dups);
+			rc = xf_store_person_insert(db, &in, req->user.id, now, &pid);
+		}
+		if (rc == XF_OK)
+			rc = xf_store_incident_person_link(db, id, pid,
+			                                   entries[i].e.representative ? "representative"
+			                                                               : "participant");
+		if (rc == XF_OK) {
+			index_person(db, pid, &in);
+			json_array_append_new(created_ids, json_integer(pid));
+		}
+	}
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "person.bulk", "incident", xf_api_id_text(req, id),
+		                     json_pack("{s:O, s:s}", "person_ids", created_ids, "summary",
+		                               xf_arena_printf(&req->arena, "批量录入信访人 %zu 人", n)));
+	if (!xf_api_finish(req, db, rc)) {
+		json_decref(created_ids);
+		json_decref(duplicates);
+		return;
+	}
+	json_t *created = json_array(), *pid;
+	size_t i;
+	json_array_foreach(created_ids, i, pid) {
+		json_t *brief;
+		if (xf_store_person_brief(db, json_integer_value(pid), &brief) == XF_OK)
+			json_array_append_new(created, brief);
+	}
+	json_decref(created_ids);
+	int representatives = 0;
+	json_t *all;
+	xf_viewer viewer = xf_api_viewer(req);
+	json_t *warnings = json_array();
+	if (xf_store_incident_persons(db, &viewer, id, &all, &representatives) == XF_OK)
+		json_decref(all);
+	if (representatives > XF_MAX_REPRESENTATIVES)
+		json_array_append_new(warnings,
+		                      json_string(xf_arena_printf(&req->arena,
+		                                                  "《信访工作条例》第二十条：代表人数不超过%d人；"
+		                                                  "本事件登记代表%d人",
+		                                                  XF_MAX_REPRESENTATIVES, representatives)));
+	xf_reply_json(req, 201, json_pack("{s:o, s:[], s:o, s:o}", "created", created, "problems",
+	                                  "duplicates", duplicates, "warnings", warnings));
+}
+
+static const xf_route routes[] = {
+	{"GET", "/persons", XF_PERM_PERSON_READ, 0, persons_list},
+	{"POST", "/persons", XF_PERM_PERSON_WRITE, 0, persons_create},
+	{"GET", "/persons/{id}", XF_PERM_PERSON_READ, 0, persons_get},
+	{"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, persons_update},
+	{"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, family_create},
+	{"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, family_delete},
+	{"POST", "/persons/{id}/matters", XF_PERM_PERSON_WRITE, 0, matters_create},
+	{"PATCH", "/matters/{id}", XF_PERM_PERSON_WRITE, 0, matters_update},
+	{"GET", "/incidents/{id}/persons", XF_PERM_PERSON_READ, 0, incident_persons_list},
+	{"POST", "/incidents/{id}/persons", XF_PERM_PERSON_WRITE, 0, incident_persons_link},
+	{"POST", "/incidents/{id}/persons/bulk", XF_PERM_PERSON_WRITE, 0, incident_persons_bulk},
+	{"DELETE", "/incidents/{id}/persons/{person_id}", XF_PERM_PERSON_WRITE, 0,
+	 incident_persons_unlink},
+};
+
+const xf_route_list xf_routes_persons = {routes, XF_ARRAY_LEN(routes)};

@@ -10,6 +10,7 @@
 #include "core/xf_plan.h"
 #include "http/xf_http.h"
 #include "store/xf_store.h"
+#include "store/xf_store_people.h"
 
 typedef struct xf_api_config {
 	int64_t session_idle_ms;
@@ -53,6 +54,9 @@ void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status);
 /* Re-plans the due times of an incident's open tasks under grade. */
 int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade *grade,
                   int *replanned);
+
+/* The viewer of people's files (persons.c). */
+xf_viewer xf_api_viewer(const xf_req *req);
 
 /* Plans (plans.c). */
 int xf_plans_start(const char *path);

@@ -111,7 +111,7 @@ int xf_task_apply(xf_task_status from, xf_task_action action)
 }
 
 const char *const xf_task_kind_ids[XF_KIND_COUNT + 1] = {
-	"step", "closing", "recurring", "report_oral", "report_written", "manual", "decision", NULL,
+	"step", "closing", "recurring", "report_oral", "report_written", "manual", "decision", "followup", NULL,
 };
 
 int xf_task_kind_parse(const char *id)

@@ -68,6 +68,7 @@ typedef enum xf_task_kind {
 	XF_KIND_REPORT_WRITTEN,
 	XF_KIND_MANUAL,   /* added by hand */
 	XF_KIND_DECISION, /* a decision of a meeting */
+	XF_KIND_FOLLOWUP, /* a 包保 follow-up that falls due */
 	XF_KIND_COUNT
 } xf_task_kind;
 
@@ -76,8 +77,8 @@ int xf_task_kind_parse(const char *id);
 
 /* The due time of a task of this kind under this grade, counted from base_ms:
  * steps and closing steps: due_minutes scaled by the grade's due_percent; recurring: one progress
- * interval; report-up: the grade's oral/written limit; manual and decision:
- * due_minutes as is.
+ * interval; report-up: the grade's oral/written limit; manual, decision and
+ * follow-up: due_minutes as is.
  * Returns 0 when the task has no due time (a report the grade does not require). */
 int64_t xf_task_due(const xf_plan_grade *grade, xf_task_kind kind, int64_t base_ms,
                     int due_minutes);

@@ -550,7 +550,7 @@ xf_server *xf_http_start(const xf_http_config *config)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(config->poll_threads ? config->poll_threads : 2),
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)4000, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+		(unsigned)4000, MHD_OPTION_END);
 	if (!s->daemon) {
 		fprintf(stderr, "xinfang: cannot listen on '%s': %s\n", config->listen, strerror(errno));
 		xf_http_stop(s);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/xf_migrations.h"
+#include "core/xf_person.h"
 #include "store/xf_store_people.h"
 
 const char xf_migration_people[] =
@@ -113,7 +114,7 @@ static int exists(xf_db *db, sqlite3_stmt *st)
 int xf_store_person_visible(xf_db *db, const xf_viewer *viewer, int64_t person_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT 1 FROM persons p WHERE p.id = ?5 AND ?4 = ?4 AND " PERSON_VISIBLE);
+		db, "SELECT 1 FROM persons p WHERE p.id = ?5 AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
 	sqlite3_bind_int64(st, 5, person_id);
 	return exists(db, st);
@@ -127,4 +128,682 @@ int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_i
 	bind_viewer(st, viewer);
 	sqlite3_bind_int64(st, 5, matter_id);
 	return exists(db, st);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : "";
+}
+
+static json_t *time_or_null(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	char text[XF_TIME_LEN];
+	xf_time_format(sqlite3_column_int64(st, i), text);
+	return json_string(text);
+}
+
+static json_t *time_at(int64_t ms)
+{
+	char text[XF_TIME_LEN];
+	xf_time_format(ms, text);
+	return json_string(text);
+}
+
+static json_t *id_or_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+	                                                 : json_integer(sqlite3_column_int64(st, i));
+}
+
+/* Runs st and appends one object per row made by read. */
+static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), json_t **out)
+{
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, read(st));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static int changed_one(xf_db *db, int rc)
+{
+	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
+		return XF_NOTFOUND;
+	return rc;
+}
+
+/* ---- persons ---- */
+
+static void bind_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by,
+                           int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO persons (name, id_number, phone, address, unit_id, employment, health,"
+		    " note, created_by, created_ms, updated_ms)"
+		    " VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), ?5,"
+		    " coalesce(?6, 'employed'), coalesce(?7, ''), coalesce(?8, ''), ?9, ?10, ?10)");
+	sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
+	bind_or_null(st, 2, in->id_number);
+	bind_or_null(st, 3, in->phone);
+	bind_or_null(st, 4, in->address);
+	if (in->unit_id > 0)
+		sqlite3_bind_int64(st, 5, in->unit_id);
+	bind_or_null(st, 6, in->employment);
+	bind_or_null(st, 7, in->health);
+	bind_or_null(st, 8, in->note);
+	if (created_by)
+		sqlite3_bind_int64(st, 9, created_by);
+	sqlite3_bind_int64(st, 10, now_ms);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE persons SET name = coalesce(?1, name), id_number = coalesce(?2, id_number),"
+		    " phone = coalesce(?3, phone), address = coalesce(?4, address),"
+		    " unit_id = CASE WHEN ?5 < 0 THEN unit_id WHEN ?5 = 0 THEN NULL ELSE ?5 END,"
+		    " employment = coalesce(?6, employment), health = coalesce(?7, health),"
+		    " note = coalesce(?8, note), updated_ms = ?9 WHERE id = ?10");
+	bind_or_null(st, 1, in->name);
+	bind_or_null(st, 2, in->id_number);
+	bind_or_null(st, 3, in->phone);
+	bind_or_null(st, 4, in->address);
+	sqlite3_bind_int64(st, 5, in->unit_id);
+	bind_or_null(st, 6, in->employment);
+	bind_or_null(st, 7, in->health);
+	bind_or_null(st, 8, in->note);
+	sqlite3_bind_int64(st, 9, now_ms);
+	sqlite3_bind_int64(st, 10, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+#define PERSON_COLUMNS \
+	"p.id, p.name, p.id_number, p.phone, p.address, p.unit_id, p.employment, p.health," \
+	" p.note, p.created_ms, p.updated_ms"
+
+/* A person row as JSON, masked unless reveal. */
+static json_t *read_person(sqlite3_stmt *st, bool reveal)
+{
+	const char *id_number = col_text(st, 2), *health = col_text(st, 7);
+	char masked[128];
+	xf_mask_id_number(id_number, masked, sizeof masked);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "name", json_string(col_text(st, 1)));
+	json_object_set_new(o, "id_number", json_string(reveal ? id_number : masked));
+	json_object_set_new(o, "id_number_masked", json_boolean(!reveal && id_number[0]));
+	json_object_set_new(o, "phone", json_string(col_text(st, 3)));
+	json_object_set_new(o, "address", json_string(col_text(st, 4)));
+	json_object_set_new(o, "unit_id", id_or_null(st, 5));
+	json_object_set_new(o, "employment", json_string(col_text(st, 6)));
+	json_object_set_new(o, "health", reveal ? json_string(health) : json_null());
+	json_object_set_new(o, "health_recorded", json_boolean(health[0] != '\0'));
+	json_object_set_new(o, "note", json_string(col_text(st, 8)));
+	json_object_set_new(o, "created_at", time_or_null(st, 9));
+	json_object_set_new(o, "updated_at", time_or_null(st, 10));
+	return o;
+}
+
+static json_t *read_person_masked(sqlite3_stmt *st)
+{
+	json_t *o = read_person(st, false);
+	json_object_del(o, "health");
+	return o;
+}
+
+int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, int64_t unit_id,
+                               const char *id_number, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT id, name, unit_id, CASE WHEN ?4 != '' AND id_number = ?4"
+		    " THEN 'same_id_number' ELSE 'same_name_unit' END FROM persons"
+		    " WHERE id != ?1 AND ((?4 != '' AND id_number = ?4)"
+		    " OR (?3 > 0 AND name = ?2 AND unit_id = ?3)) ORDER BY id LIMIT 20");
+	sqlite3_bind_int64(st, 1, exclude_id);
+	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, unit_id);
+	sqlite3_bind_text(st, 4, id_number ? id_number : "", -1, SQLITE_STATIC);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:s}", "id",
+		                                      (json_int_t)sqlite3_column_int64(st, 0), "name",
+		                                      col_text(st, 1), "unit_id", id_or_null(st, 2),
+		                                      "reason", col_text(st, 3)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static json_t *read_family(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "name", col_text(st, 1), "relation", col_text(st, 2), "phone",
+	                 col_text(st, 3), "unit", col_text(st, 4));
+}
+
+static json_t *read_link(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s}", "incident_id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "number", col_text(st, 1), "role", col_text(st, 2));
+}
+
+#define MATTER_COLUMNS                                                                      \
+	"m.id, m.person_id, m.incident_id, m.category, m.content, m.accused_unit_id, m.outcome," \
+	" m.satisfaction, m.received_ms, m.accepted_ms, m.concluded_ms"
+
+static json_t *read_matter(sqlite3_stmt *st)
+{
+	const int64_t day = 24 * 3600 * 1000LL;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "person_id", json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(o, "incident_id", id_or_null(st, 2));
+	json_object_set_new(o, "category", json_string(col_text(st, 3)));
+	json_object_set_new(o, "content", json_string(col_text(st, 4)));
+	json_object_set_new(o, "accused_unit_id", id_or_null(st, 5));
+	json_object_set_new(o, "outcome", sqlite3_column_type(st, 6) == SQLITE_NULL
+	                                      ? json_null() : json_string(col_text(st, 6)));
+	json_object_set_new(o, "satisfaction", sqlite3_column_type(st, 7) == SQLITE_NULL
+	                                           ? json_null() : json_string(col_text(st, 7)));
+	int64_t received = sqlite3_column_int64(st, 8);
+	bool accepted = sqlite3_column_type(st, 9) != SQLITE_NULL;
+	bool concluded = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	json_object_set_new(o, "received_at", time_at(received));
+	json_object_set_new(o, "accepted_at", time_or_null(st, 9));
+	json_object_set_new(o, "concluded_at", time_or_null(st, 10));
+	json_object_set_new(o, "acceptance_due",
+	                    accepted ? json_null() : time_at(received + XF_ACCEPTANCE_DAYS * day));
+	json_object_set_new(o, "conclusion_due",
+	                    accepted && !concluded
+	                        ? time_at(sqlite3_column_int64(st, 9) + XF_CONCLUSION_DAYS * day)
+	                        : json_null());
+	return o;
+}
+
+int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal,
+                         json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE p.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	}
+	json_t *o = read_person(st, reveal);
+	int64_t unit_id = sqlite3_column_int64(st, 5);
+	char *name = xf_strdup(col_text(st, 1)), *id_number = xf_strdup(col_text(st, 2));
+	sqlite3_reset(st);
+
+	json_t *part = NULL;
+	st = xf_db_prepare(db, "SELECT id, name, relation, phone, unit FROM family_members"
+	                       " WHERE person_id = ? ORDER BY id");
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = collect(db, st, read_family, &part)) == XF_OK)
+		json_object_set_new(o, "family", part);
+	if (rc == XF_OK) {
+		st = xf_db_prepare(db, "SELECT ip.incident_id, i.number, ip.role FROM incident_persons ip"
+		                       " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
+		                       " ORDER BY ip.incident_id DESC");
+		sqlite3_bind_int64(st, 1, id);
+		if ((rc = collect(db, st, read_link, &part)) == XF_OK)
+			json_object_set_new(o, "incidents", part);
+	}
+	if (rc == XF_OK) {
+		st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.person_id = ?5"
+		                       " AND "
+		                       MATTER_NOT_ACCUSING_VIEWER " ORDER BY m.id");
+		bind_viewer(st, viewer);
+		sqlite3_bind_int64(st, 5, id);
+		if ((rc = collect(db, st, read_matter, &part)) == XF_OK)
+			json_object_set_new(o, "matters", part);
+	}
+	if (rc == XF_OK) {
+		st = xf_db_prepare(db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
+		sqlite3_bind_int64(st, 1, id);
+		int64_t assignment = 0;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			assignment = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		part = NULL;
+		if (assignment)
+			rc = xf_store_assignment_json(db, assignment, &part);
+		if (rc == XF_OK)
+			json_object_set_new(o, "assignment", part ? part : json_null());
+	}
+	if (rc == XF_OK && (rc = xf_store_person_duplicates(db, id, name, unit_id, id_number, &part)) == XF_OK)
+		json_object_set_new(o, "duplicates", part);
+	free(name);
+	free(id_number);
+	if (rc != XF_OK) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return XF_OK;
+}
+
+int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
+                         int64_t incident_id, int64_t before_id, int limit, json_t **out,
+                         int64_t *next_before_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE " PERSON_VISIBLE
+		    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
+		    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
+		    "   AND ip.incident_id = ?6))"
+		    " AND (?7 = 0 OR p.id < ?7) ORDER BY p.id DESC LIMIT ?8");
+	bind_viewer(st, viewer);
+	bind_or_null(st, 5, q && *q ? q : NULL);
+	sqlite3_bind_int64(st, 6, incident_id);
+	sqlite3_bind_int64(st, 7, before_id);
+	sqlite3_bind_int(st, 8, limit + 1);
+	json_t *list = json_array();
+	int rc, n = 0;
+	*next_before_id = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) { /* one more row exists: the page ends at the last one kept */
+			*next_before_id = json_integer_value(
+				json_object_get(json_array_get(list, (size_t)n - 1), "id"));
+			break;
+		}
+		json_array_append_new(list, read_person_masked(st));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id, name, unit_id, employment, phone FROM persons"
+	                                     " WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+		                 "name", col_text(st, 1), "unit_id", id_or_null(st, 2), "employment",
+		                 col_text(st, 3), "phone", col_text(st, 4));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+/* ---- family ---- */
+
+int xf_store_family_insert(xf_db *db, int64_t person_id, const char *name, const char *relation,
+                           const char *phone, const char *unit, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO family_members (person_id, name, relation,"
+	                                     " phone, unit) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, person_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, relation, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, phone ? phone : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, unit ? unit : "", -1, SQLITE_STATIC);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_family_delete(xf_db *db, int64_t id, int64_t *person_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT person_id FROM family_members WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*person_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	st = xf_db_prepare(db, "DELETE FROM family_members WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return xf_db_exec(db, st);
+}
+
+/* ---- incident links ---- */
+
+int xf_store_incident_person_link(xf_db *db, int64_t incident_id, int64_t person_id,
+                                  const char *role)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO incident_persons (incident_id, person_id, role) VALUES (?1, ?2, ?3)"
+		    " ON CONFLICT (incident_id, person_id) DO UPDATE SET role = ?3");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_int64(st, 2, person_id);
+	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t person_id)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "DELETE FROM incident_persons WHERE incident_id = ? AND person_id = ?");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_int64(st, 2, person_id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id,
+                              json_t **out, int *representatives)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT " PERSON_COLUMNS ", ip.role, (SELECT a.id FROM assignments a"
+		    " WHERE a.person_id = p.id AND a.ended_ms IS NULL)"
+		    " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
+		    " WHERE ip.incident_id = ?5 AND " PERSON_VISIBLE " ORDER BY p.id");
+	bind_viewer(st, viewer);
+	sqlite3_bind_int64(st, 5, incident_id);
+	json_t *list = json_array();
+	int64_t *assignment_ids = NULL;
+	size_t n = 0;
+	int rc;
+	*representatives = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = read_person_masked(st);
+		const char *role = col_text(st, 11);
+		*representatives += strcmp(role, "representative") == 0;
+		json_object_set_new(o, "role", json_string(role));
+		assignment_ids = xf_realloc(assignment_ids, (n + 1) * sizeof *assignment_ids);
+		assignment_ids[n++] = sqlite3_column_int64(st, 12);
+		json_array_append_new(list, o);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(assignment_ids);
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	rc = XF_OK;
+	for (size_t i = 0; rc == XF_OK && i < n; i++) {
+		json_t *a = NULL;
+		if (assignment_ids[i])
+			rc = xf_store_assignment_json(db, assignment_ids[i], &a);
+		json_object_set_new(json_array_get(list, i), "assignment", a ? a : json_null());
+	}
+	free(assignment_ids);
+	if (rc != XF_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static json_t *read_brief(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
+	                 col_text(st, 1), "unit_id", id_or_null(st, 2));
+}
+
+int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT p.id, p.name, p.unit_id FROM incident_persons ip"
+		    " JOIN persons p ON p.id = ip.person_id WHERE ip.incident_id = ?1"
+		    " AND (?2 = 0 OR p.unit_id = ?2) AND NOT EXISTS (SELECT 1 FROM assignments a"
+		    " WHERE a.person_id = p.id AND a.ended_ms IS NULL) ORDER BY p.id");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_int64(st, 2, unit_id);
+	return collect(db, st, read_brief, out);
+}
+
+int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *count)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT count(*) FROM incident_persons ip WHERE ip.incident_id = ?"
+		    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
+		    " AND a.ended_ms IS NULL)");
+	sqlite3_bind_int64(st, 1, incident_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+}
+
+/* ---- matters ---- */
+
+int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id,
+                           const char *category, const char *content, int64_t accused_unit_id,
+                           int64_t created_by, int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO matters (person_id, incident_id, category, content, accused_unit_id,"
+		    " received_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, person_id);
+	if (incident_id)
+		sqlite3_bind_int64(st, 2, incident_id);
+	sqlite3_bind_text(st, 3, category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, content, -1, SQLITE_STATIC);
+	if (accused_unit_id)
+		sqlite3_bind_int64(st, 5, accused_unit_id);
+	sqlite3_bind_int64(st, 6, now_ms);
+	if (created_by)
+		sqlite3_bind_int64(st, 7, created_by);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *outcome,
+                           const char *satisfaction, bool concluded, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE matters SET"
+		    " accepted_ms = CASE WHEN ?1 = 1 THEN coalesce(accepted_ms, ?5) ELSE accepted_ms END,"
+		    " outcome = coalesce(?2, outcome), satisfaction = coalesce(?3, satisfaction),"
+		    " concluded_ms = CASE WHEN ?4 = 1 THEN coalesce(concluded_ms, ?5) ELSE concluded_ms END"
+		    " WHERE id = ?6");
+	sqlite3_bind_int(st, 1, accepted);
+	bind_or_null(st, 2, outcome);
+	bind_or_null(st, 3, satisfaction);
+	sqlite3_bind_int(st, 4, concluded);
+	sqlite3_bind_int64(st, 5, now_ms);
+	sqlite3_bind_int64(st, 6, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = read_matter(st);
+		*person_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+/* ---- assignments (包保) ---- */
+
+int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id,
+                               int64_t official_id, int interval_days, int64_t now_ms,
+                               int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE assignments SET ended_ms = ? WHERE person_id = ?"
+	                                     " AND ended_ms IS NULL");
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, person_id);
+	int rc = xf_db_exec(db, st);
+	if (rc != XF_OK)
+		return rc;
+	st = xf_db_prepare(db, "INSERT INTO assignments (person_id, incident_id, official_id,"
+	                       " interval_days, next_due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, person_id);
+	if (incident_id)
+		sqlite3_bind_int64(st, 2, incident_id);
+	sqlite3_bind_int64(st, 3, official_id);
+	sqlite3_bind_int(st, 4, interval_days);
+	sqlite3_bind_int64(st, 5, now_ms + (int64_t)interval_days * 24 * 3600 * 1000);
+	sqlite3_bind_int64(st, 6, now_ms);
+	rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_assignment_get(xf_db *db, int64_t id, xf_assignment_row *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT id, person_id, coalesce(incident_id, 0), official_id, coalesce(task_id, 0),"
+		    " coalesce(next_due_ms, 0), coalesce(ended_ms, 0), interval_days, status"
+		    " FROM assignments WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(st, 0);
+		out->person_id = sqlite3_column_int64(st, 1);
+		out->incident_id = sqlite3_column_int64(st, 2);
+		out->official_id = sqlite3_column_int64(st, 3);
+		out->task_id = sqlite3_column_int64(st, 4);
+		out->next_due_ms = sqlite3_column_int64(st, 5);
+		out->ended_ms = sqlite3_column_int64(st, 6);
+		out->interval_days = sqlite3_column_int(st, 7);
+		snprintf(out->status, sizeof out->status, "%s", col_text(st, 8));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int interval_days,
+                               const char *status, int64_t next_due_ms, int64_t task_id,
+                               int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE assignments SET official_id = CASE WHEN ?1 > 0 THEN ?1 ELSE official_id END,"
+		    " interval_days = CASE WHEN ?2 > 0 THEN ?2 ELSE interval_days END,"
+		    " status = coalesce(?3, status),"
+		    " next_due_ms = CASE WHEN ?3 = 'resolved' THEN NULL WHEN ?4 > 0 THEN ?4"
+		    "   ELSE next_due_ms END,"
+		    " task_id = CASE WHEN ?5 > 0 THEN ?5 ELSE task_id END,"
+		    " ended_ms = CASE WHEN ?3 = 'resolved' THEN ?6 ELSE ended_ms END WHERE id = ?7");
+	sqlite3_bind_int64(st, 1, official_id);
+	sqlite3_bind_int(st, 2, interval_days);
+	bind_or_null(st, 3, status);
+	sqlite3_bind_int64(st, 4, next_due_ms);
+	sqlite3_bind_int64(st, 5, task_id);
+	sqlite3_bind_int64(st, 6, now_ms);
+	sqlite3_bind_int64(st, 7, id);
+	return changed_one(db, xf_db_exec(db, st));
+}
+
+#define ASSIGNMENT_COLUMNS                                                                     \
+	"a.id, a.person_id, p.name, p.unit_id, a.incident_id, a.official_id, u.name, a.status,"  \
+	" a.interval_days, a.next_due_ms, a.task_id, a.created_ms, a.ended_ms,"                 \
+	" f.id, f.at_ms, f.kind, f.content, fu.name"
+#define ASSIGNMENT_FROM                                                                        \
+	" FROM assignments a JOIN persons p ON p.id = a.person_id"                                \
+	" JOIN users u ON u.id = a.official_id"                                                   \
+	" LEFT JOIN followups f ON f.id = (SELECT max(id) FROM followups WHERE assignment_id = a.id)" \
+	" LEFT JOIN users fu ON fu.id = f.author_id"
+
+static json_t *read_assignment(sqlite3_stmt *st)
+{
+	json_t *last = sqlite3_column_type(st, 13) == SQLITE_NULL
+	                   ? json_null()
+	                   : json_pack("{s:I, s:o, s:s, s:s, s:s}", "id",
+	                               (json_int_t)sqlite3_column_int64(st, 13), "at",
+	                               time_or_null(st, 14), "kind", col_text(st, 15), "content",
+	                               col_text(st, 16), "author", col_text(st, 17));
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "person", json_pack("{s:I, s:s, s:o}", "id",
+	                                           (json_int_t)sqlite3_column_int64(st, 1), "name",
+	                                           col_text(st, 2), "unit_id", id_or_null(st, 3)));
+	json_object_set_new(o, "incident_id", id_or_null(st, 4));
+	json_object_set_new(o, "official", json_pack("{s:I, s:s}", "id",
+	                                             (json_int_t)sqlite3_column_int64(st, 5), "name",
+	                                             col_text(st, 6)));
+	json_object_set_new(o, "status", json_string(col_text(st, 7)));
+	json_object_set_new(o, "interval_days", json_integer(sqlite3_column_int(st, 8)));
+	json_object_set_new(o, "next_due_at", time_or_null(st, 9));
+	json_object_set_new(o, "task_id", id_or_null(st, 10));
+	json_object_set_new(o, "created_at", time_or_null(st, 11));
+	json_object_set_new(o, "ended_at", time_or_null(st, 12));
+	json_object_set_new(o, "last_followup", last);
+	return o;
+}
+
+int xf_store_assignment_json(xf_db *db, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM
+	                                     " WHERE a.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = read_assignment(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM " WHERE a.ended_ms IS NULL"
+		    " AND (?1 = 0 OR a.incident_id = ?1) AND (?2 = 0 OR a.official_id = ?2)"
+		    " ORDER BY a.next_due_ms IS NULL, a.next_due_ms, a.id");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_int64(st, 2, official_id);
+	return collect(db, st, read_assignment, out);
+}
+
+int xf_store_followup_insert(xf_db *db, int64_t assignment_id, int64_t at_ms, const char *kind,
+                             const char *content, int64_t author_id, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO followups (assignment_id, at_ms, kind, content,"
+	                                     " author_id) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, assignment_id);
+	sqlite3_bind_int64(st, 2, at_ms);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, content, -1, SQLITE_STATIC);
+	if (author_id)
+		sqlite3_bind_int64(st, 5, author_id);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
 }

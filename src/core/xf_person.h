@@ -1,0 +1,49 @@
+/* Rules about petitioners that hold wherever their files are handled: the values of
+ * employment, matter categories, outcomes and follow-up kinds; masking of ID numbers;
+ * the deadlines of the 《信访工作条例》; and reading one line of a pasted list of people
+ * (quick entry during an incident). Pure: no SQL, no HTTP. */
+#ifndef XF_PERSON_H
+#define XF_PERSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+extern const char *const xf_employment_ids[];   /* employed, retired, family, external */
+extern const char *const xf_category_ids[];     /* suggestion, accusation, appeal */
+extern const char *const xf_outcome_ids[];      /* supported, explained, not_supported */
+extern const char *const xf_satisfaction_ids[]; /* satisfied, basically_satisfied, unsatisfied */
+extern const char *const xf_followup_kind_ids[]; /* visit, talk, phone, help */
+extern const char *const xf_assignment_status_ids[]; /* stable, relapsed, resolved */
+extern const char *const xf_person_role_ids[];  /* representative, participant */
+
+const char *xf_category_zh(const char *id);
+const char *xf_followup_kind_zh(const char *id);
+
+/* Masks an ID number: the first 4 and last 4 characters stay, the rest become '*';
+ * numbers of 8 characters or fewer are masked whole. out has room for len(in)+1. */
+void xf_mask_id_number(const char *in, char *out, size_t size);
+
+/* Art. 22: the decision to accept is due 15 days after receipt; Art. 34: the
+ * conclusion 60 days after acceptance. */
+#define XF_ACCEPTANCE_DAYS 15
+#define XF_CONCLUSION_DAYS 60
+/* Art. 20: a group visit elects at most 5 representatives. */
+#define XF_MAX_REPRESENTATIVES 5
+
+/* One line of a pasted list: "张三 13800000000 综采一队 代表". Tokens are separated by
+ * white space (ASCII or ideographic), commas (, ，), semicolons or tabs. The first token
+ * is the name; a token of 7 to 15 digits (a leading + allowed) is the phone; 代表 or
+ * 参与 sets the role; any other token is the unit's name. */
+typedef struct xf_quick_entry {
+	char name[64];
+	char phone[32];
+	char unit[128];
+	bool representative;
+} xf_quick_entry;
+
+/* Returns true and fills out, or false with *problem set (a static message) when the
+ * line cannot be read; a blank line gives false with *problem NULL. */
+bool xf_quick_entry_parse(const char *line, xf_quick_entry *out, const char **problem);
+
+#endif

@@ -1,0 +1,166 @@
+/* Unit tests of petitioner rules (core/xf_person.h) and of the people store's
+ * duplicate detection and accusation confidentiality (store/xf_store_people.h) on a
+ * real database file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/xf_password.h"
+#include "core/xf_person.h"
+#include "store/xf_store_people.h"
+
+static void test_masking(void **state)
+{
+	char out[64];
+	xf_mask_id_number("320102198001011234", out, sizeof out);
+	assert_string_equal(out, "3201**********1234");
+	xf_mask_id_number("32010219800101123X", out, sizeof out);
+	assert_string_equal(out, "3201**********123X");
+	xf_mask_id_number("12345678", out, sizeof out);
+	assert_string_equal(out, "********");
+	xf_mask_id_number("", out, sizeof out);
+	assert_string_equal(out, "");
+	char small[6];
+	xf_mask_id_number("320102198001011234", small, sizeof small);
+	assert_int_equal(strlen(small), 5);
+	assert_null(strstr(small, "1980"));
+}
+
+static void test_quick_entry(void **state)
+{
+	xf_quick_entry e;
+	const char *problem;
+	assert_true(xf_quick_entry_parse("张三 13800000000 综采一队 代表", &e, &problem));
+	assert_string_equal(e.name, "张三");
+	assert_string_equal(e.phone, "13800000000");
+	assert_string_equal(e.unit, "综采一队");
+	assert_true(e.representative);
+
+	assert_true(xf_quick_entry_parse("李四，综采一队，参与", &e, &problem));
+	assert_string_equal(e.name, "李四");
+	assert_string_equal(e.unit, "综采一队");
+	assert_false(e.representative);
+	assert_string_equal(e.phone, "");
+
+	assert_true(xf_quick_entry_parse("\t王五\u3000+86-138-0000-0000\r", &e, &problem));
+	assert_string_equal(e.name, "王五");
+	assert_string_equal(e.phone, "+86-138-0000-0000");
+
+	assert_false(xf_quick_entry_parse("   ", &e, &problem));
+	assert_null(problem);
+	assert_false(xf_quick_entry_parse("13800000000 张三", &e, &problem));
+	assert_non_null(strstr(problem, "name"));
+	assert_false(xf_quick_entry_parse("赵六 13800000000 13900000000", &e, &problem));
+	assert_non_null(strstr(problem, "phone"));
+	assert_false(xf_quick_entry_parse("赵六 综采一队 机电科", &e, &problem));
+	assert_non_null(strstr(problem, "unit"));
+}
+
+static void test_zh_names(void **state)
+{
+	assert_string_equal(xf_category_zh("accusation"), "检举控告");
+	assert_string_equal(xf_category_zh("appeal"), "申诉求决");
+	assert_string_equal(xf_followup_kind_zh("visit"), "走访");
+}
+
+static char dir[64];
+
+static int open_db(void **state)
+{
+	char path[128], error[256];
+	snprintf(dir, sizeof dir, "/tmp/xf-person-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/x.db", dir);
+	xf_crypto_init();
+	return xf_store_open(path, error, sizeof error) == XF_OK ? 0 : -1;
+}
+
+static int close_db(void **state)
+{
+	char cmd[128];
+	xf_store_close();
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int64_t person(xf_db *db, const char *name, int64_t unit, const char *id_number)
+{
+	xf_person_in in = {.name = name, .unit_id = unit, .id_number = id_number};
+	int64_t id;
+	assert_int_equal(xf_store_person_insert(db, &in, 0, 1000, &id), XF_OK);
+	return id;
+}
+
+static void test_duplicates_and_confidentiality(void **state)
+{
+	xf_db *db = xf_db_get();
+	int64_t mine, team, sub, matter;
+	assert_int_equal(xf_tx_begin(db, true), XF_OK);
+	assert_int_equal(xf_store_unit_insert(db, 0, "本矿", "mine", &mine), XF_OK);
+	assert_int_equal(xf_store_unit_insert(db, mine, "综采一队", "team", &team), XF_OK);
+	assert_int_equal(xf_store_unit_insert(db, team, "一班", "team", &sub), XF_OK);
+	int64_t a = person(db, "张三", team, "320102198001011234");
+	person(db, "张三", team, "");
+	person(db, "张三", mine, "");
+	int64_t d = person(db, "李四", mine, "320102198001011234");
+	json_t *dups;
+	assert_int_equal(xf_store_person_duplicates(db, a, "张三", team, "320102198001011234", &dups),
+	                 XF_OK);
+	assert_int_equal(json_array_size(dups), 2); /* same name and unit; same ID number */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(dups, 0), "reason")),
+	                    "same_name_unit");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(dups, 1), "id")), d);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(dups, 1), "reason")),
+	                    "same_id_number");
+	json_decref(dups);
+
+	assert_int_equal(xf_store_matter_insert(db, a, 0, "accusation", "检举内容", team, 0, 1000,
+	                                        &matter),
+	                 XF_OK);
+	assert_int_equal(xf_tx_commit(db), XF_OK);
+
+	xf_viewer office = {.scope = {.all = true}, .user_id = 1, .unit_id = mine};
+	xf_viewer accused = {.scope = {.all = true}, .user_id = 2, .unit_id = team};
+	xf_viewer below = {.scope = {.all = true}, .user_id = 3, .unit_id = sub};
+	assert_int_equal(xf_store_matter_visible(db, &office, matter), XF_OK);
+	assert_int_equal(xf_store_matter_visible(db, &accused, matter), XF_NOTFOUND);
+	assert_int_equal(xf_store_matter_visible(db, &below, matter), XF_NOTFOUND);
+
+	json_t *file;
+	assert_int_equal(xf_store_person_json(db, &accused, a, false, &file), XF_OK);
+	assert_int_equal(json_array_size(json_object_get(file, "matters")), 0);
+	assert_string_equal(json_string_value(json_object_get(file, "id_number")),
+	                    "3201**********1234");
+	json_decref(file);
+	assert_int_equal(xf_store_person_json(db, &office, a, true, &file), XF_OK);
+	assert_int_equal(json_array_size(json_object_get(file, "matters")), 1);
+	assert_string_equal(json_string_value(json_object_get(file, "id_number")),
+	                    "320102198001011234");
+	json_decref(file);
+
+	/* A unit head sees the persons of their subtree only; an official none unassigned. */
+	xf_viewer head = {.scope = {.unit_id = team}, .user_id = 4, .unit_id = team};
+	xf_viewer official = {.scope = {.user_id = 5}, .user_id = 5, .unit_id = mine};
+	assert_int_equal(xf_store_person_visible(db, &head, a), XF_OK);
+	assert_int_equal(xf_store_person_visible(db, &head, d), XF_NOTFOUND);
+	assert_int_equal(xf_store_person_visible(db, &official, a), XF_NOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_masking),
+		cmocka_unit_test(test_quick_entry),
+		cmocka_unit_test(test_zh_names),
+		cmocka_unit_test_setup_teardown(test_duplicates_and_confidentiality, open_db, close_db),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
