@@ -3,6 +3,7 @@
 #include "api/xf_api.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,62 @@ const xf_route *xf_api_routes(size_t *count)
 	return routes;
 }
 
+/* Sessions seen lately, so that a signed-in read costs no database round trip. An
+ * entry is trusted while the store's account generation is unchanged (any change to
+ * a user or session, committed by this process, moves it) and for at most
+ * CACHE_TRUST_MS (changes made by another process, the command line). */
+#define CACHE_SLOTS 1024
+#define CACHE_TRUST_MS 5000
+
+typedef struct cached_session {
+	char digest[XF_TOKEN_DIGEST_LEN];
+	xf_user user;
+	int64_t created_ms, last_seen_ms, fetched_ms;
+	uint64_t generation;
+} cached_session;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static cached_session cache[CACHE_SLOTS];
+
+static size_t cache_slot(const char *digest)
+{
+	size_t h = 0;
+	for (int i = 0; i < 16; i++)
+		h = h * 16 + (size_t)(digest[i] <= '9' ? digest[i] - '0' : digest[i] - 'a' + 10);
+	return h % CACHE_SLOTS;
+}
+
+static bool cache_get(const char *digest, int64_t now, xf_user *user, int64_t *created_ms,
+                      int64_t *last_seen_ms)
+{
+	bool hit = false;
+	pthread_mutex_lock(&cache_lock);
+	cached_session *c = &cache[cache_slot(digest)];
+	if (strcmp(c->digest, digest) == 0 && c->generation == xf_store_auth_generation() &&
+	    now - c->fetched_ms < CACHE_TRUST_MS) {
+		*user = c->user;
+		*created_ms = c->created_ms;
+		*last_seen_ms = c->last_seen_ms;
+		hit = true;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const char *digest, const xf_user *user, int64_t created_ms,
+                      int64_t last_seen_ms, int64_t fetched_ms, uint64_t generation)
+{
+	pthread_mutex_lock(&cache_lock);
+	cached_session *c = &cache[cache_slot(digest)];
+	snprintf(c->digest, sizeof c->digest, "%s", digest);
+	c->user = *user;
+	c->created_ms = created_ms;
+	c->last_seen_ms = last_seen_ms;
+	c->fetched_ms = fetched_ms;
+	c->generation = generation;
+	pthread_mutex_unlock(&cache_lock);
+}
+
 int xf_api_authenticate(xf_req *req)
 {
 	const char *token = xf_req_cookie(req, "xf_session");
@@ -72,11 +129,21 @@ int xf_api_authenticate(xf_req *req)
 		return XF_ERR;
 	}
 	char digest[XF_TOKEN_DIGEST_LEN];
-	int64_t now = xf_now_ms(), last_seen;
+	int64_t now = xf_now_ms(), created, last_seen;
 	xf_token_digest(token, digest);
 	xf_db *db = xf_db_get();
-	int rc = xf_store_session_lookup(db, digest, now, settings.session_idle_ms,
-	                                 settings.session_absolute_ms, &req->user, &last_seen);
+	int rc = XF_OK;
+	if (!cache_get(digest, now, &req->user, &created, &last_seen)) {
+		/* The generation is read before the rows, so a change committed in between
+		 * leaves this entry already out of date. */
+		uint64_t generation = xf_store_auth_generation();
+		rc = xf_store_session_lookup(db, digest, &req->user, &created, &last_seen);
+		if (rc == XF_OK)
+			cache_put(digest, &req->user, created, last_seen, now, generation);
+	}
+	if (rc == XF_OK && (req->user.disabled || now - created > settings.session_absolute_ms ||
+	                    now - last_seen > settings.session_idle_ms))
+		rc = XF_NOTFOUND;
 	if (rc == XF_NOTFOUND) {
 		memset(&req->user, 0, sizeof req->user);
 		xf_reply_error(req, 401, "unauthenticated", NULL, "the session has ended; sign in again");
@@ -88,8 +155,8 @@ int xf_api_authenticate(xf_req *req)
 		return XF_ERR;
 	}
 	/* Record activity at most once a minute, so reads stay reads. */
-	if (now - last_seen > 60 * 1000)
-		(void)xf_store_session_touch(db, req->user.session_id, now);
+	if (now - last_seen > 60 * 1000 && xf_store_session_touch(db, req->user.session_id, now) == XF_OK)
+		cache_put(digest, &req->user, created, now, now, xf_store_auth_generation());
 	return XF_OK;
 }
 

@@ -25,6 +25,14 @@ static pthread_mutex_t connections_lock = PTHREAD_MUTEX_INITIALIZER;
 static xf_db *connections;
 static char *db_path;
 static _Thread_local xf_db *thread_db;
+static _Atomic uint64_t auth_generation;
+/* Set by account and session writes; the commit moves the generation. */
+_Thread_local bool xf_store_auth_dirty;
+
+uint64_t xf_store_auth_generation(void)
+{
+	return auth_generation;
+}
 
 int xf_db_fail(xf_db *db, int rc)
 {
@@ -228,11 +236,15 @@ int xf_tx_commit(xf_db *db)
 	int rc = xf_db_exec(db, xf_db_prepare(db, "COMMIT"));
 	if (rc != XF_OK)
 		xf_tx_rollback(db);
+	else if (xf_store_auth_dirty)
+		auth_generation++; /* after the commit: a reader that saw old rows saw an older count */
+	xf_store_auth_dirty = false;
 	return rc;
 }
 
 void xf_tx_rollback(xf_db *db)
 {
+	xf_store_auth_dirty = false;
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -47,6 +47,10 @@ int xf_db_fail(xf_db *db, int sqlite_rc);
 /* Runs a statement that returns no rows; XF_OK on SQLITE_DONE. */
 int xf_db_exec(xf_db *db, sqlite3_stmt *st);
 
+/* Accounts and sessions change: a counter that moves after every commit that changed
+ * a user or a session, so caches of sessions know when to read again. */
+uint64_t xf_store_auth_generation(void);
+
 /* ---- accounts ---- */
 
 typedef struct xf_user_row {
@@ -75,11 +79,10 @@ int xf_store_user_list(xf_db *db, json_t **users);
 
 int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest,
                             const char *csrf, int64_t now_ms, int64_t *id);
-/* Finds a live session and its user; expired sessions are deleted and reported as
- * XF_NOTFOUND. *last_seen_ms tells the caller whether a touch is due. */
-int xf_store_session_lookup(xf_db *db, const char *token_digest, int64_t now_ms,
-                            int64_t idle_ms, int64_t absolute_ms, xf_user *out,
-                            int64_t *last_seen_ms);
+/* Finds a session and its user (XF_NOTFOUND when there is none); the caller judges
+ * expiry from *created_ms and *last_seen_ms and the user's disabled flag. */
+int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
+                            int64_t *created_ms, int64_t *last_seen_ms);
 /* Deletes the sessions that have expired by now_ms. */
 int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms);
 int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms);

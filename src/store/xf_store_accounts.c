@@ -4,6 +4,8 @@
 
 #include "store/xf_store.h"
 
+extern _Thread_local bool xf_store_auth_dirty;
+
 const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -36,6 +38,7 @@ int xf_store_user_count(xf_db *db, int64_t *count)
 
 int xf_store_user_set_roles(xf_db *db, int64_t id, xf_roles roles)
 {
+	xf_store_auth_dirty = true;
 	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM user_roles WHERE user_id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = xf_db_exec(db, st);
@@ -136,6 +139,7 @@ int xf_store_user_by_id(xf_db *db, int64_t id, xf_user_row *out)
 /* Runs an "UPDATE users SET x = ?1, updated_at = ?2 WHERE id = ?3" statement. */
 static int update_user(xf_db *db, sqlite3_stmt *st, int64_t id)
 {
+	xf_store_auth_dirty = true;
 	char now[XF_TIME_LEN];
 	now_text(now);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
@@ -248,13 +252,13 @@ int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest
 	return rc;
 }
 
-int xf_store_session_lookup(xf_db *db, const char *token_digest, int64_t now_ms,
-                            int64_t idle_ms, int64_t absolute_ms, xf_user *out,
-                            int64_t *last_seen_ms)
+int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
+                            int64_t *created_ms, int64_t *last_seen_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT s.id, s.csrf, s.created_ms, s.last_seen_ms, u.id, u.username, u.name,"
-		    " u.unit_id, u.must_change_password, u.disabled"
+		    " u.unit_id, u.must_change_password, u.disabled,"
+		    " (SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id)"
 		    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?");
 	sqlite3_bind_text(st, 1, token_digest, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -267,7 +271,7 @@ int xf_store_session_lookup(xf_db *db, const char *token_digest, int64_t now_ms,
 	memset(out, 0, sizeof *out);
 	out->session_id = sqlite3_column_int64(st, 0);
 	snprintf(out->csrf, sizeof out->csrf, "%s", col_text(st, 1));
-	int64_t created = sqlite3_column_int64(st, 2);
+	*created_ms = sqlite3_column_int64(st, 2);
 	*last_seen_ms = sqlite3_column_int64(st, 3);
 	out->id = sqlite3_column_int64(st, 4);
 	snprintf(out->username, sizeof out->username, "%s", col_text(st, 5));
@@ -275,14 +279,22 @@ int xf_store_session_lookup(xf_db *db, const char *token_digest, int64_t now_ms,
 	out->unit_id = sqlite3_column_int64(st, 7);
 	out->must_change_password = sqlite3_column_int(st, 8) != 0;
 	out->disabled = sqlite3_column_int(st, 9) != 0;
+	/* Roles come as "admin,auditor". */
+	char roles[256];
+	snprintf(roles, sizeof roles, "%s", col_text(st, 10));
 	sqlite3_reset(st);
-	if (out->disabled || now_ms - created > absolute_ms || now_ms - *last_seen_ms > idle_ms)
-		return XF_NOTFOUND; /* left for the caller to delete if it holds a write lock */
-	return load_roles(db, out->id, &out->roles);
+	char *save = NULL;
+	for (char *r = strtok_r(roles, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+		int role = xf_role_parse(r);
+		if (role >= 0)
+			out->roles |= 1u << role;
+	}
+	return XF_OK;
 }
 
 int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms)
 {
+	xf_store_auth_dirty = true;
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "DELETE FROM sessions WHERE last_seen_ms < ? OR created_ms < ?");
 	sqlite3_bind_int64(st, 1, now_ms - idle_ms);
@@ -300,6 +312,7 @@ int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms)
 
 int xf_store_session_delete(xf_db *db, int64_t session_id)
 {
+	xf_store_auth_dirty = true;
 	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM sessions WHERE id = ?");
 	sqlite3_bind_int64(st, 1, session_id);
 	return xf_db_exec(db, st);
@@ -307,6 +320,7 @@ int xf_store_session_delete(xf_db *db, int64_t session_id)
 
 int xf_store_session_delete_user(xf_db *db, int64_t user_id, int64_t keep_session_id)
 {
+	xf_store_auth_dirty = true;
 	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM sessions WHERE user_id = ? AND id != ?");
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, keep_session_id);
