@@ -9,7 +9,10 @@
 #include "store/xf_migrations.h"
 #include "store/xf_search.h"
 
-#define CACHE_SLOTS 128
+/* Statements are keyed by the address of their SQL literal, so how many there can be
+ * is fixed by the code (about 230 prepare sites today); the table is kept well above
+ * that, and a full table is a programming error. */
+#define CACHE_SLOTS 1024
 
 struct xf_db {
 	sqlite3 *sql;
@@ -214,7 +217,8 @@ sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
 			return st;
 		}
 	}
-	xf_die("statement cache is full; raise CACHE_SLOTS");
+	xf_die("statement cache is full: more than %d distinct statements; raise CACHE_SLOTS",
+	       CACHE_SLOTS);
 }
 
 int xf_db_exec(xf_db *db, sqlite3_stmt *st)
