@@ -53,14 +53,36 @@ static int followup_task(xf_req *req, xf_db *db, int64_t incident_id, const char
 	return rc;
 }
 
+/* Drops the entries whose person the viewer may not see (an official sees only their
+ * own petitioners); nested: the person is the entry's "person" member. */
+static int keep_visible(xf_db *db, const xf_viewer *viewer, json_t *list, bool nested)
+{
+	for (size_t i = json_array_size(list); i > 0; i--) {
+		json_t *e = json_array_get(list, i - 1);
+		json_t *person = nested ? json_object_get(e, "person") : e;
+		int rc = xf_store_person_visible(db, viewer, json_integer_value(json_object_get(person, "id")));
+		if (rc == XF_NOTFOUND)
+			json_array_remove(list, i - 1);
+		else if (rc != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}
+
 static void reply_incident_assignments(xf_req *req, xf_db *db, int64_t incident_id, int status)
 {
+	xf_viewer viewer = xf_api_viewer(req);
 	json_t *assignments, *unassigned = NULL;
 	int rc = xf_store_assignment_list(db, incident_id, 0, &assignments);
 	if (rc == XF_OK)
 		rc = xf_store_incident_unassigned(db, incident_id, 0, &unassigned);
+	if (rc == XF_OK && !viewer.scope.all)
+		rc = keep_visible(db, &viewer, assignments, true);
+	if (rc == XF_OK && !viewer.scope.all)
+		rc = keep_visible(db, &viewer, unassigned, false);
 	if (rc != XF_OK) {
 		json_decref(assignments);
+		json_decref(unassigned);
 		xf_api_store_error(req, db, rc);
 		return;
 	}

@@ -575,7 +575,8 @@ int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id
 		db, "SELECT p.id, p.name, p.unit_id FROM incident_persons ip"
 		    " JOIN persons p ON p.id = ip.person_id WHERE ip.incident_id = ?1"
 		    " AND (?2 = 0 OR p.unit_id = ?2) AND NOT EXISTS (SELECT 1 FROM assignments a"
-		    " WHERE a.person_id = p.id AND a.ended_ms IS NULL) ORDER BY p.id");
+		    " WHERE a.person_id = p.id AND (a.ended_ms IS NULL OR a.status = 'resolved'))"
+		    " ORDER BY p.id");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, unit_id);
 	return collect(db, st, read_brief, out);
@@ -586,7 +587,7 @@ int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *coun
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT count(*) FROM incident_persons ip WHERE ip.incident_id = ?"
 		    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
-		    " AND a.ended_ms IS NULL)");
+		    " AND (a.ended_ms IS NULL OR a.status = 'resolved'))");
 	sqlite3_bind_int64(st, 1, incident_id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -659,11 +660,21 @@ int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id
                                int64_t official_id, int interval_days, int64_t now_ms,
                                int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE assignments SET ended_ms = ? WHERE person_id = ?"
-	                                     " AND ended_ms IS NULL");
+	/* The replaced assignment's open follow-up task goes with it. */
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE tasks SET status = 'skipped', skip_reason = '包保已调整', done_ms = ?1"
+		    " WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
+		    " WHERE person_id = ?2 AND ended_ms IS NULL)");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, person_id);
 	int rc = xf_db_exec(db, st);
+	if (rc != XF_OK)
+		return rc;
+	st = xf_db_prepare(db, "UPDATE assignments SET ended_ms = ? WHERE person_id = ?"
+	                       " AND ended_ms IS NULL");
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, person_id);
+	rc = xf_db_exec(db, st);
 	if (rc != XF_OK)
 		return rc;
 	st = xf_db_prepare(db, "INSERT INTO assignments (person_id, incident_id, official_id,"

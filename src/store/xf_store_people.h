@@ -59,7 +59,8 @@ int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t pers
  * and how many are representatives. */
 int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id,
                               json_t **out, int *representatives);
-/* Petitioners of the incident in unit_id (0: all) without an active assignment. */
+/* Petitioners of the incident in unit_id (0: all) without an active assignment and
+ * not resolved. */
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out);
 
 int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id,
@@ -76,7 +77,8 @@ typedef struct xf_assignment_row {
 	char status[16];
 } xf_assignment_row;
 
-/* Ends the person's active assignment, if any, and starts a new one. */
+/* Ends the person's active assignment, if any (its open follow-up task is skipped),
+ * and starts a new one. */
 int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id,
                                int64_t official_id, int interval_days, int64_t now_ms,
                                int64_t *id);
@@ -91,7 +93,8 @@ int xf_store_assignment_json(xf_db *db, int64_t id, json_t **out);
 int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id, json_t **out);
 int xf_store_followup_insert(xf_db *db, int64_t assignment_id, int64_t at_ms, const char *kind,
                              const char *content, int64_t author_id, int64_t *id);
-/* How many petitioners of the incident have no active assignment. */
+/* How many petitioners of the incident have no active assignment and are not
+ * resolved. */
 int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *count);
 
 #endif
