@@ -24,8 +24,9 @@ function freePort() {
 
 // Starts the server. With options.adminPassword the admin account gets that password;
 // without it the server prints a one-time password, returned as oneTimePassword.
+// options.dir reuses a directory (and its database) from an earlier server.
 async function startServer(options = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinfang-test-'));
+  const dir = options.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'xinfang-test-'));
   const port = await freePort();
   const env = { ...process.env, XINFANG_DB: path.join(dir, 'xinfang.db'),
     XINFANG_DATA_DIR: dir, XINFANG_LISTEN: `127.0.0.1:${port}`, ...(options.env || {}) };
@@ -51,15 +52,16 @@ async function startServer(options = {}) {
     base, port, dir, db: env.XINFANG_DB, child,
     oneTimePassword: m ? m[1] : null,
     output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
+    // Stops the server; { keep: true } keeps its directory, { signal: 'SIGKILL' } kills.
+    async stop({ keep = false, signal = 'SIGTERM' } = {}) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        child.kill(signal);
         const t = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(t);
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
