@@ -65,6 +65,13 @@ static void xf_api_dispatches_create(xf_req *req)
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
 	int rc;
+	int status = xf_status_parse(state.status);
+	if (status < 0 || !xf_status_active((xf_status)status)) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'; nothing can be dispatched to it",
+		               state.number, state.status);
+		return;
+	}
 	rc = xf_store_dispatch_insert(db, id, resource, (int)quantity, note, req->user.name,
 	                              xf_now_ms(), &dispatch_id);
 	if (rc == XF_OK)

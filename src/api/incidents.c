@@ -218,24 +218,59 @@ static const xf_plan *incident_plan(xf_req *req, xf_db *db, const xf_incident_st
 	return plan;
 }
 
+static int add_task(xf_db *db, const xf_incident_state *state, const xf_plan_step *step,
+                    xf_task_kind kind, const char *title, const xf_plan_owner *owner,
+                    int64_t base_ms, int64_t due_ms, int position, int64_t now);
+
 int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade *grade,
                   int *replanned)
 {
 	xf_task_row *rows;
 	size_t n;
+	int64_t now = xf_now_ms();
 	int rc = xf_store_tasks_open(db, state->id, &rows, &n);
 	*replanned = 0;
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		int kind = xf_task_kind_parse(rows[i].kind);
-		if (kind < 0 || kind == XF_KIND_MANUAL || kind == XF_KIND_DECISION)
+		if (kind < 0 || kind == XF_KIND_MANUAL || kind == XF_KIND_DECISION ||
+		    kind == XF_KIND_FOLLOWUP)
 			continue;
 		int64_t due = xf_task_due(grade, (xf_task_kind)kind, rows[i].base_ms, rows[i].due_minutes);
-		if (due != rows[i].due_ms) {
+		if (due == rows[i].due_ms)
+			continue;
+		(*replanned)++;
+		/* A report the new grade does not require is no longer owed. */
+		if (!due && (kind == XF_KIND_REPORT_ORAL || kind == XF_KIND_REPORT_WRITTEN))
+			rc = xf_store_task_update(db, rows[i].id, "skipped", rows[i].assignee_id, NULL,
+			                          "调整后的等级不要求此项上报", now);
+		else
 			rc = xf_store_task_set_due(db, rows[i].id, due);
+	}
+	free(rows);
+	/* A report the new grade requires and the incident never had is added. */
+	const xf_plan *plan = xf_plans_get(db, state->plan_id);
+	const struct {
+		xf_task_kind kind;
+		int minutes;
+	} reports[] = {{XF_KIND_REPORT_ORAL, grade->report_oral_minutes},
+	               {XF_KIND_REPORT_WRITTEN, grade->report_written_minutes}};
+	for (size_t i = 0; rc == XF_OK && plan && i < 2; i++) {
+		int count, position;
+		if (!reports[i].minutes)
+			continue;
+		rc = xf_store_task_count_kind(db, state->id, xf_task_kind_ids[reports[i].kind], &count);
+		if (rc == XF_OK && count == 0)
+			rc = xf_store_task_next_position(db, state->id, &position);
+		if (rc == XF_OK && count == 0) {
+			rc = add_task(db, state, NULL, reports[i].kind,
+			              reports[i].kind == XF_KIND_REPORT_ORAL ? plan->report_oral_title
+			                                                     : plan->report_written_title,
+			              &plan->report_owner, state->registered_ms,
+			              xf_task_due(grade, reports[i].kind, state->registered_ms, 0), position,
+			              now);
 			(*replanned)++;
 		}
 	}
-	free(rows);
 	return rc;
 }
 
@@ -637,8 +672,12 @@ static void xf_api_notes_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	int rc;
-	rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
+	if (strcmp(state.status, "archived") == 0) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is archived", state.number);
+		return;
+	}
+	int rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
 	                     json_pack("{s:s, s:s}", "text", text, "author", req->user.name));
 	if (rc == XF_OK) {
 		/* A note is the event itself; its sequence number identifies it. */

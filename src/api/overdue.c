@@ -47,7 +47,7 @@ int xf_overdue_scan(xf_db *db)
 		return -1;
 	}
 	if (n)
-		xf_stream_publish(db);
+		xf_stream_notify();
 	return (int)n;
 }
 

@@ -1,10 +1,11 @@
 /* The live feed (GET /stream): Server-Sent Events of incident changes, without a
  * thread per client.
  *
- * After every commit the committing thread publishes: it reads the new incident
- * events from the database (in sequence order, one publisher at a time), renders each
+ * After every commit the committing thread notifies the feed's own thread, which
+ * reads the new incident events from the database in sequence order, renders each
  * once as an SSE message together with who may see it, puts it in a ring and wakes
- * the parked connections. Each connection's reader, on a polling thread, copies the
+ * the parked connections. The request that committed answers without waiting for
+ * the fan-out. Each connection's reader, on a polling thread, copies the
  * messages its user may see and parks again when there is nothing left. A heartbeat
  * comment every 15 s keeps proxies and the client's idle timers content and lets a
  * parked connection notice a client that left. A client that reconnects with
@@ -44,20 +45,18 @@ typedef struct client {
 } client;
 
 static struct {
-	pthread_mutex_t lock;         /* ring and clients */
-	pthread_mutex_t publish_lock; /* one publisher at a time, in sequence order */
-	pthread_cond_t wake;
-	bool started, stopping;
+	pthread_mutex_t lock; /* ring, clients, and the flags below */
+	pthread_cond_t wake;  /* the feed thread: something to publish, or stop */
+	bool started, stopping, pending;
 	message ring[RING_SIZE];
 	size_t ring_start, ring_count;
 	int64_t evicted_seq;    /* newest seq that fell out of the ring */
 	int64_t published_seq;  /* newest event seq read by a publisher */
 	client *clients;
 	size_t n_clients;
-	pthread_t heartbeat;
+	pthread_t thread;
 } feed = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.publish_lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER,
 };
 
@@ -109,11 +108,10 @@ static char *render(int64_t seq, int64_t incident_id, const char *action, const 
 	return xf_buf_detach(&b, NULL);
 }
 
-void xf_stream_publish(xf_db *db)
+/* Reads the events committed since the last publication into the ring and wakes the
+ * parked connections; runs on the feed thread only, so in sequence order. */
+static void publish(xf_db *db)
 {
-	if (!feed.started)
-		return;
-	pthread_mutex_lock(&feed.publish_lock);
 	for (;;) {
 		json_t *events;
 		int rc = xf_store_incident_events_after(db, feed.published_seq, 256, &events);
@@ -157,7 +155,16 @@ void xf_stream_publish(xf_db *db)
 	pthread_mutex_lock(&feed.lock);
 	wake_all(false);
 	pthread_mutex_unlock(&feed.lock);
-	pthread_mutex_unlock(&feed.publish_lock);
+}
+
+void xf_stream_notify(void)
+{
+	if (!feed.started)
+		return;
+	pthread_mutex_lock(&feed.lock);
+	feed.pending = true;
+	pthread_cond_signal(&feed.wake);
+	pthread_mutex_unlock(&feed.lock);
 }
 
 /* Fills c->out from the ring; called with feed.lock held. Returns false when the
@@ -235,7 +242,11 @@ static void xf_api_stream(xf_req *req)
 	const char *last = xf_req_header(req, "Last-Event-ID");
 	if (!last)
 		last = xf_req_query(req, "last_event_id");
-	int64_t last_id = last ? strtoll(last, NULL, 10) : -1;
+	/* Anything but a sequence number asks for no replay. */
+	char *end = NULL;
+	int64_t last_id = last ? strtoll(last, &end, 10) : -1;
+	if (!last || end == last || *end || last_id < 0)
+		last_id = -1;
 
 	client *c = xf_calloc(1, sizeof *c);
 	c->conn = req->conn;
@@ -250,10 +261,14 @@ static void xf_api_stream(xf_req *req)
 	}
 	xf_buf_puts(&c->out, "retry: 3000\n: connected\n\n");
 
-	/* Replay and join under the publish lock, so nothing slips between the two. */
-	pthread_mutex_lock(&feed.publish_lock);
+	/* Replay from the database up to what the feed has published; the ring has what
+	 * comes after. The database is read without holding the feed, so a long replay
+	 * holds up no one else. */
+	pthread_mutex_lock(&feed.lock);
+	int64_t upto = feed.published_seq;
+	pthread_mutex_unlock(&feed.lock);
 	int64_t replayed = 0;
-	while (last_id >= 0 && last_id < feed.published_seq) {
+	while (last_id >= 0 && last_id < upto) {
 		json_t *events;
 		if (replayed >= REPLAY_MAX) {
 			xf_buf_puts(&c->out, "event: reset\ndata: {\"reason\":\"too many missed changes\"}\n\n");
@@ -267,7 +282,7 @@ static void xf_api_stream(xf_req *req)
 		json_array_foreach(events, i, e) {
 			int64_t seq = json_integer_value(json_object_get(e, "seq"));
 			int64_t incident = json_integer_value(json_object_get(e, "incident_id"));
-			if (seq > feed.published_seq) {
+			if (seq > upto) {
 				more = false;
 				break;
 			}
@@ -286,29 +301,41 @@ static void xf_api_stream(xf_req *req)
 			break;
 	}
 	pthread_mutex_lock(&feed.lock);
-	c->last_seq = feed.published_seq;
+	c->last_seq = upto;
 	c->next = feed.clients;
 	if (feed.clients)
 		feed.clients->prev = c;
 	feed.clients = c;
 	feed.n_clients++;
 	pthread_mutex_unlock(&feed.lock);
-	pthread_mutex_unlock(&feed.publish_lock);
 
 	xf_reply_stream(req, "text/event-stream; charset=utf-8", read_stream, release_stream, c);
 }
 
-static void *heartbeat_main(void *arg)
+/* The feed's thread: publishes when notified, and every HEARTBEAT_S seconds wakes the
+ * parked connections to send a heartbeat. */
+static void *feed_main(void *arg)
 {
 	(void)arg;
+	xf_db *db = xf_db_get();
+	struct timespec beat;
+	clock_gettime(CLOCK_REALTIME, &beat);
+	beat.tv_sec += HEARTBEAT_S;
 	pthread_mutex_lock(&feed.lock);
 	while (!feed.stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += HEARTBEAT_S;
-		pthread_cond_timedwait(&feed.wake, &feed.lock, &until);
-		if (!feed.stopping)
+		if (!feed.pending &&
+		    pthread_cond_timedwait(&feed.wake, &feed.lock, &beat) != 0 && !feed.stopping) {
 			wake_all(true);
+			clock_gettime(CLOCK_REALTIME, &beat);
+			beat.tv_sec += HEARTBEAT_S;
+			continue;
+		}
+		if (feed.pending && !feed.stopping) {
+			feed.pending = false;
+			pthread_mutex_unlock(&feed.lock);
+			publish(db);
+			pthread_mutex_lock(&feed.lock);
+		}
 	}
 	pthread_mutex_unlock(&feed.lock);
 	return NULL;
@@ -322,8 +349,8 @@ int xf_stream_start(void)
 	feed.evicted_seq = feed.published_seq;
 	feed.stopping = false;
 	feed.started = true;
-	if (pthread_create(&feed.heartbeat, NULL, heartbeat_main, NULL) != 0)
-		xf_die("cannot start the heartbeat thread");
+	if (pthread_create(&feed.thread, NULL, feed_main, NULL) != 0)
+		xf_die("cannot start the live feed thread");
 	return XF_OK;
 }
 
@@ -336,7 +363,7 @@ void xf_stream_stop(void)
 	wake_all(false);
 	pthread_cond_broadcast(&feed.wake);
 	pthread_mutex_unlock(&feed.lock);
-	pthread_join(feed.heartbeat, NULL);
+	pthread_join(feed.thread, NULL);
 }
 
 void xf_stream_free(void)

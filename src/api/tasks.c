@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "store/xf_store_roster.h"
 
 static const char *const action_zh[] = {"认领", "指派", "开始", "完成", "跳过"};
 
@@ -21,6 +22,25 @@ static void xf_api_tasks_list(xf_req *req)
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
+	}
+	/* Whom to call for each task: its step's contacts in the incident's plan version,
+	 * resolved against the rosters now (docs/roster.md); [] for tasks without them. */
+	const xf_plan *plan = xf_plans_get(db, state.plan_id);
+	int64_t now = xf_now_ms();
+	size_t i;
+	json_t *task;
+	json_array_foreach(tasks, i, task) {
+		const xf_plan_step *step =
+			xf_plan_step_by_id(plan, json_string_value(json_object_get(task, "step_id")));
+		json_t *contacts = NULL;
+		if (step && step->n_contacts)
+			rc = xf_store_step_contacts(db, step->contacts, step->n_contacts, id, now, &contacts);
+		if (rc != XF_OK) {
+			json_decref(tasks);
+			xf_api_store_error(req, db, rc);
+			return;
+		}
+		json_object_set_new(task, "contacts", contacts ? contacts : json_array());
 	}
 	xf_reply_json(req, 200, json_pack("{s:o}", "tasks", tasks));
 }

@@ -43,7 +43,7 @@ bool xf_api_finish(xf_req *req, xf_db *db, int rc)
 	if (rc == XF_OK)
 		rc = xf_tx_commit(db);
 	if (rc == XF_OK) {
-		xf_stream_publish(db);
+		xf_stream_notify();
 		return true;
 	}
 	xf_tx_rollback(db);

@@ -65,9 +65,9 @@ int xf_plans_check_file(const char *path);
 const xf_plan *xf_plans_current(int64_t *id);
 const xf_plan *xf_plans_get(xf_db *db, int64_t id);
 
-/* The live feed (stream.c): publish after every commit. */
+/* The live feed (stream.c): notified after every commit. */
 int xf_stream_start(void);
-void xf_stream_publish(xf_db *db);
+void xf_stream_notify(void);
 void xf_stream_stop(void);
 void xf_stream_free(void);
 size_t xf_stream_clients(void);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/xf_api.h"
+#include "cli/xf_cli_import.h"
 #include "core/xf_account.h"
 #include "core/xf_password.h"
 
@@ -56,6 +57,7 @@ static const char usage_top[] =
 	"  init             create the database and the admin account, then exit\n"
 	"  user add|passwd|list|disable|roles   manage accounts\n"
 	"  unit add|list    manage the unit tree\n"
+	"  import units|staff FILE [--dry-run]   import units or the staff roster from CSV\n"
 	"  backup FILE      write a consistent copy of the database while it is in use\n"
 	"  check            check the database and the audit chain\n"
 	"  plan check FILE  validate a plan file; names the JSON path of every problem\n"
@@ -615,6 +617,8 @@ int xf_cli_main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0)
 		return usage("", argc < 2 ? 2 : 0);
 	const char *command = argv[1];
+	if (strcmp(command, "import") == 0) /* its own options: --dry-run */
+		return xf_cli_import(argc - 1, argv + 1);
 	bool has_verb = strcmp(command, "user") == 0 || strcmp(command, "unit") == 0 ||
 	                strcmp(command, "plan") == 0;
 	if (has_verb && (argc < 3 || argv[2][0] == '-')) {

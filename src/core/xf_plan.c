@@ -770,6 +770,29 @@ static void load_owner(loader *L, const jpath *p, json_t *o, xf_plan_owner *owne
 	owner->value = xf_strdup(s);
 }
 
+/* [owner, ...]: whom to call for a step, each entry an owner; no entry twice. */
+static void load_contacts(loader *L, const jpath *p, json_t *arr, xf_plan_step *s)
+{
+	s->n_contacts = json_array_size(arr);
+	s->contacts = s->n_contacts ? xf_calloc(s->n_contacts, sizeof *s->contacts) : NULL;
+	for (size_t i = 0; i < s->n_contacts; i++) {
+		jpath ip = path_index(p, i);
+		xf_plan_owner *c = &s->contacts[i];
+		load_owner(L, &ip, json_array_get(arr, i), c);
+		if (!c->value)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (s->contacts[j].value && s->contacts[j].kind == c->kind &&
+			    strcmp(s->contacts[j].value, c->value) == 0) {
+				char buf[CLIP_BYTES + 4];
+				jpath first = path_index(p, j);
+				problem(L, &ip, "duplicate contact '%s' (first at %s)", clip(c->value, buf),
+				        first.s);
+				break;
+			}
+	}
+}
+
 static bool is_workstream(const xf_plan *plan, const char *id)
 {
 	for (size_t i = 0; i < plan->n_workstreams; i++)
@@ -780,9 +803,10 @@ static bool is_workstream(const xf_plan *plan, const char *id)
 
 static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 {
-	static const char *const keys[] = {"id",       "title",         "text",       "workstream",
-	                                   "owner",    "due_minutes",   "recurring",  "evidence",
-	                                   "dispatch", "chooses_venue", "is_default", NULL};
+	static const char *const keys[] = {"id",         "title",      "text",     "workstream",
+	                                   "owner",      "contacts",   "due_minutes", "recurring",
+	                                   "evidence",   "dispatch",   "chooses_venue",
+	                                   "is_default", NULL};
 	static const char *const resources[] = {"guards", "vehicles"};
 	if (!expect(L, p, o, K_OBJECT))
 		return;
@@ -820,6 +844,11 @@ static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 		load_owner(L, &op, owner, &s->owner);
 	else
 		problem(L, &op, "is required");
+
+	jpath cp = path_key(p, "contacts");
+	json_t *contacts = array_member(L, p, o, "contacts", false, false, NULL);
+	if (contacts)
+		load_contacts(L, &cp, contacts, s);
 
 	json_t *recurring = json_object_get(o, "recurring");
 	s->recurring = bool_member(L, p, o, "recurring", false);
@@ -1132,6 +1161,9 @@ static void free_step(xf_plan_step *s)
 	free(s->text);
 	free(s->workstream);
 	free(s->owner.value);
+	for (size_t i = 0; i < s->n_contacts; i++)
+		free(s->contacts[i].value);
+	free(s->contacts);
 	free_list(s->evidence, s->n_evidence);
 	free_list(s->dispatch, s->n_dispatch);
 }
@@ -1209,5 +1241,20 @@ const xf_plan_procedure *xf_plan_procedure_by_id(const xf_plan *plan, const char
 	for (size_t i = 0; i < plan->n_procedures; i++)
 		if (strcmp(plan->procedures[i].id, id) == 0)
 			return &plan->procedures[i];
+	return NULL;
+}
+
+const xf_plan_step *xf_plan_step_by_id(const xf_plan *plan, const char *id)
+{
+	if (!plan || !id)
+		return NULL;
+	for (size_t i = 0; i < plan->n_procedures; i++)
+		for (size_t j = 0; j < plan->procedures[i].n_steps; j++)
+			if (plan->procedures[i].steps[j].id &&
+			    strcmp(plan->procedures[i].steps[j].id, id) == 0)
+				return &plan->procedures[i].steps[j];
+	for (size_t j = 0; j < plan->n_closing; j++)
+		if (plan->closing[j].id && strcmp(plan->closing[j].id, id) == 0)
+			return &plan->closing[j];
 	return NULL;
 }

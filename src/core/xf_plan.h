@@ -68,6 +68,8 @@ typedef struct xf_plan_step {
 	char *text;       /* the plan's wording */
 	char *workstream; /* workstream id or NULL */
 	xf_plan_owner owner;
+	xf_plan_owner *contacts; /* whom to call for the step (roles, units, positions) */
+	size_t n_contacts;
 	int due_minutes;  /* after activation, before the grade's due_percent */
 	bool recurring;   /* repeats every grade.progress_interval_minutes */
 	char **evidence;  /* what the step asks to be recorded */
@@ -152,5 +154,7 @@ typedef struct xf_plan_decision {
 void xf_plan_decide(const xf_plan *plan, const xf_plan_facts *facts, xf_plan_decision *out);
 const xf_plan_grade *xf_plan_grade_by_id(const xf_plan *plan, const char *id);
 const xf_plan_procedure *xf_plan_procedure_by_id(const xf_plan *plan, const char *id);
+/* A step of any procedure or of closing, by id (step ids are unique in a plan). */
+const xf_plan_step *xf_plan_step_by_id(const xf_plan *plan, const char *id);
 
 #endif

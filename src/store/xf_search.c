@@ -1,35 +1,614 @@
-/* Full-text search: see xf_search.h. Not built yet: the index keeps nothing and
- * every query finds nothing. */
+/* Full-text search: see xf_search.h and docs/search.md.
+ *
+ * The documents live in search_docs (kind, object id, incident and person, title,
+ * body); search_fts is an FTS5 index over their title and body with search_docs as
+ * its external content, tokenized by "xf_cjk" (core/xf_cjk.h). A document's rowid is
+ * assigned when it is put, so rowid order is the order of the last change.
+ *
+ * Ranking is bm25 with the title weighted above the body, computed by our own
+ * auxiliary function xf_bm25 rather than FTS5's bm25(): the built-in one counts the
+ * documents of every phrase over the whole index on each query (a full scan of the
+ * doclist of a common character), and scores every match. We count each phrase's
+ * documents ourselves up to the rank window and hand the counts in; when a query
+ * matches more documents than the window, only the newest `window` matches are
+ * ranked. Highlights are built here from the same tokenizer, not with FTS5's
+ * highlight(), so that they come out as [[text, is_match], ...] and never as HTML. */
 #include "store/xf_search.h"
 
-const char xf_migration_search[] = "SELECT 1;";
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xf_cjk.h"
+#include "util/xf_buf.h"
+
+const char xf_migration_search[] =
+	"CREATE TABLE search_docs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('incident','person','matter','note')),"
+	"  object_id INTEGER NOT NULL,"
+	"  incident_id INTEGER NOT NULL DEFAULT 0,"
+	"  person_id INTEGER NOT NULL DEFAULT 0,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX search_docs_object ON search_docs (kind, object_id);"
+	"CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_docs',"
+	"  content_rowid='id', tokenize='xf_cjk');";
+
+/* bm25 parameters, as FTS5 and Lucene use them. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+/* Column weights of the rank: a match in the title counts five matches in the body. */
+#define TITLE_WEIGHT 5.0
+#define BODY_WEIGHT 1.0
+#define SQL_NUMBER(x) SQL_NUMBER_(x)
+#define SQL_NUMBER_(x) #x
+
+/* Characters of a highlight at most. */
+#define HIGHLIGHT_CHARS 120
+
+static int64_t rank_window = XF_SEARCH_RANK_WINDOW;
+
+void xf_search_set_rank_window(int64_t window)
+{
+	rank_window = window > 0 ? window : 0;
+}
+
+/* The natural logarithm of x > 0, to double precision: the library links without
+ * libm. x = m * 2^e with m in [1, 2), ln m = 2 atanh((m - 1) / (m + 1)). */
+static double natural_log(double x)
+{
+	assert(x > 0.0);
+	int e = 0;
+	while (x >= 2.0) {
+		x /= 2.0;
+		e++;
+	}
+	while (x < 1.0) {
+		x *= 2.0;
+		e--;
+	}
+	double z = (x - 1.0) / (x + 1.0), z2 = z * z, term = z, sum = 0.0;
+	for (int k = 1; k < 60; k += 2) {
+		sum += term / k;
+		term *= z2;
+	}
+	return 2.0 * sum + e * 0.69314718055994530942;
+}
+
+
+/* ---- the FTS5 tokenizer ---- */
+
+/* FTS5 wants a tokenizer instance; ours has no state. */
+static int instance;
+
+static int tokenizer_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	(void)ctx;
+	(void)argv;
+	if (argc > 0)
+		return SQLITE_ERROR; /* xf_cjk takes no options */
+	*out = (Fts5Tokenizer *)&instance;
+	return SQLITE_OK;
+}
+
+static void tokenizer_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+typedef struct fts5_sink {
+	void *ctx;
+	int (*token)(void *, int, const char *, int, int, int);
+} fts5_sink;
+
+static int fts5_emit(void *ctx, bool colocated, const char *token, size_t n, size_t start,
+                     size_t end)
+{
+	fts5_sink *s = ctx;
+	return s->token(s->ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, token, (int)n, (int)start,
+	                (int)end);
+}
+
+static int tokenizer_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int n,
+                              int (*token)(void *, int, const char *, int, int, int))
+{
+	(void)t;
+	if (!text || n <= 0)
+		return SQLITE_OK;
+	fts5_sink sink = {ctx, token};
+	/* documents (and their text for auxiliary functions) get bigrams beside their
+	 * characters; the phrases of a query are looked up by bigrams */
+	if (flags & FTS5_TOKENIZE_QUERY)
+		return xf_cjk_index_query(text, (size_t)n, fts5_emit, &sink);
+	return xf_cjk_index_document(text, (size_t)n, fts5_emit, &sink);
+}
+
+static fts5_tokenizer xf_cjk_tokenizer = {tokenizer_create, tokenizer_delete,
+                                          tokenizer_tokenize};
+
+/* ---- the rank function ---- */
+
+typedef struct rank_data {
+	int n_phrases;
+	double idf[XF_CJK_QUERY_MAX_PHRASES];
+	double avgdl;
+	double weight[2]; /* title, body */
+} rank_data;
+
+/* xf_bm25(search_fts, dfs, title_weight, body_weight): the bm25 score of the row,
+ * higher is better. dfs is a blob of native int64 document counts, one per phrase of
+ * the query, in order; a phrase without a count is taken to be in every document.
+ * The same formula as FTS5's bm25() (which returns it negated). */
+static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                    int n_val, sqlite3_value **val)
+{
+	rank_data *d = api->xGetAuxdata(fts, 0);
+	int rc;
+	if (!d) {
+		d = sqlite3_malloc(sizeof *d);
+		if (!d) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		d->n_phrases = api->xPhraseCount(fts);
+		if (d->n_phrases > XF_CJK_QUERY_MAX_PHRASES) {
+			sqlite3_free(d);
+			sqlite3_result_error(ctx, "xf_bm25: too many phrases", -1);
+			return;
+		}
+		sqlite3_int64 rows = 0, tokens = 0;
+		rc = api->xRowCount(fts, &rows);
+		if (rc == SQLITE_OK)
+			rc = api->xColumnTotalSize(fts, -1, &tokens);
+		if (rc != SQLITE_OK) {
+			sqlite3_free(d);
+			sqlite3_result_error_code(ctx, rc);
+			return;
+		}
+		if (rows <= 0)
+			rows = 1;
+		d->avgdl = tokens > 0 ? (double)tokens / (double)rows : 1.0;
+		const unsigned char *blob = n_val > 0 ? sqlite3_value_blob(val[0]) : NULL;
+		int n_dfs = n_val > 0 ? sqlite3_value_bytes(val[0]) / (int)sizeof(int64_t) : 0;
+		for (int i = 0; i < d->n_phrases; i++) {
+			int64_t df = rows;
+			if (blob && i < n_dfs)
+				memcpy(&df, blob + (size_t)i * sizeof df, sizeof df);
+			/* as FTS5 does: a phrase in more than half the rows weighs almost nothing */
+			double ratio = ((double)rows - (double)df + 0.5) / ((double)df + 0.5);
+			d->idf[i] = ratio > 1.0 ? natural_log(ratio) : 1e-6;
+		}
+		for (int c = 0; c < 2; c++)
+			d->weight[c] = n_val > 1 + c ? sqlite3_value_double(val[1 + c]) : 1.0;
+		rc = api->xSetAuxdata(fts, d, sqlite3_free);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, rc);
+			return;
+		}
+	}
+
+	double freq[XF_CJK_QUERY_MAX_PHRASES] = {0};
+	int n_inst = 0, size = 0;
+	rc = api->xInstCount(fts, &n_inst);
+	for (int i = 0; rc == SQLITE_OK && i < n_inst; i++) {
+		int phrase, column, offset;
+		rc = api->xInst(fts, i, &phrase, &column, &offset);
+		if (rc == SQLITE_OK && phrase >= 0 && phrase < d->n_phrases)
+			freq[phrase] += column >= 0 && column < 2 ? d->weight[column] : 1.0;
+	}
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, -1, &size);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	double score = 0.0;
+	for (int i = 0; i < d->n_phrases; i++)
+		score += d->idf[i] * (freq[i] * (BM25_K1 + 1.0)) /
+		         (freq[i] + BM25_K1 * (1.0 - BM25_B + BM25_B * size / d->avgdl));
+	sqlite3_result_double(ctx, score);
+}
 
 int xf_search_register(sqlite3 *sql)
 {
-	(void)sql;
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sql, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return XF_ERR;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return XF_ERR;
+	if (api->xCreateTokenizer(api, "xf_cjk", NULL, &xf_cjk_tokenizer, NULL) != SQLITE_OK ||
+	    api->xCreateFunction(api, "xf_bm25", NULL, xf_bm25, NULL) != SQLITE_OK)
+		return XF_ERR;
 	return XF_OK;
+}
+
+/* ---- writing ---- */
+
+static bool known_kind(const char *kind)
+{
+	return kind && (strcmp(kind, "incident") == 0 || strcmp(kind, "person") == 0 ||
+	                strcmp(kind, "matter") == 0 || strcmp(kind, "note") == 0);
+}
+
+/* Takes the document of (kind, id) out of the index and the table; *found tells
+ * whether there was one. When same is given and the stored document equals it, it is
+ * left alone and *same set. */
+static int remove_doc(xf_db *db, const char *kind, int64_t id, const xf_search_doc *same,
+                      bool *found, bool *unchanged)
+{
+	*found = false;
+	if (unchanged)
+		*unchanged = false;
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id, incident_id, person_id, title, body"
+	                                     " FROM search_docs WHERE kind = ?1 AND object_id = ?2");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return XF_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = xf_db_fail(db, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*found = true;
+	int64_t rowid = sqlite3_column_int64(st, 0);
+	const char *title = (const char *)sqlite3_column_text(st, 3);
+	int title_len = sqlite3_column_bytes(st, 3);
+	const char *body = (const char *)sqlite3_column_text(st, 4);
+	int body_len = sqlite3_column_bytes(st, 4);
+	if (same && unchanged && sqlite3_column_int64(st, 1) == same->incident_id &&
+	    sqlite3_column_int64(st, 2) == same->person_id &&
+	    (size_t)title_len == strlen(same->title) && memcmp(title, same->title, (size_t)title_len) == 0 &&
+	    (size_t)body_len == strlen(same->body) && memcmp(body, same->body, (size_t)body_len) == 0) {
+		*unchanged = true;
+		sqlite3_reset(st);
+		return XF_OK;
+	}
+	/* An external-content index forgets a row given exactly the values it indexed. */
+	sqlite3_stmt *del = xf_db_prepare(
+		db, "INSERT INTO search_fts (search_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)");
+	sqlite3_bind_int64(del, 1, rowid);
+	sqlite3_bind_text(del, 2, title ? title : "", title_len, SQLITE_STATIC);
+	sqlite3_bind_text(del, 3, body ? body : "", body_len, SQLITE_STATIC);
+	rc = xf_db_exec(db, del);
+	sqlite3_reset(st);
+	if (rc != XF_OK)
+		return rc;
+	del = xf_db_prepare(db, "DELETE FROM search_docs WHERE id = ?1");
+	sqlite3_bind_int64(del, 1, rowid);
+	return xf_db_exec(db, del);
+}
+
+static int put_doc(xf_db *db, const xf_search_doc *doc)
+{
+	bool found, unchanged;
+	int rc = remove_doc(db, doc->kind, doc->id, doc, &found, &unchanged);
+	if (rc != XF_OK || unchanged)
+		return rc;
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "INSERT INTO search_docs (kind, object_id, incident_id, person_id, title, body)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	sqlite3_bind_text(st, 1, doc->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, doc->id);
+	sqlite3_bind_int64(st, 3, doc->incident_id);
+	sqlite3_bind_int64(st, 4, doc->person_id);
+	sqlite3_bind_text(st, 5, doc->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, doc->body, -1, SQLITE_STATIC);
+	rc = xf_db_exec(db, st);
+	if (rc != XF_OK)
+		return rc;
+	int64_t rowid = sqlite3_last_insert_rowid(xf_db_handle(db));
+	st = xf_db_prepare(db, "INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)");
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_text(st, 2, doc->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, doc->body, -1, SQLITE_STATIC);
+	return xf_db_exec(db, st);
+}
+
+/* Runs a change as one unit: in a savepoint of the caller's transaction, so that a
+ * failure leaves nothing half done even if the caller went on to commit; or in a
+ * write transaction of its own when there is none. */
+static int in_transaction(xf_db *db, int (*change)(xf_db *, const void *), const void *arg)
+{
+	sqlite3 *sql = xf_db_handle(db);
+	bool own = sqlite3_get_autocommit(sql) != 0;
+	int rc = own ? xf_tx_begin(db, true) : xf_db_exec(db, xf_db_prepare(db, "SAVEPOINT xf_search"));
+	if (rc != XF_OK)
+		return rc;
+	rc = change(db, arg);
+	if (own) {
+		if (rc == XF_OK)
+			rc = xf_tx_commit(db);
+		else
+			xf_tx_rollback(db);
+		return rc;
+	}
+	if (rc != XF_OK)
+		sqlite3_exec(sql, "ROLLBACK TO xf_search", NULL, NULL, NULL);
+	int released = xf_db_exec(db, xf_db_prepare(db, "RELEASE xf_search"));
+	return rc != XF_OK ? rc : released;
+}
+
+static int put_change(xf_db *db, const void *arg)
+{
+	return put_doc(db, arg);
 }
 
 int xf_search_put(xf_db *db, const xf_search_doc *doc)
 {
-	(void)db;
-	(void)doc;
-	return XF_OK;
+	assert(known_kind(doc->kind));
+	xf_search_doc d = *doc;
+	if (!d.title)
+		d.title = "";
+	if (!d.body)
+		d.body = "";
+	return in_transaction(db, put_change, &d);
+}
+
+typedef struct remove_args {
+	const char *kind;
+	int64_t id;
+} remove_args;
+
+static int remove_change(xf_db *db, const void *arg)
+{
+	const remove_args *r = arg;
+	bool found;
+	return remove_doc(db, r->kind, r->id, NULL, &found, NULL);
 }
 
 int xf_search_remove(xf_db *db, const char *kind, int64_t id)
 {
-	(void)db;
-	(void)kind;
-	(void)id;
-	return XF_OK;
+	assert(known_kind(kind));
+	remove_args r = {kind, id};
+	return in_transaction(db, remove_change, &r);
+}
+
+/* ---- maintenance ---- */
+
+static int fts_command(xf_db *db, const char *command)
+{
+	char *msg = NULL;
+	char sql[96];
+	snprintf(sql, sizeof sql, "INSERT INTO search_fts (search_fts) VALUES ('%s')", command);
+	int rc = sqlite3_exec(xf_db_handle(db), sql, NULL, NULL, &msg);
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? XF_OK : xf_db_fail(db, rc);
+}
+
+int xf_search_check(xf_db *db, char *problem, size_t problem_size)
+{
+	int rc = fts_command(db, "integrity-check");
+	if (rc != XF_OK)
+		snprintf(problem, problem_size, "search index: %s", xf_db_error(db));
+	return rc;
+}
+
+int xf_search_rebuild(xf_db *db)
+{
+	return fts_command(db, "rebuild");
+}
+
+int xf_search_optimize(xf_db *db)
+{
+	return fts_command(db, "optimize");
+}
+
+/* ---- querying ---- */
+
+/* A JSON string of text[0..n), with every byte that is not valid UTF-8, and NUL,
+ * replaced by U+FFFD: the index takes any bytes, JSON does not. */
+static json_t *text_json(const char *text, size_t n)
+{
+	json_t *s = json_stringn(text, n);
+	if (s && !memchr(text, '\0', n))
+		return s;
+	json_decref(s);
+	xf_buf b = XF_BUF_INIT;
+	for (size_t i = 0; i < n;) {
+		size_t at = i;
+		int32_t cp = xf_cjk_decode(text, n, &i);
+		if (cp <= 0)
+			xf_buf_puts(&b, "\xef\xbf\xbd");
+		else
+			xf_buf_append(&b, text + at, i - at);
+	}
+	s = json_stringn(b.data ? b.data : "", b.len);
+	xf_buf_release(&b);
+	return s;
+}
+
+typedef struct highlight_builder {
+	json_t *segments;
+	xf_buf text;
+	bool match;
+} highlight_builder;
+
+static void flush_segment(highlight_builder *h)
+{
+	if (h->text.len == 0)
+		return;
+	json_array_append_new(h->segments, json_pack("[o, b]", text_json(h->text.data, h->text.len),
+	                                             h->match));
+	xf_buf_reset(&h->text);
+}
+
+/* Joins neighbouring pieces of the same kind (a cut text and its ellipsis). */
+static void add_piece(void *ctx, const char *text, size_t n, bool match)
+{
+	highlight_builder *h = ctx;
+	if (h->text.len > 0 && h->match != match)
+		flush_segment(h);
+	h->match = match;
+	xf_buf_append(&h->text, text, n);
+}
+
+static json_t *highlight_json(const char *text, size_t len, const xf_cjk_marks *marks)
+{
+	highlight_builder h = {json_array(), XF_BUF_INIT, false};
+	xf_cjk_highlight(text, len, marks, HIGHLIGHT_CHARS, add_piece, &h);
+	flush_segment(&h);
+	xf_buf_release(&h.text);
+	return h.segments;
+}
+
+/* The highlight of the column that matches best: more of the query's phrases, then
+ * more occurrences weighted as the rank weighs the columns, then the title. */
+static json_t *best_highlight(const xf_cjk_query *q, const char *title, size_t title_len,
+                              const char *body, size_t body_len)
+{
+	xf_cjk_marks mt = XF_CJK_MARKS_INIT, mb = XF_CJK_MARKS_INIT;
+	xf_cjk_mark(q, title, title_len, &mt);
+	xf_cjk_mark(q, body, body_len, &mb);
+	bool use_body = mb.phrases > mt.phrases ||
+	                (mb.phrases == mt.phrases &&
+	                 (double)mb.occurrences * BODY_WEIGHT >
+	                     (double)mt.occurrences * TITLE_WEIGHT);
+	json_t *out = use_body ? highlight_json(body, body_len, &mb)
+	                       : highlight_json(title, title_len, &mt);
+	xf_cjk_marks_release(&mt);
+	xf_cjk_marks_release(&mb);
+	return out;
+}
+
+static json_t *id_or_null(int64_t id)
+{
+	return id > 0 ? json_integer(id) : json_null();
+}
+
+/* The hit of one ranked row. */
+static int hit_json(xf_db *db, const xf_cjk_query *q, int64_t rowid, double score, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT kind, object_id, incident_id, person_id, title,"
+	                                     " body FROM search_docs WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, rowid);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	const char *title = (const char *)sqlite3_column_text(st, 4);
+	size_t title_len = (size_t)sqlite3_column_bytes(st, 4);
+	const char *body = (const char *)sqlite3_column_text(st, 5);
+	size_t body_len = (size_t)sqlite3_column_bytes(st, 5);
+	*out = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:f}", "kind",
+	                 (const char *)sqlite3_column_text(st, 0), "id",
+	                 (json_int_t)sqlite3_column_int64(st, 1), "incident_id",
+	                 id_or_null(sqlite3_column_int64(st, 2)), "person_id",
+	                 id_or_null(sqlite3_column_int64(st, 3)), "title",
+	                 text_json(title ? title : "", title_len), "highlight",
+	                 best_highlight(q, title ? title : "", title_len, body ? body : "", body_len),
+	                 "rank", score);
+	sqlite3_reset(st);
+	return *out ? XF_OK : XF_ERR;
+}
+
+/* Counts the matches of an expression, newest first, up to window (0: all), and finds
+ * the rowid of the oldest one counted. */
+static int probe(xf_db *db, const char *match, int64_t window, int64_t *count, int64_t *oldest)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*), min(rowid) FROM (SELECT rowid"
+	                                     " FROM search_fts WHERE search_fts MATCH ?1"
+	                                     " ORDER BY rowid DESC LIMIT ?2)");
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, window > 0 ? window : -1);
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*oldest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	rc = rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+typedef struct query_work {
+	xf_cjk_query q;
+	char match[XF_CJK_QUERY_MATCH_MAX];
+	int64_t df[XF_CJK_QUERY_MAX_PHRASES];
+} query_work;
+
+static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
+{
+	xf_cjk_query *q = &w->q;
+	int64_t window = rank_window, oldest = 0, from_rowid = 0;
+	bool all_common = true;
+	int rc;
+	/* Each phrase's documents, counted up to the window: the counts weigh the phrases
+	 * in the rank (a phrase counted to the window is taken to be in window documents:
+	 * common), and the window of a common phrase alone starts at its oldest match. */
+	for (size_t p = 0; p < q->n_phrases; p++) {
+		xf_cjk_query_match(q, p, w->match);
+		rc = probe(db, w->match, window, &w->df[p], &oldest);
+		if (rc != XF_OK)
+			return rc;
+		if (w->df[p] == 0)
+			return XF_OK; /* every phrase must occur */
+		if (window == 0 || w->df[p] < window)
+			all_common = false;
+	}
+	xf_cjk_query_match(q, XF_CJK_ALL_PHRASES, w->match);
+	if (all_common && q->n_phrases == 1) {
+		from_rowid = oldest;
+	} else if (all_common) {
+		/* common phrases together may still be rare */
+		int64_t count;
+		rc = probe(db, w->match, window, &count, &oldest);
+		if (rc != XF_OK)
+			return rc;
+		from_rowid = count >= window ? oldest : 0;
+	}
+
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(TITLE_WEIGHT)
+		    ", " SQL_NUMBER(BODY_WEIGHT) ") AS score FROM search_fts"
+		    " WHERE search_fts MATCH ?1 AND rowid >= ?3 ORDER BY score DESC, rowid DESC LIMIT ?4");
+	sqlite3_bind_text(st, 1, w->match, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, w->df, (int)(q->n_phrases * sizeof w->df[0]), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, from_rowid);
+	sqlite3_bind_int(st, 4, limit);
+	int64_t *rowids = xf_malloc((size_t)limit * sizeof *rowids);
+	double *scores = xf_malloc((size_t)limit * sizeof *scores);
+	int n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
+		rowids[n] = sqlite3_column_int64(st, 0);
+		scores[n] = sqlite3_column_double(st, 1);
+		n++;
+	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+	sqlite3_reset(st);
+	for (int i = 0; rc == XF_OK && i < n; i++) {
+		json_t *hit = NULL;
+		rc = hit_json(db, q, rowids[i], scores[i], &hit);
+		if (rc == XF_OK)
+			json_array_append_new(hits, hit);
+	}
+	free(rowids);
+	free(scores);
+	return rc;
 }
 
 int xf_search_query(xf_db *db, const char *q, int limit, json_t **hits)
 {
-	(void)db;
-	(void)q;
-	(void)limit;
 	*hits = json_array();
-	return XF_OK;
+	if (!q || limit <= 0)
+		return XF_OK;
+	query_work *w = xf_malloc(sizeof *w);
+	xf_cjk_query_parse(&w->q, q, strlen(q));
+	int rc = w->q.n_phrases > 0 ? run_query(db, w, limit, *hits) : XF_OK;
+	free(w);
+	if (rc != XF_OK) {
+		json_decref(*hits);
+		*hits = NULL;
+	}
+	return rc;
 }

@@ -223,6 +223,8 @@ int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms);
 /* The open (pending or in progress) tasks of an incident; caller frees *rows. */
 int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n);
 int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position);
+/* How many tasks of a kind an incident has, in any status. */
+int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, int *count);
 int xf_store_task_json(xf_db *db, int64_t id, json_t **out);
 int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out);
 /* Open tasks of active incidents due before now_ms and not yet reported overdue:

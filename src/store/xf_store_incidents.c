@@ -576,6 +576,20 @@ int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
 	return XF_OK;
 }
 
+int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, int *count)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "SELECT count(*) FROM tasks WHERE incident_id = ? AND kind = ?");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	int rc = one_row(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
 #define TASK_COLUMNS                                                                          \
 	"t.id, t.incident_id, t.step_id, t.kind, t.title, t.text, t.workstream, t.owner_kind,"    \
 	" t.owner_value, t.assignee_id, u.name, t.status, t.due_ms, t.overdue, t.evidence,"       \

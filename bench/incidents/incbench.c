@@ -1,0 +1,610 @@
+/* incbench — the load generator of bench/incidents/run (compiled by that script).
+ *
+ * Talks plain HTTP/1.1 to a running xinfang over loopback with a session cookie and
+ * CSRF token, and times everything with CLOCK_MONOTONIC inside this one process:
+ *
+ *   incbench pairs HOST PORT COOKIE CSRF N
+ *       N sequential register + activate pairs on one keep-alive connection.
+ *   incbench load HOST PORT COOKIE CSRF CLIENTS SECONDS
+ *       CLIENTS threads, each with its own connection, doing pairs for SECONDS.
+ *   incbench fsync DIR N
+ *       The durable-write floor of the disk: N appends of 4 KiB to a file in DIR, each
+ *       followed by fdatasync (what one SQLite WAL commit with synchronous=FULL costs at
+ *       least). No server involved.
+ *   incbench sse HOST PORT COOKIE CSRF CLIENTS INCIDENTS SPACING_MS SERVER_PID
+ *       Opens CLIENTS GET /api/v1/stream connections (one epoll thread), reads the
+ *       server's VmRSS before and after, then registers INCIDENTS incidents SPACING_MS
+ *       apart from another thread and measures, for every client and incident, the time
+ *       from just before the POST is written to the moment that client has read the
+ *       incident.register message of that incident.
+ *
+ * Results are printed as key=value lines for the script to tabulate. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *host, *cookie, *csrf;
+static int port;
+
+static const char register_body[] =
+	"{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
+	"\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark\",\"drill\":true}";
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "incbench: %s: %s\n", msg, errno ? strerror(errno) : "failed");
+	exit(1);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int dial(bool nonblocking)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
+		die("bad host address");
+	int fd = socket(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0)
+		die("socket");
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS)
+		die("connect");
+	return fd;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			die("write");
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* ---- request/response on a blocking keep-alive connection ---- */
+
+typedef struct {
+	int fd;
+	char buf[65536];
+	size_t len; /* bytes buffered */
+} conn;
+
+static void conn_open(conn *c)
+{
+	c->fd = dial(false);
+	c->len = 0;
+}
+
+/* Sends a request and reads the whole response; returns the status, the body in
+ * *body (NUL-terminated, inside c->buf until the next call). Reconnects when the
+ * server closed the connection. */
+static int request(conn *c, const char *method, const char *path, const char *json, char **body,
+                   int64_t *sent_us)
+{
+	char head[2048];
+	int n = snprintf(head, sizeof head,
+	                 "%s %s HTTP/1.1\r\nHost: %s:%d\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
+	                 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+	                 method, path, host, port, cookie, csrf, json ? strlen(json) : 0);
+	if (sent_us)
+		*sent_us = now_us();
+	write_all(c->fd, head, (size_t)n);
+	if (json)
+		write_all(c->fd, json, strlen(json));
+	c->len = 0;
+	size_t header_end = 0, content_length = 0;
+	bool close_after = false;
+	for (;;) {
+		if (c->len == sizeof c->buf - 1)
+			die("response too large");
+		ssize_t r = read(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			errno = 0;
+			die("connection closed while reading a response");
+		}
+		c->len += (size_t)r;
+		c->buf[c->len] = 0;
+		if (!header_end) {
+			char *e = strstr(c->buf, "\r\n\r\n");
+			if (!e)
+				continue;
+			header_end = (size_t)(e - c->buf) + 4;
+			char *cl = strcasestr(c->buf, "\r\nContent-Length:");
+			if (!cl || cl > e)
+				die("response without Content-Length");
+			content_length = strtoul(cl + 17, NULL, 10);
+			char *cc = strcasestr(c->buf, "\r\nConnection: close");
+			close_after = cc && cc < e;
+		}
+		if (c->len >= header_end + content_length)
+			break;
+	}
+	int status = atoi(c->buf + 9);
+	c->buf[header_end + content_length] = 0;
+	*body = c->buf + header_end;
+	if (close_after) {
+		close(c->fd);
+		c->fd = dial(false);
+	}
+	return status;
+}
+
+static int64_t json_first_id(const char *body)
+{
+	const char *p = strstr(body, "\"id\":");
+	return p ? strtoll(p + 5, NULL, 10) : -1;
+}
+
+typedef struct {
+	double *pair, *reg, *act; /* milliseconds */
+	size_t n, cap;
+	int errors;
+} samples;
+
+static void samples_add(samples *s, double pair, double reg, double act)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->pair = realloc(s->pair, s->cap * sizeof *s->pair);
+		s->reg = realloc(s->reg, s->cap * sizeof *s->reg);
+		s->act = realloc(s->act, s->cap * sizeof *s->act);
+		if (!s->pair || !s->reg || !s->act)
+			die("out of memory");
+	}
+	s->pair[s->n] = pair;
+	s->reg[s->n] = reg;
+	s->act[s->n] = act;
+	s->n++;
+}
+
+/* One register + activate pair; false on an unexpected status. */
+static bool pair(conn *c, samples *s)
+{
+	char *body, path[96];
+	int64_t t0, t1;
+	int st = request(c, "POST", "/api/v1/incidents", register_body, &body, &t0);
+	if (st != 201) {
+		fprintf(stderr, "incbench: POST /incidents answered %d: %.200s\n", st, body);
+		s->errors++;
+		return false;
+	}
+	int64_t id = json_first_id(body);
+	snprintf(path, sizeof path, "/api/v1/incidents/%lld/activate", (long long)id);
+	t1 = now_us();
+	st = request(c, "POST", path, "{}", &body, NULL);
+	int64_t t2 = now_us();
+	if (st != 200) {
+		fprintf(stderr, "incbench: activate answered %d: %.200s\n", st, body);
+		s->errors++;
+		return false;
+	}
+	samples_add(s, (t2 - t0) / 1000.0, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0);
+	return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static double pct(const double *v, size_t n, double q)
+{
+	if (!n)
+		return NAN;
+	size_t k = (size_t)ceil(q * (double)n);
+	return v[k ? k - 1 : 0];
+}
+
+static void report(const char *name, double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	printf("%s_n=%zu\n%s_p50_ms=%.3f\n%s_p99_ms=%.3f\n%s_max_ms=%.3f\n", name, n, name,
+	       pct(v, n, 0.50), name, pct(v, n, 0.99), name, n ? v[n - 1] : NAN);
+}
+
+static int run_pairs(int n)
+{
+	conn *c = calloc(1, sizeof *c);
+	samples s = {0};
+	conn_open(c);
+	for (int i = 0; i < n; i++)
+		pair(c, &s);
+	report("pair", s.pair, s.n);
+	report("register", s.reg, s.n);
+	report("activate", s.act, s.n);
+	printf("errors=%d\n", s.errors);
+	return s.errors ? 1 : 0;
+}
+
+typedef struct {
+	int64_t until;
+	samples s;
+} worker;
+
+static void *load_worker(void *arg)
+{
+	worker *w = arg;
+	conn *c = calloc(1, sizeof *c);
+	conn_open(c);
+	while (now_us() < w->until)
+		if (!pair(c, &w->s) && w->s.errors > 100)
+			break;
+	close(c->fd);
+	free(c);
+	return NULL;
+}
+
+static int run_load(int clients, double seconds)
+{
+	worker *w = calloc((size_t)clients, sizeof *w);
+	pthread_t *t = calloc((size_t)clients, sizeof *t);
+	int64_t start = now_us();
+	for (int i = 0; i < clients; i++) {
+		w[i].until = start + (int64_t)(seconds * 1e6);
+		pthread_create(&t[i], NULL, load_worker, &w[i]);
+	}
+	samples all = {0};
+	for (int i = 0; i < clients; i++) {
+		pthread_join(t[i], NULL);
+		for (size_t k = 0; k < w[i].s.n; k++)
+			samples_add(&all, w[i].s.pair[k], w[i].s.reg[k], w[i].s.act[k]);
+		all.errors += w[i].s.errors;
+	}
+	double elapsed = (now_us() - start) / 1e6;
+	printf("load_pairs=%zu\nload_seconds=%.2f\nload_pairs_per_s=%.1f\n", all.n, elapsed,
+	       all.n / elapsed);
+	report("load_pair", all.pair, all.n);
+	printf("errors=%d\n", all.errors);
+	return all.errors ? 1 : 0;
+}
+
+/* ---- the SSE fan-out measurement ---- */
+
+#define MAX_SEEN 256
+
+typedef struct {
+	int fd;
+	int state;        /* 0 connecting/headers, 1 chunk size, 2 chunk data, 3 chunk CRLF */
+	bool ok, connected;
+	size_t chunk_left;
+	char head[4096];
+	size_t head_len;
+	char size_line[32];
+	size_t size_len;
+	char msg[4096]; /* the SSE message being read */
+	size_t msg_len;
+	int n_seen;
+	int64_t seen_id[MAX_SEEN], seen_us[MAX_SEEN];
+} sse_client;
+
+static long rss_kib(int pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	long kib = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kib;
+}
+
+/* One complete SSE message: remember when an incident.register arrived. */
+static void sse_message(sse_client *c, int64_t t)
+{
+	c->msg[c->msg_len] = 0;
+	if (strstr(c->msg, ": connected"))
+		c->connected = true;
+	if (!strstr(c->msg, "\"action\":\"incident.register\""))
+		return;
+	const char *p = strstr(c->msg, "\"incident_id\":");
+	if (!p || c->n_seen == MAX_SEEN)
+		return;
+	c->seen_id[c->n_seen] = strtoll(p + 14, NULL, 10);
+	c->seen_us[c->n_seen] = t;
+	c->n_seen++;
+}
+
+/* Feeds SSE payload bytes (chunk framing removed). */
+static void sse_payload(sse_client *c, const char *p, size_t n, int64_t t)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->msg_len < sizeof c->msg - 1)
+			c->msg[c->msg_len++] = p[i];
+		if (p[i] == '\n' && c->msg_len >= 2 && c->msg[c->msg_len - 2] == '\n') {
+			sse_message(c, t);
+			c->msg_len = 0;
+		}
+	}
+}
+
+/* Feeds raw bytes from the socket: headers, then chunked transfer coding. */
+static void sse_bytes(sse_client *c, const char *p, size_t n, int64_t t)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (c->state == 0) {
+			if (c->head_len < sizeof c->head - 1)
+				c->head[c->head_len++] = p[i];
+			i++;
+			c->head[c->head_len] = 0;
+			if (c->head_len >= 4 && strcmp(c->head + c->head_len - 4, "\r\n\r\n") == 0) {
+				c->ok = strncmp(c->head, "HTTP/1.1 200", 12) == 0 &&
+				        strcasestr(c->head, "Transfer-Encoding: chunked");
+				if (!c->ok) {
+					fprintf(stderr, "incbench: stream answered: %.300s\n", c->head);
+					exit(1);
+				}
+				c->state = 1;
+			}
+		} else if (c->state == 1) {
+			char ch = p[i++];
+			if (ch == '\n') {
+				c->size_line[c->size_len] = 0;
+				c->chunk_left = strtoul(c->size_line, NULL, 16);
+				c->size_len = 0;
+				c->state = c->chunk_left ? 2 : 1;
+			} else if (ch != '\r' && c->size_len < sizeof c->size_line - 1) {
+				c->size_line[c->size_len++] = ch;
+			}
+		} else if (c->state == 2) {
+			size_t take = n - i < c->chunk_left ? n - i : c->chunk_left;
+			sse_payload(c, p + i, take, t);
+			i += take;
+			c->chunk_left -= take;
+			if (!c->chunk_left)
+				c->state = 3;
+		} else { /* CRLF after a chunk */
+			if (p[i++] == '\n')
+				c->state = 1;
+		}
+	}
+}
+
+typedef struct {
+	int incidents, spacing_ms;
+	int64_t *sent_us, *answered_us, *ids;
+	volatile int done;
+	int errors;
+} poster;
+
+static void *post_main(void *arg)
+{
+	poster *ps = arg;
+	conn *c = calloc(1, sizeof *c);
+	conn_open(c);
+	int64_t start = now_us();
+	for (int i = 0; i < ps->incidents; i++) {
+		int64_t slot = start + (int64_t)i * ps->spacing_ms * 1000;
+		int64_t wait = slot - now_us();
+		if (wait > 0)
+			usleep((useconds_t)wait);
+		char *body;
+		int st = request(c, "POST", "/api/v1/incidents", register_body, &body, &ps->sent_us[i]);
+		ps->answered_us[i] = now_us();
+		ps->ids[i] = st == 201 ? json_first_id(body) : -1;
+		if (st != 201) {
+			fprintf(stderr, "incbench: POST /incidents answered %d: %.200s\n", st, body);
+			ps->errors++;
+		}
+	}
+	close(c->fd);
+	free(c);
+	__atomic_store_n(&ps->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
+{
+	long rss_before = rss_kib(server_pid);
+	sse_client *cl = calloc((size_t)clients, sizeof *cl);
+	int ep = epoll_create1(0);
+	if (ep < 0 || !cl)
+		die("epoll/calloc");
+	char req[2048];
+	int rn = snprintf(req, sizeof req,
+	                  "GET /api/v1/stream HTTP/1.1\r\nHost: %s:%d\r\nCookie: %s\r\n"
+	                  "Accept: text/event-stream\r\n\r\n",
+	                  host, port, cookie);
+	int64_t t_open = now_us();
+	struct epoll_event ev, events[256];
+	char buf[65536];
+	int connected = 0;
+	/* Connect in batches so the listen backlog never overflows. */
+	for (int i = 0; i < clients; i++) {
+		cl[i].fd = dial(false);
+		write_all(cl[i].fd, req, (size_t)rn);
+		fcntl(cl[i].fd, F_SETFL, fcntl(cl[i].fd, F_GETFL) | O_NONBLOCK);
+		ev.events = EPOLLIN;
+		ev.data.u32 = (uint32_t)i;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, cl[i].fd, &ev) != 0)
+			die("epoll_ctl");
+		if (i % 100 == 99 || i == clients - 1) {
+			/* let the server answer this batch */
+			int64_t until = now_us() + 2000000;
+			while (connected < i + 1 && now_us() < until) {
+				int k = epoll_wait(ep, events, 256, 100);
+				for (int e = 0; e < k; e++) {
+					sse_client *c = &cl[events[e].data.u32];
+					ssize_t r = read(c->fd, buf, sizeof buf);
+					if (r > 0) {
+						bool was = c->connected;
+						sse_bytes(c, buf, (size_t)r, now_us());
+						connected += !was && c->connected;
+					} else if (r == 0) {
+						errno = 0;
+						die("a stream connection closed while connecting");
+					}
+				}
+			}
+		}
+	}
+	if (connected < clients) {
+		fprintf(stderr, "incbench: only %d of %d stream connections were answered\n", connected,
+		        clients);
+		return 1;
+	}
+	double open_ms = (now_us() - t_open) / 1000.0;
+	usleep(500000);
+	long rss_connected = rss_kib(server_pid);
+
+	poster ps = {.incidents = incidents, .spacing_ms = spacing_ms};
+	ps.sent_us = calloc((size_t)incidents, sizeof *ps.sent_us);
+	ps.ids = calloc((size_t)incidents, sizeof *ps.ids);
+	ps.answered_us = calloc((size_t)incidents, sizeof *ps.answered_us);
+	pthread_t pt;
+	pthread_create(&pt, NULL, post_main, &ps);
+	int64_t expected = (int64_t)clients * incidents, received = 0;
+	int64_t quiet_until = 0;
+	int closed = 0;
+	for (;;) {
+		if (__atomic_load_n(&ps.done, __ATOMIC_ACQUIRE)) {
+			if (!quiet_until)
+				quiet_until = now_us() + 3000000; /* stragglers: at most 3 s more */
+			if (received >= expected || now_us() > quiet_until)
+				break;
+		}
+		int k = epoll_wait(ep, events, 256, 50);
+		int64_t t = now_us();
+		for (int e = 0; e < k; e++) {
+			sse_client *c = &cl[events[e].data.u32];
+			for (;;) {
+				ssize_t r = read(c->fd, buf, sizeof buf);
+				if (r > 0) {
+					int before = c->n_seen;
+					sse_bytes(c, buf, (size_t)r, t);
+					received += c->n_seen - before;
+					continue;
+				}
+				if (r == 0) {
+					closed++;
+					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+				}
+				break;
+			}
+		}
+	}
+	pthread_join(pt, NULL);
+	long rss_after = rss_kib(server_pid);
+
+	double *lat = malloc((size_t)expected * sizeof *lat);
+	double *first = calloc((size_t)incidents, sizeof *first), *last = calloc((size_t)incidents, sizeof *last);
+	size_t n = 0;
+	int64_t unmatched = 0;
+	for (int i = 0; i < clients; i++)
+		for (int s = 0; s < cl[i].n_seen; s++) {
+			int j;
+			for (j = 0; j < incidents && ps.ids[j] != cl[i].seen_id[s]; j++)
+				;
+			if (j == incidents) {
+				unmatched++;
+				continue;
+			}
+			double l = (cl[i].seen_us[s] - ps.sent_us[j]) / 1000.0;
+			if (!first[j] || l < first[j])
+				first[j] = l;
+			if (l > last[j])
+				last[j] = l;
+			if (n < (size_t)expected)
+				lat[n++] = l;
+		}
+	printf("sse_clients=%d\nsse_open_ms=%.1f\nsse_incidents=%d\n", clients, open_ms, incidents);
+	printf("rss_before_kib=%ld\nrss_connected_kib=%ld\nrss_after_kib=%ld\n", rss_before,
+	       rss_connected, rss_after);
+	printf("sse_expected=%lld\nsse_missing=%lld\nsse_unmatched=%lld\nsse_closed=%d\n",
+	       (long long)expected, (long long)(expected - (int64_t)n), (long long)unmatched, closed);
+	report("sse", lat, n);
+	/* Where the time goes: the POST's own answer (the durable commit, the server publishes
+	 * before answering), the first client, and the spread from first to last client. */
+	double *post = malloc((size_t)incidents * sizeof *post), *spread = malloc((size_t)incidents * sizeof *spread);
+	for (int j = 0; j < incidents; j++) {
+		post[j] = (ps.answered_us[j] - ps.sent_us[j]) / 1000.0;
+		spread[j] = last[j] - first[j];
+	}
+	report("sse_post", post, (size_t)incidents);
+	report("sse_first", first, (size_t)incidents);
+	report("sse_spread", spread, (size_t)incidents);
+	printf("errors=%d\n", ps.errors);
+	for (int i = 0; i < clients; i++)
+		close(cl[i].fd);
+	return ps.errors || n < (size_t)expected ? 1 : 0;
+}
+
+static int run_fsync(const char *dir, int n)
+{
+	char path[4096], block[4096];
+	snprintf(path, sizeof path, "%s/fsync-probe", dir);
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (fd < 0)
+		die("open the fsync probe file");
+	memset(block, 'x', sizeof block);
+	double *v = malloc((size_t)n * sizeof *v);
+	for (int i = 0; i < n; i++) {
+		if (i % 1000 == 0 && lseek(fd, 0, SEEK_SET) < 0)
+			die("lseek");
+		int64_t t0 = now_us();
+		write_all(fd, block, sizeof block);
+		if (fdatasync(fd) != 0)
+			die("fdatasync");
+		v[i] = (now_us() - t0) / 1000.0;
+	}
+	close(fd);
+	unlink(path);
+	report("fsync", v, (size_t)n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "fsync") == 0)
+		return run_fsync(argv[2], atoi(argv[3]));
+	if (argc < 6) {
+		fprintf(stderr, "usage: incbench pairs|load|sse HOST PORT COOKIE CSRF ...\n");
+		return 2;
+	}
+	host = argv[2];
+	port = atoi(argv[3]);
+	cookie = argv[4];
+	csrf = argv[5];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(argv[1], "pairs") == 0 && argc == 7)
+		return run_pairs(atoi(argv[6]));
+	if (strcmp(argv[1], "load") == 0 && argc == 8)
+		return run_load(atoi(argv[6]), atof(argv[7]));
+	if (strcmp(argv[1], "sse") == 0 && argc == 10)
+		return run_sse(atoi(argv[6]), atoi(argv[7]), atoi(argv[8]), atoi(argv[9]));
+	fprintf(stderr, "incbench: bad arguments\n");
+	return 2;
+}
