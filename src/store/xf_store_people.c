@@ -414,7 +414,10 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
                          int64_t *next_before_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE " PERSON_VISIBLE
+		db, "SELECT " PERSON_COLUMNS ", (SELECT count(*) FROM persons q WHERE q.id != p.id AND"
+		    " ((p.id_number != '' AND q.id_number = p.id_number)"
+		    "  OR (q.name = p.name AND q.unit_id = p.unit_id)))"
+		    " FROM persons p WHERE " PERSON_VISIBLE
 		    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
 		    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
 		    "   AND ip.incident_id = ?6))"
@@ -433,7 +436,9 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
 				json_object_get(json_array_get(list, (size_t)n - 1), "id"));
 			break;
 		}
-		json_array_append_new(list, read_person_masked(st));
+		json_t *o = read_person_masked(st);
+		json_object_set_new(o, "duplicate_count", json_integer(sqlite3_column_int(st, 11)));
+		json_array_append_new(list, o);
 		n++;
 	}
 	sqlite3_reset(st);

@@ -1,4 +1,5 @@
-// api.js — the one way the UI talks to the server: JSON over fetch to /api/v1, the
+// api.js — the one way the UI talks to the server: JSON over fetch to /api/v1 (and raw
+// bytes for file uploads, sent untouched), the
 // X-CSRF-Token header on every state change, errors turned into ApiError, and a lost
 // session (401) or a pending password change (403) handed to the app to re-route.
 
@@ -25,10 +26,15 @@ export function setAuthHandlers(h) { handlers = { ...handlers, ...h }; }
 const SAFE = new Set(['GET', 'HEAD']);
 
 // options.own401: the caller handles 401 itself (login form, first session probe).
+// options.raw: a Blob/File/ArrayBuffer sent as the body byte for byte (options.type
+// names its Content-Type), e.g. a CSV file in whatever encoding it was saved.
 export async function api(method, path, body, options = {}) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
+  if (options.raw !== undefined) {
+    headers['Content-Type'] = options.type || 'application/octet-stream';
+    init.body = options.raw;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -66,3 +72,4 @@ export const get = (path, options) => api('GET', path, undefined, options);
 export const post = (path, body, options) => api('POST', path, body === undefined ? {} : body, options);
 export const patch = (path, body, options) => api('PATCH', path, body, options);
 export const del = (path, options) => api('DELETE', path, undefined, options);
+export const upload = (path, blob, type) => api('POST', path, undefined, { raw: blob, type });

@@ -1,10 +1,12 @@
 // checklist.js — the incident's tasks as a checklist: the procedure's main steps in
 // plan order, the three on-site workstreams (事态控制 / 教育引导 / 协调联络) side by side,
 // the report-up tasks, the recurring progress reports, ad-hoc tasks and the closing
-// steps. Each task shows owner, assignee, due time with a live countdown (red once
-// overdue) and the evidence it asks for, with the actions its status allows: 认领,
-// 开始, 完成 (with a note), 跳过 (with a reason), 指派. The open note/reason form
-// and its text survive the live reloads. Also the form to add an ad-hoc task.
+// steps, the decisions of meetings and the 包保 follow-ups. Each task shows owner,
+// assignee, due time with a live countdown (red once overdue), the evidence it asks for
+// and whom to call (the task's contacts, with phone numbers), with the actions its
+// status allows: 认领, 开始, 完成 (with a note), 跳过 (with a reason), 指派; the step that
+// chooses the reply venue carries the venue booking (hooks.venue). The open note/reason
+// form and its text survive the live reloads. Also the form to add an ad-hoc task.
 
 import { t, joinList } from './i18n.js';
 import { get, post, patch } from './api.js';
@@ -40,11 +42,31 @@ async function assignableUsers(ctx, tasks) {
 
 const OPEN = ['pending', 'in_progress'];
 
+// 联系谁: the people the task says to call, with their phone numbers as tel: links.
+// Each contact is {name, phone, position | unit | role, on_duty} (docs/api.md).
+function contactsEl(task, ctx) {
+  const list = Array.isArray(task.contacts) ? task.contacts : [];
+  if (!list.length) return null;
+  return h('div', { class: 'task-contacts', 'data-testid': 'task-contacts' },
+    h('span', { class: 'contacts-label' }, t('cl.whomToCall')),
+    list.map((c) => {
+      const phone = c.phone || '';
+      const who = c.name || '';
+      const what = c.position || c.unit || (c.role ? ctx.roleName(c.role) : '');
+      return h('span', { class: 'contact' },
+        h('strong', null, who), what && what !== who ? ' ' + t('dash.paren', { x: what }) : '',
+        c.on_duty ? [' ', h('span', { class: 'badge ok' }, t('ros.onDuty'))] : null,
+        phone ? [' ', h('a', { href: 'tel:' + phone.replace(/[^\d+]/g, ''), class: 'phone' }, phone)] : null);
+    }));
+}
+
 // Which group a task belongs to, from its kind and workstream.
 function groupOf(task) {
   if (task.kind === 'report_oral' || task.kind === 'report_written') return 'report';
   if (task.workstream) return 'ws:' + task.workstream;
   if (task.kind === 'recurring') return 'recurring';
+  if (task.kind === 'decision') return 'decision';
+  if (task.kind === 'followup') return 'followup';
   if (task.kind === 'manual') return 'manual';
   if (task.kind === 'closing') return 'closing';
   return 'main';
@@ -199,6 +221,8 @@ export function createChecklist(ctx, hooks) {
       late ? h('span', { class: 'late-flag' }, t('cl.overdue')) : null),
     task.evidence && task.evidence.length ? h('div', { class: 'task-evidence' }, t('cl.evidence'), joinList(task.evidence)) : null,
     task.chooses_venue && open ? h('div', { class: 'task-evidence' }, t('cl.choosesVenue')) : null,
+    open ? contactsEl(task, ctx) : null,
+    task.chooses_venue && hooks.venue ? hooks.venue(task, incident) : null,
     task.status === 'done' ? h('div', { class: 'task-done' }, t('cl.doneAt', { at: shortTime(task.done_at) }),
       task.note ? h('span', { class: 'task-note' }, ' ' + t('cl.noteIs') + task.note) : null) : null,
     task.status === 'skipped' ? h('div', { class: 'task-done' }, t('cl.skippedBecause'), task.skip_reason || '') : null,
@@ -247,7 +271,9 @@ export function createChecklist(ctx, hooks) {
         h('div', { class: 'ws-columns', id: 'ws-columns' }, wsCols)) : null,
       group('report', t('cl.report'), groups.get('report') || []),
       group('recurring', t('cl.recurring'), groups.get('recurring') || []),
+      group('decision', t('cl.decision'), groups.get('decision') || []),
       group('manual', t('cl.manual'), groups.get('manual') || []),
+      group('followup', t('cl.followup'), groups.get('followup') || []),
       group('closing', t('cl.closing'), groups.get('closing') || []),
       addForm);
   }

@@ -1,9 +1,10 @@
 // dashboard.js — 指挥大屏 (#/dashboard), the landing page: one card per active
 // incident from GET /dashboard, most severe grade first, with number, 演练, grade
 // colour, status, live elapsed time, the next task due with its countdown, overdue
-// tasks in red, progress per workstream, the latest timeline entries and a dispatch
-// summary. It follows the live stream (re-fetching GET /dashboard, debounced) and shows
-// whether the feed is live. A full-screen button and #/dashboard?wall=1 give the
+// tasks in red, how many petitioners still have no 包保 official (未包保, in red),
+// progress per workstream, the latest timeline entries and a dispatch summary. It
+// follows the live stream (re-fetching GET /dashboard, debounced) and shows whether
+// the feed is live. A full-screen button and #/dashboard?wall=1 give the
 // dark, large-type layout for a wall display.
 
 import { t, joinList } from './i18n.js';
@@ -90,6 +91,9 @@ function card(inc, receivedAt) {
     h('span', { class: 'dash-label' }, t('dash.overdue', { n: overdue.length })),
     h('ul', { class: 'dash-tasks' }, overdue.slice(0, 5).map((x) => taskLine(x, 'late'))),
     overdue.length > 5 ? h('p', { class: 'small' }, t('dash.moreOverdue', { n: overdue.length - 5 })) : null) : null,
+  inc.unassigned_persons ? h('p', { class: 'dash-unassigned', 'data-testid': 'unassigned-persons' },
+    h('a', { href: '#/incidents/' + inc.id, class: 'unassigned-flag' },
+      t('dash.unassignedPersons', { n: Array.isArray(inc.unassigned_persons) ? inc.unassigned_persons.length : inc.unassigned_persons }))) : null,
   workstreamBars(inc.workstreams),
   h('div', { class: 'dash-cols' },
     h('div', { class: 'dash-latest' },

@@ -2,7 +2,10 @@
 // status and the server's decision (适用/不启动, grade, procedure and the reasons, i.e.
 // which rules fired), the actions (启动预案, the transitions the server allows, the
 // grade/scope override with its required reason), then the checklist, the dispatch
-// board and the timeline with the 现场情况 form. The page follows the live stream and
+// board and the timeline with the 现场情况 form; the 信访人 panel (petitioners, quick
+// entry, 包保 assignment, incident-people.js), the meetings whose decisions become tasks
+// (meetings.js) and the reply venue booking on the step that chooses the venue
+// (venues.js). The page follows the live stream and
 // reloads when a message names this incident; forms being typed in are kept.
 
 import { t, joinList } from './i18n.js';
@@ -16,6 +19,9 @@ import { subscribe } from './stream.js';
 import { createChecklist } from './checklist.js';
 import { createDispatchBoard } from './dispatch.js';
 import { createTimeline } from './timeline.js';
+import { createPeoplePanel } from './incident-people.js';
+import { createMeetings } from './meetings.js';
+import { createVenueBooking } from './venues.js';
 
 export async function renderIncident(section, ctx, id) {
   if (!perms.read(ctx)) {
@@ -37,6 +43,7 @@ export async function renderIncident(section, ctx, id) {
     const base = '/incidents/' + encodeURIComponent(id);
     const [inc, tasks, disp, tl] = await Promise.all([
       get(base), get(base + '/tasks'), get(base + '/dispatches'), get(base + '/timeline'),
+      people.load(), meetings.load(), venues.load(),
     ]);
     model.incident = inc;
     model.tasks = (tasks && tasks.tasks) || [];
@@ -57,9 +64,14 @@ export async function renderIncident(section, ctx, id) {
     }
   }
 
-  const checklist = createChecklist(ctx, { reload: refresh, requestDispatch: (r) => dispatchBoard.prefill(r) });
+  const venues = createVenueBooking(ctx, id, refresh);
+  const checklist = createChecklist(ctx, {
+    reload: refresh, requestDispatch: (r) => dispatchBoard.prefill(r), venue: (task, inc) => venues.forTask(task, inc),
+  });
   const dispatchBoard = createDispatchBoard(ctx, id, refresh);
   const timeline = createTimeline(ctx, id, refresh);
+  const people = createPeoplePanel(ctx, id, refresh);
+  const meetings = createMeetings(ctx, id, refresh);
 
   function unitNames(ids) {
     if (!Array.isArray(ids) || ids.length === 0) return t('common.none');
@@ -246,7 +258,7 @@ export async function renderIncident(section, ctx, id) {
   });
 
   const incBody = h('div', { class: 'inc-body' },
-    h('div', { class: 'inc-main' }, checklist.el, dispatchBoard.el),
+    h('div', { class: 'inc-main' }, checklist.el, people.el, meetings.el, dispatchBoard.el),
     h('div', { class: 'inc-side' }, timeline.el));
 
   function draw() {
@@ -255,6 +267,8 @@ export async function renderIncident(section, ctx, id) {
     checklist.update(model.incident, model.tasks);
     dispatchBoard.update(model.incident, model.dispatches);
     timeline.update(model.entries);
+    people.update(model.incident);
+    meetings.update(model.incident, model.tasks);
     // Out of scope, nothing to check or dispatch: the timeline takes the whole width.
     incBody.classList.toggle('side-only', checklist.el.hidden && dispatchBoard.el.hidden);
     tick(section);

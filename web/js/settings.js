@@ -1,6 +1,7 @@
 // settings.js — the 设置 area: tabs for the signed-in user's own account, the unit
-// tree, user accounts and the audit log. Each user sees only the tabs their roles
-// allow; the server enforces the same rules on every request.
+// tree, user accounts, the rosters (花名册, 领导小组, 值班表, 联系人), the CSV import of
+// units and staff, and the audit log. Each user sees only the tabs their roles allow;
+// the server enforces the same rules on every request.
 
 import { t, joinList } from './i18n.js';
 import { h, add, errorText } from './dom.js';
@@ -8,6 +9,8 @@ import { passwordForm, passwordChangedNote } from './auth.js';
 import { renderUnits } from './units.js';
 import { renderUsers, resetUsers } from './users.js';
 import { renderAudit } from './audit.js';
+import { renderStaff, renderLeadership, renderDuty, renderContacts, rosterPerms } from './roster.js';
+import { renderImport, importPerms } from './imports.js';
 
 // Forgets what must not outlive a session (a one-time password on screen).
 export function resetSettings() { resetUsers(); }
@@ -19,6 +22,8 @@ function tabsFor(ctx) {
   if (admin) tabs.push('units', 'users');
   else if (auditor) tabs.push('users', 'units');
   else tabs.push('units');
+  if (rosterPerms.read(ctx)) tabs.push('staff', 'leadership', 'duty', 'contacts');
+  if (importPerms.any(ctx)) tabs.push('import');
   if (admin || auditor) tabs.push('audit');
   tabs.push('account');
   return tabs;
@@ -61,6 +66,11 @@ export async function renderSettings(section, ctx, sub) {
     if (current === 'units') await renderUnits(body, ctx);
     else if (current === 'users') await renderUsers(body, ctx);
     else if (current === 'audit') await renderAudit(body, ctx);
+    else if (current === 'staff') await renderStaff(body, ctx);
+    else if (current === 'leadership') await renderLeadership(body, ctx);
+    else if (current === 'duty') await renderDuty(body, ctx);
+    else if (current === 'contacts') await renderContacts(body, ctx);
+    else if (current === 'import') await renderImport(body, ctx);
     else renderAccount(body, ctx);
   } catch (err) {
     if (err.handled) return;

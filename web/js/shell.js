@@ -1,5 +1,6 @@
-// shell.js — the signed-in frame: header (product, user, roles, language, sign out),
-// the navigation between areas, and the hash router that fills the main column.
+// shell.js — the signed-in frame: header (product, search box, user, roles, language,
+// sign out), the navigation between areas, and the hash router that fills the main
+// column (#/search?q= shows the search results).
 // Areas that are not built yet say so; they show no invented data. Pages that keep
 // something running (timers, the live stream) hand back a function that stops it;
 // the router calls it when the page is left, the shell is redrawn or the user signs out.
@@ -12,6 +13,10 @@ import { renderIncidentList } from './incidents.js';
 import { renderIncident } from './incident.js';
 import { renderRegister } from './register.js';
 import { closeStream } from './stream.js';
+import { renderPersonList, renderPersonNew } from './persons.js';
+import { renderPerson } from './person.js';
+import { renderAssignments } from './assignments.js';
+import { renderSearch, searchBox } from './search.js';
 
 const AREAS = ['dashboard', 'incidents', 'persons', 'assignments', 'records', 'screening', 'statistics', 'settings'];
 
@@ -59,6 +64,7 @@ export function mountShell(root, ctx) {
       h('a', { class: 'brand', href: '#/dashboard' },
         h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }),
         h('span', { id: 'product-name' }, t('app.title'))),
+      searchBox(),
       h('div', { class: 'who' },
         h('span', { class: 'sr-only' }, t('shell.user')),
         h('span', { id: 'user-name', class: 'user-name' }, user.name || user.username),
@@ -105,7 +111,27 @@ export function mountShell(root, ctx) {
       const section = h('section', { class: 'panel wide', id: 'area-incidents' });
       replace(main, section);
       stop = await renderIncidentList(section, ctx, query);
-    } else if (AREAS.includes(area) && area !== 'incidents') {
+    } else if (area === 'persons' && parts[1] === 'new') {
+      const section = h('section', { class: 'panel', id: 'area-person-new' });
+      replace(main, section);
+      stop = await renderPersonNew(section, ctx);
+    } else if (area === 'persons' && /^\d+$/.test(parts[1] || '')) {
+      const section = h('section', { class: 'panel wide', id: 'area-person' });
+      replace(main, section);
+      stop = await renderPerson(section, ctx, parts[1], query);
+    } else if (area === 'persons' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-persons' });
+      replace(main, section);
+      stop = await renderPersonList(section, ctx, query);
+    } else if (area === 'assignments' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-assignments' });
+      replace(main, section);
+      stop = await renderAssignments(section, ctx, query);
+    } else if (area === 'search' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-search' });
+      replace(main, section);
+      stop = await renderSearch(section, ctx, query);
+    } else if (AREAS.includes(area) && !['incidents', 'persons', 'assignments'].includes(area)) {
       replace(main, notBuilt(area));
     } else {
       replace(main, h('section', { class: 'panel' }, h('p', { class: 'notice' }, t('notfound'))));
