@@ -13,12 +13,12 @@
 #include "api/xf_api.h"
 #include "store/xf_store_roster.h"
 
-#define TEXT_MAX   64
-#define NOTE_MAX   500
-#define DAY_MS     (24LL * 3600 * 1000)
-#define SHIFT_MAX  (31 * DAY_MS)  /* one shift: at most a month */
-#define RANGE_MAX  (366 * DAY_MS) /* one duty listing: at most a year */
-#define CHANGED_MAX 200           /* keys of changed rows kept in an import's event */
+#define TEXT_MAX    64
+#define NOTE_MAX    500
+#define DAY_MS      (24LL * 3600 * 1000)
+#define SHIFT_MAX   (31 * DAY_MS)  /* one shift: at most a month */
+#define RANGE_MAX   (366 * DAY_MS) /* one duty listing: at most a year */
+#define CHANGED_MAX 200            /* keys of changed rows kept in an import's event */
 
 /* ---- shared ---- */
 
@@ -41,13 +41,14 @@ static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id, c
 	int rc = xf_store_unit_get(db, id, &unit);
 	if (rc == XF_OK) {
 		if (name)
-			snprintf(name, name_size, "%s", json_string_value(json_object_get(unit, "name")));
+			snprintf(name, name_size, "%s",
+			         json_string_value(json_object_get(unit, "name")));
 		json_decref(unit);
 		return true;
 	}
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld", field,
-		               (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld",
+		               field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -60,8 +61,8 @@ static bool user_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
 	if (rc == XF_OK)
 		return true;
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld", field,
-		               (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld",
+		               field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -73,8 +74,8 @@ static bool staff_exists(xf_req *req, xf_db *db, const char *field, int64_t id, 
 	if (rc == XF_OK)
 		return true;
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no staff member %lld",
-		               field, (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field,
+		               "'%s': there is no staff member %lld", field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -84,14 +85,15 @@ static bool staff_exists(xf_req *req, xf_db *db, const char *field, int64_t id, 
 static void reply_load_error(xf_req *req, xf_db *db, int rc, const char *what, int64_t id)
 {
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 404, "not_found", NULL, "there is no %s %lld", what, (long long)id);
+		xf_reply_error(req, 404, "not_found", NULL, "there is no %s %lld", what,
+		               (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 }
 
 /* Appends the event of a change to object_type id with data (taken) and summary. */
-static int audit(xf_req *req, xf_db *db, const char *action, const char *object_type,
-                 int64_t id, json_t *data, const char *summary)
+static int audit(xf_req *req, xf_db *db, const char *action, const char *object_type, int64_t id,
+                 json_t *data, const char *summary)
 {
 	xf_actor actor = xf_api_actor(req);
 	json_object_set_new(data, "summary", json_string(summary));
@@ -99,8 +101,7 @@ static int audit(xf_req *req, xf_db *db, const char *action, const char *object_
 }
 
 /* A string field that PATCH may set: copies it into dst and notes the change. */
-static void take_text(json_t *changes, const char *key, const char *value, char *dst,
-                      size_t size)
+static void take_text(json_t *changes, const char *key, const char *value, char *dst, size_t size)
 {
 	if (!value || strcmp(dst, value) == 0)
 		return;
@@ -194,10 +195,11 @@ static bool time_field(xf_req *req, json_t *body, const char *key, bool required
 	if (rc == XF_NOTFOUND)
 		return true;
 	if (!parse_time(s, ms)) {
-		xf_reply_error(req, 400, "invalid_field", key,
-		               "'%s' must be a time with its zone, e.g. '2026-11-28T08:00:00+08:00' "
-		               "or '2026-11-28T00:00:00.000Z'",
-		               key);
+		xf_reply_error(
+		    req, 400, "invalid_field", key,
+		    "'%s' must be a time with its zone, e.g. '2026-11-28T08:00:00+08:00' "
+		    "or '2026-11-28T00:00:00.000Z'",
+		    key);
 		return false;
 	}
 	return true;
@@ -234,8 +236,9 @@ static void xf_api_staff_list(xf_req *req)
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	xf_reply_json(req, 200, json_pack("{s:o, s:o}", "staff", list, "next_after_id",
-	                                  next ? json_integer(next) : json_null()));
+	xf_reply_json(req, 200,
+	              json_pack("{s:o, s:o}", "staff", list, "next_after_id",
+	                        next ? json_integer(next) : json_null()));
 }
 
 /* Reads the staff fields of a body; for PATCH (create false) all are optional. */
@@ -247,7 +250,7 @@ typedef struct staff_fields {
 
 static bool read_staff_fields(xf_req *req, json_t *body, bool create, staff_fields *f)
 {
-	static const char *const fields[] = {"staff_number", "name",  "unit_id", "position",
+	static const char *const fields[] = {"staff_number", "name",    "unit_id", "position",
 	                                     "phone",        "user_id", NULL};
 	xf_field_error err;
 	memset(f, 0, sizeof *f);
@@ -258,7 +261,8 @@ static bool read_staff_fields(xf_req *req, json_t *body, bool create, staff_fiel
 	        XF_ERR ||
 	    xf_json_string(body, "position", false, 0, TEXT_MAX, &f->position, &err) == XF_ERR ||
 	    xf_json_string(body, "phone", false, 0, 32, &f->phone, &err) == XF_ERR ||
-	    (f->has_user = xf_json_id_or_null(body, "user_id", false, &f->user_id, &err)) == XF_ERR) {
+	    (f->has_user = xf_json_id_or_null(body, "user_id", false, &f->user_id, &err)) ==
+	        XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return false;
 	}
@@ -417,9 +421,10 @@ static void xf_api_staff_delete(xf_req *req)
 	rc = xf_store_staff_delete(db, id, &shifts, &seats);
 	if (rc == XF_CONFLICT) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "'%s' has %lld duty shifts and %lld leadership seats; remove them first",
-		               s.name, (long long)shifts, (long long)seats);
+		xf_reply_error(
+		    req, 409, "conflict", NULL,
+		    "'%s' has %lld duty shifts and %lld leadership seats; remove them first",
+		    s.name, (long long)shifts, (long long)seats);
 		return;
 	}
 	if (rc == XF_OK)
@@ -449,9 +454,8 @@ static bool position_ok(xf_req *req, const char *position)
 	json_t *p;
 	if (json_array_size(positions) == 0)
 		return true;
-	json_array_foreach(positions, i, p)
-		if (strcmp(json_string_value(p), position) == 0)
-			return true;
+	json_array_foreach(positions, i,
+	                   p) if (strcmp(json_string_value(p), position) == 0) return true;
 	char *list = json_dumps(positions, JSON_COMPACT);
 	xf_reply_error(req, 400, "invalid_field", "position",
 	               "unknown position '%s' (the plan's positions: %s)", position, list);
@@ -506,18 +510,19 @@ typedef struct leader_fields {
 
 static bool read_leader_fields(xf_req *req, json_t *body, bool create, leader_fields *f)
 {
-	static const char *const fields[] = {"position", "staff_id", "user_id", "phone",
-	                                     "sort_order", NULL};
+	static const char *const fields[] = {"position", "staff_id",   "user_id",
+	                                     "phone",    "sort_order", NULL};
 	xf_field_error err;
 	memset(f, 0, sizeof *f);
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_string(body, "position", create, 1, 32, &f->position, &err) == XF_ERR ||
 	    (f->has_staff = xf_json_id_or_null(body, "staff_id", false, &f->staff_id, &err)) ==
 	        XF_ERR ||
-	    (f->has_user = xf_json_id_or_null(body, "user_id", false, &f->user_id, &err)) == XF_ERR ||
+	    (f->has_user = xf_json_id_or_null(body, "user_id", false, &f->user_id, &err)) ==
+	        XF_ERR ||
 	    xf_json_string(body, "phone", false, 0, 32, &f->phone, &err) == XF_ERR ||
-	    (f->has_sort = xf_json_int(body, "sort_order", false, 0, 10000, &f->sort_order, &err)) ==
-	        XF_ERR) {
+	    (f->has_sort = xf_json_int(body, "sort_order", false, 0, 10000, &f->sort_order,
+	                               &err)) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return false;
 	}
@@ -531,9 +536,10 @@ static bool leader_refs_ok(xf_req *req, xf_db *db, const xf_leader *l)
 {
 	xf_staff s;
 	if (!l->staff_id && !l->user_id) {
-		xf_reply_error(req, 400, "invalid_field", "staff_id",
-		               "'staff_id' or 'user_id' is required: a member is a staff member or a "
-		               "user");
+		xf_reply_error(
+		    req, 400, "invalid_field", "staff_id",
+		    "'staff_id' or 'user_id' is required: a member is a staff member or a "
+		    "user");
 		return false;
 	}
 	return (!l->staff_id || staff_exists(req, db, "staff_id", l->staff_id, &s)) &&
@@ -545,7 +551,8 @@ static const char *leader_name(xf_req *req, xf_db *db, int64_t id)
 	json_t *member;
 	if (leader_json(db, id, &member) != XF_OK)
 		return "";
-	const char *name = xf_arena_strdup(&req->arena, json_string_value(json_object_get(member, "name")));
+	const char *name =
+	    xf_arena_strdup(&req->arena, json_string_value(json_object_get(member, "name")));
 	json_decref(member);
 	return name;
 }
@@ -556,7 +563,8 @@ static void xf_api_leadership_create(xf_req *req)
 	json_t *body = xf_req_json(req);
 	if (!body || !read_leader_fields(req, body, true, &f))
 		return;
-	xf_leader l = {.staff_id = f.staff_id, .user_id = f.user_id, .sort_order = (int)f.sort_order};
+	xf_leader l = {
+	    .staff_id = f.staff_id, .user_id = f.user_id, .sort_order = (int)f.sort_order};
 	snprintf(l.position, sizeof l.position, "%s", f.position);
 	snprintf(l.phone, sizeof l.phone, "%s", f.phone ? f.phone : "");
 	xf_db *db = xf_db_get();
@@ -696,10 +704,10 @@ static void add_call(json_t *call, const char *name, const char *phone, const ch
 {
 	size_t i;
 	json_t *c;
-	json_array_foreach(call, i, c)
-		if (strcmp(json_string_value(json_object_get(c, "name")), name) == 0 &&
-		    strcmp(json_string_value(json_object_get(c, "phone")), phone) == 0)
-			return;
+	json_array_foreach(
+	    call, i,
+	    c) if (strcmp(json_string_value(json_object_get(c, "name")), name) == 0 &&
+	           strcmp(json_string_value(json_object_get(c, "phone")), phone) == 0) return;
 	json_array_append_new(call, json_pack("{s:s, s:s, s:s, s:b}", "name", name, "phone", phone,
 	                                      "reason", reason, "on_duty", on_duty));
 }
@@ -724,21 +732,22 @@ static void xf_api_duty_now(xf_req *req)
 	json_t *call = json_array(), *x;
 	size_t i;
 	json_array_foreach(shifts, i, x)
-		add_call(call, json_string_value(json_object_get(x, "name")),
-		         json_string_value(json_object_get(x, "phone")),
-		         xf_arena_printf(&req->arena, "值班（%s）",
-		                         json_string_value(json_object_get(x, "unit"))),
-		         true);
+	    add_call(call, json_string_value(json_object_get(x, "name")),
+	             json_string_value(json_object_get(x, "phone")),
+	             xf_arena_printf(&req->arena, "值班（%s）",
+	                             json_string_value(json_object_get(x, "unit"))),
+	             true);
 	json_array_foreach(leaders, i, x)
-		add_call(call, json_string_value(json_object_get(x, "name")),
-		         json_string_value(json_object_get(x, "phone")),
-		         xf_arena_printf(&req->arena, "领导小组%s",
-		                         json_string_value(json_object_get(x, "position"))),
-		         json_is_true(json_object_get(x, "on_duty")));
+	    add_call(call, json_string_value(json_object_get(x, "name")),
+	             json_string_value(json_object_get(x, "phone")),
+	             xf_arena_printf(&req->arena, "领导小组%s",
+	                             json_string_value(json_object_get(x, "position"))),
+	             json_is_true(json_object_get(x, "on_duty")));
 	json_decref(leaders);
 	char t[XF_TIME_LEN];
 	xf_time_format(now, t);
-	xf_reply_json(req, 200, json_pack("{s:s, s:o, s:o}", "now", t, "on_duty", shifts, "call", call));
+	xf_reply_json(req, 200,
+	              json_pack("{s:s, s:o, s:o}", "now", t, "on_duty", shifts, "call", call));
 }
 
 static void reply_shift(xf_req *req, xf_db *db, int64_t id, int status)
@@ -787,9 +796,10 @@ static void xf_api_duty_create(xf_req *req)
 	int64_t id;
 	int rc = xf_store_duty_insert(db, staff_id, starts, ends, note, xf_now_ms(), &id);
 	if (rc == XF_OK)
-		rc = audit(req, db, "duty.create", "duty", id, json_deep_copy(body),
-		           xf_arena_printf(&req->arena, "排班：%s（%s）%s 至 %s（北京时间）", s.name,
-		                           s.unit, beijing(req, starts), beijing(req, ends)));
+		rc =
+		    audit(req, db, "duty.create", "duty", id, json_deep_copy(body),
+		          xf_arena_printf(&req->arena, "排班：%s（%s）%s 至 %s（北京时间）", s.name,
+		                          s.unit, beijing(req, starts), beijing(req, ends)));
 	if (xf_api_finish(req, db, rc))
 		reply_shift(req, db, id, 201);
 }
@@ -814,11 +824,12 @@ static void xf_api_duty_delete(xf_req *req)
 	int64_t starts = 0, ends = 0;
 	parse_time(json_string_value(json_object_get(shift, "starts_at")), &starts);
 	parse_time(json_string_value(json_object_get(shift, "ends_at")), &ends);
-	const char *summary = xf_arena_printf(&req->arena, "删除排班：%s %s 至 %s（北京时间）", name,
-	                                      beijing(req, starts), beijing(req, ends));
-	json_t *data = json_pack("{s:O, s:s, s:O, s:O}", "staff_id", json_object_get(shift, "staff_id"),
-	                         "name", name, "starts_at", json_object_get(shift, "starts_at"),
-	                         "ends_at", json_object_get(shift, "ends_at"));
+	const char *summary = xf_arena_printf(&req->arena, "删除排班：%s %s 至 %s（北京时间）",
+	                                      name, beijing(req, starts), beijing(req, ends));
+	json_t *data =
+	    json_pack("{s:O, s:s, s:O, s:O}", "staff_id", json_object_get(shift, "staff_id"),
+	              "name", name, "starts_at", json_object_get(shift, "starts_at"), "ends_at",
+	              json_object_get(shift, "ends_at"));
 	json_decref(list);
 	rc = xf_store_duty_delete(db, id);
 	if (rc == XF_OK)
@@ -868,7 +879,8 @@ static bool read_contact_fields(xf_req *req, json_t *body, bool create, contact_
 	memset(f, 0, sizeof *f);
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_string(body, "label", create, 1, TEXT_MAX, &f->label, &err) == XF_ERR ||
-	    (f->has_unit = xf_json_id_or_null(body, "unit_id", false, &f->unit_id, &err)) == XF_ERR ||
+	    (f->has_unit = xf_json_id_or_null(body, "unit_id", false, &f->unit_id, &err)) ==
+	        XF_ERR ||
 	    xf_json_string(body, "person", false, 0, TEXT_MAX, &f->person, &err) == XF_ERR ||
 	    xf_json_string(body, "phone", false, 0, 32, &f->phone, &err) == XF_ERR ||
 	    xf_json_string(body, "note", false, 0, NOTE_MAX, &f->note, &err) == XF_ERR) {
@@ -899,8 +911,9 @@ static void xf_api_contacts_create(xf_req *req)
 	int64_t id;
 	int rc = xf_store_contact_insert(db, &c, &id);
 	if (rc == XF_OK)
-		rc = audit(req, db, "contact.create", "contact", id, json_deep_copy(body),
-		           xf_arena_printf(&req->arena, "新增部门联系人「%s」%s", c.label, c.person));
+		rc = audit(
+		    req, db, "contact.create", "contact", id, json_deep_copy(body),
+		    xf_arena_printf(&req->arena, "新增部门联系人「%s」%s", c.label, c.person));
 	if (xf_api_finish(req, db, rc))
 		reply_contact(req, db, id, 201);
 }
@@ -924,7 +937,8 @@ static void xf_api_contacts_update(xf_req *req)
 		reply_load_error(req, db, rc, "contact", id);
 		return;
 	}
-	if (f.has_unit == XF_OK && f.unit_id && !unit_exists(req, db, "unit_id", f.unit_id, NULL, 0)) {
+	if (f.has_unit == XF_OK && f.unit_id &&
+	    !unit_exists(req, db, "unit_id", f.unit_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -942,8 +956,9 @@ static void xf_api_contacts_update(xf_req *req)
 	}
 	rc = xf_store_contact_save(db, &c);
 	if (rc == XF_OK)
-		rc = audit(req, db, "contact.update", "contact", id, changes,
-		           xf_arena_printf(&req->arena, "修改部门联系人「%s」%s", c.label, c.person));
+		rc = audit(
+		    req, db, "contact.update", "contact", id, changes,
+		    xf_arena_printf(&req->arena, "修改部门联系人「%s」%s", c.label, c.person));
 	else
 		json_decref(changes);
 	if (xf_api_finish(req, db, rc))
@@ -967,10 +982,11 @@ static void xf_api_contacts_delete(xf_req *req)
 	}
 	rc = xf_store_contact_delete(db, id);
 	if (rc == XF_OK)
-		rc = audit(req, db, "contact.delete", "contact", id,
-		           json_pack("{s:s, s:s, s:s}", "label", c.label, "person", c.person, "phone",
-		                     c.phone),
-		           xf_arena_printf(&req->arena, "删除部门联系人「%s」%s", c.label, c.person));
+		rc = audit(
+		    req, db, "contact.delete", "contact", id,
+		    json_pack("{s:s, s:s, s:s}", "label", c.label, "person", c.person, "phone",
+		              c.phone),
+		    xf_arena_printf(&req->arena, "删除部门联系人「%s」%s", c.label, c.person));
 	if (xf_api_finish(req, db, rc))
 		xf_reply_status(req, 204);
 }
@@ -1007,7 +1023,8 @@ static void import_file(xf_req *req, xf_import_kind kind)
 	xf_import_init(&imp, kind);
 	int rc = dry_run ? xf_tx_begin(db, false) : xf_tx_begin(db, true);
 	if (rc == XF_OK)
-		rc = xf_store_import(db, &imp, bytes, len, !dry_run, xf_now_ms(), &changed, CHANGED_MAX);
+		rc = xf_store_import(db, &imp, bytes, len, !dry_run, xf_now_ms(), &changed,
+		                     CHANGED_MAX);
 	bool clean = xf_csv_problem_count(&imp.problems) == 0;
 	if (rc != XF_OK || dry_run || !clean) {
 		xf_tx_rollback(db);
@@ -1040,24 +1057,24 @@ static void xf_api_import_staff(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/staff", XF_PERM_ROSTER_READ, 0, xf_api_staff_list},
-	{"POST", "/staff", XF_PERM_ROSTER_WRITE, 0, xf_api_staff_create},
-	{"PATCH", "/staff/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_staff_update},
-	{"DELETE", "/staff/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_staff_delete},
-	{"GET", "/leadership", XF_PERM_ROSTER_READ, 0, xf_api_leadership_list},
-	{"POST", "/leadership", XF_PERM_ROSTER_WRITE, 0, xf_api_leadership_create},
-	{"PATCH", "/leadership/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_leadership_update},
-	{"DELETE", "/leadership/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_leadership_delete},
-	{"GET", "/duty", XF_PERM_ROSTER_READ, 0, xf_api_duty_list},
-	{"GET", "/duty/now", XF_PERM_ROSTER_READ, 0, xf_api_duty_now},
-	{"POST", "/duty", XF_PERM_ROSTER_WRITE, 0, xf_api_duty_create},
-	{"DELETE", "/duty/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_duty_delete},
-	{"GET", "/contacts", XF_PERM_ROSTER_READ, 0, xf_api_contacts_list},
-	{"POST", "/contacts", XF_PERM_ROSTER_WRITE, 0, xf_api_contacts_create},
-	{"PATCH", "/contacts/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_contacts_update},
-	{"DELETE", "/contacts/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_contacts_delete},
-	{"POST", "/imports/units", XF_PERM_UNIT_WRITE, 0, xf_api_import_units},
-	{"POST", "/imports/staff", XF_PERM_ROSTER_WRITE, 0, xf_api_import_staff},
+    {"GET", "/staff", XF_PERM_ROSTER_READ, 0, xf_api_staff_list},
+    {"POST", "/staff", XF_PERM_ROSTER_WRITE, 0, xf_api_staff_create},
+    {"PATCH", "/staff/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_staff_update},
+    {"DELETE", "/staff/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_staff_delete},
+    {"GET", "/leadership", XF_PERM_ROSTER_READ, 0, xf_api_leadership_list},
+    {"POST", "/leadership", XF_PERM_ROSTER_WRITE, 0, xf_api_leadership_create},
+    {"PATCH", "/leadership/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_leadership_update},
+    {"DELETE", "/leadership/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_leadership_delete},
+    {"GET", "/duty", XF_PERM_ROSTER_READ, 0, xf_api_duty_list},
+    {"GET", "/duty/now", XF_PERM_ROSTER_READ, 0, xf_api_duty_now},
+    {"POST", "/duty", XF_PERM_ROSTER_WRITE, 0, xf_api_duty_create},
+    {"DELETE", "/duty/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_duty_delete},
+    {"GET", "/contacts", XF_PERM_ROSTER_READ, 0, xf_api_contacts_list},
+    {"POST", "/contacts", XF_PERM_ROSTER_WRITE, 0, xf_api_contacts_create},
+    {"PATCH", "/contacts/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_contacts_update},
+    {"DELETE", "/contacts/{id}", XF_PERM_ROSTER_WRITE, 0, xf_api_contacts_delete},
+    {"POST", "/imports/units", XF_PERM_UNIT_WRITE, 0, xf_api_import_units},
+    {"POST", "/imports/staff", XF_PERM_ROSTER_WRITE, 0, xf_api_import_staff},
 };
 
 const xf_route_list xf_routes_roster = {routes, XF_ARRAY_LEN(routes)};

@@ -24,8 +24,11 @@ static void xf_api_tasks_list(xf_req *req)
 		return;
 	}
 	/* Whom to call for each task: its step's contacts in the incident's plan version,
-	 * resolved against the rosters now (docs/roster.md); [] for tasks without them. */
-	const xf_plan *plan = xf_plans_get(db, state.plan_id);
+	 * resolved against the rosters now; [] for tasks without them, and for users who
+	 * may not read the rosters (their phone numbers are staff data). */
+	const xf_plan *plan = xf_perm_allows(req->user.roles, XF_PERM_ROSTER_READ)
+	                          ? xf_plans_get(db, state.plan_id)
+	                          : NULL;
 	int64_t now = xf_now_ms();
 	size_t i;
 	json_t *task;

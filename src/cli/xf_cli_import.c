@@ -17,14 +17,14 @@
 #define FILE_MAX (16u << 20) /* an import file: a roster of 100,000 people is ~5 MiB */
 
 static const char usage_text[] =
-	"usage: xinfang import units|staff FILE [--dry-run] [--db FILE]\n"
-	"Imports units or the staff roster (花名册) from a CSV file in UTF-8 or GBK/GB18030,\n"
-	"as Excel saves it; FILE '-' reads standard input. The first line names the columns:\n"
-	"  units: 名称/name, 上级单位/parent, 类型/kind (矿, 科室, 区队, 其他)\n"
-	"  staff: 工号/staff_number, 姓名/name, 单位/unit, 职务/position, 电话/phone\n"
-	"Every row is checked first; a file with any problem imports nothing and exits 1,\n"
-	"naming each problem as FILE:LINE: FIELD: message. --dry-run only checks.\n"
-	"Importing the same file again changes nothing. Variable: XINFANG_DB.\n";
+    "usage: xinfang import units|staff FILE [--dry-run] [--db FILE]\n"
+    "Imports units or the staff roster (花名册) from a CSV file in UTF-8 or GBK/GB18030,\n"
+    "as Excel saves it; FILE '-' reads standard input. The first line names the columns:\n"
+    "  units: 名称/name, 上级单位/parent, 类型/kind (矿, 科室, 区队, 其他)\n"
+    "  staff: 工号/staff_number, 姓名/name, 单位/unit, 职务/position, 电话/phone\n"
+    "Every row is checked first; a file with any problem imports nothing and exits 1,\n"
+    "naming each problem as FILE:LINE: FIELD: message. --dry-run only checks.\n"
+    "Importing the same file again changes nothing. Variable: XINFANG_DB.\n";
 
 static int usage(int status)
 {
@@ -48,7 +48,8 @@ static int read_file(const char *path, xf_buf *out)
 	if (f != stdin)
 		fclose(f);
 	if (out->overflow) {
-		fprintf(stderr, "xinfang: '%s' is larger than %u MiB; split it\n", path, FILE_MAX >> 20);
+		fprintf(stderr, "xinfang: '%s' is larger than %u MiB; split it\n", path,
+		        FILE_MAX >> 20);
 		return XF_ERR;
 	}
 	if (failed) {
@@ -74,11 +75,13 @@ static void print_report(const char *path, const xf_import *imp, bool dry_run, b
 		printf("%s: ... and %zu more problems\n", path, imp->problems.dropped);
 	printf("%s: %s, %zu rows", path, xf_csv_encoding_name(imp->encoding), imp->n_rows);
 	if (problems)
-		printf(", %zu problem%s; nothing was imported\n", problems, problems == 1 ? "" : "s");
+		printf(", %zu problem%s; nothing was imported\n", problems,
+		       problems == 1 ? "" : "s");
 	else
 		printf(": %zu %s, %zu %s, %zu unchanged%s\n", imp->created,
-		       applied ? "created" : "to create", imp->updated, applied ? "updated" : "to update",
-		       imp->unchanged, dry_run ? " (dry run: nothing was imported)" : "");
+		       applied ? "created" : "to create", imp->updated,
+		       applied ? "updated" : "to update", imp->unchanged,
+		       dry_run ? " (dry run: nothing was imported)" : "");
 }
 
 int xf_cli_import(int argc, char **argv)
@@ -93,9 +96,13 @@ int xf_cli_import(int argc, char **argv)
 			return usage(0);
 		if (strcmp(a, "--dry-run") == 0)
 			dry_run = true;
-		else if (strcmp(a, "--db") == 0 && i + 1 < argc)
+		else if (strcmp(a, "--db") == 0) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "xinfang: --db needs a database file\n");
+				return usage(2);
+			}
 			db_path = argv[++i];
-		else if (strncmp(a, "--db=", 5) == 0)
+		} else if (strncmp(a, "--db=", 5) == 0)
 			db_path = a + 5;
 		else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "xinfang: unknown option '%s'\n", a);
@@ -107,14 +114,16 @@ int xf_cli_import(int argc, char **argv)
 		else
 			return usage(2);
 	}
-	if (!kind_name || !path || (strcmp(kind_name, "units") != 0 && strcmp(kind_name, "staff") != 0))
+	if (!kind_name || !path ||
+	    (strcmp(kind_name, "units") != 0 && strcmp(kind_name, "staff") != 0))
 		return usage(2);
 	xf_import_kind kind = strcmp(kind_name, "units") == 0 ? XF_IMPORT_UNITS : XF_IMPORT_STAFF;
 
 	/* Importing into a database that is not there is a typo, not a wish for a new one. */
 	struct stat st;
 	if (stat(db_path, &st) != 0) {
-		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", db_path, strerror(errno));
+		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", db_path,
+		        strerror(errno));
 		return 1;
 	}
 	xf_buf bytes;
@@ -138,7 +147,8 @@ int xf_cli_import(int argc, char **argv)
 	const char *data = bytes.data ? bytes.data : "";
 	int rc = xf_tx_begin(db, !dry_run);
 	if (rc == XF_OK)
-		rc = xf_store_import(db, &imp, data, bytes.len, !dry_run, xf_now_ms(), &changed, 200);
+		rc = xf_store_import(db, &imp, data, bytes.len, !dry_run, xf_now_ms(), &changed,
+		                     200);
 	bool clean = rc == XF_OK && xf_csv_problem_count(&imp.problems) == 0;
 	if (rc == XF_OK && clean && !dry_run) {
 		const xf_actor cli = {.id = 0, .name = "cli", .request_id = ""};

@@ -208,10 +208,11 @@ int xf_csv_decode(const char *bytes, size_t len, xf_buf *out, xf_csv_encoding *e
 		return XF_OK;
 	}
 	if (skip || (multibyte >= 4 && multibyte > 4 * invalid)) {
-		xf_csv_problem_add(problems, line_at(bytes, first_bad), NULL,
-		                   "the file is UTF-8 except for byte 0x%02X; correct it or save the "
-		                   "file again",
-		                   u[first_bad]);
+		xf_csv_problem_add(
+		    problems, line_at(bytes, first_bad), NULL,
+		    "the file is UTF-8 except for byte 0x%02X; correct it or save the "
+		    "file again",
+		    u[first_bad]);
 		return XF_ERR;
 	}
 	*encoding = XF_CSV_GB18030;
@@ -258,8 +259,8 @@ static void end_field(pending *r, xf_csv_problems *problems)
 {
 	if (r->n == XF_CSV_MAX_FIELDS) {
 		if (!r->too_many)
-			xf_csv_problem_add(problems, r->line, NULL, "the record has more than %d fields",
-			                   XF_CSV_MAX_FIELDS);
+			xf_csv_problem_add(problems, r->line, NULL,
+			                   "the record has more than %d fields", XF_CSV_MAX_FIELDS);
 		r->too_many = true;
 		/* drop the field's text: back to just after the last kept field */
 		r->text.len = r->ends[r->n - 1] + 1;
@@ -319,13 +320,15 @@ int xf_csv_parse(const char *text, size_t len, xf_csv_table *t, xf_csv_problems 
 				xf_buf_append(&r.text, "\"", 1);
 				state = QUOTED;
 			} else if (c != ',' && !newline) {
-				xf_csv_problem_add(problems, line, NULL,
-				                   "text after the closing quote of a field; quote the whole "
-				                   "field and double the quotes inside it");
+				xf_csv_problem_add(
+				    problems, line, NULL,
+				    "text after the closing quote of a field; quote the whole "
+				    "field and double the quotes inside it");
 				xf_buf_append(&r.text, &c, 1);
 				state = UNQUOTED;
 			} else {
-				state = UNQUOTED; /* the field ends here, as an unquoted one would */
+				state =
+				    UNQUOTED; /* the field ends here, as an unquoted one would */
 				goto field_end;
 			}
 			break;
@@ -345,9 +348,10 @@ int xf_csv_parse(const char *text, size_t len, xf_csv_table *t, xf_csv_problems 
 				quote_line = line;
 			} else {
 				if (c == '"' && !stray_reported) {
-					xf_csv_problem_add(problems, line, NULL,
-					                   "a quote inside an unquoted field; quote the whole "
-					                   "field and double the quotes inside it");
+					xf_csv_problem_add(
+					    problems, line, NULL,
+					    "a quote inside an unquoted field; quote the whole "
+					    "field and double the quotes inside it");
 					stray_reported = true;
 				}
 				xf_buf_append(&r.text, &c, 1);
@@ -360,7 +364,8 @@ int xf_csv_parse(const char *text, size_t len, xf_csv_table *t, xf_csv_problems 
 	}
 	if (state == QUOTED)
 		xf_csv_problem_add(problems, quote_line, NULL,
-		                   "a quoted field that starts on line %zu never closes", quote_line);
+		                   "a quoted field that starts on line %zu never closes",
+		                   quote_line);
 	if (state != FIELD_START || r.n > 0)
 		end_record(&r, t, problems);
 	xf_buf_release(&r.text);
@@ -456,7 +461,8 @@ const char *xf_phone_problem(const char *s)
 	if (utf8_chars(s) > PHONE_MAX_CHARS)
 		return "must be at most 32 characters";
 	if (scientific_notation(s))
-		return "looks like a number Excel wrote in scientific notation; format the column as "
+		return "looks like a number Excel wrote in scientific notation; format the column "
+		       "as "
 		       "text and export again";
 	bool digit = false;
 	for (const char *p = s; *p;) {
@@ -483,7 +489,8 @@ const char *xf_staff_number_problem(const char *s)
 	if (utf8_chars(s) > NUMBER_MAX_CHARS)
 		return "must be at most 32 characters";
 	if (scientific_notation(s))
-		return "looks like a number Excel wrote in scientific notation; format the column as "
+		return "looks like a number Excel wrote in scientific notation; format the column "
+		       "as "
 		       "text and export again";
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7F)
@@ -513,19 +520,19 @@ typedef struct column_def {
 } column_def;
 
 static const column_def unit_columns[] = {
-	{"name", true, {"名称", "单位名称", "单位", "name", NULL}},
-	{"parent", false, {"上级单位", "上级", "parent", NULL}},
-	{"kind", false, {"类型", "单位类型", "kind", NULL}},
-	{NULL, false, {NULL}},
+    {"name", true, {"名称", "单位名称", "单位", "name", NULL}},
+    {"parent", false, {"上级单位", "上级", "parent", NULL}},
+    {"kind", false, {"类型", "单位类型", "kind", NULL}},
+    {NULL, false, {NULL}},
 };
 
 static const column_def staff_columns[] = {
-	{"staff_number", true, {"工号", "员工编号", "职工编号", "staff_number", "number", NULL}},
-	{"name", true, {"姓名", "name", NULL}},
-	{"unit", true, {"单位", "部门", "所在单位", "unit", NULL}},
-	{"position", false, {"职务", "岗位", "position", NULL}},
-	{"phone", false, {"电话", "手机", "手机号", "联系电话", "phone", NULL}},
-	{NULL, false, {NULL}},
+    {"staff_number", true, {"工号", "员工编号", "职工编号", "staff_number", "number", NULL}},
+    {"name", true, {"姓名", "name", NULL}},
+    {"unit", true, {"单位", "部门", "所在单位", "unit", NULL}},
+    {"position", false, {"职务", "岗位", "position", NULL}},
+    {"phone", false, {"电话", "手机", "手机号", "联系电话", "phone", NULL}},
+    {NULL, false, {NULL}},
 };
 
 /* Where each column is in the file; -1 when absent. */
@@ -565,8 +572,9 @@ static bool read_header(xf_import *imp, const column_def *defs, column_map *map)
 		}
 		if (map->at[c] >= 0) {
 			xf_csv_problem_add(&imp->problems, h->line, defs[c].id,
-			                   "columns %ld and %zu are both '%s' ('%s'); keep one", map->at[c] + 1,
-			                   f + 1, defs[c].id, quote_cell(cell, quoted));
+			                   "columns %ld and %zu are both '%s' ('%s'); keep one",
+			                   map->at[c] + 1, f + 1, defs[c].id,
+			                   quote_cell(cell, quoted));
 			ok = false;
 			continue;
 		}
@@ -578,8 +586,8 @@ static bool read_header(xf_import *imp, const column_def *defs, column_map *map)
 		char names[160] = "";
 		size_t used = 0;
 		for (size_t i = 0; defs[c].names[i] && used < sizeof names; i++)
-			used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "",
-			                         defs[c].names[i]);
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'",
+			                         i ? ", " : "", defs[c].names[i]);
 		xf_csv_problem_add(&imp->problems, h->line, defs[c].id,
 		                   "the header has no column '%s' (name it %s)", defs[c].id, names);
 		ok = false;
@@ -603,10 +611,11 @@ static bool extra_cells(xf_import *imp, const xf_csv_record *rec)
 	size_t header = imp->table.records[0].n_fields;
 	for (size_t f = header; f < rec->n_fields; f++)
 		if (*trim(rec->fields[f])) {
-			xf_csv_problem_add(&imp->problems, rec->line, NULL,
-			                   "the row has %zu fields but the header names %zu columns; is a "
-			                   "comma in a value not quoted?",
-			                   rec->n_fields, header);
+			xf_csv_problem_add(
+			    &imp->problems, rec->line, NULL,
+			    "the row has %zu fields but the header names %zu columns; is a "
+			    "comma in a value not quoted?",
+			    rec->n_fields, header);
 			return true;
 		}
 	return false;
@@ -626,12 +635,13 @@ static bool text_ok(xf_import *imp, size_t line, const char *field, const char *
 {
 	if (has_control(value)) {
 		xf_csv_problem_add(&imp->problems, line, field,
-		                   "'%s' must not contain line breaks or control characters", field);
+		                   "'%s' must not contain line breaks or control characters",
+		                   field);
 		return false;
 	}
 	if (utf8_chars(value) > max_chars) {
-		xf_csv_problem_add(&imp->problems, line, field, "'%s' must be at most %zu characters",
-		                   field, max_chars);
+		xf_csv_problem_add(&imp->problems, line, field,
+		                   "'%s' must be at most %zu characters", field, max_chars);
 		return false;
 	}
 	return true;
@@ -640,10 +650,10 @@ static bool text_ok(xf_import *imp, size_t line, const char *field, const char *
 /* ---- the units known: existing ones and, in unit files, those created so far ---- */
 
 typedef struct known_unit {
-	int64_t id; /* > 0 stored; < 0 created by row (-id - 1) */
+	int64_t id;  /* > 0 stored; < 0 created by row (-id - 1) */
 	long parent; /* index into the list, -1 top level or a parent we do not know */
 	const char *name, *kind;
-	long same_name; /* the next unit with this name, -1 at the end */
+	long same_name;      /* the next unit with this name, -1 at the end */
 	size_t claimed_line; /* a row of the file has named this unit already (unit files) */
 } known_unit;
 
@@ -761,14 +771,16 @@ static long resolve(const unit_index *x, xf_arena *scratch, const char *ref, siz
 		bool absolute = copy[0] == '/';
 		char *segments[64];
 		size_t n = 0;
-		for (char *s = copy + absolute, *slash; s && n < XF_ARRAY_LEN(segments); s = slash) {
+		for (char *s = copy + absolute, *slash; s && n < XF_ARRAY_LEN(segments);
+		     s = slash) {
 			slash = strchr(s, '/');
 			if (slash)
 				*slash++ = '\0';
 			segments[n++] = trim(s);
 		}
 		if (n > 0 && *segments[n - 1])
-			for (long u = first_named(x, segments[n - 1]); u >= 0; u = x->units[u].same_name)
+			for (long u = first_named(x, segments[n - 1]); u >= 0;
+			     u = x->units[u].same_name)
 				if (path_matches(x, u, segments, n, absolute)) {
 					if (!*count)
 						found = u;
@@ -807,10 +819,11 @@ static long unit_cell(xf_import *imp, const unit_index *x, size_t line, const ch
 		xf_csv_problem_add(&imp->problems, line, field, "unknown unit '%s'%s",
 		                   quote_cell(ref, quoted), where);
 	else if (u == -2)
-		xf_csv_problem_add(&imp->problems, line, field,
-		                   "unit '%s' is ambiguous: %zu units have that name; write its path, "
-		                   "e.g. '%s'",
-		                   quote_cell(ref, quoted), count, path_of(x, &imp->table.arena, example));
+		xf_csv_problem_add(
+		    &imp->problems, line, field,
+		    "unit '%s' is ambiguous: %zu units have that name; write its path, "
+		    "e.g. '%s'",
+		    quote_cell(ref, quoted), count, path_of(x, &imp->table.arena, example));
 	return u < 0 ? -1 : u;
 }
 
@@ -837,18 +850,20 @@ static void check_units(xf_import *imp, const column_map *map, const xf_csv_unit
 		if (!*name)
 			xf_csv_problem_add(&imp->problems, rec->line, "name", "'name' is required");
 		else if (strchr(name, '/'))
-			xf_csv_problem_add(&imp->problems, rec->line, "name",
-			                   "'name' must not contain '/' (it separates the parts of a path)");
+			xf_csv_problem_add(
+			    &imp->problems, rec->line, "name",
+			    "'name' must not contain '/' (it separates the parts of a path)");
 		else
 			name_ok = text_ok(imp, rec->line, "name", name, NAME_MAX_CHARS);
 		row->name = name;
 		if (kind && *kind) {
 			row->kind = xf_unit_kind_parse(kind);
 			if (!row->kind)
-				xf_csv_problem_add(&imp->problems, rec->line, "kind",
-				                   "unknown kind '%s' (one of 矿, 科室, 区队, 其他 or mine, "
-				                   "department, team, other)",
-				                   quote_cell(kind, quoted));
+				xf_csv_problem_add(
+				    &imp->problems, rec->line, "kind",
+				    "unknown kind '%s' (one of 矿, 科室, 区队, 其他 or mine, "
+				    "department, team, other)",
+				    quote_cell(kind, quoted));
 		}
 		long parent_at = -1;
 		bool parent_ok = true;
@@ -869,10 +884,11 @@ static void check_units(xf_import *imp, const column_map *map, const xf_csv_unit
 			if (x.units[u].parent == parent_at)
 				same = u;
 		if (same >= 0 && (x.units[same].claimed_line || x.units[same].id < 0)) {
-			xf_csv_problem_add(&imp->problems, rec->line, "name",
-			                   "unit '%s' is listed twice under the same parent (first on line "
-			                   "%zu)",
-			                   quote_cell(name, quoted), x.units[same].claimed_line);
+			xf_csv_problem_add(
+			    &imp->problems, rec->line, "name",
+			    "unit '%s' is listed twice under the same parent (first on line "
+			    "%zu)",
+			    quote_cell(name, quoted), x.units[same].claimed_line);
 			row->bad = true;
 			continue;
 		}
@@ -931,18 +947,19 @@ static void check_staff(xf_import *imp, const column_map *map, const xf_csv_unit
 			                   "'staff_number' is required");
 		else if (why)
 			xf_csv_problem_add(&imp->problems, rec->line, "staff_number",
-			                   "'staff_number' '%s' %s", quote_cell(row->staff_number, quoted),
-			                   why);
+			                   "'staff_number' '%s' %s",
+			                   quote_cell(row->staff_number, quoted), why);
 		else {
 			size_t b = (size_t)hash_text(row->staff_number) & (n_seen - 1);
-			while (seen[b] >= 0 &&
-			       strcmp(imp->staff_rows[seen[b]].staff_number, row->staff_number) != 0)
+			while (seen[b] >= 0 && strcmp(imp->staff_rows[seen[b]].staff_number,
+			                              row->staff_number) != 0)
 				b = (b + 1) & (n_seen - 1);
 			if (seen[b] >= 0)
-				xf_csv_problem_add(&imp->problems, rec->line, "staff_number",
-				                   "staff number '%s' is listed twice (first on line %zu)",
-				                   quote_cell(row->staff_number, quoted),
-				                   imp->staff_rows[seen[b]].line);
+				xf_csv_problem_add(
+				    &imp->problems, rec->line, "staff_number",
+				    "staff number '%s' is listed twice (first on line %zu)",
+				    quote_cell(row->staff_number, quoted),
+				    imp->staff_rows[seen[b]].line);
 			else
 				seen[b] = (long)i;
 		}
@@ -1012,8 +1029,7 @@ void xf_import_check(xf_import *imp, const char *bytes, size_t len, const xf_csv
 		xf_csv_problem_add(&imp->problems, t->records[XF_CSV_MAX_ROWS + 1].line, NULL,
 		                   "the file has %zu rows, more than %d; split it", imp->n_rows,
 		                   XF_CSV_MAX_ROWS);
-		imp->n_rows = 0;
-		return;
+		return; /* the rows are counted, not checked */
 	}
 	column_map map;
 	const column_def *defs = imp->kind == XF_IMPORT_UNITS ? unit_columns : staff_columns;
@@ -1032,18 +1048,19 @@ json_t *xf_import_report_json(const xf_import *imp)
 	json_t *problems = json_array(), *ignored = json_array();
 	for (size_t i = 0; i < imp->problems.n; i++) {
 		const xf_csv_problem *p = &imp->problems.items[i];
-		json_array_append_new(problems,
-		                      json_pack("{s:o, s:o, s:s}", "line",
-		                                p->line ? json_integer((json_int_t)p->line) : json_null(),
-		                                "field", p->field[0] ? json_string(p->field) : json_null(),
-		                                "message", p->message));
+		json_array_append_new(
+		    problems, json_pack("{s:o, s:o, s:s}", "line",
+		                        p->line ? json_integer((json_int_t)p->line) : json_null(),
+		                        "field", p->field[0] ? json_string(p->field) : json_null(),
+		                        "message", p->message));
 	}
 	for (size_t i = 0; i < imp->n_ignored; i++)
 		json_array_append_new(ignored, json_string(imp->ignored_columns[i]));
 	return json_pack("{s:b, s:s, s:I, s:o, s:I, s:o, s:I, s:I, s:I}", "ok",
 	                 xf_csv_problem_count(&imp->problems) == 0, "encoding",
 	                 xf_csv_encoding_name(imp->encoding), "rows", (json_int_t)imp->n_rows,
-	                 "problems", problems, "problems_dropped", (json_int_t)imp->problems.dropped,
-	                 "ignored_columns", ignored, "created", (json_int_t)imp->created, "updated",
-	                 (json_int_t)imp->updated, "unchanged", (json_int_t)imp->unchanged);
+	                 "problems", problems, "problems_dropped",
+	                 (json_int_t)imp->problems.dropped, "ignored_columns", ignored, "created",
+	                 (json_int_t)imp->created, "updated", (json_int_t)imp->updated, "unchanged",
+	                 (json_int_t)imp->unchanged);
 }

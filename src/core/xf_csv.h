@@ -49,7 +49,7 @@ typedef struct xf_csv_problems {
 } xf_csv_problems;
 
 void xf_csv_problem_add(xf_csv_problems *p, size_t line, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 size_t xf_csv_problem_count(const xf_csv_problems *p); /* kept + dropped */
 void xf_csv_problems_release(xf_csv_problems *p);
 
@@ -88,7 +88,11 @@ int xf_csv_parse(const char *text, size_t len, xf_csv_table *t, xf_csv_problems 
 /* ---- the import files ---- */
 
 typedef enum xf_import_kind { XF_IMPORT_UNITS, XF_IMPORT_STAFF } xf_import_kind;
-typedef enum xf_import_action { XF_IMPORT_CREATE, XF_IMPORT_UPDATE, XF_IMPORT_UNCHANGED } xf_import_action;
+typedef enum xf_import_action {
+	XF_IMPORT_CREATE,
+	XF_IMPORT_UPDATE,
+	XF_IMPORT_UNCHANGED
+} xf_import_action;
 
 /* A unit that exists before the import. */
 typedef struct xf_csv_unit {
@@ -101,10 +105,10 @@ typedef struct xf_csv_unit {
 typedef struct xf_unit_row {
 	size_t line;
 	const char *name;
-	const char *kind;   /* mine, department, team, other; NULL: not given */
-	int64_t parent_id;  /* > 0 an existing unit; 0 top level; < 0 the unit created by
-	                     * row (-parent_id - 1) of this file */
-	int64_t unit_id;    /* the existing unit the row names; 0 when the row creates it */
+	const char *kind;  /* mine, department, team, other; NULL: not given */
+	int64_t parent_id; /* > 0 an existing unit; 0 top level; < 0 the unit created by
+	                    * row (-parent_id - 1) of this file */
+	int64_t unit_id;   /* the existing unit the row names; 0 when the row creates it */
 	xf_import_action action;
 	bool bad; /* the row has a problem; its other fields may be partial */
 } xf_unit_row;
@@ -116,7 +120,7 @@ typedef struct xf_staff_row {
 	int64_t unit_id;
 	const char *position, *phone; /* NULL: the file has no such column (kept as stored) */
 	xf_import_action action;      /* set by the store */
-	bool bad; /* the row has a problem; its other fields may be partial */
+	bool bad;                     /* the row has a problem; its other fields may be partial */
 } xf_staff_row;
 
 typedef struct xf_import {
@@ -128,8 +132,10 @@ typedef struct xf_import {
 	const char **ignored_columns; /* header cells of columns the import does not read */
 	size_t n_ignored;
 	size_t n_rows; /* data rows (not blank) */
-	xf_unit_row *unit_rows;   /* XF_IMPORT_UNITS: n_rows of them */
-	xf_staff_row *staff_rows; /* XF_IMPORT_STAFF: n_rows of them */
+	/* n_rows of them; NULL when the rows were not checked (a problem with the file, the
+	 * header or the number of rows) */
+	xf_unit_row *unit_rows;   /* XF_IMPORT_UNITS */
+	xf_staff_row *staff_rows; /* XF_IMPORT_STAFF */
 	size_t created, updated, unchanged;
 } xf_import;
 

@@ -786,8 +786,8 @@ static void load_contacts(loader *L, const jpath *p, json_t *arr, xf_plan_step *
 			    strcmp(s->contacts[j].value, c->value) == 0) {
 				char buf[CLIP_BYTES + 4];
 				jpath first = path_index(p, j);
-				problem(L, &ip, "duplicate contact '%s' (first at %s)", clip(c->value, buf),
-				        first.s);
+				problem(L, &ip, "duplicate contact '%s' (first at %s)",
+				        clip(c->value, buf), first.s);
 				break;
 			}
 	}
@@ -803,10 +803,10 @@ static bool is_workstream(const xf_plan *plan, const char *id)
 
 static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 {
-	static const char *const keys[] = {"id",         "title",      "text",     "workstream",
-	                                   "owner",      "contacts",   "due_minutes", "recurring",
-	                                   "evidence",   "dispatch",   "chooses_venue",
-	                                   "is_default", NULL};
+	static const char *const keys[] = {"id",       "title",    "text",          "workstream",
+	                                   "owner",    "contacts", "due_minutes",   "recurring",
+	                                   "evidence", "dispatch", "chooses_venue", "is_default",
+	                                   NULL};
 	static const char *const resources[] = {"guards", "vehicles"};
 	if (!expect(L, p, o, K_OBJECT))
 		return;

@@ -12,46 +12,46 @@
 #include "store/xf_store_roster.h"
 
 const char xf_migration_roster[] =
-	"CREATE TABLE staff ("
-	"  id INTEGER PRIMARY KEY,"
-	"  staff_number TEXT NOT NULL UNIQUE,"
-	"  name TEXT NOT NULL,"
-	"  unit_id INTEGER NOT NULL REFERENCES units(id),"
-	"  position TEXT NOT NULL DEFAULT '',"
-	"  phone TEXT NOT NULL DEFAULT '',"
-	"  user_id INTEGER REFERENCES users(id),"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL);"
-	"CREATE INDEX staff_unit ON staff (unit_id);"
-	"CREATE UNIQUE INDEX staff_user ON staff (user_id) WHERE user_id IS NOT NULL;"
-	"CREATE TABLE leadership ("
-	"  id INTEGER PRIMARY KEY,"
-	"  position TEXT NOT NULL,"
-	"  staff_id INTEGER REFERENCES staff(id),"
-	"  user_id INTEGER REFERENCES users(id),"
-	"  phone TEXT NOT NULL DEFAULT '',"
-	"  sort_order INTEGER NOT NULL DEFAULT 0,"
-	"  CHECK (staff_id IS NOT NULL OR user_id IS NOT NULL));"
-	"CREATE INDEX leadership_position ON leadership (position);"
-	"CREATE INDEX leadership_staff ON leadership (staff_id);"
-	"CREATE TABLE duty_shifts ("
-	"  id INTEGER PRIMARY KEY,"
-	"  staff_id INTEGER NOT NULL REFERENCES staff(id),"
-	"  starts_ms INTEGER NOT NULL,"
-	"  ends_ms INTEGER NOT NULL,"
-	"  note TEXT NOT NULL DEFAULT '',"
-	"  created_ms INTEGER NOT NULL,"
-	"  CHECK (ends_ms > starts_ms));"
-	"CREATE INDEX duty_shifts_ends ON duty_shifts (ends_ms);"
-	"CREATE INDEX duty_shifts_staff ON duty_shifts (staff_id);"
-	"CREATE TABLE contacts ("
-	"  id INTEGER PRIMARY KEY,"
-	"  label TEXT NOT NULL,"
-	"  unit_id INTEGER REFERENCES units(id),"
-	"  person TEXT NOT NULL DEFAULT '',"
-	"  phone TEXT NOT NULL DEFAULT '',"
-	"  note TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX contacts_label ON contacts (label);";
+    "CREATE TABLE staff ("
+    "  id INTEGER PRIMARY KEY,"
+    "  staff_number TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  position TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  created_ms INTEGER NOT NULL,"
+    "  updated_ms INTEGER NOT NULL);"
+    "CREATE INDEX staff_unit ON staff (unit_id);"
+    "CREATE UNIQUE INDEX staff_user ON staff (user_id) WHERE user_id IS NOT NULL;"
+    "CREATE TABLE leadership ("
+    "  id INTEGER PRIMARY KEY,"
+    "  position TEXT NOT NULL,"
+    "  staff_id INTEGER REFERENCES staff(id),"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  sort_order INTEGER NOT NULL DEFAULT 0,"
+    "  CHECK (staff_id IS NOT NULL OR user_id IS NOT NULL));"
+    "CREATE INDEX leadership_position ON leadership (position);"
+    "CREATE INDEX leadership_staff ON leadership (staff_id);"
+    "CREATE TABLE duty_shifts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    "  starts_ms INTEGER NOT NULL,"
+    "  ends_ms INTEGER NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_ms INTEGER NOT NULL,"
+    "  CHECK (ends_ms > starts_ms));"
+    "CREATE INDEX duty_shifts_ends ON duty_shifts (ends_ms);"
+    "CREATE INDEX duty_shifts_staff ON duty_shifts (staff_id);"
+    "CREATE TABLE contacts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  label TEXT NOT NULL,"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  person TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX contacts_label ON contacts (label);";
 
 /* ---- helpers ---- */
 
@@ -63,8 +63,9 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 static json_t *col_id_or_null(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_integer(sqlite3_column_int64(st, i));
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+	           ? json_null()
+	           : json_integer(sqlite3_column_int64(st, i));
 }
 
 static json_t *time_json(int64_t ms)
@@ -128,8 +129,8 @@ static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *, 
 
 /* ---- staff ---- */
 
-#define STAFF_COLUMNS                                                                          \
-	"s.id, s.staff_number, s.name, s.unit_id, un.name, s.position, s.phone, s.user_id"       \
+#define STAFF_COLUMNS                                                                              \
+	"s.id, s.staff_number, s.name, s.unit_id, un.name, s.position, s.phone, s.user_id"         \
 	" FROM staff s JOIN units un ON un.id = s.unit_id"
 
 static void read_staff(sqlite3_stmt *st, xf_staff *out)
@@ -148,8 +149,8 @@ static void read_staff(sqlite3_stmt *st, xf_staff *out)
 int xf_store_staff_insert(xf_db *db, const xf_staff *s, int64_t now_ms, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO staff (staff_number, name, unit_id, position, phone, user_id,"
-		    " created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+	    db, "INSERT INTO staff (staff_number, name, unit_id, position, phone, user_id,"
+	        " created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
 	bind_text(st, 1, s->staff_number);
 	bind_text(st, 2, s->name);
 	sqlite3_bind_int64(st, 3, s->unit_id);
@@ -166,8 +167,8 @@ int xf_store_staff_insert(xf_db *db, const xf_staff *s, int64_t now_ms, int64_t 
 int xf_store_staff_save(xf_db *db, const xf_staff *s, int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE staff SET staff_number = ?1, name = ?2, unit_id = ?3, position = ?4,"
-		    " phone = ?5, user_id = ?6, updated_ms = ?7 WHERE id = ?8");
+	    db, "UPDATE staff SET staff_number = ?1, name = ?2, unit_id = ?3, position = ?4,"
+	        " phone = ?5, user_id = ?6, updated_ms = ?7 WHERE id = ?8");
 	bind_text(st, 1, s->staff_number);
 	bind_text(st, 2, s->name);
 	sqlite3_bind_int64(st, 3, s->unit_id);
@@ -205,9 +206,9 @@ int xf_store_staff_by_number(xf_db *db, const char *staff_number, xf_staff *out)
 
 int xf_store_staff_delete(xf_db *db, int64_t id, int64_t *shifts, int64_t *seats)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT (SELECT count(*) FROM duty_shifts WHERE staff_id = ?1),"
-		    " (SELECT count(*) FROM leadership WHERE staff_id = ?1)");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT (SELECT count(*) FROM duty_shifts WHERE staff_id = ?1),"
+	                      " (SELECT count(*) FROM leadership WHERE staff_id = ?1)");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = one_row(db, st);
 	if (rc != XF_OK)
@@ -227,17 +228,16 @@ json_t *xf_staff_json(const xf_staff *s)
 	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)s->id,
 	                 "staff_number", s->staff_number, "name", s->name, "unit_id",
 	                 (json_int_t)s->unit_id, "unit", s->unit, "position", s->position, "phone",
-	                 s->phone, "user_id",
-	                 s->user_id ? json_integer(s->user_id) : json_null());
+	                 s->phone, "user_id", s->user_id ? json_integer(s->user_id) : json_null());
 }
 
 int xf_store_staff_list(xf_db *db, int64_t unit_id, const char *q, int64_t after_id, int limit,
                         json_t **out, int64_t *next_after_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " STAFF_COLUMNS " WHERE (?1 = 0 OR s.unit_id = ?1)"
-		    " AND (?2 = '' OR instr(s.name, ?2) > 0 OR instr(s.staff_number, ?2) > 0)"
-		    " AND s.id > ?3 ORDER BY s.id LIMIT ?4");
+	    db, "SELECT " STAFF_COLUMNS " WHERE (?1 = 0 OR s.unit_id = ?1)"
+	        " AND (?2 = '' OR instr(s.name, ?2) > 0 OR instr(s.staff_number, ?2) > 0)"
+	        " AND s.id > ?3 ORDER BY s.id LIMIT ?4");
 	sqlite3_bind_int64(st, 1, unit_id);
 	bind_text(st, 2, q);
 	sqlite3_bind_int64(st, 3, after_id);
@@ -266,16 +266,16 @@ int xf_store_staff_list(xf_db *db, int64_t unit_id, const char *q, int64_t after
 /* ---- the leadership group ---- */
 
 /* Whether the staff member or the user (through their staff record) has a shift at ?N. */
-#define ON_DUTY(staff_expr, user_expr, now)                                                    \
-	"EXISTS (SELECT 1 FROM duty_shifts d JOIN staff ds ON ds.id = d.staff_id"                \
-	" WHERE (ds.id = " staff_expr " OR ds.user_id = " user_expr ")"                          \
+#define ON_DUTY(staff_expr, user_expr, now)                                                        \
+	"EXISTS (SELECT 1 FROM duty_shifts d JOIN staff ds ON ds.id = d.staff_id"                  \
+	" WHERE (ds.id = " staff_expr " OR ds.user_id = " user_expr ")"                            \
 	" AND d.starts_ms <= " now " AND d.ends_ms > " now ")"
 
 int xf_store_leader_insert(xf_db *db, const xf_leader *l, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO leadership (position, staff_id, user_id, phone, sort_order)"
-		    " VALUES (?, ?, ?, ?, ?)");
+	    db, "INSERT INTO leadership (position, staff_id, user_id, phone, sort_order)"
+	        " VALUES (?, ?, ?, ?, ?)");
 	bind_text(st, 1, l->position);
 	bind_id_or_null(st, 2, l->staff_id);
 	bind_id_or_null(st, 3, l->user_id);
@@ -290,8 +290,8 @@ int xf_store_leader_insert(xf_db *db, const xf_leader *l, int64_t *id)
 int xf_store_leader_save(xf_db *db, const xf_leader *l)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE leadership SET position = ?, staff_id = ?, user_id = ?, phone = ?,"
-		    " sort_order = ? WHERE id = ?");
+	    db, "UPDATE leadership SET position = ?, staff_id = ?, user_id = ?, phone = ?,"
+	        " sort_order = ? WHERE id = ?");
 	bind_text(st, 1, l->position);
 	bind_id_or_null(st, 2, l->staff_id);
 	bind_id_or_null(st, 3, l->user_id);
@@ -313,30 +313,31 @@ int xf_store_leader_delete(xf_db *db, int64_t id)
 static sqlite3_stmt *leader_select(xf_db *db)
 {
 	return xf_db_prepare(
-		db, "SELECT l.id, l.position, l.staff_id, l.user_id, coalesce(s.name, u.name, ''),"
-		    " coalesce(nullif(l.phone, ''), nullif(s.phone, ''), u.phone, ''), l.sort_order, "
-		    ON_DUTY("l.staff_id", "l.user_id", "?3")
-		    " FROM leadership l LEFT JOIN staff s ON s.id = l.staff_id"
-		    " LEFT JOIN users u ON u.id = coalesce(l.user_id, s.user_id)"
-		    " WHERE (?2 = 0 OR l.id = ?2) AND (?4 IS NULL OR l.position = ?4)"
-		    " ORDER BY coalesce((SELECT CAST(j.key AS INTEGER) FROM json_each(?1) j"
-		    "   WHERE j.value = l.position LIMIT 1), 1000000), l.sort_order, l.id");
+	    db, "SELECT l.id, l.position, l.staff_id, l.user_id, coalesce(s.name, u.name, ''),"
+	        " coalesce(nullif(l.phone, ''), nullif(s.phone, ''), u.phone, ''), "
+	        "l.sort_order, " ON_DUTY(
+	            "l.staff_id", "l.user_id",
+	            "?3") " FROM leadership l LEFT JOIN staff s ON s.id = l.staff_id"
+	                  " LEFT JOIN users u ON u.id = coalesce(l.user_id, s.user_id)"
+	                  " WHERE (?2 = 0 OR l.id = ?2) AND (?4 IS NULL OR l.position = ?4)"
+	                  " ORDER BY coalesce((SELECT CAST(j.key AS INTEGER) FROM json_each(?1) j"
+	                  "   WHERE j.value = l.position LIMIT 1), 1000000), l.sort_order, l.id");
 }
 
 static json_t *read_leader(sqlite3_stmt *st, int64_t now_ms)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "position", col_text(st, 1),
-	                 "staff_id", col_id_or_null(st, 2), "user_id", col_id_or_null(st, 3), "name",
-	                 col_text(st, 4), "phone", col_text(st, 5), "sort_order",
+	                 "staff_id", col_id_or_null(st, 2), "user_id", col_id_or_null(st, 3),
+	                 "name", col_text(st, 4), "phone", col_text(st, 5), "sort_order",
 	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
 }
 
 int xf_store_leader_get(xf_db *db, int64_t id, xf_leader *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT id, position, staff_id, user_id, phone, sort_order FROM leadership"
-		    " WHERE id = ?");
+	    db, "SELECT id, position, staff_id, user_id, phone, sort_order FROM leadership"
+	        " WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = one_row(db, st);
 	if (rc != XF_OK)
@@ -385,8 +386,8 @@ int xf_store_duty_insert(xf_db *db, int64_t staff_id, int64_t starts_ms, int64_t
                          const char *note, int64_t now_ms, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO duty_shifts (staff_id, starts_ms, ends_ms, note, created_ms)"
-		    " VALUES (?, ?, ?, ?, ?)");
+	    db, "INSERT INTO duty_shifts (staff_id, starts_ms, ends_ms, note, created_ms)"
+	        " VALUES (?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, staff_id);
 	sqlite3_bind_int64(st, 2, starts_ms);
 	sqlite3_bind_int64(st, 3, ends_ms);
@@ -425,12 +426,12 @@ int xf_store_duty_list(xf_db *db, int64_t from_ms, int64_t to_ms, int64_t id, in
                        json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT d.id, d.staff_id, s.staff_number, s.name, s.unit_id, un.name, s.position,"
-		    " coalesce(nullif(s.phone, ''), u.phone, ''), d.starts_ms, d.ends_ms, d.note"
-		    " FROM duty_shifts d JOIN staff s ON s.id = d.staff_id"
-		    " JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
-		    " WHERE (?3 > 0 AND d.id = ?3) OR (?3 = 0 AND d.ends_ms > ?1 AND d.starts_ms < ?2)"
-		    " ORDER BY d.starts_ms, d.id");
+	    db, "SELECT d.id, d.staff_id, s.staff_number, s.name, s.unit_id, un.name, s.position,"
+	        " coalesce(nullif(s.phone, ''), u.phone, ''), d.starts_ms, d.ends_ms, d.note"
+	        " FROM duty_shifts d JOIN staff s ON s.id = d.staff_id"
+	        " JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
+	        " WHERE (?3 > 0 AND d.id = ?3) OR (?3 = 0 AND d.ends_ms > ?1 AND d.starts_ms < ?2)"
+	        " ORDER BY d.starts_ms, d.id");
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
 	sqlite3_bind_int64(st, 3, id);
@@ -447,7 +448,8 @@ int xf_store_duty_list(xf_db *db, int64_t from_ms, int64_t to_ms, int64_t id, in
 int xf_store_contact_insert(xf_db *db, const xf_contact *c, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO contacts (label, unit_id, person, phone, note) VALUES (?, ?, ?, ?, ?)");
+	    db,
+	    "INSERT INTO contacts (label, unit_id, person, phone, note) VALUES (?, ?, ?, ?, ?)");
 	bind_text(st, 1, c->label);
 	bind_id_or_null(st, 2, c->unit_id);
 	bind_text(st, 3, c->person);
@@ -462,8 +464,8 @@ int xf_store_contact_insert(xf_db *db, const xf_contact *c, int64_t *id)
 int xf_store_contact_save(xf_db *db, const xf_contact *c)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE contacts SET label = ?, unit_id = ?, person = ?, phone = ?, note = ?"
-		    " WHERE id = ?");
+	    db, "UPDATE contacts SET label = ?, unit_id = ?, person = ?, phone = ?, note = ?"
+	        " WHERE id = ?");
 	bind_text(st, 1, c->label);
 	bind_id_or_null(st, 2, c->unit_id);
 	bind_text(st, 3, c->person);
@@ -482,10 +484,10 @@ int xf_store_contact_delete(xf_db *db, int64_t id)
 
 static sqlite3_stmt *contact_select(xf_db *db, int64_t id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT c.id, c.label, c.unit_id, un.name, c.person, c.phone, c.note"
-		    " FROM contacts c LEFT JOIN units un ON un.id = c.unit_id"
-		    " WHERE (?1 = 0 OR c.id = ?1) ORDER BY c.id");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT c.id, c.label, c.unit_id, un.name, c.person, c.phone, c.note"
+	                      " FROM contacts c LEFT JOIN units un ON un.id = c.unit_id"
+	                      " WHERE (?1 = 0 OR c.id = ?1) ORDER BY c.id");
 	sqlite3_bind_int64(st, 1, id);
 	return st;
 }
@@ -509,13 +511,11 @@ int xf_store_contact_get(xf_db *db, int64_t id, xf_contact *out)
 
 static json_t *read_contact(sqlite3_stmt *st, int64_t now_ms)
 {
-	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "label", col_text(st, 1),
-	                 "unit_id", col_id_or_null(st, 2), "unit",
-	                 sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
-	                                                           : json_string(col_text(st, 3)),
-	                 "person", col_text(st, 4), "phone", col_text(st, 5), "note",
-	                 col_text(st, 6));
+	return json_pack(
+	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	    "label", col_text(st, 1), "unit_id", col_id_or_null(st, 2), "unit",
+	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null() : json_string(col_text(st, 3)),
+	    "person", col_text(st, 4), "phone", col_text(st, 5), "note", col_text(st, 6));
 }
 
 int xf_store_contact_list(xf_db *db, int64_t id, json_t **out)
@@ -541,10 +541,10 @@ static int stored_units(xf_db *db, json_t **list, xf_csv_unit **units, size_t *n
 	for (size_t i = 0; i < *n; i++) {
 		json_t *u = json_array_get(*list, i);
 		(*units)[i] = (xf_csv_unit){
-			.id = json_integer_value(json_object_get(u, "id")),
-			.parent_id = json_integer_value(json_object_get(u, "parent_id")), /* null: 0 */
-			.name = json_string_value(json_object_get(u, "name")),
-			.kind = json_string_value(json_object_get(u, "kind")),
+		    .id = json_integer_value(json_object_get(u, "id")),
+		    .parent_id = json_integer_value(json_object_get(u, "parent_id")), /* null: 0 */
+		    .name = json_string_value(json_object_get(u, "name")),
+		    .kind = json_string_value(json_object_get(u, "kind")),
 		};
 	}
 	return XF_OK;
@@ -619,9 +619,11 @@ static int apply_units(xf_db *db, const xf_import *imp, json_t *changed, size_t 
 	for (size_t i = 0; i < imp->n_rows && rc == XF_OK; i++) {
 		const xf_unit_row *row = &imp->unit_rows[i];
 		if (row->action == XF_IMPORT_CREATE) {
-			int64_t parent = row->parent_id >= 0 ? row->parent_id : created[-row->parent_id - 1];
-			rc = xf_store_unit_insert(db, parent, row->name, row->kind ? row->kind : "department",
-			                          &created[i]);
+			int64_t parent =
+			    row->parent_id >= 0 ? row->parent_id : created[-row->parent_id - 1];
+			rc =
+			    xf_store_unit_insert(db, parent, row->name,
+			                         row->kind ? row->kind : "department", &created[i]);
 		} else if (row->action == XF_IMPORT_UPDATE) {
 			rc = xf_store_unit_set_kind(db, row->unit_id, row->kind);
 		} else {
@@ -654,8 +656,8 @@ int xf_store_import(xf_db *db, xf_import *imp, const char *bytes, size_t len, bo
 	                                    : apply_units(db, imp, *changed, max_changed);
 }
 
-int xf_store_import_audit(xf_db *db, const xf_actor *actor, const xf_import *imp,
-                          const char *bytes, size_t len, json_t *changed)
+int xf_store_import_audit(xf_db *db, const xf_actor *actor, const xf_import *imp, const char *bytes,
+                          size_t len, json_t *changed)
 {
 	if (imp->created + imp->updated == 0)
 		return XF_OK;
@@ -666,12 +668,11 @@ int xf_store_import_audit(xf_db *db, const xf_actor *actor, const xf_import *imp
 	bool units = imp->kind == XF_IMPORT_UNITS;
 	snprintf(summary, sizeof summary, "导入%s：新增 %zu，更新 %zu，未变 %zu",
 	         units ? "单位" : "员工花名册", imp->created, imp->updated, imp->unchanged);
-	json_t *data = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:O, s:s}", "kind",
-	                         units ? "units" : "staff", "encoding",
-	                         xf_csv_encoding_name(imp->encoding), "rows", (json_int_t)imp->n_rows,
-	                         "created", (json_int_t)imp->created, "updated",
-	                         (json_int_t)imp->updated, "unchanged", (json_int_t)imp->unchanged,
-	                         "sha256", hex, "changed", changed, "summary", summary);
+	json_t *data = json_pack(
+	    "{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:O, s:s}", "kind", units ? "units" : "staff",
+	    "encoding", xf_csv_encoding_name(imp->encoding), "rows", (json_int_t)imp->n_rows,
+	    "created", (json_int_t)imp->created, "updated", (json_int_t)imp->updated, "unchanged",
+	    (json_int_t)imp->unchanged, "sha256", hex, "changed", changed, "summary", summary);
 	return xf_audit_append(db, actor, units ? "unit.import" : "staff.import", "import",
 	                       units ? "units" : "staff", data);
 }
@@ -685,7 +686,8 @@ static void add_person(json_t *list, const char *kind, const char *value, const 
 {
 	size_t i;
 	json_t *p;
-	json_array_foreach(list, i, p) {
+	json_array_foreach(list, i, p)
+	{
 		if (strcmp(json_string_value(json_object_get(p, "name")), name) == 0 &&
 		    strcmp(json_string_value(json_object_get(p, "phone")), phone) == 0) {
 			if (on_duty)
@@ -698,8 +700,7 @@ static void add_person(json_t *list, const char *kind, const char *value, const 
 }
 
 /* Rows of (name, phone, on_duty) into list. */
-static int add_rows(xf_db *db, sqlite3_stmt *st, json_t *list, const char *kind,
-                    const char *value)
+static int add_rows(xf_db *db, sqlite3_stmt *st, json_t *list, const char *kind, const char *value)
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -718,9 +719,9 @@ static int position_contacts(xf_db *db, const char *position, int64_t now_ms, js
 	size_t i;
 	json_t *m;
 	json_array_foreach(members, i, m)
-		add_person(list, "position", position, json_string_value(json_object_get(m, "name")),
-		           json_string_value(json_object_get(m, "phone")),
-		           json_is_true(json_object_get(m, "on_duty")));
+	    add_person(list, "position", position, json_string_value(json_object_get(m, "name")),
+	               json_string_value(json_object_get(m, "phone")),
+	               json_is_true(json_object_get(m, "on_duty")));
 	json_decref(members);
 	return XF_OK;
 }
@@ -728,17 +729,17 @@ static int position_contacts(xf_db *db, const char *position, int64_t now_ms, js
 static int unit_contacts(xf_db *db, const char *unit, int64_t now_ms, json_t *list)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT name, phone, on_duty FROM ("
-		    " SELECT CASE WHEN c.person != '' THEN c.person ELSE c.label END AS name,"
-		    "  c.phone AS phone, 0 AS on_duty, 0 AS part, c.id AS k"
-		    "  FROM contacts c LEFT JOIN units un ON un.id = c.unit_id"
-		    "  WHERE c.label = ?1 OR un.name = ?1"
-		    " UNION ALL"
-		    " SELECT s.name, coalesce(nullif(s.phone, ''), u.phone, ''), 1, 1, d.starts_ms"
-		    "  FROM duty_shifts d JOIN staff s ON s.id = d.staff_id"
-		    "  JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
-		    "  WHERE un.name = ?1 AND d.starts_ms <= ?2 AND d.ends_ms > ?2)"
-		    " ORDER BY part, k");
+	    db, "SELECT name, phone, on_duty FROM ("
+	        " SELECT CASE WHEN c.person != '' THEN c.person ELSE c.label END AS name,"
+	        "  c.phone AS phone, 0 AS on_duty, 0 AS part, c.id AS k"
+	        "  FROM contacts c LEFT JOIN units un ON un.id = c.unit_id"
+	        "  WHERE c.label = ?1 OR un.name = ?1"
+	        " UNION ALL"
+	        " SELECT s.name, coalesce(nullif(s.phone, ''), u.phone, ''), 1, 1, d.starts_ms"
+	        "  FROM duty_shifts d JOIN staff s ON s.id = d.staff_id"
+	        "  JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
+	        "  WHERE un.name = ?1 AND d.starts_ms <= ?2 AND d.ends_ms > ?2)"
+	        " ORDER BY part, k");
 	bind_text(st, 1, unit);
 	sqlite3_bind_int64(st, 2, now_ms);
 	return add_rows(db, st, list, "unit", unit);
@@ -753,31 +754,32 @@ static int role_contacts(xf_db *db, const char *role, int64_t incident_id, int64
 		/* The first responsible person of each unit of the incident: its head, or the
 		 * nearest head above it. */
 		st = xf_db_prepare(
-			db, "WITH RECURSIVE up(origin, id, depth) AS ("
-			    "  SELECT unit_id, unit_id, 0 FROM incident_units WHERE incident_id = ?1"
-			    "  UNION ALL SELECT up.origin, un.parent_id, up.depth + 1 FROM up"
-			    "  JOIN units un ON un.id = up.id"
-			    "  WHERE un.parent_id IS NOT NULL AND up.depth < 64),"
-			    " heads AS (SELECT up.origin, up.depth, us.id AS user_id FROM up"
-			    "  JOIN units un ON un.id = up.id"
-			    "  JOIN users us ON us.id = un.head_user_id AND us.disabled = 0),"
-			    " nearest AS (SELECT origin, min(depth) AS depth FROM heads GROUP BY origin)"
-			    " SELECT u.name, coalesce(nullif(u.phone, ''),"
-			    "  (SELECT s.phone FROM staff s WHERE s.user_id = u.id), ''), "
-			    ON_DUTY("0", "u.id", "?2")
-			    " FROM nearest n JOIN heads h ON h.origin = n.origin AND h.depth = n.depth"
-			    " JOIN users u ON u.id = h.user_id ORDER BY n.origin");
+		    db,
+		    "WITH RECURSIVE up(origin, id, depth) AS ("
+		    "  SELECT unit_id, unit_id, 0 FROM incident_units WHERE incident_id = ?1"
+		    "  UNION ALL SELECT up.origin, un.parent_id, up.depth + 1 FROM up"
+		    "  JOIN units un ON un.id = up.id"
+		    "  WHERE un.parent_id IS NOT NULL AND up.depth < 64),"
+		    " heads AS (SELECT up.origin, up.depth, us.id AS user_id FROM up"
+		    "  JOIN units un ON un.id = up.id"
+		    "  JOIN users us ON us.id = un.head_user_id AND us.disabled = 0),"
+		    " nearest AS (SELECT origin, min(depth) AS depth FROM heads GROUP BY origin)"
+		    " SELECT u.name, coalesce(nullif(u.phone, ''),"
+		    "  (SELECT s.phone FROM staff s WHERE s.user_id = u.id), ''), " ON_DUTY(
+		        "0", "u.id", "?2") " FROM nearest n JOIN heads h ON h.origin = n.origin "
+		                           "AND h.depth = n.depth"
+		                           " JOIN users u ON u.id = h.user_id ORDER BY n.origin");
 		sqlite3_bind_int64(st, 1, incident_id);
 		sqlite3_bind_int64(st, 2, now_ms);
 		int rc = add_rows(db, st, list, "role", role);
 		if (rc != XF_OK || json_array_size(list) > before)
 			return rc;
 	}
-	st = xf_db_prepare(db, "SELECT u.name, coalesce(nullif(u.phone, ''),"
-	                       "  (SELECT s.phone FROM staff s WHERE s.user_id = u.id), ''), "
-	                       ON_DUTY("0", "u.id", "?2")
-	                       " FROM users u JOIN user_roles r ON r.user_id = u.id"
-	                       " WHERE r.role = ?1 AND u.disabled = 0 ORDER BY u.id");
+	st = xf_db_prepare(
+	    db, "SELECT u.name, coalesce(nullif(u.phone, ''),"
+	        "  (SELECT s.phone FROM staff s WHERE s.user_id = u.id), ''), " ON_DUTY(
+	            "0", "u.id", "?2") " FROM users u JOIN user_roles r ON r.user_id = u.id"
+	                               " WHERE r.role = ?1 AND u.disabled = 0 ORDER BY u.id");
 	bind_text(st, 1, role);
 	sqlite3_bind_int64(st, 2, now_ms);
 	return add_rows(db, st, list, "role", role);

@@ -94,8 +94,8 @@ int xf_store_import(xf_db *db, xf_import *imp, const char *bytes, size_t len, bo
 /* Appends the one event of an applied import ("unit.import" / "staff.import", object
  * "import" "units" / "staff") with the counts, the file's SHA-256 and changed
  * (borrowed); nothing when the import changed nothing. */
-int xf_store_import_audit(xf_db *db, const xf_actor *actor, const xf_import *imp,
-                          const char *bytes, size_t len, json_t *changed);
+int xf_store_import_audit(xf_db *db, const xf_actor *actor, const xf_import *imp, const char *bytes,
+                          size_t len, json_t *changed);
 
 /* ---- whom to call ---- */
 

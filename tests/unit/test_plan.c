@@ -1,7 +1,7 @@
 /* Unit tests of the plan loader (core/xf_plan.h): the shipped coal-mine plan loads and
- * carries what the mine's plan says (procedures, steps with owners and due offsets,
- * grades, workstreams, venues, closing steps); the version hash is the SHA-256 of the
- * file bytes; and every kind of plan error is reported with its exact JSON path and
+ * carries what the mine's plan says (procedures, steps with owners, contacts and due
+ * offsets, grades, workstreams, venues, closing steps); the version hash is the SHA-256
+ * of the file bytes; and every kind of plan error is reported with its exact JSON path and
  * message, one fixture per kind under tests/unit/plans/ (each fixture is
  * valid-minimal.json with one thing broken, so it must give exactly one problem).
  * XF_SOURCE_DIR (set by ctest) is the repository root. */
@@ -320,6 +320,90 @@ static void test_shipped_plan_procedures(void **state)
 	xf_plan_free(plan);
 }
 
+/* ---- whom to call (step contacts) ---- */
+
+/* The contacts of a step as "r:role", "u:unit", "p:position" joined by '/'. */
+static void contacts_text(const xf_plan_step *s, char *out, size_t size)
+{
+	static const char kind[] = {
+	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p'};
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < s->n_contacts && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%c:%s", i ? "/" : "",
+		                         kind[s->contacts[i].kind], s->contacts[i].value);
+}
+
+static void test_shipped_plan_contacts(void **state)
+{
+	static const struct {
+		const char *step, *contacts;
+	} expected[] = {
+	    {"A1", "p:组长/p:副组长"},
+	    {"B1", "p:组长/p:副组长"},
+	    {"B2", "u:矿长办公室/u:保卫科"},
+	    {"B3.5", "r:unit_head"},
+	    {"A5", "u:保卫科"},
+	    {"A2", ""},
+	    {"B4", ""},
+	    {"C1", ""},
+	};
+	xf_plan *plan = load_source_file("plans/coal-mine.json");
+	for (size_t i = 0; i < XF_ARRAY_LEN(expected); i++) {
+		const xf_plan_step *s = xf_plan_step_by_id(plan, expected[i].step);
+		assert_non_null(s);
+		assert_string_equal(s->id, expected[i].step);
+		char text[200];
+		contacts_text(s, text, sizeof text);
+		if (strcmp(text, expected[i].contacts) != 0)
+			fail_msg("step %s: contacts '%s', expected '%s'", s->id, text,
+			         expected[i].contacts);
+		assert_true(s->n_contacts == 0 ? s->contacts == NULL : s->contacts != NULL);
+	}
+	/* every step is found by its id, in procedures and in closing */
+	for (size_t p = 0; p < plan->n_procedures; p++)
+		for (size_t j = 0; j < plan->procedures[p].n_steps; j++)
+			assert_ptr_equal(xf_plan_step_by_id(plan, plan->procedures[p].steps[j].id),
+			                 &plan->procedures[p].steps[j]);
+	assert_ptr_equal(xf_plan_step_by_id(plan, "C5"), &plan->closing[4]);
+	assert_null(xf_plan_step_by_id(plan, "B7"));
+	assert_null(xf_plan_step_by_id(plan, "b1"));
+	assert_null(xf_plan_step_by_id(plan, NULL));
+	assert_null(xf_plan_step_by_id(NULL, "A1"));
+	xf_plan_free(plan);
+
+	/* the several kinds load in their order */
+	char *path = source_path("tests/unit/plans/valid-minimal.json");
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	free(path);
+	assert_non_null(doc);
+	json_t *b1 = json_array_get(
+	    json_object_get(json_array_get(json_object_get(doc, "procedures"), 1), "steps"), 0);
+	json_object_set_new(b1, "contacts",
+	                    json_pack("[{s:s}, {s:s}, {s:s}]", "position", "组长", "unit", "保卫科",
+	                              "role", "unit_head"));
+	json_object_set_new(
+	    json_array_get(
+	        json_object_get(json_array_get(json_object_get(doc, "procedures"), 0), "steps"), 0),
+	    "contacts", json_array());
+	char *text = json_dumps(doc, 0);
+	json_decref(doc);
+	xf_plan_errors errors;
+	plan = xf_plan_load(text, strlen(text), &errors);
+	free(text);
+	if (!plan)
+		print_errors("contacts", &errors);
+	assert_non_null(plan);
+	char joined[200];
+	contacts_text(xf_plan_step_by_id(plan, "B1"), joined, sizeof joined);
+	assert_string_equal(joined, "p:组长/u:保卫科/r:unit_head");
+	/* an empty list is no contacts */
+	assert_int_equal(xf_plan_step_by_id(plan, "A1")->n_contacts, 0);
+	assert_null(xf_plan_step_by_id(plan, "A1")->contacts);
+	xf_plan_free(plan);
+}
+
 /* ---- the version hash ---- */
 
 static void test_hash_is_sha256_of_file_bytes(void **state)
@@ -472,6 +556,13 @@ static const struct {
      "procedures[2].advance_info: procedures[0] already has advance_info true"},
     {"chooses-venue-without-venues",
      "procedures[1].steps[2].chooses_venue: the plan declares no venues to choose from"},
+    {"contact-unknown-position", "procedures[1].steps[0].contacts[1]: unknown position '主任' "
+                                 "(not in organisation.command.positions)"},
+    {"contact-duplicate", "procedures[1].steps[0].contacts[2]: duplicate contact '保卫科' "
+                          "(first at procedures[1].steps[0].contacts[0])"},
+    {"contact-not-a-list", "procedures[1].steps[0].contacts: must be an array, not an object"},
+    {"contact-two-kinds", "procedures[1].steps[0].contacts[0]: must have exactly one of 'role', "
+                          "'unit' or 'position'"},
 };
 
 static void test_error_fixtures(void **state)
@@ -610,6 +701,7 @@ int main(void)
 	    cmocka_unit_test(test_destination_ids),
 	    cmocka_unit_test(test_shipped_plan_outline),
 	    cmocka_unit_test(test_shipped_plan_procedures),
+	    cmocka_unit_test(test_shipped_plan_contacts),
 	    cmocka_unit_test(test_hash_is_sha256_of_file_bytes),
 	    cmocka_unit_test(test_hash_known_value),
 	    cmocka_unit_test(test_minimal_plan_and_defaults),
