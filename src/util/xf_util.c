@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 _Noreturn void xf_die(const char *fmt, ...)
 {
@@ -109,13 +110,18 @@ int xf_hex_decode(const char *hex, unsigned char *bytes, size_t n)
 
 void xf_log(const char *fmt, ...)
 {
-	char when[XF_TIME_LEN];
 	char line[2048];
 	va_list ap;
-	xf_time_format(xf_now_ms(), when);
+	xf_time_format(xf_now_ms(), line);
+	line[XF_TIME_LEN - 1] = ' ';
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	size_t room = sizeof line - XF_TIME_LEN - 1; /* one byte stays for the newline */
+	int n = vsnprintf(line + XF_TIME_LEN, room, fmt, ap);
 	va_end(ap);
-	/* One fprintf per line keeps concurrent threads' lines whole. */
-	fprintf(stderr, "%s %s\n", when, line);
+	size_t written = n < 0 ? 0 : (size_t)n < room ? (size_t)n : room - 1;
+	size_t len = XF_TIME_LEN + written;
+	line[len++] = '\n';
+	/* One write per line keeps concurrent threads' lines whole, without stdio's lock. */
+	ssize_t unused = write(STDERR_FILENO, line, len);
+	(void)unused;
 }
