@@ -79,11 +79,11 @@ static bool read_person(xf_req *req, json_t *body, bool required, xf_person_in *
 	return true;
 }
 
-static void index_person(xf_db *db, int64_t id, const xf_person_in *in)
+static int index_person(xf_db *db, int64_t id, const xf_person_in *in)
 {
 	xf_search_doc doc = {.kind = "person", .id = id, .person_id = id, .title = in->name,
 	                     .body = in->note ? in->note : ""};
-	(void)xf_search_put(db, &doc);
+	return xf_search_put(db, &doc);
 }
 
 /* Reads and validates "family": [{name, relation, phone?, unit?}]. */
@@ -223,7 +223,7 @@ static void persons_create(xf_req *req)
 	if (rc == XF_OK && incident_id)
 		rc = link_person(req, db, incident_id, id, in.name, role);
 	if (rc == XF_OK)
-		index_person(db, id, &in);
+		rc = index_person(db, id, &in);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_person(req, db, id, false, 201);
@@ -300,11 +300,12 @@ static void persons_update(xf_req *req)
 		json_decref(changed);
 	if (rc == XF_OK && (in.name || in.note)) {
 		json_t *brief;
-		if (xf_store_person_brief(db, id, &brief) == XF_OK) {
+		rc = xf_store_person_brief(db, id, &brief);
+		if (rc == XF_OK) {
 			xf_person_in now = in;
 			if (!now.name)
 				now.name = json_string_value(json_object_get(brief, "name"));
-			index_person(db, id, &now);
+			rc = index_person(db, id, &now);
 			json_decref(brief);
 		}
 	}
@@ -726,10 +727,10 @@ static void incident_persons_bulk(xf_req *req)
 			rc = xf_store_incident_person_link(db, id, pid,
 			                                   entries[i].e.representative ? "representative"
 			                                                               : "participant");
-		if (rc == XF_OK) {
-			index_person(db, pid, &in);
+		if (rc == XF_OK)
+			rc = index_person(db, pid, &in);
+		if (rc == XF_OK)
 			json_array_append_new(created_ids, json_integer(pid));
-		}
 	}
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "person.bulk", "incident", xf_api_id_text(req, id),

@@ -12,8 +12,8 @@
 #include "store/xf_store_people.h"
 
 #define QUERY_MAX_CHARS 100
-#define LIMIT_DEFAULT 20
-#define LIMIT_MAX 50
+#define LIMIT_DEFAULT   20
+#define LIMIT_MAX       50
 /* Hits asked of the index per hit answered, to leave room for the filter. */
 #define OVERFETCH 5
 
@@ -128,7 +128,8 @@ static void xf_api_search(xf_req *req)
 	}
 	if (chars > QUERY_MAX_CHARS) {
 		xf_reply_error(req, 400, "bad_request", "q",
-		               "query parameter 'q' must be at most %d characters", QUERY_MAX_CHARS);
+		               "query parameter 'q' must be at most %d characters",
+		               QUERY_MAX_CHARS);
 		return;
 	}
 	if (!xf_api_query_int(req, "limit", 1, LIMIT_MAX, LIMIT_DEFAULT, &limit))
@@ -163,11 +164,12 @@ static void xf_api_search(xf_req *req)
 		return;
 	}
 	double took_ms = (double)((xf_mono_us() - started + 5) / 10) / 100.0;
-	xf_reply_json(req, 200, json_pack("{s:s, s:o, s:f}", "q", q, "hits", hits, "took_ms", took_ms));
+	xf_reply_json(req, 200,
+	              json_pack("{s:s, s:o, s:f}", "q", q, "hits", hits, "took_ms", took_ms));
 }
 
 static const xf_route routes[] = {
-	{"GET", "/search", XF_PERM_SIGNED_IN, 0, xf_api_search},
+    {"GET", "/search", XF_PERM_SIGNED_IN, 0, xf_api_search},
 };
 
 const xf_route_list xf_routes_search = {routes, XF_ARRAY_LEN(routes)};

@@ -16,6 +16,7 @@
 #include "cli/xf_cli_import.h"
 #include "core/xf_account.h"
 #include "core/xf_password.h"
+#include "store/xf_search.h"
 
 typedef struct config {
 	const char *listen, *db, *data_dir, *plan, *web_dir, *admin_password;
@@ -575,6 +576,9 @@ static int cmd_check(const config *c)
 		status = 1;
 	} else if (xf_audit_verify(db, &walk) != XF_OK) {
 		fprintf(stderr, "xinfang: check failed: cannot read events: %s\n", xf_db_error(db));
+		status = 1;
+	} else if (xf_search_check(db, problem, sizeof problem) != XF_OK) {
+		fprintf(stderr, "xinfang: check failed: search index: %s\n", problem);
 		status = 1;
 	} else if (walk.bad_seq) {
 		fprintf(stderr, "xinfang: check failed: events row seq=%lld: %s\n",

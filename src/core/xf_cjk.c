@@ -58,25 +58,36 @@ int32_t xf_cjk_decode(const char *s, size_t len, size_t *i)
 
 enum { SEPARATOR, WORD, IDEOGRAPH };
 
-/* Ideographs and the syllabic scripts written with them, one token per character. */
+/* Ideographs and the syllabic scripts written with them, one token per character;
+ * the most frequent range first. */
+static const struct {
+	int32_t lo, hi;
+} cjk_ranges[] = {
+    {0x4e00, 0x9fff},   /* CJK Unified Ideographs */
+    {0x3400, 0x4dbf},   /* Extension A */
+    {0x20000, 0x323af}, /* Extensions B to H, compatibility supplement */
+    {0xf900, 0xfaff},   /* Compatibility Ideographs */
+    {0x2e80, 0x2fdf},   /* radicals, Kangxi radicals */
+    {0x3005, 0x3007},   /* 々 〆 〇 */
+    {0x3021, 0x3029},   /* Hangzhou numerals */
+    {0x3041, 0x309f},   /* Hiragana */
+    {0x30a1, 0x30fa},   /* Katakana (not ・) */
+    {0x30fc, 0x30ff},   /* ー and Katakana marks */
+    {0x31f0, 0x31ff},   /* Katakana extension */
+    {0xff66, 0xff9f},   /* halfwidth Katakana */
+    {0x3105, 0x312f},   /* Bopomofo */
+    {0x31a0, 0x31bf},   /* Bopomofo extension */
+    {0xac00, 0xd7a3},   /* Hangul syllables */
+    {0x1100, 0x11ff},   /* Hangul jamo */
+    {0x3131, 0x318e},   /* Hangul compatibility jamo */
+};
+
 static bool is_cjk(int32_t cp)
 {
-	return (cp >= 0x4e00 && cp <= 0x9fff)     /* CJK Unified Ideographs */
-	       || (cp >= 0x3400 && cp <= 0x4dbf)  /* Extension A */
-	       || (cp >= 0x20000 && cp <= 0x323af) /* Extensions B-H, compatibility supplement */
-	       || (cp >= 0xf900 && cp <= 0xfaff)  /* Compatibility Ideographs */
-	       || (cp >= 0x2e80 && cp <= 0x2fdf)  /* radicals, Kangxi radicals */
-	       || cp == 0x3005 || cp == 0x3006 || cp == 0x3007 /* 々 〆 〇 */
-	       || (cp >= 0x3021 && cp <= 0x3029)  /* Hangzhou numerals */
-	       || (cp >= 0x3041 && cp <= 0x309f)  /* Hiragana */
-	       || (cp >= 0x30a1 && cp <= 0x30ff && cp != 0x30fb) /* Katakana but ・ */
-	       || (cp >= 0x31f0 && cp <= 0x31ff)  /* Katakana extension */
-	       || (cp >= 0xff66 && cp <= 0xff9f)  /* halfwidth Katakana */
-	       || (cp >= 0x3105 && cp <= 0x312f)  /* Bopomofo */
-	       || (cp >= 0x31a0 && cp <= 0x31bf)  /* Bopomofo extension */
-	       || (cp >= 0xac00 && cp <= 0xd7a3)  /* Hangul syllables */
-	       || (cp >= 0x1100 && cp <= 0x11ff)  /* Hangul jamo */
-	       || (cp >= 0x3131 && cp <= 0x318e); /* Hangul compatibility jamo */
+	for (size_t i = 0; i < sizeof cjk_ranges / sizeof cjk_ranges[0]; i++)
+		if (cp >= cjk_ranges[i].lo && cp <= cjk_ranges[i].hi)
+			return true;
+	return false;
 }
 
 /* The class of a code point; for WORD, *c is the lower-case ASCII letter or digit. */
@@ -258,7 +269,8 @@ static bool same_phrase(const xf_cjk_query *q, size_t a_first, size_t b_first, s
 {
 	for (size_t k = 0; k < count; k++)
 		if (q->token_len[a_first + k] != q->token_len[b_first + k] ||
-		    memcmp(q->token[a_first + k], q->token[b_first + k], q->token_len[a_first + k]) != 0)
+		    memcmp(q->token[a_first + k], q->token[b_first + k],
+		           q->token_len[a_first + k]) != 0)
 			return false;
 	return true;
 }
@@ -271,7 +283,8 @@ static void close_phrase(query_state *s)
 	if (count == 0)
 		return;
 	for (size_t p = 0; p < q->n_phrases; p++) {
-		if (q->phrase[p].count == count && same_phrase(q, q->phrase[p].first, s->current, count)) {
+		if (q->phrase[p].count == count &&
+		    same_phrase(q, q->phrase[p].first, s->current, count)) {
 			q->n_tokens = s->current;
 			return;
 		}
@@ -471,8 +484,8 @@ static size_t count_chars(const char *text, size_t from, size_t to)
 	return n;
 }
 
-void xf_cjk_highlight(const char *text, size_t len, const xf_cjk_marks *marks,
-                      size_t max_chars, xf_cjk_piece_fn emit, void *ctx)
+void xf_cjk_highlight(const char *text, size_t len, const xf_cjk_marks *marks, size_t max_chars,
+                      xf_cjk_piece_fn emit, void *ctx)
 {
 	assert(max_chars >= 1);
 	size_t total = count_chars(text, 0, len);

@@ -34,11 +34,11 @@
 #include <stdint.h>
 
 enum {
-	XF_CJK_WORD_MAX = 64,                /* bytes of the longest token */
-	XF_CJK_QUERY_MAX_TOKENS = 64,        /* tokens of a query beyond these are dropped */
-	XF_CJK_QUERY_MAX_PHRASES = 16,       /* phrases beyond these are dropped */
-	XF_CJK_QUERY_MATCH_MAX = XF_CJK_QUERY_MAX_TOKENS * (2 * XF_CJK_WORD_MAX + 1) +
-	                         XF_CJK_QUERY_MAX_PHRASES * 3 + 1,
+	XF_CJK_WORD_MAX = 64,          /* bytes of the longest token */
+	XF_CJK_QUERY_MAX_TOKENS = 64,  /* tokens of a query beyond these are dropped */
+	XF_CJK_QUERY_MAX_PHRASES = 16, /* phrases beyond these are dropped */
+	XF_CJK_QUERY_MATCH_MAX =
+	    XF_CJK_QUERY_MAX_TOKENS * (2 * XF_CJK_WORD_MAX + 1) + XF_CJK_QUERY_MAX_PHRASES * 3 + 1,
 };
 
 /* Decodes the code point at s[*i] (i < len) and advances *i past it. A byte that does
@@ -49,16 +49,15 @@ int32_t xf_cjk_decode(const char *s, size_t len, size_t *i);
 /* Called once per token: its text (lower-cased, folded; not NUL-terminated) and
  * where it lies in the input. A non-zero return stops the tokenizer, which returns
  * that value. */
-typedef int (*xf_cjk_token_fn)(void *ctx, const char *token, size_t n, size_t start,
-                               size_t end);
+typedef int (*xf_cjk_token_fn)(void *ctx, const char *token, size_t n, size_t start, size_t end);
 
 /* Tokenizes text[0..len); returns 0, or the first non-zero value of emit. */
 int xf_cjk_tokenize(const char *text, size_t len, xf_cjk_token_fn emit, void *ctx);
 
 /* What FTS5 stores or looks up, through xf_cjk_tokenize. colocated: the token sits
  * at the position of the token before it (FTS5_TOKEN_COLOCATED). */
-typedef int (*xf_cjk_index_fn)(void *ctx, bool colocated, const char *token, size_t n,
-                               size_t start, size_t end);
+typedef int (*xf_cjk_index_fn)(void *ctx, bool colocated, const char *token, size_t n, size_t start,
+                               size_t end);
 /* A document: every token, and after every character that follows a character
  * token, their bigram, colocated with the first. */
 int xf_cjk_index_document(const char *text, size_t len, xf_cjk_index_fn emit, void *ctx);
@@ -84,8 +83,8 @@ void xf_cjk_query_parse(xf_cjk_query *q, const char *text, size_t len);
 /* The FTS5 expression of phrase i (i < n_phrases), or of the whole query (all phrases,
  * AND) when i is (size_t)-1: quoted phrases whose tokens are separated by spaces,
  * except that two characters are written next to each other (looked up as bigrams by
- * xf_cjk_index_query), a '"' doubled. Writes a NUL-terminated string of at most XF_CJK_QUERY_MATCH_MAX bytes
- * and returns its length. */
+ * xf_cjk_index_query), a '"' doubled. Writes a NUL-terminated string of at most
+ * XF_CJK_QUERY_MATCH_MAX bytes and returns its length. */
 size_t xf_cjk_query_match(const xf_cjk_query *q, size_t i, char out[XF_CJK_QUERY_MATCH_MAX]);
 #define XF_CJK_ALL_PHRASES ((size_t)-1)
 
@@ -96,12 +95,15 @@ typedef struct xf_cjk_marks {
 	size_t n, cap;
 	struct xf_cjk_range {
 		size_t start, end;
-	} *range;
+	} * range;
 	size_t occurrences;
 	size_t phrases;
 } xf_cjk_marks;
 
-#define XF_CJK_MARKS_INIT {0}
+#define XF_CJK_MARKS_INIT                                                                          \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void xf_cjk_mark(const xf_cjk_query *q, const char *text, size_t len, xf_cjk_marks *out);
 void xf_cjk_marks_release(xf_cjk_marks *m);
@@ -114,7 +116,7 @@ typedef void (*xf_cjk_piece_fn)(void *ctx, const char *text, size_t n, bool matc
 /* Cuts a highlight of at most max_chars characters (max_chars >= 1) out of text: the
  * whole text when it is that short, else a window that starts a little before the
  * first mark. Characters are counted as xf_cjk_decode walks (an invalid byte is one). */
-void xf_cjk_highlight(const char *text, size_t len, const xf_cjk_marks *marks,
-                      size_t max_chars, xf_cjk_piece_fn emit, void *ctx);
+void xf_cjk_highlight(const char *text, size_t len, const xf_cjk_marks *marks, size_t max_chars,
+                      xf_cjk_piece_fn emit, void *ctx);
 
 #endif

@@ -2,17 +2,21 @@
  *
  * The documents live in search_docs (kind, object id, incident and person, title,
  * body); search_fts is an FTS5 index over their title and body with search_docs as
- * its external content, tokenized by "xf_cjk" (core/xf_cjk.h). A document's rowid is
- * assigned when it is put, so rowid order is the order of the last change.
+ * its external content, tokenized by "xf_cjk" (core/xf_cjk.h: every CJK character a
+ * token, plus a bigram of every two characters in a row, which phrase queries look
+ * up). A document's rowid is assigned when it is put, so rowid order is the order of
+ * the last change.
  *
  * Ranking is bm25 with the title weighted above the body, computed by our own
  * auxiliary function xf_bm25 rather than FTS5's bm25(): the built-in one counts the
- * documents of every phrase over the whole index on each query (a full scan of the
- * doclist of a common character), and scores every match. We count each phrase's
- * documents ourselves up to the rank window and hand the counts in; when a query
- * matches more documents than the window, only the newest `window` matches are
- * ranked. Highlights are built here from the same tokenizer, not with FTS5's
- * highlight(), so that they come out as [[text, is_match], ...] and never as HTML. */
+ * documents of every phrase over the whole index on each query (the full doclist of
+ * a common character), and any ORDER BY on a score scores every match. We count each
+ * phrase's documents ourselves, up to the rank window, and hand the counts in. When
+ * every phrase reaches the window, only the newest `window` matches are scored
+ * (FTS5 walks doclists newest first and stops) and sorted here; otherwise a rare
+ * phrase bounds the matches and all of them are scored. Highlights are built here
+ * from the same tokenizer, not with FTS5's highlight(), so that they come out as
+ * [[text, is_match], ...] and never as HTML. */
 #include "store/xf_search.h"
 
 #include <assert.h>
@@ -24,26 +28,26 @@
 #include "util/xf_buf.h"
 
 const char xf_migration_search[] =
-	"CREATE TABLE search_docs ("
-	"  id INTEGER PRIMARY KEY,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('incident','person','matter','note')),"
-	"  object_id INTEGER NOT NULL,"
-	"  incident_id INTEGER NOT NULL DEFAULT 0,"
-	"  person_id INTEGER NOT NULL DEFAULT 0,"
-	"  title TEXT NOT NULL,"
-	"  body TEXT NOT NULL);"
-	"CREATE UNIQUE INDEX search_docs_object ON search_docs (kind, object_id);"
-	"CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_docs',"
-	"  content_rowid='id', tokenize='xf_cjk');";
+    "CREATE TABLE search_docs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('incident','person','matter','note')),"
+    "  object_id INTEGER NOT NULL,"
+    "  incident_id INTEGER NOT NULL DEFAULT 0,"
+    "  person_id INTEGER NOT NULL DEFAULT 0,"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX search_docs_object ON search_docs (kind, object_id);"
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_docs',"
+    "  content_rowid='id', tokenize='xf_cjk');";
 
 /* bm25 parameters, as FTS5 and Lucene use them. */
 #define BM25_K1 1.2
-#define BM25_B 0.75
+#define BM25_B  0.75
 
 /* Column weights of the rank: a match in the title counts five matches in the body. */
-#define TITLE_WEIGHT 5.0
-#define BODY_WEIGHT 1.0
-#define SQL_NUMBER(x) SQL_NUMBER_(x)
+#define TITLE_WEIGHT   5.0
+#define BODY_WEIGHT    1.0
+#define SQL_NUMBER(x)  SQL_NUMBER_(x)
 #define SQL_NUMBER_(x) #x
 
 /* Characters of a highlight at most. */
@@ -77,7 +81,6 @@ static double natural_log(double x)
 	}
 	return 2.0 * sum + e * 0.69314718055994530942;
 }
-
 
 /* ---- the FTS5 tokenizer ---- */
 
@@ -126,8 +129,7 @@ static int tokenizer_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char
 	return xf_cjk_index_document(text, (size_t)n, fts5_emit, &sink);
 }
 
-static fts5_tokenizer xf_cjk_tokenizer = {tokenizer_create, tokenizer_delete,
-                                          tokenizer_tokenize};
+static fts5_tokenizer xf_cjk_tokenizer = {tokenizer_create, tokenizer_delete, tokenizer_tokenize};
 
 /* ---- the rank function ---- */
 
@@ -142,8 +144,8 @@ typedef struct rank_data {
  * higher is better. dfs is a blob of native int64 document counts, one per phrase of
  * the query, in order; a phrase without a count is taken to be in every document.
  * The same formula as FTS5's bm25() (which returns it negated). */
-static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                    int n_val, sqlite3_value **val)
+static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_val,
+                    sqlite3_value **val)
 {
 	rank_data *d = api->xGetAuxdata(fts, 0);
 	int rc;
@@ -177,7 +179,8 @@ static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			int64_t df = rows;
 			if (blob && i < n_dfs)
 				memcpy(&df, blob + (size_t)i * sizeof df, sizeof df);
-			/* as FTS5 does: a phrase in more than half the rows weighs almost nothing */
+			df = df < 0 ? 0 : df > rows ? rows : df;
+			/* as in FTS5: a phrase in over half the rows weighs almost nothing */
 			double ratio = ((double)rows - (double)df + 0.5) / ((double)df + 0.5);
 			d->idf[i] = ratio > 1.0 ? natural_log(ratio) : 1e-6;
 		}
@@ -246,8 +249,9 @@ static int remove_doc(xf_db *db, const char *kind, int64_t id, const xf_search_d
 	*found = false;
 	if (unchanged)
 		*unchanged = false;
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id, incident_id, person_id, title, body"
-	                                     " FROM search_docs WHERE kind = ?1 AND object_id = ?2");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT id, incident_id, person_id, title, body"
+	                      " FROM search_docs WHERE kind = ?1 AND object_id = ?2");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	int rc = sqlite3_step(st);
@@ -268,15 +272,17 @@ static int remove_doc(xf_db *db, const char *kind, int64_t id, const xf_search_d
 	int body_len = sqlite3_column_bytes(st, 4);
 	if (same && unchanged && sqlite3_column_int64(st, 1) == same->incident_id &&
 	    sqlite3_column_int64(st, 2) == same->person_id &&
-	    (size_t)title_len == strlen(same->title) && memcmp(title, same->title, (size_t)title_len) == 0 &&
-	    (size_t)body_len == strlen(same->body) && memcmp(body, same->body, (size_t)body_len) == 0) {
+	    (size_t)title_len == strlen(same->title) &&
+	    memcmp(title, same->title, (size_t)title_len) == 0 &&
+	    (size_t)body_len == strlen(same->body) &&
+	    memcmp(body, same->body, (size_t)body_len) == 0) {
 		*unchanged = true;
 		sqlite3_reset(st);
 		return XF_OK;
 	}
 	/* An external-content index forgets a row given exactly the values it indexed. */
-	sqlite3_stmt *del = xf_db_prepare(
-		db, "INSERT INTO search_fts (search_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)");
+	sqlite3_stmt *del = xf_db_prepare(db, "INSERT INTO search_fts (search_fts, rowid, title, "
+	                                      "body) VALUES ('delete', ?1, ?2, ?3)");
 	sqlite3_bind_int64(del, 1, rowid);
 	sqlite3_bind_text(del, 2, title ? title : "", title_len, SQLITE_STATIC);
 	sqlite3_bind_text(del, 3, body ? body : "", body_len, SQLITE_STATIC);
@@ -296,8 +302,8 @@ static int put_doc(xf_db *db, const xf_search_doc *doc)
 	if (rc != XF_OK || unchanged)
 		return rc;
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO search_docs (kind, object_id, incident_id, person_id, title, body)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	    db, "INSERT INTO search_docs (kind, object_id, incident_id, person_id, title, body)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	sqlite3_bind_text(st, 1, doc->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, doc->id);
 	sqlite3_bind_int64(st, 3, doc->incident_id);
@@ -322,7 +328,8 @@ static int in_transaction(xf_db *db, int (*change)(xf_db *, const void *), const
 {
 	sqlite3 *sql = xf_db_handle(db);
 	bool own = sqlite3_get_autocommit(sql) != 0;
-	int rc = own ? xf_tx_begin(db, true) : xf_db_exec(db, xf_db_prepare(db, "SAVEPOINT xf_search"));
+	int rc =
+	    own ? xf_tx_begin(db, true) : xf_db_exec(db, xf_db_prepare(db, "SAVEPOINT xf_search"));
 	if (rc != XF_OK)
 		return rc;
 	rc = change(db, arg);
@@ -346,7 +353,10 @@ static int put_change(xf_db *db, const void *arg)
 
 int xf_search_put(xf_db *db, const xf_search_doc *doc)
 {
-	assert(known_kind(doc->kind));
+	if (!known_kind(doc->kind)) {
+		assert(!"xf_search_put: unknown kind");
+		return XF_ERR;
+	}
 	xf_search_doc d = *doc;
 	if (!d.title)
 		d.title = "";
@@ -369,7 +379,10 @@ static int remove_change(xf_db *db, const void *arg)
 
 int xf_search_remove(xf_db *db, const char *kind, int64_t id)
 {
-	assert(known_kind(kind));
+	if (!known_kind(kind)) {
+		assert(!"xf_search_remove: unknown kind");
+		return XF_ERR;
+	}
 	remove_args r = {kind, id};
 	return in_transaction(db, remove_change, &r);
 }
@@ -438,8 +451,8 @@ static void flush_segment(highlight_builder *h)
 {
 	if (h->text.len == 0)
 		return;
-	json_array_append_new(h->segments, json_pack("[o, b]", text_json(h->text.data, h->text.len),
-	                                             h->match));
+	json_array_append_new(h->segments,
+	                      json_pack("[o, b]", text_json(h->text.data, h->text.len), h->match));
 	xf_buf_reset(&h->text);
 }
 
@@ -471,11 +484,10 @@ static json_t *best_highlight(const xf_cjk_query *q, const char *title, size_t t
 	xf_cjk_mark(q, title, title_len, &mt);
 	xf_cjk_mark(q, body, body_len, &mb);
 	bool use_body = mb.phrases > mt.phrases ||
-	                (mb.phrases == mt.phrases &&
-	                 (double)mb.occurrences * BODY_WEIGHT >
-	                     (double)mt.occurrences * TITLE_WEIGHT);
-	json_t *out = use_body ? highlight_json(body, body_len, &mb)
-	                       : highlight_json(title, title_len, &mt);
+	                (mb.phrases == mt.phrases && (double)mb.occurrences * BODY_WEIGHT >
+	                                                 (double)mt.occurrences * TITLE_WEIGHT);
+	json_t *out =
+	    use_body ? highlight_json(body, body_len, &mb) : highlight_json(title, title_len, &mt);
 	xf_cjk_marks_release(&mt);
 	xf_cjk_marks_release(&mb);
 	return out;
@@ -489,8 +501,9 @@ static json_t *id_or_null(int64_t id)
 /* The hit of one ranked row. */
 static int hit_json(xf_db *db, const xf_cjk_query *q, int64_t rowid, double score, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT kind, object_id, incident_id, person_id, title,"
-	                                     " body FROM search_docs WHERE id = ?1");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT kind, object_id, incident_id, person_id, title,"
+	                      " body FROM search_docs WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, rowid);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -502,31 +515,56 @@ static int hit_json(xf_db *db, const xf_cjk_query *q, int64_t rowid, double scor
 	size_t title_len = (size_t)sqlite3_column_bytes(st, 4);
 	const char *body = (const char *)sqlite3_column_text(st, 5);
 	size_t body_len = (size_t)sqlite3_column_bytes(st, 5);
-	*out = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:f}", "kind",
-	                 (const char *)sqlite3_column_text(st, 0), "id",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "incident_id",
-	                 id_or_null(sqlite3_column_int64(st, 2)), "person_id",
-	                 id_or_null(sqlite3_column_int64(st, 3)), "title",
-	                 text_json(title ? title : "", title_len), "highlight",
-	                 best_highlight(q, title ? title : "", title_len, body ? body : "", body_len),
-	                 "rank", score);
+	*out = json_pack(
+	    "{s:s, s:I, s:o, s:o, s:o, s:o, s:f}", "kind", (const char *)sqlite3_column_text(st, 0),
+	    "id", (json_int_t)sqlite3_column_int64(st, 1), "incident_id",
+	    id_or_null(sqlite3_column_int64(st, 2)), "person_id",
+	    id_or_null(sqlite3_column_int64(st, 3)), "title",
+	    text_json(title ? title : "", title_len), "highlight",
+	    best_highlight(q, title ? title : "", title_len, body ? body : "", body_len), "rank",
+	    score);
 	sqlite3_reset(st);
 	return *out ? XF_OK : XF_ERR;
 }
 
-/* Counts the matches of an expression, newest first, up to window (0: all), and finds
- * the rowid of the oldest one counted. */
-static int probe(xf_db *db, const char *match, int64_t window, int64_t *count, int64_t *oldest)
+/* The documents matching an expression, counted up to max (-1: all). */
+static int count_matches(xf_db *db, const char *match, int64_t max, int64_t *count)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*), min(rowid) FROM (SELECT rowid"
-	                                     " FROM search_fts WHERE search_fts MATCH ?1"
-	                                     " ORDER BY rowid DESC LIMIT ?2)");
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_fts"
+	                                     " WHERE search_fts MATCH ?1 LIMIT ?2)");
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, window > 0 ? window : -1);
+	sqlite3_bind_int64(st, 2, max);
 	int rc = sqlite3_step(st);
 	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*oldest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	rc = rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+typedef struct ranked {
+	int64_t rowid;
+	double score;
+} ranked;
+
+static int best_first(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->rowid < y->rowid ? 1 : x->rowid > y->rowid ? -1 : 0;
+}
+
+/* Collects (rowid, score) rows of a statement into out (room for max). */
+static int collect_ranked(xf_db *db, sqlite3_stmt *st, ranked *out, int64_t max, int64_t *n)
+{
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		out[*n].rowid = sqlite3_column_int64(st, 0);
+		out[*n].score = sqlite3_column_double(st, 1);
+		(*n)++;
+	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -540,60 +578,62 @@ typedef struct query_work {
 static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 {
 	xf_cjk_query *q = &w->q;
-	int64_t window = rank_window, oldest = 0, from_rowid = 0;
-	bool all_common = true;
+	int64_t window = rank_window;
+	bool all_common = window > 0;
 	int rc;
 	/* Each phrase's documents, counted up to the window: the counts weigh the phrases
-	 * in the rank (a phrase counted to the window is taken to be in window documents:
-	 * common), and the window of a common phrase alone starts at its oldest match. */
+	 * in the rank; a phrase counted to the window is common, and taken to be in that
+	 * many documents. */
 	for (size_t p = 0; p < q->n_phrases; p++) {
 		xf_cjk_query_match(q, p, w->match);
-		rc = probe(db, w->match, window, &w->df[p], &oldest);
+		rc = count_matches(db, w->match, window > 0 ? window : -1, &w->df[p]);
 		if (rc != XF_OK)
 			return rc;
 		if (w->df[p] == 0)
 			return XF_OK; /* every phrase must occur */
-		if (window == 0 || w->df[p] < window)
+		if (w->df[p] < window)
 			all_common = false;
 	}
 	xf_cjk_query_match(q, XF_CJK_ALL_PHRASES, w->match);
-	if (all_common && q->n_phrases == 1) {
-		from_rowid = oldest;
-	} else if (all_common) {
-		/* common phrases together may still be rare */
-		int64_t count;
-		rc = probe(db, w->match, window, &count, &oldest);
-		if (rc != XF_OK)
-			return rc;
-		from_rowid = count >= window ? oldest : 0;
+	int df_bytes = (int)(q->n_phrases * sizeof w->df[0]);
+	sqlite3_stmt *st;
+	ranked *best;
+	int64_t n;
+	if (all_common) {
+		/* Only the newest `window` matches are scored (FTS5 walks the doclists newest
+		 * first and stops), then sorted here: a common character costs what a rare one
+		 * costs. */
+		st = xf_db_prepare(
+		    db,
+		    "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(
+		        TITLE_WEIGHT) ", " SQL_NUMBER(BODY_WEIGHT) ") FROM search_fts"
+		                                                   " WHERE search_fts MATCH ?1 "
+		                                                   "ORDER BY rowid DESC LIMIT ?3");
+		sqlite3_bind_int64(st, 3, window);
+		best = xf_malloc((size_t)window * sizeof *best);
+	} else {
+		/* A rare phrase bounds the matches: score them all, keep the best. */
+		st = xf_db_prepare(
+		    db, "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(
+		            TITLE_WEIGHT) ", " SQL_NUMBER(BODY_WEIGHT) ") AS score FROM search_fts"
+		                                                       " WHERE search_fts MATCH ?1 "
+		                                                       "ORDER BY score DESC, rowid "
+		                                                       "DESC LIMIT ?3");
+		sqlite3_bind_int(st, 3, limit);
+		best = xf_malloc((size_t)limit * sizeof *best);
 	}
-
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(TITLE_WEIGHT)
-		    ", " SQL_NUMBER(BODY_WEIGHT) ") AS score FROM search_fts"
-		    " WHERE search_fts MATCH ?1 AND rowid >= ?3 ORDER BY score DESC, rowid DESC LIMIT ?4");
 	sqlite3_bind_text(st, 1, w->match, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, w->df, (int)(q->n_phrases * sizeof w->df[0]), SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, from_rowid);
-	sqlite3_bind_int(st, 4, limit);
-	int64_t *rowids = xf_malloc((size_t)limit * sizeof *rowids);
-	double *scores = xf_malloc((size_t)limit * sizeof *scores);
-	int n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
-		rowids[n] = sqlite3_column_int64(st, 0);
-		scores[n] = sqlite3_column_double(st, 1);
-		n++;
-	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
-	sqlite3_reset(st);
-	for (int i = 0; rc == XF_OK && i < n; i++) {
+	sqlite3_bind_blob(st, 2, w->df, df_bytes, SQLITE_STATIC);
+	rc = collect_ranked(db, st, best, all_common ? window : limit, &n);
+	if (rc == XF_OK && all_common)
+		qsort(best, (size_t)n, sizeof *best, best_first);
+	for (int64_t i = 0; rc == XF_OK && i < n && i < limit; i++) {
 		json_t *hit = NULL;
-		rc = hit_json(db, q, rowids[i], scores[i], &hit);
+		rc = hit_json(db, q, best[i].rowid, best[i].score, &hit);
 		if (rc == XF_OK)
 			json_array_append_new(hits, hit);
 	}
-	free(rowids);
-	free(scores);
+	free(best);
 	return rc;
 }
 

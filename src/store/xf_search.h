@@ -37,12 +37,12 @@ int xf_search_remove(xf_db *db, const char *kind, int64_t id);
  * with no searchable character gives no hits. */
 int xf_search_query(xf_db *db, const char *q, int limit, json_t **hits);
 
-/* How many matches a query ranks at most: when every phrase of a query occurs in
- * more documents than this, only the newest XF_SEARCH_RANK_WINDOW matches (by the
+/* How many matches a query ranks at most: when every phrase of a query occurs in at
+ * least this many documents, only the newest XF_SEARCH_RANK_WINDOW matches (by the
  * time they were put) are ranked, so that a query for a very common character costs
- * the same as one for a rare one (docs/search.md, "Ranking"). 0 ranks every match;
- * for benchmarks and tests. */
-#define XF_SEARCH_RANK_WINDOW 10000
+ * about what one for a rare one costs (docs/search.md, "Ranking"). 0 ranks every
+ * match; for benchmarks and tests. Not thread-safe: set it before serving. */
+#define XF_SEARCH_RANK_WINDOW 1000
 void xf_search_set_rank_window(int64_t window);
 
 /* FTS5's own check of the index against search_docs; XF_ERR with the problem. */
