@@ -1,12 +1,14 @@
 /* The incident resource: registration (scope, grade and procedure decided by the
  * plan, with the reasons), the list, facts updates, activation (the procedure's steps
  * become tasks), transitions, overrides, the timeline, notes and the dashboard. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/xf_api.h"
 #include "store/xf_search.h"
+#include "util/xf_jsonw.h"
 
 static const char *const destination_zh[] = {"本矿", "集团公司", "市", "省", "进京"};
 
@@ -173,6 +175,71 @@ static void xf_api_incidents_create(xf_req *req)
 	xf_api_incident_reply(req, db, id, 201);
 }
 
+/* Incident lists as recently answered, per scope and query: the list most asked for is
+ * served without reading the store while nothing has changed since (the data
+ * generation), and for at most LIST_TRUST_MS (elapsed times, changes from the command
+ * line). */
+#define LIST_SLOTS 64
+#define LIST_TRUST_MS 1000
+
+static struct {
+	pthread_mutex_t lock;
+	struct {
+		char key[160];
+		char *text;
+		size_t len;
+		uint64_t generation;
+		int64_t at_ms;
+	} slot[LIST_SLOTS];
+} lists = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static size_t list_slot(const char *key)
+{
+	size_t h = 5381;
+	for (; *key; key++)
+		h = h * 33 + (unsigned char)*key;
+	return h % LIST_SLOTS;
+}
+
+static bool list_cache_get(const char *key, xf_buf *out)
+{
+	bool hit = false;
+	pthread_mutex_lock(&lists.lock);
+	size_t i = list_slot(key);
+	if (lists.slot[i].text && strcmp(lists.slot[i].key, key) == 0 &&
+	    lists.slot[i].generation == xf_store_data_generation() &&
+	    xf_now_ms() - lists.slot[i].at_ms < LIST_TRUST_MS) {
+		xf_buf_append(out, lists.slot[i].text, lists.slot[i].len);
+		hit = true;
+	}
+	pthread_mutex_unlock(&lists.lock);
+	return hit;
+}
+
+static void list_cache_put(const char *key, const xf_buf *out, uint64_t generation)
+{
+	pthread_mutex_lock(&lists.lock);
+	size_t i = list_slot(key);
+	free(lists.slot[i].text);
+	snprintf(lists.slot[i].key, sizeof lists.slot[i].key, "%s", key);
+	lists.slot[i].text = xf_malloc(out->len);
+	memcpy(lists.slot[i].text, out->data, out->len);
+	lists.slot[i].len = out->len;
+	lists.slot[i].generation = generation;
+	lists.slot[i].at_ms = xf_now_ms();
+	pthread_mutex_unlock(&lists.lock);
+}
+
+void xf_api_incidents_forget(void)
+{
+	pthread_mutex_lock(&lists.lock);
+	for (size_t i = 0; i < LIST_SLOTS; i++) {
+		free(lists.slot[i].text);
+		lists.slot[i].text = NULL;
+	}
+	pthread_mutex_unlock(&lists.lock);
+}
+
 static void xf_api_incidents_list(xf_req *req)
 {
 	int64_t limit, before, next;
@@ -186,16 +253,31 @@ static void xf_api_incidents_list(xf_req *req)
 		return;
 	}
 	xf_scope scope = xf_api_scope(req);
+	bool active_only = active && strcmp(active, "1") == 0;
+	char key[160];
+	snprintf(key, sizeof key, "%d/%lld/%lld/%s/%d/%lld/%lld", scope.all, (long long)scope.unit_id,
+	         (long long)scope.user_id, status ? status : "", active_only, (long long)before,
+	         (long long)limit);
+	xf_buf *out = xf_reply_json_text(req, 200);
+	if (list_cache_get(key, out))
+		return;
 	xf_db *db = xf_db_get();
-	json_t *list;
-	int rc = xf_store_incident_list(db, &scope, status, active && strcmp(active, "1") == 0,
-	                                before, (int)limit, &list, &next);
+	/* Read the generation first: a change committed meanwhile leaves the entry stale. */
+	uint64_t generation = xf_store_data_generation();
+	xf_buf_puts(out, "{\"incidents\":");
+	int rc = xf_store_incident_list_text(db, &scope, status, active_only, before, (int)limit, out,
+	                                     &next);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	xf_reply_json(req, 200, json_pack("{s:o, s:o}", "incidents", list, "next_after_id",
-	                                  next ? json_integer(next) : json_null()));
+	xf_buf_puts(out, ",\"next_after_id\":");
+	if (next)
+		xf_jw_int(out, next);
+	else
+		xf_buf_puts(out, "null");
+	xf_buf_puts(out, "}");
+	list_cache_put(key, out, generation);
 }
 
 static void xf_api_incidents_get(xf_req *req)

@@ -4,13 +4,14 @@
 static void xf_api_units_list(xf_req *req)
 {
 	xf_db *db = xf_db_get();
-	json_t *units;
-	int rc = xf_store_unit_list(db, &units);
+	xf_buf *out = xf_reply_json_text(req, 200);
+	xf_buf_puts(out, "{\"units\":");
+	int rc = xf_store_unit_list_text(db, out);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "units", units));
+	xf_buf_puts(out, "}");
 }
 
 /* Answers 400 naming field when unit id does not exist. */

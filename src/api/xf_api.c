@@ -54,6 +54,7 @@ bool xf_api_finish(xf_req *req, xf_db *db, int rc)
 void xf_api_shutdown(void)
 {
 	xf_api_session_teardown();
+	xf_api_incidents_forget();
 	free(routes);
 	routes = NULL;
 	n_routes = 0;

@@ -51,6 +51,8 @@ xf_scope xf_api_scope(const xf_req *req);
 bool xf_api_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state);
 /* Answers with the incident's API shape, "allowed" included. */
 void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status);
+/* Frees the cached incident lists (at shutdown). */
+void xf_api_incidents_forget(void);
 /* Re-plans the due times of an incident's open tasks under grade. */
 int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade *grade,
                   int *replanned);

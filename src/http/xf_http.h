@@ -119,6 +119,9 @@ json_t *xf_req_json(xf_req *req);
 /* Responses. xf_reply_json steals the reference to body. */
 void xf_reply_json(xf_req *req, int status, json_t *body);
 void xf_reply_status(xf_req *req, int status);
+/* Starts a JSON answer written as text into the returned buffer (see util/xf_jsonw.h);
+ * an error reply afterwards replaces it. */
+xf_buf *xf_reply_json_text(xf_req *req, int status);
 void xf_reply_error(xf_req *req, int status, const char *code, const char *field,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void xf_reply_field_error(xf_req *req, const xf_field_error *err);

@@ -57,6 +57,14 @@ void xf_reply_json(xf_req *req, int status, json_t *body)
 	req->content_type = "application/json; charset=utf-8";
 }
 
+xf_buf *xf_reply_json_text(xf_req *req, int status)
+{
+	xf_buf_reset(&req->out);
+	req->status = status;
+	req->content_type = "application/json; charset=utf-8";
+	return &req->out;
+}
+
 void xf_reply_status(xf_req *req, int status)
 {
 	xf_buf_reset(&req->out);

@@ -141,6 +141,9 @@ const char *const xf_migrations[] = {
 	xf_migration_roster,   /* 4: staff, rosters, duty, contacts (xf_store_roster.c) */
 	xf_migration_meetings, /* 5: meetings, venues, bookings (xf_store_meetings.c) */
 	xf_migration_search,   /* 6: the full-text index (xf_search.c) */
+
+	/* 7: incident lists count tasks by status from the index alone. */
+	"CREATE INDEX tasks_counts ON tasks (incident_id, status, overdue);",
 };
 
 const int xf_migration_count = (int)(sizeof xf_migrations / sizeof xf_migrations[0]);

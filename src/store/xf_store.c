@@ -29,8 +29,15 @@ static xf_db *connections;
 static char *db_path;
 static _Thread_local xf_db *thread_db;
 static _Atomic uint64_t auth_generation;
-/* Set by account and session writes; the commit moves the generation. */
-_Thread_local bool xf_store_auth_dirty;
+static _Atomic uint64_t data_generation;
+/* Set by account and session writes, and by every audit event; the commit moves the
+ * generations. */
+_Thread_local bool xf_store_auth_dirty, xf_store_data_dirty;
+
+uint64_t xf_store_data_generation(void)
+{
+	return data_generation;
+}
 
 uint64_t xf_store_auth_generation(void)
 {
@@ -150,8 +157,17 @@ static int migrate(xf_db *db, char *error, size_t error_size)
 	return rc;
 }
 
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int xf_store_open(const char *path, char *error, size_t error_size)
 {
+	/* Memory statistics take a process-wide mutex on every SQLite allocation; the
+	 * connections of the threads would queue on it. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	free(db_path);
 	db_path = xf_strdup(path);
 	xf_db *db = connect_db(path, error, error_size);
@@ -240,15 +256,20 @@ int xf_tx_commit(xf_db *db)
 	int rc = xf_db_exec(db, xf_db_prepare(db, "COMMIT"));
 	if (rc != XF_OK)
 		xf_tx_rollback(db);
-	else if (xf_store_auth_dirty)
-		auth_generation++; /* after the commit: a reader that saw old rows saw an older count */
-	xf_store_auth_dirty = false;
+	else {
+		/* After the commit: a reader that saw old rows saw an older count. */
+		if (xf_store_auth_dirty)
+			auth_generation++;
+		if (xf_store_data_dirty)
+			data_generation++;
+	}
+	xf_store_auth_dirty = xf_store_data_dirty = false;
 	return rc;
 }
 
 void xf_tx_rollback(xf_db *db)
 {
-	xf_store_auth_dirty = false;
+	xf_store_auth_dirty = xf_store_data_dirty = false;
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "core/xf_audit.h"
 #include "core/xf_user.h"
+#include "util/xf_buf.h"
 #include "util/xf_util.h"
 
 typedef struct xf_db xf_db;
@@ -50,6 +51,9 @@ int xf_db_exec(xf_db *db, sqlite3_stmt *st);
 /* Accounts and sessions change: a counter that moves after every commit that changed
  * a user or a session, so caches of sessions know when to read again. */
 uint64_t xf_store_auth_generation(void);
+/* Any change: a counter that moves after every commit that appended an audit event
+ * (every change appends one), so caches of answers know when to read again. */
+uint64_t xf_store_data_generation(void);
 
 /* ---- accounts ---- */
 
@@ -99,6 +103,8 @@ int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const c
 /* The API shape of one unit, or XF_NOTFOUND. */
 int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit);
 int xf_store_unit_list(xf_db *db, json_t **units);
+/* The same list written as JSON text onto out. */
+int xf_store_unit_list_text(xf_db *db, xf_buf *out);
 int xf_store_unit_set_name(xf_db *db, int64_t id, const char *name);
 int xf_store_unit_set_kind(xf_db *db, int64_t id, const char *kind);
 int xf_store_unit_set_head(xf_db *db, int64_t id, int64_t head_user_id);
@@ -177,6 +183,10 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out);
 int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
                            bool active_only, int64_t before_id, int limit, json_t **out,
                            int64_t *next_before_id);
+/* The same list written as JSON text onto out. */
+int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *status,
+                                bool active_only, int64_t before_id, int limit, xf_buf *out,
+                                int64_t *next_before_id);
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms);
 int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms);
 /* Records an override: in_scope, grade (NULL keeps it), the status it leads to and the

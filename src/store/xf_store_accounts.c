@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/xf_store.h"
+#include "util/xf_jsonw.h"
 
 extern _Thread_local bool xf_store_auth_dirty;
 
@@ -354,17 +355,37 @@ int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const c
 	return rc;
 }
 
-static json_t *nullable_id(sqlite3_stmt *st, int i)
+static void write_nullable_id(xf_buf *b, sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_integer(sqlite3_column_int64(st, i));
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		xf_buf_puts(b, "null");
+	else
+		xf_jw_int(b, sqlite3_column_int64(st, i));
 }
 
-static json_t *read_unit(sqlite3_stmt *st)
+/* One unit in its API shape, as JSON text. */
+static void write_unit(xf_buf *b, sqlite3_stmt *st)
 {
-	return json_pack("{s:I, s:o, s:s, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-	                 "parent_id", nullable_id(st, 1), "name", col_text(st, 2), "kind",
-	                 col_text(st, 3), "head_user_id", nullable_id(st, 4));
+	xf_buf_puts(b, "{\"id\":");
+	xf_jw_int(b, sqlite3_column_int64(st, 0));
+	xf_buf_puts(b, ",\"parent_id\":");
+	write_nullable_id(b, st, 1);
+	xf_buf_puts(b, ",\"name\":");
+	xf_jw_string(b, col_text(st, 2));
+	xf_buf_puts(b, ",\"kind\":");
+	xf_jw_string(b, col_text(st, 3));
+	xf_buf_puts(b, ",\"head_user_id\":");
+	write_nullable_id(b, st, 4);
+	xf_buf_puts(b, "}");
+}
+
+static json_t *parse_own(xf_buf *b)
+{
+	json_t *v = json_loadb(b->data, b->len, 0, NULL);
+	if (!v)
+		xf_die("the store wrote JSON it cannot read back: %s", b->data);
+	xf_buf_release(b);
+	return v;
 }
 
 int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
@@ -373,28 +394,43 @@ int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
 		db, "SELECT id, parent_id, name, kind, head_user_id FROM units WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
+	xf_buf b = XF_BUF_INIT;
 	if (rc == SQLITE_ROW)
-		*unit = read_unit(st);
+		write_unit(&b, st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return XF_NOTFOUND;
-	return rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+	if (rc != SQLITE_ROW)
+		return xf_db_fail(db, rc);
+	*unit = parse_own(&b);
+	return XF_OK;
+}
+
+int xf_store_unit_list_text(xf_db *db, xf_buf *out)
+{
+	sqlite3_stmt *st =
+		xf_db_prepare(db, "SELECT id, parent_id, name, kind, head_user_id FROM units ORDER BY id");
+	int rc, n = 0;
+	xf_buf_puts(out, "[");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++)
+			xf_buf_puts(out, ",");
+		write_unit(out, st);
+	}
+	xf_buf_puts(out, "]");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_store_unit_list(xf_db *db, json_t **units)
 {
-	sqlite3_stmt *st =
-		xf_db_prepare(db, "SELECT id, parent_id, name, kind, head_user_id FROM units ORDER BY id");
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read_unit(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
+	xf_buf b = XF_BUF_INIT;
+	int rc = xf_store_unit_list_text(db, &b);
+	if (rc != XF_OK) {
+		xf_buf_release(&b);
+		return rc;
 	}
-	*units = list;
+	*units = parse_own(&b);
 	return XF_OK;
 }
 

@@ -8,6 +8,8 @@
 #include "http/xf_json.h"
 #include "store/xf_store.h"
 
+extern _Thread_local bool xf_store_data_dirty;
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
@@ -73,6 +75,8 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 	sqlite3_bind_text(st, 11, hash_hex, -1, SQLITE_STATIC);
 	rc = xf_db_exec(db, st);
 	free(data_text);
+	if (rc == XF_OK)
+		xf_store_data_dirty = true;
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "core/xf_incident.h"
 #include "core/xf_perm.h"
 #include "store/xf_store.h"
+#include "util/xf_jsonw.h"
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -223,80 +224,99 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	" i.demands, i.category, i.in_scope, i.grade, i.grade_name, i.grade_computed,"           \
 	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"     \
 	" i.registered_ms, i.activated_ms, i.updated_ms,"                                        \
-	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id),"                            \
-	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.status = 'done'),"      \
-	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.status = 'skipped'),"   \
-	" (SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.overdue = 1"            \
-	"    AND t.status IN ('pending','in_progress'))"
+	/* the task counts in one pass over the incident's tasks: total, done, skipped, overdue */ \
+	" (SELECT printf('%d,%d,%d,%d', count(*), total(t.status = 'done'),"                     \
+	"    total(t.status = 'skipped'), total(t.overdue = 1"                                    \
+	"    AND t.status IN ('pending','in_progress'))) FROM tasks t WHERE t.incident_id = i.id)," \
+	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"  \
+	"    WHERE incident_id = i.id ORDER BY unit_id))"
 
-static int unit_ids(xf_db *db, int64_t incident_id, json_t **out)
+/* Writes a column holding JSON text we stored, or null. */
+static void write_stored_json(xf_buf *b, sqlite3_stmt *st, int i)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT unit_id FROM incident_units WHERE incident_id = ? ORDER BY unit_id");
-	sqlite3_bind_int64(st, 1, incident_id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, json_integer(sqlite3_column_int64(st, 0)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		xf_buf_puts(b, "null");
+	else
+		xf_buf_puts(b, col_text(st, i));
 }
 
-static json_t *read_incident(sqlite3_stmt *st)
+static void write_text_or_null(xf_buf *b, sqlite3_stmt *st, int i)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "number", json_string(col_text(st, 1)));
-	json_object_set_new(o, "status", json_string(col_text(st, 2)));
-	json_object_set_new(o, "drill", json_boolean(sqlite3_column_int(st, 3)));
-	json_object_set_new(o, "headcount", json_integer(sqlite3_column_int(st, 4)));
-	json_object_set_new(o, "destination", json_string(col_text(st, 5)));
-	json_object_set_new(o, "advance_info", json_boolean(sqlite3_column_int(st, 6)));
-	json_object_set_new(o, "place", json_string(col_text(st, 7)));
-	json_object_set_new(o, "demands", json_string(col_text(st, 8)));
-	json_object_set_new(o, "category", json_string(col_text(st, 9)));
-	json_object_set_new(o, "in_scope", json_boolean(sqlite3_column_int(st, 10)));
-	json_object_set_new(o, "grade", text_or_null(st, 11));
-	json_object_set_new(o, "grade_name", text_or_null(st, 12));
-	json_object_set_new(o, "grade_computed", text_or_null(st, 13));
-	json_object_set_new(o, "override", json_column(st, 14));
-	json_object_set_new(o, "procedure", text_or_null(st, 15));
-	json_object_set_new(o, "procedure_name", text_or_null(st, 16));
-	json_object_set_new(o, "reasons", json_column(st, 17));
-	json_object_set_new(o, "plan", json_pack("{s:I, s:s, s:s}", "id",
-	                                         (json_int_t)sqlite3_column_int64(st, 18), "hash",
-	                                         col_text(st, 19), "title", col_text(st, 20)));
-	json_object_set_new(o, "registered_at", time_json(st, 21));
-	json_object_set_new(o, "elapsed_s",
-	                    json_integer((xf_now_ms() - sqlite3_column_int64(st, 21)) / 1000));
-	json_object_set_new(o, "activated_at", time_json(st, 22));
-	json_object_set_new(o, "updated_at", time_json(st, 23));
-	json_object_set_new(o, "tasks",
-	                    json_pack("{s:i, s:i, s:i, s:i}", "total", sqlite3_column_int(st, 24),
-	                              "done", sqlite3_column_int(st, 25), "skipped",
-	                              sqlite3_column_int(st, 26), "overdue",
-	                              sqlite3_column_int(st, 27)));
-	return o;
+	xf_jw_string(b, sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : col_text(st, i));
 }
 
-/* Adds "units" to each incident object of a list. */
-static int add_units(xf_db *db, json_t *incidents)
+static void write_bool(xf_buf *b, sqlite3_stmt *st, int i)
 {
-	size_t i;
-	json_t *o;
-	json_array_foreach(incidents, i, o) {
-		json_t *units = NULL;
-		int rc = unit_ids(db, json_integer_value(json_object_get(o, "id")), &units);
-		if (rc != XF_OK)
-			return rc;
-		json_object_set_new(o, "units", units);
-	}
-	return XF_OK;
+	xf_buf_puts(b, sqlite3_column_int(st, i) ? "true" : "false");
+}
+
+/* One incident in its API shape (without "allowed"), as JSON text. */
+static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
+{
+	xf_buf_puts(b, "{\"id\":");
+	xf_jw_int(b, sqlite3_column_int64(st, 0));
+	xf_buf_puts(b, ",\"number\":");
+	xf_jw_string(b, col_text(st, 1));
+	xf_buf_puts(b, ",\"status\":");
+	xf_jw_string(b, col_text(st, 2));
+	xf_buf_puts(b, ",\"drill\":");
+	write_bool(b, st, 3);
+	xf_buf_puts(b, ",\"headcount\":");
+	xf_jw_int(b, sqlite3_column_int(st, 4));
+	xf_buf_puts(b, ",\"destination\":");
+	xf_jw_string(b, col_text(st, 5));
+	xf_buf_puts(b, ",\"advance_info\":");
+	write_bool(b, st, 6);
+	xf_buf_puts(b, ",\"place\":");
+	xf_jw_string(b, col_text(st, 7));
+	xf_buf_puts(b, ",\"demands\":");
+	xf_jw_string(b, col_text(st, 8));
+	xf_buf_puts(b, ",\"category\":");
+	xf_jw_string(b, col_text(st, 9));
+	xf_buf_puts(b, ",\"in_scope\":");
+	write_bool(b, st, 10);
+	xf_buf_puts(b, ",\"grade\":");
+	write_text_or_null(b, st, 11);
+	xf_buf_puts(b, ",\"grade_name\":");
+	write_text_or_null(b, st, 12);
+	xf_buf_puts(b, ",\"grade_computed\":");
+	write_text_or_null(b, st, 13);
+	xf_buf_puts(b, ",\"override\":");
+	write_stored_json(b, st, 14);
+	xf_buf_puts(b, ",\"procedure\":");
+	write_text_or_null(b, st, 15);
+	xf_buf_puts(b, ",\"procedure_name\":");
+	write_text_or_null(b, st, 16);
+	xf_buf_puts(b, ",\"reasons\":");
+	write_stored_json(b, st, 17);
+	xf_buf_puts(b, ",\"plan\":{\"id\":");
+	xf_jw_int(b, sqlite3_column_int64(st, 18));
+	xf_buf_puts(b, ",\"hash\":");
+	xf_jw_string(b, col_text(st, 19));
+	xf_buf_puts(b, ",\"title\":");
+	xf_jw_string(b, col_text(st, 20));
+	xf_buf_puts(b, "},\"registered_at\":");
+	xf_jw_time(b, sqlite3_column_int64(st, 21));
+	xf_buf_puts(b, ",\"elapsed_s\":");
+	xf_jw_int(b, (now - sqlite3_column_int64(st, 21)) / 1000);
+	xf_buf_puts(b, ",\"activated_at\":");
+	xf_jw_time(b, sqlite3_column_int64(st, 22));
+	xf_buf_puts(b, ",\"updated_at\":");
+	xf_jw_time(b, sqlite3_column_int64(st, 23));
+	int total = 0, done = 0, skipped = 0, overdue = 0;
+	sscanf(col_text(st, 24), "%d,%d,%d,%d", &total, &done, &skipped, &overdue);
+	xf_buf_printf(b, ",\"tasks\":{\"total\":%d,\"done\":%d,\"skipped\":%d,\"overdue\":%d}",
+	              total, done, skipped, overdue);
+	xf_buf_printf(b, ",\"units\":[%s]}", col_text(st, 25));
+}
+
+static json_t *parse_own(xf_buf *b)
+{
+	json_t *v = json_loadb(b->data, b->len, 0, NULL);
+	if (!v)
+		xf_die("the store wrote JSON it cannot read back: %s", b->data);
+	xf_buf_release(b);
+	return v;
 }
 
 int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
@@ -307,21 +327,16 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 	int rc = one_row(db, st);
 	if (rc != XF_OK)
 		return rc;
-	json_t *list = json_array();
-	json_array_append_new(list, read_incident(st));
+	xf_buf b = XF_BUF_INIT;
+	write_incident(&b, st, xf_now_ms());
 	sqlite3_reset(st);
-	if ((rc = add_units(db, list)) != XF_OK) {
-		json_decref(list);
-		return rc;
-	}
-	*out = json_incref(json_array_get(list, 0));
-	json_decref(list);
+	*out = parse_own(&b);
 	return XF_OK;
 }
 
-int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
-                           bool active_only, int64_t before_id, int limit, json_t **out,
-                           int64_t *next_before_id)
+int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *status,
+                                bool active_only, int64_t before_id, int limit, xf_buf *out,
+                                int64_t *next_before_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT " INCIDENT_COLUMNS " FROM incidents i JOIN plans p ON p.id = i.plan_id"
@@ -333,28 +348,37 @@ int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
 	sqlite3_bind_int(st, 5, active_only);
 	sqlite3_bind_int64(st, 6, before_id);
 	sqlite3_bind_int(st, 7, limit + 1);
-	json_t *list = json_array();
+	int64_t now = xf_now_ms(), last_id = 0;
 	int rc, n = 0;
 	*next_before_id = 0;
+	xf_buf_puts(out, "[");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*next_before_id = json_integer_value(
-				json_object_get(json_array_get(list, (size_t)n - 1), "id"));
+		if (n == limit) { /* one more row exists: the page ends at the last one written */
+			*next_before_id = last_id;
 			break;
 		}
-		json_array_append_new(list, read_incident(st));
-		n++;
+		if (n++)
+			xf_buf_puts(out, ",");
+		write_incident(out, st, now);
+		last_id = sqlite3_column_int64(st, 0);
 	}
+	xf_buf_puts(out, "]");
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	if ((rc = add_units(db, list)) != XF_OK) {
-		json_decref(list);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+}
+
+int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
+                           bool active_only, int64_t before_id, int limit, json_t **out,
+                           int64_t *next_before_id)
+{
+	xf_buf b = XF_BUF_INIT;
+	int rc = xf_store_incident_list_text(db, scope, status, active_only, before_id, limit, &b,
+	                                     next_before_id);
+	if (rc != XF_OK) {
+		xf_buf_release(&b);
 		return rc;
 	}
-	*out = list;
+	*out = parse_own(&b);
 	return XF_OK;
 }
 
