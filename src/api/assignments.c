@@ -9,8 +9,6 @@
 #include "api/xf_api.h"
 #include "core/xf_person.h"
 
-/* Follow-up interval when the plan does not say: a week. */
-#define DEFAULT_INTERVAL_DAYS 7
 
 /* Answers 400 unless user id is active and holds the responsible official role. */
 static bool official_ok(xf_req *req, xf_db *db, const char *field, int64_t id, xf_user_row *row)
@@ -102,7 +100,7 @@ static void incident_assignments_list(xf_req *req)
 
 /* Assigns one petitioner of the incident to an official. */
 static int assign_one(xf_req *req, xf_db *db, int64_t incident_id, int64_t person_id,
-                      const xf_user_row *official, int64_t now)
+                      const xf_user_row *official, int interval_days, int64_t now)
 {
 	xf_actor actor = xf_api_actor(req);
 	json_t *brief;
@@ -113,10 +111,9 @@ static int assign_one(xf_req *req, xf_db *db, int64_t incident_id, int64_t perso
 	json_decref(brief);
 	int64_t id, task_id;
 	rc = xf_store_assignment_insert(db, person_id, incident_id, official->user.id,
-	                                DEFAULT_INTERVAL_DAYS, now, &id);
+	                                interval_days, now, &id);
 	if (rc == XF_OK)
-		rc = followup_task(req, db, incident_id, name, official, DEFAULT_INTERVAL_DAYS, now,
-		                   &task_id);
+		rc = followup_task(req, db, incident_id, name, official, interval_days, now, &task_id);
 	if (rc == XF_OK)
 		rc = xf_store_assignment_update(db, id, 0, 0, NULL, 0, task_id, now);
 	if (rc == XF_OK)
@@ -174,6 +171,9 @@ static void incident_assignments_create(xf_req *req)
 		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number, state.status);
 		return;
 	}
+	/* The follow-up interval comes from the incident's plan version. */
+	const xf_plan *plan = xf_plans_get(db, state.plan_id);
+	int interval = plan ? plan->followup_interval_days : 7;
 	json_t *persons = NULL;
 	int representatives, rc = xf_store_incident_persons(db, &viewer, id, &persons, &representatives);
 	int64_t now = xf_now_ms();
@@ -200,7 +200,7 @@ static void incident_assignments_create(xf_req *req)
 			}
 			if (!official_ok(req, db, field, pair_official, &official))
 				goto refused;
-			if ((rc = assign_one(req, db, id, person_id, &official, now)) != XF_OK)
+			if ((rc = assign_one(req, db, id, person_id, &official, interval, now)) != XF_OK)
 				break;
 		}
 	} else if (rc == XF_OK) {
@@ -213,7 +213,7 @@ static void incident_assignments_create(xf_req *req)
 			if (json_integer_value(json_object_get(p, "unit_id")) != unit_id)
 				continue;
 			if ((rc = assign_one(req, db, id, json_integer_value(json_object_get(p, "id")),
-			                     &official, now)) != XF_OK)
+			                     &official, interval, now)) != XF_OK)
 				break;
 		}
 	}

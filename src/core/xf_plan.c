@@ -1012,6 +1012,23 @@ static void load_three_no(loader *L, json_t *root)
 	bool_member(L, &p, t, "is_default", false);
 }
 
+/* "assignment": the 包保 follow-up interval; 7 days when the plan says nothing. */
+static void load_assignment(loader *L, json_t *root)
+{
+	static const char *const keys[] = {"followup_interval_days", "note", "is_default", NULL};
+	jpath root_path = {{0}};
+	jpath p = path_key(&root_path, "assignment");
+	L->plan->followup_interval_days = 7;
+	json_t *a = member(L, &root_path, root, "assignment", K_OBJECT, false);
+	if (!a)
+		return;
+	only_keys(L, &p, a, keys);
+	int_member(L, &p, a, "followup_interval_days", true, 1, 365,
+	           &L->plan->followup_interval_days);
+	string_member(L, &p, a, "note", false);
+	bool_member(L, &p, a, "is_default", false);
+}
+
 static void check_accountability(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"text", NULL};
@@ -1032,7 +1049,7 @@ static void load_document(loader *L, json_t *root)
 	    "format",    "id",          "title",        "purpose",        "basis",
 	    "effective", "principles",  "organisation", "destinations",   "scope",
 	    "grades",    "workstreams", "procedures",   "closing",        "report_up",
-	    "venues",    "three_no",    "requirements", "accountability", NULL};
+	    "venues",    "three_no",    "requirements", "accountability", "assignment", NULL};
 	jpath root_path = {{0}};
 	xf_plan *plan = L->plan;
 	char buf[CLIP_BYTES + 4];
@@ -1062,6 +1079,7 @@ static void load_document(loader *L, json_t *root)
 	load_closing(L, root);
 	load_report_up(L, root);
 	load_three_no(L, root);
+	load_assignment(L, root);
 	check_numbered_texts(L, root, "requirements");
 	check_accountability(L, root);
 }

@@ -114,6 +114,8 @@ typedef struct xf_plan {
 	char *report_oral_title, *report_written_title;
 	xf_plan_owner report_owner;
 	char *three_no; /* the "三无" target as this plan defines it */
+	/* 包保: days between follow-ups of a petitioner (a default the plan may not state). */
+	int followup_interval_days;
 	char *destination_names[XF_DEST_COUNT];
 } xf_plan;
 

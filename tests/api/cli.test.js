@@ -105,3 +105,32 @@ test('user and unit commands write audit events and keep the chain whole', () =>
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('plan check names the JSON path of each problem; serve refuses an invalid plan', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinfang-plan-'));
+  try {
+    const good = path.join(__dirname, '..', '..', 'plans', 'coal-mine.json');
+    const ok = run(['plan', 'check', good]);
+    assert.strictEqual(ok.status, 0, ok.err);
+    assert.match(ok.out, /is valid; version [0-9a-f]{64}/);
+
+    const plan = JSON.parse(fs.readFileSync(good, 'utf8'));
+    plan.grades[0].due_percent = 'fast';
+    plan.procedures[1].steps[1].owner = { role: 'boss' };
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify(plan));
+    const checked = run(['plan', 'check', bad]);
+    assert.strictEqual(checked.status, 1);
+    assert.match(checked.err, /grades\[0\]\.due_percent: must be an integer/);
+    assert.match(checked.err, /procedures\[1\]\.steps\[1\]\.owner: unknown role 'boss'/);
+
+    const serve = spawnSync(binary, ['serve', '--plan', bad, '--db', path.join(dir, 'x.db'),
+      '--listen', '127.0.0.1:1'], { encoding: 'utf8', timeout: 10000,
+      env: { ...process.env, XINFANG_ADMIN_PASSWORD: 'admin-pass-123456' } });
+    assert.strictEqual(serve.status, 1);
+    assert.match(serve.stderr, /the plan is invalid; not starting/);
+    assert.match(serve.stderr, /unknown role 'boss'/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -116,6 +116,7 @@ static void test_grades_carry_time_limits(void **state)
 	assert_int_equal(top->report_written_minutes, 60);
 	assert_true(top->is_default);
 	assert_null(xf_plan_grade_by_id(plan, "V"));
+	assert_int_equal(plan->followup_interval_days, 7);
 	assert_non_null(xf_plan_procedure_by_id(plan, "A"));
 	assert_null(xf_plan_procedure_by_id(plan, "C"));
 }
