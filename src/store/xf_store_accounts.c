@@ -2,18 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/xf_store_rows.h"
 #include "store/xf_store.h"
 #include "util/xf_jsonw.h"
 
 extern _Thread_local bool xf_store_auth_dirty;
 
 const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
 
 static void now_text(char out[XF_TIME_LEN])
 {
@@ -85,7 +80,7 @@ static int load_roles(xf_db *db, int64_t id, xf_roles *roles)
 	int rc;
 	*roles = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = xf_role_parse(col_text(st, 0));
+		int r = xf_role_parse(xf_row_text(st, 0));
 		if (r >= 0)
 			*roles |= 1u << r;
 	}
@@ -100,11 +95,11 @@ static void read_user(sqlite3_stmt *st, xf_user_row *out)
 {
 	memset(out, 0, sizeof *out);
 	out->user.id = sqlite3_column_int64(st, 0);
-	snprintf(out->user.username, sizeof out->user.username, "%s", col_text(st, 1));
-	snprintf(out->user.name, sizeof out->user.name, "%s", col_text(st, 2));
+	snprintf(out->user.username, sizeof out->user.username, "%s", xf_row_text(st, 1));
+	snprintf(out->user.name, sizeof out->user.name, "%s", xf_row_text(st, 2));
 	out->user.unit_id = sqlite3_column_int64(st, 3);
-	snprintf(out->phone, sizeof out->phone, "%s", col_text(st, 4));
-	snprintf(out->password_hash, sizeof out->password_hash, "%s", col_text(st, 5));
+	snprintf(out->phone, sizeof out->phone, "%s", xf_row_text(st, 4));
+	snprintf(out->password_hash, sizeof out->password_hash, "%s", xf_row_text(st, 5));
 	out->user.must_change_password = sqlite3_column_int(st, 6) != 0;
 	out->user.disabled = sqlite3_column_int(st, 7) != 0;
 }
@@ -271,18 +266,18 @@ int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
 		return xf_db_fail(db, rc);
 	memset(out, 0, sizeof *out);
 	out->session_id = sqlite3_column_int64(st, 0);
-	snprintf(out->csrf, sizeof out->csrf, "%s", col_text(st, 1));
+	snprintf(out->csrf, sizeof out->csrf, "%s", xf_row_text(st, 1));
 	*created_ms = sqlite3_column_int64(st, 2);
 	*last_seen_ms = sqlite3_column_int64(st, 3);
 	out->id = sqlite3_column_int64(st, 4);
-	snprintf(out->username, sizeof out->username, "%s", col_text(st, 5));
-	snprintf(out->name, sizeof out->name, "%s", col_text(st, 6));
+	snprintf(out->username, sizeof out->username, "%s", xf_row_text(st, 5));
+	snprintf(out->name, sizeof out->name, "%s", xf_row_text(st, 6));
 	out->unit_id = sqlite3_column_int64(st, 7);
 	out->must_change_password = sqlite3_column_int(st, 8) != 0;
 	out->disabled = sqlite3_column_int(st, 9) != 0;
 	/* Roles come as "admin,auditor". */
 	char roles[256];
-	snprintf(roles, sizeof roles, "%s", col_text(st, 10));
+	snprintf(roles, sizeof roles, "%s", xf_row_text(st, 10));
 	sqlite3_reset(st);
 	char *save = NULL;
 	for (char *r = strtok_r(roles, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
@@ -371,21 +366,12 @@ static void write_unit(xf_buf *b, sqlite3_stmt *st)
 	xf_buf_puts(b, ",\"parent_id\":");
 	write_nullable_id(b, st, 1);
 	xf_buf_puts(b, ",\"name\":");
-	xf_jw_string(b, col_text(st, 2));
+	xf_jw_string(b, xf_row_text(st, 2));
 	xf_buf_puts(b, ",\"kind\":");
-	xf_jw_string(b, col_text(st, 3));
+	xf_jw_string(b, xf_row_text(st, 3));
 	xf_buf_puts(b, ",\"head_user_id\":");
 	write_nullable_id(b, st, 4);
 	xf_buf_puts(b, "}");
-}
-
-static json_t *parse_own(xf_buf *b)
-{
-	json_t *v = json_loadb(b->data, b->len, 0, NULL);
-	if (!v)
-		xf_die("the store wrote JSON it cannot read back: %s", b->data);
-	xf_buf_release(b);
-	return v;
 }
 
 int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
@@ -402,7 +388,7 @@ int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
 		return XF_NOTFOUND;
 	if (rc != SQLITE_ROW)
 		return xf_db_fail(db, rc);
-	*unit = parse_own(&b);
+	*unit = xf_row_parse_own(&b);
 	return XF_OK;
 }
 
@@ -430,7 +416,7 @@ int xf_store_unit_list(xf_db *db, json_t **units)
 		xf_buf_release(&b);
 		return rc;
 	}
-	*units = parse_own(&b);
+	*units = xf_row_parse_own(&b);
 	return XF_OK;
 }
 

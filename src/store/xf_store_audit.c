@@ -6,15 +6,10 @@
 #include <string.h>
 
 #include "http/xf_json.h"
+#include "store/xf_store_rows.h"
 #include "store/xf_store.h"
 
 extern _Thread_local bool xf_store_data_dirty;
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
 
 int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
                     const char *object_type, const char *object_id, json_t *data)
@@ -27,7 +22,7 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		seq = sqlite3_column_int64(st, 0) + 1;
-		if (xf_hex_decode(col_text(st, 1), prev, XF_HASH_LEN) != XF_OK) {
+		if (xf_hex_decode(xf_row_text(st, 1), prev, XF_HASH_LEN) != XF_OK) {
 			sqlite3_reset(st);
 			json_decref(data);
 			return XF_ERR; /* a damaged head: `xinfang check` names it */
@@ -84,14 +79,14 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 static void read_row(sqlite3_stmt *st, xf_audit_row *row)
 {
 	row->seq = sqlite3_column_int64(st, 0);
-	row->at = col_text(st, 1);
+	row->at = xf_row_text(st, 1);
 	row->actor_id = sqlite3_column_int64(st, 2);
-	row->actor = col_text(st, 3);
-	row->action = col_text(st, 4);
-	row->object_type = col_text(st, 5);
-	row->object_id = col_text(st, 6);
-	row->data = col_text(st, 7);
-	row->request_id = col_text(st, 8);
+	row->actor = xf_row_text(st, 3);
+	row->action = xf_row_text(st, 4);
+	row->object_type = xf_row_text(st, 5);
+	row->object_id = xf_row_text(st, 6);
+	row->data = xf_row_text(st, 7);
+	row->request_id = xf_row_text(st, 8);
 }
 
 #define EVENT_COLUMNS \
@@ -121,7 +116,7 @@ int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t 
 		                      row.actor, "action", row.action, "object_type", row.object_type,
 		                      "object_id", row.object_id, "data",
 		                      data ? data : json_string(row.data), "request_id", row.request_id,
-		                      "prev_hash", col_text(st, 9), "hash", col_text(st, 10));
+		                      "prev_hash", xf_row_text(st, 9), "hash", xf_row_text(st, 10));
 		json_array_append_new(list, e);
 		n++;
 	}
@@ -142,7 +137,7 @@ int xf_audit_verify(xf_db *db, xf_audit_walk *walk)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		xf_audit_row row;
 		read_row(st, &row);
-		if (!xf_audit_walk_step(walk, &row, col_text(st, 9), col_text(st, 10)))
+		if (!xf_audit_walk_step(walk, &row, xf_row_text(st, 9), xf_row_text(st, 10)))
 			break;
 	}
 	int result = rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);

@@ -6,41 +6,26 @@
 
 #include "core/xf_incident.h"
 #include "core/xf_perm.h"
+#include "store/xf_store_rows.h"
 #include "store/xf_store.h"
 #include "util/xf_jsonw.h"
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
-
 static void copy_text(char *out, size_t size, sqlite3_stmt *st, int i)
 {
-	snprintf(out, size, "%s", col_text(st, i));
-}
-
-/* An ISO time for a millisecond column, or null when the column is NULL or 0. */
-static json_t *time_json(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_int64(st, i) == 0)
-		return json_null();
-	char text[XF_TIME_LEN];
-	xf_time_format(sqlite3_column_int64(st, i), text);
-	return json_string(text);
+	snprintf(out, size, "%s", xf_row_text(st, i));
 }
 
 static json_t *json_column(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
-	json_t *v = json_loads(col_text(st, i), JSON_DECODE_ANY, NULL);
+	json_t *v = json_loads(xf_row_text(st, i), JSON_DECODE_ANY, NULL);
 	return v ? v : json_null();
 }
 
 static json_t *text_or_null(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(col_text(st, i));
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(xf_row_text(st, i));
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -56,17 +41,6 @@ static void bind_json(sqlite3_stmt *st, int i, json_t *v, const char *fallback)
 	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	sqlite3_bind_text(st, i, text ? text : fallback, -1, SQLITE_TRANSIENT);
 	free(text);
-}
-
-/* Steps through a statement expected to give one row; XF_NOTFOUND when it gives none.
- * On XF_OK the row is current and the caller resets the statement. */
-static int one_row(xf_db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return XF_OK;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 /* ---- plans ---- */
@@ -88,7 +62,7 @@ int xf_store_plan_register(xf_db *db, const char *hash, const char *key, const c
 		return rc;
 	st = xf_db_prepare(db, "SELECT id FROM plans WHERE hash = ?");
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if ((rc = one_row(db, st)) != XF_OK)
+	if ((rc = xf_row_one(db, st)) != XF_OK)
 		return rc;
 	*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -99,10 +73,10 @@ int xf_store_plan_body(xf_db *db, int64_t id, char **body)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT body FROM plans WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	*body = xf_strdup(col_text(st, 0));
+	*body = xf_strdup(xf_row_text(st, 0));
 	sqlite3_reset(st);
 	return XF_OK;
 }
@@ -115,7 +89,7 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	sqlite3_stmt *st =
 		xf_db_prepare(db, "SELECT coalesce(max(year_seq), 0) + 1 FROM incidents WHERE year = ?");
 	sqlite3_bind_int(st, 1, year);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	int seq = sqlite3_column_int(st, 0);
@@ -170,7 +144,7 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 		    " drill, advance_info, headcount, destination, plan_id, registered_ms,"
 		    " coalesce(activated_ms, 0) FROM incidents WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	memset(out, 0, sizeof *out);
@@ -213,7 +187,7 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 		xf_db_prepare(db, "SELECT 1 FROM incidents i WHERE i.id = ?4 AND " VISIBLE);
 	bind_scope(st, scope);
 	sqlite3_bind_int64(st, 4, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc == XF_OK)
 		sqlite3_reset(st);
 	return rc;
@@ -237,12 +211,12 @@ static void write_stored_json(xf_buf *b, sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		xf_buf_puts(b, "null");
 	else
-		xf_buf_puts(b, col_text(st, i));
+		xf_buf_puts(b, xf_row_text(st, i));
 }
 
 static void write_text_or_null(xf_buf *b, sqlite3_stmt *st, int i)
 {
-	xf_jw_string(b, sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : col_text(st, i));
+	xf_jw_string(b, sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xf_row_text(st, i));
 }
 
 static void write_bool(xf_buf *b, sqlite3_stmt *st, int i)
@@ -256,23 +230,23 @@ static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
 	xf_buf_puts(b, "{\"id\":");
 	xf_jw_int(b, sqlite3_column_int64(st, 0));
 	xf_buf_puts(b, ",\"number\":");
-	xf_jw_string(b, col_text(st, 1));
+	xf_jw_string(b, xf_row_text(st, 1));
 	xf_buf_puts(b, ",\"status\":");
-	xf_jw_string(b, col_text(st, 2));
+	xf_jw_string(b, xf_row_text(st, 2));
 	xf_buf_puts(b, ",\"drill\":");
 	write_bool(b, st, 3);
 	xf_buf_puts(b, ",\"headcount\":");
 	xf_jw_int(b, sqlite3_column_int(st, 4));
 	xf_buf_puts(b, ",\"destination\":");
-	xf_jw_string(b, col_text(st, 5));
+	xf_jw_string(b, xf_row_text(st, 5));
 	xf_buf_puts(b, ",\"advance_info\":");
 	write_bool(b, st, 6);
 	xf_buf_puts(b, ",\"place\":");
-	xf_jw_string(b, col_text(st, 7));
+	xf_jw_string(b, xf_row_text(st, 7));
 	xf_buf_puts(b, ",\"demands\":");
-	xf_jw_string(b, col_text(st, 8));
+	xf_jw_string(b, xf_row_text(st, 8));
 	xf_buf_puts(b, ",\"category\":");
-	xf_jw_string(b, col_text(st, 9));
+	xf_jw_string(b, xf_row_text(st, 9));
 	xf_buf_puts(b, ",\"in_scope\":");
 	write_bool(b, st, 10);
 	xf_buf_puts(b, ",\"grade\":");
@@ -292,9 +266,9 @@ static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
 	xf_buf_puts(b, ",\"plan\":{\"id\":");
 	xf_jw_int(b, sqlite3_column_int64(st, 18));
 	xf_buf_puts(b, ",\"hash\":");
-	xf_jw_string(b, col_text(st, 19));
+	xf_jw_string(b, xf_row_text(st, 19));
 	xf_buf_puts(b, ",\"title\":");
-	xf_jw_string(b, col_text(st, 20));
+	xf_jw_string(b, xf_row_text(st, 20));
 	xf_buf_puts(b, "},\"registered_at\":");
 	xf_jw_time(b, sqlite3_column_int64(st, 21));
 	xf_buf_puts(b, ",\"elapsed_s\":");
@@ -304,19 +278,10 @@ static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
 	xf_buf_puts(b, ",\"updated_at\":");
 	xf_jw_time(b, sqlite3_column_int64(st, 23));
 	int total = 0, done = 0, skipped = 0, overdue = 0;
-	sscanf(col_text(st, 24), "%d,%d,%d,%d", &total, &done, &skipped, &overdue);
+	sscanf(xf_row_text(st, 24), "%d,%d,%d,%d", &total, &done, &skipped, &overdue);
 	xf_buf_printf(b, ",\"tasks\":{\"total\":%d,\"done\":%d,\"skipped\":%d,\"overdue\":%d}",
 	              total, done, skipped, overdue);
-	xf_buf_printf(b, ",\"units\":[%s]}", col_text(st, 25));
-}
-
-static json_t *parse_own(xf_buf *b)
-{
-	json_t *v = json_loadb(b->data, b->len, 0, NULL);
-	if (!v)
-		xf_die("the store wrote JSON it cannot read back: %s", b->data);
-	xf_buf_release(b);
-	return v;
+	xf_buf_printf(b, ",\"units\":[%s]}", xf_row_text(st, 25));
 }
 
 int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
@@ -324,13 +289,13 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " INCIDENT_COLUMNS " FROM incidents i"
 	                                     " JOIN plans p ON p.id = i.plan_id WHERE i.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	xf_buf b = XF_BUF_INIT;
 	write_incident(&b, st, xf_now_ms());
 	sqlite3_reset(st);
-	*out = parse_own(&b);
+	*out = xf_row_parse_own(&b);
 	return XF_OK;
 }
 
@@ -378,15 +343,8 @@ int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
 		xf_buf_release(&b);
 		return rc;
 	}
-	*out = parse_own(&b);
+	*out = xf_row_parse_own(&b);
 	return XF_OK;
-}
-
-static int changed_one(xf_db *db, int rc)
-{
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
-		return XF_NOTFOUND;
-	return rc;
 }
 
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms)
@@ -396,7 +354,7 @@ int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int6
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms)
@@ -405,7 +363,7 @@ int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms)
 	                                     " activated_ms = ?1, updated_ms = ?1 WHERE id = ?2");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char *grade,
@@ -423,7 +381,7 @@ int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char 
 	bind_json(st, 5, override, "null");
 	sqlite3_bind_int64(st, 6, now_ms);
 	sqlite3_bind_int64(st, 7, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const char *demands,
@@ -441,7 +399,7 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
 		sqlite3_bind_text(st, 3, category, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now_ms);
 	sqlite3_bind_int64(st, 5, id);
-	int rc = changed_one(db, xf_db_exec(db, st));
+	int rc = xf_row_changed(db, xf_db_exec(db, st));
 	if (rc != XF_OK || !units)
 		return rc;
 	st = xf_db_prepare(db, "DELETE FROM incident_units WHERE incident_id = ?");
@@ -521,7 +479,7 @@ int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	read_task_row(st, out);
@@ -548,7 +506,7 @@ int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assi
 		sqlite3_bind_text(st, 4, skip_reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now_ms);
 	sqlite3_bind_int64(st, 6, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
@@ -560,7 +518,7 @@ int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
 	if (due_ms)
 		sqlite3_bind_int64(st, 1, due_ms);
 	sqlite3_bind_int64(st, 2, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n)
@@ -592,7 +550,7 @@ int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT coalesce(max(position), 0) + 1 FROM tasks WHERE incident_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*position = sqlite3_column_int(st, 0);
@@ -606,7 +564,7 @@ int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, i
 		xf_db_prepare(db, "SELECT count(*) FROM tasks WHERE incident_id = ? AND kind = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*count = sqlite3_column_int(st, 0);
@@ -622,7 +580,7 @@ int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, i
 
 static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 {
-	const char *owner_kind = col_text(st, 7), *owner_value = col_text(st, 8);
+	const char *owner_kind = xf_row_text(st, 7), *owner_value = xf_row_text(st, 8);
 	const char *label = owner_value;
 	if (strcmp(owner_kind, "role") == 0) {
 		int role = xf_role_parse(owner_value);
@@ -632,32 +590,32 @@ static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 	json_t *assignee = sqlite3_column_type(st, 9) == SQLITE_NULL
 	                       ? json_null()
 	                       : json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 9),
-	                                   "name", col_text(st, 10));
-	const char *status = col_text(st, 11);
+	                                   "name", xf_row_text(st, 10));
+	const char *status = xf_row_text(st, 11);
 	bool open = strcmp(status, "pending") == 0 || strcmp(status, "in_progress") == 0;
 	int64_t due = sqlite3_column_int64(st, 12);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(o, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
 	json_object_set_new(o, "step_id", text_or_null(st, 2));
-	json_object_set_new(o, "kind", json_string(col_text(st, 3)));
-	json_object_set_new(o, "title", json_string(col_text(st, 4)));
-	json_object_set_new(o, "text", json_string(col_text(st, 5)));
+	json_object_set_new(o, "kind", json_string(xf_row_text(st, 3)));
+	json_object_set_new(o, "title", json_string(xf_row_text(st, 4)));
+	json_object_set_new(o, "text", json_string(xf_row_text(st, 5)));
 	json_object_set_new(o, "workstream", text_or_null(st, 6));
 	json_object_set_new(o, "owner", json_pack("{s:s, s:s, s:s}", "kind", owner_kind, "value",
 	                                          owner_value, "label", label));
 	json_object_set_new(o, "assignee", assignee);
 	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "due_at", time_json(st, 12));
+	json_object_set_new(o, "due_at", xf_row_time(st, 12));
 	json_object_set_new(o, "overdue", json_boolean(open && due && due < now_ms));
 	json_object_set_new(o, "evidence", json_column(st, 14));
 	json_object_set_new(o, "dispatch", json_column(st, 15));
 	json_object_set_new(o, "chooses_venue", json_boolean(sqlite3_column_int(st, 16)));
 	json_object_set_new(o, "round", json_integer(sqlite3_column_int(st, 17)));
-	json_object_set_new(o, "note", json_string(col_text(st, 18)));
-	json_object_set_new(o, "skip_reason", json_string(col_text(st, 19)));
-	json_object_set_new(o, "started_at", time_json(st, 20));
-	json_object_set_new(o, "done_at", time_json(st, 21));
+	json_object_set_new(o, "note", json_string(xf_row_text(st, 18)));
+	json_object_set_new(o, "skip_reason", json_string(xf_row_text(st, 19)));
+	json_object_set_new(o, "started_at", xf_row_time(st, 20));
+	json_object_set_new(o, "done_at", xf_row_time(st, 21));
 	json_object_set_new(o, "position", json_integer(sqlite3_column_int(st, 22)));
 	return o;
 }
@@ -667,7 +625,7 @@ int xf_store_task_json(xf_db *db, int64_t id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
 	                                     " LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*out = read_task(st, xf_now_ms());
@@ -719,7 +677,7 @@ int xf_store_task_mark_overdue(xf_db *db, int64_t id)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET overdue = 1 WHERE id = ? AND overdue = 0");
 	sqlite3_bind_int64(st, 1, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 /* ---- the timeline ---- */
@@ -739,8 +697,8 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 			newest, json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
-			                  (json_int_t)sqlite3_column_int64(st, 0), "at", col_text(st, 1),
-			                  "actor", col_text(st, 2), "action", col_text(st, 3), "data",
+			                  (json_int_t)sqlite3_column_int64(st, 0), "at", xf_row_text(st, 1),
+			                  "actor", xf_row_text(st, 2), "action", xf_row_text(st, 3), "data",
 			                  json_column(st, 4)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -791,7 +749,7 @@ int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived
 		sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now_ms);
 	sqlite3_bind_int64(st, 6, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 #define DISPATCH_COLUMNS                                                              \
@@ -806,18 +764,18 @@ static json_t *read_dispatch(sqlite3_stmt *st)
 	                                                                 : "ordered";
 	return json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "resource", col_text(st, 2),
-	                 "quantity", sqlite3_column_int(st, 3), "note", col_text(st, 4), "status",
-	                 status, "ordered_at", time_json(st, 5), "eta_at", time_json(st, 6),
-	                 "arrived_at", time_json(st, 7), "released_at", time_json(st, 8),
-	                 "ordered_by", col_text(st, 9));
+	                 (json_int_t)sqlite3_column_int64(st, 1), "resource", xf_row_text(st, 2),
+	                 "quantity", sqlite3_column_int(st, 3), "note", xf_row_text(st, 4), "status",
+	                 status, "ordered_at", xf_row_time(st, 5), "eta_at", xf_row_time(st, 6),
+	                 "arrived_at", xf_row_time(st, 7), "released_at", xf_row_time(st, 8),
+	                 "ordered_by", xf_row_text(st, 9));
 }
 
 int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *incident_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*out = read_dispatch(st);
@@ -849,7 +807,7 @@ int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
 int xf_store_last_event_seq(xf_db *db, int64_t *seq)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT coalesce(max(seq), 0) FROM events");
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*seq = sqlite3_column_int64(st, 0);
@@ -870,8 +828,8 @@ int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t *
 		json_array_append_new(
 			list, json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
 			                (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
-			                (json_int_t)sqlite3_column_int64(st, 1), "action", col_text(st, 2),
-			                "at", col_text(st, 3), "actor", col_text(st, 4)));
+			                (json_int_t)sqlite3_column_int64(st, 1), "action", xf_row_text(st, 2),
+			                "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -911,7 +869,7 @@ int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
 {
 	int64_t count;
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*) FROM units");
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	count = sqlite3_column_int64(st, 0);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/xf_venue.h"
+#include "store/xf_store_rows.h"
 #include "store/xf_migrations.h"
 #include "store/xf_store_meetings.h"
 
@@ -65,25 +66,9 @@ const char xf_migration_meetings[] =
     "  WHERE cancelled_ms IS NULL;"
     "CREATE INDEX bookings_incident ON bookings (incident_id, starts_ms);";
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
-
 static void copy_text(char *out, size_t size, sqlite3_stmt *st, int i)
 {
-	snprintf(out, size, "%s", col_text(st, i));
-}
-
-/* An ISO time for a millisecond column, or null when the column is NULL. */
-static json_t *time_json(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return json_null();
-	char text[XF_TIME_LEN];
-	xf_time_format(sqlite3_column_int64(st, i), text);
-	return json_string(text);
+	snprintf(out, size, "%s", xf_row_text(st, i));
 }
 
 static json_t *id_or_null(sqlite3_stmt *st, int i)
@@ -99,7 +84,7 @@ static json_t *user_json(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
 	return json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, i), "name",
-	                 col_text(st, i + 1));
+	                 xf_row_text(st, i + 1));
 }
 
 static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
@@ -108,25 +93,6 @@ static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
 		sqlite3_bind_int64(st, i, id);
 	else
 		sqlite3_bind_null(st, i);
-}
-
-/* Steps through a statement expected to give one row; XF_NOTFOUND when it gives none.
- * On XF_OK the row is current and the caller resets the statement. */
-static int one_row(xf_db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return XF_OK;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
-}
-
-/* Maps "no row changed" to XF_NOTFOUND. */
-static int changed_one(xf_db *db, int rc)
-{
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
-		return XF_NOTFOUND;
-	return rc;
 }
 
 static int64_t last_id(xf_db *db)
@@ -161,7 +127,7 @@ int xf_store_meeting_get(xf_db *db, int64_t id, xf_meeting_row *out)
 	    xf_db_prepare(db, "SELECT id, incident_id, coalesce(task_id, 0), starts_ms,"
 	                      " kind, minutes != '' FROM meetings WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	memset(out, 0, sizeof *out);
@@ -192,7 +158,7 @@ int xf_store_meeting_update(xf_db *db, int64_t id, const char *place, const char
 		sqlite3_bind_int64(st, 4, task_id);
 	sqlite3_bind_int64(st, 5, now_ms);
 	sqlite3_bind_int64(st, 6, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_meeting_attendees_clear(xf_db *db, int64_t meeting_id)
@@ -238,7 +204,7 @@ static int meeting_attendees(xf_db *db, int64_t meeting_id, json_t **out)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:o, s:s}", "user_id", id_or_null(st, 0),
-		                                      "name", col_text(st, 1)));
+		                                      "name", xf_row_text(st, 1)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -260,9 +226,9 @@ static int meeting_decisions(xf_db *db, int64_t meeting_id, json_t **out)
 		json_array_append_new(list,
 		                      json_pack("{s:I, s:i, s:s, s:I, s:o}", "id",
 		                                (json_int_t)sqlite3_column_int64(st, 0), "position",
-		                                sqlite3_column_int(st, 1), "text", col_text(st, 2),
+		                                sqlite3_column_int(st, 1), "text", xf_row_text(st, 2),
 		                                "task_id", (json_int_t)sqlite3_column_int64(st, 3),
-		                                "created_at", time_json(st, 4)));
+		                                "created_at", xf_row_time(st, 4)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -296,23 +262,23 @@ int xf_store_meeting_json(xf_db *db, int64_t id, json_t **out)
 	        " FROM meetings m JOIN incidents i ON i.id = m.incident_id"
 	        " LEFT JOIN users u ON u.id = m.created_by WHERE m.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	const char *kind = col_text(st, 3);
+	const char *kind = xf_row_text(st, 3);
 	json_t *m = json_object();
 	json_object_set_new(m, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(m, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(m, "incident_number", json_string(col_text(st, 2)));
+	json_object_set_new(m, "incident_number", json_string(xf_row_text(st, 2)));
 	json_object_set_new(m, "kind", json_string(kind));
 	json_object_set_new(m, "kind_name", json_string(xf_meeting_kind_zh(kind)));
-	json_object_set_new(m, "starts_at", time_json(st, 4));
-	json_object_set_new(m, "place", json_string(col_text(st, 5)));
-	json_object_set_new(m, "minutes", json_string(col_text(st, 6)));
+	json_object_set_new(m, "starts_at", xf_row_time(st, 4));
+	json_object_set_new(m, "place", json_string(xf_row_text(st, 5)));
+	json_object_set_new(m, "minutes", json_string(xf_row_text(st, 6)));
 	json_object_set_new(m, "task_id", id_or_null(st, 7));
 	json_object_set_new(m, "created_by", user_json(st, 8));
-	json_object_set_new(m, "created_at", time_json(st, 10));
-	json_object_set_new(m, "updated_at", time_json(st, 11));
+	json_object_set_new(m, "created_at", xf_row_time(st, 10));
+	json_object_set_new(m, "updated_at", xf_row_time(st, 11));
 	sqlite3_reset(st);
 	json_t *attendees = NULL, *decisions = NULL;
 	rc = meeting_attendees(db, id, &attendees);
@@ -369,7 +335,7 @@ int xf_store_venue_by_plan_id(xf_db *db, const char *plan_venue_id, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id FROM venues WHERE plan_venue_id = ?");
 	sqlite3_bind_text(st, 1, plan_venue_id, -1, SQLITE_STATIC);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*id = sqlite3_column_int64(st, 0);
@@ -386,7 +352,7 @@ int xf_store_venue_adopt(xf_db *db, const char *plan_venue_id, const char *name,
 	sqlite3_bind_text(st, 1, plan_venue_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now_ms);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*id = sqlite3_column_int64(st, 0);
@@ -431,7 +397,7 @@ int xf_store_venue_update(xf_db *db, int64_t id, const char *name, int capacity,
 		sqlite3_bind_int(st, 4, active ? 1 : 0);
 	sqlite3_bind_int64(st, 5, now_ms);
 	sqlite3_bind_int64(st, 6, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_venue_get(xf_db *db, int64_t id, xf_venue_row *out)
@@ -440,7 +406,7 @@ int xf_store_venue_get(xf_db *db, int64_t id, xf_venue_row *out)
 	    xf_db_prepare(db, "SELECT id, capacity, active, name,"
 	                      " coalesce(plan_venue_id, '') FROM venues WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	memset(out, 0, sizeof *out);
@@ -458,19 +424,19 @@ int xf_store_venue_get(xf_db *db, int64_t id, xf_venue_row *out)
 static json_t *read_venue(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:i, s:o, s:s, s:b, s:o, s:o}", "id",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "name", col_text(st, 1),
+	                 (json_int_t)sqlite3_column_int64(st, 0), "name", xf_row_text(st, 1),
 	                 "capacity", sqlite3_column_int(st, 2), "plan_venue_id",
 	                 sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
-	                                                           : json_string(col_text(st, 3)),
-	                 "note", col_text(st, 4), "active", sqlite3_column_int(st, 5) != 0,
-	                 "created_at", time_json(st, 6), "updated_at", time_json(st, 7));
+	                                                           : json_string(xf_row_text(st, 3)),
+	                 "note", xf_row_text(st, 4), "active", sqlite3_column_int(st, 5) != 0,
+	                 "created_at", xf_row_time(st, 6), "updated_at", xf_row_time(st, 7));
 }
 
 int xf_store_venue_json(xf_db *db, int64_t id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*out = read_venue(st);
@@ -531,7 +497,7 @@ int xf_store_booking_conflict(xf_db *db, int64_t venue_id, int64_t starts_ms, in
 	sqlite3_bind_int64(st, 1, venue_id);
 	sqlite3_bind_int64(st, 2, starts_ms);
 	sqlite3_bind_int64(st, 3, ends_ms);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	read_booking_row(st, out);
@@ -565,7 +531,7 @@ int xf_store_booking_get(xf_db *db, int64_t id, xf_booking_row *out)
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT " BOOKING_ROW_COLUMNS BOOKING_JOINS " WHERE b.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	read_booking_row(st, out);
@@ -581,7 +547,7 @@ int xf_store_booking_cancel(xf_db *db, int64_t id, int64_t by_user_id, int64_t n
 	sqlite3_bind_int64(st, 1, now_ms);
 	bind_id_or_null(st, 2, by_user_id);
 	sqlite3_bind_int64(st, 3, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 #define BOOKING_COLUMNS                                                                            \
@@ -594,26 +560,26 @@ int xf_store_booking_cancel(xf_db *db, int64_t id, int64_t by_user_id, int64_t n
 
 static json_t *read_booking(sqlite3_stmt *st)
 {
-	const char *purpose = col_text(st, 9);
+	const char *purpose = xf_row_text(st, 9);
 	bool cancelled = sqlite3_column_type(st, 14) != SQLITE_NULL;
 	json_t *b = json_object();
 	json_object_set_new(b, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(b, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(b, "incident_number", json_string(col_text(st, 2)));
+	json_object_set_new(b, "incident_number", json_string(xf_row_text(st, 2)));
 	json_object_set_new(b, "venue",
 	                    json_pack("{s:I, s:s, s:i}", "id",
 	                              (json_int_t)sqlite3_column_int64(st, 3), "name",
-	                              col_text(st, 4), "capacity", sqlite3_column_int(st, 5)));
-	json_object_set_new(b, "starts_at", time_json(st, 6));
-	json_object_set_new(b, "ends_at", time_json(st, 7));
+	                              xf_row_text(st, 4), "capacity", sqlite3_column_int(st, 5)));
+	json_object_set_new(b, "starts_at", xf_row_time(st, 6));
+	json_object_set_new(b, "ends_at", xf_row_time(st, 7));
 	json_object_set_new(b, "headcount", json_integer(sqlite3_column_int(st, 8)));
 	json_object_set_new(b, "purpose", json_string(purpose));
 	json_object_set_new(b, "purpose_name", json_string(xf_booking_purpose_zh(purpose)));
-	json_object_set_new(b, "note", json_string(col_text(st, 10)));
+	json_object_set_new(b, "note", json_string(xf_row_text(st, 10)));
 	json_object_set_new(b, "status", json_string(cancelled ? "cancelled" : "booked"));
 	json_object_set_new(b, "created_by", user_json(st, 11));
-	json_object_set_new(b, "created_at", time_json(st, 13));
-	json_object_set_new(b, "cancelled_at", time_json(st, 14));
+	json_object_set_new(b, "created_at", xf_row_time(st, 13));
+	json_object_set_new(b, "cancelled_at", xf_row_time(st, 14));
 	json_object_set_new(b, "cancelled_by", user_json(st, 15));
 	return b;
 }
@@ -623,7 +589,7 @@ int xf_store_booking_json(xf_db *db, int64_t id, json_t **out)
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT " BOOKING_COLUMNS BOOKING_JSON_JOINS " WHERE b.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*out = read_booking(st);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/xf_store_rows.h"
 #include "store/xf_migrations.h"
 #include "core/xf_person.h"
 #include "store/xf_store_people.h"
@@ -130,21 +131,6 @@ int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_i
 	return exists(db, st);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
-
-static json_t *time_or_null(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return json_null();
-	char text[XF_TIME_LEN];
-	xf_time_format(sqlite3_column_int64(st, i), text);
-	return json_string(text);
-}
-
 static json_t *time_at(int64_t ms)
 {
 	char text[XF_TIME_LEN];
@@ -172,13 +158,6 @@ static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *),
 	}
 	*out = list;
 	return XF_OK;
-}
-
-static int changed_one(xf_db *db, int rc)
-{
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
-		return XF_NOTFOUND;
-	return rc;
 }
 
 /* ---- persons ---- */
@@ -235,7 +214,7 @@ int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_
 	bind_or_null(st, 8, in->note);
 	sqlite3_bind_int64(st, 9, now_ms);
 	sqlite3_bind_int64(st, 10, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 #define PERSON_COLUMNS \
@@ -245,23 +224,23 @@ int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_
 /* A person row as JSON, masked unless reveal. */
 static json_t *read_person(sqlite3_stmt *st, bool reveal)
 {
-	const char *id_number = col_text(st, 2), *health = col_text(st, 7);
+	const char *id_number = xf_row_text(st, 2), *health = xf_row_text(st, 7);
 	char masked[128];
 	xf_mask_id_number(id_number, masked, sizeof masked);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "name", json_string(col_text(st, 1)));
+	json_object_set_new(o, "name", json_string(xf_row_text(st, 1)));
 	json_object_set_new(o, "id_number", json_string(reveal ? id_number : masked));
 	json_object_set_new(o, "id_number_masked", json_boolean(!reveal && id_number[0]));
-	json_object_set_new(o, "phone", json_string(col_text(st, 3)));
-	json_object_set_new(o, "address", json_string(col_text(st, 4)));
+	json_object_set_new(o, "phone", json_string(xf_row_text(st, 3)));
+	json_object_set_new(o, "address", json_string(xf_row_text(st, 4)));
 	json_object_set_new(o, "unit_id", id_or_null(st, 5));
-	json_object_set_new(o, "employment", json_string(col_text(st, 6)));
+	json_object_set_new(o, "employment", json_string(xf_row_text(st, 6)));
 	json_object_set_new(o, "health", reveal ? json_string(health) : json_null());
 	json_object_set_new(o, "health_recorded", json_boolean(health[0] != '\0'));
-	json_object_set_new(o, "note", json_string(col_text(st, 8)));
-	json_object_set_new(o, "created_at", time_or_null(st, 9));
-	json_object_set_new(o, "updated_at", time_or_null(st, 10));
+	json_object_set_new(o, "note", json_string(xf_row_text(st, 8)));
+	json_object_set_new(o, "created_at", xf_row_time(st, 9));
+	json_object_set_new(o, "updated_at", xf_row_time(st, 10));
 	return o;
 }
 
@@ -289,8 +268,8 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:s}", "id",
 		                                      (json_int_t)sqlite3_column_int64(st, 0), "name",
-		                                      col_text(st, 1), "unit_id", id_or_null(st, 2),
-		                                      "reason", col_text(st, 3)));
+		                                      xf_row_text(st, 1), "unit_id", id_or_null(st, 2),
+		                                      "reason", xf_row_text(st, 3)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -303,14 +282,14 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 static json_t *read_family(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-	                 "name", col_text(st, 1), "relation", col_text(st, 2), "phone",
-	                 col_text(st, 3), "unit", col_text(st, 4));
+	                 "name", xf_row_text(st, 1), "relation", xf_row_text(st, 2), "phone",
+	                 xf_row_text(st, 3), "unit", xf_row_text(st, 4));
 }
 
 static json_t *read_link(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s}", "incident_id", (json_int_t)sqlite3_column_int64(st, 0),
-	                 "number", col_text(st, 1), "role", col_text(st, 2));
+	                 "number", xf_row_text(st, 1), "role", xf_row_text(st, 2));
 }
 
 #define MATTER_COLUMNS                                                                      \
@@ -324,19 +303,19 @@ static json_t *read_matter(sqlite3_stmt *st)
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(o, "person_id", json_integer(sqlite3_column_int64(st, 1)));
 	json_object_set_new(o, "incident_id", id_or_null(st, 2));
-	json_object_set_new(o, "category", json_string(col_text(st, 3)));
-	json_object_set_new(o, "content", json_string(col_text(st, 4)));
+	json_object_set_new(o, "category", json_string(xf_row_text(st, 3)));
+	json_object_set_new(o, "content", json_string(xf_row_text(st, 4)));
 	json_object_set_new(o, "accused_unit_id", id_or_null(st, 5));
 	json_object_set_new(o, "outcome", sqlite3_column_type(st, 6) == SQLITE_NULL
-	                                      ? json_null() : json_string(col_text(st, 6)));
+	                                      ? json_null() : json_string(xf_row_text(st, 6)));
 	json_object_set_new(o, "satisfaction", sqlite3_column_type(st, 7) == SQLITE_NULL
-	                                           ? json_null() : json_string(col_text(st, 7)));
+	                                           ? json_null() : json_string(xf_row_text(st, 7)));
 	int64_t received = sqlite3_column_int64(st, 8);
 	bool accepted = sqlite3_column_type(st, 9) != SQLITE_NULL;
 	bool concluded = sqlite3_column_type(st, 10) != SQLITE_NULL;
 	json_object_set_new(o, "received_at", time_at(received));
-	json_object_set_new(o, "accepted_at", time_or_null(st, 9));
-	json_object_set_new(o, "concluded_at", time_or_null(st, 10));
+	json_object_set_new(o, "accepted_at", xf_row_time(st, 9));
+	json_object_set_new(o, "concluded_at", xf_row_time(st, 10));
 	json_object_set_new(o, "acceptance_due",
 	                    accepted ? json_null() : time_at(received + XF_ACCEPTANCE_DAYS * day));
 	json_object_set_new(o, "conclusion_due",
@@ -358,7 +337,7 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 	}
 	json_t *o = read_person(st, reveal);
 	int64_t unit_id = sqlite3_column_int64(st, 5);
-	char *name = xf_strdup(col_text(st, 1)), *id_number = xf_strdup(col_text(st, 2));
+	char *name = xf_strdup(xf_row_text(st, 1)), *id_number = xf_strdup(xf_row_text(st, 2));
 	sqlite3_reset(st);
 
 	json_t *part = NULL;
@@ -458,8 +437,8 @@ int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-		                 "name", col_text(st, 1), "unit_id", id_or_null(st, 2), "employment",
-		                 col_text(st, 3), "phone", col_text(st, 4));
+		                 "name", xf_row_text(st, 1), "unit_id", id_or_null(st, 2), "employment",
+		                 xf_row_text(st, 3), "phone", xf_row_text(st, 4));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return XF_OK;
@@ -519,7 +498,7 @@ int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t pers
 		xf_db_prepare(db, "DELETE FROM incident_persons WHERE incident_id = ? AND person_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, person_id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id,
@@ -539,7 +518,7 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 	*representatives = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = read_person_masked(st);
-		const char *role = col_text(st, 11);
+		const char *role = xf_row_text(st, 11);
 		*representatives += strcmp(role, "representative") == 0;
 		json_object_set_new(o, "role", json_string(role));
 		assignment_ids = xf_realloc(assignment_ids, (n + 1) * sizeof *assignment_ids);
@@ -571,7 +550,7 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 static json_t *read_brief(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-	                 col_text(st, 1), "unit_id", id_or_null(st, 2));
+	                 xf_row_text(st, 1), "unit_id", id_or_null(st, 2));
 }
 
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out)
@@ -641,7 +620,7 @@ int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *out
 	sqlite3_bind_int(st, 4, concluded);
 	sqlite3_bind_int64(st, 5, now_ms);
 	sqlite3_bind_int64(st, 6, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id)
@@ -715,7 +694,7 @@ int xf_store_assignment_get(xf_db *db, int64_t id, xf_assignment_row *out)
 		out->next_due_ms = sqlite3_column_int64(st, 5);
 		out->ended_ms = sqlite3_column_int64(st, 6);
 		out->interval_days = sqlite3_column_int(st, 7);
-		snprintf(out->status, sizeof out->status, "%s", col_text(st, 8));
+		snprintf(out->status, sizeof out->status, "%s", xf_row_text(st, 8));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -742,7 +721,7 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	sqlite3_bind_int64(st, 5, task_id);
 	sqlite3_bind_int64(st, 6, now_ms);
 	sqlite3_bind_int64(st, 7, id);
-	return changed_one(db, xf_db_exec(db, st));
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 #define ASSIGNMENT_COLUMNS                                                                     \
@@ -761,23 +740,23 @@ static json_t *read_assignment(sqlite3_stmt *st)
 	                   ? json_null()
 	                   : json_pack("{s:I, s:o, s:s, s:s, s:s}", "id",
 	                               (json_int_t)sqlite3_column_int64(st, 13), "at",
-	                               time_or_null(st, 14), "kind", col_text(st, 15), "content",
-	                               col_text(st, 16), "author", col_text(st, 17));
+	                               xf_row_time(st, 14), "kind", xf_row_text(st, 15), "content",
+	                               xf_row_text(st, 16), "author", xf_row_text(st, 17));
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(o, "person", json_pack("{s:I, s:s, s:o}", "id",
 	                                           (json_int_t)sqlite3_column_int64(st, 1), "name",
-	                                           col_text(st, 2), "unit_id", id_or_null(st, 3)));
+	                                           xf_row_text(st, 2), "unit_id", id_or_null(st, 3)));
 	json_object_set_new(o, "incident_id", id_or_null(st, 4));
 	json_object_set_new(o, "official", json_pack("{s:I, s:s}", "id",
 	                                             (json_int_t)sqlite3_column_int64(st, 5), "name",
-	                                             col_text(st, 6)));
-	json_object_set_new(o, "status", json_string(col_text(st, 7)));
+	                                             xf_row_text(st, 6)));
+	json_object_set_new(o, "status", json_string(xf_row_text(st, 7)));
 	json_object_set_new(o, "interval_days", json_integer(sqlite3_column_int(st, 8)));
-	json_object_set_new(o, "next_due_at", time_or_null(st, 9));
+	json_object_set_new(o, "next_due_at", xf_row_time(st, 9));
 	json_object_set_new(o, "task_id", id_or_null(st, 10));
-	json_object_set_new(o, "created_at", time_or_null(st, 11));
-	json_object_set_new(o, "ended_at", time_or_null(st, 12));
+	json_object_set_new(o, "created_at", xf_row_time(st, 11));
+	json_object_set_new(o, "ended_at", xf_row_time(st, 12));
 	json_object_set_new(o, "last_followup", last);
 	return o;
 }

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "store/xf_store_rows.h"
 #include "store/xf_migrations.h"
 #include "store/xf_store_roster.h"
 
@@ -55,12 +56,6 @@ const char xf_migration_roster[] =
 
 /* ---- helpers ---- */
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
-
 static json_t *col_id_or_null(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL
@@ -86,17 +81,6 @@ static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
-}
-
-/* Steps a statement expected to give one row; XF_NOTFOUND when none. Leaves the row
- * current: the caller reads it, then resets. */
-static int one_row(xf_db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return XF_OK;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 /* Runs a write that must touch one row; XF_NOTFOUND when it touched none. */
@@ -137,12 +121,12 @@ static void read_staff(sqlite3_stmt *st, xf_staff *out)
 {
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
-	COPY(out->staff_number, col_text(st, 1));
-	COPY(out->name, col_text(st, 2));
+	COPY(out->staff_number, xf_row_text(st, 1));
+	COPY(out->name, xf_row_text(st, 2));
 	out->unit_id = sqlite3_column_int64(st, 3);
-	COPY(out->unit, col_text(st, 4));
-	COPY(out->position, col_text(st, 5));
-	COPY(out->phone, col_text(st, 6));
+	COPY(out->unit, xf_row_text(st, 4));
+	COPY(out->position, xf_row_text(st, 5));
+	COPY(out->phone, xf_row_text(st, 6));
 	out->user_id = sqlite3_column_int64(st, 7);
 }
 
@@ -184,7 +168,7 @@ int xf_store_staff_get(xf_db *db, int64_t id, xf_staff *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc == XF_OK) {
 		read_staff(st, out);
 		sqlite3_reset(st);
@@ -196,7 +180,7 @@ int xf_store_staff_by_number(xf_db *db, const char *staff_number, xf_staff *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.staff_number = ?");
 	bind_text(st, 1, staff_number);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc == XF_OK) {
 		read_staff(st, out);
 		sqlite3_reset(st);
@@ -210,7 +194,7 @@ int xf_store_staff_delete(xf_db *db, int64_t id, int64_t *shifts, int64_t *seats
 	    xf_db_prepare(db, "SELECT (SELECT count(*) FROM duty_shifts WHERE staff_id = ?1),"
 	                      " (SELECT count(*) FROM leadership WHERE staff_id = ?1)");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*shifts = sqlite3_column_int64(st, 0);
@@ -327,9 +311,9 @@ static sqlite3_stmt *leader_select(xf_db *db)
 static json_t *read_leader(sqlite3_stmt *st, int64_t now_ms)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "position", col_text(st, 1),
+	                 (json_int_t)sqlite3_column_int64(st, 0), "position", xf_row_text(st, 1),
 	                 "staff_id", col_id_or_null(st, 2), "user_id", col_id_or_null(st, 3),
-	                 "name", col_text(st, 4), "phone", col_text(st, 5), "sort_order",
+	                 "name", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
 	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
 }
 
@@ -339,15 +323,15 @@ int xf_store_leader_get(xf_db *db, int64_t id, xf_leader *out)
 	    db, "SELECT id, position, staff_id, user_id, phone, sort_order FROM leadership"
 	        " WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = one_row(db, st);
+	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
-	COPY(out->position, col_text(st, 1));
+	COPY(out->position, xf_row_text(st, 1));
 	out->staff_id = sqlite3_column_int64(st, 2);
 	out->user_id = sqlite3_column_int64(st, 3);
-	COPY(out->phone, col_text(st, 4));
+	COPY(out->phone, xf_row_text(st, 4));
 	out->sort_order = sqlite3_column_int(st, 5);
 	sqlite3_reset(st);
 	return XF_OK;
@@ -412,12 +396,12 @@ static json_t *read_shift(sqlite3_stmt *st, int64_t now_ms)
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
 	                      (json_int_t)sqlite3_column_int64(st, 0), "staff_id",
 	                      (json_int_t)sqlite3_column_int64(st, 1), "staff_number",
-	                      col_text(st, 2), "name", col_text(st, 3), "unit_id",
-	                      (json_int_t)sqlite3_column_int64(st, 4), "unit", col_text(st, 5),
-	                      "position", col_text(st, 6), "phone", col_text(st, 7));
+	                      xf_row_text(st, 2), "name", xf_row_text(st, 3), "unit_id",
+	                      (json_int_t)sqlite3_column_int64(st, 4), "unit", xf_row_text(st, 5),
+	                      "position", xf_row_text(st, 6), "phone", xf_row_text(st, 7));
 	json_object_set_new(o, "starts_at", time_json(starts));
 	json_object_set_new(o, "ends_at", time_json(ends));
-	json_object_set_new(o, "note", json_string(col_text(st, 10)));
+	json_object_set_new(o, "note", json_string(xf_row_text(st, 10)));
 	json_object_set_new(o, "on_duty", json_boolean(starts <= now_ms && now_ms < ends));
 	return o;
 }
@@ -495,16 +479,16 @@ static sqlite3_stmt *contact_select(xf_db *db, int64_t id)
 int xf_store_contact_get(xf_db *db, int64_t id, xf_contact *out)
 {
 	sqlite3_stmt *st = contact_select(db, id);
-	int rc = id > 0 ? one_row(db, st) : XF_NOTFOUND;
+	int rc = id > 0 ? xf_row_one(db, st) : XF_NOTFOUND;
 	if (rc != XF_OK)
 		return rc;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
-	COPY(out->label, col_text(st, 1));
+	COPY(out->label, xf_row_text(st, 1));
 	out->unit_id = sqlite3_column_int64(st, 2);
-	COPY(out->person, col_text(st, 4));
-	COPY(out->phone, col_text(st, 5));
-	COPY(out->note, col_text(st, 6));
+	COPY(out->person, xf_row_text(st, 4));
+	COPY(out->phone, xf_row_text(st, 5));
+	COPY(out->note, xf_row_text(st, 6));
 	sqlite3_reset(st);
 	return XF_OK;
 }
@@ -513,9 +497,9 @@ static json_t *read_contact(sqlite3_stmt *st, int64_t now_ms)
 {
 	return json_pack(
 	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-	    "label", col_text(st, 1), "unit_id", col_id_or_null(st, 2), "unit",
-	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null() : json_string(col_text(st, 3)),
-	    "person", col_text(st, 4), "phone", col_text(st, 5), "note", col_text(st, 6));
+	    "label", xf_row_text(st, 1), "unit_id", col_id_or_null(st, 2), "unit",
+	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null() : json_string(xf_row_text(st, 3)),
+	    "person", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "note", xf_row_text(st, 6));
 }
 
 int xf_store_contact_list(xf_db *db, int64_t id, json_t **out)
@@ -704,7 +688,7 @@ static int add_rows(xf_db *db, sqlite3_stmt *st, json_t *list, const char *kind,
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		add_person(list, kind, value, col_text(st, 0), col_text(st, 1),
+		add_person(list, kind, value, xf_row_text(st, 0), xf_row_text(st, 1),
 		           sqlite3_column_int(st, 2) != 0);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);

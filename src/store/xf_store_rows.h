@@ -1,0 +1,25 @@
+/* Reading result rows, shared by the store's files: a text column, a time column as
+ * ISO text, the one-row and changed-one-row outcomes as XF_* codes, and JSON text the
+ * store wrote, read back. Internal to src/store/. */
+#ifndef XF_STORE_ROWS_H
+#define XF_STORE_ROWS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "store/xf_store.h"
+#include "util/xf_buf.h"
+
+/* The column as text; "" for NULL. */
+const char *xf_row_text(sqlite3_stmt *st, int i);
+/* A milliseconds column as an ISO time; null for NULL or 0. */
+json_t *xf_row_time(sqlite3_stmt *st, int i);
+/* Steps a statement expected to give one row: XF_OK with the row current (the caller
+ * resets), XF_NOTFOUND when it gives none. */
+int xf_row_one(xf_db *db, sqlite3_stmt *st);
+/* rc of an UPDATE or DELETE, made XF_NOTFOUND when it changed no row. */
+int xf_row_changed(xf_db *db, int rc);
+/* JSON text the store wrote, as a value; the buffer is released. */
+json_t *xf_row_parse_own(xf_buf *b);
+
+#endif
