@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "store/xf_search.h"
 #include "core/xf_venue.h"
 #include "store/xf_store_meetings.h"
 
@@ -393,6 +394,28 @@ static void xf_api_meetings_list(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:o}", "meetings", list));
 }
 
+
+/* Puts the meeting's minutes in the search index, as a document of its incident. */
+static int index_meeting(xf_db *db, int64_t meeting_id)
+{
+	json_t *meeting;
+	int rc = xf_store_meeting_json(db, meeting_id, &meeting);
+	if (rc != XF_OK)
+		return rc;
+	char title[256];
+	snprintf(title, sizeof title, "%s %s %s",
+	         json_string_value(json_object_get(meeting, "incident_number")),
+	         json_string_value(json_object_get(meeting, "kind_name")),
+	         json_string_value(json_object_get(meeting, "place")));
+	xf_search_doc doc = {.kind = "meeting", .id = meeting_id,
+	                     .incident_id = json_integer_value(json_object_get(meeting, "incident_id")),
+	                     .title = title,
+	                     .body = json_string_value(json_object_get(meeting, "minutes"))};
+	rc = xf_search_put(db, &doc);
+	json_decref(meeting);
+	return rc;
+}
+
 static void xf_api_meetings_create(xf_req *req)
 {
 	static const char *const fields[] = {"kind",    "starts_at", "place",   "attendees",
@@ -477,6 +500,8 @@ static void xf_api_meetings_create(xf_req *req)
 		                   now);
 	if (rc == XF_OK && task_id)
 		rc = complete_step(req, db, &actor, &task, meeting_id, minutes, now);
+	if (rc == XF_OK)
+		rc = index_meeting(db, meeting_id);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_meeting(req, db, meeting_id, 201);
@@ -622,6 +647,8 @@ static void xf_api_meetings_update(xf_req *req)
 		if (rc == XF_OK)
 			rc = complete_step(req, db, &actor, &task, id, minutes, now);
 	}
+	if (rc == XF_OK)
+		rc = index_meeting(db, id);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_meeting(req, db, id, 200);

@@ -79,7 +79,8 @@ static int hit_visible(search_ctx *s, const json_t *hit, bool *out)
 	*out = false;
 	if (!kind)
 		return XF_OK;
-	if (strcmp(kind, "incident") == 0 || strcmp(kind, "note") == 0) {
+	if (strcmp(kind, "incident") == 0 || strcmp(kind, "note") == 0 ||
+	    strcmp(kind, "meeting") == 0) {
 		if (!xf_perm_allows(roles, XF_PERM_INCIDENT_READ))
 			return XF_OK;
 		int64_t incident_id = hit_id(hit, "incident_id");

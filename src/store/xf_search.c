@@ -30,7 +30,7 @@
 const char xf_migration_search[] =
     "CREATE TABLE search_docs ("
     "  id INTEGER PRIMARY KEY,"
-    "  kind TEXT NOT NULL CHECK (kind IN ('incident','person','matter','note')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('incident','person','matter','note','meeting')),"
     "  object_id INTEGER NOT NULL,"
     "  incident_id INTEGER NOT NULL DEFAULT 0,"
     "  person_id INTEGER NOT NULL DEFAULT 0,"
@@ -237,7 +237,8 @@ int xf_search_register(sqlite3 *sql)
 static bool known_kind(const char *kind)
 {
 	return kind && (strcmp(kind, "incident") == 0 || strcmp(kind, "person") == 0 ||
-	                strcmp(kind, "matter") == 0 || strcmp(kind, "note") == 0);
+	                strcmp(kind, "matter") == 0 || strcmp(kind, "note") == 0 ||
+	                strcmp(kind, "meeting") == 0);
 }
 
 /* Takes the document of (kind, id) out of the index and the table; *found tells

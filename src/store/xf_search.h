@@ -1,4 +1,4 @@
-/* Full-text search over incidents, petitioners, matters and notes, for Chinese text
+/* Full-text search over incidents, petitioners, matters, notes and meeting minutes, for Chinese text
  * of any length: an FTS5 index with our own tokenizer (every CJK character one token,
  * ASCII words lower-cased), so that a query of one character and up matches as a
  * phrase.
@@ -20,7 +20,7 @@
 int xf_search_register(sqlite3 *sql);
 
 typedef struct xf_search_doc {
-	const char *kind;    /* "incident", "person", "matter", "note" */
+	const char *kind;    /* "incident", "person", "matter", "note", "meeting" */
 	int64_t id;          /* the object's id (for notes: the event seq) */
 	int64_t incident_id; /* 0 when none */
 	int64_t person_id;   /* 0 when none */

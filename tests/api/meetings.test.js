@@ -126,6 +126,19 @@ test('a leadership meeting with two decisions fulfils A3 and puts decision tasks
   assert.equal(done.status, 'done');
 });
 
+test('meeting minutes are found by search, only by those who may see the incident', async () => {
+  const inc = await registerActive(po, { headcount: 5, advance_info: true });
+  const m = await po.post(`/incidents/${inc.id}/meetings`, {
+    kind: 'leadership', place: '矿三楼会议室', minutes: '决定由工会牵头核对考勤记录' });
+  assert.equal(m.status, 201, m.text);
+  const hits = (await po.get('/search?q=' + encodeURIComponent('考勤'))).json.hits;
+  const hit = hits.find((h) => h.kind === 'meeting' && h.id === m.json.id);
+  assert.ok(hit, 'the minutes are found');
+  assert.equal(hit.incident_id, inc.id);
+  const other = (await ctx.as.admin.get('/search?q=' + encodeURIComponent('考勤'))).json.hits;
+  assert.equal(other.filter((h) => h.kind === 'meeting').length, 0, 'admin does not read incidents');
+});
+
 test('a meeting is minuted later: PATCH edits the record, fulfils A4 and decisions are added', async () => {
   const inc = await registerActive(po, { advance_info: true, headcount: 5 });
   const a4 = stepTask(await tasksOf(po, inc.id), 'A4');
