@@ -62,9 +62,13 @@ fuzz: fuzz-build
 	  [ $$status -eq 0 ] || { echo "fuzz: $$f failed"; exit 1; }; \
 	done
 
+# HTTP against nginx (~2 min), incidents and the live feed (~1 min), search over a
+# million records (~5 min).
 bench: release
 	@XF_SETUP_BENCH=1 scripts/setup
 	bench/http/run
+	bench/incidents/run
+	bench/search/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
