@@ -8,6 +8,7 @@
 
 #include "store/xf_migrations.h"
 #include "store/xf_search.h"
+#include "store/xf_store_rows.h"
 
 /* Statements are keyed by the address of their SQL literal, so how many there can be
  * is fixed by the code (about 230 prepare sites today); the table is kept well above

@@ -6,8 +6,6 @@
 #include "store/xf_store.h"
 #include "util/xf_jsonw.h"
 
-extern _Thread_local bool xf_store_auth_dirty;
-
 const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
 
 static void now_text(char out[XF_TIME_LEN])

@@ -9,8 +9,6 @@
 #include "store/xf_store_rows.h"
 #include "store/xf_store.h"
 
-extern _Thread_local bool xf_store_data_dirty;
-
 int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
                     const char *object_type, const char *object_id, json_t *data)
 {

@@ -6,9 +6,14 @@
 
 #include <jansson.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "store/xf_store.h"
 #include "util/xf_buf.h"
+
+/* Set by writes of accounts and sessions, and by every audit event, inside a
+ * transaction; the commit then moves the generations of xf_store.h. */
+extern _Thread_local bool xf_store_auth_dirty, xf_store_data_dirty;
 
 /* The column as text; "" for NULL. */
 const char *xf_row_text(sqlite3_stmt *st, int i);
