@@ -673,6 +673,7 @@ const strings = {
   'search.kind.person': ['信访人', 'Petitioners'],
   'search.kind.matter': ['诉求', 'Matters'],
   'search.kind.note': ['现场情况', 'On-site reports'],
+  'search.kind.meeting': ['会议纪要', 'Meeting minutes'],
   'search.kind.other': ['其他', 'Other'],
 
   'dash.unassignedPersons': ['未包保 {n} 人', '{n} without an official'],

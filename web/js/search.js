@@ -1,6 +1,6 @@
 // search.js — the search box in the shell header and the results page
 // (#/search?q=...): GET /search answers hits of what the user may see, grouped here by
-// kind (事件, 信访人, 诉求, 现场情况), each linking to its incident or person, with the
+// kind (事件, 信访人, 诉求, 现场情况, 会议纪要), each linking to its incident or person, with the
 // matched text marked from the server's `highlight` segments (built as text nodes and
 // <mark> elements, never as markup). One-character queries are allowed.
 
@@ -8,7 +8,7 @@ import { t, has } from './i18n.js';
 import { get } from './api.js';
 import { h, clear, errorText } from './dom.js';
 
-const KINDS = ['incident', 'person', 'matter', 'note'];
+const KINDS = ['incident', 'person', 'matter', 'note', 'meeting'];
 
 function currentQuery() {
   const raw = location.hash.replace(/^#\/?/, '');

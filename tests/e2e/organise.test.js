@@ -1,0 +1,238 @@
+// Browser test of the organising side against a real server: the administrator sets up
+// two units and a petition-office user through the API, and the petition office
+// registers and activates two drill incidents (procedure A: information known in
+// advance, so step A3 is the leadership meeting; procedure B: step B4 chooses the reply
+// venue). In the browser the petition office imports a staff roster CSV written in GBK
+// under 设置 → 导入 (dry run: gb18030, no problems; import: the counts), records a
+// leadership meeting with minutes and one decision that fulfils A3 and sees the decision
+// task on the checklist, books the 40-seat 退休支部会议室 on step B4 and sees the booking,
+// and finds the meeting minutes with a 2-character fragment in the header search, the
+// fragment highlighted. Any console or page error fails it, except the session probe
+// before sign-in.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { chromium } = require('playwright-core');
+const { startServer, Client } = require('../lib/server.js');
+
+const ADMIN_PASSWORD = 'admin-pass-123456';
+const TIMEOUT = 10000;
+const OFFICE = { username: 'xfb.zhou', name: '周信访', roles: ['petition_office'], password: 'Office-pass-2026' };
+// The roster as Excel on a Chinese Windows saves it: GBK bytes, CRLF line ends.
+const STAFF_CSV = [
+  '工号,姓名,单位,职务,电话',
+  '3001,欧阳翠萍,保卫科,科长,13800000001',
+  '3002,上官建国,工会,"主席,兼退休支部书记",13800000002',
+  '3003,皇甫淑珍,工会,干事,',
+].join('\r\n') + '\r\n';
+const STAFF = [['3001', '欧阳翠萍', '保卫科'], ['3002', '上官建国', '工会'], ['3003', '皇甫淑珍', '工会']];
+const MINUTES = '研究稳控措施：保卫科维持现场秩序，工会负责疏导情绪，信访办当日答复诉求';
+const FRAGMENT = '疏导';
+const DECISION = '成立稳控工作组，信访办牵头';
+
+let server;
+let browser;
+let page;
+let officeApi;
+const incidents = {};
+const problems = [];
+const apiFailures = [];
+
+function watch(p, who) {
+  p.setDefaultTimeout(TIMEOUT);
+  p.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
+  p.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const url = msg.location().url || '';
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && url.includes('/api/v1/')) {
+      apiFailures.push(`${who} ${new URL(url).pathname}`);
+      return;
+    }
+    problems.push(`${who}: console error: ${msg.text()} (${url})`);
+  });
+  p.on('response', (res) => {
+    const url = res.url();
+    if (!url.includes('/api/v1/') && res.status() >= 400) problems.push(`${who}: static ${res.status()}: ${url}`);
+    if (res.status() >= 500) problems.push(`${who}: server error ${res.status()}: ${url}`);
+  });
+}
+
+async function registerAndActivate(unitId, advanceInfo, headcount) {
+  const inc = await officeApi.post('/incidents', {
+    headcount, destination: 'province', advance_info: advanceInfo, place: '矿办公楼门前',
+    units: [unitId], demands: '要求补发拖欠工资', drill: true,
+  });
+  assert.equal(inc.status, 201, inc.text);
+  const act = await officeApi.post(`/incidents/${inc.json.id}/activate`, {});
+  assert.equal(act.status, 200, act.text);
+  return act.json;
+}
+
+before(async () => {
+  server = await startServer({ adminPassword: ADMIN_PASSWORD });
+  const admin = new Client(server.base);
+  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+  const root = (await admin.get('/units')).json.units[0];
+  const units = {};
+  for (const [name, kind] of [['保卫科', 'department'], ['工会', 'other']]) {
+    const u = await admin.post('/units', { name, parent_id: root.id, kind });
+    assert.equal(u.status, 201, u.text);
+    units[name] = u.json;
+  }
+  const r = await admin.post('/users', { username: OFFICE.username, name: OFFICE.name, unit_id: root.id, roles: OFFICE.roles });
+  assert.equal(r.status, 201, r.text);
+  officeApi = new Client(server.base);
+  assert.equal((await officeApi.login(OFFICE.username, r.json.one_time_password)).status, 200);
+  const pw = await officeApi.post('/session/password', { old_password: r.json.one_time_password, new_password: OFFICE.password });
+  assert.equal(pw.status, 204, pw.text);
+  assert.equal((await officeApi.login(OFFICE.username, OFFICE.password)).status, 200);
+
+  incidents.a = await registerAndActivate(units['保卫科'].id, true, 12);
+  assert.equal(incidents.a.procedure, 'A', JSON.stringify(incidents.a));
+  incidents.b = await registerAndActivate(units['工会'].id, false, 30);
+  assert.equal(incidents.b.procedure, 'B', JSON.stringify(incidents.b));
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  page = await context.newPage();
+  watch(page, 'office');
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (server) await server.stop();
+  }
+});
+
+async function keepEvidence() {
+  try {
+    const dir = path.join(__dirname, '..', '..', 'test-results');
+    fs.mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: path.join(dir, 'organise-office.png'), fullPage: true });
+    fs.writeFileSync(path.join(dir, 'organise-office.txt'),
+      `${page.url()}\n\n${await page.locator('body').innerText()}\n\nproblems:\n${problems.join('\n')}\n`);
+  } catch (_) { /* the original failure matters more */ }
+}
+
+async function text(locator) {
+  await locator.waitFor({ state: 'visible' });
+  return (await locator.textContent()).trim();
+}
+
+test('GBK staff import, leadership meeting with a decision, venue booking, search of minutes', { timeout: 60000 }, async () => {
+  try {
+    await flow();
+  } catch (e) {
+    if (page) await keepEvidence();
+    throw e;
+  }
+});
+
+async function flow() {
+  await page.goto(server.base + '/');
+  await page.locator('#login-form').waitFor();
+  await page.fill('#login-username', OFFICE.username);
+  await page.fill('#login-password', OFFICE.password);
+  await page.click('#login-submit');
+  await page.locator('#nav').waitFor();
+
+  // 设置 → 导入: the GBK roster, checked first, then imported.
+  const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: Buffer.from(STAFF_CSV, 'utf8') });
+  assert.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk), 'the file is not UTF-8');
+  await page.click('[data-testid="nav-settings"]');
+  await page.click('[data-testid="tab-import"]');
+  await page.locator('#import-form').waitFor();
+  assert.equal(await page.isChecked('#import-kind-staff'), true);
+  await page.setInputFiles('#import-file', { name: '花名册.csv', mimeType: 'text/csv', buffer: gbk });
+  await page.click('#import-check');
+  await page.locator('#import-ok', { hasText: '检查通过' }).waitFor();
+  assert.equal(await text(page.locator('#import-encoding')), 'gb18030');
+  assert.equal(await text(page.locator('#import-rows')), '3');
+  assert.equal(await text(page.locator('#import-created')), '3');
+  assert.equal(await page.locator('#import-problems').count(), 0);
+  assert.equal(await page.isEnabled('#import-apply'), true);
+  await page.click('#import-apply');
+  await page.locator('#import-ok', { hasText: '导入完成' }).waitFor();
+  assert.equal(await text(page.locator('#import-created')), '3');
+  assert.equal(await text(page.locator('#import-updated')), '0');
+  assert.equal(await text(page.locator('#import-unchanged')), '0');
+  const staff = await officeApi.get('/staff');
+  assert.equal(staff.status, 200, staff.text);
+  for (const [number, name, unit] of STAFF) {
+    const s = staff.json.staff.find((x) => x.staff_number === number);
+    assert.ok(s, `staff ${number} imported`);
+    assert.equal(s.name, name);
+    assert.equal(s.unit, unit);
+  }
+  assert.equal(staff.json.staff.find((x) => x.staff_number === '3002').position, '主席,兼退休支部书记');
+
+  // Procedure A: the leadership meeting, minuted, with one decision, fulfilling A3.
+  const tasksA = await officeApi.get(`/incidents/${incidents.a.id}/tasks`);
+  assert.equal(tasksA.status, 200, tasksA.text);
+  const a3 = (tasksA.json.tasks || tasksA.json).find((x) => x.step_id === 'A3');
+  assert.ok(a3, 'procedure A has step A3');
+  await page.goto(`${server.base}/#/incidents/${incidents.a.id}`);
+  await page.locator('#meeting-form').waitFor();
+  await page.locator('li[data-testid="task"][data-step-id="A3"][data-status="pending"]').waitFor();
+  await page.selectOption('#mtg-kind', 'leadership');
+  await page.fill('#mtg-place', '矿三楼小会议室');
+  await page.fill('#mtg-attendees', '周信访、矿工会主席');
+  await page.fill('#mtg-minutes', MINUTES);
+  await page.selectOption('#mtg-task', String(a3.id));
+  await page.fill('#mtg-d0-text', DECISION);
+  await page.selectOption('#mtg-d0-owner', 'role:petition_office');
+  await page.fill('#mtg-d0-due', '120');
+  await page.click('#meeting-submit');
+  const meeting = page.locator('#meetings-list [data-testid="meeting"]', { hasText: '信访领导小组会议' });
+  await meeting.waitFor();
+  assert.match(await meeting.locator('.meeting-minutes').textContent(), /工会负责疏导情绪/);
+  assert.match(await meeting.textContent(), /矿工会主席/);
+  assert.match(await meeting.locator('.meeting-decisions li').textContent(), new RegExp(DECISION));
+  const decisionTask = page.locator('li[data-testid="task"][data-kind="decision"]', { hasText: DECISION });
+  await decisionTask.waitFor();
+  assert.equal(await decisionTask.getAttribute('data-status'), 'pending');
+  await page.locator('li[data-testid="task"][data-step-id="A3"][data-status="done"]').waitFor();
+  assert.equal(await page.inputValue('#mtg-minutes'), '', 'the form is emptied after saving');
+
+  // Procedure B: step B4 books the reply venue; 30 people fit the 40-seat hall.
+  await page.goto(`${server.base}/#/incidents/${incidents.b.id}`);
+  const b4 = page.locator('li[data-testid="task"][data-step-id="B4"]');
+  await b4.waitFor();
+  const box = b4.locator('[data-testid="venue-box"]');
+  await box.locator('[data-testid="venue-toggle"]').click();
+  const hall = box.locator('[data-testid="venues"] tr', { hasText: '退休支部会议室' });
+  await hall.waitFor();
+  assert.match(await hall.textContent(), /40/);
+  await hall.locator('[data-testid="venue-book"]').click();
+  const booked = box.locator('[data-testid="bookings"] li', { hasText: '退休支部会议室' });
+  await booked.waitFor();
+  assert.match(await booked.textContent(), /30 人/);
+  const bookings = await officeApi.get(`/incidents/${incidents.b.id}/bookings`);
+  assert.equal(bookings.status, 200, bookings.text);
+  assert.equal(bookings.json.bookings.length, 1);
+  assert.equal(bookings.json.bookings[0].venue.name, '退休支部会议室');
+  assert.equal(bookings.json.bookings[0].headcount, 30);
+  assert.equal(bookings.json.bookings[0].status, 'booked');
+
+  // The header search finds the minutes by a 2-character fragment, highlighted.
+  await page.fill('#search-q', FRAGMENT);
+  await page.click('#search-submit');
+  const hit = page.locator('[data-testid="search-hit"][data-kind="meeting"]').first();
+  await hit.waitFor();
+  assert.equal((await hit.locator('mark.hit').allTextContents()).join(''), FRAGMENT);
+  assert.match(await hit.textContent(), /疏导情绪/);
+
+  // Only the session probe before sign-in was refused.
+  for (const f of apiFailures) assert.ok(/ \/api\/v1\/session$/.test(f), `unexpected API failure ${f}`);
+  assert.deepEqual(problems, []);
+}
