@@ -10,11 +10,6 @@
 #include "store/xf_store.h"
 #include "util/xf_jsonw.h"
 
-static void copy_text(char *out, size_t size, sqlite3_stmt *st, int i)
-{
-	snprintf(out, size, "%s", xf_row_text(st, i));
-}
-
 static json_t *json_column(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
@@ -149,15 +144,15 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 		return rc;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
-	copy_text(out->number, sizeof out->number, st, 1);
-	copy_text(out->status, sizeof out->status, st, 2);
-	copy_text(out->procedure, sizeof out->procedure, st, 3);
-	copy_text(out->grade, sizeof out->grade, st, 4);
+	xf_row_copy(out->number, sizeof out->number, st, 1);
+	xf_row_copy(out->status, sizeof out->status, st, 2);
+	xf_row_copy(out->procedure, sizeof out->procedure, st, 3);
+	xf_row_copy(out->grade, sizeof out->grade, st, 4);
 	out->in_scope = sqlite3_column_int(st, 5) != 0;
 	out->drill = sqlite3_column_int(st, 6) != 0;
 	out->advance_info = sqlite3_column_int(st, 7) != 0;
 	out->headcount = sqlite3_column_int(st, 8);
-	copy_text(out->destination, sizeof out->destination, st, 9);
+	xf_row_copy(out->destination, sizeof out->destination, st, 9);
 	out->plan_id = sqlite3_column_int64(st, 10);
 	out->registered_ms = sqlite3_column_int64(st, 11);
 	out->activated_ms = sqlite3_column_int64(st, 12);
@@ -466,13 +461,13 @@ static void read_task_row(sqlite3_stmt *st, xf_task_row *out)
 	out->position = sqlite3_column_int(st, 5);
 	out->due_minutes = sqlite3_column_int(st, 6);
 	out->round = sqlite3_column_int(st, 7);
-	copy_text(out->kind, sizeof out->kind, st, 8);
-	copy_text(out->status, sizeof out->status, st, 9);
-	copy_text(out->step_id, sizeof out->step_id, st, 10);
-	copy_text(out->workstream, sizeof out->workstream, st, 11);
-	copy_text(out->owner_kind, sizeof out->owner_kind, st, 12);
-	copy_text(out->owner_value, sizeof out->owner_value, st, 13);
-	copy_text(out->title, sizeof out->title, st, 14);
+	xf_row_copy(out->kind, sizeof out->kind, st, 8);
+	xf_row_copy(out->status, sizeof out->status, st, 9);
+	xf_row_copy(out->step_id, sizeof out->step_id, st, 10);
+	xf_row_copy(out->workstream, sizeof out->workstream, st, 11);
+	xf_row_copy(out->owner_kind, sizeof out->owner_kind, st, 12);
+	xf_row_copy(out->owner_value, sizeof out->owner_value, st, 13);
+	xf_row_copy(out->title, sizeof out->title, st, 14);
 }
 
 int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out)

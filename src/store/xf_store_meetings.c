@@ -66,18 +66,6 @@ const char xf_migration_meetings[] =
     "  WHERE cancelled_ms IS NULL;"
     "CREATE INDEX bookings_incident ON bookings (incident_id, starts_ms);";
 
-static void copy_text(char *out, size_t size, sqlite3_stmt *st, int i)
-{
-	snprintf(out, size, "%s", xf_row_text(st, i));
-}
-
-static json_t *id_or_null(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-	           ? json_null()
-	           : json_integer(sqlite3_column_int64(st, i));
-}
-
 /* {id, name} of the user in columns i (id) and i + 1 (name), or null. */
 static json_t *user_json(sqlite3_stmt *st, int i)
 {
@@ -85,14 +73,6 @@ static json_t *user_json(sqlite3_stmt *st, int i)
 		return json_null();
 	return json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, i), "name",
 	                 xf_row_text(st, i + 1));
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 static int64_t last_id(xf_db *db)
@@ -112,8 +92,8 @@ int xf_store_meeting_insert(xf_db *db, const xf_meeting_new *in, int64_t *id)
 	sqlite3_bind_int64(st, 3, in->starts_ms);
 	sqlite3_bind_text(st, 4, in->place ? in->place : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, in->minutes ? in->minutes : "", -1, SQLITE_STATIC);
-	bind_id_or_null(st, 6, in->task_id);
-	bind_id_or_null(st, 7, in->created_by);
+	xf_bind_id(st, 6, in->task_id);
+	xf_bind_id(st, 7, in->created_by);
 	sqlite3_bind_int64(st, 8, in->now_ms);
 	int rc = xf_db_exec(db, st);
 	if (rc == XF_OK)
@@ -135,7 +115,7 @@ int xf_store_meeting_get(xf_db *db, int64_t id, xf_meeting_row *out)
 	out->incident_id = sqlite3_column_int64(st, 1);
 	out->task_id = sqlite3_column_int64(st, 2);
 	out->starts_ms = sqlite3_column_int64(st, 3);
-	copy_text(out->kind, sizeof out->kind, st, 4);
+	xf_row_copy(out->kind, sizeof out->kind, st, 4);
 	out->has_minutes = sqlite3_column_int(st, 5) != 0;
 	sqlite3_reset(st);
 	return XF_OK;
@@ -173,7 +153,7 @@ int xf_store_meeting_attendee_add(xf_db *db, int64_t meeting_id, int64_t user_id
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO meeting_attendees (meeting_id, user_id, name) VALUES (?, ?, ?)");
 	sqlite3_bind_int64(st, 1, meeting_id);
-	bind_id_or_null(st, 2, user_id);
+	xf_bind_id(st, 2, user_id);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 	return xf_db_exec(db, st);
 }
@@ -203,7 +183,7 @@ static int meeting_attendees(xf_db *db, int64_t meeting_id, json_t **out)
 	json_t *list = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:o, s:s}", "user_id", id_or_null(st, 0),
+		json_array_append_new(list, json_pack("{s:o, s:s}", "user_id", xf_row_id(st, 0),
 		                                      "name", xf_row_text(st, 1)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -275,7 +255,7 @@ int xf_store_meeting_json(xf_db *db, int64_t id, json_t **out)
 	json_object_set_new(m, "starts_at", xf_row_time(st, 4));
 	json_object_set_new(m, "place", json_string(xf_row_text(st, 5)));
 	json_object_set_new(m, "minutes", json_string(xf_row_text(st, 6)));
-	json_object_set_new(m, "task_id", id_or_null(st, 7));
+	json_object_set_new(m, "task_id", xf_row_id(st, 7));
 	json_object_set_new(m, "created_by", user_json(st, 8));
 	json_object_set_new(m, "created_at", xf_row_time(st, 10));
 	json_object_set_new(m, "updated_at", xf_row_time(st, 11));
@@ -413,8 +393,8 @@ int xf_store_venue_get(xf_db *db, int64_t id, xf_venue_row *out)
 	out->id = sqlite3_column_int64(st, 0);
 	out->capacity = sqlite3_column_int(st, 1);
 	out->active = sqlite3_column_int(st, 2) != 0;
-	copy_text(out->name, sizeof out->name, st, 3);
-	copy_text(out->plan_venue_id, sizeof out->plan_venue_id, st, 4);
+	xf_row_copy(out->name, sizeof out->name, st, 3);
+	xf_row_copy(out->plan_venue_id, sizeof out->plan_venue_id, st, 4);
 	sqlite3_reset(st);
 	return XF_OK;
 }
@@ -481,9 +461,9 @@ static void read_booking_row(sqlite3_stmt *st, xf_booking_row *out)
 	out->ends_ms = sqlite3_column_int64(st, 4);
 	out->cancelled_ms = sqlite3_column_int64(st, 5);
 	out->headcount = sqlite3_column_int(st, 6);
-	copy_text(out->number, sizeof out->number, st, 7);
-	copy_text(out->purpose, sizeof out->purpose, st, 8);
-	copy_text(out->venue_name, sizeof out->venue_name, st, 9);
+	xf_row_copy(out->number, sizeof out->number, st, 7);
+	xf_row_copy(out->purpose, sizeof out->purpose, st, 8);
+	xf_row_copy(out->venue_name, sizeof out->venue_name, st, 9);
 }
 
 int xf_store_booking_conflict(xf_db *db, int64_t venue_id, int64_t starts_ms, int64_t ends_ms,
@@ -518,7 +498,7 @@ int xf_store_booking_insert(xf_db *db, const xf_booking_new *in, int64_t *id)
 	sqlite3_bind_int(st, 5, in->headcount);
 	sqlite3_bind_text(st, 6, in->purpose, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, in->note ? in->note : "", -1, SQLITE_STATIC);
-	bind_id_or_null(st, 8, in->created_by);
+	xf_bind_id(st, 8, in->created_by);
 	sqlite3_bind_int64(st, 9, in->now_ms);
 	int rc = xf_db_exec(db, st);
 	if (rc == XF_OK)
@@ -545,7 +525,7 @@ int xf_store_booking_cancel(xf_db *db, int64_t id, int64_t by_user_id, int64_t n
 	    xf_db_prepare(db, "UPDATE bookings SET cancelled_ms = ?1, cancelled_by = ?2"
 	                      " WHERE id = ?3 AND cancelled_ms IS NULL");
 	sqlite3_bind_int64(st, 1, now_ms);
-	bind_id_or_null(st, 2, by_user_id);
+	xf_bind_id(st, 2, by_user_id);
 	sqlite3_bind_int64(st, 3, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }

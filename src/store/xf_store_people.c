@@ -138,12 +138,6 @@ static json_t *time_at(int64_t ms)
 	return json_string(text);
 }
 
-static json_t *id_or_null(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_integer(sqlite3_column_int64(st, i));
-}
-
 /* Runs st and appends one object per row made by read. */
 static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), json_t **out)
 {
@@ -234,7 +228,7 @@ static json_t *read_person(sqlite3_stmt *st, bool reveal)
 	json_object_set_new(o, "id_number_masked", json_boolean(!reveal && id_number[0]));
 	json_object_set_new(o, "phone", json_string(xf_row_text(st, 3)));
 	json_object_set_new(o, "address", json_string(xf_row_text(st, 4)));
-	json_object_set_new(o, "unit_id", id_or_null(st, 5));
+	json_object_set_new(o, "unit_id", xf_row_id(st, 5));
 	json_object_set_new(o, "employment", json_string(xf_row_text(st, 6)));
 	json_object_set_new(o, "health", reveal ? json_string(health) : json_null());
 	json_object_set_new(o, "health_recorded", json_boolean(health[0] != '\0'));
@@ -268,7 +262,7 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:s}", "id",
 		                                      (json_int_t)sqlite3_column_int64(st, 0), "name",
-		                                      xf_row_text(st, 1), "unit_id", id_or_null(st, 2),
+		                                      xf_row_text(st, 1), "unit_id", xf_row_id(st, 2),
 		                                      "reason", xf_row_text(st, 3)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -302,10 +296,10 @@ static json_t *read_matter(sqlite3_stmt *st)
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(o, "person_id", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(o, "incident_id", id_or_null(st, 2));
+	json_object_set_new(o, "incident_id", xf_row_id(st, 2));
 	json_object_set_new(o, "category", json_string(xf_row_text(st, 3)));
 	json_object_set_new(o, "content", json_string(xf_row_text(st, 4)));
-	json_object_set_new(o, "accused_unit_id", id_or_null(st, 5));
+	json_object_set_new(o, "accused_unit_id", xf_row_id(st, 5));
 	json_object_set_new(o, "outcome", sqlite3_column_type(st, 6) == SQLITE_NULL
 	                                      ? json_null() : json_string(xf_row_text(st, 6)));
 	json_object_set_new(o, "satisfaction", sqlite3_column_type(st, 7) == SQLITE_NULL
@@ -437,7 +431,7 @@ int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-		                 "name", xf_row_text(st, 1), "unit_id", id_or_null(st, 2), "employment",
+		                 "name", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "employment",
 		                 xf_row_text(st, 3), "phone", xf_row_text(st, 4));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -550,7 +544,7 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 static json_t *read_brief(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-	                 xf_row_text(st, 1), "unit_id", id_or_null(st, 2));
+	                 xf_row_text(st, 1), "unit_id", xf_row_id(st, 2));
 }
 
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out)
@@ -746,15 +740,15 @@ static json_t *read_assignment(sqlite3_stmt *st)
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(o, "person", json_pack("{s:I, s:s, s:o}", "id",
 	                                           (json_int_t)sqlite3_column_int64(st, 1), "name",
-	                                           xf_row_text(st, 2), "unit_id", id_or_null(st, 3)));
-	json_object_set_new(o, "incident_id", id_or_null(st, 4));
+	                                           xf_row_text(st, 2), "unit_id", xf_row_id(st, 3)));
+	json_object_set_new(o, "incident_id", xf_row_id(st, 4));
 	json_object_set_new(o, "official", json_pack("{s:I, s:s}", "id",
 	                                             (json_int_t)sqlite3_column_int64(st, 5), "name",
 	                                             xf_row_text(st, 6)));
 	json_object_set_new(o, "status", json_string(xf_row_text(st, 7)));
 	json_object_set_new(o, "interval_days", json_integer(sqlite3_column_int(st, 8)));
 	json_object_set_new(o, "next_due_at", xf_row_time(st, 9));
-	json_object_set_new(o, "task_id", id_or_null(st, 10));
+	json_object_set_new(o, "task_id", xf_row_id(st, 10));
 	json_object_set_new(o, "created_at", xf_row_time(st, 11));
 	json_object_set_new(o, "ended_at", xf_row_time(st, 12));
 	json_object_set_new(o, "last_followup", last);

@@ -56,26 +56,11 @@ const char xf_migration_roster[] =
 
 /* ---- helpers ---- */
 
-static json_t *col_id_or_null(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-	           ? json_null()
-	           : json_integer(sqlite3_column_int64(st, i));
-}
-
 static json_t *time_json(int64_t ms)
 {
 	char t[XF_TIME_LEN];
 	xf_time_format(ms, t);
 	return json_string(t);
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -140,7 +125,7 @@ int xf_store_staff_insert(xf_db *db, const xf_staff *s, int64_t now_ms, int64_t 
 	sqlite3_bind_int64(st, 3, s->unit_id);
 	bind_text(st, 4, s->position);
 	bind_text(st, 5, s->phone);
-	bind_id_or_null(st, 6, s->user_id);
+	xf_bind_id(st, 6, s->user_id);
 	sqlite3_bind_int64(st, 7, now_ms);
 	int rc = xf_db_exec(db, st);
 	if (rc == XF_OK)
@@ -158,7 +143,7 @@ int xf_store_staff_save(xf_db *db, const xf_staff *s, int64_t now_ms)
 	sqlite3_bind_int64(st, 3, s->unit_id);
 	bind_text(st, 4, s->position);
 	bind_text(st, 5, s->phone);
-	bind_id_or_null(st, 6, s->user_id);
+	xf_bind_id(st, 6, s->user_id);
 	sqlite3_bind_int64(st, 7, now_ms);
 	sqlite3_bind_int64(st, 8, s->id);
 	return exec_one(db, st);
@@ -261,8 +246,8 @@ int xf_store_leader_insert(xf_db *db, const xf_leader *l, int64_t *id)
 	    db, "INSERT INTO leadership (position, staff_id, user_id, phone, sort_order)"
 	        " VALUES (?, ?, ?, ?, ?)");
 	bind_text(st, 1, l->position);
-	bind_id_or_null(st, 2, l->staff_id);
-	bind_id_or_null(st, 3, l->user_id);
+	xf_bind_id(st, 2, l->staff_id);
+	xf_bind_id(st, 3, l->user_id);
 	bind_text(st, 4, l->phone);
 	sqlite3_bind_int(st, 5, l->sort_order);
 	int rc = xf_db_exec(db, st);
@@ -277,8 +262,8 @@ int xf_store_leader_save(xf_db *db, const xf_leader *l)
 	    db, "UPDATE leadership SET position = ?, staff_id = ?, user_id = ?, phone = ?,"
 	        " sort_order = ? WHERE id = ?");
 	bind_text(st, 1, l->position);
-	bind_id_or_null(st, 2, l->staff_id);
-	bind_id_or_null(st, 3, l->user_id);
+	xf_bind_id(st, 2, l->staff_id);
+	xf_bind_id(st, 3, l->user_id);
 	bind_text(st, 4, l->phone);
 	sqlite3_bind_int(st, 5, l->sort_order);
 	sqlite3_bind_int64(st, 6, l->id);
@@ -312,7 +297,7 @@ static json_t *read_leader(sqlite3_stmt *st, int64_t now_ms)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "position", xf_row_text(st, 1),
-	                 "staff_id", col_id_or_null(st, 2), "user_id", col_id_or_null(st, 3),
+	                 "staff_id", xf_row_id(st, 2), "user_id", xf_row_id(st, 3),
 	                 "name", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
 	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
 }
@@ -435,7 +420,7 @@ int xf_store_contact_insert(xf_db *db, const xf_contact *c, int64_t *id)
 	    db,
 	    "INSERT INTO contacts (label, unit_id, person, phone, note) VALUES (?, ?, ?, ?, ?)");
 	bind_text(st, 1, c->label);
-	bind_id_or_null(st, 2, c->unit_id);
+	xf_bind_id(st, 2, c->unit_id);
 	bind_text(st, 3, c->person);
 	bind_text(st, 4, c->phone);
 	bind_text(st, 5, c->note);
@@ -451,7 +436,7 @@ int xf_store_contact_save(xf_db *db, const xf_contact *c)
 	    db, "UPDATE contacts SET label = ?, unit_id = ?, person = ?, phone = ?, note = ?"
 	        " WHERE id = ?");
 	bind_text(st, 1, c->label);
-	bind_id_or_null(st, 2, c->unit_id);
+	xf_bind_id(st, 2, c->unit_id);
 	bind_text(st, 3, c->person);
 	bind_text(st, 4, c->phone);
 	bind_text(st, 5, c->note);
@@ -497,7 +482,7 @@ static json_t *read_contact(sqlite3_stmt *st, int64_t now_ms)
 {
 	return json_pack(
 	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-	    "label", xf_row_text(st, 1), "unit_id", col_id_or_null(st, 2), "unit",
+	    "label", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "unit",
 	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null() : json_string(xf_row_text(st, 3)),
 	    "person", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "note", xf_row_text(st, 6));
 }

@@ -1,10 +1,31 @@
 /* Row reading helpers of the store: see xf_store_rows.h. */
 #include "store/xf_store_rows.h"
 
+#include <stdio.h>
+
 const char *xf_row_text(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 	return s ? s : "";
+}
+
+void xf_row_copy(char *out, size_t size, sqlite3_stmt *st, int i)
+{
+	snprintf(out, size, "%s", xf_row_text(st, i));
+}
+
+json_t *xf_row_id(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+	                                                 : json_integer(sqlite3_column_int64(st, i));
+}
+
+void xf_bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
 }
 
 json_t *xf_row_time(sqlite3_stmt *st, int i)

@@ -7,6 +7,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "store/xf_store.h"
 #include "util/xf_buf.h"
@@ -17,6 +19,12 @@ extern _Thread_local bool xf_store_auth_dirty, xf_store_data_dirty;
 
 /* The column as text; "" for NULL. */
 const char *xf_row_text(sqlite3_stmt *st, int i);
+/* Copies the column's text into out (size bytes, cut if longer). */
+void xf_row_copy(char *out, size_t size, sqlite3_stmt *st, int i);
+/* An id column as a number; null for NULL. */
+json_t *xf_row_id(sqlite3_stmt *st, int i);
+/* Binds an id, or NULL when id is 0 or less. */
+void xf_bind_id(sqlite3_stmt *st, int i, int64_t id);
 /* A milliseconds column as an ISO time; null for NULL or 0. */
 json_t *xf_row_time(sqlite3_stmt *st, int i);
 /* Steps a statement expected to give one row: XF_OK with the row current (the caller
