@@ -6,11 +6,10 @@
 // appear with 二级 and 演练 without reloading, then follows a completed task and an
 // on-site note live. Any console error or page error fails it.
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
+
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launchBrowser, watchPage, signIn: signInAs, keepEvidence } = require('../lib/browser.js');
 const { startServer, Client } = require('../lib/server.js');
 
 const ADMIN_PASSWORD = 'admin-pass-123456';
@@ -42,28 +41,6 @@ async function createPerson(admin, rootUnitId, p) {
   return c;
 }
 
-function watch(page, who) {
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // Chromium logs every 4xx answer to fetch as "Failed to load resource"; those are
-    // collected and checked against the one the flow causes (the session probe on load).
-    const url = msg.location().url || '';
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())
-      && url.includes('/api/v1/')) {
-      apiFailures.push(`${who} ${url}`);
-      return;
-    }
-    problems.push(`${who}: console error: ${msg.text()} (${url})`);
-  });
-  page.on('response', (res) => {
-    const url = res.url();
-    if (!url.includes('/api/v1/') && res.status() >= 400) problems.push(`${who}: static ${res.status()}: ${url}`);
-    if (res.status() >= 500) problems.push(`${who}: server error ${res.status()}: ${url}`);
-  });
-}
-
 before(async () => {
   server = await startServer({ adminPassword: ADMIN_PASSWORD });
   const admin = new Client(server.base);
@@ -77,12 +54,7 @@ before(async () => {
   officeApi = await createPerson(admin, root.id, PEOPLE.office);
   await createPerson(admin, root.id, PEOPLE.leader);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run'],
-  });
+  browser = await launchBrowser();
   for (const who of ['office', 'leader']) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
     // Keeps every EventSource the page opens, to check that leaving a page closes it.
@@ -94,7 +66,7 @@ before(async () => {
       };
     });
     pages[who] = await context.newPage();
-    watch(pages[who], who);
+    watchPage(pages[who], who, { problems, apiFailures, timeout: TIMEOUT });
   }
 });
 
@@ -106,25 +78,8 @@ after(async () => {
   }
 });
 
-async function keepEvidence() {
-  try {
-    const dir = path.join(__dirname, '..', '..', 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    for (const [who, page] of Object.entries(pages)) {
-      await page.screenshot({ path: path.join(dir, `incidents-${who}.png`), fullPage: true });
-      fs.writeFileSync(path.join(dir, `incidents-${who}.txt`),
-        `${page.url()}\n\n${await page.locator('body').innerText()}\n\nproblems:\n${problems.join('\n')}\n`);
-    }
-  } catch (_) { /* the original failure matters more */ }
-}
-
-async function signIn(page, person) {
-  await page.goto(server.base + '/');
-  await page.locator('#login-form').waitFor();
-  await page.fill('#login-username', person.username);
-  await page.fill('#login-password', person.password);
-  await page.click('#login-submit');
-  await page.locator('#nav').waitFor();
+function signIn(page, person) {
+  return signInAs(page, server.base, person.username, person.password);
 }
 
 async function text(locator) {
@@ -136,7 +91,7 @@ test('register and activate a drill; the leader\'s dashboard follows live', { ti
   try {
     await flow();
   } catch (e) {
-    await keepEvidence();
+    await keepEvidence('incidents', pages, problems);
     throw e;
   }
 });
@@ -285,7 +240,7 @@ async function flow() {
   // The only API failures the browsers logged are the session probes before sign-in
   // and the refused headcount.
   for (const f of apiFailures) {
-    const p = new URL(f.split(' ')[1]).pathname;
+    const p = f.split(' ')[1]; // the watch records the path
     assert.ok(p === '/api/v1/session' || expectedFailures.includes(p), `unexpected API failure ${f}`);
   }
   assert.deepEqual(problems, []);

@@ -10,12 +10,11 @@
 // fragment highlighted. Any console or page error fails it, except the session probe
 // before sign-in.
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
+
 const { execFileSync } = require('node:child_process');
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
 const { startServer, Client } = require('../lib/server.js');
 
 const ADMIN_PASSWORD = 'admin-pass-123456';
@@ -40,25 +39,6 @@ let officeApi;
 const incidents = {};
 const problems = [];
 const apiFailures = [];
-
-function watch(p, who) {
-  p.setDefaultTimeout(TIMEOUT);
-  p.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
-  p.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const url = msg.location().url || '';
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && url.includes('/api/v1/')) {
-      apiFailures.push(`${who} ${new URL(url).pathname}`);
-      return;
-    }
-    problems.push(`${who}: console error: ${msg.text()} (${url})`);
-  });
-  p.on('response', (res) => {
-    const url = res.url();
-    if (!url.includes('/api/v1/') && res.status() >= 400) problems.push(`${who}: static ${res.status()}: ${url}`);
-    if (res.status() >= 500) problems.push(`${who}: server error ${res.status()}: ${url}`);
-  });
-}
 
 async function registerAndActivate(unitId, advanceInfo, headcount) {
   const inc = await officeApi.post('/incidents', {
@@ -95,15 +75,10 @@ before(async () => {
   incidents.b = await registerAndActivate(units['工会'].id, false, 30);
   assert.equal(incidents.b.procedure, 'B', JSON.stringify(incidents.b));
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run'],
-  });
+  browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
   page = await context.newPage();
-  watch(page, 'office');
+  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
 });
 
 after(async () => {
@@ -114,16 +89,6 @@ after(async () => {
   }
 });
 
-async function keepEvidence() {
-  try {
-    const dir = path.join(__dirname, '..', '..', 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: path.join(dir, 'organise-office.png'), fullPage: true });
-    fs.writeFileSync(path.join(dir, 'organise-office.txt'),
-      `${page.url()}\n\n${await page.locator('body').innerText()}\n\nproblems:\n${problems.join('\n')}\n`);
-  } catch (_) { /* the original failure matters more */ }
-}
-
 async function text(locator) {
   await locator.waitFor({ state: 'visible' });
   return (await locator.textContent()).trim();
@@ -133,18 +98,13 @@ test('GBK staff import, leadership meeting with a decision, venue booking, searc
   try {
     await flow();
   } catch (e) {
-    if (page) await keepEvidence();
+    if (page) await keepEvidence('organise', { office: page }, problems);
     throw e;
   }
 });
 
 async function flow() {
-  await page.goto(server.base + '/');
-  await page.locator('#login-form').waitFor();
-  await page.fill('#login-username', OFFICE.username);
-  await page.fill('#login-password', OFFICE.password);
-  await page.click('#login-submit');
-  await page.locator('#nav').waitFor();
+  await signIn(page, server.base, OFFICE.username, OFFICE.password);
 
   // 设置 → 导入: the GBK roster, checked first, then imported.
   const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: Buffer.from(STAFF_CSV, 'utf8') });

@@ -10,11 +10,10 @@
 // fragment of a petitioner's name and sees it highlighted. Any console or page error
 // fails it, except the API refusals the flow provokes on purpose.
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
+
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launchBrowser, watchPage, signIn: signInAs, keepEvidence } = require('../lib/browser.js');
 const { startServer, Client } = require('../lib/server.js');
 
 const ADMIN_PASSWORD = 'admin-pass-123456';
@@ -58,25 +57,6 @@ async function createPerson(admin, unitId, p) {
   return { client: c, user: r.json.user };
 }
 
-function watch(page, who) {
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const url = msg.location().url || '';
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && url.includes('/api/v1/')) {
-      apiFailures.push(`${who} ${new URL(url).pathname}`);
-      return;
-    }
-    problems.push(`${who}: console error: ${msg.text()} (${url})`);
-  });
-  page.on('response', (res) => {
-    const url = res.url();
-    if (!url.includes('/api/v1/') && res.status() >= 400) problems.push(`${who}: static ${res.status()}: ${url}`);
-    if (res.status() >= 500) problems.push(`${who}: server error ${res.status()}: ${url}`);
-  });
-}
-
 before(async () => {
   server = await startServer({ adminPassword: ADMIN_PASSWORD });
   const admin = new Client(server.base);
@@ -106,16 +86,11 @@ before(async () => {
   assert.equal(act.status, 200, act.text);
   incident = act.json;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run'],
-  });
+  browser = await launchBrowser();
   for (const who of ['office', 'off1']) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
     pages[who] = await context.newPage();
-    watch(pages[who], who);
+    watchPage(pages[who], who, { problems, apiFailures, timeout: TIMEOUT });
   }
 });
 
@@ -127,25 +102,8 @@ after(async () => {
   }
 });
 
-async function keepEvidence() {
-  try {
-    const dir = path.join(__dirname, '..', '..', 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    for (const [who, page] of Object.entries(pages)) {
-      await page.screenshot({ path: path.join(dir, `people-${who}.png`), fullPage: true });
-      fs.writeFileSync(path.join(dir, `people-${who}.txt`),
-        `${page.url()}\n\n${await page.locator('body').innerText()}\n\nproblems:\n${problems.join('\n')}\n`);
-    }
-  } catch (_) { /* the original failure matters more */ }
-}
-
-async function signIn(page, who) {
-  await page.goto(server.base + '/');
-  await page.locator('#login-form').waitFor();
-  await page.fill('#login-username', PEOPLE[who].username);
-  await page.fill('#login-password', PEOPLE[who].password);
-  await page.click('#login-submit');
-  await page.locator('#nav').waitFor();
+function signIn(page, who) {
+  return signInAs(page, server.base, PEOPLE[who].username, PEOPLE[who].password);
 }
 
 // Ticks the petitioners with these names in the incident's table and assigns them to
@@ -173,7 +131,7 @@ test('quick entry of petitioners, 包保 assignment, follow-up by the official, 
   try {
     await flow();
   } catch (e) {
-    await keepEvidence();
+    await keepEvidence('people', pages, problems);
     throw e;
   }
 });

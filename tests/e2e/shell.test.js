@@ -3,11 +3,9 @@
 // shell and its navigation, creating a unit and a user in 设置, the audit log, the
 // switch to English, and signing out. Any console error or page error fails it.
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launchBrowser, keepEvidence } = require('../lib/browser.js');
 const { startServer, Client } = require('../lib/server.js');
 
 const NEW_PASSWORD = 'Xinfang-e2e-2026';
@@ -23,12 +21,7 @@ const expectedApiFailures = [];
 before(async () => {
   server = await startServer();
   assert.ok(server.oneTimePassword, `server printed no one-time password:\n${server.output()}`);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run'],
-  });
+  browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
@@ -68,22 +61,11 @@ async function textOf(selector) {
   return (await loc.textContent()).trim();
 }
 
-// On failure, keep a screenshot and the page text in test-results/ (git-ignored).
-async function keepEvidence() {
-  try {
-    const dir = path.join(__dirname, '..', '..', 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: path.join(dir, 'shell-failure.png'), fullPage: true });
-    fs.writeFileSync(path.join(dir, 'shell-failure.txt'),
-      `${page.url()}\n\n${await page.locator('body').innerText()}\n\nproblems:\n${problems.join('\n')}\n`);
-  } catch (_) { /* the original failure matters more */ }
-}
-
 test('login, forced password change, settings, language switch, sign out', { timeout: 45000 }, async () => {
   try {
     await flow();
   } catch (e) {
-    await keepEvidence();
+    await keepEvidence('shell', { failure: page }, problems);
     throw e;
   }
 });
