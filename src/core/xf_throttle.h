@@ -5,9 +5,15 @@
  * opens at its first failure (and reopens at the first failure after it has passed
  * and no wait is pending); every failure
  * beyond that doubles the wait, starting at `base_wait_ms`, up to `max_wait_ms`.
- * A success clears the key. The table is fixed-size and thread-safe; when it is full
- * (16 probes) the entry whose last failure is oldest is reused. Time is passed in, so tests can
- * drive it. */
+ * A success clears the key. The table is thread-safe. A key lives in one of 16 slots
+ * after its hash; when they are all taken, a new key takes a slot whose count no longer
+ * matters (its window and wait have passed) or else the unlocked entry whose last
+ * failure is oldest. A locked entry (beyond its free failures, inside its window or
+ * still waiting) is never given up: otherwise failures under other keys landing in the
+ * same slots would lift a lock. When all 16 slots hold locks the table doubles, up to
+ * XF_THROTTLE_GROWTH times its first size; past that a key that finds no slot is not
+ * counted but made to wait base_wait_ms (fail closed) until a lock there lapses.
+ * Time is passed in, so tests can drive it. */
 #ifndef XF_THROTTLE_H
 #define XF_THROTTLE_H
 
@@ -21,11 +27,14 @@ typedef struct xf_throttle_entry {
 	int64_t first_ms, last_ms;
 } xf_throttle_entry;
 
+/* How many times its first size a table may grow to hold locks. */
+#define XF_THROTTLE_GROWTH 64
+
 typedef struct xf_throttle {
 	pthread_mutex_t lock;
 	int free_failures;
 	int64_t window_ms, base_wait_ms, max_wait_ms;
-	size_t size;
+	size_t size, max_size;
 	xf_throttle_entry *entries;
 } xf_throttle;
 

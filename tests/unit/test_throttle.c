@@ -1,7 +1,9 @@
 /* Unit tests of login throttling (core/xf_throttle.h), with time driven by the test:
  * the free failures, the doubling wait and its cap, clearing on success, the window
- * after which counting starts afresh, independent keys, reuse of the oldest entry in a
- * full table, and failures counted from several threads at once. */
+ * after which counting starts afresh, independent keys, reuse of the oldest unlocked
+ * entry in a full table, locks that a flood of other keys cannot push out (the table
+ * grows, and at its largest makes newcomers wait), and failures counted from several
+ * threads at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,24 +155,48 @@ static void test_keys_are_independent(void **state)
 	}
 }
 
-static void test_full_table_reuses_oldest(void **state)
+static void test_full_table_reuses_oldest_unlocked(void **state)
 {
 	xf_throttle *t = *state = new_table(4);
 	char key[16];
-	/* k0..k3 fill the table, each throttled; k0 failed longest ago. */
+	/* k0..k3 fill the table, each with one (free) failure; k0 failed longest ago. */
+	for (int k = 0; k < 4; k++) {
+		snprintf(key, sizeof key, "k%d", k);
+		xf_throttle_fail(t, key, 10 + k);
+	}
+	/* A fifth key takes the entry of k0, whose free failure is forgotten: nothing is
+	 * lost but a failure that cost its key nothing. */
+	xf_throttle_fail(t, "k4", 20);
+	assert_int_equal(t->size, 4);
+	for (int i = 1; i <= FREE; i++)
+		xf_throttle_fail(t, "k4", 20);
+	assert_int_equal(xf_throttle_wait(t, "k4", 20), BASE);
+	/* k0 starts again from nothing: FREE failures are free. */
+	for (int i = 0; i < FREE; i++)
+		xf_throttle_fail(t, "k0", 21);
+	assert_int_equal(xf_throttle_wait(t, "k0", 21), 0);
+
+	/* A cleared entry is free and is reused before any live one. */
+	xf_throttle_clear(t, "k0");
+	xf_throttle_fail(t, "k5", 22);
+	assert_int_equal(xf_throttle_wait(t, "k4", 22), BASE - 2);
+	assert_int_equal(t->size, 4);
+}
+
+/* A locked entry (its key beyond its free failures and still inside its window or
+ * still waiting) is never reused for another key: the table grows instead. */
+static void test_full_table_keeps_locked_entries(void **state)
+{
+	xf_throttle *t = *state = new_table(4);
+	char key[16];
+	/* k0..k3 fill the table, each locked; k0 failed longest ago. */
 	for (int k = 0; k < 4; k++) {
 		snprintf(key, sizeof key, "k%d", k);
 		for (int i = 0; i <= FREE; i++)
 			xf_throttle_fail(t, key, 10 + k);
 	}
-	for (int k = 0; k < 4; k++) {
-		snprintf(key, sizeof key, "k%d", k);
-		assert_true(xf_throttle_wait(t, key, 20) > 0);
-	}
-	/* A fifth key takes the entry of k0, whose count is lost. */
 	xf_throttle_fail(t, "k4", 20);
-	assert_int_equal(xf_throttle_wait(t, "k0", 20), 0);
-	for (int k = 1; k < 4; k++) {
+	for (int k = 0; k < 4; k++) {
 		snprintf(key, sizeof key, "k%d", k);
 		assert_int_equal(xf_throttle_wait(t, key, 20), 10 + k + BASE - 20);
 	}
@@ -180,27 +206,104 @@ static void test_full_table_reuses_oldest(void **state)
 	assert_int_equal(xf_throttle_wait(t, "k4", 20), 0);
 	xf_throttle_fail(t, "k4", 20);
 	assert_int_equal(xf_throttle_wait(t, "k4", 20), BASE);
-
-	/* A cleared entry is free and is reused before any live one. */
-	xf_throttle_clear(t, "k2");
-	xf_throttle_fail(t, "k5", 21);
-	for (int k = 1; k < 4; k++) {
-		if (k == 2)
-			continue;
-		snprintf(key, sizeof key, "k%d", k);
-		assert_true(xf_throttle_wait(t, key, 21) > 0);
-	}
 }
 
 static void test_one_entry_table(void **state)
 {
 	xf_throttle *t = *state = new_table(1);
-	for (int i = 0; i <= FREE; i++)
-		xf_throttle_fail(t, "a", 0);
-	assert_int_equal(xf_throttle_wait(t, "a", 0), BASE);
+	/* an unlocked entry gives way */
+	xf_throttle_fail(t, "a", 0);
 	xf_throttle_fail(t, "b", 1);
-	assert_int_equal(xf_throttle_wait(t, "a", 1), 0);
-	assert_int_equal(xf_throttle_wait(t, "b", 1), 0);
+	assert_int_equal(t->size, 1);
+	for (int i = 0; i < FREE; i++)
+		xf_throttle_fail(t, "a", 2);
+	assert_int_equal(xf_throttle_wait(t, "a", 2), 0);
+	/* a locked one does not */
+	xf_throttle_fail(t, "a", 2);
+	assert_int_equal(xf_throttle_wait(t, "a", 2), BASE);
+	xf_throttle_fail(t, "c", 3);
+	assert_int_equal(xf_throttle_wait(t, "a", 3), BASE - 1);
+	assert_int_equal(xf_throttle_wait(t, "c", 3), 0);
+}
+
+/* The attack of issue 7: an account is locked after guessing; the attacker then fails
+ * logins under thousands of other usernames, so that some land in the victim's slots
+ * and push its entry out, and guesses again for free. The victim's lock must hold. */
+static void test_flood_of_other_keys_does_not_lift_a_lock(void **state)
+{
+	/* the size and policy of the account table in api/session.c */
+	enum { SIZE = 4096, AFREE = 5, AWINDOW = 15 * 60 * 1000, ABASE = 30 * 1000 };
+	xf_throttle *t = *state = xf_calloc(1, sizeof *t);
+	xf_throttle_init(t, SIZE, AFREE, AWINDOW, ABASE, AWINDOW);
+	int64_t now = 1000000;
+	for (int i = 0; i <= AFREE; i++)
+		xf_throttle_fail(t, "zhangsan", now);
+	assert_int_equal(xf_throttle_wait(t, "zhangsan", now), ABASE);
+
+	/* 20,000 other usernames, one failure each (free for them), all later */
+	char key[32];
+	for (int k = 0; k < 20000; k++) {
+		snprintf(key, sizeof key, "flood%d", k);
+		xf_throttle_fail(t, key, now + 1 + k / 1000);
+	}
+	int64_t later = now + 25;
+	if (xf_throttle_wait(t, "zhangsan", later) != ABASE - 25)
+		fail_msg("the flood lifted the lock: wait %lld, expected %d",
+		         (long long)xf_throttle_wait(t, "zhangsan", later), ABASE - 25);
+	/* one more guess doubles the wait: the count was kept */
+	xf_throttle_fail(t, "zhangsan", later);
+	assert_int_equal(xf_throttle_wait(t, "zhangsan", later), 2 * ABASE);
+
+	/* The same with usernames the attacker locks too (AFREE + 1 failures each): the
+	 * table grows rather than drop a lock. */
+	for (int k = 0; k < 6000; k++) {
+		snprintf(key, sizeof key, "locked%d", k);
+		for (int i = 0; i <= AFREE; i++)
+			xf_throttle_fail(t, key, later + 1);
+	}
+	assert_int_equal(xf_throttle_wait(t, "zhangsan", later + 1), 2 * ABASE - 1);
+	for (int k = 0; k < 6000; k++) {
+		snprintf(key, sizeof key, "locked%d", k);
+		assert_int_equal(xf_throttle_wait(t, key, later + 1), ABASE);
+	}
+
+	/* Once those locks have run out and their window has passed, their entries are
+	 * reused: the table does not grow without end. */
+	size_t grown = t->size;
+	int64_t much_later = later + 2 * AWINDOW + 1;
+	for (int k = 0; k < 6000; k++) {
+		snprintf(key, sizeof key, "again%d", k);
+		for (int i = 0; i <= AFREE; i++)
+			xf_throttle_fail(t, key, much_later);
+	}
+	assert_int_equal(t->size, grown);
+}
+
+/* Past the largest size the table may reach, a key whose slots all hold locks cannot
+ * be counted; it is made to wait (base_wait_ms) rather than let a lock go. */
+static void test_full_table_at_its_largest_fails_closed(void **state)
+{
+	xf_throttle *t = *state = new_table(1);
+	char key[16];
+	for (int k = 0; k < 2 * XF_THROTTLE_GROWTH; k++) {
+		snprintf(key, sizeof key, "k%d", k);
+		for (int i = 0; i <= FREE; i++)
+			xf_throttle_fail(t, key, 0);
+	}
+	assert_int_equal(t->size, XF_THROTTLE_GROWTH);
+	/* every key waits, whether it was counted or refused: no lock was given up */
+	for (int k = 0; k < 2 * XF_THROTTLE_GROWTH; k++) {
+		snprintf(key, sizeof key, "k%d", k);
+		assert_int_equal(xf_throttle_wait(t, key, 0), BASE);
+	}
+	/* a key never seen waits too while its slots all hold locks */
+	assert_int_equal(xf_throttle_wait(t, "newcomer", 0), BASE);
+	/* once the locks have lapsed, it may try, and is counted */
+	int64_t later = WINDOW + MAX + 1;
+	assert_int_equal(xf_throttle_wait(t, "newcomer", later), 0);
+	for (int i = 0; i <= FREE; i++)
+		xf_throttle_fail(t, "newcomer", later);
+	assert_int_equal(xf_throttle_wait(t, "newcomer", later), BASE);
 }
 
 /* Keys as long as the handlers pass (a username of up to 64 characters, copied into
@@ -254,8 +357,11 @@ int main(void)
 	    cmocka_unit_test_teardown(test_clear_resets, teardown),
 	    cmocka_unit_test_teardown(test_window_expiry, teardown),
 	    cmocka_unit_test_teardown(test_keys_are_independent, teardown),
-	    cmocka_unit_test_teardown(test_full_table_reuses_oldest, teardown),
+	    cmocka_unit_test_teardown(test_full_table_reuses_oldest_unlocked, teardown),
+	    cmocka_unit_test_teardown(test_full_table_keeps_locked_entries, teardown),
 	    cmocka_unit_test_teardown(test_one_entry_table, teardown),
+	    cmocka_unit_test_teardown(test_flood_of_other_keys_does_not_lift_a_lock, teardown),
+	    cmocka_unit_test_teardown(test_full_table_at_its_largest_fails_closed, teardown),
 	    cmocka_unit_test_teardown(test_long_keys_are_throttled, teardown),
 	    cmocka_unit_test_teardown(test_concurrent_failures_all_count, teardown),
 	};
