@@ -69,6 +69,9 @@ bench: release
 	bench/http/run
 	bench/incidents/run
 	bench/search/run
+	bench/wal/run
+	bench/stall/run
+	bench/volume/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')

@@ -45,7 +45,7 @@ static void xf_api_audit_verify(xf_req *req)
 
 static const xf_route routes[] = {
 	{"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
-	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, 0, xf_api_audit_verify},
+	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, XF_ROUTE_SLOW, xf_api_audit_verify},
 };
 
 const xf_route_list xf_routes_audit = {routes, XF_ARRAY_LEN(routes)};

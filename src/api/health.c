@@ -10,7 +10,7 @@ static void xf_api_health(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/health", XF_PERM_PUBLIC, 0, xf_api_health},
+	{"GET", "/health", XF_PERM_PUBLIC, XF_ROUTE_INLINE, xf_api_health},
 };
 
 const xf_route_list xf_routes_health = {routes, XF_ARRAY_LEN(routes)};

@@ -240,33 +240,55 @@ void xf_api_incidents_forget(void)
 	pthread_mutex_unlock(&lists.lock);
 }
 
+/* The parameters of the list and the key of its cached answer. False after answering
+ * a bad parameter. */
+typedef struct list_query {
+	int64_t limit, before;
+	const char *status;
+	bool active_only;
+	xf_scope scope;
+	char key[160];
+} list_query;
+
+static bool list_query_parse(xf_req *req, list_query *q)
+{
+	q->status = xf_req_query(req, "status");
+	const char *active = xf_req_query(req, "active");
+	if (!xf_api_query_int(req, "limit", 1, 200, 25, &q->limit) ||
+	    !xf_api_query_int(req, "after_id", 0, INT64_MAX, 0, &q->before))
+		return false;
+	if (q->status && xf_status_parse(q->status) < 0) {
+		xf_reply_error(req, 400, "bad_request", "status", "'%s' is not a status", q->status);
+		return false;
+	}
+	q->scope = xf_api_scope(req);
+	q->active_only = active && strcmp(active, "1") == 0;
+	snprintf(q->key, sizeof q->key, "%d/%lld/%lld/%s/%d/%lld/%lld", q->scope.all,
+	         (long long)q->scope.unit_id, (long long)q->scope.user_id,
+	         q->status ? q->status : "", q->active_only, (long long)q->before,
+	         (long long)q->limit);
+	return true;
+}
+
 static void xf_api_incidents_list(xf_req *req)
 {
-	int64_t limit, before, next;
-	const char *status = xf_req_query(req, "status");
-	const char *active = xf_req_query(req, "active");
-	if (!xf_api_query_int(req, "limit", 1, 200, 25, &limit) ||
-	    !xf_api_query_int(req, "after_id", 0, INT64_MAX, 0, &before))
+	list_query q;
+	int64_t next;
+	if (!list_query_parse(req, &q))
 		return;
-	if (status && xf_status_parse(status) < 0) {
-		xf_reply_error(req, 400, "bad_request", "status", "'%s' is not a status", status);
+	xf_buf *out = xf_reply_json_text(req, 200);
+	if (list_cache_get(q.key, out))
+		return;
+	if (req->memory_only) {
+		req->status = 0; /* not in memory: ask again on the read pool */
 		return;
 	}
-	xf_scope scope = xf_api_scope(req);
-	bool active_only = active && strcmp(active, "1") == 0;
-	char key[160];
-	snprintf(key, sizeof key, "%d/%lld/%lld/%s/%d/%lld/%lld", scope.all, (long long)scope.unit_id,
-	         (long long)scope.user_id, status ? status : "", active_only, (long long)before,
-	         (long long)limit);
-	xf_buf *out = xf_reply_json_text(req, 200);
-	if (list_cache_get(key, out))
-		return;
 	xf_db *db = xf_db_get();
 	/* Read the generation first: a change committed meanwhile leaves the entry stale. */
 	uint64_t generation = xf_store_data_generation();
 	xf_buf_puts(out, "{\"incidents\":");
-	int rc = xf_store_incident_list_text(db, &scope, status, active_only, before, (int)limit, out,
-	                                     &next);
+	int rc = xf_store_incident_list_text(db, &q.scope, q.status, q.active_only, q.before,
+	                                     (int)q.limit, out, &next);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
@@ -277,7 +299,7 @@ static void xf_api_incidents_list(xf_req *req)
 	else
 		xf_buf_puts(out, "null");
 	xf_buf_puts(out, "}");
-	list_cache_put(key, out, generation);
+	list_cache_put(q.key, out, generation);
 }
 
 static void xf_api_incidents_get(xf_req *req)
@@ -902,7 +924,7 @@ static void xf_api_dashboard(xf_req *req)
 
 static const xf_route routes[] = {
 	{"POST", "/incidents", XF_PERM_INCIDENT_REGISTER, 0, xf_api_incidents_create},
-	{"GET", "/incidents", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_list},
+	{"GET", "/incidents", XF_PERM_INCIDENT_READ, XF_ROUTE_MEMORY_FIRST, xf_api_incidents_list},
 	{"GET", "/incidents/{id}", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_get},
 	{"PATCH", "/incidents/{id}", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_update},
 	{"POST", "/incidents/{id}/activate", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_activate},

@@ -7,13 +7,14 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "core/xf_csv.h"
 #include "core/xf_person.h"
 #include "store/xf_search.h"
 #include "store/xf_store_people.h"
 
 xf_viewer xf_api_viewer(const xf_req *req)
 {
-	return (xf_viewer){xf_api_scope(req), req->user.id, req->user.unit_id};
+	return (xf_viewer){xf_api_scope(req), req->user.id, req->user.unit_id, req->user.roles};
 }
 
 /* Loads a person the viewer may see; answers 404 otherwise. */
@@ -68,6 +69,8 @@ static bool read_person(xf_req *req, json_t *body, bool required, xf_person_in *
 		xf_reply_field_error(req, &err);
 		return false;
 	}
+	if (!xf_api_phone_ok(req, "phone", in->phone))
+		return false;
 	for (const char *c = in->id_number; c && *c; c++)
 		if (!((*c >= '0' && *c <= '9') || *c == 'X' || *c == 'x')) {
 			xf_reply_error(req, 400, "invalid_field", "id_number",
@@ -114,6 +117,10 @@ static bool read_family(xf_req *req, json_t *body)
 			               json_is_object(m) ? err.message : "a family member must be an object");
 			return false;
 		}
+		char field[48];
+		snprintf(field, sizeof field, "family[%zu].phone", i);
+		if (!xf_api_phone_ok(req, field, json_string_value(json_object_get(m, "phone"))))
+			return false;
 	}
 	return true;
 }
@@ -333,6 +340,8 @@ static void family_create(xf_req *req)
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	if (!xf_api_phone_ok(req, "phone", phone))
+		return;
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
@@ -680,6 +689,14 @@ static void incident_persons_bulk(xf_req *req)
 				                                          "message", json_is_object(p) ? err.message : "must be an object"));
 				continue;
 			}
+			const char *why = xf_phone_problem(phone);
+			if (why) {
+				json_array_append_new(
+					problems, json_pack("{s:i, s:s, s:s}", "line", (int)i + 1, "field", "phone",
+				                            "message",
+				                            xf_arena_printf(&req->arena, "'phone' %s", why)));
+				continue;
+			}
 			snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
 			snprintf(entries[i].e.phone, sizeof entries[i].e.phone, "%s", phone);
 			entries[i].e.representative = strcmp(role, "representative") == 0;
@@ -768,7 +785,7 @@ static void incident_persons_bulk(xf_req *req)
 static const xf_route routes[] = {
 	{"GET", "/persons", XF_PERM_PERSON_READ, 0, persons_list},
 	{"POST", "/persons", XF_PERM_PERSON_WRITE, 0, persons_create},
-	{"GET", "/persons/{id}", XF_PERM_PERSON_READ, 0, persons_get},
+	{"GET", "/persons/{id}", XF_PERM_PERSON_READ, XF_ROUTE_WRITES, persons_get},
 	{"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, persons_update},
 	{"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, family_create},
 	{"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, family_delete},

@@ -22,16 +22,6 @@
 
 /* ---- shared ---- */
 
-/* Answers 400 on field unless phone is acceptable. */
-static bool phone_ok(xf_req *req, const char *field, const char *phone)
-{
-	const char *why = phone ? xf_phone_problem(phone) : NULL;
-	if (!why)
-		return true;
-	xf_reply_error(req, 400, "invalid_field", field, "'%s' %s", field, why);
-	return false;
-}
-
 /* The following check references inside a transaction: each answers (400 on field, or
  * the store error) and returns false when the object is not there. */
 static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id, char *name,
@@ -271,7 +261,7 @@ static bool read_staff_fields(xf_req *req, json_t *body, bool create, staff_fiel
 		xf_reply_error(req, 400, "invalid_field", "staff_number", "'staff_number' %s", why);
 		return false;
 	}
-	return phone_ok(req, "phone", f->phone);
+	return xf_api_phone_ok(req, "phone", f->phone);
 }
 
 /* Checks the references of the fields inside the transaction; false when answered. */
@@ -528,7 +518,7 @@ static bool read_leader_fields(xf_req *req, json_t *body, bool create, leader_fi
 	}
 	if (f->position && !position_ok(req, f->position))
 		return false;
-	return phone_ok(req, "phone", f->phone);
+	return xf_api_phone_ok(req, "phone", f->phone);
 }
 
 /* The member's references exist and at least one of staff and user is given. */
@@ -887,7 +877,7 @@ static bool read_contact_fields(xf_req *req, json_t *body, bool create, contact_
 		xf_reply_field_error(req, &err);
 		return false;
 	}
-	return phone_ok(req, "phone", f->phone);
+	return xf_api_phone_ok(req, "phone", f->phone);
 }
 
 static void xf_api_contacts_create(xf_req *req)

@@ -3,7 +3,8 @@
  * every document; this file keeps the hits the user may see, checking each one with
  * the same rules as the resource it points to: incident.read and the incident scope
  * for incidents and notes, person.read and the person and matter rules (a 检举控告
- * accusation is never shown to users of the accused unit) for persons and matters. */
+ * accusation follows xf_matter_visible_to(): hidden from the accused unit) for persons
+ * and matters. */
 #include <string.h>
 
 #include "api/xf_api.h"
@@ -140,7 +141,7 @@ static void xf_api_search(xf_req *req)
 	s->req = req;
 	s->db = xf_db_get();
 	s->scope = xf_api_scope(req);
-	s->viewer = (xf_viewer){s->scope, req->user.id, req->user.unit_id};
+	s->viewer = xf_api_viewer(req);
 	json_t *found = NULL, *hits = json_array();
 	/* one snapshot for the index and the visibility checks */
 	int rc = xf_tx_begin(s->db, false);

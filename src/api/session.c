@@ -212,11 +212,11 @@ static void xf_api_session_password(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_WORKER | XF_ROUTE_NO_CSRF,
+	{"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_SLOW | XF_ROUTE_NO_CSRF,
 	 xf_api_session_create},
 	{"GET", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_get},
 	{"DELETE", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_delete},
-	{"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_WORKER | XF_ROUTE_PASSWORD_CHANGE,
+	{"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_SLOW | XF_ROUTE_PASSWORD_CHANGE,
 	 xf_api_session_password},
 };
 

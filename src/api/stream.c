@@ -6,11 +6,20 @@
  * once as an SSE message together with who may see it, puts it in a ring and wakes
  * the parked connections. The request that committed answers without waiting for
  * the fan-out. Each connection's reader, on a polling thread, copies the
- * messages its user may see and parks again when there is nothing left. A heartbeat
- * comment every 15 s keeps proxies and the client's idle timers content and lets a
- * parked connection notice a client that left. A client that reconnects with
- * Last-Event-ID is first sent what it missed, from the database. */
-#include <microhttpd.h>
+ * messages its user may see and parks again when there is nothing left; the reader
+ * never touches the store. A heartbeat comment every 15 s keeps proxies and the
+ * client's idle timers content and lets a parked connection notice a client that
+ * left. A client that reconnects with Last-Event-ID is first sent what it missed,
+ * read from the database by the request's handler, on a worker thread, before the
+ * stream starts.
+ *
+ * A stream lives only as long as the session it was opened under: the feed thread
+ * looks the sessions of the open streams up again after every commit that changed an
+ * account or a session in this process, and at every heartbeat for changes made by
+ * another (the command line), and ends the streams whose session is gone, expired or
+ * disabled or whose user's roles or unit changed. A user holds at most
+ * XINFANG_STREAMS_PER_USER streams: a new one ends that user's oldest. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +32,8 @@
 #define MAX_LINKS 64      /* units and assignees remembered per message */
 #define REPLAY_BATCH 500
 #define REPLAY_MAX 10000  /* missed events replayed on reconnect; beyond, a reset message */
-#define HEARTBEAT_S 15
+#define HEARTBEAT_MS 15000 /* XINFANG_STREAM_HEARTBEAT_MS changes it (tests) */
+#define STREAMS_PER_USER 8 /* XINFANG_STREAMS_PER_USER changes it */
 
 typedef struct message {
 	int64_t seq, incident_id;
@@ -38,6 +48,12 @@ typedef struct client {
 	int64_t *subtree; /* units a unit head may see */
 	size_t n_subtree;
 	int64_t last_seq;
+	/* The session the stream was opened under and what its user was then: the stream
+	 * lasts while they hold. */
+	int64_t session_id, user_id, unit_id;
+	xf_roles roles;
+	const char *end_reason; /* non-NULL: the stream is ending, and why */
+	bool farewell_sent;
 	xf_buf out;
 	size_t out_pos;
 	bool parked, heartbeat_due;
@@ -52,9 +68,12 @@ static struct {
 	size_t ring_start, ring_count;
 	int64_t evicted_seq;    /* newest seq that fell out of the ring */
 	int64_t published_seq;  /* newest event seq read by a publisher */
-	client *clients;
+	client *clients;        /* newest first */
 	size_t n_clients;
 	pthread_t thread;
+	int64_t heartbeat_ms;
+	size_t streams_per_user;
+	uint64_t checked_generation; /* accounts as of the last look at the sessions; feed thread */
 } feed = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER,
@@ -91,6 +110,19 @@ static void wake_all(bool heartbeat)
 			c->parked = false;
 			xf_http_wake(c->conn);
 		}
+	}
+}
+
+/* Ends a stream: its reader finishes the message under way, says why and ends the
+ * response. Called with feed.lock held. */
+static void end_client(client *c, const char *reason)
+{
+	if (c->end_reason)
+		return;
+	c->end_reason = reason;
+	if (c->parked) {
+		c->parked = false;
+		xf_http_wake(c->conn);
 	}
 }
 
@@ -190,17 +222,46 @@ static bool refill(client *c)
 	return true;
 }
 
+/* The end of the message partly sent at out_pos: the output keeps it whole, drops the
+ * rest and says why the stream ends, so the client never sees half a message. */
+static void farewell(client *c)
+{
+	if (c->out_pos >= c->out.len) {
+		xf_buf_reset(&c->out);
+		c->out_pos = 0;
+	}
+	size_t keep = c->out_pos;
+	const char *d = c->out.data;
+	if (keep > 0 && keep < c->out.len &&
+	    !(keep >= 2 && d[keep - 2] == '\n' && d[keep - 1] == '\n')) {
+		size_t i = keep - 1;
+		while (i + 1 < c->out.len && !(d[i] == '\n' && d[i + 1] == '\n'))
+			i++;
+		keep = i + 2 <= c->out.len ? i + 2 : c->out.len;
+	}
+	if (keep < c->out.len) {
+		c->out.len = keep;
+		c->out.data[keep] = '\0';
+	}
+	xf_buf_printf(&c->out, "event: closed\ndata: {\"reason\":\"%s\"}\n\n", c->end_reason);
+	c->farewell_sent = true;
+}
+
+/* Called by the HTTP server on a polling thread; never touches the store. */
 static ssize_t read_stream(void *ctx, uint64_t pos, char *buf, size_t max)
 {
 	client *c = ctx;
+	(void)pos;
 	pthread_mutex_lock(&feed.lock);
 	if (feed.stopping) {
 		pthread_mutex_unlock(&feed.lock);
-		return MHD_CONTENT_READER_END_OF_STREAM;
+		return XF_STREAM_END;
 	}
-	if (c->out_pos >= c->out.len && !refill(c)) {
+	if (c->end_reason && !c->farewell_sent)
+		farewell(c);
+	if (c->out_pos >= c->out.len && (c->end_reason || !refill(c))) {
 		pthread_mutex_unlock(&feed.lock);
-		return MHD_CONTENT_READER_END_OF_STREAM;
+		return XF_STREAM_END;
 	}
 	size_t left = c->out.len - c->out_pos;
 	if (left == 0) {
@@ -233,6 +294,17 @@ static void release_stream(void *ctx)
 	free(c);
 }
 
+/* Whether a session, as just read from the store, no longer lets its user in: the
+ * rules of xf_api_authenticate(). */
+static bool session_over(const xf_user *user, int64_t created_ms, int64_t last_seen_ms,
+                         int64_t now)
+{
+	const xf_api_config *cfg = xf_api_settings_get();
+	return user->disabled || user->must_change_password ||
+	       now - created_ms > cfg->session_absolute_ms ||
+	       now - last_seen_ms > cfg->session_idle_ms;
+}
+
 static void xf_api_stream(xf_req *req)
 {
 	if (!feed.started || feed.stopping) {
@@ -248,13 +320,41 @@ static void xf_api_stream(xf_req *req)
 	if (!last || end == last || *end || last_id < 0)
 		last_id = -1;
 
+	/* The session as the store has it now, not as the session cache remembers it: a
+	 * change made by another process (the command line) counts at once. */
+	xf_db *db = xf_db_get();
+	xf_user current;
+	int64_t created, last_seen;
+	int rc = xf_store_session_by_id(db, req->user.session_id, &current, &created, &last_seen);
+	if (rc == XF_OK && session_over(&current, created, last_seen, xf_now_ms()))
+		rc = XF_NOTFOUND;
+	if (rc == XF_NOTFOUND) {
+		xf_reply_error(req, 401, "unauthenticated", NULL, "the session has ended; sign in again");
+		return;
+	}
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	if (!xf_perm_allows(current.roles, XF_PERM_INCIDENT_READ)) {
+		xf_reply_error(req, 403, "forbidden", NULL, "your roles do not allow '%s'",
+		               xf_perm_name(XF_PERM_INCIDENT_READ));
+		return;
+	}
+	req->user.roles = current.roles;
+	req->user.unit_id = current.unit_id;
+
 	client *c = xf_calloc(1, sizeof *c);
 	c->conn = req->conn;
 	c->scope = xf_api_scope(req);
+	c->session_id = req->user.session_id;
+	c->user_id = req->user.id;
+	c->unit_id = req->user.unit_id;
+	c->roles = req->user.roles;
 	xf_buf_init(&c->out, 0);
-	xf_db *db = xf_db_get();
 	if (!c->scope.all && c->scope.unit_id &&
 	    xf_store_unit_subtree(db, c->scope.unit_id, &c->subtree, &c->n_subtree) != XF_OK) {
+		xf_buf_release(&c->out);
 		free(c);
 		xf_api_store_error(req, db, XF_ERR);
 		return;
@@ -301,6 +401,18 @@ static void xf_api_stream(xf_req *req)
 			break;
 	}
 	pthread_mutex_lock(&feed.lock);
+	/* Over the limit the user's oldest stream ends: the newest is the one a person
+	 * is looking at, the oldest the likeliest to be a tab left open or a connection
+	 * that died unnoticed. */
+	size_t held = 0;
+	client *oldest = NULL;
+	for (client *o = feed.clients; o; o = o->next)
+		if (o->user_id == c->user_id && !o->end_reason) {
+			held++;
+			oldest = o;
+		}
+	if (held >= feed.streams_per_user && oldest)
+		end_client(oldest, "too_many_streams");
 	c->last_seq = upto;
 	c->next = feed.clients;
 	if (feed.clients)
@@ -312,41 +424,174 @@ static void xf_api_stream(xf_req *req)
 	xf_reply_stream(req, "text/event-stream; charset=utf-8", read_stream, release_stream, c);
 }
 
-/* The feed's thread: publishes when notified, and every HEARTBEAT_S seconds wakes the
- * parked connections to send a heartbeat. */
+/* What the store says now about the session of an open stream. */
+typedef struct session_check {
+	int64_t session_id;
+	enum { SESSION_UNKNOWN, SESSION_ENDED, SESSION_VALID } state;
+	xf_roles roles;
+	int64_t unit_id;
+} session_check;
+
+static int compare_checks(const void *a, const void *b)
+{
+	int64_t x = ((const session_check *)a)->session_id,
+	        y = ((const session_check *)b)->session_id;
+	return (x > y) - (x < y);
+}
+
+/* Looks up the session of every open stream and ends the streams whose session has
+ * ended (logout, password reset, expiry), whose user is disabled or must change the
+ * password, or whose user's roles or unit changed (the client reconnects and gets the
+ * new scope, or 401). Runs on the feed thread; the lock is not held while the store
+ * is read. */
+static void check_sessions(xf_db *db)
+{
+	uint64_t generation = xf_store_auth_generation();
+	pthread_mutex_lock(&feed.lock);
+	size_t n = 0;
+	session_check *checks = feed.n_clients ? xf_calloc(feed.n_clients, sizeof *checks) : NULL;
+	for (client *c = feed.clients; c; c = c->next)
+		if (!c->end_reason)
+			checks[n++].session_id = c->session_id;
+	pthread_mutex_unlock(&feed.lock);
+	if (n == 0) {
+		free(checks);
+		feed.checked_generation = generation;
+		return;
+	}
+	qsort(checks, n, sizeof *checks, compare_checks);
+	size_t distinct = 0;
+	for (size_t i = 0; i < n; i++)
+		if (distinct == 0 || checks[distinct - 1].session_id != checks[i].session_id)
+			checks[distinct++] = checks[i];
+
+	int64_t now = xf_now_ms();
+	bool complete = xf_tx_begin(db, false) == XF_OK; /* one snapshot for all of them */
+	for (size_t i = 0; complete && i < distinct; i++) {
+		xf_user user;
+		int64_t created, last_seen;
+		int rc =
+		    xf_store_session_by_id(db, checks[i].session_id, &user, &created, &last_seen);
+		if (rc == XF_NOTFOUND) {
+			checks[i].state = SESSION_ENDED;
+		} else if (rc != XF_OK) {
+			/* The store is in trouble: keep the streams, look again later. */
+			complete = false;
+		} else if (session_over(&user, created, last_seen, now)) {
+			checks[i].state = SESSION_ENDED;
+		} else {
+			checks[i].state = SESSION_VALID;
+			checks[i].roles = user.roles;
+			checks[i].unit_id = user.unit_id;
+		}
+	}
+	xf_tx_rollback(db);
+
+	pthread_mutex_lock(&feed.lock);
+	for (client *c = feed.clients; c; c = c->next) {
+		session_check key = {.session_id = c->session_id};
+		const session_check *s =
+		    bsearch(&key, checks, distinct, sizeof *checks, compare_checks);
+		if (!s || s->state == SESSION_UNKNOWN)
+			continue;
+		if (s->state == SESSION_ENDED || s->roles != c->roles || s->unit_id != c->unit_id)
+			end_client(c, "session_ended");
+	}
+	pthread_mutex_unlock(&feed.lock);
+	free(checks);
+	if (complete)
+		feed.checked_generation = generation;
+}
+
+static void deadline_in(struct timespec *t, int64_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, t);
+	t->tv_sec += (time_t)(ms / 1000);
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static bool passed(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+/* The feed's thread: publishes when notified, looks at the sessions again when an
+ * account or session changed, and every heartbeat looks at the sessions (changes by
+ * another process) and wakes the parked connections to send a heartbeat. */
 static void *feed_main(void *arg)
 {
 	(void)arg;
 	xf_db *db = xf_db_get();
 	struct timespec beat;
-	clock_gettime(CLOCK_REALTIME, &beat);
-	beat.tv_sec += HEARTBEAT_S;
+	deadline_in(&beat, feed.heartbeat_ms);
 	pthread_mutex_lock(&feed.lock);
 	while (!feed.stopping) {
-		if (!feed.pending &&
-		    pthread_cond_timedwait(&feed.wake, &feed.lock, &beat) != 0 && !feed.stopping) {
-			wake_all(true);
-			clock_gettime(CLOCK_REALTIME, &beat);
-			beat.tv_sec += HEARTBEAT_S;
-			continue;
-		}
-		if (feed.pending && !feed.stopping) {
+		if (!feed.pending && !passed(&beat))
+			pthread_cond_timedwait(&feed.wake, &feed.lock, &beat);
+		if (feed.stopping)
+			break;
+		if (feed.pending) {
 			feed.pending = false;
 			pthread_mutex_unlock(&feed.lock);
 			publish(db);
+			if (xf_store_auth_generation() != feed.checked_generation)
+				check_sessions(db);
 			pthread_mutex_lock(&feed.lock);
+		}
+		/* Checked after publishing too: under a steady stream of commits the wait
+		 * above never times out, and the heartbeat must still come. */
+		if (passed(&beat)) {
+			pthread_mutex_unlock(&feed.lock);
+			check_sessions(db);
+			pthread_mutex_lock(&feed.lock);
+			wake_all(true);
+			deadline_in(&beat, feed.heartbeat_ms);
 		}
 	}
 	pthread_mutex_unlock(&feed.lock);
 	return NULL;
 }
 
+/* An integer setting from the environment within [min, max]; fallback when unset. */
+static int env_setting(const char *name, int64_t fallback, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = getenv(name);
+	if (!v || !*v) {
+		*out = fallback;
+		return XF_OK;
+	}
+	char *end = NULL;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || *end || n < min || n > max) {
+		fprintf(stderr, "xinfang: %s must be an integer from %lld to %lld, not '%s'\n",
+		        name, (long long)min, (long long)max, v);
+		return XF_ERR;
+	}
+	*out = n;
+	return XF_OK;
+}
+
 int xf_stream_start(void)
 {
+	int64_t per_user;
+	if (env_setting("XINFANG_STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 50, 3600 * 1000,
+	                &feed.heartbeat_ms) != XF_OK ||
+	    env_setting("XINFANG_STREAMS_PER_USER", STREAMS_PER_USER, 1, 100000, &per_user) !=
+	        XF_OK)
+		return XF_ERR;
+	feed.streams_per_user = (size_t)per_user;
 	xf_db *db = xf_db_get();
 	if (xf_store_last_event_seq(db, &feed.published_seq) != XF_OK)
 		return XF_ERR;
 	feed.evicted_seq = feed.published_seq;
+	feed.checked_generation = xf_store_auth_generation();
 	feed.stopping = false;
 	feed.started = true;
 	if (pthread_create(&feed.thread, NULL, feed_main, NULL) != 0)
@@ -383,6 +628,8 @@ size_t xf_stream_clients(void)
 }
 
 static const xf_route routes[] = {
+	/* A GET: the handler, and with it the replay from the database, runs on the read
+	 * pool, never on a polling thread. */
 	{"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
 };
 

@@ -5,6 +5,7 @@
 
 #include "api/xf_api.h"
 #include "core/xf_account.h"
+#include "core/xf_csv.h"
 
 static void xf_api_roles_list(xf_req *req)
 {
@@ -95,6 +96,8 @@ static void xf_api_users_create(xf_req *req)
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	if (!xf_api_phone_ok(req, "phone", phone))
+		return;
 	if (!xf_username_valid(username)) {
 		xf_reply_error(req, 400, "invalid_field", "username",
 		               "'username' must be 2 to 32 characters of a-z, 0-9, '.', '_', '-', "
@@ -163,6 +166,8 @@ static void xf_api_users_update(xf_req *req)
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	if (!xf_api_phone_ok(req, "phone", phone))
+		return;
 	if (has_roles == XF_OK && !roles) {
 		xf_reply_error(req, 400, "invalid_field", "roles", "'roles' must name at least one role");
 		return;
@@ -241,10 +246,10 @@ static void xf_api_users_reset_password(xf_req *req)
 static const xf_route routes[] = {
 	{"GET", "/roles", XF_PERM_SIGNED_IN, 0, xf_api_roles_list},
 	{"GET", "/users", XF_PERM_USER_READ, 0, xf_api_users_list},
-	{"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_WORKER, xf_api_users_create},
+	{"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_SLOW, xf_api_users_create},
 	{"GET", "/users/{id}", XF_PERM_USER_READ, 0, xf_api_users_get},
 	{"PATCH", "/users/{id}", XF_PERM_USER_WRITE, 0, xf_api_users_update},
-	{"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_WORKER,
+	{"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_SLOW,
 	 xf_api_users_reset_password},
 };
 

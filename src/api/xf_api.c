@@ -8,7 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xf_csv.h"
+
 static xf_api_config settings;
+/* How often a session's last activity is written: once a minute, so reads stay reads
+ * (XINFANG_SESSION_TOUCH_MS changes it for tests). */
+static int64_t touch_interval_ms = 60 * 1000;
 
 /* Every resource's routes; a new resource file adds its list here. */
 static const xf_route_list *const route_lists[] = {
@@ -23,6 +28,10 @@ static size_t n_routes;
 void xf_api_init(const xf_api_config *config)
 {
 	settings = *config;
+	const char *touch = getenv("XINFANG_SESSION_TOUCH_MS");
+	touch_interval_ms = touch && *touch ? strtoll(touch, NULL, 10) : 60 * 1000;
+	if (touch_interval_ms < 0)
+		touch_interval_ms = 0;
 	n_routes = 0;
 	for (size_t i = 0; i < XF_ARRAY_LEN(route_lists); i++)
 		n_routes += route_lists[i]->count;
@@ -91,21 +100,28 @@ static size_t cache_slot(const char *digest)
 	return h % CACHE_SLOTS;
 }
 
-static bool cache_get(const char *digest, int64_t now, xf_user *user, int64_t *created_ms,
-                      int64_t *last_seen_ms)
+/* On a hit fills *out, whose generation and fetched_ms say how old its user is. */
+static bool cache_get(const char *digest, int64_t now, cached_session *out)
 {
 	bool hit = false;
 	pthread_mutex_lock(&cache_lock);
 	cached_session *c = &cache[cache_slot(digest)];
 	if (strcmp(c->digest, digest) == 0 && c->generation == xf_store_auth_generation() &&
 	    now - c->fetched_ms < CACHE_TRUST_MS) {
-		*user = c->user;
-		*created_ms = c->created_ms;
-		*last_seen_ms = c->last_seen_ms;
+		*out = *c;
 		hit = true;
 	}
 	pthread_mutex_unlock(&cache_lock);
 	return hit;
+}
+
+static void cache_drop(const char *digest)
+{
+	pthread_mutex_lock(&cache_lock);
+	cached_session *c = &cache[cache_slot(digest)];
+	if (strcmp(c->digest, digest) == 0)
+		memset(c, 0, sizeof *c);
+	pthread_mutex_unlock(&cache_lock);
 }
 
 static void cache_put(const char *digest, const xf_user *user, int64_t created_ms,
@@ -122,6 +138,25 @@ static void cache_put(const char *digest, const xf_user *user, int64_t created_m
 	pthread_mutex_unlock(&cache_lock);
 }
 
+int xf_api_authenticate_cached(xf_req *req)
+{
+	const char *token = xf_req_cookie(req, "xf_session");
+	if (!token || !*token)
+		return XF_NOTFOUND;
+	char digest[XF_TOKEN_DIGEST_LEN];
+	int64_t now = xf_now_ms();
+	xf_token_digest(token, digest);
+	cached_session hit;
+	/* Only a live session whose touch is not due yet: anything else needs the store. */
+	if (!cache_get(digest, now, &hit) || hit.user.disabled ||
+	    now - hit.created_ms > settings.session_absolute_ms ||
+	    now - hit.last_seen_ms > settings.session_idle_ms ||
+	    now - hit.last_seen_ms > touch_interval_ms)
+		return XF_NOTFOUND;
+	req->user = hit.user;
+	return XF_OK;
+}
+
 int xf_api_authenticate(xf_req *req)
 {
 	const char *token = xf_req_cookie(req, "xf_session");
@@ -130,21 +165,44 @@ int xf_api_authenticate(xf_req *req)
 		return XF_ERR;
 	}
 	char digest[XF_TOKEN_DIGEST_LEN];
-	int64_t now = xf_now_ms(), created, last_seen;
+	int64_t now = xf_now_ms(), created, last_seen, fetched;
 	xf_token_digest(token, digest);
 	xf_db *db = xf_db_get();
 	int rc = XF_OK;
-	if (!cache_get(digest, now, &req->user, &created, &last_seen)) {
-		/* The generation is read before the rows, so a change committed in between
-		 * leaves this entry already out of date. */
-		uint64_t generation = xf_store_auth_generation();
+	/* The generation that goes with req->user: read before its rows were, so a change
+	 * committed in between leaves every entry stored with it already out of date. */
+	uint64_t generation;
+	cached_session hit;
+	if (cache_get(digest, now, &hit)) {
+		req->user = hit.user;
+		created = hit.created_ms;
+		last_seen = hit.last_seen_ms;
+		fetched = hit.fetched_ms;
+		generation = hit.generation;
+	} else {
+		generation = xf_store_auth_generation();
+		fetched = now;
 		rc = xf_store_session_lookup(db, digest, &req->user, &created, &last_seen);
 		if (rc == XF_OK)
-			cache_put(digest, &req->user, created, last_seen, now, generation);
+			cache_put(digest, &req->user, created, last_seen, fetched, generation);
 	}
 	if (rc == XF_OK && (req->user.disabled || now - created > settings.session_absolute_ms ||
 	                    now - last_seen > settings.session_idle_ms))
 		rc = XF_NOTFOUND;
+	/* Record activity now and then, so reads stay reads. The entry stored afterwards
+	 * keeps the generation and time of the user it holds, never the current ones: a
+	 * disabling that committed after the user was read must still be seen. */
+	if (rc == XF_OK && now - last_seen > touch_interval_ms) {
+		int touched = xf_store_session_touch(db, req->user.session_id, now);
+		if (touched == XF_OK) {
+			last_seen = now;
+			cache_put(digest, &req->user, created, last_seen, fetched, generation);
+		} else if (touched == XF_NOTFOUND) {
+			cache_drop(digest);
+			rc = XF_NOTFOUND;
+		}
+		/* Any other failure (a full disk) does not stop reading. */
+	}
 	if (rc == XF_NOTFOUND) {
 		memset(&req->user, 0, sizeof req->user);
 		xf_reply_error(req, 401, "unauthenticated", NULL, "the session has ended; sign in again");
@@ -155,9 +213,6 @@ int xf_api_authenticate(xf_req *req)
 		xf_api_store_error(req, db, rc);
 		return XF_ERR;
 	}
-	/* Record activity at most once a minute, so reads stay reads. */
-	if (now - last_seen > 60 * 1000 && xf_store_session_touch(db, req->user.session_id, now) == XF_OK)
-		cache_put(digest, &req->user, created, now, now, xf_store_auth_generation());
 	return XF_OK;
 }
 
@@ -192,6 +247,15 @@ void xf_api_store_error(xf_req *req, xf_db *db, int rc)
 		xf_reply_error(req, 500, "internal", NULL, "internal error; see the server log for %s",
 		               req->request_id);
 	}
+}
+
+bool xf_api_phone_ok(xf_req *req, const char *field, const char *phone)
+{
+	const char *why = phone ? xf_phone_problem(phone) : NULL;
+	if (!why)
+		return true;
+	xf_reply_error(req, 400, "invalid_field", field, "'%s' %s", field, why);
+	return false;
 }
 
 static bool parse_int(const char *s, int64_t min, int64_t max, int64_t *out)

@@ -22,6 +22,9 @@ void xf_api_init(const xf_api_config *config);
 void xf_api_shutdown(void);
 const xf_route *xf_api_routes(size_t *count);
 int xf_api_authenticate(xf_req *req);
+/* The session from memory alone (no store, no reply): XF_OK with req->user set, or
+ * XF_NOTFOUND when only xf_api_authenticate() can tell. */
+int xf_api_authenticate_cached(xf_req *req);
 
 /* The acting user of the request, for audit events. */
 xf_actor xf_api_actor(const xf_req *req);
@@ -42,6 +45,9 @@ bool xf_api_path_id(xf_req *req, const char *name, int64_t *id);
 /* Reads an optional non-negative integer query parameter within [min, max]. */
 bool xf_api_query_int(xf_req *req, const char *name, int64_t min, int64_t max, int64_t fallback,
                       int64_t *out);
+/* Answers 400 naming field unless phone (NULL: not given) is a phone number as
+ * docs/api.md says (xf_phone_problem). */
+bool xf_api_phone_ok(xf_req *req, const char *field, const char *phone);
 /* A string id for audit object ids. */
 const char *xf_api_id_text(xf_req *req, int64_t id);
 

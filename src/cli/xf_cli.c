@@ -94,10 +94,12 @@ static const struct {
 	             "                        [--db FILE]\nAdds a unit.\n"},
 	{"unit list", "usage: xinfang unit list [--db FILE]\nLists the units.\n"},
 	{"backup", "usage: xinfang backup FILE [--db FILE]\n"
-	           "Writes a consistent copy of the database, also while the server writes.\n"},
+	           "Writes a consistent copy of the database, also while the server writes, and\n"
+	           "the copy's audit-chain head beside it in FILE.head (keep the two together).\n"},
 	{"check", "usage: xinfang check [--db FILE]\n"
-	          "Checks the database and recomputes the audit chain; exits 1 naming the first\n"
-	          "bad row.\n"},
+	          "Checks the database, recomputes the audit chain and compares its head with the\n"
+	          "head file FILE.head; exits 1 naming the first problem. Reads one snapshot and\n"
+	          "never takes the write lock, so it runs beside the server.\n"},
 	{"version", "usage: xinfang version\nPrints the version.\n"},
 	{"plan check", "usage: xinfang plan check FILE\n"
 	               "Validates a plan file and names the JSON path and the problem of every error;\n"
@@ -181,6 +183,23 @@ static int open_store(const config *c)
 	make_parent_dir(c->db);
 	if (xf_store_open(c->db, error, sizeof error) != XF_OK) {
 		fprintf(stderr, "xinfang: %s\n", error);
+		return XF_ERR;
+	}
+	return XF_OK;
+}
+
+/* For check and backup: an existing, up-to-date database, opened without writing. */
+static int open_store_current(const config *c)
+{
+	char error[512];
+	struct stat st;
+	if (stat(c->db, &st) != 0) {
+		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", c->db, strerror(errno));
+		return XF_ERR;
+	}
+	if (xf_store_open_current(c->db, error, sizeof error) != XF_OK) {
+		fprintf(stderr, "xinfang: %s\n", error);
+		xf_store_close();
 		return XF_ERR;
 	}
 	return XF_OK;
@@ -288,10 +307,15 @@ static int cmd_serve(const config *c)
 		.web_dir = c->web_dir,
 		.body_max = (size_t)c->body_max,
 		.poll_threads = c->threads,
-		.worker_threads = 2,
+		/* 0 takes the HTTP layer's default (README: connection limits). */
+		.max_connections = (unsigned)atoi(env_or("XINFANG_MAX_CONNECTIONS", "0")),
+		.per_address = (unsigned)atoi(env_or("XINFANG_CONNECTIONS_PER_ADDRESS", "0")),
+		.reserve = (unsigned)atoi(env_or("XINFANG_CONNECTION_RESERVE", "0")),
+		.timeout_s = (unsigned)atoi(env_or("XINFANG_IDLE_TIMEOUT_S", "0")),
 		.routes = routes,
 		.n_routes = n_routes,
 		.authenticate = xf_api_authenticate,
+		.authenticate_cached = xf_api_authenticate_cached,
 		.quiet = c->quiet,
 	};
 	xf_server *server = xf_http_start(&http);
@@ -304,6 +328,10 @@ static int cmd_serve(const config *c)
 		return 1;
 	}
 	xf_overdue_start(c->overdue_ms);
+	if (xf_store_wal_start() != XF_OK)
+		xf_log("cannot start the thread that keeps the write-ahead log small");
+	if (xf_store_head_writer_start() != XF_OK)
+		xf_log("cannot start the audit chain head writer; commits write the head themselves");
 	printf("xinfang: serving http://%s (database %s)\n", c->listen, c->db);
 	fflush(stdout);
 	int sig;
@@ -311,8 +339,10 @@ static int cmd_serve(const config *c)
 	xf_log("stopping on signal %d", sig);
 	/* Parked live-feed connections are woken before the HTTP server stops. */
 	xf_overdue_stop();
+	xf_store_wal_stop();
 	xf_stream_stop();
 	xf_http_stop(server);
+	xf_store_head_writer_stop();
 	xf_stream_free();
 	xf_api_shutdown();
 	xf_plans_stop();
@@ -558,36 +588,75 @@ static int cmd_unit(const config *c, const char *verb, char **args, int n_args)
 	return 0;
 }
 
-static int cmd_check(const config *c)
+/* The head file against the chain as walked (docs/audit.md, "The head file"). */
+static int check_head(const char *head_path, int head_rc, const char *head_error,
+                      const xf_audit_head *recorded, const xf_audit_walk *walk)
 {
 	char problem[512];
-	struct stat st;
-	if (stat(c->db, &st) != 0) {
-		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", c->db, strerror(errno));
+	if (head_rc == XF_ERR) {
+		fprintf(stderr, "xinfang: check failed: %s\n", head_error);
 		return 1;
 	}
-	if (open_store(c) != XF_OK)
+	if (head_rc == XF_NOTFOUND) {
+		if (walk->count == 0)
+			return 0; /* a database without events has no head yet */
+		fprintf(stderr,
+		        "xinfang: check failed: head file '%s' is missing: whether the newest events"
+		        " were removed cannot be told (a database last written before head files"
+		        " existed gets one with its next change; a copy needs the head file made"
+		        " with it)\n",
+		        head_path);
 		return 1;
+	}
+	if (!xf_audit_head_matches(walk, recorded, problem, sizeof problem)) {
+		fprintf(stderr, "xinfang: check failed: %s ('%s')\n", problem, head_path);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_check(const config *c)
+{
+	char problem[512], head_error[512] = "";
+	if (open_store_current(c) != XF_OK)
+		return 1;
+	int64_t started_us = xf_mono_us();
 	xf_db *db = xf_db_get();
+	/* The head file first, the snapshot after: a head written by a commit the snapshot
+	 * does not see would be ahead of it. */
+	const char *head_path = xf_store_head_path();
+	xf_audit_head recorded = {0};
+	int head_rc = xf_audit_head_read(head_path, &recorded, head_error, sizeof head_error);
 	xf_audit_walk walk;
 	int status = 0;
-	if (xf_tx_begin(db, false) != XF_OK || xf_store_integrity(db, problem, sizeof problem) != XF_OK) {
+	/* One read transaction: every part looks at the same snapshot, and none of them
+	 * writes, so a running server is neither waited for nor held up. */
+	if (xf_tx_begin(db, false) != XF_OK) {
+		fprintf(stderr, "xinfang: check failed: cannot read the database: %s\n",
+		        xf_db_error(db));
+		status = 1;
+	} else if (xf_store_integrity(db, problem, sizeof problem) != XF_OK) {
 		fprintf(stderr, "xinfang: check failed: %s\n", problem);
 		status = 1;
-	} else if (xf_audit_verify(db, &walk) != XF_OK) {
+	} else if (xf_audit_verify_marked(db, head_rc == XF_OK ? recorded.seq : 0, &walk) != XF_OK) {
 		fprintf(stderr, "xinfang: check failed: cannot read events: %s\n", xf_db_error(db));
-		status = 1;
-	} else if (xf_search_check(db, problem, sizeof problem) != XF_OK) {
-		fprintf(stderr, "xinfang: check failed: search index: %s\n", problem);
 		status = 1;
 	} else if (walk.bad_seq) {
 		fprintf(stderr, "xinfang: check failed: events row seq=%lld: %s\n",
 		        (long long)walk.bad_seq, walk.problem);
 		status = 1;
+	} else if (check_head(head_path, head_rc, head_error, &recorded, &walk) != 0) {
+		status = 1;
+	} else if (xf_search_check(db, problem, sizeof problem) != XF_OK) {
+		fprintf(stderr, "xinfang: check failed: %s\n", problem);
+		status = 1;
 	} else {
 		char head[XF_HASH_HEX_LEN];
 		xf_hex_encode(walk.head, XF_HASH_LEN, head);
-		printf("database ok; audit chain ok: %lld events, head %s\n", (long long)walk.count, head);
+		printf("database ok; audit chain ok: %lld events, head %s", (long long)walk.count, head);
+		if (head_rc == XF_OK)
+			printf("; head file at seq %lld", (long long)recorded.seq);
+		printf("; checked in %.1f s\n", (double)(xf_mono_us() - started_us) / 1e6);
 	}
 	xf_tx_rollback(db);
 	xf_store_close();
@@ -601,7 +670,7 @@ static int cmd_backup(const config *c, const char *file)
 		fprintf(stderr, "xinfang: '%s' exists; not overwriting it\n", file);
 		return 1;
 	}
-	if (open_store(c) != XF_OK)
+	if (open_store_current(c) != XF_OK)
 		return 1;
 	int rc = xf_store_backup(xf_db_get(), file, error, sizeof error);
 	xf_store_close();
@@ -609,7 +678,7 @@ static int cmd_backup(const config *c, const char *file)
 		fprintf(stderr, "xinfang: %s\n", error);
 		return 1;
 	}
-	printf("backed up '%s' to '%s'\n", c->db, file);
+	printf("backed up '%s' to '%s' (chain head in '%s.head')\n", c->db, file, file);
 	return 0;
 }
 

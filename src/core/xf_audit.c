@@ -76,7 +76,73 @@ bool xf_audit_walk_step(xf_audit_walk *w, const xf_audit_row *row, const char *p
 	if (sodium_memcmp(computed, stored, XF_HASH_LEN) != 0)
 		return fail(w, row->seq, "hash does not match the row's contents");
 	memcpy(w->head, computed, XF_HASH_LEN);
+	if (row->seq == w->mark_seq) {
+		memcpy(w->mark_hash, computed, XF_HASH_LEN);
+		w->mark_found = true;
+	}
 	w->last_seq = row->seq;
 	w->count++;
+	return true;
+}
+
+static const char head_magic[] = "xinfang-head-v1 ";
+
+void xf_audit_head_format(const xf_audit_head *head, char out[XF_AUDIT_HEAD_TEXT_LEN])
+{
+	char hex[XF_HASH_HEX_LEN];
+	xf_hex_encode(head->hash, XF_HASH_LEN, hex);
+	snprintf(out, XF_AUDIT_HEAD_TEXT_LEN, "%s%" PRId64 " %s\n", head_magic, head->seq, hex);
+}
+
+bool xf_audit_head_parse(const char *text, size_t n, xf_audit_head *out)
+{
+	size_t magic_len = sizeof head_magic - 1, i = magic_len;
+	if (n < magic_len || memcmp(text, head_magic, magic_len) != 0)
+		return false;
+	int64_t seq = 0;
+	size_t digits = 0;
+	for (; i < n && text[i] >= '0' && text[i] <= '9'; i++, digits++) {
+		if (digits == 18) /* beyond any sequence number we will reach */
+			return false;
+		seq = seq * 10 + (text[i] - '0');
+	}
+	if (digits == 0 || seq < 1 || (digits > 1 && text[magic_len] == '0'))
+		return false;
+	if (i >= n || text[i++] != ' ' || n - i != XF_HASH_HEX_LEN)
+		return false;
+	char hex[XF_HASH_HEX_LEN];
+	memcpy(hex, text + i, XF_HASH_HEX_LEN - 1);
+	hex[XF_HASH_HEX_LEN - 1] = '\0';
+	if (text[n - 1] != '\n' || strspn(hex, "0123456789abcdef") != XF_HASH_HEX_LEN - 1 ||
+	    xf_hex_decode(hex, out->hash, XF_HASH_LEN) != XF_OK)
+		return false;
+	out->seq = seq;
+	return true;
+}
+
+bool xf_audit_head_matches(const xf_audit_walk *w, const xf_audit_head *recorded, char *problem,
+                           size_t problem_size)
+{
+	if (w->last_seq < recorded->seq) {
+		if (w->last_seq == 0)
+			snprintf(problem, problem_size,
+			         "the database has no events but the head file records seq=%" PRId64
+			         ": every event was removed",
+			         recorded->seq);
+		else
+			snprintf(problem, problem_size,
+			         "the events end at seq=%" PRId64 " but the head file records seq=%" PRId64
+			         ": the newest events were removed",
+			         w->last_seq, recorded->seq);
+		return false;
+	}
+	if (!w->mark_found || w->mark_seq != recorded->seq ||
+	    sodium_memcmp(w->mark_hash, recorded->hash, XF_HASH_LEN) != 0) {
+		snprintf(problem, problem_size,
+		         "events row seq=%" PRId64 " is not the one the head file records: the chain"
+		         " was rewritten at or before that row",
+		         recorded->seq);
+		return false;
+	}
 	return true;
 }

@@ -14,6 +14,7 @@
 #define XF_AUDIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define XF_HASH_LEN 32
@@ -42,6 +43,10 @@ typedef struct xf_audit_walk {
 	int64_t count;
 	int64_t bad_seq;     /* 0 while good */
 	char problem[160];   /* why bad_seq is bad */
+	/* Set mark_seq after init to have the walk keep the chain's hash at that row. */
+	int64_t mark_seq;
+	bool mark_found;
+	unsigned char mark_hash[XF_HASH_LEN];
 } xf_audit_walk;
 
 void xf_audit_walk_init(xf_audit_walk *w);
@@ -49,5 +54,30 @@ void xf_audit_walk_init(xf_audit_walk *w);
  * stored columns. Returns false (and records the problem) at the first bad row. */
 bool xf_audit_walk_step(xf_audit_walk *w, const xf_audit_row *row, const char *prev_hex,
                         const char *hash_hex);
+
+/* The chain head kept outside the database (docs/audit.md, "The head file"): the
+ * sequence number and hash of the newest event a commit appended, as one line
+ *
+ *     xinfang-head-v1 SEQ HASH\n
+ *
+ * with SEQ in decimal and HASH 64 lower-case hex digits. A SQL edit can rewind the
+ * events table and recompute every hash (the chain has no secret), but it cannot
+ * rewind this file; comparing the two finds a chain cut short or rewritten. */
+typedef struct xf_audit_head {
+	int64_t seq; /* >= 1 */
+	unsigned char hash[XF_HASH_LEN];
+} xf_audit_head;
+
+#define XF_AUDIT_HEAD_TEXT_LEN 112
+void xf_audit_head_format(const xf_audit_head *head, char out[XF_AUDIT_HEAD_TEXT_LEN]);
+/* Parses the text of a head file (n bytes, not NUL-terminated); false when it is
+ * not exactly one line in the format above. */
+bool xf_audit_head_parse(const char *text, size_t n, xf_audit_head *out);
+
+/* Compares a finished clean walk, made with mark_seq = recorded->seq, with the head
+ * recorded outside the database. Returns true when the chain still contains the
+ * recorded head (it may have grown since); otherwise false with the problem. */
+bool xf_audit_head_matches(const xf_audit_walk *w, const xf_audit_head *recorded, char *problem,
+                           size_t problem_size);
 
 #endif

@@ -82,49 +82,6 @@ void xf_csv_problems_release(xf_csv_problems *p)
 
 /* ---- character sets ---- */
 
-/* The length of the well-formed UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_sequence(const unsigned char *p, size_t n)
-{
-	if (p[0] < 0x80)
-		return 1;
-	size_t need;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		need = 1;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		need = 2;
-		if (p[0] == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (p[0] == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		need = 3;
-		if (p[0] == 0xF0)
-			lo = 0x90;
-		if (p[0] == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else
-		return 0;
-	if (n < need + 1 || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t k = 2; k <= need; k++)
-		if (p[k] < 0x80 || p[k] > 0xBF)
-			return 0;
-	return need + 1;
-}
-
-bool xf_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		size_t k = utf8_sequence(p + i, n - i);
-		if (!k)
-			return false;
-		i += k;
-	}
-	return true;
-}
-
 /* The line (1-based) of byte offset off: LF, CR LF and a lone CR each end a line. */
 static size_t line_at(const char *s, size_t off)
 {
@@ -192,7 +149,7 @@ int xf_csv_decode(const char *bytes, size_t len, xf_buf *out, xf_csv_encoding *e
 	 * names without a word, so it is refused at the first bad byte. */
 	size_t multibyte = 0, invalid = 0, first_bad = 0;
 	for (size_t i = skip; i < len;) {
-		size_t k = utf8_sequence(u + i, len - i);
+		size_t k = xf_utf8_sequence(u + i, len - i);
 		if (!k) {
 			if (!invalid)
 				first_bad = i;

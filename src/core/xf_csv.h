@@ -26,6 +26,7 @@
 
 #include "util/xf_arena.h"
 #include "util/xf_buf.h"
+#include "util/xf_utf8.h"
 
 #define XF_CSV_MAX_PROBLEMS 500
 #define XF_CSV_MAX_ROWS     20000 /* data rows of one import file */
@@ -52,10 +53,6 @@ void xf_csv_problem_add(xf_csv_problems *p, size_t line, const char *field, cons
     __attribute__((format(printf, 4, 5)));
 size_t xf_csv_problem_count(const xf_csv_problems *p); /* kept + dropped */
 void xf_csv_problems_release(xf_csv_problems *p);
-
-/* True when the n bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing
- * above U+10FFFF). NUL bytes count as well-formed. */
-bool xf_utf8_valid(const char *s, size_t n);
 
 /* Converts bytes to UTF-8 text in out (appended), dropping a UTF-8 byte-order mark,
  * and tells which encoding it found. On failure returns XF_ERR with one problem. */

@@ -7,8 +7,7 @@
 const char *const xf_employment_ids[] = {"employed", "retired", "family", "external", NULL};
 const char *const xf_category_ids[] = {"suggestion", "accusation", "appeal", NULL};
 const char *const xf_outcome_ids[] = {"supported", "explained", "not_supported", NULL};
-const char *const xf_satisfaction_ids[] = {"satisfied", "basically_satisfied", "unsatisfied",
-                                           NULL};
+const char *const xf_satisfaction_ids[] = {"satisfied", "basically_satisfied", "unsatisfied", NULL};
 const char *const xf_followup_kind_ids[] = {"visit", "talk", "phone", "help", NULL};
 const char *const xf_assignment_status_ids[] = {"stable", "relapsed", "resolved", NULL};
 const char *const xf_person_role_ids[] = {"representative", "participant", NULL};
@@ -19,6 +18,22 @@ static const char *zh_of(const char *const *ids, const char *const *zh, const ch
 		if (strcmp(ids[i], id) == 0)
 			return zh[i];
 	return id ? id : "";
+}
+
+bool xf_matter_visible_to(const char *category, int64_t accused_unit_id, int64_t viewer_unit_id,
+                          bool viewer_at_or_below_accused, xf_roles viewer_roles)
+{
+	if (!category || strcmp(category, "accusation") != 0 || accused_unit_id <= 0)
+		return true;
+	bool in_accused_unit = viewer_unit_id > 0 && viewer_unit_id == accused_unit_id;
+	if (!in_accused_unit && !viewer_at_or_below_accused)
+		return true;
+	if (in_accused_unit)
+		return false;
+	/* Below the accused unit: only those who handle or oversee petitions. */
+	const xf_roles handlers =
+	    (1u << XF_ROLE_PETITION_OFFICE) | (1u << XF_ROLE_AUDITOR) | (1u << XF_ROLE_COMPANY);
+	return (viewer_roles & handlers) != 0;
 }
 
 const char *xf_category_zh(const char *id)

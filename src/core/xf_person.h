@@ -1,7 +1,8 @@
 /* Rules about petitioners that hold wherever their files are handled: the values of
  * employment, matter categories, outcomes and follow-up kinds; masking of ID numbers;
- * the deadlines of the 《信访工作条例》; and reading one line of a pasted list of people
- * (quick entry during an incident). Pure: no SQL, no HTTP. */
+ * the deadlines of the 《信访工作条例》; who may see a 检举控告 accusation; and reading
+ * one line of a pasted list of people (quick entry during an incident). Pure: no SQL,
+ * no HTTP. */
 #ifndef XF_PERSON_H
 #define XF_PERSON_H
 
@@ -9,13 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-extern const char *const xf_employment_ids[];   /* employed, retired, family, external */
-extern const char *const xf_category_ids[];     /* suggestion, accusation, appeal */
-extern const char *const xf_outcome_ids[];      /* supported, explained, not_supported */
-extern const char *const xf_satisfaction_ids[]; /* satisfied, basically_satisfied, unsatisfied */
+#include "core/xf_perm.h"
+
+extern const char *const xf_employment_ids[];    /* employed, retired, family, external */
+extern const char *const xf_category_ids[];      /* suggestion, accusation, appeal */
+extern const char *const xf_outcome_ids[];       /* supported, explained, not_supported */
+extern const char *const xf_satisfaction_ids[];  /* satisfied, basically_satisfied, unsatisfied */
 extern const char *const xf_followup_kind_ids[]; /* visit, talk, phone, help */
 extern const char *const xf_assignment_status_ids[]; /* stable, relapsed, resolved */
-extern const char *const xf_person_role_ids[];  /* representative, participant */
+extern const char *const xf_person_role_ids[];       /* representative, participant */
 
 const char *xf_category_zh(const char *id);
 const char *xf_followup_kind_zh(const char *id);
@@ -30,6 +33,19 @@ void xf_mask_id_number(const char *in, char *out, size_t size);
 #define XF_CONCLUSION_DAYS 60
 /* Art. 20: a group visit elects at most 5 representatives. */
 #define XF_MAX_REPRESENTATIVES 5
+
+/* 《信访工作条例》 Art. 30 and 46: an accusation (检举控告) must not reach the unit it
+ * accuses. Whether a viewer may see a matter of `category` (a xf_category_ids value)
+ * that accuses `accused_unit_id` (0: none): a user whose unit is the accused unit or
+ * below it may not, except a user holding petition_office, auditor or company whose
+ * own unit is not the accused unit itself (the 信访办 under 本矿 handles an accusation
+ * against 本矿; 本矿's leaders, in 本矿 itself, do not see it). Matters of other
+ * categories are not restricted by this rule. viewer_unit_id is 0 for a user without a
+ * unit; viewer_at_or_below_accused says whether the viewer's unit is the accused unit
+ * or lies below it in the unit tree. Every path that shows a matter (file, search,
+ * lists) asks this. */
+bool xf_matter_visible_to(const char *category, int64_t accused_unit_id, int64_t viewer_unit_id,
+                          bool viewer_at_or_below_accused, xf_roles viewer_roles);
 
 /* One line of a pasted list: "张三 13800000000 综采一队 代表". Tokens are separated by
  * white space (ASCII or ideographic), commas (, ，), semicolons or tabs. The first token

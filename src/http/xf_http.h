@@ -4,8 +4,24 @@
  * established by the authenticate hook unless the route is public -> CSRF checked on
  * state changes -> one-time password rule -> the route's permission checked with
  * xf_perm_allows() -> handler. Handlers fill the response with the xf_reply_*()
- * functions. Routes flagged XF_ROUTE_WORKER (slow work such as password hashing) run
- * on a worker thread while the connection is suspended, never on a polling thread.
+ * functions.
+ *
+ * No handler of an API route runs on a polling thread: the polling threads only read
+ * requests, write replies and serve static files, so a request that waits (for the
+ * write lock, an fsync, a long verification) never stalls another. Each routed
+ * request runs on one of three worker pools while its connection is suspended:
+ * reads (GET routes; under WAL they never wait for a writer), writes (every other
+ * method, and GET routes flagged XF_ROUTE_WRITES, such as a file view that is logged),
+ * and slow work (XF_ROUTE_SLOW: password hashing, whole-chain verification). Routes
+ * flagged XF_ROUTE_INLINE (liveness) run on the polling thread. So does a read flagged
+ * XF_ROUTE_MEMORY_FIRST when both its session and its answer are in memory (a list
+ * unchanged since it was last read): the handler runs once with req->memory_only set,
+ * must not touch the store then, and returns without answering when it would need to;
+ * it then runs again on the read pool. The hand-over to a pool costs more than such an
+ * answer.
+ *
+ * Connections are bounded: per client address, in total, and with a reserve near the
+ * total that only requests carrying a session may use; idle connections time out.
  *
  * Everything a handler allocates for the request comes from req->arena, released
  * when the response has been sent. Paths outside /api/ are static files from the web
@@ -36,9 +52,12 @@ struct MHD_Connection;
 typedef ssize_t (*xf_stream_reader)(void *ctx, uint64_t pos, char *buf, size_t max);
 
 enum {
-	XF_ROUTE_WORKER = 1 << 0,          /* run on the worker pool */
+	XF_ROUTE_SLOW = 1 << 0,            /* run on the pool for slow work */
 	XF_ROUTE_NO_CSRF = 1 << 1,         /* state-changing but exempt (login) */
 	XF_ROUTE_PASSWORD_CHANGE = 1 << 2, /* allowed while a password change is due */
+	XF_ROUTE_WRITES = 1 << 3,          /* a GET that writes: run on the write pool */
+	XF_ROUTE_INLINE = 1 << 4,          /* touches nothing: run on the polling thread */
+	XF_ROUTE_MEMORY_FIRST = 1 << 5,    /* a read first tried from memory (req->memory_only) */
 };
 
 typedef struct xf_route {
@@ -54,6 +73,9 @@ typedef struct xf_header {
 	struct xf_header *next;
 } xf_header;
 
+/* The pools that run handlers (see the top of this file). */
+typedef enum xf_pool_kind { XF_POOL_READ, XF_POOL_WRITE, XF_POOL_SLOW, XF_POOL_COUNT } xf_pool_kind;
+
 struct xf_req {
 	xf_arena arena;
 	struct MHD_Connection *conn;
@@ -67,12 +89,15 @@ struct xf_req {
 	int64_t start_us;
 	xf_buf body;
 	xf_user user; /* valid when user.id != 0 */
+	xf_header *in_headers; /* the request's headers, in the arena */
+	bool memory_only;      /* see XF_ROUTE_MEMORY_FIRST: the store must not be touched */
 
 	/* Response. */
 	int status;
 	xf_buf out;
 	const char *content_type;
 	xf_header *headers;
+	bool close_connection; /* answer with Connection: close */
 	int static_fd; /* >= 0: the response is this file */
 	uint64_t static_size;
 	xf_stream_reader stream_reader; /* non-NULL: the response is a stream */
@@ -89,15 +114,24 @@ struct xf_req {
 /* Establishes req->user from the request's session. Returns XF_OK, or replies (401)
  * and returns XF_ERR. */
 typedef int (*xf_authenticate_fn)(xf_req *req);
+/* Establishes req->user from memory alone, without replying: XF_OK, or XF_NOTFOUND
+ * when only the store can tell. */
+typedef int (*xf_authenticate_cached_fn)(xf_req *req);
 
 typedef struct xf_http_config {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *web_dir;
 	size_t body_max;
-	unsigned poll_threads, worker_threads;
+	unsigned poll_threads;
+	unsigned pool_threads[XF_POOL_COUNT]; /* 0: the default of each pool */
+	unsigned max_connections;             /* 0: 10,000 */
+	unsigned per_address;                 /* connections per client address; 0: 64 */
+	unsigned reserve;                     /* near the total, for signed-in requests; 0: 64 */
+	unsigned timeout_s;                   /* idle connections; 0: 30 */
 	const xf_route *routes;
 	size_t n_routes;
 	xf_authenticate_fn authenticate;
+	xf_authenticate_cached_fn authenticate_cached; /* optional: the polling-thread fast path */
 	bool quiet; /* no access log (benchmarks) */
 } xf_http_config;
 
@@ -105,15 +139,32 @@ typedef struct xf_server xf_server;
 
 /* Starts listening; on failure returns NULL after printing why. */
 xf_server *xf_http_start(const xf_http_config *config);
+/* Stops: handlers already queued run and answer, then the connections close. */
 void xf_http_stop(xf_server *s);
+
+/* In-process requests, without a socket or threads: the whole path of a request (the
+ * checks on method and headers, target, route, session, handler, reply encoding) runs
+ * on the calling thread. For the request fuzzer and tests; xf_http_stop releases. */
+xf_server *xf_http_local(const xf_http_config *config);
+typedef struct xf_http_answer {
+	int status;
+	char *body; /* malloc'd, NUL-terminated; empty for files and streams */
+	size_t len;
+	char content_type[64];
+	bool close_connection;
+} xf_http_answer;
+/* headers may be NULL; body_len 0 for none. The caller frees answer->body. */
+void xf_http_local_request(xf_server *s, const char *method, const char *target,
+                           const xf_header *headers, const char *body, size_t body_len,
+                           xf_http_answer *answer);
 
 /* Request accessors. */
 const char *xf_req_param(const xf_req *req, const char *name);
 const char *xf_req_query(const xf_req *req, const char *key);
 const char *xf_req_header(const xf_req *req, const char *name);
 const char *xf_req_cookie(const xf_req *req, const char *name);
-/* The body as a JSON object; on error replies 400 and returns NULL. The object lives
- * until the request ends. */
+/* The body as a JSON object; on error replies 400 (415 when the body is not declared
+ * application/json) and returns NULL. The object lives until the request ends. */
 json_t *xf_req_json(xf_req *req);
 
 /* Responses. xf_reply_json steals the reference to body. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xf_utf8.h"
+
 void xf_field_error_set(xf_field_error *err, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -13,6 +15,65 @@ void xf_field_error_set(xf_field_error *err, const char *field, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	/* Keys come from the request and may be cut short here: keep whole characters. */
+	xf_utf8_clean(err->field);
+	xf_utf8_clean(err->message);
+}
+
+/* The key whose value starts before byte pos, when the text there reads
+ * `"key" : value`; for naming the field of a value jansson refused. */
+static bool key_before(const char *text, size_t pos, char *out, size_t size)
+{
+	size_t i = pos;
+	/* Back over the refused value (a number: digits, sign, point, exponent). */
+	while (i > 0 && strchr("0123456789+-.eE", text[i - 1]))
+		i--;
+	while (i > 0 && strchr(" \t\r\n", text[i - 1]))
+		i--;
+	if (i == 0 || text[i - 1] != ':')
+		return false;
+	i--;
+	while (i > 0 && strchr(" \t\r\n", text[i - 1]))
+		i--;
+	if (i == 0 || text[i - 1] != '"')
+		return false;
+	size_t end = --i;
+	while (i > 0 && !(text[i - 1] == '"' && (i < 2 || text[i - 2] != '\\')))
+		i--;
+	if (i == 0 || i == end)
+		return false; /* no key, or "" which names nothing */
+	size_t n = end - i < size - 1 ? end - i : size - 1;
+	memcpy(out, text + i, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* Finds a string holding NUL (allowed by the parser so that the field can be named),
+ * writing its path ("family[0].name") into path. */
+static bool find_nul(json_t *v, char *path, size_t size)
+{
+	size_t used = strlen(path);
+	if (json_is_string(v))
+		return strlen(json_string_value(v)) != json_string_length(v);
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach(v, key, item) {
+			snprintf(path + used, size - used, "%s%s", used ? "." : "", key);
+			if (find_nul(item, path, size))
+				return true;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item) {
+			snprintf(path + used, size - used, "[%zu]", i);
+			if (find_nul(item, path, size))
+				return true;
+		}
+	}
+	path[used] = '\0';
+	return false;
 }
 
 json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
@@ -24,17 +85,37 @@ json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
 		snprintf(err->message, sizeof err->message, "body is empty, expected a json object");
 		return NULL;
 	}
-	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
+	                       &je);
 	if (!v) {
+		char field[64];
+		if (json_error_code(&je) == json_error_numeric_overflow &&
+		    key_before(text, (size_t)je.position <= len ? (size_t)je.position : len, field,
+		               sizeof field)) {
+			xf_field_error_set(err, field, "'%s' is too large a number", field);
+			return NULL;
+		}
 		snprintf(err->code, sizeof err->code, "malformed_json");
 		snprintf(err->message, sizeof err->message, "malformed json at line %d column %d: %s",
 		         je.line, je.column, je.text);
+		xf_utf8_clean(err->message); /* jansson quotes the bytes it refused */
 		return NULL;
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
 		snprintf(err->code, sizeof err->code, "malformed_json");
 		snprintf(err->message, sizeof err->message, "body must be a json object");
+		return NULL;
+	}
+	char path[64] = "";
+	if (find_nul(v, path, sizeof path)) {
+		json_decref(v);
+		if (path[0]) {
+			xf_field_error_set(err, path, "'%s' must not contain NUL", path);
+		} else {
+			snprintf(err->code, sizeof err->code, "malformed_json");
+			snprintf(err->message, sizeof err->message, "a string must not contain NUL");
+		}
 		return NULL;
 	}
 	return v;

@@ -1,6 +1,7 @@
 /* libmicrohttpd glue: request life cycle, dispatch through the route table, the
- * worker pool for slow routes, static files and the headers every response carries.
- * See xf_http.h for the flow of a request. */
+ * worker pools that run handlers, connection limits, static files, the headers every
+ * response carries, and in-process requests for the fuzzer. See xf_http.h for the
+ * flow of a request. */
 #include "http/xf_http.h"
 
 #include <arpa/inet.h>
@@ -12,21 +13,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/xf_utf8.h"
+
 enum { ST_NEW, ST_BODY, ST_WORKING, ST_READY };
+
+typedef struct pool {
+	struct xf_server *server;
+	pthread_cond_t wake;
+	xf_req *head, *tail;
+	pthread_t *threads;
+	unsigned n_threads;
+} pool;
 
 struct xf_server {
 	xf_http_config config;
-	struct MHD_Daemon *daemon;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	xf_req *queue_head, *queue_tail;
+	struct MHD_Daemon *daemon; /* NULL for in-process requests */
+	pthread_mutex_t lock;      /* the pools' queues and stopping */
+	pool pools[XF_POOL_COUNT];
 	bool stopping;
-	pthread_t *workers;
-	unsigned n_workers;
+	unsigned open_connections; /* atomic */
 };
+
+static const unsigned default_pool_threads[XF_POOL_COUNT] = {4, 2, 2};
+
+static const char fixed_internal_error[] =
+	"{\"error\":{\"code\":\"internal\",\"message\":\"the answer could not be encoded\"}}";
 
 static const char content_security_policy[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -47,14 +63,21 @@ void xf_reply_header(xf_req *req, const char *name, const char *value)
 void xf_reply_json(xf_req *req, int status, json_t *body)
 {
 	xf_buf_reset(&req->out);
-	char *text = json_dumps(body, JSON_COMPACT);
-	if (!text)
-		xf_die("out of memory encoding a response");
+	req->content_type = "application/json; charset=utf-8";
+	/* A value jansson cannot encode (json_pack refused invalid UTF-8 and gave NULL)
+	 * is a bug to log, never a reason to stop serving. */
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text) {
+		xf_log("req=%s cannot encode the answer (status %d); answered 500", req->request_id,
+		       status);
+		xf_buf_puts(&req->out, fixed_internal_error);
+		req->status = 500;
+		return;
+	}
 	xf_buf_puts(&req->out, text);
 	free(text);
-	json_decref(body);
 	req->status = status;
-	req->content_type = "application/json; charset=utf-8";
 }
 
 xf_buf *xf_reply_json_text(xf_req *req, int status)
@@ -75,15 +98,20 @@ void xf_reply_status(xf_req *req, int status)
 void xf_reply_error(xf_req *req, int status, const char *code, const char *field,
                     const char *fmt, ...)
 {
-	char message[512];
+	char message[512], field_text[128];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
+	/* Messages quote request bytes and may have been cut short: keep them UTF-8. */
+	xf_utf8_clean(message);
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
-	if (field && *field)
-		json_object_set_new(err, "field", json_string(field));
-	xf_reply_json(req, status, json_pack("{s:o}", "error", err));
+	if (err && field && *field) {
+		snprintf(field_text, sizeof field_text, "%s", field);
+		xf_utf8_clean(field_text);
+		json_object_set_new(err, "field", json_string(field_text));
+	}
+	xf_reply_json(req, status, err ? json_pack("{s:o}", "error", err) : NULL);
 }
 
 void xf_reply_field_error(xf_req *req, const xf_field_error *err)
@@ -106,12 +134,14 @@ void xf_reply_stream(xf_req *req, const char *content_type, xf_stream_reader rea
 
 void xf_http_park(struct MHD_Connection *conn)
 {
-	MHD_suspend_connection(conn);
+	if (conn)
+		MHD_suspend_connection(conn);
 }
 
 void xf_http_wake(struct MHD_Connection *conn)
 {
-	MHD_resume_connection(conn);
+	if (conn)
+		MHD_resume_connection(conn);
 }
 
 /* ---- request accessors ---- */
@@ -131,18 +161,54 @@ const char *xf_req_query(const xf_req *req, const char *key)
 
 const char *xf_req_header(const xf_req *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	for (const xf_header *h = req->in_headers; h; h = h->next)
+		if (strcasecmp(h->name, name) == 0)
+			return h->value;
+	return NULL;
 }
 
+/* The value of cookie name in the Cookie header ("a=1; b=2"), or NULL. */
 const char *xf_req_cookie(const xf_req *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+	const char *p = xf_req_header(req, "Cookie");
+	size_t name_len = strlen(name);
+	while (p && *p) {
+		p += strspn(p, " \t;");
+		size_t n = strcspn(p, ";");
+		const char *eq = memchr(p, '=', n);
+		if (eq && (size_t)(eq - p) == name_len && memcmp(p, name, name_len) == 0) {
+			size_t vlen = n - name_len - 1;
+			while (vlen && (eq[vlen] == ' ' || eq[vlen] == '\t'))
+				vlen--;
+			char *v = xf_arena_alloc((xf_arena *)&req->arena, vlen + 1);
+			memcpy(v, eq + 1, vlen);
+			v[vlen] = '\0';
+			return v;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+/* True when the Content-Type names JSON ("application/json", parameters allowed). */
+static bool declares_json(const char *type)
+{
+	static const char json_type[] = "application/json";
+	if (!type || strncasecmp(type, json_type, sizeof json_type - 1) != 0)
+		return false;
+	char next = type[sizeof json_type - 1];
+	return next == '\0' || next == ';' || next == ' ' || next == '\t';
 }
 
 json_t *xf_req_json(xf_req *req)
 {
 	if (req->json)
 		return req->json;
+	if (req->body.len && !declares_json(xf_req_header(req, "Content-Type"))) {
+		xf_reply_error(req, 415, "unsupported_media_type", NULL,
+		               "the body must be sent as 'Content-Type: application/json'");
+		return NULL;
+	}
 	xf_field_error err;
 	req->json = xf_json_parse_object(req->body.data ? req->body.data : "", req->body.len, &err);
 	if (!req->json)
@@ -250,34 +316,57 @@ static void run_route(xf_server *s, xf_req *req)
 		xf_reply_error(req, 500, "internal", NULL, "the handler gave no answer");
 }
 
-static void enqueue(xf_server *s, xf_req *req)
+static xf_pool_kind pool_of(const xf_route *r, const char *method)
 {
+	if (r->flags & XF_ROUTE_SLOW)
+		return XF_POOL_SLOW;
+	if (!is_read_method(method) || (r->flags & XF_ROUTE_WRITES))
+		return XF_POOL_WRITE;
+	return XF_POOL_READ;
+}
+
+/* Hands the request to a pool and suspends its connection; false (the caller runs it
+ * here) when the server is stopping or runs requests in process. */
+static bool enqueue(xf_server *s, xf_pool_kind kind, xf_req *req)
+{
+	if (!s->daemon)
+		return false;
+	pool *p = &s->pools[kind];
 	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
+	/* Suspended before a worker can see it, so the worker's resume always follows. */
+	req->state = ST_WORKING;
+	MHD_suspend_connection(req->conn);
 	req->next_job = NULL;
-	if (s->queue_tail)
-		s->queue_tail->next_job = req;
+	if (p->tail)
+		p->tail->next_job = req;
 	else
-		s->queue_head = req;
-	s->queue_tail = req;
-	pthread_cond_signal(&s->wake);
+		p->head = req;
+	p->tail = req;
+	pthread_cond_signal(&p->wake);
 	pthread_mutex_unlock(&s->lock);
+	return true;
 }
 
 static void *worker_main(void *arg)
 {
-	xf_server *s = arg;
+	pool *p = arg;
+	xf_server *s = p->server;
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
-		while (!s->queue_head && !s->stopping)
-			pthread_cond_wait(&s->wake, &s->lock);
-		xf_req *req = s->queue_head;
+		while (!p->head && !s->stopping)
+			pthread_cond_wait(&p->wake, &s->lock);
+		xf_req *req = p->head;
 		if (!req) {
 			pthread_mutex_unlock(&s->lock);
-			return NULL;
+			return NULL; /* stopping, and the queue is drained */
 		}
-		s->queue_head = req->next_job;
-		if (!s->queue_head)
-			s->queue_tail = NULL;
+		p->head = req->next_job;
+		if (!p->head)
+			p->tail = NULL;
 		pthread_mutex_unlock(&s->lock);
 
 		run_route(s, req);
@@ -286,12 +375,40 @@ static void *worker_main(void *arg)
 	}
 }
 
+/* The fast path of a read: the session and the answer both from memory, here on the
+ * polling thread. Returns false, leaving the request as it was, when either needs
+ * the store. */
+static bool answer_from_memory(xf_server *s, xf_req *req)
+{
+	const xf_route *r = req->route;
+	if (!(r->flags & XF_ROUTE_MEMORY_FIRST) || !s->config.authenticate_cached)
+		return false;
+	if (r->perm != XF_PERM_PUBLIC) {
+		if (s->config.authenticate_cached(req) != XF_OK ||
+		    (req->user.must_change_password && !(r->flags & XF_ROUTE_PASSWORD_CHANGE)) ||
+		    !xf_perm_allows(req->user.roles, r->perm)) {
+			memset(&req->user, 0, sizeof req->user);
+			return false;
+		}
+	}
+	req->memory_only = true;
+	r->handler(req);
+	req->memory_only = false;
+	if (req->status)
+		return true;
+	memset(&req->user, 0, sizeof req->user);
+	xf_buf_reset(&req->out);
+	req->content_type = NULL;
+	req->headers = NULL;
+	return false;
+}
+
 /* Returns true when the request went to a worker and the connection is suspended. */
 static bool dispatch(xf_server *s, xf_req *req)
 {
 	const char *error;
 	if (xf_url_parse(&req->arena, req->raw_target, &req->url, &error) != XF_OK) {
-		xf_reply_error(req, 400, "bad_request", NULL, "%s", error);
+		xf_reply_error(req, 400, "bad_request", req->url.bad_field, "%s", error);
 		return false;
 	}
 	const char *path = req->url.path;
@@ -333,22 +450,101 @@ static bool dispatch(xf_server *s, xf_req *req)
 		return false;
 	}
 	xf_buf_release(&allow);
-	if (req->route->flags & XF_ROUTE_WORKER) {
-		pthread_mutex_lock(&s->lock);
-		bool stopping = s->stopping;
-		pthread_mutex_unlock(&s->lock);
-		if (!stopping) {
-			req->state = ST_WORKING;
-			MHD_suspend_connection(req->conn);
-			enqueue(s, req);
-			return true;
-		}
-	}
+	xf_pool_kind kind = pool_of(req->route, method);
+	if (kind == XF_POOL_READ && answer_from_memory(s, req))
+		return false;
+	if (!(req->route->flags & XF_ROUTE_INLINE) && enqueue(s, kind, req))
+		return true;
 	run_route(s, req);
 	return false;
 }
 
+/* ---- the checks before a request is routed ---- */
+
+/* A method is an RFC 9110 token of at most 16 characters. */
+static bool valid_method(const char *m)
+{
+	size_t n = strlen(m);
+	if (n == 0 || n > 16)
+		return false;
+	return strspn(m, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                 "abcdefghijklmnopqrstuvwxyz") == n;
+}
+
+/* Checks what must hold before the body is read. Returns false after answering (and
+ * marking the connection to close) when the request is refused. */
+static bool admit(xf_server *s, xf_req *req)
+{
+	if (!valid_method(req->method)) {
+		req->close_connection = true;
+		xf_reply_error(req, 400, "bad_request", NULL, "the request method is not a token");
+		return false;
+	}
+	int n_length = 0, n_encoding = 0;
+	for (const xf_header *h = req->in_headers; h; h = h->next) {
+		n_length += strcasecmp(h->name, "Content-Length") == 0;
+		n_encoding += strcasecmp(h->name, "Transfer-Encoding") == 0;
+	}
+	/* Two lengths, or a length and a chunked body, are how requests are smuggled
+	 * past a proxy that reads them differently (RFC 9112 6.3). */
+	if (n_length > 1 || (n_length && n_encoding)) {
+		req->close_connection = true;
+		xf_reply_error(req, 400, "bad_request", NULL,
+		               n_length > 1 ? "more than one Content-Length header"
+		                            : "Content-Length together with Transfer-Encoding");
+		return false;
+	}
+	const char *length = xf_req_header(req, "Content-Length");
+	unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
+	/* A body somewhat over the cap is read and dropped, so the client, still
+	 * sending, can read the 413; a huge one is refused at once and the connection
+	 * closed. */
+	if (declared > 16ull * s->config.body_max) {
+		req->close_connection = true;
+		xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
+		               s->config.body_max);
+		return false;
+	}
+	if (declared > s->config.body_max)
+		req->body.overflow = true;
+	/* Near the connection limit the last places are kept for people signed in:
+	 * requests without a session are answered at once and their connection closed. */
+	unsigned open = __atomic_load_n(&s->open_connections, __ATOMIC_RELAXED);
+	if (s->daemon && open + s->config.reserve > s->config.max_connections &&
+	    !xf_req_cookie(req, "xf_session")) {
+		req->close_connection = true;
+		xf_reply_header(req, "Retry-After", "5");
+		xf_reply_error(req, 503, "busy", NULL,
+		               "the server is at its connection limit; try again shortly");
+		return false;
+	}
+	return true;
+}
+
 /* ---- libmicrohttpd callbacks ---- */
+
+static void add_common_headers(struct MHD_Response *resp, xf_req *req)
+{
+	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+	if (req->content_type)
+		MHD_add_response_header(resp, "Content-Type", req->content_type);
+	MHD_add_response_header(resp, "Content-Security-Policy", content_security_policy);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	bool cache_set = false;
+	for (xf_header *h = req->headers; h; h = h->next) {
+		MHD_add_response_header(resp, h->name, h->value);
+		cache_set |= strcmp(h->name, "Cache-Control") == 0;
+	}
+	if (!cache_set)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (req->close_connection)
+		MHD_add_response_header(resp, "Connection", "close");
+}
 
 static enum MHD_Result queue_reply(xf_req *req)
 {
@@ -370,35 +566,18 @@ static enum MHD_Result queue_reply(xf_req *req)
 	}
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
-	if (req->content_type)
-		MHD_add_response_header(resp, "Content-Type", req->content_type);
-	MHD_add_response_header(resp, "Content-Security-Policy", content_security_policy);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-	bool cache_set = false;
-	for (xf_header *h = req->headers; h; h = h->next) {
-		MHD_add_response_header(resp, h->name, h->value);
-		cache_set |= strcmp(h->name, "Cache-Control") == 0;
-	}
-	if (!cache_set)
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_common_headers(resp, req);
 	enum MHD_Result ok = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
 }
 
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+static xf_req *request_new(xf_server *s, const char *target)
 {
-	xf_server *s = cls;
 	xf_req *req = xf_calloc(1, sizeof *req);
 	unsigned char id[8];
 	xf_arena_init(&req->arena);
-	req->raw_target = xf_arena_strdup(&req->arena, uri ? uri : "");
+	req->raw_target = xf_arena_strdup(&req->arena, target ? target : "");
 	req->start_us = xf_mono_us();
 	randombytes_buf(id, sizeof id);
 	xf_hex_encode(id, sizeof id, req->request_id);
@@ -407,8 +586,43 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	req->static_fd = -1;
 	req->state = ST_NEW;
 	req->server = s;
+	return req;
+}
+
+static void request_free(xf_req *req)
+{
+	if (req->static_fd >= 0)
+		close(req->static_fd);
+	if (req->stream_reader && req->stream_release)
+		req->stream_release(req->stream_ctx); /* never handed to a response */
+	json_decref(req->json);
+	xf_buf_release(&req->body);
+	xf_buf_release(&req->out);
+	xf_arena_release(&req->arena);
+	free(req);
+}
+
+static void add_request_header(xf_req *req, const char *name, const char *value)
+{
+	xf_header *h = xf_arena_alloc(&req->arena, sizeof *h);
+	h->name = xf_arena_strdup(&req->arena, name ? name : "");
+	h->value = xf_arena_strdup(&req->arena, value ? value : "");
+	h->next = req->in_headers;
+	req->in_headers = h;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	xf_req *req = request_new(cls, uri);
 	req->conn = conn;
 	return req;
+}
+
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	add_request_header(cls, key, value);
+	return MHD_YES;
 }
 
 static void client_address(xf_req *req)
@@ -437,26 +651,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	if (!req)
 		return MHD_NO;
 	switch (req->state) {
-	case ST_NEW: {
+	case ST_NEW:
 		req->conn = conn;
-		req->method = xf_arena_strdup(&req->arena, method);
+		req->method = xf_arena_strdup(&req->arena, method ? method : "");
 		client_address(req);
-		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
-		/* A body somewhat over the cap is read and dropped, so the client, still
-		 * sending, can read the 413; a huge one is refused at once and the
-		 * connection closed. */
-		if (declared > 16ull * s->config.body_max) {
-			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
-			               s->config.body_max);
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_header, req);
+		if (!admit(s, req)) {
 			req->state = ST_READY;
 			return queue_reply(req);
 		}
-		if (declared > s->config.body_max)
-			req->body.overflow = true;
 		req->state = ST_BODY;
 		return MHD_YES;
-	}
 	case ST_BODY:
 		if (*upload_data_size) {
 			/* Past the cap the buffer refuses the bytes and remembers it overflowed. */
@@ -485,6 +690,20 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	}
 }
 
+/* Writes text into out (size bytes) with every byte outside printable ASCII as \xNN,
+ * so a request cannot forge or break log lines. */
+static void log_safe(const char *text, char *out, size_t size)
+{
+	size_t j = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p && j + 5 < size; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			out[j++] = (char)*p;
+		else
+			j += (size_t)snprintf(out + j, size - j, "\\x%02x", *p);
+	}
+	out[j] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -492,23 +711,65 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	xf_req *req = *con_cls;
 	if (!req)
 		return;
-	if (!s->config.quiet)
+	if (!s->config.quiet) {
+		char method[40], target[1024];
+		log_safe(req->method ? req->method : "-", method, sizeof method);
+		log_safe(req->raw_target, target, sizeof target);
 		xf_log("req=%s %s \"%s %s\" %d %zuB %.1fms user=%s%s", req->request_id, req->client_addr,
-		       req->method ? req->method : "-", req->raw_target, req->status,
+		       method, target, req->status,
 		       req->static_fd < 0 && req->static_size ? (size_t)req->static_size : req->out.len,
 		       (double)(xf_mono_us() - req->start_us) / 1000.0,
 		       req->user.id ? req->user.username : "-",
 		       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-	if (req->static_fd >= 0)
-		close(req->static_fd);
-	if (req->stream_reader && req->stream_release)
-		req->stream_release(req->stream_ctx); /* never handed to a response */
-	json_decref(req->json);
-	xf_buf_release(&req->body);
-	xf_buf_release(&req->out);
-	xf_arena_release(&req->arena);
-	free(req);
+	}
+	request_free(req);
 	*con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	xf_server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		__atomic_add_fetch(&s->open_connections, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_sub_fetch(&s->open_connections, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- in-process requests ---- */
+
+xf_server *xf_http_local(const xf_http_config *config)
+{
+	xf_server *s = xf_calloc(1, sizeof *s);
+	s->config = *config;
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void xf_http_local_request(xf_server *s, const char *method, const char *target,
+                           const xf_header *headers, const char *body, size_t body_len,
+                           xf_http_answer *answer)
+{
+	xf_req *req = request_new(s, target);
+	snprintf(req->client_addr, sizeof req->client_addr, "local");
+	req->method = xf_arena_strdup(&req->arena, method ? method : "");
+	for (const xf_header *h = headers; h; h = h->next)
+		add_request_header(req, h->name, h->value);
+	if (admit(s, req)) {
+		xf_buf_append(&req->body, body, body_len);
+		if (req->body.overflow)
+			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
+			               s->config.body_max);
+		else
+			dispatch(s, req);
+	}
+	memset(answer, 0, sizeof *answer);
+	answer->status = req->status;
+	answer->close_connection = req->close_connection;
+	snprintf(answer->content_type, sizeof answer->content_type, "%s",
+	         req->content_type ? req->content_type : "");
+	answer->body = xf_buf_detach(&req->out, &answer->len);
+	request_free(req); /* a stream's context is released here, unstarted */
 }
 
 /* ---- start and stop ---- */
@@ -536,6 +797,21 @@ static int parse_listen(const char *listen, struct sockaddr_in *addr)
 	return XF_OK;
 }
 
+/* Room for every connection, the database and the files being served. */
+static void raise_file_limit(unsigned connections)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	rlim_t want = (rlim_t)connections + 256;
+	if (rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		xf_log("open files are limited to %llu; fewer than %u connections will fit",
+		       (unsigned long long)rl.rlim_cur, connections);
+}
+
 xf_server *xf_http_start(const xf_http_config *config)
 {
 	struct sockaddr_in addr;
@@ -543,22 +819,37 @@ xf_server *xf_http_start(const xf_http_config *config)
 		fprintf(stderr, "xinfang: cannot listen on '%s': expected IPV4:PORT\n", config->listen);
 		return NULL;
 	}
-	xf_server *s = xf_calloc(1, sizeof *s);
-	s->config = *config;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
-	s->n_workers = config->worker_threads ? config->worker_threads : 2;
-	s->workers = xf_calloc(s->n_workers, sizeof *s->workers);
-	for (unsigned i = 0; i < s->n_workers; i++)
-		if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0)
-			xf_die("cannot start a worker thread");
+	xf_server *s = xf_http_local(config);
+	xf_http_config *c = &s->config;
+	if (!c->max_connections)
+		c->max_connections = 10000;
+	if (!c->per_address)
+		c->per_address = 64;
+	if (!c->reserve)
+		c->reserve = 64;
+	if (c->reserve >= c->max_connections)
+		c->reserve = c->max_connections / 2;
+	if (!c->timeout_s)
+		c->timeout_s = 30;
+	raise_file_limit(c->max_connections);
+	for (int k = 0; k < XF_POOL_COUNT; k++) {
+		pool *p = &s->pools[k];
+		p->server = s;
+		pthread_cond_init(&p->wake, NULL);
+		p->n_threads = c->pool_threads[k] ? c->pool_threads[k] : default_pool_threads[k];
+		p->threads = xf_calloc(p->n_threads, sizeof *p->threads);
+		for (unsigned i = 0; i < p->n_threads; i++)
+			if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0)
+				xf_die("cannot start a worker thread");
+	}
 	s->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
 		NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(config->poll_threads ? config->poll_threads : 2),
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->poll_threads ? c->poll_threads : 2),
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)4000, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
+		c->timeout_s, MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_address, MHD_OPTION_END);
 	if (!s->daemon) {
 		fprintf(stderr, "xinfang: cannot listen on '%s': %s\n", config->listen, strerror(errno));
 		xf_http_stop(s);
@@ -571,18 +862,25 @@ void xf_http_stop(xf_server *s)
 {
 	if (!s)
 		return;
-	/* Workers drain the queue and resume their connections before the daemon stops. */
+	/* Workers run what is queued, answer it and resume its connection, then exit;
+	 * from here requests run where they arrive, so no connection stays suspended
+	 * waiting for a worker when the daemon stops. */
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
-	pthread_cond_broadcast(&s->wake);
+	for (int k = 0; k < XF_POOL_COUNT; k++)
+		pthread_cond_broadcast(&s->pools[k].wake);
 	pthread_mutex_unlock(&s->lock);
-	for (unsigned i = 0; i < s->n_workers; i++)
-		if (s->workers[i])
-			pthread_join(s->workers[i], NULL);
+	for (int k = 0; k < XF_POOL_COUNT; k++) {
+		pool *p = &s->pools[k];
+		for (unsigned i = 0; i < p->n_threads; i++)
+			if (p->threads[i])
+				pthread_join(p->threads[i], NULL);
+		free(p->threads);
+		if (p->server)
+			pthread_cond_destroy(&p->wake);
+	}
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
-	free(s->workers);
-	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/xf_utf8.h"
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -40,6 +42,10 @@ static char *decode(xf_arena *a, const char *s, size_t n, bool plus_is_space, co
 		out[j++] = (char)c;
 	}
 	out[j] = '\0';
+	if (!xf_utf8_valid(out, j)) {
+		*error = "the request target is not valid UTF-8";
+		return NULL;
+	}
 	return out;
 }
 
@@ -59,8 +65,10 @@ static int parse_query(xf_arena *a, const char *q, xf_url *out, const char **err
 				return -1;
 			char *value = eq ? decode(a, eq + 1, n - klen - 1, true, error)
 			                 : xf_arena_strdup(a, "");
-			if (!value)
+			if (!value) {
+				out->bad_field = key;
 				return -1;
+			}
 			out->query[out->n_query].key = key;
 			out->query[out->n_query].value = value;
 			out->n_query++;

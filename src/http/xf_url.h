@@ -2,7 +2,8 @@
  * and matching paths against route patterns such as "/api/v1/users/{id}".
  *
  * The raw URI is untrusted. xf_url_parse() refuses, with a message: a target that
- * does not start with '/', a bad percent escape, an encoded NUL or control byte,
+ * does not start with '/', a bad percent escape, an encoded NUL or control byte, bytes that
+ * are not valid UTF-8 once decoded,
  * "." or ".." segments, and more than XF_URL_MAX_PARAMS query parameters. */
 #ifndef XF_URL_H
 #define XF_URL_H
@@ -22,6 +23,7 @@ typedef struct xf_url {
 	struct {
 		char *key, *value;
 	} query[XF_URL_MAX_PARAMS];
+	const char *bad_field; /* after a refusal: the query key whose value was at fault */
 } xf_url;
 
 /* Parses raw into out (strings in the arena). Returns XF_OK, or XF_ERR with *error set

@@ -144,6 +144,29 @@ const char *const xf_migrations[] = {
 
 	/* 7: incident lists count tasks by status from the index alone. */
 	"CREATE INDEX tasks_counts ON tasks (incident_id, status, overdue);",
+
+	/* 8: cost does not grow with history (bench/volume). The live feed reads incident
+	 * events by sequence; a closed incident (archived, not activated) has no open tasks,
+	 * so the overdue scan's index holds only live ones (the backfill ends those that
+	 * earlier versions left open, as the store now does on closing: see
+	 * xf_store_incident_set_status); the incident list's filters, a unit's subtree and
+	 * the tasks assigned to a user each have an index. */
+	"CREATE INDEX events_type_seq ON events (object_type, seq);"
+	"UPDATE tasks SET status = 'skipped',"
+	"  skip_reason = CASE (SELECT status FROM incidents WHERE id = tasks.incident_id)"
+	"    WHEN 'archived' THEN '事件状态为「已归档」，未完成的任务随之结束'"
+	"    ELSE '事件状态为「不启动」，未完成的任务随之结束' END,"
+	"  done_ms = (SELECT updated_ms FROM incidents WHERE id = tasks.incident_id)"
+	"  WHERE status IN ('pending','in_progress') AND incident_id IN"
+	"  (SELECT id FROM incidents WHERE status IN ('archived','not_activated'));"
+	"DROP INDEX tasks_open_due;"
+	"CREATE INDEX tasks_live_due ON tasks (due_ms)"
+	"  WHERE status IN ('pending','in_progress') AND overdue = 0 AND due_ms IS NOT NULL;"
+	"DROP INDEX tasks_assignee;"
+	"CREATE INDEX tasks_assignee_incident ON tasks (assignee_id, incident_id);"
+	"CREATE INDEX incidents_active ON incidents (id)"
+	"  WHERE status NOT IN ('archived','not_activated');"
+	"CREATE INDEX units_parent ON units (parent_id);",
 };
 
 const int xf_migration_count = (int)(sizeof xf_migrations / sizeof xf_migrations[0]);

@@ -20,6 +20,7 @@
 #include "store/xf_search.h"
 
 #include <assert.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,12 +401,125 @@ static int fts_command(xf_db *db, const char *command)
 	return rc == SQLITE_OK ? XF_OK : xf_db_fail(db, rc);
 }
 
+/* The check compares two multisets of (document, column, position, token): the one
+ * the tokenizer makes of search_docs and the one the index holds (read through an
+ * fts5vocab table in temp, which a read transaction may create). Each entry adds its
+ * keyed SipHash; equal sums and counts mean equal sets but for a chance of 2^-64.
+ * FTS5's own 'integrity-check' compares the same, but it is an INSERT and takes the
+ * write lock, so it could not run beside the server. */
+typedef struct index_sum {
+	unsigned char key[crypto_shorthash_KEYBYTES];
+	uint64_t sum;
+	int64_t count, rowid;
+	int column, size; /* size: tokens so far in the column, as FTS5 counts positions */
+} index_sum;
+
+static void sum_entry(index_sum *s, int64_t rowid, int column, int64_t position, const char *token,
+                      size_t n)
+{
+	unsigned char small[128], hash[crypto_shorthash_BYTES];
+	size_t len = 20 + n;
+	unsigned char *buf = len <= sizeof small ? small : xf_malloc(len);
+	uint64_t fields[2] = {(uint64_t)rowid, (uint64_t)position};
+	uint32_t col = (uint32_t)column;
+	memcpy(buf, fields, 16);
+	memcpy(buf + 16, &col, 4);
+	memcpy(buf + 20, token, n);
+	crypto_shorthash(hash, buf, len, s->key);
+	if (buf != small)
+		free(buf);
+	uint64_t h;
+	memcpy(&h, hash, sizeof h);
+	s->sum += h;
+	s->count++;
+}
+
+static int sum_document_token(void *ctx, int flags, const char *token, int n, int start, int end)
+{
+	(void)start;
+	(void)end;
+	index_sum *s = ctx;
+	/* FTS5's positions: a colocated token shares the position of the one before. */
+	if (!(flags & FTS5_TOKEN_COLOCATED) || s->size == 0)
+		s->size++;
+	sum_entry(s, s->rowid, s->column, s->size - 1, token, (size_t)(n > 32768 ? 32768 : n));
+	return SQLITE_OK;
+}
+
 int xf_search_check(xf_db *db, char *problem, size_t problem_size)
 {
-	int rc = fts_command(db, "integrity-check");
-	if (rc != XF_OK)
-		snprintf(problem, problem_size, "search index: %s", xf_db_error(db));
-	return rc;
+	sqlite3 *sql = xf_db_handle(db);
+	index_sum docs = {.sum = 0}, index = {.sum = 0};
+	randombytes_buf(docs.key, sizeof docs.key);
+	memcpy(index.key, docs.key, sizeof docs.key);
+	int64_t n_docs = 0, n_sizes = -1;
+
+	char *msg = NULL;
+	int rc = sqlite3_exec(sql,
+	                      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.xf_search_check"
+	                      " USING fts5vocab(main, search_fts, instance)",
+	                      NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(problem, problem_size, "search index: cannot read it: %s",
+		         msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return xf_db_fail(db, rc);
+	}
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id, title, body FROM search_docs");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		docs.rowid = sqlite3_column_int64(st, 0);
+		n_docs++;
+		for (int column = 0; column < 2 && rc == SQLITE_ROW; column++) {
+			const char *text = (const char *)sqlite3_column_text(st, 1 + column);
+			docs.column = column;
+			docs.size = 0;
+			if (text && tokenizer_tokenize(NULL, &docs, FTS5_TOKENIZE_DOCUMENT, text,
+			                               sqlite3_column_bytes(st, 1 + column),
+			                               sum_document_token) != SQLITE_OK)
+				rc = SQLITE_ERROR;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		st = xf_db_prepare(db, "SELECT term, doc, col, offset FROM temp.xf_search_check");
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *column = (const char *)sqlite3_column_text(st, 2);
+			sum_entry(&index, sqlite3_column_int64(st, 1),
+			          column && strcmp(column, "title") == 0 ? 0 : 1,
+			          sqlite3_column_int64(st, 3), (const char *)sqlite3_column_blob(st, 0),
+			          (size_t)sqlite3_column_bytes(st, 0));
+		}
+		sqlite3_reset(st);
+	}
+	if (rc == SQLITE_DONE) {
+		st = xf_db_prepare(db, "SELECT count(*) FROM search_fts_docsize");
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			n_sizes = sqlite3_column_int64(st, 0);
+			rc = SQLITE_DONE;
+		}
+		sqlite3_reset(st);
+	}
+	if (rc != SQLITE_DONE) {
+		int result = xf_db_fail(db, rc);
+		snprintf(problem, problem_size, "search index: cannot read it: %s", xf_db_error(db));
+		return result;
+	}
+	if (docs.count != index.count || docs.sum != index.sum) {
+		snprintf(problem, problem_size,
+		         "search index: it does not match the documents: %lld token positions"
+		         " indexed, %lld in the documents%s",
+		         (long long)index.count, (long long)docs.count,
+		         docs.count == index.count ? " (but not the same ones)" : "");
+		return XF_ERR;
+	}
+	if (n_sizes != n_docs) {
+		snprintf(problem, problem_size,
+		         "search index: it has %lld documents, search_docs %lld", (long long)n_sizes,
+		         (long long)n_docs);
+		return XF_ERR;
+	}
+	return XF_OK;
 }
 
 int xf_search_rebuild(xf_db *db)

@@ -2,12 +2,14 @@
 #include "store/xf_store.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/xf_migrations.h"
 #include "store/xf_search.h"
+#include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
 
 /* Statements are keyed by the address of their SQL literal, so how many there can be
@@ -15,12 +17,23 @@
  * that, and a full table is a programming error. */
 #define CACHE_SLOTS 1024
 
+/* What a statement that could not be prepared returns when stepped: its callers then
+ * see an error like any other and answer 503 (xf_db_fail maps it). */
+#define XF_SQLITE_UNPREPARED (SQLITE_ERROR | (0x58 << 8))
+
 struct xf_db {
 	sqlite3 *sql;
 	struct {
 		const char *key;
 		sqlite3_stmt *st;
 	} cache[CACHE_SLOTS];
+	/* Stands in for a statement that cannot be prepared: "SELECT xf_unprepared()",
+	 * which fails with XF_SQLITE_UNPREPARED and prepare_error. */
+	sqlite3_stmt *unprepared;
+	char prepare_error[512];
+	/* The database could not be opened on this thread: sql is an empty in-memory
+	 * database whose every statement is the stand-in; xf_db_get() tries again. */
+	bool dead;
 	char error[512];
 	xf_db *next; /* all connections, for closing */
 };
@@ -31,6 +44,7 @@ static char *db_path;
 static _Thread_local xf_db *thread_db;
 static _Atomic uint64_t auth_generation;
 static _Atomic uint64_t data_generation;
+_Atomic uint64_t xf_store_commit_count;
 /* Set by account and session writes, and by every audit event; the commit moves the
  * generations. */
 _Thread_local bool xf_store_auth_dirty, xf_store_data_dirty;
@@ -48,6 +62,8 @@ uint64_t xf_store_auth_generation(void)
 int xf_db_fail(xf_db *db, int rc)
 {
 	snprintf(db->error, sizeof db->error, "%s", sqlite3_errmsg(db->sql));
+	if (rc == XF_SQLITE_UNPREPARED)
+		return XF_UNAVAILABLE;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 	case SQLITE_READONLY:
@@ -64,6 +80,14 @@ int xf_db_fail(xf_db *db, int rc)
 	}
 }
 
+void xf_db_set_error(xf_db *db, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(db->error, sizeof db->error, fmt, ap);
+	va_end(ap);
+}
+
 const char *xf_db_error(xf_db *db)
 {
 	return db->error;
@@ -74,45 +98,116 @@ sqlite3 *xf_db_handle(xf_db *db)
 	return db->sql;
 }
 
-static xf_db *connect_db(const char *path, char *error, size_t error_size)
+/* The SQL function behind the stand-in statement: fails with the prepare error. */
+static void unprepared_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	xf_db *db = xf_calloc(1, sizeof *db);
+	(void)argc;
+	(void)argv;
+	xf_db *db = sqlite3_user_data(ctx);
+	char message[600];
+	snprintf(message, sizeof message, "cannot prepare a statement: %s", db->prepare_error);
+	sqlite3_result_error(ctx, message, -1);
+	sqlite3_result_error_code(ctx, XF_SQLITE_UNPREPARED);
+}
+
+/* Registers the stand-in statement on db->sql; false when even that fails. */
+static bool prepare_stand_in(xf_db *db)
+{
+	return sqlite3_create_function(db->sql, "xf_unprepared", 0, SQLITE_UTF8, db,
+	                               unprepared_function, NULL, NULL) == SQLITE_OK &&
+	       sqlite3_prepare_v3(db->sql, "SELECT xf_unprepared()", -1, SQLITE_PREPARE_PERSISTENT,
+	                          &db->unprepared, NULL) == SQLITE_OK;
+}
+
+/* Opens path into db (whose sql is NULL); on failure leaves db->sql NULL. */
+static bool open_into(xf_db *db, const char *path, char *error, size_t error_size)
+{
 	int rc = sqlite3_open_v2(path, &db->sql,
 	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                         NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(error, error_size, "cannot open database '%s': %s", path,
 		         db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
-		sqlite3_close(db->sql);
-		free(db);
-		return NULL;
+		goto fail;
 	}
-	sqlite3_busy_timeout(db->sql, 5000);
+	sqlite3_busy_timeout(db->sql, XF_STORE_BUSY_MS);
 	if (xf_search_register(db->sql) != XF_OK) {
 		snprintf(error, error_size, "cannot register the search tokenizer on '%s'", path);
-		sqlite3_close(db->sql);
-		free(db);
-		return NULL;
+		goto fail;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
 	char *msg = NULL;
+	/* journal_size_limit: once a checkpoint has reset the log, the WAL file is cut
+	 * back to this size instead of keeping its largest size for ever. */
 	rc = sqlite3_exec(db->sql,
 	                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+	                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+	                  "PRAGMA journal_size_limit=" XF_STORE_WAL_LIMIT_TEXT ";",
 	                  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(error, error_size, "cannot set up database '%s': %s", path,
 		         msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
-		sqlite3_close(db->sql);
-		free(db);
-		return NULL;
+		goto fail;
 	}
+	if (!prepare_stand_in(db)) {
+		snprintf(error, error_size, "cannot set up database '%s': %s", path,
+		         sqlite3_errmsg(db->sql));
+		goto fail;
+	}
+	return true;
+fail:
+	sqlite3_finalize(db->unprepared);
+	db->unprepared = NULL;
+	sqlite3_close(db->sql);
+	db->sql = NULL;
+	return false;
+}
+
+static void add_connection(xf_db *db)
+{
 	pthread_mutex_lock(&connections_lock);
 	db->next = connections;
 	connections = db;
 	pthread_mutex_unlock(&connections_lock);
+}
+
+static xf_db *connect_db(const char *path, char *error, size_t error_size)
+{
+	xf_db *db = xf_calloc(1, sizeof *db);
+	if (!open_into(db, path, error, error_size)) {
+		free(db);
+		return NULL;
+	}
+	add_connection(db);
 	return db;
+}
+
+/* A connection that answers every statement with the open error, so that a thread
+ * that cannot open the database answers 503 instead of stopping the process. */
+static void make_dead(xf_db *db, const char *error)
+{
+	if (sqlite3_open_v2(":memory:", &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK ||
+	    !prepare_stand_in(db))
+		xf_die("%s, and no stand-in connection can be made", error);
+	sqlite3_extended_result_codes(db->sql, 1);
+	snprintf(db->prepare_error, sizeof db->prepare_error, "%s", error);
+	db->dead = true;
+}
+
+/* Ends a connection's SQLite handle and its statements (the struct stays). */
+static void close_handle(xf_db *db)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		sqlite3_finalize(db->cache[i].st);
+		db->cache[i].st = NULL;
+		db->cache[i].key = NULL;
+	}
+	sqlite3_finalize(db->unprepared);
+	db->unprepared = NULL;
+	sqlite3_close(db->sql);
+	db->sql = NULL;
 }
 
 static int user_version(xf_db *db)
@@ -125,6 +220,9 @@ static int user_version(xf_db *db)
 
 static int migrate(xf_db *db, char *error, size_t error_size)
 {
+	/* Up to date: no write transaction, so that opening never waits for the lock. */
+	if (user_version(db) == xf_migration_count)
+		return XF_OK;
 	int rc = xf_tx_begin(db, true);
 	if (rc != XF_OK) {
 		snprintf(error, error_size, "cannot migrate database: %s", db->error);
@@ -163,7 +261,7 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int xf_store_open(const char *path, char *error, size_t error_size)
+static int open_store(const char *path, bool migrating, char *error, size_t error_size)
 {
 	/* Memory statistics take a process-wide mutex on every SQLite allocation; the
 	 * connections of the threads would queue on it. */
@@ -175,7 +273,37 @@ int xf_store_open(const char *path, char *error, size_t error_size)
 	if (!db)
 		return XF_UNAVAILABLE;
 	thread_db = db;
-	return migrate(db, error, error_size);
+	int rc = XF_OK;
+	if (migrating) {
+		rc = migrate(db, error, error_size);
+	} else {
+		int version = user_version(db);
+		if (version != xf_migration_count) {
+			snprintf(error, error_size,
+			         "database '%s' has schema version %d, this program %d: "
+			         "start the server on it once to bring it up to date",
+			         path, version, xf_migration_count);
+			rc = XF_ERR;
+		}
+	}
+	if (rc == XF_OK)
+		xf_head_open(path);
+	return rc;
+}
+
+int xf_store_open(const char *path, char *error, size_t error_size)
+{
+	return open_store(path, true, error, error_size);
+}
+
+int xf_store_open_current(const char *path, char *error, size_t error_size)
+{
+	return open_store(path, false, error, error_size);
+}
+
+const char *xf_store_path(void)
+{
+	return db_path;
 }
 
 int xf_store_schema_version(void)
@@ -185,14 +313,30 @@ int xf_store_schema_version(void)
 
 xf_db *xf_db_get(void)
 {
-	if (thread_db)
-		return thread_db;
 	char error[512];
+	if (thread_db && !thread_db->dead)
+		return thread_db;
 	if (!db_path)
 		xf_die("the store was used before it was opened");
+	if (thread_db) {
+		/* Dead since an open failed: try again, in place, since callers may keep the
+		 * pointer. */
+		close_handle(thread_db);
+		if (open_into(thread_db, db_path, error, sizeof error)) {
+			thread_db->dead = false;
+			xf_log("the database opens again on this thread");
+		} else {
+			make_dead(thread_db, error);
+		}
+		return thread_db;
+	}
 	thread_db = connect_db(db_path, error, sizeof error);
-	if (!thread_db)
-		xf_die("%s", error);
+	if (!thread_db) {
+		xf_log("%s; answering 503 on this thread until it opens", error);
+		thread_db = xf_calloc(1, sizeof *thread_db);
+		make_dead(thread_db, error);
+		add_connection(thread_db);
+	}
 	return thread_db;
 }
 
@@ -201,9 +345,7 @@ void xf_store_close(void)
 	pthread_mutex_lock(&connections_lock);
 	for (xf_db *db = connections, *next; db; db = next) {
 		next = db->next;
-		for (int i = 0; i < CACHE_SLOTS; i++)
-			sqlite3_finalize(db->cache[i].st);
-		sqlite3_close(db->sql);
+		close_handle(db);
 		free(db);
 	}
 	connections = NULL;
@@ -211,10 +353,25 @@ void xf_store_close(void)
 	thread_db = NULL;
 	free(db_path);
 	db_path = NULL;
+	xf_head_close();
+}
+
+/* The stand-in for a statement that cannot be prepared now (the caller's step fails
+ * and it answers 503); the next call tries to prepare it again. */
+static sqlite3_stmt *unprepared(xf_db *db, const char *sql)
+{
+	if (!db->dead) {
+		snprintf(db->prepare_error, sizeof db->prepare_error, "%s", sqlite3_errmsg(db->sql));
+		xf_log("cannot prepare '%.200s': %s", sql, db->prepare_error);
+	}
+	sqlite3_reset(db->unprepared);
+	return db->unprepared;
 }
 
 sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
 {
+	if (db->dead)
+		return unprepared(db, sql);
 	size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		size_t slot = (h + i) % CACHE_SLOTS;
@@ -227,8 +384,10 @@ sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
 		if (!db->cache[slot].key) {
 			sqlite3_stmt *st;
 			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-			    SQLITE_OK)
-				xf_die("cannot prepare '%s': %s", sql, sqlite3_errmsg(db->sql));
+			    SQLITE_OK) {
+				sqlite3_finalize(st);
+				return unprepared(db, sql);
+			}
 			db->cache[slot].key = sql;
 			db->cache[slot].st = st;
 			return st;
@@ -254,25 +413,120 @@ int xf_tx_begin(xf_db *db, bool write)
 
 int xf_tx_commit(xf_db *db)
 {
+	xf_head_before_commit(db);
 	int rc = xf_db_exec(db, xf_db_prepare(db, "COMMIT"));
-	if (rc != XF_OK)
+	if (rc != XF_OK) {
 		xf_tx_rollback(db);
-	else {
-		/* After the commit: a reader that saw old rows saw an older count. */
-		if (xf_store_auth_dirty)
-			auth_generation++;
-		if (xf_store_data_dirty)
-			data_generation++;
+		return rc;
 	}
+	xf_store_commit_count++;
+	/* After the commit: a reader that saw old rows saw an older count. */
+	if (xf_store_auth_dirty)
+		auth_generation++;
+	if (xf_store_data_dirty)
+		data_generation++;
 	xf_store_auth_dirty = xf_store_data_dirty = false;
-	return rc;
+	xf_head_after_commit(true);
+	return XF_OK;
 }
 
 void xf_tx_rollback(xf_db *db)
 {
 	xf_store_auth_dirty = xf_store_data_dirty = false;
+	xf_head_after_commit(false);
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The two triggers that keep events append-only, as migration 1 wrote them. A
+ * trigger of the same name with another body (a no-op) is as good as none. */
+static const struct {
+	const char *name, *sql;
+} append_only_triggers[] = {
+	{"events_append_only_update",
+	 "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+	 " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
+	{"events_append_only_delete",
+	 "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+	 " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
+};
+
+/* The statement with every run of white space made one space, and without white
+ * space and semicolons at either end (caller frees). */
+static char *normal_sql(const char *sql)
+{
+	char *out = xf_malloc(strlen(sql) + 1), *o = out;
+	bool space = false;
+	for (const char *p = sql; *p; p++) {
+		if (strchr(" \t\r\n", *p)) {
+			space = o != out;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = false;
+		*o++ = *p;
+	}
+	while (o > out && (o[-1] == ';' || o[-1] == ' '))
+		o--;
+	*o = '\0';
+	return out;
+}
+
+/* Whether two statements are the same text up to white space and a final semicolon. */
+static bool same_sql(const char *a, const char *b)
+{
+	char *na = normal_sql(a), *nb = normal_sql(b);
+	bool same = strcmp(na, nb) == 0;
+	free(na);
+	free(nb);
+	return same;
+}
+
+/* Checks that events have exactly the append-only triggers, with their bodies. */
+static int check_triggers(xf_db *db, char *problem, size_t problem_size)
+{
+	bool seen[XF_ARRAY_LEN(append_only_triggers)] = {false};
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT name, sql FROM sqlite_schema"
+	                                     " WHERE type = 'trigger' AND tbl_name = 'events'"
+	                                     " COLLATE NOCASE ORDER BY name");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = xf_row_text(st, 0), *sql = xf_row_text(st, 1);
+		size_t i = 0;
+		while (i < XF_ARRAY_LEN(append_only_triggers) &&
+		       strcmp(append_only_triggers[i].name, name) != 0)
+			i++;
+		if (i == XF_ARRAY_LEN(append_only_triggers)) {
+			snprintf(problem, problem_size,
+			         "unexpected trigger '%.100s' on events: it may change or drop new events",
+			         name);
+			sqlite3_reset(st);
+			return XF_ERR;
+		}
+		if (!same_sql(sql, append_only_triggers[i].sql)) {
+			snprintf(problem, problem_size,
+			         "trigger %s that keeps events append-only has been replaced: its body is"
+			         " '%.200s'",
+			         name, sql);
+			sqlite3_reset(st);
+			return XF_ERR;
+		}
+		seen[i] = true;
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(problem, problem_size, "cannot read the schema: %s", sqlite3_errmsg(db->sql));
+		sqlite3_reset(st);
+		return XF_ERR;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < XF_ARRAY_LEN(append_only_triggers); i++)
+		if (!seen[i]) {
+			snprintf(problem, problem_size, "trigger %s that keeps events append-only is missing",
+			         append_only_triggers[i].name);
+			return XF_ERR;
+		}
+	return XF_OK;
 }
 
 int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
@@ -300,20 +554,7 @@ int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 		return XF_ERR;
 	}
 	sqlite3_reset(st);
-	static const char *const triggers[] = {"events_append_only_update",
-	                                       "events_append_only_delete"};
-	for (size_t i = 0; i < XF_ARRAY_LEN(triggers); i++) {
-		st = xf_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?");
-		sqlite3_bind_text(st, 1, triggers[i], -1, SQLITE_STATIC);
-		bool present = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
-		if (!present) {
-			snprintf(problem, problem_size, "trigger %s that keeps events append-only is missing",
-			         triggers[i]);
-			return XF_ERR;
-		}
-	}
-	return XF_OK;
+	return check_triggers(db, problem, problem_size);
 }
 
 int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
@@ -341,6 +582,26 @@ int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 		return XF_ERR;
 	}
 	sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	/* The copy's head goes beside it, so that a check of the copy (or of the
+	 * database restored from it) finds a cut-short chain as it does on the live one. */
+	sqlite3_stmt *last = NULL;
+	xf_audit_head head = {0};
+	if (sqlite3_prepare_v2(dest, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", -1,
+	                       &last, NULL) == SQLITE_OK &&
+	    sqlite3_step(last) == SQLITE_ROW) {
+		head.seq = sqlite3_column_int64(last, 0);
+		const char *hex = (const char *)sqlite3_column_text(last, 1);
+		if (!hex || xf_hex_decode(hex, head.hash, XF_HASH_LEN) != XF_OK)
+			head.seq = 0; /* a damaged row: the copy's check names it */
+	}
+	sqlite3_finalize(last);
 	sqlite3_close(dest);
+	if (head.seq > 0) {
+		char *head_path = xf_store_head_path_of(path);
+		rc = xf_audit_head_write(head_path, &head, error, error_size);
+		free(head_path);
+		if (rc != XF_OK)
+			return XF_ERR;
+	}
 	return XF_OK;
 }

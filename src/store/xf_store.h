@@ -26,6 +26,10 @@ typedef struct xf_db xf_db;
 /* Opens (creating if absent) the database at path and applies pending migrations in
  * one transaction. Call once before any xf_db_get(). */
 int xf_store_open(const char *path, char *error, size_t error_size);
+/* Opens a database that is already up to date without writing to it (no migration,
+ * no write lock): XF_ERR when its schema version is not this program's. For check
+ * and backup, which run beside a live server. */
+int xf_store_open_current(const char *path, char *error, size_t error_size);
 /* Closes every thread's connection. */
 void xf_store_close(void);
 /* The calling thread's connection, opened on first use. */
@@ -33,6 +37,10 @@ xf_db *xf_db_get(void);
 sqlite3 *xf_db_handle(xf_db *db);
 const char *xf_db_error(xf_db *db);
 int xf_store_schema_version(void);
+
+/* How long a write waits for the write lock held by another connection before it
+ * gives up with XF_UNAVAILABLE. */
+#define XF_STORE_BUSY_MS 5000
 
 /* Transactions. A write transaction takes the write lock at once (BEGIN IMMEDIATE),
  * so the audit chain is appended in order. */
@@ -49,7 +57,8 @@ int xf_db_fail(xf_db *db, int sqlite_rc);
 int xf_db_exec(xf_db *db, sqlite3_stmt *st);
 
 /* Accounts and sessions change: a counter that moves after every commit that changed
- * a user or a session, so caches of sessions know when to read again. */
+ * a user or ended a session (a new session or a recorded activity does not move it),
+ * so caches of sessions know when to read again. */
 uint64_t xf_store_auth_generation(void);
 /* Any change: a counter that moves after every commit that appended an audit event
  * (every change appends one), so caches of answers know when to read again. */
@@ -87,8 +96,13 @@ int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest
  * expiry from *created_ms and *last_seen_ms and the user's disabled flag. */
 int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
                             int64_t *created_ms, int64_t *last_seen_ms);
+/* The same by session id, for holders of a session that outlives a request (streams). */
+int xf_store_session_by_id(xf_db *db, int64_t session_id, xf_user *out, int64_t *created_ms,
+                           int64_t *last_seen_ms);
 /* Deletes the sessions that have expired by now_ms. */
 int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms);
+/* Records activity; XF_NOTFOUND when the session no longer exists, XF_UNAVAILABLE
+ * at once (never waiting) when another connection holds the write lock. */
 int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms);
 int xf_store_session_delete(xf_db *db, int64_t session_id);
 /* Ends every session of a user except keep_session_id (0: all). */
@@ -128,6 +142,29 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t *next_after);
 /* Walks the whole chain. */
 int xf_audit_verify(xf_db *db, xf_audit_walk *walk);
+/* The same, keeping the chain's hash at mark_seq (walk->mark_found, mark_hash). */
+int xf_audit_verify_marked(xf_db *db, int64_t mark_seq, xf_audit_walk *walk);
+
+/* The head file (core/xf_audit.h, docs/audit.md): the path of a database plus
+ * ".head". Every commit that appends events writes the new head there after the
+ * commit (temporary file, fdatasync, rename; in a server the head writer thread does,
+ * moments later), never moving it backwards; when the
+ * database no longer holds the head the file records, the file is left alone as
+ * evidence and the problem logged. */
+char *xf_store_head_path_of(const char *db_path); /* caller frees */
+/* A server starts the head writer: from then on a commit hands its head to that
+ * thread instead of writing the file itself (no request waits for the fdatasync, and
+ * under load one write covers many commits). Stopping writes the last head. */
+int xf_store_head_writer_start(void);
+void xf_store_head_writer_stop(void);
+/* The open database's head file; NULL for an in-memory database. */
+const char *xf_store_head_path(void);
+/* XF_NOTFOUND when the file does not exist; XF_ERR with error when it cannot be
+ * read or is not a head file. */
+int xf_audit_head_read(const char *path, xf_audit_head *head, char *error, size_t error_size);
+/* Replaces the file atomically and durably. */
+int xf_audit_head_write(const char *path, const xf_audit_head *head, char *error,
+                        size_t error_size);
 
 /* ---- plans ---- */
 
@@ -187,10 +224,12 @@ int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
 int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *status,
                                 bool active_only, int64_t before_id, int limit, xf_buf *out,
                                 int64_t *next_before_id);
+/* Sets the status; a status that is not active (archived, not_activated) also ends
+ * the incident's open tasks: skipped, with the status as the reason. */
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms);
 int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms);
-/* Records an override: in_scope, grade (NULL keeps it), the status it leads to and the
- * override object (borrowed). */
+/* Records an override: in_scope, grade (NULL keeps it), the status it leads to (a
+ * closed one ends open tasks, as above) and the override object (borrowed). */
 int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char *grade,
                                const char *grade_name, const char *status, json_t *override,
                                int64_t now_ms);
@@ -237,8 +276,9 @@ int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position);
 int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, int *count);
 int xf_store_task_json(xf_db *db, int64_t id, json_t **out);
 int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out);
-/* Open tasks of active incidents due before now_ms and not yet reported overdue:
- * up to max of them as (task id, incident id) pairs. */
+/* Open tasks due before now_ms and not yet reported overdue, up to max of them as
+ * (task id, incident id) pairs, from an index of exactly those tasks (a closed
+ * incident has no open tasks: xf_store_incident_set_status ends them). */
 int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], size_t max,
                                  size_t *n);
 int xf_store_task_mark_overdue(xf_db *db, int64_t id);
@@ -273,10 +313,32 @@ int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n);
 
 /* ---- maintenance ---- */
 
+/* The write-ahead log stays bounded while the server runs: every connection has
+ * journal_size_limit XF_STORE_WAL_LIMIT (a log reset cuts the file back to it), and
+ * the WAL keeper thread, once a tick, resets the log with a RESTART checkpoint when
+ * the file has grown past that size under load (waiting at most
+ * XF_STORE_WAL_WAIT_MS for readers, which new writers wait behind), and truncates it
+ * with a TRUNCATE checkpoint when no commit came for XF_STORE_WAL_IDLE_MS. SQLite's
+ * own checkpoint after commits (PASSIVE, every 1,000 pages) copies pages back in
+ * between. bench/wal shows the bound. */
+#define XF_STORE_WAL_LIMIT      (16 * 1024 * 1024)
+#define XF_STORE_WAL_LIMIT_TEXT "16777216"
+#define XF_STORE_WAL_TICK_MS    250
+#define XF_STORE_WAL_WAIT_MS    100
+#define XF_STORE_WAL_IDLE_MS    2000
+int xf_store_wal_start(void);
+void xf_store_wal_stop(void);
+/* What the keeper did so far (for logs and benchmarks). */
+typedef struct xf_wal_stats {
+	uint64_t restarts, truncates, busy;
+} xf_wal_stats;
+void xf_store_wal_stats(xf_wal_stats *out);
+
 /* SQLite's integrity and foreign key checks; on damage returns XF_ERR with the first
  * problem in problem. */
 int xf_store_integrity(xf_db *db, char *problem, size_t problem_size);
-/* A consistent copy of the live database into path (online backup). */
+/* A consistent copy of the live database into path (online backup), with the copy's
+ * chain head in the head file beside it (path plus ".head"). */
 int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size);
 
 #endif

@@ -246,15 +246,16 @@ int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest
 	return rc;
 }
 
-int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
-                            int64_t *created_ms, int64_t *last_seen_ms)
+#define SESSION_COLUMNS \
+	"s.id, s.csrf, s.created_ms, s.last_seen_ms, u.id, u.username, u.name, u.unit_id," \
+	" u.must_change_password, u.disabled," \
+	" (SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id)" \
+	" FROM sessions s JOIN users u ON u.id = s.user_id"
+
+/* Reads the one row of a SESSION_COLUMNS statement, bound by the caller. */
+static int fetch_session(xf_db *db, sqlite3_stmt *st, xf_user *out, int64_t *created_ms,
+                         int64_t *last_seen_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT s.id, s.csrf, s.created_ms, s.last_seen_ms, u.id, u.username, u.name,"
-		    " u.unit_id, u.must_change_password, u.disabled,"
-		    " (SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id)"
-		    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?");
-	sqlite3_bind_text(st, 1, token_digest, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
@@ -286,14 +287,34 @@ int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
 	return XF_OK;
 }
 
+int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
+                            int64_t *created_ms, int64_t *last_seen_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " SESSION_COLUMNS " WHERE s.token_digest = ?");
+	sqlite3_bind_text(st, 1, token_digest, -1, SQLITE_STATIC);
+	return fetch_session(db, st, out, created_ms, last_seen_ms);
+}
+
+int xf_store_session_by_id(xf_db *db, int64_t session_id, xf_user *out, int64_t *created_ms,
+                           int64_t *last_seen_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " SESSION_COLUMNS " WHERE s.id = ?");
+	sqlite3_bind_int64(st, 1, session_id);
+	return fetch_session(db, st, out, created_ms, last_seen_ms);
+}
+
 int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms)
 {
-	xf_store_auth_dirty = true;
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "DELETE FROM sessions WHERE last_seen_ms < ? OR created_ms < ?");
 	sqlite3_bind_int64(st, 1, now_ms - idle_ms);
 	sqlite3_bind_int64(st, 2, now_ms - absolute_ms);
-	return xf_db_exec(db, st);
+	int rc = xf_db_exec(db, st);
+	/* Only a purge that ended sessions moves the generation: every sign-in purges, and
+	 * the live feed looks at the sessions of all its streams when it moves. */
+	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) > 0)
+		xf_store_auth_dirty = true;
+	return rc;
 }
 
 int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms)
@@ -301,7 +322,18 @@ int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms)
 	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE sessions SET last_seen_ms = ? WHERE id = ?");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, session_id);
-	return xf_db_exec(db, st);
+	/* A touch rides along on a read and never waits for the write lock: when another
+	 * writer holds it, the touch is skipped (XF_UNAVAILABLE) and the next request
+	 * tries again, so reads never wait for writers. */
+	sqlite3 *handle = xf_db_handle(db);
+	sqlite3_busy_timeout(handle, 0);
+	int rc = xf_db_exec(db, st);
+	sqlite3_busy_timeout(handle, XF_STORE_BUSY_MS);
+	/* Ended meanwhile (logout, disabling, password reset): the caller must not go on
+	 * trusting what it read before. */
+	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
+		return XF_NOTFOUND;
+	return rc;
 }
 
 int xf_store_session_delete(xf_db *db, int64_t session_id)

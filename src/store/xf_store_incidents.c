@@ -160,11 +160,13 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 	return XF_OK;
 }
 
-/* The visibility test, for "i" an incidents row; binds ?1 all, ?2 unit, ?3 user. */
+/* The visibility test, for "i" an incidents row; binds ?1 all, ?2 unit, ?3 user. The
+ * incident's own units (one or two) are read and looked up in the subtree ("+" keeps
+ * SQLite from probing the index once per unit of the subtree instead). */
 #define VISIBLE                                                                               \
 	"(?1 = 1"                                                                             \
 	" OR (?2 > 0 AND EXISTS (SELECT 1 FROM incident_units iu WHERE iu.incident_id = i.id" \
-	"     AND iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                  \
+	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                 \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))" \
 	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id"           \
 	"     AND t.assignee_id = ?3)))"
@@ -294,37 +296,131 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 	return XF_OK;
 }
 
+/* The incident list reads only what a page needs, whatever the history: each filter
+ * has its own statement (a parameter that may switch a condition off keeps SQLite
+ * from using an index), and the page starts at ?6, the id it continues below, as a
+ * rowid range. Binds ?1-?3 the scope (VISIBLE), ?4 the status, ?6 below, ?7 the limit.
+ * A user who sees everything walks the incidents newest first (or the status index,
+ * or the partial index of active incidents). A scoped user first walks a window of
+ * the newest LIST_WINDOW candidates, testing each; when that does not fill the page
+ * (a unit with few incidents), the rest comes from the scope's own rows: the
+ * incident_units of the unit's subtree and the tasks assigned to the user, so the
+ * cost follows what the user may see, not the whole history. */
+#define LIST_WINDOW 1024 /* the same number as in WINDOW() */
+#define LIST_SELECT "SELECT " INCIDENT_COLUMNS " FROM incidents i JOIN plans p ON p.id = i.plan_id"
+#define LIST_ORDER " ORDER BY i.id DESC LIMIT ?7"
+#define ACTIVE_ONLY(t) t ".status NOT IN ('archived','not_activated')"
+#define WINDOW(filter)                                                                    \
+	"(SELECT w.id FROM incidents w WHERE w.id < ?6" filter " ORDER BY w.id DESC LIMIT 1024)"
+#define CANDIDATES                                                                              \
+	"WITH RECURSIVE sub(id) AS (SELECT ?2 WHERE ?2 > 0 UNION SELECT u.id FROM units u"         \
+	"  JOIN sub ON u.parent_id = sub.id),"                                                      \
+	" cand(id) AS (SELECT iu.incident_id FROM incident_units iu WHERE iu.unit_id IN sub"      \
+	"  AND iu.incident_id < ?6 UNION SELECT t.incident_id FROM tasks t WHERE ?3 > 0"           \
+	"  AND t.assignee_id = ?3 AND t.incident_id < ?6) "
+
+enum list_filter { LIST_ANY, LIST_STATUS, LIST_ACTIVE };
+
+static const char *const list_all_sql[] = {
+	[LIST_ANY] = LIST_SELECT " WHERE i.id < ?6" LIST_ORDER,
+	[LIST_STATUS] = LIST_SELECT " WHERE i.status = ?4 AND i.id < ?6" LIST_ORDER,
+	[LIST_ACTIVE] = LIST_SELECT " WHERE " ACTIVE_ONLY("i") " AND i.id < ?6" LIST_ORDER,
+};
+static const char *const list_window_sql[] = {
+	[LIST_ANY] = LIST_SELECT " WHERE i.id IN " WINDOW("") " AND " VISIBLE LIST_ORDER,
+	[LIST_STATUS] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND w.status = ?4") " AND " VISIBLE
+		LIST_ORDER,
+	[LIST_ACTIVE] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND " ACTIVE_ONLY("w")) " AND " VISIBLE
+		LIST_ORDER,
+};
+/* The lowest id of the window and whether it was full. */
+static const char *const list_window_end_sql[] = {
+	[LIST_ANY] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(""),
+	[LIST_STATUS] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND w.status = ?4"),
+	[LIST_ACTIVE] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " ACTIVE_ONLY("w")),
+};
+static const char *const list_scope_sql[] = {
+	[LIST_ANY] = CANDIDATES LIST_SELECT " WHERE i.id IN cand" LIST_ORDER,
+	[LIST_STATUS] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND i.status = ?4" LIST_ORDER,
+	[LIST_ACTIVE] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " ACTIVE_ONLY("i") LIST_ORDER,
+};
+
+typedef struct list_page {
+	xf_buf *out;
+	int limit, n;
+	int64_t now, last_id, *next_before_id;
+} list_page;
+
+static sqlite3_stmt *list_bind(xf_db *db, const char *sql, const xf_scope *scope,
+                               const char *status, int64_t before_id, int limit)
+{
+	/* Binding a parameter a statement does not have is a harmless SQLITE_RANGE. */
+	sqlite3_stmt *st = xf_db_prepare(db, sql);
+	bind_scope(st, scope);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, before_id);
+	sqlite3_bind_int(st, 7, limit);
+	return st;
+}
+
+/* Writes the rows of st onto the page; one row more than the page holds sets the
+ * next page's start. */
+static int list_write(xf_db *db, sqlite3_stmt *st, list_page *page)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (page->n == page->limit) {
+			*page->next_before_id = page->last_id;
+			break;
+		}
+		if (page->n++)
+			xf_buf_puts(page->out, ",");
+		write_incident(page->out, st, page->now);
+		page->last_id = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+}
+
 int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *status,
                                 bool active_only, int64_t before_id, int limit, xf_buf *out,
                                 int64_t *next_before_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " INCIDENT_COLUMNS " FROM incidents i JOIN plans p ON p.id = i.plan_id"
-		    " WHERE " VISIBLE " AND (?4 IS NULL OR i.status = ?4)"
-		    " AND (?5 = 0 OR i.status NOT IN ('archived','not_activated'))"
-		    " AND (?6 = 0 OR i.id < ?6) ORDER BY i.id DESC LIMIT ?7");
-	bind_scope(st, scope);
-	bind_text_or_null(st, 4, status);
-	sqlite3_bind_int(st, 5, active_only);
-	sqlite3_bind_int64(st, 6, before_id);
-	sqlite3_bind_int(st, 7, limit + 1);
-	int64_t now = xf_now_ms(), last_id = 0;
-	int rc, n = 0;
+	enum list_filter filter = status ? LIST_STATUS : active_only ? LIST_ACTIVE : LIST_ANY;
+	int parsed = status ? xf_status_parse(status) : -1;
+	bool none = status && active_only && (parsed < 0 || !xf_status_active((xf_status)parsed));
+	list_page page = {out, limit, 0, xf_now_ms(), 0, next_before_id};
+	int64_t below = before_id > 0 ? before_id : INT64_MAX;
+	int rc = XF_OK;
 	*next_before_id = 0;
 	xf_buf_puts(out, "[");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) { /* one more row exists: the page ends at the last one written */
-			*next_before_id = last_id;
-			break;
+	if (none) {
+		/* an inactive status among active incidents: nothing */
+	} else if (scope->all) {
+		rc = list_write(db, list_bind(db, list_all_sql[filter], scope, status, below, limit + 1),
+		                &page);
+	} else {
+		rc = list_write(db,
+		                list_bind(db, list_window_sql[filter], scope, status, below, limit + 1),
+		                &page);
+		int64_t window_end = 0, window_rows = 0;
+		if (rc == XF_OK && !*next_before_id) {
+			sqlite3_stmt *st =
+				list_bind(db, list_window_end_sql[filter], scope, status, below, 0);
+			if ((rc = xf_row_one(db, st)) == XF_OK) {
+				window_end = sqlite3_column_int64(st, 0);
+				window_rows = sqlite3_column_int64(st, 1);
+				sqlite3_reset(st);
+			}
 		}
-		if (n++)
-			xf_buf_puts(out, ",");
-		write_incident(out, st, now);
-		last_id = sqlite3_column_int64(st, 0);
+		if (rc == XF_OK && !*next_before_id && window_rows == LIST_WINDOW)
+			rc = list_write(db,
+			                list_bind(db, list_scope_sql[filter], scope, status, window_end,
+			                          limit + 1 - page.n),
+			                &page);
 	}
 	xf_buf_puts(out, "]");
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	return rc;
 }
 
 int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
@@ -342,6 +438,27 @@ int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
 	return XF_OK;
 }
 
+/* A closed incident (archived, not activated: any status that is not active) keeps no
+ * open task: each one is skipped, with the status as the reason, so that lists, the
+ * dashboard and the overdue scan (whose index holds only open tasks) never see it
+ * again. Migration 8 did the same to the tasks earlier versions left open. */
+static int end_open_tasks(xf_db *db, int64_t id, const char *status, int64_t now_ms)
+{
+	int parsed = xf_status_parse(status);
+	if (parsed < 0 || xf_status_active((xf_status)parsed))
+		return XF_OK;
+	char reason[160];
+	snprintf(reason, sizeof reason, "事件状态为「%s」，未完成的任务随之结束",
+	         xf_status_zh((xf_status)parsed));
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE tasks SET status = 'skipped', skip_reason = ?1, done_ms = ?2"
+		    " WHERE incident_id = ?3 AND status IN ('pending','in_progress')");
+	sqlite3_bind_text(st, 1, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_int64(st, 3, id);
+	return xf_db_exec(db, st);
+}
+
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms)
 {
 	sqlite3_stmt *st =
@@ -349,7 +466,8 @@ int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int6
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, id);
-	return xf_row_changed(db, xf_db_exec(db, st));
+	int rc = xf_row_changed(db, xf_db_exec(db, st));
+	return rc == XF_OK ? end_open_tasks(db, id, status, now_ms) : rc;
 }
 
 int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms)
@@ -376,7 +494,8 @@ int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char 
 	bind_json(st, 5, override, "null");
 	sqlite3_bind_int64(st, 6, now_ms);
 	sqlite3_bind_int64(st, 7, id);
-	return xf_row_changed(db, xf_db_exec(db, st));
+	int rc = xf_row_changed(db, xf_db_exec(db, st));
+	return rc == XF_OK ? end_open_tasks(db, id, status, now_ms) : rc;
 }
 
 int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const char *demands,
@@ -652,9 +771,9 @@ int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], s
                                  size_t *n)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT t.id, t.incident_id FROM tasks t JOIN incidents i ON i.id = t.incident_id"
-		    " WHERE t.status IN ('pending','in_progress') AND t.overdue = 0 AND t.due_ms < ?"
-		    " AND i.status NOT IN ('archived','not_activated') ORDER BY t.due_ms LIMIT ?");
+		db, "SELECT id, incident_id FROM tasks INDEXED BY tasks_live_due"
+		    " WHERE status IN ('pending','in_progress') AND overdue = 0 AND due_ms IS NOT NULL"
+		    " AND due_ms < ? ORDER BY due_ms LIMIT ?");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	int rc;
@@ -862,21 +981,24 @@ int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size
 
 int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
 {
-	int64_t count;
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*) FROM units");
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	count = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	*ids = xf_malloc((size_t)(count + 1) * sizeof **ids);
-	st = xf_db_prepare(db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
-	                       " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
+		    " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
 	sqlite3_bind_int64(st, 1, unit_id);
-	rc = collect_ids(db, st, *ids, (size_t)count + 1, n);
-	if (rc != XF_OK) {
+	size_t cap = 16;
+	int rc;
+	*n = 0;
+	*ids = xf_malloc(cap * sizeof **ids);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap)
+			*ids = xf_realloc(*ids, (cap *= 2) * sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
 		free(*ids);
 		*ids = NULL;
+		return xf_db_fail(db, rc);
 	}
-	return rc;
+	return XF_OK;
 }

@@ -88,12 +88,12 @@ const char xf_migration_people[] =
 	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = p.id"           \
 	"     AND a.official_id = ?3 AND a.ended_ms IS NULL)))"
 
-/* Accusations are hidden from users of the accused unit or any unit below it; binds
- * ?4 the viewer's unit, for "m" a matters row. */
-#define MATTER_NOT_ACCUSING_VIEWER                                                            \
-	"(m.category != 'accusation' OR m.accused_unit_id IS NULL OR ?4 NOT IN"                  \
-	" (WITH RECURSIVE sub(id) AS (SELECT m.accused_unit_id UNION SELECT u.id FROM units u"  \
-	"  JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))"
+/* Whether the viewer's unit (?4) is the accused unit of "m", a matters row, or below
+ * it: the accused unit is among the viewer's unit and the units above it. The rule
+ * itself is xf_matter_visible_to(), asked of every matter row in C. */
+#define VIEWER_AT_OR_BELOW_ACCUSED                                                             \
+	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT ?4 UNION SELECT u.parent_id"     \
+	" FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL) SELECT id FROM up))"
 
 static void bind_viewer(sqlite3_stmt *st, const xf_viewer *v)
 {
@@ -121,14 +121,30 @@ int xf_store_person_visible(xf_db *db, const xf_viewer *viewer, int64_t person_i
 	return exists(db, st);
 }
 
+/* xf_matter_visible_to() for a row with the category, the accused unit and
+ * VIEWER_AT_OR_BELOW_ACCUSED in the columns given. */
+static bool matter_row_visible(sqlite3_stmt *st, int category, int accused, int viewer_below,
+                               const xf_viewer *viewer)
+{
+	return xf_matter_visible_to(xf_row_text(st, category), sqlite3_column_int64(st, accused),
+	                            viewer->unit_id, sqlite3_column_int(st, viewer_below) != 0,
+	                            viewer->roles);
+}
+
 int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT 1 FROM matters m JOIN persons p ON p.id = m.person_id WHERE m.id = ?5"
-		    " AND " PERSON_VISIBLE " AND " MATTER_NOT_ACCUSING_VIEWER);
+		db, "SELECT m.category, m.accused_unit_id, " VIEWER_AT_OR_BELOW_ACCUSED
+		    " FROM matters m JOIN persons p ON p.id = m.person_id WHERE m.id = ?5"
+		    " AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
 	sqlite3_bind_int64(st, 5, matter_id);
-	return exists(db, st);
+	int rc = sqlite3_step(st);
+	bool visible = rc == SQLITE_ROW && matter_row_visible(st, 0, 1, 2, viewer);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return xf_db_fail(db, rc);
+	return visible ? XF_OK : XF_NOTFOUND;
 }
 
 static json_t *time_at(int64_t ms)
@@ -248,11 +264,14 @@ static json_t *read_person_masked(sqlite3_stmt *st)
 int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, int64_t unit_id,
                                const char *id_number, json_t **out)
 {
+	/* Each way of matching reads its own index (persons_id_number, persons_name_unit):
+	 * the candidates are gathered first, so no parameter can switch an index off. */
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT id, name, unit_id, CASE WHEN ?4 != '' AND id_number = ?4"
 		    " THEN 'same_id_number' ELSE 'same_name_unit' END FROM persons"
-		    " WHERE id != ?1 AND ((?4 != '' AND id_number = ?4)"
-		    " OR (?3 > 0 AND name = ?2 AND unit_id = ?3)) ORDER BY id LIMIT 20");
+		    " WHERE id IN (SELECT id FROM persons WHERE id_number = ?4 AND id_number != ''"
+		    "   UNION ALL SELECT id FROM persons WHERE name = ?2 AND unit_id = ?3 AND ?3 > 0)"
+		    " AND id != ?1 ORDER BY id LIMIT 20");
 	sqlite3_bind_int64(st, 1, exclude_id);
 	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, unit_id);
@@ -289,6 +308,8 @@ static json_t *read_link(sqlite3_stmt *st)
 #define MATTER_COLUMNS                                                                      \
 	"m.id, m.person_id, m.incident_id, m.category, m.content, m.accused_unit_id, m.outcome," \
 	" m.satisfaction, m.received_ms, m.accepted_ms, m.concluded_ms"
+/* Among MATTER_COLUMNS; a query adds VIEWER_AT_OR_BELOW_ACCUSED after them. */
+enum { MATTER_CATEGORY = 3, MATTER_ACCUSED = 5, MATTER_VIEWER_BELOW = 11 };
 
 static json_t *read_matter(sqlite3_stmt *st)
 {
@@ -319,6 +340,34 @@ static json_t *read_matter(sqlite3_stmt *st)
 	return o;
 }
 
+static int person_visible(xf_db *db, const xf_viewer *viewer, int64_t id)
+{
+	return xf_store_person_visible(db, viewer, id);
+}
+
+static int incident_visible(xf_db *db, const xf_viewer *viewer, int64_t id)
+{
+	return xf_store_incident_visible(db, &viewer->scope, id);
+}
+
+/* Drops the entries of list whose object (its id in member key) visible() says the
+ * viewer may not open; a viewer who sees everything keeps them all. */
+static int keep_visible(xf_db *db, const xf_viewer *viewer, json_t *list, const char *key,
+                        int (*visible)(xf_db *, const xf_viewer *, int64_t))
+{
+	if (viewer->scope.all)
+		return XF_OK;
+	for (size_t i = json_array_size(list); i > 0; i--) {
+		int64_t id = json_integer_value(json_object_get(json_array_get(list, i - 1), key));
+		int rc = visible(db, viewer, id);
+		if (rc == XF_NOTFOUND)
+			json_array_remove(list, i - 1);
+		else if (rc != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}
+
 int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal,
                          json_t **out)
 {
@@ -345,17 +394,32 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 		                       " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
 		                       " ORDER BY ip.incident_id DESC");
 		sqlite3_bind_int64(st, 1, id);
+		part = NULL;
 		if ((rc = collect(db, st, read_link, &part)) == XF_OK)
+			rc = keep_visible(db, viewer, part, "incident_id", incident_visible);
+		if (rc == XF_OK)
 			json_object_set_new(o, "incidents", part);
+		else
+			json_decref(part);
 	}
 	if (rc == XF_OK) {
-		st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.person_id = ?5"
-		                       " AND "
-		                       MATTER_NOT_ACCUSING_VIEWER " ORDER BY m.id");
+		st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED
+		                       " FROM matters m WHERE m.person_id = ?5 ORDER BY m.id");
 		bind_viewer(st, viewer);
 		sqlite3_bind_int64(st, 5, id);
-		if ((rc = collect(db, st, read_matter, &part)) == XF_OK)
+		part = json_array();
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW,
+			                       viewer))
+				json_array_append_new(part, read_matter(st));
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE) {
+			rc = XF_OK;
 			json_object_set_new(o, "matters", part);
+		} else {
+			json_decref(part);
+			rc = xf_db_fail(db, rc);
+		}
 	}
 	if (rc == XF_OK) {
 		st = xf_db_prepare(db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
@@ -370,8 +434,15 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 		if (rc == XF_OK)
 			json_object_set_new(o, "assignment", part ? part : json_null());
 	}
-	if (rc == XF_OK && (rc = xf_store_person_duplicates(db, id, name, unit_id, id_number, &part)) == XF_OK)
-		json_object_set_new(o, "duplicates", part);
+	if (rc == XF_OK)
+		rc = xf_store_person_duplicates(db, id, name, unit_id, id_number, &part);
+	if (rc == XF_OK) {
+		/* a likely duplicate the viewer may not open is not named to them */
+		if ((rc = keep_visible(db, viewer, part, "id", person_visible)) == XF_OK)
+			json_object_set_new(o, "duplicates", part);
+		else
+			json_decref(part);
+	}
 	free(name);
 	free(id_number);
 	if (rc != XF_OK) {
@@ -387,9 +458,11 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
                          int64_t *next_before_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
+		/* Candidates come from the two indexes, as in xf_store_person_duplicates: an OR
+		 * across columns would scan every person for every row of the page. */
 		db, "SELECT " PERSON_COLUMNS ", (SELECT count(*) FROM persons q WHERE q.id != p.id AND"
-		    " ((p.id_number != '' AND q.id_number = p.id_number)"
-		    "  OR (q.name = p.name AND q.unit_id = p.unit_id)))"
+		    " q.id IN (SELECT id FROM persons WHERE id_number = p.id_number AND id_number != ''"
+		    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id))"
 		    " FROM persons p WHERE " PERSON_VISIBLE
 		    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
 		    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"

@@ -1,27 +1,30 @@
 /* Petitioner files (信访人档案): persons, family members, matters (诉求), links to
  * incidents, and the 包保 assignments with their progress entries. Also who may see
- * what: a person is visible within the viewer's scope, and a 检举控告 matter is never
- * visible to users of the unit it accuses. */
+ * what: a person is visible within the viewer's scope, a file shows only the
+ * incidents and likely duplicates the viewer may open, and a 检举控告 matter follows
+ * xf_matter_visible_to() (core/xf_person.h): hidden from the accused unit. */
 #ifndef XF_STORE_PEOPLE_H
 #define XF_STORE_PEOPLE_H
 
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "core/xf_perm.h"
 #include "store/xf_store.h"
 
-/* Who is looking: the incident scope of their roles, plus their own unit for the
- * confidentiality of accusations. */
+/* Who is looking: the incident scope of their roles, plus their own unit and roles
+ * for the confidentiality of accusations. */
 typedef struct xf_viewer {
 	xf_scope scope;
 	int64_t user_id;
 	int64_t unit_id;
+	xf_roles roles;
 } xf_viewer;
 
 /* XF_OK when the viewer may see the person, XF_NOTFOUND otherwise. */
 int xf_store_person_visible(xf_db *db, const xf_viewer *viewer, int64_t person_id);
-/* XF_OK when the viewer may see the matter (the person is visible and, for 检举控告,
- * the viewer's unit is not the accused unit or below it), XF_NOTFOUND otherwise. */
+/* XF_OK when the viewer may see the matter (the person is visible and
+ * xf_matter_visible_to() allows it), XF_NOTFOUND otherwise. */
 int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_id);
 
 /* Fields of a person; NULL leaves a field as it is on update (empty on insert);
@@ -34,7 +37,9 @@ typedef struct xf_person_in {
 int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by,
                            int64_t now_ms, int64_t *id);
 int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_t now_ms);
-/* The whole file as the viewer may see it; reveal unmasks ID number and health. */
+/* The whole file as the viewer may see it: its matters, incidents and duplicates
+ * filtered by the same rules as matters, incidents and persons elsewhere; reveal
+ * unmasks ID number and health. */
 int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal,
                          json_t **out);
 /* Masked summaries, newest first; q matches name (substring); incident_id 0: any. */

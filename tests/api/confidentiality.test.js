@@ -3,11 +3,15 @@
 // 《信访工作条例》 Art. 30 and 46): an accusation against 综采一队 is in the petitioner's
 // file for the petition office, but never shown to users of 综采一队 or of 一班 below it
 // (file, matter updates, timeline, search), while they still see the petitioner and the
-// petitioner's other matters; a unit outside the incident sees nothing; the audit log
-// names only the category of the matter.
+// petitioner's other matters; only a petition-office, auditor or company user whose own
+// unit is not the accused unit itself is excepted (a petition-office clerk of 一班 sees
+// it; one sitting in the accused unit does not), so an accusation against 本矿, the root
+// unit, reaches the 信访办 under 本矿 but not 本矿's leaders; a unit outside the incident
+// sees nothing; the audit log names only the category of the matter.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { Client } = require('../lib/server.js');
 const {
   DAY, assertError, expectStatus, ms, setup, auditEvents, createPerson,
 } = require('./people-fixtures.js');
@@ -124,12 +128,12 @@ test('updating the accusation: refused to the accused unit alike for a hidden an
   assert.equal(hidden.json.error.code, missing.json.error.code);
   assert.ok(!hidden.text.includes(FRAGMENT));
 
-  // A petition-office clerk working in 一班 (below the accused unit) may write files,
-  // yet the accusation is not theirs to see: 404, while the suggestion is theirs.
+  // A petition-office clerk working in 一班, below the accused unit but not in it, is
+  // one of those who handle accusations (issue 7 item 7): the accusation is theirs to
+  // see, though not to change here; the suggestion they accept.
   const clerk = ctx.as.shiftClerk;
   const file = expectStatus(await clerk.get(`/persons/${person.id}`), 200, 'GET file as 一班 clerk');
-  assert.deepEqual(matterIds(file), [suggestion.id], 'the 一班 clerk does not see the accusation');
-  assertError(await clerk.patch(`/matters/${accusation.id}`, { accepted: true }), 404, 'not_found');
+  assert.deepEqual(matterIds(file), [accusation.id, suggestion.id], 'the 一班 clerk sees the accusation');
   assertError(await clerk.patch('/matters/999999', { accepted: true }), 404, 'not_found');
   const s = expectStatus(await clerk.patch(`/matters/${suggestion.id}`, { accepted: true }), 200, 'clerk accepts the suggestion');
   assert.ok(s.accepted_at !== null);
@@ -187,7 +191,10 @@ test('search finds the accusation for the petition office only', async (t) => {
   assert.ok(hits.some((h) => h.kind === 'matter' && h.id === accusation.id),
     `the petition office finds the accusation: ${JSON.stringify(hits)}`);
 
-  for (const key of ['teamHead', 'shiftHead', 'shiftClerk']) {
+  const clerkHits = expectStatus(await ctx.as.shiftClerk.get(`/search?q=${encodeURIComponent(FRAGMENT)}`), 200, 'search as 一班 clerk').hits;
+  assert.ok(clerkHits.some((h) => h.kind === 'matter' && h.id === accusation.id),
+    `the petition-office clerk of 一班 finds the accusation: ${JSON.stringify(clerkHits)}`);
+  for (const key of ['teamHead', 'shiftHead']) {
     const r = expectStatus(await ctx.as[key].get(`/search?q=${encodeURIComponent(FRAGMENT)}`), 200, `search as ${key}`);
     assert.ok(!r.hits.some((h) => h.kind === 'matter' && h.id === accusation.id), `${key} finds the accusation: ${JSON.stringify(r.hits)}`);
     assert.ok(!JSON.stringify(r.hits).includes('虚报工时'), `${key}: a hit carries the accusation's text`);
@@ -202,4 +209,63 @@ test('search finds the accusation for the petition office only', async (t) => {
     assert.ok(!r.hits.some((h) => h.kind === 'matter' || (h.kind === 'person' && h.id === person.id)),
       `机电科 head finds: ${JSON.stringify(r.hits)}`);
   }
+});
+
+// Makes a user in unit unitId with roles, signed in with a changed password.
+async function makeUser(username, name, unitId, roles) {
+  const made = expectStatus(await ctx.admin.post('/users', { username, name, unit_id: unitId, roles }), 201, `POST /users ${username}`);
+  const client = new Client(ctx.srv.base);
+  expectStatus(await client.login(username, made.one_time_password), 200, `login ${username}`);
+  expectStatus(await client.post('/session/password',
+    { old_password: made.one_time_password, new_password: `${username}-Pw-2026-xf` }), 204, `password ${username}`);
+  client.user = made.user;
+  return client;
+}
+
+// Issue 7 item 7: an accusation against the top unit stays visible to those who must
+// handle it, and hidden from the accused unit itself (《信访工作条例》 Art. 30, 46).
+test('an accusation against 本矿 reaches the 信访办 under 本矿, not 本矿\'s leaders nor a clerk of the accused 机电科', async () => {
+  const office = expectStatus(await ctx.admin.post('/units', { name: '信访办', parent_id: ctx.units.root, kind: 'department' }),
+    201, 'unit 信访办').id;
+  const [officeClerk, deptClerk] = await Promise.all([
+    makeUser('xfb.clerk', '信访办干事韩梅', office, ['petition_office']),
+    makeUser('jdk.xfy', '机电科信访员黄海', ctx.units.dept, ['petition_office']),
+  ]);
+  const AGAINST_ROOT = '举报本矿领导班子违规发放安全奖，要求上级查处';
+  const AGAINST_DEPT = '举报机电科违规外包检修工程';
+  const petitioner = await createPerson(officeClerk, { name: '钟立新', unit_id: ctx.units.dept, employment: 'employed' });
+  const againstRoot = expectStatus(await officeClerk.post(`/persons/${petitioner.id}/matters`, {
+    category: 'accusation', content: AGAINST_ROOT, accused_unit_id: ctx.units.root,
+  }), 201, 'the 信访办 records an accusation against 本矿');
+  const againstDept = expectStatus(await officeClerk.post(`/persons/${petitioner.id}/matters`, {
+    category: 'accusation', content: AGAINST_DEPT, accused_unit_id: ctx.units.dept,
+  }), 201, 'the 信访办 records an accusation against 机电科');
+
+  // who -> [sees the accusation against 本矿, sees the one against 机电科]
+  const expected = [
+    ['the 信访办 under 本矿', officeClerk, true, true],
+    ['a leader in 本矿 itself', ctx.as.leader, false, true],
+    ['a petition-office user sitting in 本矿 itself', po, false, true],
+    ['an auditor sitting in 本矿 itself', ctx.as.auditor, false, true],
+    ['a petition-office user sitting in the accused 机电科', deptClerk, true, false],
+  ];
+  for (const [who, client, seesRoot, seesDept] of expected) {
+    const r = await client.get(`/persons/${petitioner.id}`);
+    const file = expectStatus(r, 200, `GET file as ${who}`);
+    const ids = matterIds(file);
+    assert.equal(ids.includes(againstRoot.id), seesRoot, `${who}: the accusation against 本矿 ${seesRoot ? 'is missing' : 'is shown'}`);
+    assert.equal(ids.includes(againstDept.id), seesDept, `${who}: the accusation against 机电科 ${seesDept ? 'is missing' : 'is shown'}`);
+    if (!seesRoot) assert.ok(!r.text.includes('安全奖'), `${who}: the content leaks`);
+    if (!seesDept) assert.ok(!r.text.includes('外包检修'), `${who}: the content leaks`);
+
+    // The same answer from search and from PATCH /matters (404 when hidden).
+    const hits = expectStatus(await client.get(`/search?q=${encodeURIComponent('安全奖')}`), 200, `search as ${who}`).hits;
+    assert.equal(hits.some((h) => h.kind === 'matter' && h.id === againstRoot.id), seesRoot, `${who}: search`);
+    if (!seesRoot && client !== ctx.as.leader && client !== ctx.as.auditor) {
+      assertError(await client.patch(`/matters/${againstRoot.id}`, { accepted: true }), 404, 'not_found');
+    }
+  }
+  // The 信访办 under 本矿 handles it.
+  const accepted = expectStatus(await officeClerk.patch(`/matters/${againstRoot.id}`, { accepted: true }), 200, 'accept');
+  ms(accepted.accepted_at, 'accepted_at');
 });

@@ -1,6 +1,8 @@
 // Acknowledged writes survive kill -9: a real server is killed while clients write;
 // after a restart on the same database every write that was answered 201 is there,
-// and the database and the audit chain check clean.
+// and the database and the audit chain check clean (the chain head file included).
+// A statement the store cannot prepare (a table dropped behind its back) is a 503,
+// and the server keeps running.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
@@ -43,8 +45,32 @@ test('acknowledged writes survive kill -9', async () => {
     assert.deepStrictEqual(lost, [], 'acknowledged units lost after kill -9');
     const check = spawnSync(binary, ['check', '--db', second.db], { encoding: 'utf8' });
     assert.strictEqual(check.status, 0, check.stderr);
+    assert.match(check.stdout, /head file at seq \d+/);
     assert.strictEqual((await admin.get('/audit/verify')).json.ok, true);
   } finally {
     await second.stop();
+  }
+});
+
+test('a statement the store cannot prepare is a 503, not an exit', async () => {
+  const server = await startServer({ adminPassword: 'admin-pass-123456' });
+  try {
+    const admin = new Client(server.base);
+    assert.strictEqual((await admin.login('admin', 'admin-pass-123456')).status, 200);
+    // Someone with the file drops a table no statement of the server has used yet.
+    const drop = spawnSync('sqlite3', [server.db, 'DROP TABLE contacts;'], { encoding: 'utf8' });
+    assert.strictEqual(drop.status, 0, drop.stderr);
+    for (let i = 0; i < 3; i++) {
+      const r = await admin.get('/contacts');
+      assert.strictEqual(r.status, 503, r.text);
+      assert.strictEqual(r.json.error.code, 'unavailable');
+      assert.match(r.json.error.message, /no such table: contacts/);
+    }
+    assert.strictEqual((await admin.get('/units')).status, 200);
+    assert.strictEqual((await fetch(`${server.base}/api/v1/health`)).status, 200);
+    assert.strictEqual(server.child.exitCode, null);
+    assert.match(server.output(), /cannot prepare '.*contacts.*': no such table: contacts/);
+  } finally {
+    await server.stop();
   }
 });

@@ -555,3 +555,42 @@ test('overdue: a task past its due time gets exactly one task.overdue event', as
   const done = await act(po, late.id, { action: 'complete', note: '已核实' });
   assert.equal(done.status, 'done');
 });
+
+test('archiving ends the open tasks: skipped with the reason, never overdue, not scanned again', async () => {
+  const inc = await registerActive(po, { headcount: 5, destination: 'mine', advance_info: true });
+  const first = await tasksOf(po, inc.id);
+  await act(po, first.find((t) => t.step_id === 'A1').id, { action: 'complete', note: '已汇报' });
+  await transition(po, inc.id, 'resolving');
+  await transition(po, inc.id, 'evaluating');
+  await transition(po, inc.id, 'reported');
+  // A task already due when the incident is archived: before, it stayed open and showed
+  // as overdue in the archived incident for ever.
+  const late = expectStatus(await po.post(`/incidents/${inc.id}/tasks`,
+    { title: '补充上报材料', due_minutes: 0 }), 201, 'ad-hoc task due now');
+  const archived = await transition(po, inc.id, 'archived');
+  assert.equal(archived.tasks.overdue, 0, 'an archived incident counts no overdue task');
+  const archivedAt = ms(archived.updated_at, 'updated_at');
+
+  const tasks = await tasksOf(po, inc.id);
+  assert.ok(tasks.length > 5);
+  for (const t of tasks) {
+    assert.ok(t.status === 'done' || t.status === 'skipped', `${t.title} is ${t.status} after archiving`);
+    assert.equal(t.overdue, false, `${t.title} is not overdue after archiving`);
+  }
+  assert.equal(tasks.find((t) => t.step_id === 'A1').status, 'done', 'a finished task stays done');
+  const ended = tasks.find((t) => t.id === late.id);
+  assert.equal(ended.status, 'skipped');
+  assert.equal(ended.skip_reason, '事件状态为「已归档」，未完成的任务随之结束');
+  assert.ok(Math.abs(ms(ended.done_at) - archivedAt) < 1000, 'ended when the incident was archived');
+  const a3 = tasks.find((t) => t.step_id === 'A3');
+  assert.equal(a3.status, 'skipped', 'a step of the plan left open is ended too');
+  assert.equal(a3.skip_reason, ended.skip_reason);
+
+  // Five scans later: no task.overdue for the archived incident after it was archived.
+  const archiveSeq = (await timeline(po, inc.id)).filter((e) => e.action === 'incident.transition').pop().seq;
+  await sleep(1500);
+  const since = (await auditEvents(ctx.as.auditor)).filter((e) => e.seq > archiveSeq &&
+    e.object_type === 'incident' && e.object_id === String(inc.id));
+  assert.deepEqual(since.map((e) => e.action), [], 'nothing happens to an archived incident');
+  assertError(await po.patch(`/tasks/${late.id}`, { action: 'complete' }), 409, 'conflict');
+});

@@ -455,3 +455,81 @@ test('the ID numbers and health data never appear in any audit event', async () 
     }
   }
 });
+
+// Issue 7 item 6: a file shows nothing outside the viewer's scope. Its incidents[] and
+// duplicates[] are filtered as GET /incidents and GET /persons are: a unit head and an
+// official see only the incidents and the likely duplicates they may open.
+test('a file lists only the incidents and duplicates the viewer may open', async () => {
+  const OWN_ID = '410101197003031116';
+  const elsewhere = await newIncident([ctx.units.dept]); // involves 机电科 only
+  const gao = await createPerson(po, {
+    name: '高德胜', id_number: OWN_ID, unit_id: ctx.units.team, incident_id: ctx.incident.id,
+  });
+  expectStatus(await po.post(`/incidents/${elsewhere.id}/persons`, { person_id: gao.id, role: 'participant' }),
+    200, 'link to the 机电科 incident');
+  // A likely duplicate the team head may open (same name, same unit) and one they may not
+  // (the same ID number, in 机电科).
+  const sameName = await createPerson(po, { name: '高德胜', unit_id: ctx.units.team });
+  const sameIdElsewhere = await createPerson(po, { name: '高得胜', id_number: OWN_ID, unit_id: ctx.units.dept });
+
+  // The petition office sees everything.
+  const full = expectStatus(await po.get(`/persons/${gao.id}`), 200, 'GET as petition office');
+  assert.deepEqual(full.incidents.map((i) => i.incident_id).sort((a, b) => a - b),
+    [ctx.incident.id, elsewhere.id].sort((a, b) => a - b));
+  assert.deepEqual(full.duplicates.map((d) => d.id).sort((a, b) => a - b),
+    [sameName.id, sameIdElsewhere.id].sort((a, b) => a - b));
+
+  // The 综采一队 head: the incident of 机电科 and the person of 机电科 are not theirs.
+  assertError(await ctx.as.teamHead.get(`/incidents/${elsewhere.id}`), 404, 'not_found');
+  assertError(await ctx.as.teamHead.get(`/persons/${sameIdElsewhere.id}`), 404, 'not_found');
+  const r = await ctx.as.teamHead.get(`/persons/${gao.id}`);
+  const head = expectStatus(r, 200, 'GET as team head');
+  assert.deepEqual(head.incidents.map((i) => i.incident_id), [ctx.incident.id]);
+  assert.deepEqual(head.duplicates.map((d) => [d.id, d.reason]), [[sameName.id, 'same_name_unit']]);
+  assert.ok(!r.text.includes(elsewhere.number), `the team head reads the number ${elsewhere.number}: ${r.text.slice(0, 600)}`);
+  assert.ok(!r.text.includes('高得胜'), 'the team head reads the name of a person outside their scope');
+
+  // An official assigned to the petitioner (包保): only the incident of the assignment,
+  // and no duplicate, since neither other person is theirs.
+  expectStatus(await po.post(`/incidents/${ctx.incident.id}/assignments`,
+    { pairs: [{ person_id: gao.id, official_id: ctx.as.off1.user.id }] }), 201, 'assign 周平');
+  assertError(await ctx.as.off1.get(`/incidents/${elsewhere.id}`), 404, 'not_found');
+  assertError(await ctx.as.off1.get(`/persons/${sameName.id}`), 404, 'not_found');
+  const r2 = await ctx.as.off1.get(`/persons/${gao.id}`);
+  const official = expectStatus(r2, 200, 'GET as the official');
+  assert.deepEqual(official.incidents.map((i) => i.incident_id), [ctx.incident.id]);
+  assert.deepEqual(official.duplicates, []);
+  assert.ok(!r2.text.includes(elsewhere.number));
+});
+
+test('phone numbers of persons and family members follow docs/api.md (issue 7 item 9)', async () => {
+  const before = (await personsOf(po, 'limit=200')).length;
+  for (const bad of ['abc', '电话13800000000', '--', '1.38E+10', '1'.repeat(33)]) {
+    try {
+      const r = await po.post('/persons', { name: '电话测试', phone: bad });
+      assertError(r, 400, 'invalid_field', 'phone');
+      assert.match(r.json.error.message, /'phone'/);
+      assertError(await po.post('/persons', {
+        name: '电话测试', family: [{ name: '家属甲', relation: '配偶', phone: '13800000000' }, { name: '家属乙', relation: '儿子', phone: bad }],
+      }), 400, 'invalid_field', 'family[1].phone');
+      assertError(await po.patch(`/persons/${zhang.id}`, { phone: bad }), 400, 'invalid_field', 'phone');
+      assertError(await po.post(`/persons/${zhang.id}/family`, { name: '家属丙', relation: '女儿', phone: bad }), 400, 'invalid_field', 'phone');
+    } catch (e) { e.message = `phone ${JSON.stringify(bad)}: ${e.message}`; throw e; }
+  }
+  // Quick entry as an array names the line and stores nothing.
+  const bulk = await po.post(`/incidents/${ctx.incident.id}/persons/bulk`,
+    { persons: [{ name: '批量甲', phone: '13800000001' }, { name: '批量乙', phone: 'x13' }] });
+  assertError(bulk, 422, 'invalid_rows');
+  assert.deepEqual(bulk.json.error.problems.map((p) => p.line), [2]);
+  assert.equal((await personsOf(po, 'limit=200')).length, before, 'nothing was stored');
+
+  for (const good of ['13800000000', '+86 138 0000 0000', '0351-7654321', '0351-1234567转801', '']) {
+    const p = expectStatus(await po.post('/persons', {
+      name: '电话测试', phone: good, family: [{ name: '家属', relation: '配偶', phone: good }],
+    }), 201, `phone ${JSON.stringify(good)}`);
+    assert.equal(p.phone, good);
+    assert.equal(p.family[0].phone, good);
+  }
+  const unchanged = expectStatus(await po.get(`/persons/${zhang.id}`), 200, 'GET');
+  assert.equal(unchanged.phone, '13700001111', 'the refused PATCH changed nothing');
+});

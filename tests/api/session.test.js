@@ -51,17 +51,19 @@ async function waitForOneTimePassword(srv) {
   }
 }
 
-// Four servers, started at once to save time: the main one, one that prints a
-// one-time password, and one for each throttling test (throttle state is per server).
+// Five servers, started at once to save time: the main one, one that prints a
+// one-time password, one for each throttling test (throttle state is per server), and
+// one that records a session's activity on every request instead of once a minute.
 const servers = {};
 before(async () => {
-  const [main, fresh, account, address] = await Promise.all([
+  const [main, fresh, account, address, touch] = await Promise.all([
     startServer({ adminPassword: ADMIN_PASSWORD }),
     startServer({}),
     startServer({ adminPassword: ADMIN_PASSWORD }),
     startServer({ adminPassword: ADMIN_PASSWORD }),
+    startServer({ adminPassword: ADMIN_PASSWORD, env: { XINFANG_SESSION_TOUCH_MS: '0' } }),
   ]);
-  Object.assign(servers, { main, fresh, account, address });
+  Object.assign(servers, { main, fresh, account, address, touch });
 });
 after(async () => {
   await Promise.all(Object.values(servers).map((s) => s.stop()));
@@ -342,5 +344,40 @@ describe('throttling per client address', () => {
     assert.ok(failures >= 3, `throttled after only ${failures} failures`);
     assert.match(r.headers.get('retry-after') || '', /^[1-9]\d*$/, `Retry-After: ${r.headers.get('retry-after')}`);
     assertError(await c.login('yet-another-name', 'wrong-password'), 429, 'throttled');
+  });
+});
+
+describe('the session cache and recording activity', () => {
+  let srv;
+  before(() => { srv = servers.touch; });
+
+  // Recording activity writes the session row; a request that read the user just before
+  // an administrator disabled them waits for that write until the disabling commits. The
+  // session cache must then not keep the user it read as if it were current.
+  test('a disabled user is signed out at once although their requests keep recording activity', async () => {
+    const admin = new Client(srv.base);
+    assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+    const rootId = (await admin.get('/units')).json.units[0].id;
+    for (let round = 0; round < 5; round++) {
+      const made = await admin.post('/users', { username: `busy${round}`, name: `忙碌用户${round}`,
+        unit_id: rootId, roles: ['leader'] });
+      assert.equal(made.status, 201, made.text);
+      const u = new Client(srv.base);
+      assert.equal((await u.login(`busy${round}`, made.json.one_time_password)).status, 200);
+      let stop = false;
+      const busy = Array.from({ length: 4 }, async () => {
+        while (!stop) await u.get('/session');
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const d = await admin.patch(`/users/${made.json.user.id}`, { disabled: true });
+      assert.equal(d.status, 200, d.text);
+      // From here on the session is over; the busy requests go on meanwhile.
+      const statuses = [];
+      for (let i = 0; i < 10; i++) statuses.push((await u.get('/session')).status);
+      stop = true;
+      await Promise.all(busy);
+      assert.deepEqual(statuses.filter((st) => st !== 401), [],
+        `round ${round}: requests after the disabling were served: ${statuses}`);
+    }
   });
 });

@@ -3,13 +3,27 @@
 // per incident change with `id:` = audit sequence number, in order; reconnecting with
 // Last-Event-ID replays exactly what was missed; a unit head and a responsible official
 // only receive messages for incidents they may see; admin is refused; the server's
-// overdue scan produces one task.overdue message.
+// overdue scan produces one task.overdue message. A stream lives only as long as its
+// session: logout, disabling, removing the role that allows it and a password reset
+// (through the API or the command line) end it within one heartbeat; a user holds at
+// most XINFANG_STREAMS_PER_USER streams, a new one ends the oldest.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const { spawn } = require('node:child_process');
+const { Client, binary } = require('../lib/server.js');
 const { ISO_MS, assertError, expectStatus, sleep, setup, register, registerActive, tasksOf, auditEvents } =
   require('./incident-fixtures.js');
+
+// The server of this file sends a heartbeat (and looks at the sessions of its streams
+// again) every HEARTBEAT_MS instead of 15 s, and allows STREAMS_PER_USER streams a user.
+const HEARTBEAT_MS = 300;
+const STREAMS_PER_USER = 3;
+process.env.XINFANG_STREAM_HEARTBEAT_MS = String(HEARTBEAT_MS);
+process.env.XINFANG_STREAMS_PER_USER = String(STREAMS_PER_USER);
+// How late past its heartbeat an ending may come on a slow (sanitizer) build.
+const SLACK_MS = 1500;
 
 // One SSE connection: collects messages ({id, event, data}) and comments.
 class Sse {
@@ -103,6 +117,18 @@ class Sse {
   }
 
   forIncident(id) { return this.messages.filter((m) => m.data && m.data.incident_id === id); }
+
+  // Waits until the server ends the response; returns how long that took.
+  async end(what, timeout) {
+    const t0 = Date.now();
+    const deadline = t0 + timeout;
+    while (!this.ended) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the stream was still open ${timeout} ms after ${what}`);
+      await new Promise((r) => { const t = setTimeout(r, left); this.waiters.push(() => { clearTimeout(t); r(); }); });
+    }
+    return Date.now() - t0;
+  }
 
   close() {
     this.closed = true;
@@ -300,4 +326,144 @@ test('Last-Event-ID after more than 500 missed messages still delivers every one
   assert.equal(lost.length, 0, `${lost.length} of ${missed} missed messages never arrived (seq ${lost[0]}..${lost[lost.length - 1]}); received ${seqs.length}`);
   checkShapes(s);
   s.close();
+});
+
+// ---- streams end with their session ----
+
+let made = 0;
+// A new account with the given roles that has signed in and chosen its password.
+async function newUser(roles = ['leader']) {
+  made += 1;
+  const username = `wall${made}`;
+  const c = expectStatus(await ctx.admin.post('/users',
+    { username, name: `值班大屏${made}`, unit_id: ctx.units.root, roles }), 201, `POST /users ${username}`);
+  const client = new Client(ctx.srv.base);
+  expectStatus(await client.login(username, c.one_time_password), 200, `login ${username}`);
+  const password = `${username}-Passw0rd-2026`;
+  expectStatus(await client.post('/session/password',
+    { old_password: c.one_time_password, new_password: password }), 204, `password ${username}`);
+  client.user = c.user;
+  client.password = password;
+  return client;
+}
+
+// Another session of the same account.
+async function signIn(user) {
+  const client = new Client(ctx.srv.base);
+  expectStatus(await client.login(user.user.username, user.password), 200, `second login ${user.user.username}`);
+  client.user = user.user;
+  return client;
+}
+
+// Runs the command line on the test server's database.
+function cli(args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, [...args, '--db', ctx.srv.db], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+    child.stdin.end(input || '');
+  });
+}
+
+// A stream that receives live messages now (proved with a fresh incident).
+async function liveStream(client) {
+  const s = await stream(client);
+  assert.equal(s.status, 200, `stream of ${client.user.username}: ${s.status} ${s.body}`);
+  const inc = await register(po, { headcount: 3, destination: 'mine', advance_info: true });
+  await s.message(inc.id, 'incident.register');
+  return s;
+}
+
+// The stream ended within one heartbeat (plus slack), said why, and carries nothing
+// about an incident registered afterwards.
+async function assertEnded(s, what, reason = 'session_ended') {
+  const took = await s.end(what, HEARTBEAT_MS + SLACK_MS);
+  const last = s.messages[s.messages.length - 1];
+  assert.equal(last.event, 'closed', `the last message says why the stream ends: ${last.raw}`);
+  assert.deepEqual(last.data, { reason });
+  const later = await register(po, { headcount: 3, destination: 'mine', advance_info: true });
+  await sleep(HEARTBEAT_MS);
+  assert.deepEqual(s.forIncident(later.id), [], `nothing after ${what}`);
+  return { took, later };
+}
+
+test('logout ends the streams of that session within one heartbeat, not those of another session', async () => {
+  const u = await newUser();
+  const second = await signIn(u);
+  const s = await liveStream(u);
+  const kept = await liveStream(second);
+  const stale = new Client(ctx.srv.base);
+  stale.cookie = u.cookie;
+  expectStatus(await u.del('/session'), 204, 'logout');
+  const { later } = await assertEnded(s, 'logout');
+  await kept.message(later.id, 'incident.register');
+  assert.equal(kept.ended, false, 'the other session keeps its stream');
+  // The old cookie cannot open a new one.
+  const again = await stream(stale);
+  assert.equal(again.status, 401, `reopened: ${again.status} ${again.body}`);
+});
+
+test('disabling a user ends every stream of the user within one heartbeat', async () => {
+  const u = await newUser();
+  const second = await signIn(u);
+  const s1 = await liveStream(u);
+  const s2 = await liveStream(second);
+  expectStatus(await ctx.admin.patch(`/users/${u.user.id}`, { disabled: true }), 200, 'disable');
+  await assertEnded(s1, 'disabling');
+  await assertEnded(s2, 'disabling');
+  assertError(await u.get('/session'), 401, 'unauthenticated');
+});
+
+test('removing the role that allows the stream ends it; reopening is refused', async () => {
+  const u = await newUser(['leader', 'admin']);
+  const s = await liveStream(u);
+  expectStatus(await ctx.admin.patch(`/users/${u.user.id}`, { roles: ['admin'] }), 200, 'remove leader');
+  await assertEnded(s, 'the role removal');
+  const again = await stream(u);
+  assert.equal(again.status, 403, `reopened: ${again.status} ${again.body}`);
+});
+
+test('a password reset by the administrator ends the streams of the user', async () => {
+  const u = await newUser();
+  const s = await liveStream(u);
+  expectStatus(await ctx.admin.post(`/users/${u.user.id}/password`, {}), 200, 'reset');
+  await assertEnded(s, 'the password reset');
+  const again = await stream(u);
+  assert.equal(again.status, 401, `reopened: ${again.status} ${again.body}`);
+});
+
+test('a password reset or disabling from the command line, another process, ends the streams within one heartbeat', async () => {
+  const u = await newUser();
+  const s = await liveStream(u);
+  const r = await cli(['user', 'passwd', u.user.username, '--password-stdin'], 'a-new-long-password-2026\n');
+  assert.equal(r.code, 0, r.out);
+  await assertEnded(s, 'xinfang user passwd');
+  assert.equal((await stream(u)).status, 401);
+
+  const v = await newUser();
+  const t = await liveStream(v);
+  const d = await cli(['user', 'disable', v.user.username]);
+  assert.equal(d.code, 0, d.out);
+  await assertEnded(t, 'xinfang user disable');
+});
+
+test(`a user holds at most ${STREAMS_PER_USER} streams: a new one ends the oldest`, async () => {
+  const u = await newUser();
+  const others = await liveStream(ctx.as.leader);
+  const streams = [];
+  for (let i = 0; i < STREAMS_PER_USER; i++) streams.push(await liveStream(i ? await signIn(u) : u));
+  const newest = await liveStream(u);
+  const { later } = await assertEnded(streams[0], 'one stream too many', 'too_many_streams');
+  for (const s of [...streams.slice(1), newest, others]) {
+    await s.message(later.id, 'incident.register');
+    assert.equal(s.ended, false);
+  }
+  // The session of the ended stream is still good: a reconnect is served (and ends
+  // the next oldest).
+  const back = await liveStream(u);
+  await assertEnded(streams[1], 'the reconnect', 'too_many_streams');
+  assert.equal(back.ended, false);
 });

@@ -222,6 +222,25 @@ describe('user validation', () => {
     assertError(await admin.patch(`/users/${people.leader.user.id}`, { name: 7 }), 400, 'invalid_field', 'name');
   });
 
+  test('phone numbers follow docs/api.md: digits, spaces, + - ( ) # * , / and 转, at least one digit (issue 7 item 9)', async () => {
+    const id = people.leader.user.id;
+    for (const bad of ['abc', 'call me', '138-0000-000x', '--', '1.38E+10', '1'.repeat(33)]) {
+      const r = await admin.post('/users', { username: 'phonebad', name: 'x', unit_id: rootId, roles: ['auditor'], phone: bad });
+      try {
+        assertError(r, 400, 'invalid_field', 'phone');
+        assert.match(r.json.error.message, /'phone'/, 'the message names the field');
+        assertError(await admin.patch(`/users/${id}`, { phone: bad }), 400, 'invalid_field', 'phone');
+      } catch (e) { e.message = `phone ${JSON.stringify(bad)}: ${e.message}`; throw e; }
+    }
+    const users = (await admin.get('/users')).json.users;
+    assert.ok(!users.some((u) => u.username === 'phonebad'), 'no account was made with a bad phone');
+    for (const good of ['13800000000', '+86 138 0000 0000', '0351-7654321', '0351-1234567转801', '(0351) 7654321', '']) {
+      const r = await admin.patch(`/users/${id}`, { phone: good });
+      assert.equal(r.status, 200, `phone ${JSON.stringify(good)}: ${r.text}`);
+      assert.equal(r.json.phone, good);
+    }
+  });
+
   test('an unknown unit is refused', async () => {
     const r = await admin.post('/users', { username: 'nounit', name: 'x', unit_id: 999999, roles: ['auditor'] });
     assert.ok(r.status === 400 || r.status === 404, `unknown unit_id: ${r.status} ${r.text}`);

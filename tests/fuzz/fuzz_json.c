@@ -15,6 +15,7 @@
 
 #include "core/xf_perm.h"
 #include "http/xf_json.h"
+#include "util/xf_utf8.h"
 
 static const char *const fields[] = {"username", "name",  "unit_id", "parent_id", "disabled",
                                      "kind",     "roles", "phone",   NULL};
@@ -78,9 +79,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&err, 0, sizeof err);
 	json_t *obj = xf_json_parse_object((const char *)data, size, &err);
 	if (!obj) {
-		check(strcmp(err.code, "malformed_json") == 0,
-		      "parse error code is malformed_json");
+		/* A value the parser refuses (a number beyond 64 bits, a NUL) names its field. */
+		check(strcmp(err.code, "malformed_json") == 0 ||
+		          (strcmp(err.code, "invalid_field") == 0 && err.field[0] != '\0'),
+		      "parse error code is malformed_json, or invalid_field with the field");
 		check(err.message[0] != '\0', "parse error has a message");
+		check(xf_utf8_valid(err.message, strlen(err.message)) &&
+		          xf_utf8_valid(err.field, strlen(err.field)),
+		      "parse error message and field are UTF-8");
 		return 0;
 	}
 	check(json_is_object(obj), "parse result is an object");

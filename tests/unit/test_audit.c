@@ -4,7 +4,12 @@
  * missing row, a non-hex hash) stops the walk at the row at fault. The store test
  * appends real events to a SQLite file, tampers with one row the way an attacker with
  * the file would (dropping the append-only trigger first) and expects both
- * xf_audit_verify and xf_store_integrity to notice. */
+ * xf_audit_verify and xf_store_integrity to notice. The head file: its one-line
+ * format, its comparison with a walk, that commits write it and that a chain cut
+ * short freezes it; a trigger of the right name with another body is refused; the
+ * search index check reads while another connection holds the write lock, and finds
+ * an index that disagrees with its documents; a statement that cannot be prepared is
+ * XF_UNAVAILABLE, not an exit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +24,7 @@
 
 #include "core/xf_audit.h"
 #include "core/xf_password.h"
+#include "store/xf_search.h"
 #include "store/xf_store.h"
 #include "util/xf_util.h"
 
@@ -340,6 +346,96 @@ static void test_walk_non_hex_hash(void **state)
 	assert_int_equal(w.bad_seq, 1);
 }
 
+/* ---- the head file ---- */
+
+static void test_head_format_and_parse(void **state)
+{
+	(void)state;
+	xf_audit_head head = {.seq = 1234567}, back;
+	for (int i = 0; i < XF_HASH_LEN; i++)
+		head.hash[i] = (unsigned char)(0xa0 + i);
+	char text[XF_AUDIT_HEAD_TEXT_LEN];
+	xf_audit_head_format(&head, text);
+	assert_string_equal(text,
+	                    "xinfang-head-v1 1234567 "
+	                    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n");
+	assert_true(xf_audit_head_parse(text, strlen(text), &back));
+	assert_int_equal(back.seq, head.seq);
+	assert_memory_equal(back.hash, head.hash, XF_HASH_LEN);
+
+	static const char *const bad[] = {
+	    "",
+	    "xinfang-head-v1 1234567 "
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf",
+	    "xinfang-head-v1 1234567 "
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n\n",
+	    "xinfang-head-v1 1234567 "
+	    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF\n",
+	    "xinfang-head-v1 0 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	    "xinfang-head-v1 012 "
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	    "xinfang-head-v1 -5 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	    "xinfang-head-v1 99999999999999999999 "
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	    "xinfang-head-v2 12 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	    "xinfang-head-v1 12  "
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	    "xinfang-head-v1 12 a0a1\n",
+	    "xinfang-head-v1 12 g0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\n",
+	};
+	for (size_t i = 0; i < XF_ARRAY_LEN(bad); i++)
+		if (xf_audit_head_parse(bad[i], strlen(bad[i]), &back))
+			fail_msg("parsed '%s'", bad[i]);
+}
+
+static void test_head_against_the_walk(void **state)
+{
+	(void)state;
+	stored_row rows[N_ROWS];
+	build_chain(rows);
+	xf_audit_head recorded = {.seq = 3};
+	assert_int_equal(xf_hex_decode(rows[2].hash_hex, recorded.hash, XF_HASH_LEN), XF_OK);
+	char problem[256];
+
+	/* the chain holds the recorded head and has grown since: fine */
+	xf_audit_walk w;
+	xf_audit_walk_init(&w);
+	w.mark_seq = recorded.seq;
+	for (int i = 0; i < N_ROWS; i++)
+		assert_true(
+		    xf_audit_walk_step(&w, &rows[i].row, rows[i].prev_hex, rows[i].hash_hex));
+	assert_true(w.mark_found);
+	assert_true(xf_audit_head_matches(&w, &recorded, problem, sizeof problem));
+
+	/* cut short before the recorded head */
+	xf_audit_walk_init(&w);
+	w.mark_seq = recorded.seq;
+	for (int i = 0; i < 2; i++)
+		assert_true(
+		    xf_audit_walk_step(&w, &rows[i].row, rows[i].prev_hex, rows[i].hash_hex));
+	assert_false(xf_audit_head_matches(&w, &recorded, problem, sizeof problem));
+	if (!strstr(problem, "end at seq=2 but the head file records seq=3"))
+		fail_msg("problem: %s", problem);
+
+	/* no events at all */
+	xf_audit_walk_init(&w);
+	w.mark_seq = recorded.seq;
+	assert_false(xf_audit_head_matches(&w, &recorded, problem, sizeof problem));
+	if (!strstr(problem, "every event was removed"))
+		fail_msg("problem: %s", problem);
+
+	/* the same length, another history (the chain recomputed after an edit) */
+	recorded.hash[0] ^= 1;
+	xf_audit_walk_init(&w);
+	w.mark_seq = recorded.seq;
+	for (int i = 0; i < N_ROWS; i++)
+		assert_true(
+		    xf_audit_walk_step(&w, &rows[i].row, rows[i].prev_hex, rows[i].hash_hex));
+	assert_false(xf_audit_head_matches(&w, &recorded, problem, sizeof problem));
+	if (!strstr(problem, "events row seq=3 is not the one the head file records"))
+		fail_msg("problem: %s", problem);
+}
+
 /* ---- the chain in the store ---- */
 
 typedef struct temp_store {
@@ -349,7 +445,7 @@ typedef struct temp_store {
 
 static void remove_store_files(const temp_store *t)
 {
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".head"};
 	char name[160];
 	for (size_t i = 0; i < XF_ARRAY_LEN(suffixes); i++) {
 		snprintf(name, sizeof name, "%s%s", t->path, suffixes[i]);
@@ -477,6 +573,162 @@ static void test_store_chain_and_tampering(void **state)
 		fail_msg("integrity problem '%s' does not name the trigger", problem);
 }
 
+static void exec_sql(sqlite3 *sql, const char *text)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(sql, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("'%s': %s", text, msg ? msg : "?");
+}
+
+static void read_head(xf_audit_head *head)
+{
+	char error[256];
+	assert_non_null(xf_store_head_path());
+	if (xf_audit_head_read(xf_store_head_path(), head, error, sizeof error) != XF_OK)
+		fail_msg("head file: %s", error);
+}
+
+static void test_store_head_file(void **state)
+{
+	(void)state;
+	xf_db *db = xf_db_get();
+	xf_audit_head head;
+	char error[256];
+	/* no events, no head file */
+	assert_int_equal(xf_audit_head_read(xf_store_head_path(), &head, error, sizeof error),
+	                 XF_NOTFOUND);
+
+	append_events(db, 3);
+	read_head(&head);
+	assert_int_equal(head.seq, 3);
+	xf_audit_walk w;
+	assert_int_equal(xf_audit_verify(db, &w), XF_OK);
+	assert_memory_equal(head.hash, w.head, XF_HASH_LEN);
+
+	/* a rolled-back append leaves the head where it was */
+	xf_actor actor = {.id = 0, .name = "test", .request_id = "r"};
+	assert_int_equal(xf_tx_begin(db, true), XF_OK);
+	assert_int_equal(xf_audit_append(db, &actor, "unit.create", "unit", "9", NULL), XF_OK);
+	xf_tx_rollback(db);
+	read_head(&head);
+	assert_int_equal(head.seq, 3);
+
+	append_events(db, 2);
+	read_head(&head);
+	assert_int_equal(head.seq, 5);
+	xf_audit_head at5 = head;
+
+	/* cut the chain short behind the store's back, then write again: the head file
+	 * keeps seq 5 as evidence instead of following the new rows */
+	exec_sql(xf_db_handle(db), "DROP TRIGGER events_append_only_delete;"
+	                           " DELETE FROM events WHERE seq >= 4");
+	append_events(db, 4);
+	read_head(&head);
+	assert_int_equal(head.seq, 5);
+	assert_memory_equal(head.hash, at5.hash, XF_HASH_LEN);
+	assert_int_equal(xf_audit_verify_marked(db, 5, &w), XF_OK);
+	assert_int_equal(w.bad_seq, 0);
+	assert_int_equal(w.last_seq, 7);
+	char problem[256];
+	assert_false(xf_audit_head_matches(&w, &head, problem, sizeof problem));
+}
+
+static void test_store_trigger_bodies(void **state)
+{
+	(void)state;
+	xf_db *db = xf_db_get();
+	sqlite3 *sql = xf_db_handle(db);
+	char problem[256] = "";
+	assert_int_equal(xf_store_integrity(db, problem, sizeof problem), XF_OK);
+
+	/* recreated with the same body (other white space): still the trigger */
+	exec_sql(sql, "DROP TRIGGER events_append_only_update;"
+	              " CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events\n"
+	              "   BEGIN\n SELECT RAISE(ABORT, 'events are append-only');\n END;");
+	assert_int_equal(xf_store_integrity(db, problem, sizeof problem), XF_OK);
+
+	/* a no-op of the same name */
+	exec_sql(sql, "DROP TRIGGER events_append_only_update;"
+	              " CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+	              " BEGIN SELECT 1; END;");
+	assert_int_equal(xf_store_integrity(db, problem, sizeof problem), XF_ERR);
+	if (!strstr(problem, "events_append_only_update") || !strstr(problem, "replaced"))
+		fail_msg("problem: %s", problem);
+	exec_sql(sql, "DROP TRIGGER events_append_only_update;"
+	              " CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+	              " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;");
+	assert_int_equal(xf_store_integrity(db, problem, sizeof problem), XF_OK);
+
+	/* an extra trigger that swallows new events: refused by the check, and an append
+	 * that stores no row fails */
+	exec_sql(sql, "CREATE TRIGGER events_quiet BEFORE INSERT ON events"
+	              " BEGIN SELECT RAISE(IGNORE); END;");
+	assert_int_equal(xf_store_integrity(db, problem, sizeof problem), XF_ERR);
+	if (!strstr(problem, "unexpected trigger 'events_quiet'"))
+		fail_msg("problem: %s", problem);
+	xf_actor actor = {.id = 0, .name = "test", .request_id = "r"};
+	assert_int_equal(xf_tx_begin(db, true), XF_OK);
+	assert_int_equal(xf_audit_append(db, &actor, "unit.create", "unit", "9", NULL), XF_ERR);
+	xf_tx_rollback(db);
+}
+
+static void test_store_search_check_reads_only(void **state)
+{
+	temp_store *t = *state;
+	xf_db *db = xf_db_get();
+	xf_search_doc doc = {"incident", 1, 1, 0, "XF-2026-0001 主井口", "井下工资拖欠 wages owed"};
+	assert_int_equal(xf_search_put(db, &doc), XF_OK);
+	doc = (xf_search_doc){"person", 2, 0, 2, "王五", "副井"};
+	assert_int_equal(xf_search_put(db, &doc), XF_OK);
+	char problem[256] = "";
+
+	/* another process holds the write lock: the check does not wait for it */
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(t->path, &other), SQLITE_OK);
+	exec_sql(other, "BEGIN IMMEDIATE; INSERT INTO units (parent_id, name, kind, created_at)"
+	                " VALUES (NULL, '锁', 'mine', '2026-01-01T00:00:00.000Z')");
+	int64_t started = xf_mono_us();
+	assert_int_equal(xf_tx_begin(db, false), XF_OK);
+	int rc = xf_search_check(db, problem, sizeof problem);
+	xf_tx_rollback(db);
+	if (rc != XF_OK)
+		fail_msg("check: %s", problem);
+	assert_true(xf_mono_us() - started < 1000000);
+	exec_sql(other, "ROLLBACK");
+	sqlite3_close(other);
+
+	/* a document changed without its index */
+	exec_sql(xf_db_handle(db), "UPDATE search_docs SET body = '别的' WHERE object_id = 2");
+	assert_int_equal(xf_search_check(db, problem, sizeof problem), XF_ERR);
+	if (!strstr(problem, "does not match the documents"))
+		fail_msg("problem: %s", problem);
+	exec_sql(xf_db_handle(db), "UPDATE search_docs SET body = '副井' WHERE object_id = 2");
+	assert_int_equal(xf_search_check(db, problem, sizeof problem), XF_OK);
+	/* a document gone from under the index */
+	exec_sql(xf_db_handle(db), "DELETE FROM search_docs WHERE object_id = 2");
+	assert_int_equal(xf_search_check(db, problem, sizeof problem), XF_ERR);
+}
+
+static void test_store_unpreparable_statement_is_unavailable(void **state)
+{
+	(void)state;
+	xf_db *db = xf_db_get();
+	/* the state a dropped table leaves: a statement that no longer prepares */
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT * FROM no_such_table WHERE id = ?");
+	assert_non_null(st);
+	sqlite3_bind_int64(st, 1, 7);
+	assert_int_equal(xf_db_exec(db, st), XF_UNAVAILABLE);
+	if (!strstr(xf_db_error(db), "no such table: no_such_table"))
+		fail_msg("error: %s", xf_db_error(db));
+	/* the connection goes on working */
+	int64_t count = -1;
+	assert_int_equal(xf_store_unit_count(db, &count), XF_OK);
+	assert_int_equal(xf_tx_begin(db, true), XF_OK);
+	assert_int_equal(xf_db_exec(db, xf_db_prepare(db, "SELECT * FROM no_such_table")),
+	                 XF_UNAVAILABLE);
+	xf_tx_rollback(db);
+}
+
 static int setup(void **state)
 {
 	xf_crypto_init();
@@ -493,8 +745,16 @@ int main(void)
 	    cmocka_unit_test(test_walk_wrong_prev_hash),
 	    cmocka_unit_test(test_walk_missing_and_misordered_rows),
 	    cmocka_unit_test(test_walk_non_hex_hash),
+	    cmocka_unit_test(test_head_format_and_parse),
+	    cmocka_unit_test(test_head_against_the_walk),
 	    cmocka_unit_test_setup_teardown(test_store_chain_and_tampering, store_setup,
 	                                    store_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_head_file, store_setup, store_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_trigger_bodies, store_setup, store_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_search_check_reads_only, store_setup,
+	                                    store_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_unpreparable_statement_is_unavailable,
+	                                    store_setup, store_teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -111,8 +111,14 @@ static void test_parse_invalid_utf8(void **state)
 	assert_malformed("{\"a\":\"\xed\xa0\x80\"}", 10, "line");
 	/* invalid UTF-8 in a key */
 	assert_malformed("{\"\xfe\":1}", 6, "line");
-	/* an encoded NUL in a string is refused outright */
-	assert_malformed("{\"a\":\"x\\u0000y\"}", 16, "line");
+	/* an encoded NUL in a string is refused, naming the field (in nested values too) */
+	xf_field_error err;
+	assert_null(xf_json_parse_object("{\"a\":\"x\\u0000y\"}", 16, &err));
+	assert_string_equal(err.code, "invalid_field");
+	assert_string_equal(err.field, "a");
+	const char nested[] = "{\"f\":[{\"n\":\"ok\"},{\"n\":\"\\u0000\"}]}";
+	assert_null(xf_json_parse_object(nested, strlen(nested), &err));
+	assert_string_equal(err.field, "f[1].n");
 	/* a raw NUL byte inside the body */
 	assert_malformed("{\"a\":\0}", 7, "line");
 }
@@ -315,10 +321,14 @@ static void test_int(void **state)
 	assert_string_equal(err.field, "absent");
 	json_decref(obj);
 
-	/* integers beyond int64 do not parse at all */
+	/* integers beyond int64 do not parse; the field is named */
 	const char huge[] = "{\"n\":9223372036854775808}";
 	assert_null(xf_json_parse_object(huge, strlen(huge), &err));
-	assert_string_equal(err.code, "malformed_json");
+	assert_string_equal(err.code, "invalid_field");
+	assert_string_equal(err.field, "n");
+	const char negative[] = "{\"a\": 1, \"m\" : -99999999999999999999}";
+	assert_null(xf_json_parse_object(negative, strlen(negative), &err));
+	assert_string_equal(err.field, "m");
 }
 
 static void test_id_or_null(void **state)

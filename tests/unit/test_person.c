@@ -1,6 +1,7 @@
-/* Unit tests of petitioner rules (core/xf_person.h) and of the people store's
- * duplicate detection and accusation confidentiality (store/xf_store_people.h) on a
- * real database file. */
+/* Unit tests of petitioner rules (core/xf_person.h), among them the table of who may
+ * see a 检举控告 accusation (《信访工作条例》 Art. 30 and 46), and of the people store's
+ * duplicate detection, accusation confidentiality and file filtering
+ * (store/xf_store_people.h) on a real database file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,98 @@ static void test_masking(void **state)
 	xf_mask_id_number("320102198001011234", small, sizeof small);
 	assert_int_equal(strlen(small), 5);
 	assert_null(strstr(small, "1980"));
+}
+
+/* ---- 《信访工作条例》 Art. 30 (检举、揭发、控告材料不得透露或者转送给被检举、揭发、
+ * 控告的人员和单位) and Art. 46 (违反者依规依纪依法追责): who may see an accusation ---- */
+
+/* The unit tree of the table: 本矿 > 信访办, 本矿 > 机电科, 本矿 > 综采一队 > 一班. */
+enum { BENKUANG = 1, XINFANGBAN = 2, JIDIANKE = 3, ZONGCAI = 4, YIBAN = 5 };
+
+static bool at_or_below(int64_t unit, int64_t accused)
+{
+	static const int64_t parent[] = {[BENKUANG] = 0,
+	                                 [XINFANGBAN] = BENKUANG,
+	                                 [JIDIANKE] = BENKUANG,
+	                                 [ZONGCAI] = BENKUANG,
+	                                 [YIBAN] = ZONGCAI};
+	for (; unit > 0; unit = parent[unit])
+		if (unit == accused)
+			return true;
+	return false;
+}
+
+#define ROLE(r) (1u << XF_ROLE_##r)
+
+static void test_accusation_visibility_table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *category;
+		int64_t accused, viewer_unit;
+		xf_roles roles;
+		bool visible;
+		const char *why;
+	} rows[] = {
+	    /* an accusation against 本矿, the root unit */
+	    {"accusation", BENKUANG, XINFANGBAN, ROLE(PETITION_OFFICE), true,
+	     "the 信访办 under 本矿 handles an accusation against 本矿"},
+	    {"accusation", BENKUANG, BENKUANG, ROLE(LEADER), false, "本矿's leaders sit in 本矿"},
+	    {"accusation", BENKUANG, BENKUANG, ROLE(PETITION_OFFICE), false,
+	     "a petition-office user sitting in the accused unit itself"},
+	    {"accusation", BENKUANG, BENKUANG, ROLE(AUDITOR), false,
+	     "an auditor in the accused unit"},
+	    {"accusation", BENKUANG, BENKUANG, ROLE(COMPANY), false,
+	     "a company user in the accused unit"},
+	    {"accusation", BENKUANG, XINFANGBAN, ROLE(LEADER), false,
+	     "a leader below the accused unit"},
+	    {"accusation", BENKUANG, JIDIANKE, ROLE(AUDITOR), true, "an auditor below 本矿"},
+	    {"accusation", BENKUANG, JIDIANKE, ROLE(COMPANY), true, "the company below 本矿"},
+	    {"accusation", BENKUANG, JIDIANKE, ROLE(UNIT_HEAD), false, "a unit head below 本矿"},
+	    {"accusation", BENKUANG, YIBAN, ROLE(OFFICIAL), false, "an official two levels below"},
+	    {"accusation", BENKUANG, YIBAN, ROLE(PETITION_OFFICE), true,
+	     "a petition-office user two levels below"},
+	    {"accusation", BENKUANG, XINFANGBAN, ROLE(ADMIN), false,
+	     "an administrator is no exception"},
+	    {"accusation", BENKUANG, XINFANGBAN, ROLE(DISPATCH), false, "dispatch is no exception"},
+	    /* an accusation against 机电科 */
+	    {"accusation", JIDIANKE, JIDIANKE, ROLE(PETITION_OFFICE), false,
+	     "a petition-office user sitting in the accused 机电科"},
+	    {"accusation", JIDIANKE, JIDIANKE,
+	     ROLE(PETITION_OFFICE) | ROLE(AUDITOR) | ROLE(COMPANY), false,
+	     "no role opens it to the accused unit itself"},
+	    {"accusation", JIDIANKE, JIDIANKE, ROLE(UNIT_HEAD), false, "the head of 机电科"},
+	    {"accusation", JIDIANKE, BENKUANG, ROLE(LEADER), true, "a leader above 机电科"},
+	    {"accusation", JIDIANKE, XINFANGBAN, ROLE(PETITION_OFFICE), true,
+	     "the 信访办 beside 机电科"},
+	    {"accusation", JIDIANKE, ZONGCAI, ROLE(UNIT_HEAD), true, "the head of a sibling unit"},
+	    {"accusation", JIDIANKE, YIBAN, ROLE(OFFICIAL), true, "an official of another branch"},
+	    /* an accusation against 综采一队, seen from 一班 below it */
+	    {"accusation", ZONGCAI, YIBAN, ROLE(UNIT_HEAD), false, "the head of 一班 below"},
+	    {"accusation", ZONGCAI, YIBAN, ROLE(OFFICIAL), false, "an official of 一班"},
+	    {"accusation", ZONGCAI, YIBAN, ROLE(OFFICIAL) | ROLE(PETITION_OFFICE), true,
+	     "a petition-office user of 一班 (not the accused unit itself)"},
+	    {"accusation", ZONGCAI, ZONGCAI, ROLE(OFFICIAL) | ROLE(AUDITOR), false,
+	     "an auditor of 综采一队"},
+	    {"accusation", ZONGCAI, 0, 0, true, "a user without a unit"},
+	    /* nothing else is restricted by this rule */
+	    {"accusation", 0, YIBAN, ROLE(UNIT_HEAD), true, "an accusation naming no unit"},
+	    {"suggestion", ZONGCAI, ZONGCAI, ROLE(UNIT_HEAD), true, "a suggestion"},
+	    {"appeal", ZONGCAI, YIBAN, ROLE(UNIT_HEAD), true, "an appeal"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bool below =
+		    rows[i].viewer_unit && at_or_below(rows[i].viewer_unit, rows[i].accused);
+		bool got = xf_matter_visible_to(rows[i].category, rows[i].accused,
+		                                rows[i].viewer_unit, below, rows[i].roles);
+		if (got != rows[i].visible)
+			fail_msg("row %zu (%s): %s, expected %s", i, rows[i].why,
+			         got ? "visible" : "hidden",
+			         rows[i].visible ? "visible" : "hidden");
+	}
+	/* The viewer's own unit decides even if the caller's tree flag is wrong. */
+	assert_false(
+	    xf_matter_visible_to("accusation", JIDIANKE, JIDIANKE, false, ROLE(PETITION_OFFICE)));
 }
 
 static void test_quick_entry(void **state)
@@ -112,8 +205,8 @@ static void test_duplicates_and_confidentiality(void **state)
 	person(db, "张三", mine, "");
 	int64_t d = person(db, "李四", mine, "320102198001011234");
 	json_t *dups;
-	assert_int_equal(xf_store_person_duplicates(db, a, "张三", team, "320102198001011234", &dups),
-	                 XF_OK);
+	assert_int_equal(
+	    xf_store_person_duplicates(db, a, "张三", team, "320102198001011234", &dups), XF_OK);
 	assert_int_equal(json_array_size(dups), 2); /* same name and unit; same ID number */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(dups, 0), "reason")),
 	                    "same_name_unit");
@@ -122,9 +215,9 @@ static void test_duplicates_and_confidentiality(void **state)
 	                    "same_id_number");
 	json_decref(dups);
 
-	assert_int_equal(xf_store_matter_insert(db, a, 0, "accusation", "检举内容", team, 0, 1000,
-	                                        &matter),
-	                 XF_OK);
+	assert_int_equal(
+	    xf_store_matter_insert(db, a, 0, "accusation", "检举内容", team, 0, 1000, &matter),
+	    XF_OK);
 	assert_int_equal(xf_tx_commit(db), XF_OK);
 
 	xf_viewer office = {.scope = {.all = true}, .user_id = 1, .unit_id = mine};
@@ -152,15 +245,50 @@ static void test_duplicates_and_confidentiality(void **state)
 	assert_int_equal(xf_store_person_visible(db, &head, a), XF_OK);
 	assert_int_equal(xf_store_person_visible(db, &head, d), XF_NOTFOUND);
 	assert_int_equal(xf_store_person_visible(db, &official, a), XF_NOTFOUND);
+
+	/* The unit head's view of the file names only the duplicate they may open: 李四 of
+	 * 本矿 shares the ID number but lies outside 综采一队. */
+	assert_int_equal(xf_store_person_json(db, &head, a, false, &file), XF_OK);
+	dups = json_object_get(file, "duplicates");
+	assert_int_equal(json_array_size(dups), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(dups, 0), "reason")),
+	                    "same_name_unit");
+	json_decref(file);
+
+	/* An accusation against 本矿 (the root): the 信访办 under 本矿 handles it, a leader
+	 * sitting in 本矿 does not see it (Art. 30). */
+	int64_t office_unit, against_root;
+	assert_int_equal(xf_tx_begin(db, true), XF_OK);
+	assert_int_equal(xf_store_unit_insert(db, mine, "信访办", "department", &office_unit),
+	                 XF_OK);
+	assert_int_equal(xf_store_matter_insert(db, a, 0, "accusation", "检举本矿", mine, 0, 1000,
+	                                        &against_root),
+	                 XF_OK);
+	assert_int_equal(xf_tx_commit(db), XF_OK);
+	xf_viewer clerk = {.scope = {.all = true},
+	                   .user_id = 6,
+	                   .unit_id = office_unit,
+	                   .roles = 1u << XF_ROLE_PETITION_OFFICE};
+	xf_viewer leader = {
+	    .scope = {.all = true}, .user_id = 7, .unit_id = mine, .roles = 1u << XF_ROLE_LEADER};
+	assert_int_equal(xf_store_matter_visible(db, &clerk, against_root), XF_OK);
+	assert_int_equal(xf_store_matter_visible(db, &leader, against_root), XF_NOTFOUND);
+	assert_int_equal(xf_store_person_json(db, &leader, a, false, &file), XF_OK);
+	assert_int_equal(json_array_size(json_object_get(file, "matters")), 1); /* 综采一队's */
+	json_decref(file);
+	assert_int_equal(xf_store_person_json(db, &clerk, a, false, &file), XF_OK);
+	assert_int_equal(json_array_size(json_object_get(file, "matters")), 2);
+	json_decref(file);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_masking),
-		cmocka_unit_test(test_quick_entry),
-		cmocka_unit_test(test_zh_names),
-		cmocka_unit_test_setup_teardown(test_duplicates_and_confidentiality, open_db, close_db),
+	    cmocka_unit_test(test_masking),
+	    cmocka_unit_test(test_quick_entry),
+	    cmocka_unit_test(test_zh_names),
+	    cmocka_unit_test(test_accusation_visibility_table),
+	    cmocka_unit_test_setup_teardown(test_duplicates_and_confidentiality, open_db, close_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

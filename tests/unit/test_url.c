@@ -214,6 +214,20 @@ static void test_refuses_backslash(void **state)
 		assert_refused(*state, raw[i], "backslash");
 }
 
+static void test_refuses_invalid_utf8(void **state)
+{
+	static const char *const raw[] = {"/%ff", "/api/v1/%e4%b8", "/\xff", "/a?q=%c0%af",
+	                                  "/a?q=%ed%a0%80", "/a?%f4%90%80%80=1", "/\xe4\xb8"};
+	for (size_t i = 0; i < XF_ARRAY_LEN(raw); i++)
+		assert_refused(*state, raw[i], "UTF-8");
+	xf_url url;
+	const char *error;
+	assert_int_equal(xf_url_parse(*state, "/a?ok=1&status=%ff", &url, &error), XF_ERR);
+	assert_string_equal(url.bad_field, "status");
+	parse_ok(*state, "/%e4%ba%95?q=%e4%ba%95%e4%b8%8b", &url);
+	assert_string_equal(url.path, "/\xe4\xba\x95");
+}
+
 static void test_refuses_overlong_target(void **state)
 {
 	static char raw[XF_URL_MAX_LEN + 2];
@@ -310,6 +324,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_refuses_nul_and_control_bytes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refuses_dot_segments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refuses_backslash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refuses_invalid_utf8, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refuses_overlong_target, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_route_literal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_route_params, setup, teardown),

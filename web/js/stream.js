@@ -52,6 +52,18 @@ function open() {
   // The server names its messages "incident"; unnamed ones count the same.
   es.addEventListener('incident', onEvent);
   es.addEventListener('message', onEvent);
+  // The server ends a stream whose session ended (ask for the session: the app goes
+  // back to the login page) or that is the oldest of too many of this user's (another
+  // tab took its place: stay down rather than take that tab's place in turn).
+  es.addEventListener('closed', (ev) => {
+    if (source !== es) return;
+    let reason = '';
+    try { reason = JSON.parse(ev.data).reason; } catch (_) { /* no reason */ }
+    es.close();
+    source = null;
+    setState('down');
+    if (reason !== 'too_many_streams') scheduleRetry();
+  });
   es.addEventListener('error', () => {
     if (source !== es) return;
     if (es.readyState === EventSource.CLOSED) {
