@@ -21,6 +21,7 @@ static const xf_route_list *const route_lists[] = {
 	&xf_routes_audit,  &xf_routes_plan,      &xf_routes_incidents,  &xf_routes_tasks,
 	&xf_routes_dispatches, &xf_routes_stream, &xf_routes_persons, &xf_routes_assignments,
 	&xf_routes_roster, &xf_routes_meetings, &xf_routes_venues, &xf_routes_search,
+	&xf_routes_directory,
 };
 static xf_route *routes;
 static size_t n_routes;

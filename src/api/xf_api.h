@@ -95,7 +95,8 @@ typedef struct xf_route_list {
 extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users,
 	xf_routes_units, xf_routes_audit, xf_routes_plan, xf_routes_incidents, xf_routes_tasks,
 	xf_routes_dispatches, xf_routes_stream, xf_routes_persons, xf_routes_assignments,
-	xf_routes_roster, xf_routes_meetings, xf_routes_venues, xf_routes_search;
+	xf_routes_roster, xf_routes_meetings, xf_routes_venues, xf_routes_search,
+	xf_routes_directory;
 
 /* Login throttles, owned by session.c. */
 void xf_api_session_setup(void);

@@ -360,14 +360,6 @@ static char *trim(char *s)
 	return s;
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static bool has_control(const char *s)
 {
 	for (; *s; s++)
@@ -415,7 +407,7 @@ static bool scientific_notation(const char *s)
 
 const char *xf_phone_problem(const char *s)
 {
-	if (utf8_chars(s) > PHONE_MAX_CHARS)
+	if (xf_utf8_chars(s) > PHONE_MAX_CHARS)
 		return "must be at most 32 characters";
 	if (scientific_notation(s))
 		return "looks like a number Excel wrote in scientific notation; format the column "
@@ -443,7 +435,7 @@ const char *xf_staff_number_problem(const char *s)
 {
 	if (!*s)
 		return "must not be empty";
-	if (utf8_chars(s) > NUMBER_MAX_CHARS)
+	if (xf_utf8_chars(s) > NUMBER_MAX_CHARS)
 		return "must be at most 32 characters";
 	if (scientific_notation(s))
 		return "looks like a number Excel wrote in scientific notation; format the column "
@@ -596,7 +588,7 @@ static bool text_ok(xf_import *imp, size_t line, const char *field, const char *
 		                   field);
 		return false;
 	}
-	if (utf8_chars(value) > max_chars) {
+	if (xf_utf8_chars(value) > max_chars) {
 		xf_csv_problem_add(&imp->problems, line, field,
 		                   "'%s' must be at most %zu characters", field, max_chars);
 		return false;

@@ -62,6 +62,11 @@ static const struct {
 	                             R(XF_ROLE_DISPATCH) | R(XF_ROLE_OFFICIAL) | R(XF_ROLE_AUDITOR) |
 	                             R(XF_ROLE_ADMIN)},
 	[XF_PERM_ROSTER_WRITE] = {"roster.write", R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_ADMIN)},
+	/* Whoever assigns tasks or 包保, schedules meetings or links rosters. */
+	[XF_PERM_DIRECTORY_READ] = {"directory.read",
+	                            R(XF_ROLE_PETITION_OFFICE) | R(XF_ROLE_LEADER) |
+	                                R(XF_ROLE_UNIT_HEAD) | R(XF_ROLE_DISPATCH) |
+	                                R(XF_ROLE_OFFICIAL) | R(XF_ROLE_ADMIN)},
 };
 
 bool xf_perm_sees_all_incidents(xf_roles held)

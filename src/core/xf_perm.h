@@ -44,6 +44,7 @@ typedef enum xf_perm {
 	XF_PERM_VENUE_WRITE,       /* manage reply venues and book them */
 	XF_PERM_ROSTER_READ,       /* rosters, duty roster, contacts */
 	XF_PERM_ROSTER_WRITE,      /* edit rosters and contacts; import staff and units */
+	XF_PERM_DIRECTORY_READ,    /* find people by name to assign or schedule them */
 	XF_PERM_COUNT
 } xf_perm;
 

@@ -149,15 +149,6 @@ static int lookup(json_t *obj, const char *key, bool required, json_t **out, xf_
 	return XF_ERR;
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -194,7 +185,7 @@ int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars
 		free(trimmed);
 		s = json_string_value(v);
 	}
-	size_t chars = utf8_chars(s);
+	size_t chars = xf_utf8_chars(s);
 	if (chars < min_chars) {
 		if (min_chars == 1)
 			xf_field_error_set(err, key, "'%s' must not be empty", key);

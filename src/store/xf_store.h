@@ -90,6 +90,19 @@ int xf_store_user_set_password(xf_db *db, int64_t id, const char *password_hash,
 json_t *xf_user_json(const xf_user_row *row);
 int xf_store_user_list(xf_db *db, json_t **users);
 
+/* One person of the directory (GET /directory): an active account found by name. */
+typedef struct xf_directory_row {
+	int64_t id, unit_id;
+	char name[128], unit_name[128], phone[64];
+	xf_roles roles;
+} xf_directory_row;
+
+/* Active accounts whose name or username contains q (NULL or "": any), holding role
+ * (-1: any), in unit_id or below it (0: anywhere), by name, at most limit. The caller
+ * frees *rows. */
+int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int limit,
+                       xf_directory_row **rows, size_t *n);
+
 int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest,
                             const char *csrf, int64_t now_ms, int64_t *id);
 /* Finds a session and its user (XF_NOTFOUND when there is none); the caller judges

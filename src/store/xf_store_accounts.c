@@ -1,5 +1,6 @@
 /* Users, their roles and sessions, and the unit tree, in SQL. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/xf_store_rows.h"
@@ -225,6 +226,57 @@ int xf_store_user_list(xf_db *db, json_t **users)
 	}
 	free(rows);
 	*users = list;
+	return XF_OK;
+}
+
+int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int limit,
+                       xf_directory_row **rows, size_t *n)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT u.id, u.name, u.unit_id, n.name, u.phone,"
+		    " (SELECT group_concat(r.role) FROM user_roles r WHERE r.user_id = u.id)"
+		    " FROM users u JOIN units n ON n.id = u.unit_id"
+		    " WHERE u.disabled = 0"
+		    " AND (?1 IS NULL OR instr(u.name, ?1) > 0 OR instr(u.username, ?1) > 0)"
+		    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id"
+		    "   AND r.role = ?2))"
+		    " AND (?3 = 0 OR u.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?3 UNION"
+		    "   SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
+		    " ORDER BY u.name, u.id LIMIT ?4");
+	if (q && *q)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	if (role >= 0)
+		sqlite3_bind_text(st, 2, xf_role_id((xf_role)role), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, unit_id);
+	sqlite3_bind_int(st, 4, limit);
+	size_t count = 0;
+	xf_directory_row *out = xf_calloc((size_t)(limit > 0 ? limit : 1), sizeof *out);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < (size_t)limit) {
+		xf_directory_row *r = &out[count++];
+		r->id = sqlite3_column_int64(st, 0);
+		snprintf(r->name, sizeof r->name, "%s", xf_row_text(st, 1));
+		r->unit_id = sqlite3_column_int64(st, 2);
+		snprintf(r->unit_name, sizeof r->unit_name, "%s", xf_row_text(st, 3));
+		snprintf(r->phone, sizeof r->phone, "%s", xf_row_text(st, 4));
+		const char *roles = xf_row_text(st, 5);
+		while (*roles) {
+			size_t len = strcspn(roles, ",");
+			char id[32];
+			snprintf(id, sizeof id, "%.*s", (int)(len < sizeof id ? len : sizeof id - 1), roles);
+			int parsed = xf_role_parse(id);
+			if (parsed >= 0)
+				r->roles |= 1u << parsed;
+			roles += len + (roles[len] == ',');
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		free(out);
+		return xf_db_fail(db, rc);
+	}
+	*rows = out;
+	*n = count;
 	return XF_OK;
 }
 

@@ -49,6 +49,14 @@ bool xf_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+size_t xf_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 void xf_utf8_clean(char *s)
 {
 	unsigned char *p = (unsigned char *)s;

@@ -13,6 +13,8 @@
 /* The length (1-4) of the valid sequence at s[0..n), or 0 when s does not start one. */
 size_t xf_utf8_sequence(const unsigned char *s, size_t n);
 bool xf_utf8_valid(const char *s, size_t n);
+/* The characters (code points) of valid NUL-terminated text. */
+size_t xf_utf8_chars(const char *s);
 /* Makes the NUL-terminated s valid in place: each byte that does not begin a valid
  * sequence becomes '?', and a sequence cut short at the end (as by a truncating
  * snprintf) is dropped. */

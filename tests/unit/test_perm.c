@@ -47,6 +47,8 @@ static const struct {
     {XF_PERM_ROSTER_READ, "roster.read",
      "petition_office leader unit_head dispatch official auditor admin"},
     {XF_PERM_ROSTER_WRITE, "roster.write", "petition_office admin"},
+    {XF_PERM_DIRECTORY_READ, "directory.read",
+     "petition_office leader unit_head dispatch official admin"},
 };
 
 /* The roles listed for perm as a bit mask; everyone is all bits. */

@@ -1,0 +1,73 @@
+// API tests for the directory (docs/api.md, "Directory"): people found by name, role
+// and unit for whoever assigns or schedules them; disabled accounts never listed;
+// phone numbers only for callers who may read the rosters; bad parameters named.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, Client } = require('../lib/server.js');
+
+const ADMIN_PASSWORD = 'admin-pass-123456';
+let srv, admin, office, company;
+const units = {};
+
+async function account(username, name, unitId, roles, phone = '') {
+  const r = await admin.post('/users', { username, name, unit_id: unitId, roles, phone });
+  assert.equal(r.status, 201, r.text);
+  const c = new Client(srv.base);
+  await c.login(username, r.json.one_time_password);
+  const p = await c.post('/session/password', { old_password: r.json.one_time_password, new_password: `${username}-pass-123456` });
+  assert.ok(p.status === 200 || p.status === 204, p.text);
+  return { client: c, id: r.json.user.id };
+}
+
+before(async () => {
+  srv = await startServer({ adminPassword: ADMIN_PASSWORD });
+  admin = new Client(srv.base);
+  await admin.login('admin', ADMIN_PASSWORD);
+  for (const [key, body] of [['jidian', { name: '机电科', kind: 'department', parent_id: 1 }],
+    ['zongcai', { name: '综采一队', kind: 'team', parent_id: 1 }]]) {
+    const r = await admin.post('/units', body);
+    assert.equal(r.status, 201, r.text);
+    units[key] = r.json.id;
+  }
+  units.yiban = (await admin.post('/units', { name: '一班', kind: 'team', parent_id: units.zongcai })).json.id;
+  office = (await account('office', '王信访', 1, ['petition_office'])).client;
+  company = (await account('company', '集团信访办', 1, ['company'])).client;
+  await account('zhang1', '张建国', units.jidian, ['official'], '13800000001');
+  await account('zhang2', '张建华', units.yiban, ['official', 'unit_head'], '13800000002');
+  await account('li', '李明', units.zongcai, ['dispatch']);
+  const gone = await account('zhang3', '张建设', units.jidian, ['official']);
+  assert.equal((await admin.patch(`/users/${gone.id}`, { disabled: true })).status, 200);
+});
+
+after(async () => { await srv.stop(); });
+
+test('people are found by part of their name, with unit and roles; disabled ones never', async () => {
+  const r = await office.get(`/directory?q=${encodeURIComponent('张建')}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.people.map((p) => p.name), ['张建华', '张建国']);
+  const hua = r.json.people[0];
+  assert.equal(hua.unit_name, '一班');
+  assert.deepEqual(hua.roles.sort(), ['official', 'unit_head']);
+  assert.equal(hua.phone, '13800000002', 'the petition office reads rosters: phones shown');
+});
+
+test('role and unit (with the units below it) narrow the list', async () => {
+  let r = await office.get(`/directory?role=official&unit_id=${units.zongcai}`);
+  assert.deepEqual(r.json.people.map((p) => p.name), ['张建华']);
+  r = await office.get('/directory?role=dispatch');
+  assert.deepEqual(r.json.people.map((p) => p.name), ['李明']);
+  r = await office.get(`/directory?q=${encodeURIComponent('张')}&limit=1`);
+  assert.equal(r.json.people.length, 1);
+});
+
+test('only those who assign or schedule may look; bad parameters are named', async () => {
+  assert.equal((await company.get('/directory?q=a')).status, 403);
+  assert.equal((await new Client(srv.base).get('/directory')).status, 401);
+  for (const [query, field] of [['role=boss', 'role'], ['unit_id=x', 'unit_id'], ['limit=0', 'limit'],
+    [`q=${encodeURIComponent('张'.repeat(51))}`, 'q']]) {
+    const r = await office.get(`/directory?${query}`);
+    assert.equal(r.status, 400, `${query}: ${r.text}`);
+    assert.equal(r.json.error.field, field);
+  }
+});
