@@ -13,83 +13,61 @@ import { h, clear, replace, field, select, setOptions, showError, showMessage, c
 import { keepFocus } from './incident-common.js';
 import { pperms, roleBadge, assignmentBadge, unitName, longCountdownEl } from './people-common.js';
 
-// Officials a 包保 can name, gathered from what the user's roles may read: the user list
-// (administrators, auditors), the staff roster entries linked to accounts, and every
-// official already named on an assignment. Asked once per signed-in user and page.
-const directory = { userId: null, users: undefined, staff: undefined, assigned: undefined };
-
-async function tryGet(path) {
-  try { return await get(path); } catch (err) {
+// Officials a 包保 can name: the directory's responsible officials (GET /directory,
+// found by name; nobody types a user number), plus every official already named on
+// one of this incident's assignments. q narrows by name.
+async function findOfficials(q, extra) {
+  let people = [];
+  try {
+    const r = await get('/directory?role=official&limit=50' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    people = r && r.people ? r.people : [];
+  } catch (err) {
     if (err.handled) throw err;
-    return null;
   }
-}
-
-export async function knownOfficials(ctx, extra) {
-  const me = ctx.state.user;
-  if (directory.userId !== me.id) Object.assign(directory, { userId: me.id, users: undefined, staff: undefined, assigned: undefined });
-  const jobs = [];
-  if (directory.users === undefined && (ctx.hasRole('admin') || ctx.hasRole('auditor'))) {
-    jobs.push(tryGet('/users').then((r) => { directory.users = r && r.users ? r.users : null; }));
-  }
-  if (directory.staff === undefined) {
-    jobs.push(tryGet('/staff?limit=5000').then((r) => { directory.staff = r && r.staff ? r.staff : null; }));
-  }
-  if (directory.assigned === undefined && pperms.allAssignments(ctx)) {
-    jobs.push(tryGet('/assignments').then((r) => { directory.assigned = r && r.assignments ? r.assignments : null; }));
-  }
-  await Promise.all(jobs);
   const list = [];
-  const seen = new Map();
+  const seen = new Set();
   const addOne = (id, name, detail) => {
-    if (!id) return;
-    const prev = seen.get(id);
-    if (prev) { if (!prev.detail && detail) prev.detail = detail; return; }
-    const o = { id, name: name || '#' + id, detail: detail || '' };
-    seen.set(id, o);
-    list.push(o);
+    if (!id || seen.has(id)) return;
+    seen.add(id);
+    list.push({ id, name: name || '#' + id, detail: detail || '' });
   };
-  for (const u of directory.users || []) {
-    if (!u.disabled && (u.roles || []).includes('official')) addOne(u.id, u.name || u.username, u.username);
-  }
-  for (const s of directory.staff || []) {
-    const roles = s.roles || (s.user && s.user.roles);
-    if (s.user_id && (!Array.isArray(roles) || roles.includes('official'))) addOne(s.user_id, s.name, s.position || '');
-  }
-  for (const a of [...(directory.assigned || []), ...(extra || [])]) if (a && a.official) addOne(a.official.id, a.official.name);
+  for (const p of people) addOne(p.id, p.name, p.unit_name);
+  if (!q) for (const a of extra || []) if (a && a.official) addOne(a.official.id, a.official.name);
   return list;
 }
 
-// Forgets the cached officials (after an assignment named a new one).
-export function forgetOfficials() { directory.assigned = undefined; }
-
-// A select of known officials plus "另一位（输入用户编号）" with a number input.
-function officialPicker(prefix) {
+// A search box (by name) over a select of responsible officials.
+function officialPicker(prefix, extra) {
   const sel = select({ id: prefix + '-official', name: 'official_id' }, [{ value: '', label: t('asg.chooseOfficial') }]);
-  const num = h('input', { id: prefix + '-official-id', name: 'official_id', type: 'number', min: '1', step: '1', inputmode: 'numeric', placeholder: t('asg.officialIdHint') });
-  const numField = field(t('asg.officialId'), num, t('asg.officialIdNote'));
-  numField.hidden = true;
-  const sync = () => { numField.hidden = sel.value !== 'other'; };
-  sel.addEventListener('change', () => { sync(); if (!numField.hidden) num.focus(); });
-  return {
-    fields: [field(t('asg.official'), sel), numField],
+  const search = h('input', { id: prefix + '-official-search', type: 'search', autocomplete: 'off', placeholder: t('asg.findOfficialHint') });
+  let timer = null;
+  let asked = 0;
+  const picker = {
+    fields: [field(t('asg.findOfficial'), search), field(t('asg.official'), sel)],
     set(officials) {
+      const keep = sel.value;
       setOptions(sel, [{ value: '', label: officials.length ? t('asg.chooseOfficial') : t('asg.noOfficials') },
-        ...officials.map((o) => ({ value: o.id, label: o.detail ? t('asg.officialOption', { name: o.name, d: o.detail }) : o.name })),
-        { value: 'other', label: t('asg.otherOfficial') }]);
-      if (!officials.length && sel.value === '') { sel.value = 'other'; }
-      sync();
+        ...officials.map((o) => ({ value: o.id, label: o.detail ? t('asg.officialOption', { name: o.name, d: o.detail }) : o.name }))]);
+      if (officials.some((o) => String(o.id) === keep)) sel.value = keep;
+      else if (officials.length === 1) sel.value = String(officials[0].id);
     },
     // The chosen user id, or null with the field to mark.
     value() {
-      if (sel.value === 'other') {
-        const n = Number(num.value);
-        return Number.isInteger(n) && n > 0 ? { id: n } : { error: 'official_id', el: num };
-      }
       if (!sel.value) return { error: 'official_id', el: sel };
       return { id: Number(sel.value) };
     },
   };
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const mine = ++asked;
+      try {
+        const list = await findOfficials(search.value.trim(), extra());
+        if (mine === asked) picker.set(list);
+      } catch (_) { /* a lost session is handled by the app */ }
+    }, 200);
+  });
+  return picker;
 }
 
 export function createPeoplePanel(ctx, incidentId, reload) {
@@ -194,8 +172,9 @@ export function createPeoplePanel(ctx, incidentId, reload) {
   // ---- assignment ----
   let assignForm = null;
   let unitForm = null;
-  const pick = officialPicker('assign');
-  const pickUnit = officialPicker('assign-unit');
+  const assignedOfficials = () => (data ? data.persons.map((p) => p.assignment).filter(Boolean) : []);
+  const pick = officialPicker('assign', assignedOfficials);
+  const pickUnit = officialPicker('assign-unit', assignedOfficials);
   const assignCount = h('span', { class: 'muted', id: 'assign-count' });
   const unitSel = select({ id: 'assign-unit', name: 'unit_id' }, []);
   if (canAssign) {
@@ -219,7 +198,6 @@ export function createPeoplePanel(ctx, incidentId, reload) {
         await post(base + '/assignments', { pairs: ids.map((pid) => ({ person_id: pid, official_id: o.id })) });
         done();
         ui.selected.clear();
-        forgetOfficials();
         await reload();
       } catch (err) {
         done();
@@ -244,7 +222,6 @@ export function createPeoplePanel(ctx, incidentId, reload) {
       try {
         await post(base + '/assignments', { unit_id: Number(unitSel.value), official_id: o.id });
         done();
-        forgetOfficials();
         await reload();
       } catch (err) {
         done();
@@ -267,8 +244,7 @@ export function createPeoplePanel(ctx, incidentId, reload) {
   async function refreshOfficials() {
     if (!canAssign) return;
     try {
-      const extra = data ? data.persons.map((p) => p.assignment).filter(Boolean) : [];
-      const list = await knownOfficials(ctx, extra);
+      const list = await findOfficials('', assignedOfficials());
       pick.set(list);
       pickUnit.set(list);
     } catch (_) { /* a lost session is handled by the app */ }
