@@ -62,6 +62,8 @@ before(async () => {
     assert.equal(u.status, 201, u.text);
     units[name] = u.json;
   }
+  const guard = await admin.post('/users', { username: 'bw.wu', name: '吴保卫', unit_id: units['保卫科'].id, roles: ['dispatch'] });
+  assert.equal(guard.status, 201, guard.text);
   const r = await admin.post('/users', { username: OFFICE.username, name: OFFICE.name, unit_id: root.id, roles: OFFICE.roles });
   assert.equal(r.status, 201, r.text);
   officeApi = new Client(server.base);
@@ -152,14 +154,26 @@ async function flow() {
   await page.fill('#mtg-d0-text', DECISION);
   await page.selectOption('#mtg-d0-owner', 'role:petition_office');
   await page.fill('#mtg-d0-due', '120');
+  // A second decision for a person found by name (issue 8: nobody types a user number).
+  await page.click('#mtg-decision-add');
+  await page.fill('#mtg-d1-text', '保卫科加强大门值守');
+  await page.selectOption('#mtg-d1-owner', 'user');
+  await page.fill('#mtg-d1-user-search', '吴保');
+  await page.locator('#mtg-d1-user option', { hasText: '吴保卫（保卫科）' }).waitFor({ state: 'attached' });
+  assert.match(await page.locator('#mtg-d1-user option:checked').textContent(), /吴保卫/, 'the one match is chosen');
+  await page.fill('#mtg-d1-due', '30');
   await page.click('#meeting-submit');
   const meeting = page.locator('#meetings-list [data-testid="meeting"]', { hasText: '信访领导小组会议' });
   await meeting.waitFor();
   assert.match(await meeting.locator('.meeting-minutes').textContent(), /工会负责疏导情绪/);
   assert.match(await meeting.textContent(), /矿工会主席/);
-  assert.match(await meeting.locator('.meeting-decisions li').textContent(), new RegExp(DECISION));
+  assert.equal(await meeting.locator('.meeting-decisions li', { hasText: DECISION }).count(), 1);
+  assert.match(await meeting.locator('.meeting-decisions li', { hasText: '保卫科加强大门值守' }).textContent(), /吴保卫/);
   const decisionTask = page.locator('li[data-testid="task"][data-kind="decision"]', { hasText: DECISION });
   await decisionTask.waitFor();
+  const guardTask = page.locator('li[data-testid="task"][data-kind="decision"]', { hasText: '保卫科加强大门值守' });
+  await guardTask.waitFor();
+  assert.match(await guardTask.textContent(), /吴保卫/, 'the decision is the named person\'s task');
   assert.equal(await decisionTask.getAttribute('data-status'), 'pending');
   await page.locator('li[data-testid="task"][data-step-id="A3"][data-status="done"]').waitFor();
   assert.equal(await page.inputValue('#mtg-minutes'), '', 'the form is emptied after saving');

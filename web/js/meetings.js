@@ -46,7 +46,7 @@ export function createMeetings(ctx, incidentId, reload) {
   let rowSeq = 0;
 
   // Owners: a role, a person known on this incident (assignees of its tasks, officials,
-  // oneself), or anyone by user number.
+  // oneself), or anyone found by name.
   function ownerOptions() {
     const me = ctx.state.user;
     const people = new Map([[me.id, me.name || me.username]]);
@@ -62,10 +62,31 @@ export function createMeetings(ctx, incidentId, reload) {
     const id = (s) => `mtg-d${n}-${s}`;
     const text = h('input', { id: id('text'), type: 'text', autocomplete: 'off', class: 'd-text' });
     const owner = select({ id: id('owner'), class: 'd-owner' }, ownerOptions());
-    const user = h('input', { id: id('user'), type: 'number', min: '1', step: '1', class: 'd-user', placeholder: t('asg.officialIdHint') });
-    const userField = field(t('mtg.ownerUserId'), user);
+    // Anyone else is found by name in the directory (GET /directory), never by number.
+    const search = h('input', { id: id('user-search'), type: 'search', autocomplete: 'off', placeholder: t('asg.findOfficialHint') });
+    const user = select({ id: id('user'), class: 'd-user' }, [{ value: '', label: t('mtg.findFirst') }]);
+    const userField = h('div', { class: 'row' }, field(t('asg.findOfficial'), search), field(t('mtg.ownerUserId'), user));
     userField.hidden = true;
-    owner.addEventListener('change', () => { userField.hidden = owner.value !== 'user'; if (!userField.hidden) user.focus(); });
+    owner.addEventListener('change', () => { userField.hidden = owner.value !== 'user'; if (!userField.hidden) search.focus(); });
+    let timer = null;
+    let asked = 0;
+    search.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const mine = ++asked;
+        let people = [];
+        try {
+          const r = await get('/directory?limit=50&q=' + encodeURIComponent(search.value.trim()));
+          people = r && r.people ? r.people : [];
+        } catch (err) {
+          if (err.handled) return;
+        }
+        if (mine !== asked) return;
+        setOptions(user, [{ value: '', label: people.length ? t('mtg.choosePerson') : t('mtg.nobodyFound') },
+          ...people.map((p) => ({ value: p.id, label: p.unit_name ? `${p.name}（${p.unit_name}）` : p.name }))]);
+        if (people.length === 1) user.value = String(people[0].id);
+      }, 200);
+    });
     const due = h('input', { id: id('due'), type: 'number', min: '0', max: '129600', step: '1', value: '60', class: 'd-due' });
     const row = h('div', { class: 'row decision-row' },
       field(t('mtg.decisionText'), text), field(t('mtg.owner'), owner), userField, field(t('mtg.due'), due),
