@@ -8,6 +8,7 @@
 
 #include "api/xf_api.h"
 #include "store/xf_search.h"
+#include "core/xf_venue.h"
 #include "util/xf_jsonw.h"
 
 static const char *const destination_zh[] = {"本矿", "集团公司", "市", "省", "进京"};
@@ -87,6 +88,38 @@ static json_t *reasons_json(const xf_plan_decision *d)
 	return list;
 }
 
+/* The one line a person confirms before registering: what the plan decided. */
+static char *decision_line(xf_req *req, const xf_plan_decision *d)
+{
+	if (!d->in_scope)
+		return xf_arena_printf(&req->arena, "不适用预案（不启动）");
+	return xf_arena_printf(&req->arena, "适用预案，等级%s，处置程序%s「%s」", d->grade->name,
+	                       d->procedure->id, d->procedure->name);
+}
+
+/* POST /incidents?dry_run=1: the same validation and decision as a registration,
+ * nothing stored, so the form can show what the plan decided before confirming. */
+static void preview_reply(xf_req *req, xf_db *db, json_t *body, const xf_plan_decision *d)
+{
+	int64_t *units;
+	size_t n_units;
+	int rc = xf_tx_begin(db, false);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	bool ok = read_units(req, db, body, &units, &n_units);
+	xf_tx_rollback(db);
+	if (!ok)
+		return;
+	xf_reply_json(req, 200,
+	              json_pack("{s:b, s:b, s:o, s:o, s:s, s:s, s:o, s:s}", "dry_run", true, "in_scope",
+	                        d->in_scope, "grade", d->in_scope ? json_string(d->grade->id) : json_null(),
+	                        "grade_name", d->in_scope ? json_string(d->grade->name) : json_null(),
+	                        "procedure", d->procedure->id, "procedure_name", d->procedure->name,
+	                        "reasons", reasons_json(d), "summary", decision_line(req, d)));
+}
+
 static void xf_api_incidents_create(xf_req *req)
 {
 	static const char *const fields[] = {"headcount", "destination", "advance_info", "place",
@@ -121,6 +154,11 @@ static void xf_api_incidents_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	int64_t *units, id;
 	size_t n_units;
+	const char *dry_run = xf_req_query(req, "dry_run");
+	if (dry_run && strcmp(dry_run, "1") == 0) {
+		preview_reply(req, db, body, &d);
+		return;
+	}
 	if (!xf_api_begin(req, db))
 		return;
 	int rc = XF_OK;
@@ -546,6 +584,13 @@ static void xf_api_incidents_transition(xf_req *req)
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	/* Withdrawing a mistaken registration (作废) needs its reason. */
+	bool withdraw = strcmp(to, "withdrawn") == 0;
+	if (withdraw && strlen(reason) < 2) {
+		xf_reply_error(req, 400, "invalid_field", "reason",
+		               "'reason' is required to withdraw a registration");
+		return;
+	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
@@ -558,6 +603,24 @@ static void xf_api_incidents_transition(xf_req *req)
 		return;
 	}
 	int64_t now = xf_now_ms();
+	if (withdraw) {
+		char at[XF_TIME_LEN];
+		xf_time_format(now, at);
+		json_t *mark = json_pack("{s:s, s:s, s:s, s:s}", "reason", reason, "by",
+		                         req->user.username, "by_name", req->user.name, "at", at);
+		rc = xf_store_incident_withdraw(db, id, mark, now);
+		json_decref(mark);
+		if (rc == XF_OK)
+			rc = xf_audit_append(
+				db, &actor, "incident.withdraw", "incident", xf_api_id_text(req, id),
+				json_pack("{s:s, s:s, s:s, s:s}", "summary",
+				          xf_arena_printf(&req->arena, "登记作废；理由：%s", reason), "from",
+				          state.status, "to", to, "reason", reason));
+		if (!xf_api_finish(req, db, rc))
+			return;
+		xf_api_incident_reply(req, db, id, 200);
+		return;
+	}
 	rc = xf_store_incident_set_status(db, id, to, now);
 	if (rc == XF_OK && !xf_status_reports_progress((xf_status)target))
 		rc = stop_progress_reports(db, id, now);
@@ -574,12 +637,40 @@ static void xf_api_incidents_transition(xf_req *req)
 	xf_api_incident_reply(req, db, id, 200);
 }
 
+static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *state,
+                           const xf_plan *plan, const xf_plan_facts *facts, json_t *changes,
+                           char **summary);
+
+/* Withdraws an override: the plan's decision from the current facts holds again
+ * (re-planning and 升级 as for changed facts). */
+static int withdraw_override(xf_req *req, xf_db *db, const xf_incident_state *state,
+                             const xf_plan *plan, const char *reason, xf_actor *actor)
+{
+	int64_t now = xf_now_ms();
+	int rc = xf_store_incident_override(db, state->id, state->in_scope, NULL, NULL, state->status,
+	                                    NULL, now);
+	xf_plan_facts facts = {state->headcount,
+	                       (xf_destination)xf_destination_parse(state->destination),
+	                       state->advance_info};
+	json_t *changes = json_object();
+	char *summary = xf_arena_printf(&req->arena, "撤销人工调整，恢复按预案判定；理由：%s", reason);
+	if (rc == XF_OK)
+		rc = change_decision(req, db, state, plan, &facts, changes, &summary);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, actor, "incident.override", "incident",
+		                     xf_api_id_text(req, state->id),
+		                     json_pack("{s:b, s:s, s:s, s:O}", "withdraw", true, "reason", reason,
+		                               "summary", summary, "changes", changes));
+	json_decref(changes);
+	return rc;
+}
+
 static void xf_api_incidents_override(xf_req *req)
 {
-	static const char *const fields[] = {"grade", "in_scope", "reason", NULL};
+	static const char *const fields[] = {"grade", "in_scope", "reason", "withdraw", NULL};
 	xf_field_error err;
 	const char *grade_id = NULL, *reason;
-	bool in_scope;
+	bool in_scope, withdraw = false;
 	int64_t id;
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
@@ -591,11 +682,17 @@ static void xf_api_incidents_override(xf_req *req)
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_string(body, "grade", false, 1, 16, &grade_id, &err) == XF_ERR ||
 	    (has_scope = xf_json_bool(body, "in_scope", false, &in_scope, &err)) == XF_ERR ||
-	    xf_json_string(body, "reason", true, 2, 500, &reason, &err) != XF_OK) {
+	    xf_json_string(body, "reason", true, 2, 500, &reason, &err) != XF_OK ||
+	    xf_json_bool(body, "withdraw", false, &withdraw, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
-	if (!grade_id && has_scope != XF_OK) {
+	if (withdraw && (grade_id || has_scope == XF_OK)) {
+		xf_reply_error(req, 400, "invalid_field", "withdraw",
+		               "'withdraw' takes no 'grade' or 'in_scope'");
+		return;
+	}
+	if (!withdraw && !grade_id && has_scope != XF_OK) {
 		xf_reply_error(req, 400, "invalid_field", "grade", "give 'grade' or 'in_scope' to override");
 		return;
 	}
@@ -609,9 +706,27 @@ static void xf_api_incidents_override(xf_req *req)
 		xf_tx_rollback(db);
 		return;
 	}
-	if (strcmp(state.status, "archived") == 0) {
+	if (strcmp(state.status, "archived") == 0 || strcmp(state.status, "withdrawn") == 0) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "%s is archived", state.number);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number, state.status);
+		return;
+	}
+	if (withdraw) {
+		json_t *incident = NULL;
+		rc = xf_store_incident_json(db, id, &incident);
+		bool has = rc == XF_OK && json_is_object(json_object_get(incident, "override"));
+		json_decref(incident);
+		if (rc == XF_OK && !has) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 409, "conflict", "withdraw", "%s has no override to withdraw",
+			               state.number);
+			return;
+		}
+		if (rc == XF_OK)
+			rc = withdraw_override(req, db, &state, plan, reason, &actor);
+		if (!xf_api_finish(req, db, rc))
+			return;
+		xf_api_incident_reply(req, db, id, 200);
 		return;
 	}
 	if (has_scope != XF_OK)
@@ -675,14 +790,133 @@ static void xf_api_incidents_override(xf_req *req)
 	xf_api_incident_reply(req, db, id, 200);
 }
 
+static int grade_rank(const xf_plan *plan, const char *grade);
+
+/* The facts that decide, as changed by a PATCH: the decision is recomputed with its
+ * reasons; an override keeps winning (scope and grade) until withdrawn; a grade
+ * change of an activated incident re-plans its tasks as an override does; a grade
+ * that rises is an escalation (升级), shown until the grade falls again. Adds what
+ * changed (old and new values) to changes and a line to summary. */
+static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *state,
+                           const xf_plan *plan, const xf_plan_facts *facts, json_t *changes,
+                           char **summary)
+{
+	json_t *incident;
+	int rc = xf_store_incident_json(db, state->id, &incident);
+	if (rc != XF_OK)
+		return rc;
+	json_t *ov = json_object_get(incident, "override");
+	const char *ov_grade = json_string_value(json_object_get(ov, "grade"));
+	const char *old_computed = json_string_value(json_object_get(incident, "grade_computed"));
+	xf_plan_decision d;
+	xf_plan_decide(plan, facts, &d);
+	bool before = strcmp(state->status, "registered") == 0 ||
+	              strcmp(state->status, "not_activated") == 0;
+	/* An override decided the scope; once handled, an incident stays in scope. */
+	bool in_scope = json_is_object(ov) ? state->in_scope : before ? d.in_scope : true;
+	const xf_plan_grade *grade = NULL;
+	if (in_scope)
+		grade = ov_grade && xf_plan_grade_by_id(plan, ov_grade) ? xf_plan_grade_by_id(plan, ov_grade)
+		                                                        : d.grade;
+	const char *status = state->status;
+	if (!in_scope && strcmp(status, "registered") == 0)
+		status = "not_activated";
+	else if (in_scope && strcmp(status, "not_activated") == 0)
+		status = "registered";
+	int old_rank = state->grade[0] ? grade_rank(plan, state->grade) : 99;
+	int new_rank = grade ? grade_rank(plan, grade->id) : 99;
+	bool escalated = state->grade[0] && grade && new_rank < old_rank;
+	/* 升级 counts from the grade before the first rise, and holds while the grade stays
+	 * above it. */
+	json_t *old_escalation = json_object_get(incident, "escalation");
+	const char *base = json_string_value(json_object_get(old_escalation, "from"));
+	if (!base)
+		base = state->grade[0] ? state->grade : NULL;
+	bool above = base && grade && new_rank < grade_rank(plan, base);
+	char at[XF_TIME_LEN];
+	int64_t now = xf_now_ms();
+	xf_time_format(now, at);
+	json_t *escalation = NULL;
+	if (above) {
+		const xf_plan_grade *from = xf_plan_grade_by_id(plan, base);
+		escalation = json_pack("{s:s, s:s, s:s, s:s, s:s}", "from", base, "from_name",
+		                       from ? from->name : base, "to", grade->id, "to_name", grade->name,
+		                       "at", new_rank == old_rank && json_is_object(old_escalation)
+		                                 ? json_string_value(json_object_get(old_escalation, "at"))
+		                                 : at);
+	}
+	json_t *reasons = reasons_json(&d);
+	xf_incident_decision upd = {
+		.headcount = facts->headcount,
+		.destination = xf_destination_ids[facts->destination],
+		.advance_info = facts->advance_info,
+		.in_scope = in_scope,
+		.grade = grade ? grade->id : NULL,
+		.grade_name = grade ? grade->name : NULL,
+		.grade_computed = in_scope ? d.grade->id : NULL,
+		.procedure = before ? d.procedure->id : NULL,
+		.procedure_name = before ? d.procedure->name : NULL,
+		.status = status,
+		.reasons = reasons,
+		.set_escalation = above || json_is_object(old_escalation),
+		.escalation = escalation,
+	};
+	rc = xf_store_incident_set_decision(db, state->id, &upd, now);
+	int replanned = 0;
+	if (rc == XF_OK && grade && state->activated_ms && strcmp(grade->id, state->grade) != 0)
+		rc = xf_api_replan(db, state, grade, &replanned);
+	const char *new_grade = grade ? grade->id : NULL;
+	bool grade_changed = state->grade[0] ? !new_grade || strcmp(state->grade, new_grade) != 0
+	                                     : new_grade != NULL;
+	if (grade_changed) {
+		const xf_plan_grade *from = state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
+		json_object_set_new(changes, "grade",
+		                    json_pack("{s:o, s:o}", "from",
+		                              state->grade[0] ? json_string(state->grade) : json_null(),
+		                              "to", new_grade ? json_string(new_grade) : json_null()));
+		*summary = xf_arena_printf(&req->arena, "%s；等级%s → %s%s", *summary,
+		                           from ? from->name : "无", grade ? grade->name : "无",
+		                           escalated ? "（升级）" : "");
+	} else if (ov_grade && in_scope && (!old_computed || strcmp(old_computed, d.grade->id) != 0)) {
+		*summary = xf_arena_printf(&req->arena, "%s；按事实应为%s，人工调整的等级%s不变", *summary,
+		                           d.grade->name, grade->name);
+	}
+	if (!old_computed || !upd.grade_computed || strcmp(old_computed, upd.grade_computed) != 0)
+		json_object_set_new(changes, "grade_computed",
+		                    json_pack("{s:o, s:o}", "from",
+		                              old_computed ? json_string(old_computed) : json_null(), "to",
+		                              upd.grade_computed ? json_string(upd.grade_computed)
+		                                                 : json_null()));
+	if (in_scope != state->in_scope)
+		json_object_set_new(changes, "in_scope",
+		                    json_pack("{s:b, s:b}", "from", state->in_scope, "to", in_scope));
+	if (strcmp(status, state->status) != 0)
+		json_object_set_new(changes, "status",
+		                    json_pack("{s:s, s:s}", "from", state->status, "to", status));
+	if (before && strcmp(state->procedure, d.procedure->id) != 0)
+		json_object_set_new(changes, "procedure",
+		                    json_pack("{s:s, s:s}", "from", state->procedure, "to", d.procedure->id));
+	if (replanned)
+		*summary = xf_arena_printf(&req->arena, "%s，重新安排%d项任务", *summary, replanned);
+	json_object_set_new(changes, "escalated", json_boolean(escalated));
+	json_object_set_new(changes, "replanned", json_integer(replanned));
+	json_object_set_new(changes, "reasons", reasons);
+	json_decref(escalation);
+	json_decref(incident);
+	return rc;
+}
+
 static void xf_api_incidents_update(xf_req *req)
 {
-	static const char *const fields[] = {"place", "demands", "category", "units", NULL};
+	static const char *const fields[] = {"place",    "demands",     "category",     "units",
+	                                     "headcount", "destination", "advance_info", NULL};
 	xf_field_error err;
-	const char *place = NULL, *demands = NULL, *category = NULL;
-	int64_t id, *units;
+	const char *place = NULL, *demands = NULL, *category = NULL, *destination = NULL;
+	int64_t id, *units, headcount = 0;
 	size_t n_units;
+	bool advance_info = false;
 	xf_incident_state state;
+	int has_headcount, has_destination, has_advance;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	json_t *body = xf_req_json(req);
@@ -691,7 +925,12 @@ static void xf_api_incidents_update(xf_req *req)
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
 	    xf_json_string(body, "demands", false, 0, 4000, &demands, &err) == XF_ERR ||
-	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR) {
+	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
+	    (has_headcount = xf_json_int(body, "headcount", false, 1, 100000, &headcount, &err)) ==
+	        XF_ERR ||
+	    (has_destination = xf_json_choice(body, "destination", false, xf_destination_ids,
+	                                      &destination, &err)) == XF_ERR ||
+	    (has_advance = xf_json_bool(body, "advance_info", false, &advance_info, &err)) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -704,15 +943,74 @@ static void xf_api_incidents_update(xf_req *req)
 		xf_tx_rollback(db);
 		return;
 	}
+	/* The facts that decide: what changed, old and new. */
+	xf_plan_facts facts = {state.headcount, (xf_destination)xf_destination_parse(state.destination),
+	                       state.advance_info};
+	json_t *changes = json_object();
+	char *summary = xf_arena_printf(&req->arena, "事实变更");
+	const char *sep = "：";
+	if (has_headcount == XF_OK && headcount != state.headcount) {
+		json_object_set_new(changes, "headcount", json_pack("{s:i, s:I}", "from", state.headcount,
+		                                                    "to", (json_int_t)headcount));
+		summary = xf_arena_printf(&req->arena, "%s%s人数%d → %lld", summary, sep, state.headcount,
+		                          (long long)headcount);
+		sep = "；";
+		facts.headcount = (int)headcount;
+	}
+	if (has_destination == XF_OK && strcmp(destination, state.destination) != 0) {
+		json_object_set_new(changes, "destination", json_pack("{s:s, s:s}", "from", state.destination,
+		                                                      "to", destination));
+		int to = xf_destination_parse(destination);
+		summary = xf_arena_printf(&req->arena, "%s%s去向%s → %s", summary, sep,
+		                          destination_zh[facts.destination], destination_zh[to]);
+		sep = "；";
+		facts.destination = (xf_destination)to;
+	}
+	if (has_advance == XF_OK && advance_info != state.advance_info) {
+		if (strcmp(state.status, "registered") != 0 && strcmp(state.status, "not_activated") != 0) {
+			xf_tx_rollback(db);
+			json_decref(changes);
+			xf_reply_error(req, 409, "conflict", "advance_info",
+			               "'advance_info' decides the procedure and can change only before "
+			               "activation; %s is '%s'",
+			               state.number, state.status);
+			return;
+		}
+		json_object_set_new(changes, "advance_info", json_pack("{s:b, s:b}", "from",
+		                                                       state.advance_info, "to", advance_info));
+		summary = xf_arena_printf(&req->arena, "%s%s提前掌握信息：%s → %s", summary, sep,
+		                          state.advance_info ? "是" : "否", advance_info ? "是" : "否");
+		sep = "；";
+		facts.advance_info = advance_info;
+	}
+	bool decides = json_object_size(changes) > 0;
+	const xf_plan *plan = NULL;
+	if (decides && (strcmp(state.status, "archived") == 0 || strcmp(state.status, "withdrawn") == 0)) {
+		xf_tx_rollback(db);
+		json_decref(changes);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'; its facts can no longer change",
+		               state.number, state.status);
+		return;
+	}
+	if (decides && !(plan = incident_plan(req, db, &state))) {
+		xf_tx_rollback(db);
+		json_decref(changes);
+		return;
+	}
 	rc = xf_store_incident_set_facts(db, id, place, demands, category,
 	                                 json_object_get(body, "units") ? units : NULL, n_units,
 	                                 xf_now_ms());
+	if (rc == XF_OK && decides)
+		rc = change_decision(req, db, &state, plan, &facts, changes, &summary);
 	if (rc == XF_OK) {
 		json_t *data = json_deep_copy(body);
-		json_object_set_new(data, "summary", json_string("补充事件信息"));
-		rc = xf_audit_append(db, &actor, "incident.update", "incident", xf_api_id_text(req, id),
-		                     data);
+		if (decides)
+			json_object_set_new(data, "changes", json_incref(changes));
+		json_object_set_new(data, "summary", json_string(decides ? summary : "补充事件信息"));
+		rc = xf_audit_append(db, &actor, decides ? "incident.facts" : "incident.update", "incident",
+		                     xf_api_id_text(req, id), data);
 	}
+	json_decref(changes);
 	if (rc == XF_OK)
 		rc = index_incident(db, id);
 	if (!xf_api_finish(req, db, rc))
@@ -721,7 +1019,8 @@ static void xf_api_incidents_update(xf_req *req)
 }
 
 /* Timeline entries as people read them: manual entries (现场情况) are notes with their
- * text; every other event shows its summary. */
+ * text; every other event shows its summary. "at" is when the entry was recorded;
+ * "occurred_at" when it happened (a note's 发生时间, else the same as "at"). */
 static void add_texts(json_t *entries)
 {
 	size_t i;
@@ -731,6 +1030,10 @@ static void add_texts(json_t *entries)
 		bool note = strcmp(json_string_value(json_object_get(e, "action")), "note.create") == 0;
 		json_t *text = json_object_get(data, note ? "text" : "summary");
 		json_object_set_new(e, "kind", json_string(note ? "note" : "event"));
+		json_t *occurred = json_object_get(data, "at");
+		json_object_set(e, "occurred_at", note && json_is_string(occurred)
+		                                      ? occurred
+		                                      : json_object_get(e, "at"));
 		json_object_set_new(e, "text", json_string(json_is_string(text)
 		                                               ? json_string_value(text)
 		                                               : json_string_value(json_object_get(e, "action"))));
@@ -755,12 +1058,18 @@ static void xf_api_incidents_timeline(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:o}", "entries", entries));
 }
 
+/* How far a note's 发生时间 may lie ahead of the server's clock (clock skew between the
+ * browser and the server) and before the incident's registration (what happened before
+ * someone registered it: the gathering began at dawn, a letter came last week). */
+#define NOTE_AT_SKEW_MS (60 * 1000LL)
+#define NOTE_AT_BEFORE_REGISTRATION_MS (7 * 24 * 3600 * 1000LL)
+
 static void xf_api_notes_create(xf_req *req)
 {
-	static const char *const fields[] = {"text", NULL};
+	static const char *const fields[] = {"text", "at", NULL};
 	xf_field_error err;
 	const char *text;
-	int64_t id;
+	int64_t id, at_ms = 0;
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
@@ -772,6 +1081,18 @@ static void xf_api_notes_create(xf_req *req)
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	json_t *at = json_object_get(body, "at");
+	if (at && !json_is_null(at) &&
+	    (!json_is_string(at) || xf_iso_time_parse(json_string_value(at), &at_ms) != XF_OK)) {
+		xf_reply_error(req, 400, "invalid_field", "at",
+		               "'at' must be an ISO 8601 time with a zone, such as 2026-11-28T23:10:29Z");
+		return;
+	}
+	if (at_ms && at_ms > xf_now_ms() + NOTE_AT_SKEW_MS) {
+		xf_reply_error(req, 400, "invalid_field", "at",
+		               "'at' is in the future; a note records what has happened");
+		return;
+	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
@@ -781,8 +1102,20 @@ static void xf_api_notes_create(xf_req *req)
 		xf_reply_error(req, 409, "conflict", NULL, "%s is archived", state.number);
 		return;
 	}
+	if (at_ms && at_ms < state.registered_ms - NOTE_AT_BEFORE_REGISTRATION_MS) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 400, "invalid_field", "at",
+		               "'at' is more than 7 days before %s was registered", state.number);
+		return;
+	}
+	json_t *data = json_pack("{s:s, s:s}", "text", text, "author", req->user.name);
+	if (at_ms) {
+		char at_text[XF_TIME_LEN];
+		xf_time_format(at_ms, at_text);
+		json_object_set_new(data, "at", json_string(at_text));
+	}
 	int rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
-	                     json_pack("{s:s, s:s}", "text", text, "author", req->user.name));
+	                         data);
 	if (rc == XF_OK) {
 		/* A note is the event itself; its sequence number identifies it. */
 		xf_search_doc doc = {.kind = "note", .id = sqlite3_last_insert_rowid(xf_db_handle(db)),
@@ -822,6 +1155,24 @@ static int by_severity(const void *a, const void *b)
 	             json_integer_value(json_object_get(x, "id")));
 }
 
+/* Whether t is a round of a recurring report that a later round of the same step
+ * follows: progress counts a recurring report once, as its latest round. */
+static bool superseded_round(json_t *tasks, json_t *t)
+{
+	const char *step = json_string_value(json_object_get(t, "step_id"));
+	json_int_t round = json_integer_value(json_object_get(t, "round"));
+	size_t i;
+	json_t *o;
+	if (!step || strcmp(json_string_value(json_object_get(t, "kind")), "recurring") != 0)
+		return false;
+	json_array_foreach(tasks, i, o) {
+		const char *s = json_string_value(json_object_get(o, "step_id"));
+		if (s && strcmp(s, step) == 0 && json_integer_value(json_object_get(o, "round")) > round)
+			return true;
+	}
+	return false;
+}
+
 /* Adds next task, overdue tasks and workstream progress from the incident's tasks. */
 static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan)
 {
@@ -842,7 +1193,7 @@ static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan
 		int done = 0, total = 0;
 		json_array_foreach(tasks, i, t) {
 			const char *ws = json_string_value(json_object_get(t, "workstream"));
-			if (!ws || strcmp(ws, plan->workstreams[w].id) != 0)
+			if (!ws || strcmp(ws, plan->workstreams[w].id) != 0 || superseded_round(tasks, t))
 				continue;
 			total++;
 			const char *status = json_string_value(json_object_get(t, "status"));

@@ -170,7 +170,9 @@ static bool may_act(const xf_req *req, const xf_task_row *task, xf_task_action a
 	return false;
 }
 
-/* After a progress report is done or skipped, the next one falls due one interval on. */
+/* After a progress report is done or skipped, the next one falls due one interval after
+ * the due time of the round just done (not after now), so rounds stay on their schedule
+ * whether a round is done early or late. A round without a due time counts from now. */
 static int schedule_next_report(xf_db *db, const xf_incident_state *state, const xf_task_row *task,
                                 int64_t now)
 {
@@ -189,8 +191,8 @@ static int schedule_next_report(xf_db *db, const xf_incident_state *state, const
 		.owner_kind = task->owner_kind,
 		.owner_value = task->owner_value,
 		.round = task->round + 1,
-		.base_ms = now,
-		.due_ms = xf_task_due(grade, XF_KIND_RECURRING, now, 0),
+		.base_ms = task->due_ms ? task->due_ms : now,
+		.due_ms = xf_task_due(grade, XF_KIND_RECURRING, task->due_ms ? task->due_ms : now, 0),
 		.now_ms = now,
 	};
 	int64_t id;

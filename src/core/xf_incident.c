@@ -6,11 +6,11 @@
 
 const char *const xf_status_ids[XF_STATUS_COUNT + 1] = {
 	"registered", "not_activated", "activated", "on_site", "replying",
-	"resolving",  "evaluating",    "reported",  "archived", NULL,
+	"resolving",  "evaluating",    "reported",  "archived", "withdrawn", NULL,
 };
 
 static const char *const status_zh[XF_STATUS_COUNT] = {
-	"登记", "不启动", "启动", "现场处置", "答复", "稳控化解", "总结评价", "已上报", "已归档",
+	"登记", "不启动", "启动", "现场处置", "答复", "稳控化解", "总结评价", "已上报", "已归档", "已作废",
 };
 
 const char *xf_status_zh(xf_status s)
@@ -35,7 +35,7 @@ bool xf_status_can(xf_status from, xf_status to, char procedure)
 {
 	switch (from) {
 	case XF_STATUS_REGISTERED:
-		return to == XF_STATUS_NOT_ACTIVATED;
+		return to == XF_STATUS_NOT_ACTIVATED || to == XF_STATUS_WITHDRAWN;
 	case XF_STATUS_NOT_ACTIVATED:
 		return to == XF_STATUS_REGISTERED;
 	case XF_STATUS_ACTIVATED:
@@ -68,7 +68,7 @@ int xf_status_allowed(xf_status from, char procedure, xf_status out[XF_STATUS_CO
 
 bool xf_status_active(xf_status s)
 {
-	return s != XF_STATUS_NOT_ACTIVATED && s != XF_STATUS_ARCHIVED;
+	return s != XF_STATUS_NOT_ACTIVATED && s != XF_STATUS_ARCHIVED && s != XF_STATUS_WITHDRAWN;
 }
 
 bool xf_status_reports_progress(xf_status s)

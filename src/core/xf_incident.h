@@ -19,6 +19,7 @@ typedef enum xf_status {
 	XF_STATUS_EVALUATING,    /* 总结评价 */
 	XF_STATUS_REPORTED,      /* 已上报 */
 	XF_STATUS_ARCHIVED,      /* 已归档 */
+	XF_STATUS_WITHDRAWN,     /* 已作废: a mistaken registration, kept and marked */
 	XF_STATUS_COUNT
 } xf_status;
 
@@ -31,7 +32,8 @@ int xf_status_parse(const char *id); /* -1 when unknown */
 bool xf_status_can(xf_status from, xf_status to, char procedure);
 /* Fills out with the statuses reachable now (transition targets), returns the count. */
 int xf_status_allowed(xf_status from, char procedure, xf_status out[XF_STATUS_COUNT]);
-/* Active: shown on the dashboard, overdue tasks count. */
+/* Active: shown on the dashboard, overdue tasks count. A withdrawn registration is
+ * not active, and only a registered one can be withdrawn (with a reason). */
 bool xf_status_active(xf_status s);
 /* Recurring progress reports stop once the incident is being evaluated. */
 bool xf_status_reports_progress(xf_status s);

@@ -167,6 +167,13 @@ const char *const xf_migrations[] = {
 	"CREATE INDEX incidents_active ON incidents (id)"
 	"  WHERE status NOT IN ('archived','not_activated');"
 	"CREATE INDEX units_parent ON units (parent_id);",
+
+	/* 9: facts that change and mistaken registrations. A withdrawn (作废) registration
+	 * keeps its row, marked with the reason, who and when (JSON); an incident whose
+	 * grade rose through changed facts keeps the escalation (JSON: from, to, at) until
+	 * the grade falls again. */
+	"ALTER TABLE incidents ADD COLUMN withdrawn TEXT;"
+	"ALTER TABLE incidents ADD COLUMN escalation TEXT;",
 };
 
 const int xf_migration_count = (int)(sizeof xf_migrations / sizeof xf_migrations[0]);

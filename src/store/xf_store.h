@@ -252,6 +252,27 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
                                 const char *category, const int64_t *units, size_t n_units,
                                 int64_t now_ms);
 
+/* The facts that decide (headcount, destination, advance information) and what the
+ * plan decides from them, after a change of facts. grade is the effective grade (an
+ * override's wins), grade_computed the plan's; procedure NULL keeps it; escalation
+ * (borrowed, NULL clears it) is written only when set_escalation. */
+typedef struct xf_incident_decision {
+	int headcount;
+	const char *destination;
+	bool advance_info, in_scope;
+	const char *grade, *grade_name, *grade_computed, *procedure, *procedure_name, *status;
+	json_t *reasons; /* borrowed */
+	bool set_escalation;
+	json_t *escalation;
+} xf_incident_decision;
+
+/* Records changed facts and the decision recomputed from them (a closed status ends
+ * open tasks, as xf_store_incident_set_status). */
+int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_decision *in,
+                                   int64_t now_ms);
+/* Marks a registration withdrawn (作废), with {reason, by, at} (borrowed). */
+int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t now_ms);
+
 /* ---- tasks ---- */
 
 typedef struct xf_task_new {
@@ -298,8 +319,10 @@ int xf_store_task_mark_overdue(xf_db *db, int64_t id);
 
 /* ---- timeline and dispatches ---- */
 
-/* The events about an incident, oldest first: [{seq, at, actor, action, data}]; with
- * limit > 0 only the newest `limit`. Manual entries (现场情况) are note.create events. */
+/* The events about an incident, oldest first: [{seq, at, actor, action, data}], in the
+ * order they happened (a note's data "at", its 发生时间, else the event's own "at"); with
+ * limit > 0 only the newest `limit` recorded, in recorded order. Manual entries
+ * (现场情况) are note.create events. */
 int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out);
 
 int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource,

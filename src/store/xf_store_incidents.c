@@ -198,9 +198,14 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	/* the task counts in one pass over the incident's tasks: total, done, skipped, overdue */ \
 	" (SELECT printf('%d,%d,%d,%d', count(*), total(t.status = 'done'),"                     \
 	"    total(t.status = 'skipped'), total(t.overdue = 1"                                    \
-	"    AND t.status IN ('pending','in_progress'))) FROM tasks t WHERE t.incident_id = i.id)," \
+	"    AND t.status IN ('pending','in_progress'))) FROM tasks t WHERE t.incident_id = i.id" \
+	/* a recurring report counts once, as its latest round */                                \
+	"    AND NOT (t.kind = 'recurring' AND EXISTS (SELECT 1 FROM tasks r WHERE"               \
+	"    r.incident_id = t.incident_id AND r.kind = 'recurring' AND r.position = t.position"   \
+	"    AND r.round > t.round)))," \
 	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"  \
-	"    WHERE incident_id = i.id ORDER BY unit_id))"
+	"    WHERE incident_id = i.id ORDER BY unit_id)),"                                      \
+	" i.withdrawn, i.escalation"
 
 /* Writes a column holding JSON text we stored, or null. */
 static void write_stored_json(xf_buf *b, sqlite3_stmt *st, int i)
@@ -278,7 +283,12 @@ static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
 	sscanf(xf_row_text(st, 24), "%d,%d,%d,%d", &total, &done, &skipped, &overdue);
 	xf_buf_printf(b, ",\"tasks\":{\"total\":%d,\"done\":%d,\"skipped\":%d,\"overdue\":%d}",
 	              total, done, skipped, overdue);
-	xf_buf_printf(b, ",\"units\":[%s]}", xf_row_text(st, 25));
+	xf_buf_printf(b, ",\"units\":[%s]", xf_row_text(st, 25));
+	xf_buf_puts(b, ",\"withdrawn\":");
+	write_stored_json(b, st, 26);
+	xf_buf_puts(b, ",\"escalation\":");
+	write_stored_json(b, st, 27);
+	xf_buf_puts(b, "}");
 }
 
 int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
@@ -309,7 +319,10 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 #define LIST_WINDOW 1024 /* the same number as in WINDOW() */
 #define LIST_SELECT "SELECT " INCIDENT_COLUMNS " FROM incidents i JOIN plans p ON p.id = i.plan_id"
 #define LIST_ORDER " ORDER BY i.id DESC LIMIT ?7"
-#define ACTIVE_ONLY(t) t ".status NOT IN ('archived','not_activated')"
+#define ACTIVE_ONLY(t) t ".status NOT IN ('archived','not_activated') AND " t ".status <> 'withdrawn'"
+/* Without a status filter, withdrawn registrations (作废) are left out: ?status=withdrawn
+ * lists them. */
+#define CURRENT(t) t ".status <> 'withdrawn'"
 #define WINDOW(filter)                                                                    \
 	"(SELECT w.id FROM incidents w WHERE w.id < ?6" filter " ORDER BY w.id DESC LIMIT 1024)"
 #define CANDIDATES                                                                              \
@@ -322,12 +335,12 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 enum list_filter { LIST_ANY, LIST_STATUS, LIST_ACTIVE };
 
 static const char *const list_all_sql[] = {
-	[LIST_ANY] = LIST_SELECT " WHERE i.id < ?6" LIST_ORDER,
+	[LIST_ANY] = LIST_SELECT " WHERE " CURRENT("i") " AND i.id < ?6" LIST_ORDER,
 	[LIST_STATUS] = LIST_SELECT " WHERE i.status = ?4 AND i.id < ?6" LIST_ORDER,
 	[LIST_ACTIVE] = LIST_SELECT " WHERE " ACTIVE_ONLY("i") " AND i.id < ?6" LIST_ORDER,
 };
 static const char *const list_window_sql[] = {
-	[LIST_ANY] = LIST_SELECT " WHERE i.id IN " WINDOW("") " AND " VISIBLE LIST_ORDER,
+	[LIST_ANY] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND " CURRENT("w")) " AND " VISIBLE LIST_ORDER,
 	[LIST_STATUS] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND w.status = ?4") " AND " VISIBLE
 		LIST_ORDER,
 	[LIST_ACTIVE] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND " ACTIVE_ONLY("w")) " AND " VISIBLE
@@ -335,12 +348,12 @@ static const char *const list_window_sql[] = {
 };
 /* The lowest id of the window and whether it was full. */
 static const char *const list_window_end_sql[] = {
-	[LIST_ANY] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(""),
+	[LIST_ANY] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " CURRENT("w")),
 	[LIST_STATUS] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND w.status = ?4"),
 	[LIST_ACTIVE] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " ACTIVE_ONLY("w")),
 };
 static const char *const list_scope_sql[] = {
-	[LIST_ANY] = CANDIDATES LIST_SELECT " WHERE i.id IN cand" LIST_ORDER,
+	[LIST_ANY] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " CURRENT("i") LIST_ORDER,
 	[LIST_STATUS] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND i.status = ?4" LIST_ORDER,
 	[LIST_ACTIVE] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " ACTIVE_ONLY("i") LIST_ORDER,
 };
@@ -527,6 +540,47 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
 		rc = xf_db_exec(db, st);
 	}
 	return rc;
+}
+
+int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_decision *in,
+                                   int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "UPDATE incidents SET headcount = ?1, destination = ?2, advance_info = ?3,"
+		    " in_scope = ?4, grade = ?5, grade_name = ?6, grade_computed = ?7,"
+		    " procedure = coalesce(?8, procedure), procedure_name = coalesce(?9, procedure_name),"
+		    " reasons = ?10, status = ?11,"
+		    " escalation = CASE WHEN ?12 THEN ?13 ELSE escalation END, updated_ms = ?14"
+		    " WHERE id = ?15");
+	sqlite3_bind_int(st, 1, in->headcount);
+	sqlite3_bind_text(st, 2, in->destination, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, in->advance_info);
+	sqlite3_bind_int(st, 4, in->in_scope);
+	bind_text_or_null(st, 5, in->grade);
+	bind_text_or_null(st, 6, in->grade_name);
+	bind_text_or_null(st, 7, in->grade_computed);
+	bind_text_or_null(st, 8, in->procedure);
+	bind_text_or_null(st, 9, in->procedure_name);
+	bind_json(st, 10, in->reasons, "[]");
+	sqlite3_bind_text(st, 11, in->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, in->set_escalation);
+	if (in->escalation)
+		bind_json(st, 13, in->escalation, "null");
+	sqlite3_bind_int64(st, 14, now_ms);
+	sqlite3_bind_int64(st, 15, id);
+	int rc = xf_row_changed(db, xf_db_exec(db, st));
+	return rc == XF_OK ? end_open_tasks(db, id, in->status, now_ms) : rc;
+}
+
+int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE incidents SET status = 'withdrawn', withdrawn = ?1,"
+	                                     " updated_ms = ?2 WHERE id = ?3");
+	bind_json(st, 1, withdrawn, "null");
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_int64(st, 3, id);
+	int rc = xf_row_changed(db, xf_db_exec(db, st));
+	return rc == XF_OK ? end_open_tasks(db, id, "withdrawn", now_ms) : rc;
 }
 
 /* ---- tasks ---- */
@@ -800,10 +854,15 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 {
 	char id_text[24];
 	snprintf(id_text, sizeof id_text, "%lld", (long long)incident_id);
-	/* Newest first, then reversed, so a limit keeps the newest entries. */
+	/* Newest first, then reversed, so a limit keeps the newest entries. The whole
+	 * timeline is in the order things happened (a note's 发生时间 "at" in its data, both
+	 * times in the same ISO form, so they compare as text), then as recorded; a limited
+	 * one holds the entries recorded last. */
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT seq, at, actor, action, data FROM events WHERE object_type = 'incident'"
-		    " AND object_id = ? ORDER BY seq DESC LIMIT ?");
+		    " AND object_id = ?1 ORDER BY CASE WHEN ?2 < 0 THEN coalesce(CASE WHEN action ="
+		    " 'note.create' THEN json_extract(data, '$.at') END, at) END DESC, seq DESC"
+		    " LIMIT ?2");
 	sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
 	json_t *newest = json_array();

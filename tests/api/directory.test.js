@@ -4,20 +4,14 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, Client } = require('../lib/server.js');
+const { startServer, Client, addAccount } = require('../lib/server.js');
 
 const ADMIN_PASSWORD = 'admin-pass-123456';
 let srv, admin, office, company;
 const units = {};
 
-async function account(username, name, unitId, roles, phone = '') {
-  const r = await admin.post('/users', { username, name, unit_id: unitId, roles, phone });
-  assert.equal(r.status, 201, r.text);
-  const c = new Client(srv.base);
-  await c.login(username, r.json.one_time_password);
-  const p = await c.post('/session/password', { old_password: r.json.one_time_password, new_password: `${username}-pass-123456` });
-  assert.ok(p.status === 200 || p.status === 204, p.text);
-  return { client: c, id: r.json.user.id };
+function account(username, name, unitId, roles, phone = '') {
+  return addAccount(admin, { username, name, unit_id: unitId, roles, phone, password: `${username}-pass-123456` });
 }
 
 before(async () => {

@@ -72,8 +72,10 @@ async function act(client, taskId, body, status = 200) {
 
 async function timeline(client, id) {
   const entries = expectStatus(await client.get(`/incidents/${id}/timeline`), 200, 'timeline').entries;
+  // Oldest first by when each entry happened (a note's 发生时间), then as recorded.
   for (let i = 1; i < entries.length; i++) {
-    assert.ok(entries[i].seq > entries[i - 1].seq, 'timeline is oldest first');
+    const a = ms(entries[i - 1].occurred_at, 'occurred_at'), b = ms(entries[i].occurred_at, 'occurred_at');
+    assert.ok(a < b || (a === b && entries[i].seq > entries[i - 1].seq), 'timeline is oldest first');
   }
   for (const e of entries) {
     assert.ok(e.kind === 'event' || e.kind === 'note', `timeline kind ${e.kind}`);
@@ -116,7 +118,7 @@ test('procedure A: 8 people at the mine with advance information, from registrat
   const registered = ms(inc.registered_at, 'registered_at');
   assert.ok(registered >= before - 2000 && registered <= Date.now() + 2000, 'registered_at is now');
   assert.equal(inc.activated_at, null);
-  assert.deepEqual(inc.allowed, ['not_activated']);
+  assert.deepEqual(inc.allowed, ['not_activated', 'withdrawn']);
   assert.deepEqual(inc.tasks, { total: 0, done: 0, skipped: 0, overdue: 0 });
   assert.equal(Number(inc.number.slice(3, 7)), new Date(registered + 8 * 3600e3).getUTCFullYear(),
     'the number carries the year (Asia/Shanghai)');
@@ -126,9 +128,9 @@ test('procedure A: 8 people at the mine with advance information, from registrat
   assert.deepEqual(got.reasons, inc.reasons);
 
   // Forbidden transitions before activation.
-  await refuseTransition(po, inc.id, 'archived', ['not_activated']);
-  await refuseTransition(po, inc.id, 'activated', ['not_activated']);
-  await refuseTransition(po, inc.id, 'on_site', ['not_activated']);
+  await refuseTransition(po, inc.id, 'archived', ['not_activated', 'withdrawn']);
+  await refuseTransition(po, inc.id, 'activated', ['not_activated', 'withdrawn']);
+  await refuseTransition(po, inc.id, 'on_site', ['not_activated', 'withdrawn']);
   assertError(await po.post(`/incidents/${inc.id}/transition`, { to: 'finished' }), 400, 'invalid_field', 'to');
   assertError(await po.post(`/incidents/${inc.id}/transition`, {}), 400, 'invalid_field', 'to');
 
@@ -196,12 +198,12 @@ test('procedure A: 8 people at the mine with advance information, from registrat
   const rounds = now.filter((t) => t.step_id === 'A6');
   assert.deepEqual(rounds.map((t) => [t.round, t.status]), [[1, 'done'], [2, 'pending']]);
   assert.equal(rounds[1].kind, 'recurring');
-  assert.equal(ms(rounds[1].due_at) - ms(report1.done_at), g.progress_interval_minutes * MINUTE,
-    'the next report is due one interval after the last one was made');
+  assert.equal(ms(rounds[1].due_at) - ms(rounds[0].due_at), g.progress_interval_minutes * MINUTE,
+    'the next report is due one interval after the due time of the last one');
   assert.equal(now.length, 13);
   const counted = expectStatus(await po.get(`/incidents/${inc.id}`), 200, 'GET incident');
-  assert.equal(counted.tasks.total, 13);
-  assert.equal(counted.tasks.done, 2, 'done: A1 and A6 round 1');
+  assert.equal(counted.tasks.total, 12, 'the recurring report counts once, as its open round 2');
+  assert.equal(counted.tasks.done, 1, 'done: A1 (A6 goes on with round 2)');
   assert.equal(counted.tasks.skipped, 1, 'skipped: A2');
 
   // Procedure A may go from activated straight to resolving.
@@ -378,15 +380,12 @@ test('procedure B: 12 people to the province without advance information, dispat
 
   // Skipping a progress report (with a reason) also schedules the next round.
   const b6 = tasks.find((t) => t.step_id === 'B6' && t.status === 'pending');
-  const skipStart = Date.now();
   const skippedReport = await act(po, b6.id, { action: 'skip', reason: '本轮无新进展' });
-  const skipEnd = Date.now();
   assert.equal(skippedReport.skip_reason, '本轮无新进展');
   const b6rounds = (await tasksOf(po, inc.id)).filter((t) => t.step_id === 'B6');
   assert.deepEqual(b6rounds.map((t) => [t.round, t.status]), [[1, 'skipped'], [2, 'pending']]);
-  const nextDue = ms(b6rounds[1].due_at) - g1grade.progress_interval_minutes * MINUTE;
-  assert.ok(nextDue >= skipStart - 1000 && nextDue <= skipEnd + 1000,
-    `the next report is due one interval (grade I) after the skip: ${b6rounds[1].due_at}`);
+  assert.equal(ms(b6rounds[1].due_at) - ms(b6rounds[0].due_at), g1grade.progress_interval_minutes * MINUTE,
+    `the next report is due one interval (grade I) after the skipped round was due: ${b6rounds[1].due_at}`);
 
   // The rest of the lifecycle, by the leadership group as well.
   let cur = await transition(po, inc.id, 'on_site');
@@ -593,4 +592,208 @@ test('archiving ends the open tasks: skipped with the reason, never overdue, not
     e.object_type === 'incident' && e.object_id === String(inc.id));
   assert.deepEqual(since.map((e) => e.action), [], 'nothing happens to an archived incident');
   assertError(await po.patch(`/tasks/${late.id}`, { action: 'complete' }), 409, 'conflict');
+});
+
+test('a note takes its 发生时间 "at": listed where it happened, never in the future', async () => {
+  const inc = await registerActive(po, { headcount: 12, destination: 'province', advance_info: false });
+  // An event that happened an hour ago (a note about it), then a note written now about
+  // what happened two hours ago: the timeline puts the older one first.
+  const hourAgo = new Date(Date.now() - 60 * MINUTE).toISOString();
+  const twoHoursAgo = new Date(Date.now() - 120 * MINUTE).toISOString();
+  const n1 = expectStatus(await po.post(`/incidents/${inc.id}/notes`, { text: '一小时前：人员到达省信访局', at: hourAgo }), 201, 'note 1h ago');
+  assert.equal(ms(n1.occurred_at), ms(hourAgo));
+  assert.ok(ms(n1.at) > ms(hourAgo), 'recorded now');
+  const n2 = expectStatus(await po.post(`/incidents/${inc.id}/notes`, { text: '两小时前：人员在矿门口集合', at: twoHoursAgo }), 201, 'note 2h ago');
+  assert.equal(ms(n2.occurred_at), ms(twoHoursAgo));
+  const plain = expectStatus(await po.post(`/incidents/${inc.id}/notes`, { text: '现在：情绪稳定' }), 201, 'note now');
+  assert.equal(plain.occurred_at, plain.at, 'without at a note happened when recorded');
+  const entries = await timeline(po, inc.id);
+  const texts = entries.map((e) => e.text);
+  const i2 = texts.indexOf('两小时前：人员在矿门口集合'), i1 = texts.indexOf('一小时前：人员到达省信访局');
+  assert.ok(i2 >= 0 && i1 > i2, `the 2h-ago note precedes the 1h-ago one: ${JSON.stringify(texts)}`);
+  assert.ok(i2 < texts.indexOf(entries.find((e) => e.action === 'incident.register').text), 'and the registration');
+  assert.equal(texts[texts.length - 1], '现在：情绪稳定');
+
+  // A future time (beyond a minute of clock skew), a malformed one, a zone-less one
+  // and one long before the registration are refused, naming "at".
+  const future = new Date(Date.now() + 10 * MINUTE).toISOString();
+  assertError(await po.post(`/incidents/${inc.id}/notes`, { text: '未来', at: future }), 400, 'invalid_field', 'at');
+  assertError(await po.post(`/incidents/${inc.id}/notes`, { text: '格式', at: '昨天' }), 400, 'invalid_field', 'at');
+  assertError(await po.post(`/incidents/${inc.id}/notes`, { text: '无时区', at: '2026-01-01T08:00' }), 400, 'invalid_field', 'at');
+  assertError(await po.post(`/incidents/${inc.id}/notes`, { text: '太早', at: new Date(Date.now() - 8 * 24 * 60 * MINUTE).toISOString() }), 400, 'invalid_field', 'at');
+  const skew = new Date(Date.now() + 20 * 1000).toISOString();
+  expectStatus(await po.post(`/incidents/${inc.id}/notes`, { text: '时钟偏差', at: skew }), 201, 'note within clock skew');
+});
+
+test('a recurring report converges: round 2 is due one interval after round 1 was due, done early or late', async () => {
+  const inc = await registerActive(po, {});
+  const g = grade(inc.grade);
+  const interval = g.progress_interval_minutes * MINUTE;
+  const round1 = (await tasksOf(po, inc.id)).find((t) => t.kind === 'recurring' && t.round === 1);
+  const due1 = ms(round1.due_at);
+  assert.ok(due1 - Date.now() > 10 * MINUTE, 'round 1 is done at least 10 minutes early');
+  await act(po, round1.id, { action: 'complete', note: '提前十分钟以上汇报' });
+  let tasks = await tasksOf(po, inc.id);
+  const round2 = tasks.find((t) => t.kind === 'recurring' && t.round === 2);
+  assert.equal(ms(round2.due_at), due1 + interval, 'round 2 due = round 1 due + interval');
+  assert.equal(round2.step_id, round1.step_id);
+  // Skipping round 2 keeps the grid too.
+  await act(po, round2.id, { action: 'skip', reason: '与专题会合并汇报' });
+  tasks = await tasksOf(po, inc.id);
+  const round3 = tasks.find((t) => t.kind === 'recurring' && t.round === 3);
+  assert.equal(ms(round3.due_at), due1 + 2 * interval, 'round 3 due = round 1 due + 2 intervals');
+  // The incident's counts hold the recurring report once.
+  const counted = expectStatus(await po.get(`/incidents/${inc.id}`), 200, 'GET incident');
+  const series = new Set(tasks.map((t) => (t.kind === 'recurring' ? 'r' + t.step_id : 't' + t.id)));
+  assert.equal(counted.tasks.total, series.size, 'three rounds count as one task');
+
+  // On the dashboard too: procedure B's on-site report B3.2 (workstream 事态控制) counts
+  // once in its workstream's progress, whatever its round.
+  const b = await registerActive(po, { headcount: 12, destination: 'province', advance_info: false });
+  const control = async () => expectStatus(await po.get('/dashboard'), 200, 'dashboard').incidents
+    .find((i) => i.id === b.id).workstreams.find((w) => w.id === 'control');
+  const before = await control();
+  const b32 = (await tasksOf(po, b.id)).find((t) => t.step_id === 'B3.2' && t.round === 1);
+  assert.ok(b32, 'procedure B has the recurring report B3.2');
+  await act(po, b32.id, { action: 'complete' });
+  const after = await control();
+  assert.deepEqual([after.done, after.total], [before.done, before.total], 'round 2 replaces round 1 in the counts');
+  const dash = expectStatus(await po.get('/dashboard'), 200, 'dashboard').incidents.find((i) => i.id === b.id);
+  assert.equal(dash.tasks.total, expectStatus(await po.get(`/incidents/${b.id}`), 200, 'GET').tasks.total);
+  assert.equal(dash.tasks.done, 0, 'a recurring report with an open round is not done');
+});
+
+// ---- issue 8: facts that change, mistaken registrations ----
+
+test('PATCH headcount 5 → 30 re-grades with reasons, re-plans report-up tasks and records old and new', async () => {
+  const inc = await registerActive(po, { headcount: 5, destination: 'mine', advance_info: true });
+  assert.equal(inc.grade, 'IV');
+  assert.equal(inc.escalation, null);
+  const before = await tasksOf(po, inc.id);
+  assert.equal(before.filter((t) => t.kind === 'report_oral').length, 0, 'grade IV owes no oral report');
+  const written = before.find((t) => t.kind === 'report_written');
+  assert.equal(ms(written.due_at) - ms(inc.registered_at), grade('IV').report_written_minutes * MINUTE);
+
+  const up = expectStatus(await po.patch(`/incidents/${inc.id}`, { headcount: 30 }), 200, 'PATCH headcount');
+  assert.equal(up.headcount, 30);
+  assert.equal(up.grade, 'II');
+  assert.equal(up.grade_computed, 'II');
+  assert.ok(up.reasons.some((r) => r.includes('30')), `reasons name the new headcount: ${up.reasons}`);
+  assert.equal(up.escalation.from, 'IV');
+  assert.equal(up.escalation.to, 'II');
+  ms(up.escalation.at, 'escalation.at');
+  const after = await tasksOf(po, inc.id);
+  const oral = after.filter((t) => t.kind === 'report_oral');
+  assert.equal(oral.length, 1, 'grade II adds the oral report');
+  assert.equal(ms(oral[0].due_at) - ms(inc.registered_at), grade('II').report_oral_minutes * MINUTE);
+  const w2 = after.find((t) => t.id === written.id);
+  assert.equal(ms(w2.due_at) - ms(inc.registered_at), grade('II').report_written_minutes * MINUTE,
+    'the written report is re-planned under grade II');
+
+  const entries = await timeline(po, inc.id);
+  const ev = entries.find((e) => e.action === 'incident.facts');
+  assert.ok(ev, 'the change is in the timeline');
+  assert.match(ev.text, /人数5 → 30/);
+  assert.match(ev.text, /升级/);
+  const audit = (await auditEvents(ctx.as.auditor)).filter((e) => e.action === 'incident.facts' && e.object_id === String(inc.id));
+  assert.equal(audit.length, 1);
+  assert.deepEqual(audit[0].data.changes.headcount, { from: 5, to: 30 });
+  assert.deepEqual(audit[0].data.changes.grade, { from: 'IV', to: 'II' });
+  assert.equal(audit[0].data.changes.escalated, true);
+
+  // The grade falls again: no longer marked escalated; the oral report is no longer owed.
+  const down = expectStatus(await po.patch(`/incidents/${inc.id}`, { headcount: 6 }), 200, 'PATCH down');
+  assert.equal(down.grade, 'IV');
+  assert.equal(down.escalation, null);
+  const oral2 = (await tasksOf(po, inc.id)).find((t) => t.kind === 'report_oral');
+  assert.equal(oral2.status, 'skipped');
+});
+
+test('PATCH destination changes the grade; an override keeps winning until then', async () => {
+  const inc = await registerActive(po, { headcount: 8, destination: 'city', advance_info: true });
+  assert.equal(inc.grade, 'III');
+  const ov = expectStatus(await po.post(`/incidents/${inc.id}/override`,
+    { grade: 'I', reason: '领导小组决定提级处置' }), 200, 'override');
+  assert.equal(ov.grade, 'I');
+  const moved = expectStatus(await po.patch(`/incidents/${inc.id}`, { destination: 'province' }), 200, 'PATCH destination');
+  assert.equal(moved.destination, 'province');
+  assert.equal(moved.grade_computed, 'II', 'the computed grade follows the facts');
+  assert.equal(moved.grade, 'I', 'the override still wins');
+  assert.equal(moved.override.grade, 'I');
+  const entries = await timeline(po, inc.id);
+  assert.ok(entries.some((e) => e.action === 'incident.facts' && /去向市 → 省/.test(e.text)));
+
+  // advance_info decides the procedure: only before activation.
+  assertError(await po.patch(`/incidents/${inc.id}`, { advance_info: false }), 409, 'conflict', 'advance_info');
+  const reg = await register(po, { headcount: 8, destination: 'mine', advance_info: true });
+  assert.equal(reg.procedure, 'A');
+  const b = expectStatus(await po.patch(`/incidents/${reg.id}`, { advance_info: false }), 200, 'PATCH advance_info');
+  assert.equal(b.procedure, 'B');
+  // Down to 2 people at the mine while registered: out of scope, not activated.
+  const out = expectStatus(await po.patch(`/incidents/${reg.id}`, { headcount: 2 }), 200, 'PATCH out of scope');
+  assert.equal(out.in_scope, false);
+  assert.equal(out.status, 'not_activated');
+  assertError(await po.patch(`/incidents/${reg.id}`, { headcount: 0 }), 400, 'invalid_field', 'headcount');
+  assertError(await po.patch(`/incidents/${reg.id}`, { destination: 'moon' }), 400, 'invalid_field', 'destination');
+});
+
+test('registration preview: dry_run decides without storing', async () => {
+  const count = async () => expectStatus(await po.get('/incidents?limit=200'), 200, 'list').incidents.length;
+  const n = await count();
+  const p = expectStatus(await po.post('/incidents?dry_run=1', incidentBody({ headcount: 23, destination: 'group', advance_info: false })), 200, 'dry run');
+  assert.equal(p.dry_run, true);
+  assert.equal(p.in_scope, true);
+  assert.equal(p.grade, 'III');
+  assert.equal(p.procedure, 'B');
+  assert.ok(Array.isArray(p.reasons) && p.reasons.length > 0);
+  assert.match(p.summary, /适用预案，等级三级，处置程序B/);
+  const o = expectStatus(await po.post('/incidents?dry_run=1', incidentBody({ headcount: 2 })), 200, 'dry run out');
+  assert.equal(o.in_scope, false);
+  assert.equal(o.grade, null);
+  assertError(await po.post('/incidents?dry_run=1', incidentBody({ headcount: 0 })), 400, 'invalid_field', 'headcount');
+  assert.equal(await count(), n, 'nothing stored');
+});
+
+test('withdraw (作废) a mistaken registration: reason required, only while registered, kept and hidden', async () => {
+  const inc = await register(po, { place: '误登记' });
+  assertError(await po.post(`/incidents/${inc.id}/transition`, { to: 'withdrawn' }), 400, 'invalid_field', 'reason');
+  const w = expectStatus(await po.post(`/incidents/${inc.id}/transition`, { to: 'withdrawn', reason: '重复登记' }), 200, 'withdraw');
+  assert.equal(w.status, 'withdrawn');
+  assert.equal(w.withdrawn.reason, '重复登记');
+  assert.equal(w.withdrawn.by, po.user.username);
+  assert.deepEqual(w.allowed, []);
+  // Kept, marked, excluded from the list by default and from the dashboard.
+  expectStatus(await po.get(`/incidents/${inc.id}`), 200, 'still there');
+  const list = expectStatus(await po.get('/incidents?limit=200'), 200, 'list').incidents;
+  assert.ok(!list.some((i) => i.id === inc.id), 'not in the default list');
+  const shown = expectStatus(await po.get('/incidents?status=withdrawn'), 200, 'status=withdrawn').incidents;
+  assert.ok(shown.some((i) => i.id === inc.id), 'status=withdrawn lists it');
+  const dash = expectStatus(await po.get('/dashboard'), 200, 'dashboard').incidents;
+  assert.ok(!dash.some((i) => i.id === inc.id), 'not on the dashboard');
+  const entries = await timeline(po, inc.id);
+  assert.ok(entries.some((e) => e.action === 'incident.withdraw' && /重复登记/.test(e.text)));
+  // Not again, and not once activated; its facts no longer change.
+  assertError(await po.post(`/incidents/${inc.id}/transition`, { to: 'withdrawn', reason: '再次' }), 409, 'conflict');
+  assertError(await po.patch(`/incidents/${inc.id}`, { headcount: 40 }), 409, 'conflict');
+  const act = await registerActive(po);
+  assertError(await po.post(`/incidents/${act.id}/transition`, { to: 'withdrawn', reason: '误登记' }), 409, 'conflict');
+});
+
+test('withdrawing an override lets the facts decide again', async () => {
+  const inc = await registerActive(po, { headcount: 8, destination: 'mine', advance_info: true });
+  assertError(await po.post(`/incidents/${inc.id}/override`, { withdraw: true, reason: '没有人工调整' }), 409, 'conflict', 'withdraw');
+  expectStatus(await po.post(`/incidents/${inc.id}/override`, { grade: 'III', reason: '先按三级处置' }), 200, 'override');
+  const up = expectStatus(await po.patch(`/incidents/${inc.id}`, { headcount: 30 }), 200, 'PATCH');
+  assert.equal(up.grade, 'III', 'the override wins');
+  assert.equal(up.grade_computed, 'II');
+  assertError(await po.post(`/incidents/${inc.id}/override`, { withdraw: true }), 400, 'invalid_field', 'reason');
+  assertError(await po.post(`/incidents/${inc.id}/override`, { withdraw: true, grade: 'I', reason: '两样都要' }), 400, 'invalid_field', 'withdraw');
+  const back = expectStatus(await po.post(`/incidents/${inc.id}/override`, { withdraw: true, reason: '人数已核实，按预案判定' }), 200, 'withdraw override');
+  assert.equal(back.override, null);
+  assert.equal(back.grade, 'II');
+  assert.equal(back.escalation.from, 'III');
+  const oral = (await tasksOf(po, inc.id)).filter((t) => t.kind === 'report_oral');
+  assert.equal(ms(oral[0].due_at) - ms(inc.registered_at), grade('II').report_oral_minutes * MINUTE);
+  const entries = await timeline(po, inc.id);
+  assert.ok(entries.some((e) => e.action === 'incident.override' && /撤销人工调整/.test(e.text)));
 });

@@ -143,6 +143,9 @@ async function flow() {
   await office.fill('#reg-demands', '要求补发拖欠工资');
   await office.check('#reg-drill');
   await office.click('#reg-submit');
+  // The plan's decision in one line, confirmed before anything is stored.
+  await office.locator('#reg-summary', { hasText: '二级' }).waitFor();
+  await office.click('#reg-confirm');
 
   // The incident page shows the server's decision: in scope, 二级, procedure B, reasons.
   await office.locator('#inc-decision').waitFor();

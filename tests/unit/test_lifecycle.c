@@ -25,7 +25,8 @@ static const struct {
 	{S(REPLYING), S(RESOLVING), 'B'},       {S(RESOLVING), S(EVALUATING), 'A'},
 	{S(RESOLVING), S(EVALUATING), 'B'},     {S(EVALUATING), S(REPORTED), 'A'},
 	{S(EVALUATING), S(REPORTED), 'B'},      {S(REPORTED), S(ARCHIVED), 'A'},
-	{S(REPORTED), S(ARCHIVED), 'B'},
+	{S(REPORTED), S(ARCHIVED), 'B'},        {S(REGISTERED), S(WITHDRAWN), 'A'},
+	{S(REGISTERED), S(WITHDRAWN), 'B'},
 };
 
 static bool listed(xf_status from, xf_status to, char procedure)
@@ -76,6 +77,22 @@ static void test_allowed_lists(void **state)
 	assert_true(xf_status_reports_progress(S(ON_SITE)));
 }
 
+/* A mistaken registration is withdrawn (作废) only while registered, and stays so:
+ * not active, never reopened. */
+static void test_withdrawn(void **state)
+{
+	xf_status out[XF_STATUS_COUNT];
+	assert_int_equal(xf_status_parse("withdrawn"), S(WITHDRAWN));
+	assert_string_equal(xf_status_zh(S(WITHDRAWN)), "已作废");
+	assert_true(xf_status_can(S(REGISTERED), S(WITHDRAWN), 0));
+	assert_false(xf_status_can(S(NOT_ACTIVATED), S(WITHDRAWN), 'A'));
+	assert_false(xf_status_can(S(ACTIVATED), S(WITHDRAWN), 'A'));
+	assert_false(xf_status_can(S(WITHDRAWN), S(REGISTERED), 'A'));
+	assert_int_equal(xf_status_allowed(S(WITHDRAWN), 'A', out), 0);
+	assert_false(xf_status_active(S(WITHDRAWN)));
+	assert_false(xf_status_reports_progress(S(WITHDRAWN)));
+}
+
 static void test_task_actions(void **state)
 {
 	assert_int_equal(xf_task_apply(XF_TASK_PENDING, XF_TASK_START), XF_TASK_IN_PROGRESS);
@@ -116,7 +133,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_transition_matrix), cmocka_unit_test(test_forbidden_samples),
-		cmocka_unit_test(test_allowed_lists),     cmocka_unit_test(test_task_actions),
+		cmocka_unit_test(test_allowed_lists),     cmocka_unit_test(test_withdrawn),
+		cmocka_unit_test(test_task_actions),
 		cmocka_unit_test(test_due_times),         cmocka_unit_test(test_shanghai_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 // status allows: 认领, 开始, 完成 (with a note), 跳过 (with a reason), 指派; the step that
 // chooses the reply venue carries the venue booking (hooks.venue). The open note/reason
 // form and its text survive the live reloads. Also the form to add an ad-hoc task.
+// A recurring progress report is one row, its current round, with all its rounds
+// listed under it; the counts hold it once.
 
 import { t, joinList } from './i18n.js';
 import { get, post, patch } from './api.js';
@@ -70,6 +72,35 @@ function groupOf(task) {
   if (task.kind === 'manual') return 'manual';
   if (task.kind === 'closing') return 'closing';
   return 'main';
+}
+
+// One entry per task, a recurring report's rounds folded into one: the open round (or,
+// with none open, the last), carrying every round in `rounds`, oldest first.
+export function foldRounds(list) {
+  const series = new Map();
+  const out = [];
+  for (const task of list) {
+    if (task.kind !== 'recurring') { out.push(task); continue; }
+    const key = [task.position ?? '', task.step_id || '', task.title || ''].join('|');
+    if (!series.has(key)) { series.set(key, []); out.push(key); }
+    series.get(key).push(task);
+  }
+  return out.map((x) => {
+    if (typeof x !== 'string') return x;
+    const rounds = series.get(x).sort((a, b) => (a.round || 0) - (b.round || 0));
+    const current = rounds.find((r) => OPEN.includes(r.status)) || rounds[rounds.length - 1];
+    return { ...current, rounds };
+  });
+}
+
+function roundsEl(task) {
+  if (!Array.isArray(task.rounds) || task.rounds.length < 2) return null;
+  return h('div', { class: 'task-rounds', 'data-testid': 'task-rounds' }, task.rounds.map((r) =>
+    h('div', { class: OPEN.includes(r.status) ? 'task-round small' : 'task-round task-done', dataset: { round: r.round || '', status: r.status } },
+      t('cl.round', { n: r.round }), ' · ', taskStatusName(r.status),
+      r.due_at ? ' · ' + t('cl.due') + shortTime(r.due_at) : '',
+      r.status === 'done' && r.done_at ? ' · ' + t('cl.doneAt', { at: shortTime(r.done_at) }) : '',
+      r.status === 'skipped' && r.skip_reason ? ' · ' + t('cl.skippedBecause') + r.skip_reason : '')));
 }
 
 export function createChecklist(ctx, hooks) {
@@ -226,6 +257,7 @@ export function createChecklist(ctx, hooks) {
     task.status === 'done' ? h('div', { class: 'task-done' }, t('cl.doneAt', { at: shortTime(task.done_at) }),
       task.note ? h('span', { class: 'task-note' }, ' ' + t('cl.noteIs') + task.note) : null) : null,
     task.status === 'skipped' ? h('div', { class: 'task-done' }, t('cl.skippedBecause'), task.skip_reason || '') : null,
+    roundsEl(task),
     err ? h('div', { class: 'form-error', role: 'alert' }, err) : null,
     buttons.length ? h('div', { class: 'task-actions' }, buttons) : null,
     ui.open && ui.open.taskId === task.id && open ? taskForm(task) : null);
@@ -247,14 +279,15 @@ export function createChecklist(ctx, hooks) {
       add(body, addForm);
       return;
     }
-    const done = tasks.filter((x) => x.status === 'done').length;
-    const skipped = tasks.filter((x) => x.status === 'skipped').length;
-    const overdue = tasks.filter((x) => OPEN.includes(x.status) && x.overdue).length;
-    summary.textContent = t('cl.summary', { done, total: tasks.length, skipped, overdue });
+    const rows = foldRounds(tasks);
+    const done = rows.filter((x) => x.status === 'done').length;
+    const skipped = rows.filter((x) => x.status === 'skipped').length;
+    const overdue = rows.filter((x) => OPEN.includes(x.status) && x.overdue).length;
+    summary.textContent = t('cl.summary', { done, total: rows.length, skipped, overdue });
     summary.classList.toggle('has-overdue', overdue > 0);
 
     const groups = new Map();
-    for (const task of tasks) {
+    for (const task of rows) {
       const g = groupOf(task);
       if (!groups.has(g)) groups.set(g, []);
       groups.get(g).push(task);
@@ -319,6 +352,8 @@ export function createChecklist(ctx, hooks) {
     // Keep focus in the open note/reason while the list is redrawn under it.
     keepFocus(body, draw);
     el.hidden = !inc || (inc.status === 'not_activated' && !list.length);
+    // Nothing more is added to a withdrawn registration or an archived incident.
+    if (addForm) addForm.hidden = !inc || ['archived', 'withdrawn'].includes(inc.status);
   }
 
   return { el, update };

@@ -1,11 +1,12 @@
-// dashboard.js — 指挥大屏 (#/dashboard), the landing page: one card per active
-// incident from GET /dashboard, most severe grade first, with number, 演练, grade
-// colour, status, live elapsed time, the next task due with its countdown, overdue
-// tasks in red, how many petitioners still have no 包保 official (未包保, in red),
-// progress per workstream, the latest timeline entries and a dispatch summary. It
-// follows the live stream (re-fetching GET /dashboard, debounced) and shows whether
-// the feed is live. A full-screen button and #/dashboard?wall=1 give the
-// dark, large-type layout for a wall display.
+// dashboard.js — 指挥大屏 (#/dashboard), the landing page: one card per active incident from
+// GET /dashboard, most severe grade first (drills after the real ones of their grade),
+// with number, 演练, grade colour, status, live elapsed time, the next task due with its
+// countdown, overdue tasks in red, how many petitioners still have no 包保 official (未包保,
+// in red), progress per workstream, the latest timeline entries and a dispatch summary.
+// It follows the live stream (re-fetching GET /dashboard, debounced) and shows whether
+// the feed is live. A full-screen button and #/dashboard?wall=1 give the dark,
+// large-type layout for a wall display, with a top strip of counts (active incidents,
+// people on site, overdue tasks, petitioners without 包保 official).
 
 import { t, joinList } from './i18n.js';
 import { get } from './api.js';
@@ -17,7 +18,7 @@ import {
 } from './incident-common.js';
 import { subscribe } from './stream.js';
 import { entryText } from './timeline.js';
-import { taskProgress } from './incidents.js';
+import { taskProgress, escalationBadge } from './incidents.js';
 
 function assigneeText(task) {
   return task.assignee ? task.assignee.name || '#' + task.assignee.id : t('dash.unassigned');
@@ -74,6 +75,7 @@ function card(inc, receivedAt) {
     h('a', { href: '#/incidents/' + inc.id, class: 'dash-number' }, inc.number || '#' + inc.id),
     drillBadge(inc),
     gradeBadge(inc, 'big'),
+    escalationBadge(inc, 'big'),
     statusBadge(inc.status)),
   h('p', { class: 'dash-facts' },
     t('dash.facts', { n: inc.headcount ?? '?', d: destinationName(inc.destination) }),
@@ -109,6 +111,28 @@ function card(inc, receivedAt) {
       dispatchSummary(inc.dispatches))));
 }
 
+// The server sends the most severe grade first; within a grade, drills go after real
+// incidents, otherwise the server's order stays (the sort is stable).
+function drillsLast(list) {
+  const rank = (inc) => { const i = GRADES.indexOf(inc.grade); return i < 0 ? GRADES.length : i; };
+  return [...list].sort((a, b) => rank(a) - rank(b) || (a.drill ? 1 : 0) - (b.drill ? 1 : 0));
+}
+
+// The wall's top strip: what a leader takes in at a glance, summed over the cards.
+function strip(list) {
+  const sum = (f) => list.reduce((a, inc) => a + f(inc), 0);
+  const drills = sum((inc) => (inc.drill ? 1 : 0));
+  const item = (key, n, extra, alarm) => h('div', { class: 'strip-item' + (alarm && n ? ' alarm' : ''), dataset: { count: key } },
+    h('span', { class: 'strip-num' }, String(n)), h('span', { class: 'strip-label' }, t('strip.' + key), extra || ''));
+  return [
+    item('incidents', list.length, drills ? t('strip.drills', { n: drills }) : ''),
+    // A drill's people are not petitioners on site.
+    item('people', sum((inc) => (inc.drill ? 0 : Number(inc.headcount) || 0))),
+    item('overdue', sum((inc) => (Array.isArray(inc.overdue_tasks) ? inc.overdue_tasks.length : 0)), '', true),
+    item('unassigned', sum((inc) => (Array.isArray(inc.unassigned_persons) ? inc.unassigned_persons.length : Number(inc.unassigned_persons) || 0)), '', true),
+  ];
+}
+
 export async function renderDashboard(section, ctx, query) {
   const wall = query.get('wall') === '1';
   section.classList.add('dashboard');
@@ -121,6 +145,7 @@ export async function renderDashboard(section, ctx, query) {
   const status = h('p', { class: 'muted', id: 'dash-status' });
   const error = h('div', { class: 'form-error', id: 'dash-error', role: 'alert', hidden: true });
   const cards = h('div', { class: 'dash-cards', id: 'dash-cards' });
+  const counts = h('div', { class: 'dash-strip', id: 'dash-strip', 'data-testid': 'dash-strip' });
   const fsBtn = document.fullscreenEnabled ? h('button', {
     type: 'button', class: 'btn', id: 'dash-fullscreen', 'data-testid': 'fullscreen',
     onclick: () => toggleFullscreen(),
@@ -137,6 +162,7 @@ export async function renderDashboard(section, ctx, query) {
       fsBtn,
       wall ? h('a', { href: '#/dashboard', class: 'btn', id: 'dash-wall-exit' }, t('dash.wallExit'))
         : h('a', { href: '#/dashboard?wall=1', class: 'btn', id: 'dash-wall' }, t('dash.wall'))),
+    counts,
     error,
     status,
     cards);
@@ -156,8 +182,9 @@ export async function renderDashboard(section, ctx, query) {
     const r = await get('/dashboard');
     const receivedAt = Date.now();
     if (r && r.now) setServerNow(r.now);
-    const list = (r && r.incidents) || [];
+    const list = drillsLast((r && r.incidents) || []);
     replace(cards, list.map((inc) => card(inc, receivedAt + (serverNow() - Date.now()))));
+    replace(counts, strip(list));
     status.textContent = list.length ? t('dash.count', { n: list.length }) : '';
     if (!list.length) cards.append(h('p', { class: 'dash-empty', id: 'dash-empty', 'data-testid': 'dash-empty' }, t('dash.empty')));
     error.hidden = true;

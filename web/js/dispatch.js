@@ -2,9 +2,10 @@
 // one row per request for 保卫干警 or 车辆 with quantity, status and the ordered / ETA /
 // arrived / released times; buttons to set an ETA (minutes from now), mark 已到达 and
 // 已撤离 (PATCH /dispatches/{id}); and the request form (POST .../dispatches). Inputs
-// are kept across live reloads so nobody loses what they typed.
+// are kept across live reloads so nobody loses what they typed. When every vehicle and
+// guard a step asks for (B2) has arrived, the board offers to complete that step.
 
-import { t } from './i18n.js';
+import { t, joinList } from './i18n.js';
 import { post, patch } from './api.js';
 import { h, clear, field, select, showError, showMessage, clearErrors, busy, errorText } from './dom.js';
 import { perms, RESOURCES, resourceName, dispatchStatusName, shortTime, countdownEl, keepFocus } from './incident-common.js';
@@ -16,6 +17,9 @@ export function createDispatchBoard(ctx, incidentId, reload) {
   const rowErrors = new Map();
   let incident = null;
   let list = [];
+  let tasks = [];
+  const declined = new Set(); // task ids whose completion offer was put aside
+  const offer = h('div', { class: 'dispatch-offer', id: 'dispatch-offer', role: 'status', hidden: true });
 
   const tbody = h('tbody');
   const empty = h('p', { class: 'muted', id: 'dispatch-empty' }, t('disp.empty'));
@@ -25,7 +29,7 @@ export function createDispatchBoard(ctx, incidentId, reload) {
         h('th', null, t('disp.resource')), h('th', { class: 'num' }, t('disp.quantity')), h('th', null, t('disp.status')),
         h('th', null, t('disp.ordered')), h('th', null, t('disp.eta')), h('th', null, t('disp.arrived')),
         h('th', null, t('disp.released')), h('th', null, t('disp.orderedBy')), h('th', null, t('disp.note')),
-        canUpdate ? h('th', null, t('common.actions')) : null)),
+        canUpdate ? h('th', { class: 'actions' }, t('common.actions')) : null)),
       tbody));
 
   async function change(d, b, btn) {
@@ -44,7 +48,7 @@ export function createDispatchBoard(ctx, incidentId, reload) {
   }
 
   function actionsCell(d) {
-    if (d.status === 'released') return h('td', { class: 'actions' }, h('span', { class: 'muted' }, t('common.none')));
+    if (d.status === 'released') return h('td', { class: 'actions', 'data-label': t('common.actions') }, h('span', { class: 'muted' }, t('common.none')));
     let eta = etaInputs.get(d.id);
     if (!eta) {
       eta = h('input', { type: 'number', min: '0', step: '1', class: 'eta-input', id: 'eta-' + d.id, 'aria-label': t('disp.etaMinutes') });
@@ -61,7 +65,7 @@ export function createDispatchBoard(ctx, incidentId, reload) {
         }
         change(d, { eta_minutes: n }, ev.currentTarget);
       } }, t('disp.setEta'));
-    return h('td', { class: 'actions' },
+    return h('td', { class: 'actions', 'data-label': t('common.actions') },
       d.status !== 'arrived' ? h('span', { class: 'eta-set' }, eta, h('span', { class: 'small muted' }, t('disp.minutes')), setEta) : null,
       d.status !== 'arrived' ? h('button', { type: 'button', class: 'btn small primary', 'data-testid': 'dispatch-arrived',
         onclick: (ev) => change(d, { arrived: true }, ev.currentTarget) }, t('disp.markArrived')) : null,
@@ -69,23 +73,71 @@ export function createDispatchBoard(ctx, incidentId, reload) {
         onclick: (ev) => change(d, { released: true }, ev.currentTarget) }, t('disp.markReleased')));
   }
 
+  // The open step whose resources have all arrived: each resource it asks for has been
+  // requested, and every request of those resources has arrived (or arrived and left).
+  function arrivedStep() {
+    if (!perms.task(ctx)) return null;
+    return tasks.find((task) => (task.status === 'pending' || task.status === 'in_progress')
+      && Array.isArray(task.dispatch) && task.dispatch.length && !declined.has(task.id)
+      && task.dispatch.every((r) => {
+        const mine = list.filter((d) => d.resource === r);
+        return mine.length > 0 && mine.every((d) => d.status === 'arrived' || (d.status === 'released' && d.arrived_at))
+          && mine.some((d) => d.status === 'arrived');
+      })) || null;
+  }
+
+  function drawOffer() {
+    const task = arrivedStep();
+    clear(offer);
+    offer.hidden = !task;
+    if (!task) return;
+    const step = task.step_id || task.title || '';
+    const err = h('div', { class: 'form-error', role: 'alert', hidden: true });
+    offer.dataset.taskId = task.id;
+    offer.append(
+      h('p', null, t('disp.allArrived', { r: joinList(task.dispatch.map(resourceName)), step }),
+        ' ', h('span', { class: 'muted' }, task.title || '')),
+      err,
+      h('div', { class: 'buttons' },
+        h('button', { type: 'button', class: 'btn primary', id: 'dispatch-complete-step', 'data-testid': 'dispatch-complete-step',
+          onclick: async (ev) => {
+            const btn = ev.currentTarget;
+            btn.disabled = true;
+            try {
+              await patch('/tasks/' + encodeURIComponent(task.id), { action: 'complete', note: t('disp.allArrivedNote') });
+              await reload();
+            } catch (e) {
+              btn.disabled = false;
+              if (e.handled) return;
+              err.textContent = errorText(e);
+              err.hidden = false;
+            }
+          } }, t('disp.completeStep', { step })),
+        h('button', { type: 'button', class: 'btn', id: 'dispatch-offer-later',
+          onclick: () => { declined.add(task.id); drawOffer(); } }, t('disp.later'))));
+  }
+
   function draw() {
+    drawOffer();
     clear(tbody);
     empty.hidden = list.length > 0;
     table.hidden = list.length === 0;
     const cols = canUpdate ? 10 : 9;
     for (const d of list) {
+      // data-label names the column on a phone, where each row becomes a card that
+      // leaves out the empty ('empty') cells.
+      const td = (key, attrs, ...kids) => h('td', { ...attrs, 'data-label': t(key) }, ...kids);
       tbody.append(h('tr', { dataset: { dispatchId: d.id, status: d.status || '' }, class: 'ds-' + (d.status || '') },
-        h('td', null, resourceName(d.resource)),
-        h('td', { class: 'num' }, String(d.quantity ?? '')),
-        h('td', null, h('span', { class: 'badge ds ds-' + (d.status || '') }, dispatchStatusName(d.status))),
-        h('td', { class: 'nowrap' }, shortTime(d.ordered_at)),
-        h('td', { class: 'nowrap' }, d.eta_at ? [shortTime(d.eta_at), ' ',
+        td('disp.resource', { class: 'resource' }, resourceName(d.resource)),
+        td('disp.quantity', { class: 'num' }, String(d.quantity ?? '')),
+        td('disp.status', null, h('span', { class: 'badge ds ds-' + (d.status || '') }, dispatchStatusName(d.status))),
+        td('disp.ordered', { class: 'nowrap' }, shortTime(d.ordered_at)),
+        td('disp.eta', { class: d.eta_at ? 'eta nowrap' : 'eta nowrap empty' }, d.eta_at ? [shortTime(d.eta_at), ' ',
           d.status === 'ordered' || d.status === 'en_route' ? countdownEl(d.eta_at) : null] : t('common.none')),
-        h('td', { class: 'nowrap' }, d.arrived_at ? shortTime(d.arrived_at) : t('common.none')),
-        h('td', { class: 'nowrap' }, d.released_at ? shortTime(d.released_at) : t('common.none')),
-        h('td', null, d.ordered_by === null || d.ordered_by === undefined ? '' : String(d.ordered_by)),
-        h('td', null, d.note || ''),
+        td('disp.arrived', { class: d.arrived_at ? 'nowrap' : 'nowrap empty' }, d.arrived_at ? shortTime(d.arrived_at) : t('common.none')),
+        td('disp.released', { class: d.released_at ? 'nowrap' : 'nowrap empty' }, d.released_at ? shortTime(d.released_at) : t('common.none')),
+        td('disp.orderedBy', null, d.ordered_by === null || d.ordered_by === undefined ? '' : String(d.ordered_by)),
+        td('disp.note', { class: d.note ? 'note' : 'note empty' }, d.note || ''),
         canUpdate ? actionsCell(d) : null));
       const err = rowErrors.get(d.id);
       if (err) tbody.append(h('tr', { class: 'row-error' }, h('td', { colspan: cols }, h('div', { class: 'form-error', role: 'alert' }, err))));
@@ -130,11 +182,12 @@ export function createDispatchBoard(ctx, incidentId, reload) {
 
   const el = h('section', { class: 'dispatch-board', id: 'dispatch-board', 'aria-labelledby': 'dispatch-title' },
     h('h2', { id: 'dispatch-title' }, t('disp.title')),
-    empty, table, form);
+    offer, empty, table, form);
 
-  function update(inc, dispatches) {
+  function update(inc, dispatches, stepTasks) {
     incident = inc;
     list = dispatches;
+    tasks = Array.isArray(stepTasks) ? stepTasks : [];
     keepFocus(tbody, draw);
     el.hidden = !incident || (incident.status === 'not_activated' && list.length === 0);
   }

@@ -8,7 +8,7 @@ import { t, has, getLang } from './i18n.js';
 import { h } from './dom.js';
 
 export const STATUSES = ['registered', 'not_activated', 'activated', 'on_site', 'replying',
-  'resolving', 'evaluating', 'reported', 'archived'];
+  'resolving', 'evaluating', 'reported', 'archived', 'withdrawn'];
 export const DESTINATIONS = ['mine', 'group', 'city', 'province', 'national'];
 export const GRADES = ['I', 'II', 'III', 'IV'];
 export const WORKSTREAMS = ['control', 'guidance', 'liaison'];

@@ -1,6 +1,6 @@
 // incident-people.js — the 信访人 panel of the incident page: the petitioners of the
-// incident (GET /incidents/{id}/persons) with role (代表/参与), unit, phone and their
-// 包保 official, or a red 未包保 flag; the 《信访工作条例》 Art. 20 warning (more than
+// incident (GET /incidents/{id}/persons) with role (代表/参与), unit, ID number (masked),
+// phone and their 包保 official, or a red 未包保 flag; the 《信访工作条例》 Art. 20 warning (more than
 // 5 representatives) in plain sight; quick entry of many people at once, one per line
 // (POST /incidents/{id}/persons/bulk), which shows each bad line's problem without
 // losing the text and the likely duplicates after saving; and the 包保 assignment of
@@ -270,7 +270,7 @@ export function createPeoplePanel(ctx, incidentId, reload) {
       h('thead', null, h('tr', null,
         canAssign ? h('th', null, h('label', { class: 'check' }, all, ' ', t('asg.selectAll'))) : null,
         h('th', null, t('per.name')), h('th', null, t('pp.role')), h('th', null, t('per.unit')),
-        h('th', null, t('per.phone')), h('th', null, t('pp.assignment')),
+        h('th', null, t('per.idNumber')), h('th', null, t('per.phone')), h('th', null, t('pp.assignment')),
         canWrite ? h('th', null, t('common.actions')) : null)),
       h('tbody', null, persons.map((p) => {
         const a = p.assignment;
@@ -282,6 +282,7 @@ export function createPeoplePanel(ctx, incidentId, reload) {
           h('td', null, h('a', { href: '#/persons/' + p.id, class: 'person-name' }, p.name)),
           h('td', null, roleBadge(p.role)),
           h('td', null, unitName(units, p.unit_id)),
+          h('td', { class: 'id-number' }, p.id_number || ''), // masked by the server
           h('td', null, p.phone || ''),
           h('td', { class: 'pp-assignment' }, a
             ? [h('span', { class: 'official-name', 'data-testid': 'official' }, a.official ? a.official.name || '#' + a.official.id : ''), ' ',
@@ -333,8 +334,10 @@ export function createPeoplePanel(ctx, incidentId, reload) {
     // Forms go below the table once; they are never rebuilt.
     if (quickForm && !quickForm.isConnected) el.append(quickForm);
     if (assignForm && !assignForm.isConnected) el.append(assignForm, unitForm);
+    // A withdrawn registration or an archived incident takes no more people.
+    if (quickForm) quickForm.hidden = !!incident && ['archived', 'withdrawn'].includes(incident.status);
     if (assignForm) {
-      const active = incident && !['registered', 'not_activated', 'archived'].includes(incident.status);
+      const active = incident && !['registered', 'not_activated', 'archived', 'withdrawn'].includes(incident.status);
       assignForm.hidden = !persons.length || !active;
       unitForm.hidden = !persons.length || !active;
       drawCount();

@@ -5,11 +5,16 @@
 // board and the timeline with the 现场情况 form; the 信访人 panel (petitioners, quick
 // entry, 包保 assignment, incident-people.js), the meetings whose decisions become tasks
 // (meetings.js) and the reply venue booking on the step that chooses the venue
-// (venues.js). The page follows the live stream and
+// (venues.js). A disclosure under the decision shows the plan's principles (GET /plan)
+// and the text of the current step in one click. The page follows the live stream and
 // reloads when a message names this incident; forms being typed in are kept.
+// Facts that change (人数, 去向, 提前掌握信息 before activation) are corrected with
+// 更正人数/去向 (PATCH; the server decides again); a grade that rose shows 升级. A
+// registration made by mistake is withdrawn (作废) with its reason through the
+// transition form, and the page then shows it as withdrawn.
 
 import { t, joinList } from './i18n.js';
-import { get, post } from './api.js';
+import { get, post, patch } from './api.js';
 import { h, clear, replace, field, select, showError, showMessage, clearErrors, busy, errorText, formatTime } from './dom.js';
 import {
   perms, drillBadge, gradeBadge, statusBadge, statusName, destinationName, scopeText, gradeName,
@@ -22,6 +27,8 @@ import { createTimeline } from './timeline.js';
 import { createPeoplePanel } from './incident-people.js';
 import { createMeetings } from './meetings.js';
 import { createVenueBooking } from './venues.js';
+import { escalationBadge } from './incidents.js';
+import { DESTINATIONS } from './incident-common.js';
 
 export async function renderIncident(section, ctx, id) {
   if (!perms.read(ctx)) {
@@ -38,6 +45,12 @@ export async function renderIncident(section, ctx, id) {
   const actions = h('div', { class: 'inc-actions', id: 'inc-actions' });
   const actionError = h('div', { class: 'form-error', id: 'inc-action-error', role: 'alert', hidden: true });
   const pageError = h('div', { class: 'form-error', id: 'inc-error', role: 'alert', hidden: true });
+  // The plan's principles and the current step, one click away; built once so that it
+  // stays open across live reloads.
+  const guideBody = h('div', { class: 'guide-body' });
+  const guide = h('details', { class: 'inc-guide', id: 'inc-guide' },
+    h('summary', { id: 'inc-guide-toggle', 'data-testid': 'guide' }, t('guide.button')), guideBody);
+  let principles = [];
 
   const reload = serialised(async () => {
     const base = '/incidents/' + encodeURIComponent(id);
@@ -83,14 +96,18 @@ export async function renderIncident(section, ctx, id) {
 
   function drawHead() {
     const inc = model.incident;
+    const w = inc.withdrawn;
     replace(banner, inc.drill ? h('div', { class: 'drill-banner', 'data-testid': 'drill-banner', role: 'note' },
-      h('strong', null, t('inc.drill')), ' ', t('inc.drillBanner')) : null);
+      h('strong', null, t('inc.drill')), ' ', t('inc.drillBanner')) : null,
+    inc.status === 'withdrawn' ? h('div', { class: 'withdrawn-banner', id: 'inc-withdrawn', 'data-testid': 'withdrawn-banner', role: 'note' },
+      t('inc.withdrawnNote', { by: (w && (w.by_name || w.by)) || '', at: formatTime(w && w.at), reason: (w && w.reason) || '' })) : null);
     replace(head,
       h('div', { class: 'inc-title' },
         h('h1', { id: 'inc-number' }, inc.number || '#' + inc.id),
         drillBadge(inc),
         statusBadge(inc.status),
         gradeBadge(inc, 'big'),
+        escalationBadge(inc, 'big'),
         h('span', { class: 'spacer' }),
         live.el),
       h('dl', { class: 'facts inc-facts' },
@@ -119,6 +136,11 @@ export async function renderIncident(section, ctx, id) {
         Array.isArray(inc.reasons) && inc.reasons.length
           ? h('ul', { id: 'inc-reasons' }, inc.reasons.map((r) => h('li', null, r)))
           : h('p', { class: 'muted' }, t('inc.noReasons'))),
+      inc.escalation ? h('p', { class: 'escalation-note', id: 'inc-escalation-note' },
+        escalationBadge(inc), ' ', t('inc.escalatedNote', {
+          from: gradeName(inc.escalation.from, inc.escalation.from_name),
+          to: gradeName(inc.escalation.to, inc.escalation.to_name), at: formatTime(inc.escalation.at),
+        })) : null,
       ov ? h('p', { class: 'override-note', id: 'inc-override-note' },
         t('inc.overridden', {
           what: joinList([
@@ -135,6 +157,7 @@ export async function renderIncident(section, ctx, id) {
   function drawActions() {
     const inc = model.incident;
     clear(actions);
+    ovWithdraw.hidden = !inc.override;
     if (!perms.manage(ctx)) return;
     const buttons = [];
     if (inc.status === 'registered' && inc.in_scope) {
@@ -151,10 +174,21 @@ export async function renderIncident(section, ctx, id) {
         onclick: () => { ui.confirm = ui.confirm === to ? null : to; drawActions(); },
       }, t('trans.' + to) === 'trans.' + to ? t('trans.generic', { s: statusName(to) }) : t('trans.' + to)));
     }
-    buttons.push(h('button', {
-      type: 'button', class: 'btn', id: 'override-toggle', 'aria-expanded': overrideForm.hidden ? 'false' : 'true',
-      onclick: () => { overrideForm.hidden = !overrideForm.hidden; drawActions(); if (!overrideForm.hidden) overrideForm.querySelector('select').focus(); },
-    }, t('ov.button')));
+    if (inc.status !== 'archived' && inc.status !== 'withdrawn') {
+      buttons.push(h('button', {
+        type: 'button', class: 'btn', id: 'facts-toggle', 'data-testid': 'facts-toggle', 'aria-expanded': factsForm.hidden ? 'false' : 'true',
+        onclick: () => { if (factsForm.hidden) openFacts(); else factsForm.hidden = true; drawActions(); },
+      }, t('facts.button')));
+    }
+    if (inc.status !== 'withdrawn') {
+      buttons.push(h('button', {
+        type: 'button', class: 'btn', id: 'override-toggle', 'aria-expanded': overrideForm.hidden ? 'false' : 'true',
+        onclick: () => { overrideForm.hidden = !overrideForm.hidden; drawActions(); if (!overrideForm.hidden) overrideForm.querySelector('select').focus(); },
+      }, t('ov.button')));
+    } else {
+      overrideForm.hidden = true;
+      factsForm.hidden = true;
+    }
     actions.append(h('div', { class: 'buttons' }, buttons));
     if (ui.lastConflict) {
       actions.append(h('p', { class: 'notice', id: 'inc-allowed' }, t('inc.allowedNow', {
@@ -167,13 +201,15 @@ export async function renderIncident(section, ctx, id) {
   }
 
   function confirmForm(to) {
-    const reason = h('textarea', { id: 'transition-reason', name: 'reason', rows: '2' });
+    const withdraw = to === 'withdrawn';
+    const reason = h('textarea', { id: 'transition-reason', name: 'reason', rows: '2', required: withdraw });
     reason.value = ui.reason;
     reason.addEventListener('input', () => { ui.reason = reason.value; });
     const form = h('form', { class: 'inline-form', id: 'transition-form', novalidate: true },
       h('div', { class: 'form-error', role: 'alert', hidden: true }),
       h('p', null, t('trans.confirm', { from: statusName(model.incident.status), to: statusName(to) })),
-      field(t('trans.reason') + ' ' + t('common.optional'), reason),
+      withdraw ? h('p', { class: 'muted small' }, t('trans.withdrawHint')) : null,
+      field(t('trans.reason') + (withdraw ? '' : ' ' + t('common.optional')), reason),
       h('div', { class: 'buttons' },
         h('button', { type: 'submit', class: 'btn primary', id: 'transition-submit', 'data-testid': 'transition-confirm' }, t('trans.do')),
         h('button', { type: 'button', class: 'btn', onclick: () => { ui.confirm = null; drawActions(); } }, t('common.cancel'))));
@@ -181,6 +217,7 @@ export async function renderIncident(section, ctx, id) {
       ev.preventDefault();
       clearErrors(form);
       const body = { to };
+      if (withdraw && !reason.value.trim()) { showMessage(form, t('trans.needReason'), 'reason'); return; }
       if (reason.value.trim()) body.reason = reason.value.trim();
       const done = busy(form, t('common.busy'));
       try {
@@ -226,6 +263,20 @@ export async function renderIncident(section, ctx, id) {
   const ovScope = select({ id: 'ov-scope', name: 'in_scope' }, [
     { value: '', label: t('ov.keep') }, { value: 'true', label: t('inc.inScope') }, { value: 'false', label: t('inc.outOfScope') }]);
   const ovReason = h('textarea', { id: 'ov-reason', name: 'reason', rows: '2', required: true });
+  // Withdrawing the override lets the plan decide from the facts again (same reason field).
+  const ovWithdraw = h('button', { type: 'button', class: 'btn', id: 'override-withdraw', hidden: true, onclick: async () => {
+    clearErrors(overrideForm);
+    if (!ovReason.value.trim()) { showMessage(overrideForm, t('ov.needReason'), 'reason'); return; }
+    ovWithdraw.disabled = true;
+    try {
+      await post('/incidents/' + encodeURIComponent(id) + '/override', { withdraw: true, reason: ovReason.value.trim() });
+      ovReason.value = '';
+      overrideForm.hidden = true;
+      await refresh();
+    } catch (err) {
+      if (!err.handled) showError(overrideForm, err);
+    } finally { ovWithdraw.disabled = false; }
+  } }, t('ov.withdraw'));
   const overrideForm = h('form', { class: 'inline-form', id: 'override-form', novalidate: true, hidden: true },
     h('h2', null, t('ov.title')),
     h('div', { class: 'form-error', role: 'alert', hidden: true }),
@@ -234,6 +285,7 @@ export async function renderIncident(section, ctx, id) {
     field(t('ov.reason'), ovReason),
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', class: 'btn primary', id: 'override-submit' }, t('ov.submit')),
+      ovWithdraw,
       h('button', { type: 'button', class: 'btn', onclick: () => { overrideForm.hidden = true; drawActions(); } }, t('common.cancel'))));
   overrideForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -257,15 +309,79 @@ export async function renderIncident(section, ctx, id) {
     }
   });
 
+  // The facts form (人数, 去向, and 提前掌握信息 before activation), built once like the
+  // override form; opening it fills in the current facts.
+  const fHead = h('input', { id: 'facts-headcount', name: 'headcount', type: 'number', min: '1', step: '1', inputmode: 'numeric' });
+  const fDest = select({ id: 'facts-destination', name: 'destination' },
+    DESTINATIONS.map((d) => ({ value: d, label: destinationName(d) })));
+  const fAdv = select({ id: 'facts-advance', name: 'advance_info' },
+    [{ value: 'true', label: t('reg.advanceYes') }, { value: 'false', label: t('reg.advanceNo') }]);
+  const fAdvField = field(t('inc.advance'), fAdv);
+  const factsForm = h('form', { class: 'inline-form', id: 'facts-form', novalidate: true, hidden: true },
+    h('h2', null, t('facts.title')),
+    h('div', { class: 'form-error', role: 'alert', hidden: true }),
+    h('p', { class: 'muted small' }, t('facts.hint')),
+    h('div', { class: 'row' }, field(t('inc.headcount'), fHead), field(t('inc.destination'), fDest), fAdvField),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'submit', class: 'btn primary', id: 'facts-submit', 'data-testid': 'facts-submit' }, t('facts.submit')),
+      h('button', { type: 'button', class: 'btn', onclick: () => { factsForm.hidden = true; drawActions(); } }, t('common.cancel'))));
+  function openFacts() {
+    const inc = model.incident;
+    fHead.value = String(inc.headcount ?? '');
+    fDest.value = inc.destination || '';
+    fAdv.value = inc.advance_info ? 'true' : 'false';
+    fAdvField.hidden = !(inc.status === 'registered' || inc.status === 'not_activated');
+    clearErrors(factsForm);
+    factsForm.hidden = false;
+    fHead.focus();
+  }
+  factsForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(factsForm);
+    const inc = model.incident;
+    const n = Number(fHead.value);
+    if (!fHead.value.trim() || !Number.isInteger(n) || n < 1) { showMessage(factsForm, t('facts.needHeadcount'), 'headcount'); return; }
+    const body = {};
+    if (n !== inc.headcount) body.headcount = n;
+    if (fDest.value !== inc.destination) body.destination = fDest.value;
+    if (!fAdvField.hidden && (fAdv.value === 'true') !== Boolean(inc.advance_info)) body.advance_info = fAdv.value === 'true';
+    if (Object.keys(body).length === 0) { showMessage(factsForm, t('facts.noChange'), 'headcount'); return; }
+    const done = busy(factsForm, t('common.busy'));
+    try {
+      await patch('/incidents/' + encodeURIComponent(id), body);
+      done();
+      factsForm.hidden = true;
+      await refresh();
+    } catch (err) {
+      done();
+      if (!err.handled) showError(factsForm, err);
+    }
+  });
+
   const incBody = h('div', { class: 'inc-body' },
     h('div', { class: 'inc-main' }, checklist.el, people.el, meetings.el, dispatchBoard.el),
     h('div', { class: 'inc-side' }, timeline.el));
+
+  function drawGuide() {
+    const cur = model.tasks.find((x) => x.status === 'pending' || x.status === 'in_progress');
+    replace(guideBody,
+      h('div', { class: 'guide-current', id: 'guide-current' },
+        h('h3', null, t('guide.current')),
+        cur ? [h('p', null, cur.step_id ? h('strong', null, cur.step_id + ' ') : null, cur.title || ''),
+          cur.text && cur.text !== cur.title ? h('p', { class: 'guide-text' }, cur.text) : null,
+          cur.due_at ? h('p', { class: 'small muted' }, t('guide.due'), formatTime(cur.due_at)) : null]
+          : h('p', { class: 'muted' }, t('guide.noCurrent'))),
+      principles.length ? h('div', { class: 'guide-principles', id: 'guide-principles' },
+        h('h3', null, t('guide.principles')),
+        h('ol', null, principles.map((p) => h('li', null, p.text || '')))) : null);
+  }
 
   function draw() {
     drawHead();
     keepFocus(actions, drawActions);
     checklist.update(model.incident, model.tasks);
-    dispatchBoard.update(model.incident, model.dispatches);
+    dispatchBoard.update(model.incident, model.dispatches, model.tasks);
+    drawGuide();
     timeline.update(model.entries);
     people.update(model.incident);
     meetings.update(model.incident, model.tasks);
@@ -280,8 +396,10 @@ export async function renderIncident(section, ctx, id) {
     banner,
     head,
     decision,
+    guide,
     actionError,
     actions,
+    factsForm,
     overrideForm,
     incBody);
 
@@ -289,6 +407,9 @@ export async function renderIncident(section, ctx, id) {
     const [, units] = await Promise.all([reload(), get('/units').catch((e) => { if (e.handled) throw e; return null; })]);
     model.units = units && units.units ? units.units : null;
     if (model.units) drawHead();
+    const plan = await get('/plan').catch((e) => { if (e.handled) throw e; return null; });
+    principles = plan && plan.doc && Array.isArray(plan.doc.principles) ? plan.doc.principles : [];
+    drawGuide();
   } catch (err) {
     if (err.handled) return null;
     clear(section);

@@ -1,14 +1,17 @@
 // register.js — 登记事件 (#/incidents/new): the registration form, made for speed
 // under pressure. The facts that decide scope, grade and procedure come first as big
 // inputs and toggles (人数, 去向, 是否提前掌握信息), then place, units, demands and the
-// 演练 box; the rest follows. Submitting posts to /incidents and opens the incident
-// page, where the server's decision is shown. Toggles are real radio inputs, so the
-// keyboard works and a language switch keeps the choice.
+// 演练 box; the rest follows. Enter in a field never registers: 核对并登记 asks the
+// server what the plan decides (POST /incidents?dry_run=1, nothing stored) and shows it
+// as one line (in scope or not, grade, procedure) with 确认登记; only that posts to
+// /incidents and opens the incident page. Changing a field after the check hides the
+// confirmation. Toggles are real radio inputs, so the keyboard works and a language
+// switch keeps the choice.
 
 import { t } from './i18n.js';
 import { get, post } from './api.js';
 import { h, field, showError, showMessage, clearErrors, busy, errorText } from './dom.js';
-import { DESTINATIONS, destinationName } from './incident-common.js';
+import { DESTINATIONS, destinationName, gradeName } from './incident-common.js';
 import { flattenUnits } from './units.js';
 
 function toggleGroup(name, legend, choices, extraClass) {
@@ -67,8 +70,41 @@ export async function renderRegister(section, ctx) {
       h('summary', null, t('reg.more')),
       h('div', { class: 'row' }, field(t('reg.category') + ' ' + t('common.optional'), category))),
     h('div', { class: 'buttons' },
-      h('button', { type: 'submit', id: 'reg-submit', class: 'btn primary big' }, t('reg.submit')),
+      h('button', { type: 'submit', id: 'reg-submit', class: 'btn primary big', 'data-testid': 'reg-submit' }, t('reg.preview')),
       h('a', { href: '#/incidents', class: 'btn' }, t('common.cancel'))));
+
+  // The confirmation: the plan's decision in one line, then 确认登记 or 返回修改.
+  let pending = null;
+  const summary = h('p', { class: 'reg-summary', id: 'reg-summary', 'data-testid': 'reg-summary' });
+  const confirmBtn = h('button', { type: 'button', class: 'btn primary big', id: 'reg-confirm', 'data-testid': 'reg-confirm' }, t('reg.confirm'));
+  const editBtn = h('button', { type: 'button', class: 'btn', id: 'reg-edit' }, t('reg.edit'));
+  const confirmBox = h('div', { class: 'reg-confirm', id: 'reg-confirm-box', role: 'region', 'aria-label': t('reg.confirmTitle'), hidden: true },
+    h('h2', null, t('reg.confirmTitle')), summary, h('div', { class: 'buttons' }, confirmBtn, editBtn));
+  function hideConfirm() { pending = null; confirmBox.hidden = true; }
+  editBtn.addEventListener('click', () => { hideConfirm(); headcount.focus(); });
+  form.addEventListener('input', hideConfirm);
+  form.addEventListener('change', hideConfirm);
+  // Enter in a field must not submit the form (a mistaken registration).
+  form.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && ev.target instanceof HTMLInputElement) ev.preventDefault();
+  });
+  confirmBtn.addEventListener('click', async () => {
+    if (!pending) return;
+    clearErrors(form);
+    confirmBtn.disabled = true;
+    confirmBtn.textContent = t('reg.busy');
+    const done = () => { confirmBtn.disabled = false; confirmBtn.textContent = t('reg.confirm'); };
+    try {
+      const inc = await post('/incidents', pending);
+      done();
+      location.hash = '#/incidents/' + inc.id;
+    } catch (err) {
+      done();
+      hideConfirm();
+      if (err.handled) return;
+      showError(form, err);
+    }
+  });
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -92,11 +128,18 @@ export async function renderRegister(section, ctx) {
       drill: drill.checked,
     };
     if (category.value.trim()) body.category = category.value.trim();
-    const done = busy(form, t('reg.busy'));
+    const done = busy(form, t('reg.previewBusy'));
     try {
-      const inc = await post('/incidents', body);
+      const d = await post('/incidents?dry_run=1', body);
       done();
-      location.hash = '#/incidents/' + inc.id;
+      const facts = { n: body.headcount, d: destinationName(body.destination) };
+      summary.textContent = (d.in_scope
+        ? t('reg.sumIn', { ...facts, g: gradeName(d.grade, d.grade_name), p: d.procedure, pn: d.procedure_name || '' })
+        : t('reg.sumOut', facts)) + (body.drill ? t('reg.sumDrill') : '');
+      summary.classList.toggle('out', !d.in_scope);
+      pending = body;
+      confirmBox.hidden = false;
+      confirmBtn.focus();
     } catch (err) {
       done();
       if (err.handled) return;
@@ -104,7 +147,7 @@ export async function renderRegister(section, ctx) {
     }
   });
 
-  section.append(form);
+  section.append(form, confirmBox);
   headcount.focus();
 
   try {

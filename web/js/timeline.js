@@ -2,11 +2,13 @@
 // so that what just happened is on top: every recorded event of the incident and the
 // 现场情况 notes people write from the site, plus the form to write one (POST
 // /incidents/{id}/notes, optionally with the time it happened, in Beijing time).
+// Entries stand in the order they happened (a note's 发生时间); a note written later
+// than it happened shows both times: 发生 and 记录于.
 
 import { t, has } from './i18n.js';
 import { post } from './api.js';
 import { h, clear, field, showError, showMessage, clearErrors, busy, formatTime } from './dom.js';
-import { perms, beijingInputToIso } from './incident-common.js';
+import { perms, beijingInputToIso, shortTime } from './incident-common.js';
 
 // The words for an event: the server's text, else the action's name, else its code.
 export function entryText(e) {
@@ -59,8 +61,12 @@ export function createTimeline(ctx, incidentId, reload) {
     clear(list);
     empty.hidden = entries.length > 0;
     for (const e of [...entries].reverse()) {
+      const happened = e.occurred_at || e.at;
+      const both = formatTime(happened) !== formatTime(e.at);
       list.append(h('li', { class: 'tl-' + (e.kind === 'note' ? 'note' : 'event'), dataset: { seq: e.seq ?? '', action: e.action || '' } },
-        h('time', { datetime: e.at || '' }, formatTime(e.at)),
+        h('time', { datetime: happened || '', class: 'tl-occurred', title: both ? t('tl.occurred') : null }, formatTime(happened)),
+        both ? h('span', { class: 'tl-recorded muted small', 'data-testid': 'tl-recorded' },
+          t('tl.recordedAt', { at: shortTime(e.at) })) : null,
         h('span', { class: 'tl-kind' }, e.kind === 'note' ? t('tl.note') : t('tl.event')),
         h('span', { class: 'tl-actor' }, e.actor || ''),
         h('span', { class: 'tl-text' }, entryText(e))));
