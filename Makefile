@@ -63,7 +63,8 @@ fuzz: fuzz-build
 	done
 
 # HTTP against nginx (~2 min), incidents and the live feed (~1 min), search over a
-# million records (~5 min).
+# million records (~5 min), history at volume (~3 min), stalls (~4 min), the WAL under
+# load (10 min).
 bench: release
 	@XF_SETUP_BENCH=1 scripts/setup
 	bench/http/run
