@@ -595,6 +595,16 @@ static int64_t unit_by_name(json_t *units, const char *name)
 	return 0;
 }
 
+/* The name of unit id in the list of units, or NULL. */
+static const char *unit_name_of(json_t *units, int64_t id)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u) if (json_integer_value(json_object_get(u, "id")) == id)
+		return json_string_value(json_object_get(u, "name"));
+	return NULL;
+}
+
 typedef struct entry {
 	xf_quick_entry e;
 	int64_t unit_id;
@@ -676,15 +686,18 @@ static void incident_persons_bulk(xf_req *req)
 		n = json_array_size(given);
 		entries = xf_arena_alloc(&req->arena, (n + 1) * sizeof *entries);
 		json_array_foreach(given, i, p) {
-			static const char *const pfields[] = {"name", "phone", "unit_id", "role", NULL};
-			const char *name = NULL, *phone = "", *role = "participant";
+			static const char *const pfields[] = {"name", "phone", "unit_id", "role", "employment",
+			                                      NULL};
+			const char *name = NULL, *phone = "", *role = "participant", *employment = NULL;
 			int64_t unit_id = 0;
 			entries[i].line = (int)i + 1;
 			if (!json_is_object(p) || xf_json_only(p, pfields, &err) != XF_OK ||
 			    xf_json_string(p, "name", true, 1, 63, &name, &err) != XF_OK ||
 			    xf_json_string(p, "phone", false, 0, 31, &phone, &err) == XF_ERR ||
 			    xf_json_int(p, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
-			    xf_json_choice(p, "role", false, xf_person_role_ids, &role, &err) == XF_ERR) {
+			    xf_json_choice(p, "role", false, xf_person_role_ids, &role, &err) == XF_ERR ||
+			    xf_json_choice(p, "employment", false, xf_employment_ids, &employment, &err) ==
+			        XF_ERR) {
 				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
 				                                          "message", json_is_object(p) ? err.message : "must be an object"));
 				continue;
@@ -700,6 +713,7 @@ static void incident_persons_bulk(xf_req *req)
 			snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
 			snprintf(entries[i].e.phone, sizeof entries[i].e.phone, "%s", phone);
 			entries[i].e.representative = strcmp(role, "representative") == 0;
+			entries[i].e.employment = employment;
 			entries[i].unit_id = unit_id;
 			json_t *unit = NULL;
 			if (unit_id && xf_store_unit_get(db, unit_id, &unit) != XF_OK)
@@ -708,6 +722,10 @@ static void incident_persons_bulk(xf_req *req)
 			json_decref(unit);
 		}
 	}
+	/* Employment the list leaves out follows the unit: its retirees are retired. */
+	for (size_t i = 0; !json_array_size(problems) && i < n; i++)
+		if (!entries[i].e.employment)
+			entries[i].e.employment = xf_employment_default(unit_name_of(units, entries[i].unit_id));
 	json_decref(units);
 	if (json_array_size(problems) || n == 0) {
 		if (n == 0 && !json_array_size(problems))
@@ -727,7 +745,7 @@ static void incident_persons_bulk(xf_req *req)
 	int64_t now = xf_now_ms();
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		xf_person_in in = {.name = entries[i].e.name, .phone = entries[i].e.phone,
-		                   .unit_id = entries[i].unit_id};
+		                   .unit_id = entries[i].unit_id, .employment = entries[i].e.employment};
 		int64_t pid;
 		json_t *dups;
 		rc = xf_store_person_duplicates(db, 0, in.name, in.unit_id, "", &dups);

@@ -97,6 +97,23 @@ static void copy_token(char *out, size_t size, const char *t, size_t n)
 	out[n] = '\0';
 }
 
+/* The employment id a two-character word of a pasted list names, or NULL. */
+static const char *employment_word(const char *t)
+{
+	static const struct {
+		const char *word, *id;
+	} words[] = {{"在职", "employed"}, {"退休", "retired"}, {"家属", "family"}, {"外部", "external"}};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strncmp(t, words[i].word, 6) == 0)
+			return words[i].id;
+	return NULL;
+}
+
+const char *xf_employment_default(const char *unit_name)
+{
+	return unit_name && strstr(unit_name, "退休") ? "retired" : "employed";
+}
+
 bool xf_quick_entry_parse(const char *line, xf_quick_entry *out, const char **problem)
 {
 	memset(out, 0, sizeof *out);
@@ -129,6 +146,12 @@ bool xf_quick_entry_parse(const char *line, xf_quick_entry *out, const char **pr
 			out->representative = true;
 		} else if ((n == 6 && strncmp(t, "参与", 6) == 0)) {
 			out->representative = false;
+		} else if (n == 6 && employment_word(t)) {
+			if (out->employment) {
+				*problem = "two employment words on one line (在职, 退休, 家属, 外部)";
+				return false;
+			}
+			out->employment = employment_word(t);
 		} else {
 			if (out->unit[0]) {
 				*problem = "more than one unit on one line";

@@ -47,16 +47,22 @@ void xf_mask_id_number(const char *in, char *out, size_t size);
 bool xf_matter_visible_to(const char *category, int64_t accused_unit_id, int64_t viewer_unit_id,
                           bool viewer_at_or_below_accused, xf_roles viewer_roles);
 
-/* One line of a pasted list: "张三 13800000000 综采一队 代表". Tokens are separated by
+/* One line of a pasted list: "张三 13800000000 综采一队 代表 退休". Tokens are separated by
  * white space (ASCII or ideographic), commas (, ，), semicolons or tabs. The first token
  * is the name; a token of 7 to 15 digits (a leading + allowed) is the phone; 代表 or
- * 参与 sets the role; any other token is the unit's name. */
+ * 参与 sets the role; 在职, 退休, 家属 or 外部 the employment; any other token is the
+ * unit's name. */
 typedef struct xf_quick_entry {
 	char name[64];
 	char phone[32];
 	char unit[128];
 	bool representative;
+	const char *employment; /* an xf_employment_ids value, or NULL when not given */
 } xf_quick_entry;
+
+/* The employment a person gets when the list does not say: retired in a unit of
+ * retirees (its name says 退休, as 退休支部 or 退休办 do), else employed. */
+const char *xf_employment_default(const char *unit_name);
 
 /* Returns true and fills out, or false with *problem set (a static message) when the
  * line cannot be read; a blank line gives false with *problem NULL. */

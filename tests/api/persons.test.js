@@ -533,3 +533,21 @@ test('phone numbers of persons and family members follow docs/api.md (issue 7 it
   const unchanged = expectStatus(await po.get(`/persons/${zhang.id}`), 200, 'GET');
   assert.equal(unchanged.phone, '13700001111', 'the refused PATCH changed nothing');
 });
+
+test('quick entry: an employment word per line, else the unit decides (退休支部 gives retired)', async () => {
+  const root = expectStatus(await ctx.admin.get('/units'), 200, 'units').units.find((u) => u.parent_id === null);
+  const retirees = expectStatus(await ctx.admin.post('/units', { name: '退休支部', parent_id: root.id, kind: 'other' }), 201, 'unit');
+  const inc = await newIncident();
+  const text = ['甲一 13800000011 退休 综采一队', '乙二 退休支部', '丙三 家属', '丁四 外部 代表', '戊五 综采一队'].join('\n');
+  const r = expectStatus(await po.post(`/incidents/${inc.id}/persons/bulk`, { text }), 201, 'bulk');
+  const by = Object.fromEntries(r.created.map((p) => [p.name, p.employment]));
+  assert.deepEqual(by, { 甲一: 'retired', 乙二: 'retired', 丙三: 'family', 丁四: 'external', 戊五: 'employed' });
+  // the list form takes the field too
+  const r2 = expectStatus(await po.post(`/incidents/${inc.id}/persons/bulk`, { persons: [
+    { name: '己六', unit_id: retirees.id }, { name: '庚七', unit_id: retirees.id, employment: 'family' }] }), 201, 'bulk list');
+  assert.deepEqual(r2.created.map((p) => p.employment), ['retired', 'family']);
+  // two words on a line: nothing is stored
+  const bad = await po.post(`/incidents/${inc.id}/persons/bulk`, { text: '辛八 退休 在职' });
+  assert.equal(bad.status, 422, bad.text);
+  assert.match(bad.json.error.problems[0].message, /employment/);
+});

@@ -154,6 +154,26 @@ static void test_quick_entry(void **state)
 	assert_non_null(strstr(problem, "phone"));
 	assert_false(xf_quick_entry_parse("赵六 综采一队 机电科", &e, &problem));
 	assert_non_null(strstr(problem, "unit"));
+
+	/* the employment column: a word of its own, or left to the unit */
+	assert_true(xf_quick_entry_parse("孙七 13800000000 退休 综采一队", &e, &problem));
+	assert_string_equal(e.employment, "retired");
+	assert_string_equal(e.unit, "综采一队");
+	assert_true(xf_quick_entry_parse("周八，家属", &e, &problem));
+	assert_string_equal(e.employment, "family");
+	assert_string_equal(e.unit, "");
+	assert_true(xf_quick_entry_parse("吴九 外部", &e, &problem));
+	assert_string_equal(e.employment, "external");
+	assert_true(xf_quick_entry_parse("郑十 在职 代表", &e, &problem));
+	assert_string_equal(e.employment, "employed");
+	assert_true(e.representative);
+	assert_true(xf_quick_entry_parse("王五 综采一队", &e, &problem));
+	assert_null(e.employment);
+	assert_false(xf_quick_entry_parse("冯一 退休 在职", &e, &problem));
+	assert_non_null(strstr(problem, "employment"));
+	assert_string_equal(xf_employment_default("退休支部"), "retired");
+	assert_string_equal(xf_employment_default("综采一队"), "employed");
+	assert_string_equal(xf_employment_default(NULL), "employed");
 }
 
 static void test_zh_names(void **state)
