@@ -98,6 +98,7 @@ struct xf_req {
 	const char *content_type;
 	xf_header *headers;
 	bool close_connection; /* answer with Connection: close */
+	bool near_limit;       /* admitted into the reserve: closed unless signed in */
 	int static_fd; /* >= 0: the response is this file */
 	uint64_t static_size;
 	xf_stream_reader stream_reader; /* non-NULL: the response is a stream */

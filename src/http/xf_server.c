@@ -508,15 +508,19 @@ static bool admit(xf_server *s, xf_req *req)
 	if (declared > s->config.body_max)
 		req->body.overflow = true;
 	/* Near the connection limit the last places are kept for people signed in:
-	 * requests without a session are answered at once and their connection closed. */
+	 * requests without a session cookie are answered at once and their connection
+	 * closed; those with one are served, and their connection is closed too unless
+	 * the cookie turns out to be a live session (a made-up cookie keeps no place). */
 	unsigned open = __atomic_load_n(&s->open_connections, __ATOMIC_RELAXED);
-	if (s->daemon && open + s->config.reserve > s->config.max_connections &&
-	    !xf_req_cookie(req, "xf_session")) {
-		req->close_connection = true;
-		xf_reply_header(req, "Retry-After", "5");
-		xf_reply_error(req, 503, "busy", NULL,
-		               "the server is at its connection limit; try again shortly");
-		return false;
+	if (s->daemon && open + s->config.reserve > s->config.max_connections) {
+		req->near_limit = true;
+		if (!xf_req_cookie(req, "xf_session")) {
+			req->close_connection = true;
+			xf_reply_header(req, "Retry-After", "5");
+			xf_reply_error(req, 503, "busy", NULL,
+			               "the server is at its connection limit; try again shortly");
+			return false;
+		}
 	}
 	return true;
 }
@@ -542,7 +546,7 @@ static void add_common_headers(struct MHD_Response *resp, xf_req *req)
 	}
 	if (!cache_set)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	if (req->close_connection)
+	if (req->close_connection || (req->near_limit && !req->user.id))
 		MHD_add_response_header(resp, "Connection", "close");
 }
 

@@ -178,6 +178,10 @@ test('one address cannot take every connection; others and signed-in users still
     const anonymous = await rawExchange(limited.port, 'GET /api/v1/units HTTP/1.1\r\nHost: x\r\n\r\n', { localAddress: '127.0.0.6' });
     assert.equal(statusOf(anonymous.text), 503, anonymous.text.slice(0, 200));
     assert.ok(anonymous.closed, 'the anonymous connection is closed');
+    // A made-up session cookie is answered, but keeps no place.
+    const madeUp = await rawExchange(limited.port, 'GET /api/v1/units HTTP/1.1\r\nHost: x\r\nCookie: xf_session=made-up\r\n\r\n', { localAddress: '127.0.0.6' });
+    assert.equal(statusOf(madeUp.text), 401, madeUp.text.slice(0, 200));
+    assert.ok(madeUp.closed, 'the made-up session\'s connection is closed');
     const signedIn = await rawExchange(limited.port,
       `GET /api/v1/units HTTP/1.1\r\nHost: x\r\nCookie: ${admin.cookie}\r\nConnection: close\r\n\r\n`, { localAddress: '127.0.0.6' });
     assert.equal(statusOf(signedIn.text), 200, signedIn.text.slice(0, 200));
