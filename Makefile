@@ -64,7 +64,7 @@ fuzz: fuzz-build
 
 # HTTP against nginx (~2 min), incidents and the live feed (~1 min), search over a
 # million records (~5 min), history at volume (~3 min), stalls (~4 min), the WAL under
-# load (10 min).
+# load (10 min), a 20-page report as PDF and DOCX (~30 s), a 200 MiB record upload (~1 min).
 bench: release
 	@XF_SETUP_BENCH=1 scripts/setup
 	bench/http/run
@@ -73,6 +73,8 @@ bench: release
 	bench/wal/run
 	bench/stall/run
 	bench/volume/run
+	bench/upload/run
+	bench/document/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')

@@ -16,9 +16,12 @@ static bool official_ok(xf_req *req, xf_db *db, const char *field, int64_t id, x
 	int rc = xf_store_user_by_id(db, id, row);
 	if (rc == XF_OK && !row->user.disabled && (row->user.roles & (1u << XF_ROLE_OFFICIAL)))
 		return true;
-	if (rc == XF_OK || rc == XF_NOTFOUND)
+	if (rc == XF_OK)
 		xf_reply_error(req, 400, "invalid_field", field,
-		               "'%s': user %lld is not an active 包保责任人 (role official)", field,
+		               "'%s': user '%s' is not an active 包保责任人 (role official)", field,
+		               row->user.name);
+	else if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld", field,
 		               (long long)id);
 	else
 		xf_api_store_error(req, db, rc);

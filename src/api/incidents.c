@@ -5,9 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_evaluation.h"
 #include "store/xf_search.h"
+#include "store/xf_store_roster.h"
+#include "store/xf_store_seal.h"
+#include "core/xf_progress.h"
 #include "core/xf_venue.h"
 #include "util/xf_jsonw.h"
 
@@ -120,13 +125,91 @@ static void preview_reply(xf_req *req, xf_db *db, json_t *body, const xf_plan_de
 	                        "reasons", reasons_json(d), "summary", decision_line(req, d)));
 }
 
+/* 发生时间 may lie this far ahead of the server's clock (a browser's clock skew) and
+ * this far back (a registration a month late is a typo, not a late registration);
+ * 预计到访时间 at most a year ahead. */
+#define OCCURRED_SKEW_MS (5 * 60 * 1000LL)
+#define OCCURRED_BACK_MS (30 * 24 * 3600 * 1000LL)
+#define EXPECTED_AHEAD_MS (366 * 24 * 3600 * 1000LL)
+
+/* Reads an optional time field of the body: XF_OK with *ms, XF_NOTFOUND when absent
+ * (*cleared when null), XF_ERR after answering 400 naming the field. */
+static int read_time(xf_req *req, json_t *body, const char *field, int64_t *ms, bool *cleared)
+{
+	json_t *v = json_object_get(body, field);
+	*ms = 0;
+	if (cleared)
+		*cleared = v && json_is_null(v);
+	if (!v || json_is_null(v))
+		return XF_NOTFOUND;
+	if (!json_is_string(v) || xf_iso_time_parse(json_string_value(v), ms) != XF_OK) {
+		xf_reply_error(req, 400, "invalid_field", field,
+		               "'%s' must be an ISO 8601 time with a zone, such as 2026-11-28T23:10:29Z",
+		               field);
+		return XF_ERR;
+	}
+	return XF_OK;
+}
+
+/* The rules of the times of an incident, answering 400 naming the field: 发生时间
+ * not in the future (beyond clock skew) nor more than 30 days back; 预计到访时间 and
+ * the expected destination only with advance information, the visit not expected
+ * before it happened nor more than a year ahead. */
+static bool check_times(xf_req *req, int64_t occurred_ms, bool occurred_given, bool advance_info,
+                        int64_t expected_ms, const char *expected_destination)
+{
+	int64_t now = xf_now_ms();
+	if (occurred_given && occurred_ms > now + OCCURRED_SKEW_MS) {
+		xf_reply_error(req, 400, "invalid_field", "occurred_at",
+		               "'occurred_at' is in the future; it records when the incident happened");
+		return false;
+	}
+	if (occurred_given && occurred_ms < now - OCCURRED_BACK_MS) {
+		xf_reply_error(req, 400, "invalid_field", "occurred_at",
+		               "'occurred_at' is more than 30 days ago");
+		return false;
+	}
+	if (!advance_info && (expected_ms || expected_destination)) {
+		const char *field = expected_ms ? "expected_at" : "expected_destination";
+		xf_reply_error(req, 400, "invalid_field", field,
+		               "'%s' is given only with advance information ('advance_info': true)",
+		               field);
+		return false;
+	}
+	if (expected_ms && expected_ms < occurred_ms) {
+		xf_reply_error(req, 400, "invalid_field", "expected_at",
+		               "'expected_at' is before 'occurred_at'");
+		return false;
+	}
+	if (expected_ms > now + EXPECTED_AHEAD_MS) {
+		xf_reply_error(req, 400, "invalid_field", "expected_at",
+		               "'expected_at' is more than a year ahead");
+		return false;
+	}
+	return true;
+}
+
+/* The due time of the next round of a recurring progress report after base_ms: under
+ * a procedure with a slower interval before the expected visit, that rule
+ * (core/xf_progress.h); otherwise one grade interval. */
+static int64_t progress_due(const xf_plan *plan, const xf_incident_state *state,
+                            const xf_plan_grade *grade, int64_t base_ms)
+{
+	const xf_plan_procedure *proc = plan ? xf_plan_procedure_by_id(plan, state->procedure) : NULL;
+	return xf_progress_next_due(proc, grade, state->expected_ms, base_ms);
+}
+
+static char *local_time(xf_req *req, int64_t ms);
+
 static void xf_api_incidents_create(xf_req *req)
 {
 	static const char *const fields[] = {"headcount", "destination", "advance_info", "place",
-	                                     "units", "demands", "drill", "category", NULL};
+	                                     "units", "demands", "drill", "category", "occurred_at",
+	                                     "expected_at", "expected_destination", NULL};
 	xf_field_error err;
-	int64_t headcount;
+	int64_t headcount, occurred_ms, expected_ms;
 	const char *destination, *place = "", *demands = "", *category = "";
+	const char *expected_destination = NULL;
 	bool advance_info, drill = false;
 	json_t *body = xf_req_json(req);
 	if (!body)
@@ -138,10 +221,21 @@ static void xf_api_incidents_create(xf_req *req)
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
 	    xf_json_string(body, "demands", false, 0, 4000, &demands, &err) == XF_ERR ||
 	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
-	    xf_json_bool(body, "drill", false, &drill, &err) == XF_ERR) {
+	    xf_json_bool(body, "drill", false, &drill, &err) == XF_ERR ||
+	    (json_is_null(json_object_get(body, "expected_destination"))
+	         ? false
+	         : xf_json_choice(body, "expected_destination", false, xf_destination_ids,
+	                          &expected_destination, &err) == XF_ERR)) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	if (read_time(req, body, "occurred_at", &occurred_ms, NULL) == XF_ERR ||
+	    read_time(req, body, "expected_at", &expected_ms, NULL) == XF_ERR)
+		return;
+	/* 发生时间 defaults to the registration time (the store's now_ms) */
+	if (!check_times(req, occurred_ms ? occurred_ms : xf_now_ms(), true, advance_info, expected_ms,
+	                 expected_destination))
+		return;
 	int64_t plan_id;
 	const xf_plan *plan = xf_plans_current(&plan_id);
 	xf_plan_facts facts = {.headcount = (int)headcount,
@@ -187,6 +281,9 @@ static void xf_api_incidents_create(xf_req *req)
 		.now_ms = xf_now_ms(),
 		.units = units,
 		.n_units = n_units,
+		.occurred_ms = occurred_ms,
+		.expected_ms = expected_ms,
+		.expected_destination = expected_destination,
 	};
 	rc = xf_store_incident_insert(db, &in, &id);
 	if (rc == XF_OK) {
@@ -196,6 +293,15 @@ static void xf_api_incidents_create(xf_req *req)
 		                                d.in_scope ? "适用预案" : "不启动", place[0] ? "，地点" : "");
 		if (place[0])
 			summary = xf_arena_printf(&req->arena, "%s%s", summary, place);
+		if (occurred_ms)
+			summary = xf_arena_printf(&req->arena, "%s，发生于%s", summary,
+			                          local_time(req, occurred_ms));
+		if (expected_ms)
+			summary = xf_arena_printf(&req->arena, "%s，预计%s到访%s", summary,
+			                          local_time(req, expected_ms),
+			                          expected_destination
+			                              ? destination_zh[xf_destination_parse(expected_destination)]
+			                              : "");
 		rc = xf_audit_append(db, &actor, "incident.register", "incident",
 		                     xf_api_id_text(req, id),
 		                     json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:o, s:O}", "summary",
@@ -370,6 +476,7 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 	xf_task_row *rows;
 	size_t n;
 	int64_t now = xf_now_ms();
+	const xf_plan *plan = xf_plans_get(db, state->plan_id);
 	int rc = xf_store_tasks_open(db, state->id, &rows, &n);
 	*replanned = 0;
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
@@ -377,7 +484,13 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 		if (kind < 0 || kind == XF_KIND_MANUAL || kind == XF_KIND_DECISION ||
 		    kind == XF_KIND_FOLLOWUP)
 			continue;
-		int64_t due = xf_task_due(grade, (xf_task_kind)kind, rows[i].base_ms, rows[i].due_minutes);
+		/* Report-up limits count from when it happened (发生时间). */
+		bool report = kind == XF_KIND_REPORT_ORAL || kind == XF_KIND_REPORT_WRITTEN;
+		int64_t due = kind == XF_KIND_RECURRING
+		                      ? progress_due(plan, state, grade, rows[i].base_ms)
+		                      : xf_task_due(grade, (xf_task_kind)kind,
+		                                    report ? state->occurred_ms : rows[i].base_ms,
+		                                    rows[i].due_minutes);
 		if (due == rows[i].due_ms)
 			continue;
 		(*replanned)++;
@@ -390,7 +503,6 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 	}
 	free(rows);
 	/* A report the new grade requires and the incident never had is added. */
-	const xf_plan *plan = xf_plans_get(db, state->plan_id);
 	const struct {
 		xf_task_kind kind;
 		int minutes;
@@ -407,8 +519,8 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 			rc = add_task(db, state, NULL, reports[i].kind,
 			              reports[i].kind == XF_KIND_REPORT_ORAL ? plan->report_oral_title
 			                                                     : plan->report_written_title,
-			              &plan->report_owner, state->registered_ms,
-			              xf_task_due(grade, reports[i].kind, state->registered_ms, 0), position,
+			              &plan->report_owner, state->occurred_ms,
+			              xf_task_due(grade, reports[i].kind, state->occurred_ms, 0), position,
 			              now);
 			(*replanned)++;
 		}
@@ -420,7 +532,6 @@ static int add_task(xf_db *db, const xf_incident_state *state, const xf_plan_ste
                     xf_task_kind kind, const char *title, const xf_plan_owner *owner,
                     int64_t base_ms, int64_t due_ms, int position, int64_t now)
 {
-	static const char *const owner_kinds[] = {"role", "unit", "position"};
 	json_t *evidence = json_array(), *dispatch = json_array();
 	for (size_t i = 0; step && i < step->n_evidence; i++)
 		json_array_append_new(evidence, json_string(step->evidence[i]));
@@ -434,7 +545,7 @@ static int add_task(xf_db *db, const xf_incident_state *state, const xf_plan_ste
 		.title = title,
 		.text = step ? step->text : "",
 		.workstream = step ? step->workstream : NULL,
-		.owner_kind = owner_kinds[owner->kind],
+		.owner_kind = xf_owner_kind_ids[owner->kind],
 		.owner_value = owner->value,
 		.evidence = evidence,
 		.dispatch = dispatch,
@@ -462,18 +573,20 @@ static int create_tasks(xf_db *db, const xf_incident_state *state, const xf_plan
 	for (size_t i = 0; rc == XF_OK && i < proc->n_steps; i++) {
 		const xf_plan_step *s = &proc->steps[i];
 		xf_task_kind kind = s->recurring ? XF_KIND_RECURRING : XF_KIND_STEP;
-		rc = add_task(db, state, s, kind, s->title, &s->owner, now,
-		              xf_task_due(grade, kind, now, s->due_minutes), ++position, now);
+		int64_t due = s->recurring ? xf_progress_next_due(proc, grade, state->expected_ms, now)
+		                           : xf_task_due(grade, kind, now, s->due_minutes);
+		rc = add_task(db, state, s, kind, s->title, &s->owner, now, due, ++position, now);
 		if (rc == XF_OK && i == 0) {
-			int64_t oral = xf_task_due(grade, XF_KIND_REPORT_ORAL, state->registered_ms, 0);
-			int64_t written = xf_task_due(grade, XF_KIND_REPORT_WRITTEN, state->registered_ms, 0);
+			/* Report-up limits count from when it happened (发生时间). */
+			int64_t oral = xf_task_due(grade, XF_KIND_REPORT_ORAL, state->occurred_ms, 0);
+			int64_t written = xf_task_due(grade, XF_KIND_REPORT_WRITTEN, state->occurred_ms, 0);
 			if (oral)
 				rc = add_task(db, state, NULL, XF_KIND_REPORT_ORAL, plan->report_oral_title,
-				              &plan->report_owner, state->registered_ms, oral, ++position, now);
+				              &plan->report_owner, state->occurred_ms, oral, ++position, now);
 			if (rc == XF_OK && written)
 				rc = add_task(db, state, NULL, XF_KIND_REPORT_WRITTEN,
 				              plan->report_written_title, &plan->report_owner,
-				              state->registered_ms, written, ++position, now);
+				              state->occurred_ms, written, ++position, now);
 		}
 	}
 	for (size_t i = 0; rc == XF_OK && i < plan->n_closing; i++) {
@@ -517,17 +630,22 @@ static void xf_api_incidents_activate(xf_req *req)
 		return;
 	}
 	int64_t now = xf_now_ms();
-	int count = 0;
+	int count = 0, heads = 0;
 	rc = xf_store_incident_activate(db, id, now);
 	if (rc == XF_OK)
 		rc = create_tasks(db, &state, plan, proc, grade, now, &count);
+	/* Steps owned {"heads_of": ...} go to the heads of the incident's (petitioners')
+	 * units; the event counts them. */
+	if (rc == XF_OK)
+		rc = xf_store_tasks_assign_heads(db, id, &heads);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
 			db, &actor, "incident.activate", "incident", xf_api_id_text(req, id),
-			json_pack("{s:s, s:s, s:s, s:i}", "summary",
+			json_pack("{s:s, s:s, s:s, s:i, s:i}", "summary",
 			          xf_arena_printf(&req->arena, "启动预案：处置程序%s「%s」，等级%s，生成%d项任务",
 			                          proc->id, proc->name, grade->name, count),
-			          "procedure", proc->id, "grade", grade->id, "tasks", count));
+			          "procedure", proc->id, "grade", grade->id, "tasks", count,
+			          "heads_assigned", heads));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
@@ -542,7 +660,7 @@ static void reply_not_allowed(xf_req *req, const xf_incident_state *state, const
 	for (int i = 0; i < n; i++)
 		json_array_append_new(list, json_string(xf_status_ids[allowed[i]]));
 	char *text = json_dumps(list, JSON_COMPACT);
-	char *message = xf_arena_printf(&req->arena, "%s cannot go from '%s' to '%s'; allowed: %s%s",
+	const char *message = xf_req_message(req, "%s cannot go from '%s' to '%s'; allowed: %s%s",
 	                                state->number, state->status, to, text,
 	                                strcmp(to, "activated") == 0 ? " (activate with /activate)" : "");
 	free(text);
@@ -602,6 +720,19 @@ static void xf_api_incidents_transition(xf_req *req)
 		reply_not_allowed(req, &state, to);
 		return;
 	}
+	/* Closing is enforced (issue 9 item 7): an issued final report and a completed
+	 * evaluation before `reported`, the closing steps and no open work before
+	 * `archived`. */
+	json_t *missing = NULL;
+	rc = xf_closing_missing(db, &state, (xf_status)target, &missing);
+	if (rc != XF_OK || missing) {
+		xf_tx_rollback(db);
+		if (missing)
+			xf_closing_reply_missing(req, &state, to, missing);
+		else
+			xf_api_store_error(req, db, rc);
+		return;
+	}
 	int64_t now = xf_now_ms();
 	if (withdraw) {
 		char at[XF_TIME_LEN];
@@ -632,6 +763,9 @@ static void xf_api_incidents_transition(xf_req *req)
 			                          xf_status_zh((xf_status)from), xf_status_zh((xf_status)target),
 			                          reason[0] ? "；" : "", reason),
 			          "from", state.status, "to", to, "reason", reason));
+	/* Archiving seals (issue 9 item 8): the snapshot's hash, in the same transaction. */
+	if (rc == XF_OK && target == XF_STATUS_ARCHIVED)
+		rc = xf_seal_incident(db, &actor, id, NULL);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
@@ -906,17 +1040,161 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	return rc;
 }
 
+/* A time as people read it in the summary: Asia/Shanghai, "12-07 08:00". */
+static char *local_time(xf_req *req, int64_t ms)
+{
+	if (!ms)
+		return "无";
+	time_t secs = (time_t)(ms / 1000) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	return xf_arena_printf(&req->arena, "%02d-%02d %02d:%02d", tm.tm_mon + 1, tm.tm_mday,
+	                       tm.tm_hour, tm.tm_min);
+}
+
+static json_t *time_or_null(int64_t ms)
+{
+	char text[XF_TIME_LEN];
+	if (!ms)
+		return json_null();
+	xf_time_format(ms, text);
+	return json_string(text);
+}
+
+/* The times a PATCH changes (发生时间, 预计到访时间, 预计去向), checked as at
+ * registration, into changes (old and new values) and the summary; the new values are
+ * left in state. Advance information withdrawn clears the expected visit. They change
+ * while the incident is registered or handled (not once evaluated, archived or
+ * withdrawn). False after answering. */
+static bool time_fields(xf_req *req, xf_incident_state *state,
+                        const xf_plan_facts *facts, bool advance_given, int has_occurred,
+                        int64_t occurred_ms, int has_expected, int64_t expected_ms,
+                        bool expected_cleared, int has_destination, const char *destination,
+                        bool destination_cleared, json_t *changes, char **summary,
+                        const char **sep)
+{
+	int64_t occurred = has_occurred == XF_OK ? occurred_ms : state->occurred_ms;
+	int64_t expected = has_expected == XF_OK ? expected_ms : expected_cleared ? 0 : state->expected_ms;
+	const char *dest = has_destination == XF_OK ? destination
+	                   : destination_cleared || !state->expected_destination[0]
+	                       ? NULL
+	                       : state->expected_destination;
+	if (advance_given && !facts->advance_info) {
+		if (has_expected != XF_OK)
+			expected = 0;
+		if (has_destination != XF_OK)
+			dest = NULL;
+	}
+	bool occurred_changed = occurred != state->occurred_ms;
+	bool expected_changed = expected != state->expected_ms;
+	bool dest_changed = (dest ? dest : "")[0] ? strcmp(dest, state->expected_destination) != 0
+	                                          : state->expected_destination[0] != 0;
+	if (!occurred_changed && !expected_changed && !dest_changed)
+		return true;
+	int status = xf_status_parse(state->status);
+	if (status < 0 || !(status == XF_STATUS_REGISTERED || status == XF_STATUS_NOT_ACTIVATED ||
+	                    xf_status_reports_progress((xf_status)status))) {
+		const char *field = occurred_changed ? "occurred_at"
+		                    : expected_changed ? "expected_at"
+		                                       : "expected_destination";
+		xf_reply_error(req, 409, "conflict", field,
+		               "'%s' can change only while the incident is registered or handled; %s is "
+		               "'%s'",
+		               field, state->number, state->status);
+		return false;
+	}
+	/* 发生时间 is checked against the clock only when it changes: an old incident keeps
+	 * its own. */
+	if (!check_times(req, occurred, occurred_changed, facts->advance_info, expected, dest))
+		return false;
+	if (occurred_changed) {
+		json_object_set_new(changes, "occurred_at",
+		                    json_pack("{s:o, s:o}", "from", time_or_null(state->occurred_ms), "to",
+		                              time_or_null(occurred)));
+		*summary = xf_arena_printf(&req->arena, "%s%s发生时间%s → %s", *summary, *sep,
+		                           local_time(req, state->occurred_ms), local_time(req, occurred));
+		*sep = "；";
+	}
+	if (expected_changed) {
+		json_object_set_new(changes, "expected_at",
+		                    json_pack("{s:o, s:o}", "from", time_or_null(state->expected_ms), "to",
+		                              time_or_null(expected)));
+		*summary = xf_arena_printf(&req->arena, "%s%s预计到访时间%s → %s", *summary, *sep,
+		                           local_time(req, state->expected_ms), local_time(req, expected));
+		*sep = "；";
+	}
+	if (dest_changed) {
+		int from = xf_destination_parse(state->expected_destination);
+		int to = dest ? xf_destination_parse(dest) : -1;
+		json_object_set_new(changes, "expected_destination",
+		                    json_pack("{s:o, s:o}", "from",
+		                              state->expected_destination[0]
+		                                  ? json_string(state->expected_destination)
+		                                  : json_null(),
+		                              "to", dest ? json_string(dest) : json_null()));
+		*summary = xf_arena_printf(&req->arena, "%s%s预计去向%s → %s", *summary, *sep,
+		                           from >= 0 ? destination_zh[from] : "无",
+		                           to >= 0 ? destination_zh[to] : "无");
+		*sep = "；";
+	}
+	state->occurred_ms = occurred;
+	state->expected_ms = expected;
+	snprintf(state->expected_destination, sizeof state->expected_destination, "%s",
+	         dest ? dest : "");
+	return true;
+}
+
+/* Stores the changed times and moves the open tasks that follow them: report-up
+ * limits from 发生时间, the open round of a progress report from 预计到访时间. */
+static int change_times(xf_db *db, const xf_incident_state *state, json_t *changes)
+{
+	int64_t now = xf_now_ms();
+	int rc = xf_store_incident_set_times(db, state->id, state->occurred_ms, state->expected_ms,
+	                                     state->expected_destination[0]
+	                                         ? state->expected_destination
+	                                         : NULL,
+	                                     now);
+	const xf_plan *plan = xf_plans_get(db, state->plan_id);
+	const xf_plan_grade *grade =
+		plan && state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
+	if (rc != XF_OK || !state->activated_ms || !grade)
+		return rc;
+	xf_task_row *rows;
+	size_t n;
+	int moved = 0;
+	rc = xf_store_tasks_open(db, state->id, &rows, &n);
+	for (size_t i = 0; rc == XF_OK && i < n; i++) {
+		int kind = xf_task_kind_parse(rows[i].kind);
+		int64_t due = rows[i].due_ms;
+		if (kind == XF_KIND_REPORT_ORAL || kind == XF_KIND_REPORT_WRITTEN)
+			due = xf_task_due(grade, (xf_task_kind)kind, state->occurred_ms, 0);
+		else if (kind == XF_KIND_RECURRING)
+			due = progress_due(plan, state, grade, rows[i].base_ms);
+		if (due && due != rows[i].due_ms) {
+			rc = xf_store_task_set_due(db, rows[i].id, due);
+			moved++;
+		}
+	}
+	free(rows);
+	json_object_set_new(changes, "retimed", json_integer(moved));
+	return rc;
+}
+
 static void xf_api_incidents_update(xf_req *req)
 {
 	static const char *const fields[] = {"place",    "demands",     "category",     "units",
-	                                     "headcount", "destination", "advance_info", NULL};
+	                                     "headcount", "destination", "advance_info",
+	                                     "occurred_at", "expected_at", "expected_destination",
+	                                     NULL};
 	xf_field_error err;
 	const char *place = NULL, *demands = NULL, *category = NULL, *destination = NULL;
-	int64_t id, *units, headcount = 0;
+	const char *expected_destination = NULL;
+	int64_t id, *units, headcount = 0, occurred_ms, expected_ms;
 	size_t n_units;
-	bool advance_info = false;
+	bool advance_info = false, expected_cleared, destination_cleared;
 	xf_incident_state state;
-	int has_headcount, has_destination, has_advance;
+	int has_headcount, has_destination, has_advance, has_occurred, has_expected,
+		has_expected_destination = XF_NOTFOUND;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	json_t *body = xf_req_json(req);
@@ -930,10 +1208,18 @@ static void xf_api_incidents_update(xf_req *req)
 	        XF_ERR ||
 	    (has_destination = xf_json_choice(body, "destination", false, xf_destination_ids,
 	                                      &destination, &err)) == XF_ERR ||
-	    (has_advance = xf_json_bool(body, "advance_info", false, &advance_info, &err)) == XF_ERR) {
+	    (has_advance = xf_json_bool(body, "advance_info", false, &advance_info, &err)) == XF_ERR ||
+	    (!(destination_cleared = json_is_null(json_object_get(body, "expected_destination"))) &&
+	     (has_expected_destination =
+	          xf_json_choice(body, "expected_destination", false, xf_destination_ids,
+	                         &expected_destination, &err)) == XF_ERR)) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	if ((has_occurred = read_time(req, body, "occurred_at", &occurred_ms, NULL)) == XF_ERR ||
+	    (has_expected = read_time(req, body, "expected_at", &expected_ms, &expected_cleared)) ==
+	        XF_ERR)
+		return;
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
@@ -983,7 +1269,19 @@ static void xf_api_incidents_update(xf_req *req)
 		sep = "；";
 		facts.advance_info = advance_info;
 	}
+	/* When it happened and when it is expected: not decisive, but report-up limits
+	 * count from 发生时间 and progress reports follow 预计到访时间. */
+	json_t *time_changes = json_object();
+	if (!time_fields(req, &state, &facts, has_advance == XF_OK, has_occurred, occurred_ms,
+	                 has_expected, expected_ms, expected_cleared, has_expected_destination,
+	                 expected_destination, destination_cleared, time_changes, &summary, &sep)) {
+		xf_tx_rollback(db);
+		json_decref(changes);
+		json_decref(time_changes);
+		return;
+	}
 	bool decides = json_object_size(changes) > 0;
+	bool times = json_object_size(time_changes) > 0;
 	const xf_plan *plan = NULL;
 	if (decides && (strcmp(state.status, "archived") == 0 || strcmp(state.status, "withdrawn") == 0)) {
 		xf_tx_rollback(db);
@@ -1000,17 +1298,22 @@ static void xf_api_incidents_update(xf_req *req)
 	rc = xf_store_incident_set_facts(db, id, place, demands, category,
 	                                 json_object_get(body, "units") ? units : NULL, n_units,
 	                                 xf_now_ms());
+	if (rc == XF_OK && times)
+		rc = change_times(db, &state, time_changes);
 	if (rc == XF_OK && decides)
 		rc = change_decision(req, db, &state, plan, &facts, changes, &summary);
 	if (rc == XF_OK) {
 		json_t *data = json_deep_copy(body);
-		if (decides)
+		json_object_update(changes, time_changes);
+		if (decides || times)
 			json_object_set_new(data, "changes", json_incref(changes));
-		json_object_set_new(data, "summary", json_string(decides ? summary : "补充事件信息"));
-		rc = xf_audit_append(db, &actor, decides ? "incident.facts" : "incident.update", "incident",
-		                     xf_api_id_text(req, id), data);
+		json_object_set_new(data, "summary",
+		                    json_string(decides || times ? summary : "补充事件信息"));
+		rc = xf_audit_append(db, &actor, decides || times ? "incident.facts" : "incident.update",
+		                     "incident", xf_api_id_text(req, id), data);
 	}
 	json_decref(changes);
+	json_decref(time_changes);
 	if (rc == XF_OK)
 		rc = index_incident(db, id);
 	if (!xf_api_finish(req, db, rc))
@@ -1284,6 +1587,8 @@ static const xf_route routes[] = {
 	{"POST", "/incidents/{id}/override", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_override},
 	{"GET", "/incidents/{id}/timeline", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_timeline},
 	{"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
+	{"GET", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_READ, 0, xf_api_evaluation_get},
+	{"PUT", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_MANAGE, 0, xf_api_evaluation_put},
 	{"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
 };
 

@@ -158,9 +158,9 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 			xf_reply_error(
 			    req, 400, "invalid_field",
 			    xf_arena_printf(&req->arena, "decisions[%zu]", i),
-			    "'decisions[%zu]' must be an object with 'text', 'due_minutes' and "
+			    "'%s' must be an object with 'text', 'due_minutes' and "
 			    "'assignee_id' or 'owner_role'",
-			    i);
+			    xf_arena_printf(&req->arena, "decisions[%zu]", i));
 			return false;
 		}
 		if (xf_json_only(item, fields, &err) != XF_OK ||
@@ -174,7 +174,8 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 			xf_reply_error(req, 400, "invalid_field",
 			               xf_arena_printf(&req->arena, "decisions[%zu]%s%s", i,
 			                               err.field[0] ? "." : "", err.field),
-			               "decisions[%zu]: %s", i, err.message);
+			               "'%s': %s", xf_arena_printf(&req->arena, "decisions[%zu]", i),
+			               err.message);
 			return false;
 		}
 		bool has_user = d->assignee_id != 0, has_role = d->owner_role != NULL;
@@ -182,17 +183,17 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 			xf_reply_error(
 			    req, 400, "invalid_field",
 			    xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
-			    "decisions[%zu]: give either 'assignee_id' (a user) or 'owner_role' "
+			    "'%s': give either 'assignee_id' (a user) or 'owner_role' "
 			    "(a role) as the owner",
-			    i);
+			    xf_arena_printf(&req->arena, "decisions[%zu]", i));
 			return false;
 		}
 		if (d->owner_role &&
 		    !xf_perm_allows(1u << xf_role_parse(d->owner_role), XF_PERM_TASK_ACT)) {
 			xf_reply_error(req, 400, "invalid_field",
 			               xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
-			               "decisions[%zu]: role '%s' cannot act on tasks", i,
-			               d->owner_role);
+			               "'%s': role '%s' cannot act on tasks",
+			               xf_arena_printf(&req->arena, "decisions[%zu]", i), d->owner_role);
 			return false;
 		}
 		if (d->owner_role)
@@ -213,7 +214,8 @@ static bool resolve_attendees(xf_req *req, xf_db *db, attendee *list, size_t n)
 		if (rc == XF_NOTFOUND) {
 			xf_reply_error(req, 400, "invalid_field",
 			               xf_arena_printf(&req->arena, "attendees[%zu]", i),
-			               "'attendees[%zu]': there is no user %lld", i,
+			               "'%s': there is no user %lld",
+			               xf_arena_printf(&req->arena, "attendees[%zu]", i),
 			               (long long)list[i].user_id);
 			return false;
 		}
@@ -546,7 +548,8 @@ static bool begin_meeting(xf_req *req, xf_db *db, int64_t id, xf_meeting_row *me
 {
 	if (!xf_api_begin(req, db))
 		return false;
-	if (visible_meeting(req, db, id, meeting, state) && incident_in_handling(req, state))
+	if (visible_meeting(req, db, id, meeting, state) && xf_api_unsealed(req, state) &&
+	    incident_in_handling(req, state))
 		return true;
 	xf_tx_rollback(db);
 	return false;

@@ -2,7 +2,9 @@
  * (诉求), their links to incidents (代表 / 参与), quick entry of many people at once,
  * and the rules that protect them: ID numbers and health data masked unless the role
  * allows and the user asks, every view and reveal an audit event, accusations hidden
- * from the accused unit, likely duplicates flagged, the Art. 20 warning. */
+ * from the accused unit, likely duplicates flagged (quick entry asks first and may link
+ * the existing file instead), two files of one person merged (the merged one answers
+ * 308 to the kept one), the Art. 20 warning. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +13,7 @@
 #include "core/xf_person.h"
 #include "store/xf_search.h"
 #include "store/xf_store_people.h"
+#include "store/xf_store_roster.h"
 
 xf_viewer xf_api_viewer(const xf_req *req)
 {
@@ -27,6 +30,31 @@ static bool visible_person(xf_req *req, xf_db *db, int64_t id)
 	if (rc == XF_NOTFOUND)
 		xf_reply_error(req, 404, "not_found", NULL, "there is no person %lld you may see",
 		               (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+/* A visible file that was not merged into another; answers 404 or 409 naming field
+ * (NULL: the path) otherwise. Changes go to the kept file, never to a merged one. */
+static bool live_person(xf_req *req, xf_db *db, int64_t id, const char *field)
+{
+	xf_viewer viewer = xf_api_viewer(req);
+	int64_t into = 0;
+	int rc = xf_store_person_visible(db, &viewer, id);
+	if (rc == XF_OK)
+		rc = xf_store_person_merged_into(db, id, &into);
+	if (rc == XF_OK && into) {
+		xf_reply_error(req, 409, "merged", field,
+		               "%s%s%sperson %lld was merged into person %lld", field ? "'" : "",
+		               field ? field : "", field ? "': " : "", (long long)id, (long long)into);
+		return false;
+	}
+	if (rc == XF_OK)
+		return true;
+	if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 404, "not_found", field, "%s%s%sthere is no person %lld you may see",
+		               field ? "'" : "", field ? field : "", field ? "': " : "", (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -179,14 +207,19 @@ static int link_person(xf_req *req, xf_db *db, int64_t incident_id, int64_t pers
                        const char *name, const char *role)
 {
 	xf_actor actor = xf_api_actor(req);
+	int heads = 0;
 	int rc = xf_store_incident_person_link(db, incident_id, person_id, role);
+	/* a new petitioner's unit head takes the steps owned by the petitioners' unit heads */
+	if (rc == XF_OK)
+		rc = xf_store_tasks_assign_heads(db, incident_id, &heads);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
 			db, &actor, "person.link", "incident", xf_api_id_text(req, incident_id),
-			json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person_id, "role", role,
+			json_pack("{s:I, s:s, s:s, s:i}", "person_id", (json_int_t)person_id, "role", role,
 			          "summary",
 			          xf_arena_printf(&req->arena, "%s 列为%s", name,
-			                          strcmp(role, "representative") == 0 ? "代表" : "参与人员")));
+			                          strcmp(role, "representative") == 0 ? "代表" : "参与人员"),
+			          "heads_assigned", heads));
 	return rc;
 }
 
@@ -252,6 +285,20 @@ static void persons_get(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
 		return;
+	/* A merged file answers 308 to the kept one (when the viewer may see it): fetch
+	 * and curl -L follow it; the body says the same for a client that does not. */
+	int64_t into = 0;
+	if (xf_store_person_merged_into(db, id, &into) == XF_OK && into) {
+		xf_tx_rollback(db);
+		if (!visible_person(req, db, into))
+			return;
+		const char *location = xf_arena_printf(&req->arena, "/api/v1/persons/%lld%s",
+		                                       (long long)into, reveal ? "?reveal=1" : "");
+		xf_reply_header(req, "Location", location);
+		xf_reply_json(req, 308, json_pack("{s:I, s:s}", "merged_into", (json_int_t)into,
+		                                  "location", location));
+		return;
+	}
 	if (!visible_person(req, db, id)) {
 		xf_tx_rollback(db);
 		return;
@@ -288,7 +335,7 @@ static void persons_update(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
 		return;
-	if (!visible_person(req, db, id) ||
+	if (!live_person(req, db, id, NULL) ||
 	    (in.unit_id > 0 && !unit_exists(req, db, "unit_id", in.unit_id))) {
 		xf_tx_rollback(db);
 		return;
@@ -321,6 +368,67 @@ static void persons_update(xf_req *req)
 	reply_person(req, db, id, false, 200);
 }
 
+/* POST /persons/{id}/merge {"into", "reason"}: file id is merged into file into
+ * (xf_store_person_merge); the audit event names both files and the fields filled,
+ * never their values. */
+static void persons_merge(xf_req *req)
+{
+	static const char *const fields[] = {"into", "reason", NULL};
+	xf_field_error err;
+	int64_t id, into;
+	const char *reason;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_int(body, "into", true, 1, INT64_MAX, &into, &err) != XF_OK ||
+	    xf_json_string(body, "reason", true, 1, 500, &reason, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	if (into == id) {
+		xf_reply_error(req, 400, "invalid_field", "into",
+		               "'into': a file cannot be merged into itself");
+		return;
+	}
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin(req, db))
+		return;
+	if (!live_person(req, db, id, NULL) || !live_person(req, db, into, "into")) {
+		xf_tx_rollback(db);
+		return;
+	}
+	json_t *from_brief = NULL, *into_brief = NULL, *filled = json_array();
+	int rc = xf_store_person_brief(db, id, &from_brief);
+	if (rc == XF_OK)
+		rc = xf_store_person_brief(db, into, &into_brief);
+	if (rc == XF_OK)
+		rc = xf_store_person_merge(db, id, into, xf_now_ms(), filled);
+	if (rc == XF_OK)
+		rc = xf_search_remove(db, "person", id);
+	const char *from_name = json_string_value(json_object_get(from_brief, "name"));
+	const char *into_name = json_string_value(json_object_get(into_brief, "name"));
+	json_t *data = json_pack("{s:I, s:I, s:s, s:O, s:s}", "from_id", (json_int_t)id, "into_id",
+	                         (json_int_t)into, "reason", reason, "filled", filled, "summary",
+	                         xf_arena_printf(&req->arena, "合并信访人档案：%s #%lld 并入 %s #%lld",
+	                                         from_name ? from_name : "", (long long)id,
+	                                         into_name ? into_name : "", (long long)into));
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "person.merge", "person", xf_api_id_text(req, into),
+		                     data);
+	else
+		json_decref(data);
+	json_decref(filled);
+	json_decref(from_brief);
+	json_decref(into_brief);
+	if (!xf_api_finish(req, db, rc))
+		return;
+	reply_person(req, db, into, false, 200);
+}
+
 static void family_create(xf_req *req)
 {
 	static const char *const fields[] = {"name", "relation", "phone", "unit", NULL};
@@ -346,7 +454,7 @@ static void family_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
 		return;
-	if (!visible_person(req, db, id)) {
+	if (!live_person(req, db, id, NULL)) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -422,7 +530,7 @@ static void matters_create(xf_req *req)
 	xf_incident_state state;
 	if (!xf_api_begin(req, db))
 		return;
-	if (!visible_person(req, db, person_id) ||
+	if (!live_person(req, db, person_id, NULL) ||
 	    (incident_id && !xf_api_incident(req, db, incident_id, &state)) ||
 	    (accused && !unit_exists(req, db, "accused_unit_id", accused))) {
 		xf_tx_rollback(db);
@@ -550,7 +658,7 @@ static void incident_persons_link(xf_req *req)
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
 	json_t *brief;
-	if (!visible_person(req, db, person_id) || xf_store_person_brief(db, person_id, &brief) != XF_OK) {
+	if (!live_person(req, db, person_id, "person_id") || xf_store_person_brief(db, person_id, &brief) != XF_OK) {
 		if (!req->status)
 			xf_api_store_error(req, db, XF_ERR);
 		xf_tx_rollback(db);
@@ -609,13 +717,79 @@ typedef struct entry {
 	xf_quick_entry e;
 	int64_t unit_id;
 	int line;
+	int64_t existing; /* a file to link instead of a new one (use_existing) */
 } entry;
+
+/* The likely duplicates of an entry that the viewer may open. */
+static int entry_duplicates(xf_req *req, xf_db *db, const entry *en, json_t **out)
+{
+	xf_viewer viewer = xf_api_viewer(req);
+	int rc = xf_store_person_duplicates(db, 0, en->e.name, en->unit_id, "", out);
+	for (size_t i = json_array_size(*out); rc == XF_OK && i > 0; i--) {
+		int64_t pid = json_integer_value(json_object_get(json_array_get(*out, i - 1), "id"));
+		int v = xf_store_person_visible(db, &viewer, pid);
+		if (v == XF_NOTFOUND)
+			json_array_remove(*out, i - 1);
+		else if (v != XF_OK)
+			rc = v;
+	}
+	if (rc != XF_OK && *out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Reads "use_existing": [{line, person_id}] onto the entries: each line must be one
+ * of them, its file visible and not merged. */
+static bool read_use_existing(xf_req *req, xf_db *db, json_t *list, entry *entries, size_t n)
+{
+	json_t *u;
+	size_t i;
+	if (!list)
+		return true;
+	if (!json_is_array(list) || json_array_size(list) > 500) {
+		xf_reply_error(req, 400, "invalid_field", "use_existing",
+		               "'use_existing' must be an array of {\"line\", \"person_id\"}");
+		return false;
+	}
+	json_array_foreach(list, i, u) {
+		static const char *const ufields[] = {"line", "person_id", NULL};
+		xf_field_error err;
+		int64_t line, pid;
+		char field[64];
+		snprintf(field, sizeof field, "use_existing[%zu]", i);
+		if (!json_is_object(u) || xf_json_only(u, ufields, &err) != XF_OK ||
+		    xf_json_int(u, "line", true, 1, INT32_MAX, &line, &err) != XF_OK ||
+		    xf_json_int(u, "person_id", true, 1, INT64_MAX, &pid, &err) != XF_OK) {
+			xf_reply_error(req, 400, "invalid_field", field,
+			               "'%s' must be {\"line\": n, \"person_id\": id}", field);
+			return false;
+		}
+		entry *en = NULL;
+		for (size_t k = 0; k < n && !en; k++)
+			if (entries[k].line == line)
+				en = &entries[k];
+		if (!en) {
+			xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no person on line %lld",
+			               field, (long long)line);
+			return false;
+		}
+		char pfield[80];
+		snprintf(pfield, sizeof pfield, "%s.person_id", field);
+		if (!live_person(req, db, pid, xf_arena_strdup(&req->arena, pfield)))
+			return false;
+		en->existing = pid;
+	}
+	return true;
+}
 
 static void incident_persons_bulk(xf_req *req)
 {
-	static const char *const fields[] = {"text", "persons", NULL};
+	static const char *const fields[] = {"text", "persons", "check", "use_existing", NULL};
 	xf_field_error err;
 	const char *text = NULL;
+	bool check = false;
 	int64_t id;
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
@@ -625,7 +799,8 @@ static void incident_persons_bulk(xf_req *req)
 		return;
 	json_t *given = json_object_get(body, "persons");
 	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR) {
+	    xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR ||
+	    xf_json_bool(body, "check", false, &check, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -658,7 +833,7 @@ static void incident_persons_bulk(xf_req *req)
 			if (!xf_quick_entry_parse(one, &en.e, &problem)) {
 				if (problem)
 					json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line,
-					                                          "message", problem));
+					                                          "message", xf_req_message(req, "%s", problem)));
 				if (!*s)
 					break;
 				continue;
@@ -666,8 +841,7 @@ static void incident_persons_bulk(xf_req *req)
 			if (en.e.unit[0] && !(en.unit_id = unit_by_name(units, en.e.unit))) {
 				json_array_append_new(
 					problems, json_pack("{s:i, s:s}", "line", line, "message",
-					                    xf_arena_printf(&req->arena, "there is no unit '%s'",
-					                                    en.e.unit)));
+					                    xf_req_message(req, "there is no unit '%s'", en.e.unit)));
 				continue;
 			}
 			if (n == cap) {
@@ -699,7 +873,7 @@ static void incident_persons_bulk(xf_req *req)
 			    xf_json_choice(p, "employment", false, xf_employment_ids, &employment, &err) ==
 			        XF_ERR) {
 				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
-				                                          "message", json_is_object(p) ? err.message : "must be an object"));
+				                                          "message", xf_req_message(req, "%s", json_is_object(p) ? err.message : "must be an object")));
 				continue;
 			}
 			const char *why = xf_phone_problem(phone);
@@ -707,7 +881,7 @@ static void incident_persons_bulk(xf_req *req)
 				json_array_append_new(
 					problems, json_pack("{s:i, s:s, s:s}", "line", (int)i + 1, "field", "phone",
 				                            "message",
-				                            xf_arena_printf(&req->arena, "'phone' %s", why)));
+				                            xf_req_message(req, "'phone' %s", why)));
 				continue;
 			}
 			snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
@@ -718,7 +892,7 @@ static void incident_persons_bulk(xf_req *req)
 			json_t *unit = NULL;
 			if (unit_id && xf_store_unit_get(db, unit_id, &unit) != XF_OK)
 				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
-				                                          "message", "there is no such unit"));
+				                                          "message", xf_req_message(req, "there is no such unit")));
 			json_decref(unit);
 		}
 	}
@@ -730,51 +904,98 @@ static void incident_persons_bulk(xf_req *req)
 	if (json_array_size(problems) || n == 0) {
 		if (n == 0 && !json_array_size(problems))
 			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", 1, "message",
-			                                          "no person given"));
+			                                          xf_req_message(req, "no person given")));
 		json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid_rows", "message",
-		                          "some lines cannot be read; nothing was stored", "field",
+		                          xf_req_message(req, "some lines cannot be read; nothing was stored"), "field",
 		                          text ? "text" : "persons", "problems", problems);
 		xf_reply_json(req, 422, json_pack("{s:o}", "error", error));
 		return;
 	}
 	json_decref(problems);
 	xf_actor actor = xf_api_actor(req);
+	if (check) {
+		/* Stores nothing: the likely duplicates of each line, so that the person can
+		 * choose per line to use the existing file or create a new one. */
+		if (!xf_api_incident(req, db, id, &state))
+			return;
+		json_t *duplicates = json_array();
+		for (size_t i = 0; rc == XF_OK && i < n; i++) {
+			json_t *dups = NULL;
+			rc = entry_duplicates(req, db, &entries[i], &dups);
+			if (rc == XF_OK && json_array_size(dups))
+				json_array_append_new(duplicates, json_pack("{s:i, s:s, s:o}", "line",
+				                                            entries[i].line, "name",
+				                                            entries[i].e.name, "matches", dups));
+			else
+				json_decref(dups);
+		}
+		if (rc != XF_OK) {
+			json_decref(duplicates);
+			xf_api_store_error(req, db, rc);
+			return;
+		}
+		xf_reply_json(req, 200, json_pack("{s:i, s:o}", "count", (int)n, "duplicates",
+		                                  duplicates));
+		return;
+	}
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	json_t *created_ids = json_array(), *duplicates = json_array();
+	if (!read_use_existing(req, db, json_object_get(body, "use_existing"), entries, n)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	json_t *created_ids = json_array(), *linked_ids = json_array(), *duplicates = json_array();
 	int64_t now = xf_now_ms();
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		xf_person_in in = {.name = entries[i].e.name, .phone = entries[i].e.phone,
 		                   .unit_id = entries[i].unit_id, .employment = entries[i].e.employment};
-		int64_t pid;
-		json_t *dups;
-		rc = xf_store_person_duplicates(db, 0, in.name, in.unit_id, "", &dups);
-		if (rc == XF_OK) {
-			if (json_array_size(dups))
-				json_array_append_new(duplicates, json_pack("{s:i, s:s, s:o}", "line",
+		int64_t pid = entries[i].existing;
+		json_t *dups = NULL;
+		if (!pid) {
+			rc = entry_duplicates(req, db, &entries[i], &dups);
+			if (rc == XF_OK && json_array_size(dups))
+				json_array_append_new(duplicates, json_pack("{s:i, s:s, s:O}", "line",
 				                                            entries[i].line, "name", in.name,
 				                                            "matches", dups));
-			else
-				json_decref(dups);
-			rc = xf_store_person_insert(db, &in, req->user.id, now, &pid);
+			json_decref(dups);
+			if (rc == XF_OK)
+				rc = xf_store_person_insert(db, &in, req->user.id, now, &pid);
+			if (rc == XF_OK)
+				rc = index_person(db, pid, &in);
 		}
 		if (rc == XF_OK)
 			rc = xf_store_incident_person_link(db, id, pid,
 			                                   entries[i].e.representative ? "representative"
 			                                                               : "participant");
 		if (rc == XF_OK)
-			rc = index_person(db, pid, &in);
-		if (rc == XF_OK)
-			json_array_append_new(created_ids, json_integer(pid));
+			json_array_append_new(entries[i].existing ? linked_ids : created_ids,
+			                      json_integer(pid));
 	}
+	int heads = 0;
+	if (rc == XF_OK)
+		rc = xf_store_tasks_assign_heads(db, id, &heads);
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "person.bulk", "incident", xf_api_id_text(req, id),
-		                     json_pack("{s:O, s:s}", "person_ids", created_ids, "summary",
-		                               xf_arena_printf(&req->arena, "批量录入信访人 %zu 人", n)));
+		                     json_pack("{s:O, s:O, s:s, s:i}", "person_ids", created_ids,
+		                               "linked_person_ids", linked_ids, "summary",
+		                               xf_arena_printf(&req->arena, "批量录入信访人 %zu 人", n),
+		                               "heads_assigned", heads));
 	if (!xf_api_finish(req, db, rc)) {
 		json_decref(created_ids);
+		json_decref(linked_ids);
 		json_decref(duplicates);
 		return;
+	}
+	json_t *linked = json_array();
+	{
+		json_t *pid;
+		size_t k;
+		json_array_foreach(linked_ids, k, pid) {
+			json_t *brief;
+			if (xf_store_person_brief(db, json_integer_value(pid), &brief) == XF_OK)
+				json_array_append_new(linked, brief);
+		}
+		json_decref(linked_ids);
 	}
 	json_t *created = json_array(), *pid;
 	size_t i;
@@ -796,8 +1017,9 @@ static void incident_persons_bulk(xf_req *req)
 		                                                  "《信访工作条例》第二十条：代表人数不超过%d人；"
 		                                                  "本事件登记代表%d人",
 		                                                  XF_MAX_REPRESENTATIVES, representatives)));
-	xf_reply_json(req, 201, json_pack("{s:o, s:[], s:o, s:o}", "created", created, "problems",
-	                                  "duplicates", duplicates, "warnings", warnings));
+	xf_reply_json(req, 201, json_pack("{s:o, s:o, s:[], s:o, s:o}", "created", created, "linked",
+	                                  linked, "problems", "duplicates", duplicates, "warnings",
+	                                  warnings));
 }
 
 static const xf_route routes[] = {
@@ -806,6 +1028,7 @@ static const xf_route routes[] = {
 	{"GET", "/persons/{id}", XF_PERM_PERSON_READ, XF_ROUTE_WRITES, persons_get},
 	{"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, persons_update},
 	{"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, family_create},
+	{"POST", "/persons/{id}/merge", XF_PERM_PERSON_WRITE, 0, persons_merge},
 	{"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, family_delete},
 	{"POST", "/persons/{id}/matters", XF_PERM_PERSON_WRITE, 0, matters_create},
 	{"PATCH", "/matters/{id}", XF_PERM_PERSON_WRITE, 0, matters_update},

@@ -6,9 +6,71 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "core/xf_closing.h"
+#include "core/xf_progress.h"
 #include "store/xf_store_roster.h"
+#include "util/xf_buf.h"
 
 static const char *const action_zh[] = {"认领", "指派", "开始", "完成", "跳过"};
+
+/* The plan's English for a task (title_en, text_en, owner.label_en), when the plan gives
+ * it; the UI shows it in English mode and falls back to the Chinese. */
+static void plan_words(json_t *task, const xf_plan *plan, const xf_plan_step *step)
+{
+	const char *kind = json_string_value(json_object_get(task, "kind"));
+	const char *title_en = step ? step->title_en : NULL;
+	if (!step && plan && kind && json_is_object(plan->doc)) {
+		json_t *r = json_object_get(plan->doc, "report_up");
+		if (strcmp(kind, "report_oral") == 0)
+			title_en = json_string_value(json_object_get(r, "oral_title_en"));
+		else if (strcmp(kind, "report_written") == 0)
+			title_en = json_string_value(json_object_get(r, "written_title_en"));
+	}
+	if (title_en)
+		json_object_set_new(task, "title_en", json_string(title_en));
+	if (step && step->text_en)
+		json_object_set_new(task, "text_en", json_string(step->text_en));
+	json_t *owner = json_object_get(task, "owner");
+	if (step && step->owner.label_en && json_is_object(owner))
+		json_object_set_new(owner, "label_en", json_string(step->owner.label_en));
+}
+
+/* Why a step owned by unit heads has no assignee: "退休支部未登记负责人" for each unit
+ * without a head, or that the incident has no such unit (yet). No names or phones. */
+static int unassigned_reason(xf_db *db, json_t *task, const xf_plan_owner *owner,
+                             int64_t incident_id, int64_t now)
+{
+	json_t *heads;
+	int rc = xf_store_step_contacts(db, owner, 1, incident_id, now, &heads);
+	if (rc != XF_OK)
+		return rc;
+	json_t *missing = json_array();
+	size_t i;
+	json_t *h;
+	json_array_foreach(heads, i, h) {
+		if (json_object_get(h, "missing"))
+			json_array_append(missing, json_object_get(h, "unit"));
+	}
+	json_decref(heads);
+	/* the words for people, Chinese as the rest of the plan's texts */
+	xf_buf words;
+	xf_buf_init(&words, 4096);
+	json_array_foreach(missing, i, h) {
+		xf_buf_puts(&words, i ? "；" : "");
+		xf_buf_puts(&words, json_string_value(h));
+		xf_buf_puts(&words, "未登记负责人");
+	}
+	if (!json_array_size(missing))
+		xf_buf_puts(&words, strcmp(owner->value, "unit_of_incident") == 0
+		                        ? "事件未关联单位"
+		                        : "尚未录入信访人或其所在单位");
+	json_t *reason = json_pack("{s:s, s:o, s:s%}", "heads_of", owner->value,
+	                           "units_without_head", missing, "message", words.data,
+	                           words.len);
+	xf_buf_release(&words);
+	json_object_set_new(task, "unassigned", reason);
+	return XF_OK;
+}
 
 static void xf_api_tasks_list(xf_req *req)
 {
@@ -26,9 +88,8 @@ static void xf_api_tasks_list(xf_req *req)
 	/* Whom to call for each task: its step's contacts in the incident's plan version,
 	 * resolved against the rosters now; [] for tasks without them, and for users who
 	 * may not read the rosters (their phone numbers are staff data). */
-	const xf_plan *plan = xf_perm_allows(req->user.roles, XF_PERM_ROSTER_READ)
-	                          ? xf_plans_get(db, state.plan_id)
-	                          : NULL;
+	bool roster = xf_perm_allows(req->user.roles, XF_PERM_ROSTER_READ);
+	const xf_plan *plan = xf_plans_get(db, state.plan_id);
 	int64_t now = xf_now_ms();
 	size_t i;
 	json_t *task;
@@ -36,7 +97,11 @@ static void xf_api_tasks_list(xf_req *req)
 		const xf_plan_step *step =
 			xf_plan_step_by_id(plan, json_string_value(json_object_get(task, "step_id")));
 		json_t *contacts = NULL;
-		if (step && step->n_contacts)
+		plan_words(task, plan, step);
+		if (step && step->owner.kind == XF_OWNER_HEADS_OF &&
+		    json_is_null(json_object_get(task, "assignee")))
+			rc = unassigned_reason(db, task, &step->owner, id, now);
+		if (rc == XF_OK && roster && step && step->n_contacts)
 			rc = xf_store_step_contacts(db, step->contacts, step->n_contacts, id, now, &contacts);
 		if (rc != XF_OK) {
 			json_decref(tasks);
@@ -167,6 +232,9 @@ static bool may_act(const xf_req *req, const xf_task_row *task, xf_task_action a
 		int role = xf_role_parse(task->owner_value);
 		return role >= 0 && (req->user.roles & (1u << role));
 	}
+	/* a unit head's step no head could be found for: any unit head who sees it */
+	if (strcmp(task->owner_kind, "heads_of") == 0)
+		return (req->user.roles & (1u << XF_ROLE_UNIT_HEAD)) != 0;
 	return false;
 }
 
@@ -192,7 +260,10 @@ static int schedule_next_report(xf_db *db, const xf_incident_state *state, const
 		.owner_value = task->owner_value,
 		.round = task->round + 1,
 		.base_ms = task->due_ms ? task->due_ms : now,
-		.due_ms = xf_task_due(grade, XF_KIND_RECURRING, task->due_ms ? task->due_ms : now, 0),
+		/* daily while an expected visit is far off, the grade's interval from the day
+		 * before it (core/xf_progress.h) */
+		.due_ms = xf_progress_next_due(xf_plan_procedure_by_id(plan, state->procedure), grade,
+		                               state->expected_ms, task->due_ms ? task->due_ms : now),
 		.now_ms = now,
 	};
 	int64_t id;
@@ -265,6 +336,31 @@ static void xf_api_tasks_update(xf_req *req)
 		xf_reply_error(req, 409, "conflict", "action", "cannot %s a task that is %s", action_id,
 		               task.status);
 		return;
+	}
+	/* A closing step (收尾: record, evaluate, summarise, report, archive) is done with a
+	 * note saying what was done, once the incident is being evaluated, and is never
+	 * skipped: archiving needs it (issue 9 item 7). */
+	if (strcmp(task.kind, "closing") == 0 && action == XF_TASK_SKIP) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", "action",
+		               "closing step %s cannot be skipped; complete it with a note", task.step_id);
+		return;
+	}
+	if (strcmp(task.kind, "closing") == 0 && action == XF_TASK_COMPLETE) {
+		int phase = xf_status_parse(state.status);
+		if (!note || !note[0]) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 422, "invalid_field", "note",
+			               "a closing step is completed with a 'note' saying what was done");
+			return;
+		}
+		if (phase < 0 || !xf_closing_step_may_complete((xf_status)phase)) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 409, "conflict", "action",
+			               "%s is '%s'; closing step %s is completed from '%s' on", state.number,
+			               state.status, task.step_id, "evaluating");
+			return;
+		}
 	}
 	int64_t new_assignee = action == XF_TASK_CLAIM    ? req->user.id
 	                       : action == XF_TASK_ASSIGN ? assignee_id

@@ -490,8 +490,7 @@ static void xf_api_bookings_create(xf_req *req)
 		xf_tx_rollback(db);
 		reply_conflict(
 		    req, "headcount",
-		    xf_arena_printf(&req->arena,
-		                    "venue '%s' seats %d; the booking is for %lld people",
+		    xf_req_message(req, "venue '%s' seats %d; the booking is for %lld people",
 		                    venue.name, venue.capacity, (long long)headcount),
 		    json_pack("{s:i, s:I}", "capacity", venue.capacity, "headcount",
 		              (json_int_t)headcount));
@@ -506,8 +505,8 @@ static void xf_api_bookings_create(xf_req *req)
 		                      : "another incident";
 		reply_conflict(
 		    req, "starts_at",
-		    xf_arena_printf(
-		        &req->arena, "venue '%s' is booked for %s from %s to %s (booking %lld)",
+		    xf_req_message(
+		        req, "venue '%s' is booked for %s from %s to %s (booking %lld)",
 		        venue.name, who, json_string_value(json_object_get(conflict, "starts_at")),
 		        json_string_value(json_object_get(conflict, "ends_at")),
 		        (long long)other.id),

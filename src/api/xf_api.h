@@ -53,7 +53,13 @@ const char *xf_api_id_text(xf_req *req, int64_t id);
 
 /* The incidents the user may see (docs/api.md, incident.read). */
 xf_scope xf_api_scope(const xf_req *req);
-/* Loads an incident the user may see; answers 404 and returns false otherwise. */
+/* The archive is sealed (issue 9 item 8): false, answering 409 "sealed", when the
+ * incident is archived and the request is not a GET (a read, or a logged download).
+ * xf_api_incident() calls it, so every write that loads its incident there is refused;
+ * handlers that load an incident another way call it themselves. */
+bool xf_api_unsealed(xf_req *req, const xf_incident_state *state);
+/* Loads an incident the user may see (for a write, one not sealed: xf_api_unsealed);
+ * answers 404 (409) and returns false otherwise. */
 bool xf_api_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state);
 /* Answers with the incident's API shape, "allowed" included. */
 void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status);
@@ -96,7 +102,9 @@ extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users,
 	xf_routes_units, xf_routes_audit, xf_routes_plan, xf_routes_incidents, xf_routes_tasks,
 	xf_routes_dispatches, xf_routes_stream, xf_routes_persons, xf_routes_assignments,
 	xf_routes_roster, xf_routes_meetings, xf_routes_venues, xf_routes_search,
-	xf_routes_directory;
+	xf_routes_directory, xf_routes_matters;
+/* Written reports (reports.c). */
+extern const xf_route_list xf_routes_reports;
 
 /* Login throttles, owned by session.c. */
 void xf_api_session_setup(void);

@@ -13,10 +13,14 @@
 #include <unistd.h>
 
 #include "api/xf_api.h"
+#include "api/xf_records.h"
 #include "cli/xf_cli_import.h"
+#include "cli/xf_cli_render.h"
+#include "cli/xf_cli_retention.h"
 #include "core/xf_account.h"
 #include "core/xf_password.h"
 #include "store/xf_search.h"
+#include "store/xf_store_seal.h"
 
 typedef struct config {
 	const char *listen, *db, *data_dir, *plan, *web_dir, *admin_password;
@@ -38,7 +42,7 @@ static void config_defaults(config *c)
 	memset(c, 0, sizeof *c);
 	c->listen = env_or("XINFANG_LISTEN", "127.0.0.1:8080");
 	c->db = env_or("XINFANG_DB", "var/xinfang.db");
-	c->data_dir = env_or("XINFANG_DATA_DIR", "var/");
+	c->data_dir = env_or("XINFANG_DATA_DIR", NULL); /* NULL: the database's directory */
 	c->plan = env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
 	c->web_dir = env_or("XINFANG_WEB_DIR", XF_DEFAULT_WEB_DIR);
 	c->admin_password = env_or("XINFANG_ADMIN_PASSWORD", NULL);
@@ -59,8 +63,10 @@ static const char usage_top[] =
 	"  user add|passwd|list|disable|roles   manage accounts\n"
 	"  unit add|list    manage the unit tree\n"
 	"  import units|staff FILE [--dry-run]   import units or the staff roster from CSV\n"
+	"  render --pdf FILE --docx FILE [JSON]   write a document (report) as PDF/DOCX\n"
 	"  backup FILE      write a consistent copy of the database while it is in use\n"
 	"  check            check the database and the audit chain\n"
+	"  retention [--apply]   list (or delete) records past the plan's retention\n"
 	"  plan check FILE  validate a plan file; names the JSON path of every problem\n"
 	"  version          print the version\n"
 	"\n"
@@ -73,7 +79,7 @@ static const struct {
 	{"serve", "usage: xinfang serve [--listen IP:PORT] [--db FILE] [--data-dir DIR] [--plan FILE]\n"
 	          "                     [--web-dir DIR] [--threads N] [--quiet]\n"
 	          "Starts the server. Variables: XINFANG_LISTEN (127.0.0.1:8080), XINFANG_DB,\n"
-	          "XINFANG_DATA_DIR (var/), XINFANG_PLAN, XINFANG_WEB_DIR, XINFANG_ADMIN_PASSWORD\n"
+	          "XINFANG_DATA_DIR (the database's directory), XINFANG_RECORD_MAX_BYTES (200 MiB), XINFANG_PLAN, XINFANG_WEB_DIR, XINFANG_ADMIN_PASSWORD\n"
 	          "(first start only; otherwise a one-time password is printed once),\n"
 	          "XINFANG_SECURE_COOKIES=1 behind TLS.\n"},
 	{"init", "usage: xinfang init [--db FILE]\n"
@@ -96,9 +102,12 @@ static const struct {
 	{"backup", "usage: xinfang backup FILE [--db FILE]\n"
 	           "Writes a consistent copy of the database, also while the server writes, and\n"
 	           "the copy's audit-chain head beside it in FILE.head (keep the two together).\n"},
-	{"check", "usage: xinfang check [--db FILE]\n"
+	{"check", "usage: xinfang check [--db FILE] [--data-dir DIR]\n"
 	          "Checks the database, recomputes the audit chain and compares its head with the\n"
-	          "head file FILE.head; exits 1 naming the first problem. Reads one snapshot and\n"
+	          "head file FILE.head, and hashes every stored record file under DIR (by default\n"
+	          "the database's directory) naming each missing or altered one; exits 1 naming\n"
+	          "the problem; recomputes the seal of every archived incident and names each\n"
+	          "one whose rows changed after sealing. Reads one snapshot and\n"
 	          "never takes the write lock, so it runs beside the server.\n"},
 	{"version", "usage: xinfang version\nPrints the version.\n"},
 	{"plan check", "usage: xinfang plan check FILE\n"
@@ -288,7 +297,9 @@ static int cmd_serve(const config *c)
 		        strerror(errno));
 		return 1;
 	}
-	if (open_store(c) != XF_OK || bootstrap(c) != XF_OK || xf_plans_start(c->plan) != XF_OK ||
+	uint64_t record_max = strtoull(env_or("XINFANG_RECORD_MAX_BYTES", "0"), NULL, 10);
+	if (xf_records_configure(c->data_dir, record_max) != XF_OK || open_store(c) != XF_OK ||
+	    bootstrap(c) != XF_OK || xf_plans_start(c->plan) != XF_OK ||
 	    xf_stream_start() != XF_OK) {
 		xf_plans_stop();
 		xf_store_close();
@@ -306,6 +317,8 @@ static int cmd_serve(const config *c)
 		.listen = c->listen,
 		.web_dir = c->web_dir,
 		.body_max = (size_t)c->body_max,
+		/* uploads of records (0: 200 MiB) */
+		.stream_body_max = record_max,
 		.poll_threads = c->threads,
 		/* 0 takes the HTTP layer's default (README: connection limits). */
 		.max_connections = (unsigned)atoi(env_or("XINFANG_MAX_CONNECTIONS", "0")),
@@ -628,7 +641,8 @@ static int cmd_check(const config *c)
 	xf_audit_head recorded = {0};
 	int head_rc = xf_audit_head_read(head_path, &recorded, head_error, sizeof head_error);
 	xf_audit_walk walk;
-	int status = 0;
+	int status = 0, n_files_bad, n_seals_bad;
+	int64_t n_sealed = 0;
 	/* One read transaction: every part looks at the same snapshot, and none of them
 	 * writes, so a running server is neither waited for nor held up. */
 	if (xf_tx_begin(db, false) != XF_OK) {
@@ -650,12 +664,24 @@ static int cmd_check(const config *c)
 	} else if (xf_search_check(db, problem, sizeof problem) != XF_OK) {
 		fprintf(stderr, "xinfang: check failed: %s\n", problem);
 		status = 1;
+	} else if ((n_files_bad = xf_records_check(db, c->data_dir, stderr)) != 0) {
+		/* every stored record file against its hash; each bad one is named */
+		if (n_files_bad < 0)
+			fprintf(stderr, "xinfang: check failed: cannot read records: %s\n",
+			        xf_db_error(db));
+		status = 1;
+	} else if ((n_seals_bad = xf_seal_check_all(db, stderr, &n_sealed)) != 0) {
+		/* every seal recomputed: each incident changed after sealing is named */
+		if (n_seals_bad < 0)
+			fprintf(stderr, "xinfang: check failed: cannot read seals: %s\n", xf_db_error(db));
+		status = 1;
 	} else {
 		char head[XF_HASH_HEX_LEN];
 		xf_hex_encode(walk.head, XF_HASH_LEN, head);
 		printf("database ok; audit chain ok: %lld events, head %s", (long long)walk.count, head);
 		if (head_rc == XF_OK)
 			printf("; head file at seq %lld", (long long)recorded.seq);
+		printf("; %lld seals intact", (long long)n_sealed);
 		printf("; checked in %.1f s\n", (double)(xf_mono_us() - started_us) / 1e6);
 	}
 	xf_tx_rollback(db);
@@ -692,6 +718,10 @@ int xf_cli_main(int argc, char **argv)
 	const char *command = argv[1];
 	if (strcmp(command, "import") == 0) /* its own options: --dry-run */
 		return xf_cli_import(argc - 1, argv + 1);
+	if (strcmp(command, "render") == 0) /* no database: --pdf, --docx */
+		return xf_cli_render(argc - 1, argv + 1);
+	if (strcmp(command, "retention") == 0) /* its own options: --apply, --as-of */
+		return xf_cli_retention(argc - 1, argv + 1);
 	bool has_verb = strcmp(command, "user") == 0 || strcmp(command, "unit") == 0 ||
 	                strcmp(command, "plan") == 0;
 	if (has_verb && (argc < 3 || argv[2][0] == '-')) {
@@ -707,6 +737,14 @@ int xf_cli_main(int argc, char **argv)
 	int rc = parse_options(argc - skip, argv + skip, &c);
 	if (rc != 0)
 		return usage(full, rc > 0 ? 0 : 2);
+	static char db_dir[4096];
+	if (!c.data_dir) { /* records live next to the database unless told otherwise */
+		snprintf(db_dir, sizeof db_dir, "%s", c.db);
+		char *slash = strrchr(db_dir, '/');
+		if (slash)
+			slash[slash == db_dir ? 1 : 0] = '\0';
+		c.data_dir = slash ? db_dir : ".";
+	}
 	char **args = argv + skip + optind;
 	int n_args = argc - skip - optind;
 

@@ -26,6 +26,7 @@
 #define PLAN_MAX_BYTES  (4u << 20) /* a plan is a few tens of KiB; refuse absurd files */
 #define ID_MAX_LEN      32
 #define TITLE_MAX_CHARS 40
+#define TITLE_EN_MAX_CHARS 120 /* English takes about three times the characters */
 #define MINUTES_MAX     525600 /* one year */
 #define HEADCOUNT_MAX   1000000
 #define CAPACITY_MAX    100000
@@ -33,6 +34,9 @@
 
 const char *const xf_destination_ids[XF_DEST_COUNT + 1] = {"mine",     "group",    "city",
                                                            "province", "national", NULL};
+
+const char *const xf_owner_kind_ids[] = {"role", "unit", "position", "heads_of"};
+const char *const xf_heads_of_ids[] = {"unit_of_incident", "unit_of_petitioners", NULL};
 
 int xf_destination_parse(const char *id)
 {
@@ -460,7 +464,7 @@ static void free_list(char **list, size_t n)
 /* [{id, text}], kept only in the document (principles, requirements). */
 static void check_numbered_texts(loader *L, json_t *root, const char *key)
 {
-	static const char *const keys[] = {"id", "text", NULL};
+	static const char *const keys[] = {"id", "text", "text_en", NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, key);
 	json_t *arr = array_member(L, &root_path, root, key, false, false, NULL);
@@ -477,6 +481,7 @@ static void check_numbered_texts(loader *L, json_t *root, const char *key)
 			idset_add(L, &ids, &idp, key, id);
 		}
 		string_member(L, &ip, o, "text", true);
+		string_member(L, &ip, o, "text_en", false);
 	}
 	idset_release(&ids);
 }
@@ -585,7 +590,7 @@ static void load_conditions(loader *L, const jpath *p, json_t *arr, xf_plan_rule
 static void load_scope(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"rules", NULL};
-	static const char *const rule_keys[] = {"id", "text", "conditions", NULL};
+	static const char *const rule_keys[] = {"id", "text", "text_en", "conditions", NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, "scope");
 	json_t *scope = member(L, &root_path, root, "scope", K_OBJECT, true);
@@ -615,6 +620,7 @@ static void load_scope(loader *L, json_t *root)
 			rule->id = xf_strdup(id);
 		}
 		rule->text = string_copy(L, &ip, o, "text", true);
+		string_member(L, &ip, o, "text_en", false);
 		jpath cp = path_key(&ip, "conditions");
 		json_t *conds = array_member(L, &ip, o, "conditions", true, true,
 		                             " (a rule without conditions never fires)");
@@ -633,6 +639,7 @@ static void load_grades(loader *L, json_t *root)
 	                                   "report_written_minutes",
 	                                   "progress_interval_minutes",
 	                                   "due_percent",
+	                                   "name_en",
 	                                   NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, "grades");
@@ -658,6 +665,7 @@ static void load_grades(loader *L, json_t *root)
 			g->rule.id = xf_strdup(id);
 		}
 		g->name = string_copy(L, &ip, o, "name", true);
+		string_member(L, &ip, o, "name_en", false);
 		if (g->name)
 			g->rule.text = xf_strdup(g->name);
 		g->is_default = bool_member(L, &ip, o, "is_default", false);
@@ -692,8 +700,9 @@ static void load_grades(loader *L, json_t *root)
 static xf_plan_named *load_named(loader *L, json_t *root, const char *key, bool venues,
                                  size_t *n_out)
 {
-	static const char *const workstream_keys[] = {"id", "name", "text", NULL};
-	static const char *const venue_keys[] = {"id", "name", "capacity", "is_default", NULL};
+	static const char *const workstream_keys[] = {"id", "name", "text", "name_en", "text_en", NULL};
+	static const char *const venue_keys[] = {"id",         "name",    "capacity",
+	                                         "is_default", "name_en", NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, key);
 	json_t *arr = array_member(L, &root_path, root, key, false, false, NULL);
@@ -716,6 +725,9 @@ static xf_plan_named *load_named(loader *L, json_t *root, const char *key, bool 
 			item->id = xf_strdup(id);
 		}
 		item->name = string_copy(L, &ip, o, "name", true);
+		string_member(L, &ip, o, "name_en", false);
+		if (!venues)
+			string_member(L, &ip, o, "text_en", false);
 		if (venues) {
 			int_member(L, &ip, o, "capacity", true, 1, CAPACITY_MAX, &item->capacity);
 			bool_member(L, &ip, o, "is_default", false);
@@ -735,22 +747,24 @@ static bool is_position(const loader *L, const char *s)
 	return false;
 }
 
-/* {role} | {unit} | {position}: exactly one. */
+/* {role} | {unit} | {position} | {heads_of}: exactly one, and an optional label_en. */
 static void load_owner(loader *L, const jpath *p, json_t *o, xf_plan_owner *owner)
 {
-	static const char *const keys[] = {"role", "unit", "position", NULL};
-	static const xf_owner_kind kinds[] = {XF_OWNER_ROLE, XF_OWNER_UNIT, XF_OWNER_POSITION};
+	static const char *const keys[] = {"role", "unit", "position", "heads_of", "label_en", NULL};
+	static const xf_owner_kind kinds[] = {XF_OWNER_ROLE, XF_OWNER_UNIT, XF_OWNER_POSITION,
+	                                      XF_OWNER_HEADS_OF};
 	if (!expect(L, p, o, K_OBJECT))
 		return;
 	only_keys(L, p, o, keys);
 	int found = -1, count = 0;
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 4; k++)
 		if (json_object_get(o, keys[k])) {
 			found = k;
 			count++;
 		}
+	const char *label_en = string_member(L, p, o, "label_en", false);
 	if (count != 1) {
-		problem(L, p, "must have exactly one of 'role', 'unit' or 'position'");
+		problem(L, p, "must have exactly one of 'role', 'unit', 'position' or 'heads_of'");
 		return;
 	}
 	const char *s = string_member(L, p, o, keys[found], true);
@@ -766,8 +780,20 @@ static void load_owner(loader *L, const jpath *p, json_t *o, xf_plan_owner *owne
 		        clip(s, buf));
 		return;
 	}
+	if (kinds[found] == XF_OWNER_HEADS_OF) {
+		bool known = false;
+		for (const char *const *h = xf_heads_of_ids; *h && !known; h++)
+			known = strcmp(*h, s) == 0;
+		if (!known) {
+			jpath hp = path_key(p, "heads_of");
+			problem(L, &hp, "unknown value '%s' (one of unit_of_incident, unit_of_petitioners)",
+			        clip(s, buf));
+			return;
+		}
+	}
 	owner->kind = kinds[found];
 	owner->value = xf_strdup(s);
+	owner->label_en = label_en ? xf_strdup(label_en) : NULL;
 }
 
 /* [owner, ...]: whom to call for a step, each entry an owner; no entry twice. */
@@ -806,7 +832,7 @@ static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 	static const char *const keys[] = {"id",       "title",    "text",          "workstream",
 	                                   "owner",    "contacts", "due_minutes",   "recurring",
 	                                   "evidence", "dispatch", "chooses_venue", "is_default",
-	                                   NULL};
+	                                   "title_en", "text_en",  NULL};
 	static const char *const resources[] = {"guards", "vehicles"};
 	if (!expect(L, p, o, K_OBJECT))
 		return;
@@ -829,6 +855,15 @@ static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 		s->title = xf_strdup(title);
 	}
 	s->text = string_copy(L, p, o, "text", true);
+	const char *title_en = string_member(L, p, o, "title_en", false);
+	if (title_en && utf8_chars(title_en) > TITLE_EN_MAX_CHARS) {
+		jpath tp = path_key(p, "title_en");
+		problem(L, &tp, "must be at most %d characters, not %zu (the wording goes in 'text_en')",
+		        TITLE_EN_MAX_CHARS, utf8_chars(title_en));
+	} else if (title_en) {
+		s->title_en = xf_strdup(title_en);
+	}
+	s->text_en = string_copy(L, p, o, "text_en", false);
 
 	const char *ws = string_member(L, p, o, "workstream", false);
 	if (ws && !is_workstream(L->plan, ws)) {
@@ -910,7 +945,9 @@ static void load_steps(loader *L, const jpath *p, json_t *obj, bool nonempty, xf
 
 static void load_procedures(loader *L, json_t *root)
 {
-	static const char *const keys[] = {"id", "name", "advance_info", "steps", NULL};
+	static const char *const keys[] = {"id", "name", "name_en", "advance_info", "steps",
+	                                   "progress_interval_before_minutes",
+	                                   "progress_days_before", NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, "procedures");
 	json_t *arr = array_member(L, &root_path, root, "procedures", true, true, NULL);
@@ -939,6 +976,7 @@ static void load_procedures(loader *L, json_t *root)
 			proc->id = xf_strdup(id);
 		}
 		proc->name = string_copy(L, &ip, o, "name", true);
+		string_member(L, &ip, o, "name_en", false);
 		json_t *adv = member(L, &ip, o, "advance_info", K_BOOL, true);
 		if (adv) {
 			proc->advance_info = json_is_true(adv);
@@ -953,6 +991,10 @@ static void load_procedures(loader *L, json_t *root)
 		} else {
 			all_known = false;
 		}
+		int_member(L, &ip, o, "progress_interval_before_minutes", false, 5, MINUTES_MAX,
+		           &proc->progress_interval_before_minutes);
+		proc->progress_days_before = 1;
+		int_member(L, &ip, o, "progress_days_before", false, 0, 30, &proc->progress_days_before);
 		load_steps(L, &ip, o, true, &proc->steps, &proc->n_steps);
 	}
 	idset_release(&ids);
@@ -981,7 +1023,8 @@ static void load_closing(loader *L, json_t *root)
 
 static void load_report_up(loader *L, json_t *root)
 {
-	static const char *const keys[] = {"oral_title", "written_title", "owner", NULL};
+	static const char *const keys[] = {"oral_title",    "written_title",    "owner",
+	                                   "oral_title_en", "written_title_en", NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, "report_up");
 	json_t *r = member(L, &root_path, root, "report_up", K_OBJECT, true);
@@ -990,6 +1033,8 @@ static void load_report_up(loader *L, json_t *root)
 	only_keys(L, &p, r, keys);
 	L->plan->report_oral_title = string_copy(L, &p, r, "oral_title", true);
 	L->plan->report_written_title = string_copy(L, &p, r, "written_title", true);
+	string_member(L, &p, r, "oral_title_en", false);
+	string_member(L, &p, r, "written_title_en", false);
 	jpath op = path_key(&p, "owner");
 	json_t *owner = json_object_get(r, "owner");
 	if (owner)
@@ -1029,6 +1074,64 @@ static void load_assignment(loader *L, json_t *root)
 	bool_member(L, &p, a, "is_default", false);
 }
 
+/* "evaluation" (综合评价): a scale {min, max} and the dimensions scored, each {id, title,
+ * text} with optional title_en, text_en; optional as a whole. */
+static void load_evaluation(loader *L, json_t *root)
+{
+	static const char *const keys[] = {"text", "text_en", "scale", "dimensions", NULL};
+	static const char *const scale_keys[] = {"min", "max", NULL};
+	static const char *const dim_keys[] = {"id", "title", "title_en", "text", "text_en", NULL};
+	jpath root_path = {{0}};
+	jpath p = path_key(&root_path, "evaluation");
+	L->plan->score_min = 1;
+	L->plan->score_max = 5;
+	json_t *e = member(L, &root_path, root, "evaluation", K_OBJECT, false);
+	if (!e)
+		return;
+	only_keys(L, &p, e, keys);
+	string_member(L, &p, e, "text", false);
+	string_member(L, &p, e, "text_en", false);
+	json_t *scale = member(L, &p, e, "scale", K_OBJECT, true);
+	if (scale) {
+		jpath sp = path_key(&p, "scale");
+		only_keys(L, &sp, scale, scale_keys);
+		int_member(L, &sp, scale, "min", true, 0, 100, &L->plan->score_min);
+		int_member(L, &sp, scale, "max", true, 1, 100, &L->plan->score_max);
+		if (L->plan->score_max <= L->plan->score_min) {
+			jpath mp = path_key(&sp, "max");
+			problem(L, &mp, "must be greater than min (%d), not %d", L->plan->score_min,
+			        L->plan->score_max);
+		}
+	}
+	jpath dp = path_key(&p, "dimensions");
+	json_t *arr = array_member(L, &p, e, "dimensions", true, true, NULL);
+	size_t n = arr ? json_array_size(arr) : 0;
+	if (!n)
+		return;
+	xf_plan_named *list = xf_calloc(n, sizeof *list);
+	L->plan->evaluation_dimensions = list;
+	L->plan->n_evaluation_dimensions = n;
+	idset ids = {0};
+	for (size_t i = 0; i < n; i++) {
+		jpath ip = path_index(&dp, i);
+		json_t *o = json_array_get(arr, i);
+		if (!expect(L, &ip, o, K_OBJECT))
+			continue;
+		only_keys(L, &ip, o, dim_keys);
+		const char *id = id_member(L, &ip, o, "id");
+		if (id) {
+			jpath idp = path_key(&ip, "id");
+			idset_add(L, &ids, &idp, "dimension", id);
+			list[i].id = xf_strdup(id);
+		}
+		list[i].name = string_copy(L, &ip, o, "title", true);
+		list[i].text = string_copy(L, &ip, o, "text", false);
+		string_member(L, &ip, o, "title_en", false);
+		string_member(L, &ip, o, "text_en", false);
+	}
+	idset_release(&ids);
+}
+
 static void check_accountability(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"text", NULL};
@@ -1041,6 +1144,30 @@ static void check_accountability(loader *L, json_t *root)
 	string_member(L, &p, a, "text", true);
 }
 
+const char *const xf_record_kind_ids[XF_RECORD_KIND_COUNT + 1] = {
+	"interview", "photo", "video", "audio", "document", "other", NULL};
+
+/* "retention" (保存期限, issue 9 item 8): days each kind of record is kept after its
+ * incident closed, as "<kind>_days" (1 to 36500); a kind not named is kept for good.
+ * Optional as a whole. */
+static void load_retention(loader *L, json_t *root)
+{
+	static const char *const keys[] = {"interview_days", "photo_days", "video_days",
+	                                   "audio_days",     "document_days", "other_days",
+	                                   "note",           "note_en",    "is_default", NULL};
+	jpath root_path = {{0}};
+	jpath p = path_key(&root_path, "retention");
+	json_t *r = member(L, &root_path, root, "retention", K_OBJECT, false);
+	if (!r)
+		return;
+	only_keys(L, &p, r, keys);
+	for (int k = 0; k < XF_RECORD_KIND_COUNT; k++)
+		int_member(L, &p, r, keys[k], false, 1, 36500, &L->plan->retention_days[k]);
+	string_member(L, &p, r, "note", false);
+	string_member(L, &p, r, "note_en", false);
+	bool_member(L, &p, r, "is_default", false);
+}
+
 /* ---- loading ---- */
 
 static void load_document(loader *L, json_t *root)
@@ -1049,7 +1176,8 @@ static void load_document(loader *L, json_t *root)
 	    "format",    "id",          "title",        "purpose",        "basis",
 	    "effective", "principles",  "organisation", "destinations",   "scope",
 	    "grades",    "workstreams", "procedures",   "closing",        "report_up",
-	    "venues",    "three_no",    "requirements", "accountability", "assignment", NULL};
+	    "venues",    "three_no",    "requirements", "accountability", "assignment",
+	    "title_en",  "evaluation", "retention", NULL};
 	jpath root_path = {{0}};
 	xf_plan *plan = L->plan;
 	char buf[CLIP_BYTES + 4];
@@ -1064,6 +1192,7 @@ static void load_document(loader *L, json_t *root)
 	const char *id = id_member(L, &root_path, root, "id");
 	plan->id = id ? xf_strdup(id) : NULL;
 	plan->title = string_copy(L, &root_path, root, "title", true);
+	string_member(L, &root_path, root, "title_en", false);
 	string_member(L, &root_path, root, "purpose", false);
 	string_member(L, &root_path, root, "basis", false);
 	string_member(L, &root_path, root, "effective", false);
@@ -1080,6 +1209,8 @@ static void load_document(loader *L, json_t *root)
 	load_report_up(L, root);
 	load_three_no(L, root);
 	load_assignment(L, root);
+	load_evaluation(L, root);
+	load_retention(L, root);
 	check_numbered_texts(L, root, "requirements");
 	check_accountability(L, root);
 }
@@ -1177,10 +1308,15 @@ static void free_step(xf_plan_step *s)
 	free(s->id);
 	free(s->title);
 	free(s->text);
+	free(s->title_en);
+	free(s->text_en);
 	free(s->workstream);
 	free(s->owner.value);
-	for (size_t i = 0; i < s->n_contacts; i++)
+	free(s->owner.label_en);
+	for (size_t i = 0; i < s->n_contacts; i++) {
 		free(s->contacts[i].value);
+		free(s->contacts[i].label_en);
+	}
 	free(s->contacts);
 	free_list(s->evidence, s->n_evidence);
 	free_list(s->dispatch, s->n_dispatch);
@@ -1230,12 +1366,14 @@ void xf_plan_free(xf_plan *plan)
 	free(plan->procedures);
 	free_named(plan->workstreams, plan->n_workstreams);
 	free_named(plan->venues, plan->n_venues);
+	free_named(plan->evaluation_dimensions, plan->n_evaluation_dimensions);
 	for (size_t i = 0; i < plan->n_closing; i++)
 		free_step(&plan->closing[i]);
 	free(plan->closing);
 	free(plan->report_oral_title);
 	free(plan->report_written_title);
 	free(plan->report_owner.value);
+	free(plan->report_owner.label_en);
 	free(plan->three_no);
 	for (int d = 0; d < XF_DEST_COUNT; d++)
 		free(plan->destination_names[d]);

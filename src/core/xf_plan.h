@@ -55,17 +55,30 @@ typedef struct xf_plan_grade {
 	bool is_default;               /* a default the plan did not state */
 } xf_plan_grade;
 
-typedef enum xf_owner_kind { XF_OWNER_ROLE, XF_OWNER_UNIT, XF_OWNER_POSITION } xf_owner_kind;
+/* XF_OWNER_HEADS_OF names units by their relation to the incident, resolved when the
+ * incident runs: the heads (units.head_user_id) of the incident's units
+ * ("unit_of_incident") or of its petitioners' units ("unit_of_petitioners"). */
+typedef enum xf_owner_kind {
+	XF_OWNER_ROLE,
+	XF_OWNER_UNIT,
+	XF_OWNER_POSITION,
+	XF_OWNER_HEADS_OF
+} xf_owner_kind;
+
+extern const char *const xf_owner_kind_ids[]; /* "role", "unit", "position", "heads_of" */
+extern const char *const xf_heads_of_ids[];   /* NULL-terminated */
 
 typedef struct xf_plan_owner {
 	xf_owner_kind kind;
-	char *value; /* role id, unit name, or leadership position (组长 ...) */
+	char *value;    /* role id, unit name, leadership position (组长 ...), or heads_of id */
+	char *label_en; /* optional English label, NULL when the plan gives none */
 } xf_plan_owner;
 
 typedef struct xf_plan_step {
 	char *id;         /* "B3.1" */
 	char *title;      /* short title for checklists */
 	char *text;       /* the plan's wording */
+	char *title_en, *text_en; /* optional English, NULL when the plan gives none */
 	char *workstream; /* workstream id or NULL */
 	xf_plan_owner owner;
 	xf_plan_owner *contacts; /* whom to call for the step (roles, units, positions) */
@@ -84,6 +97,12 @@ typedef struct xf_plan_procedure {
 	char *id;   /* "A", "B" */
 	char *name;
 	bool advance_info; /* chosen when the incident's advance_info equals this */
+	/* While the expected visit (expected_at) is further away than the day(s) before it,
+	 * recurring progress reports run at this interval instead of the grade's (0: the
+	 * grade's interval throughout); from 00:00 Asia/Shanghai progress_days_before
+	 * days before the expected day on, the grade's interval applies (see xf_progress.h). */
+	int progress_interval_before_minutes;
+	int progress_days_before;
 	xf_plan_step *steps;
 	size_t n_steps;
 } xf_plan_procedure;
@@ -92,6 +111,10 @@ typedef struct xf_plan_named {
 	char *id, *name, *text;
 	int capacity; /* venues only */
 } xf_plan_named;
+
+/* The kinds of record (records.c): interview, photo, video, audio, document, other. */
+#define XF_RECORD_KIND_COUNT 6
+extern const char *const xf_record_kind_ids[XF_RECORD_KIND_COUNT + 1];
 
 typedef struct xf_plan {
 	char hash[65]; /* hex SHA-256 of the file bytes: the version */
@@ -116,7 +139,16 @@ typedef struct xf_plan {
 	char *three_no; /* the "三无" target as this plan defines it */
 	/* 包保: days between follow-ups of a petitioner (a default the plan may not state). */
 	int followup_interval_days;
+	/* 综合评价: the dimensions an incident's evaluation scores (id, name = the Chinese
+	 * title, text), each from score_min to score_max; none without an "evaluation"
+	 * section. */
+	xf_plan_named *evaluation_dimensions;
+	size_t n_evaluation_dimensions;
+	int score_min, score_max;
 	char *destination_names[XF_DEST_COUNT];
+	/* 保存期限: days a record of each kind (xf_record_kind_ids) is kept after its
+	 * incident closed; 0 keeps it for good ("retention" in the plan). */
+	int retention_days[XF_RECORD_KIND_COUNT];
 } xf_plan;
 
 /* Problems found while loading, each "JSON.PATH: problem". */

@@ -58,7 +58,20 @@ enum {
 	XF_ROUTE_WRITES = 1 << 3,          /* a GET that writes: run on the write pool */
 	XF_ROUTE_INLINE = 1 << 4,          /* touches nothing: run on the polling thread */
 	XF_ROUTE_MEMORY_FIRST = 1 << 5,    /* a read first tried from memory (req->memory_only) */
+	XF_ROUTE_STREAM_BODY = 1 << 6,     /* the body is streamed to a sink, never buffered */
 };
+
+/* A route flagged XF_ROUTE_STREAM_BODY (an upload) has its own size cap
+ * (xf_http_config.stream_body_max) and its handler runs twice on the write pool: once
+ * when the headers are in (req->body_phase == XF_BODY_BEFORE; session, CSRF and the
+ * route's permission were checked as for any route), where it either answers (a
+ * refusal, sent at once; the connection closes) or sets req->body_sink and
+ * req->body_ctx; then every piece of the body goes to the sink on the polling thread as
+ * it arrives; once the body is complete the handler runs again (XF_BODY_DONE) and
+ * answers. A sink returning non-zero gets no more bytes (the handler sees why in its
+ * context). body_release(ctx), when set, runs when the request ends, answered or not. */
+enum { XF_BODY_NONE, XF_BODY_BEFORE, XF_BODY_STREAMING, XF_BODY_DONE };
+typedef int (*xf_body_sink)(void *ctx, const char *data, size_t len);
 
 typedef struct xf_route {
 	const char *method;
@@ -110,6 +123,16 @@ struct xf_req {
 	void *server;
 	struct xf_req *next_job; /* worker queue link */
 	json_t *json;            /* parsed body, owned */
+
+	/* A streamed body (XF_ROUTE_STREAM_BODY). */
+	int body_phase;
+	xf_body_sink body_sink;
+	void *body_ctx;
+	void (*body_release)(void *ctx);
+	uint64_t body_bytes;  /* received so far */
+	bool body_sink_failed;
+	bool body_resumed;    /* the first call after the first run: not the body's end */
+	bool answer_now;      /* refused before its body: answer without reading it */
 };
 
 /* Establishes req->user from the request's session. Returns XF_OK, or replies (401)
@@ -123,6 +146,7 @@ typedef struct xf_http_config {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *web_dir;
 	size_t body_max;
+	uint64_t stream_body_max; /* XF_ROUTE_STREAM_BODY routes (+1 MiB); 0: 200 MiB */
 	unsigned poll_threads;
 	unsigned pool_threads[XF_POOL_COUNT]; /* 0: the default of each pool */
 	unsigned max_connections;             /* 0: 10,000 */
@@ -177,6 +201,9 @@ xf_buf *xf_reply_json_text(xf_req *req, int status);
 void xf_reply_error(xf_req *req, int status, const char *code, const char *field,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void xf_reply_field_error(xf_req *req, const xf_field_error *err);
+/* An error message in the request's language, as xf_reply_error words it (see
+ * http/xf_messages.h), for error objects built by hand; in the arena. */
+const char *xf_req_message(xf_req *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xf_reply_header(xf_req *req, const char *name, const char *value);
 /* Answers with a stream; release(ctx) runs when the connection is done. */
 void xf_reply_stream(xf_req *req, const char *content_type, xf_stream_reader reader,

@@ -3,6 +3,7 @@
  * response carries, and in-process requests for the fuzzer. See xf_http.h for the
  * flow of a request. */
 #include "http/xf_http.h"
+#include "http/xf_messages.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -101,7 +102,9 @@ void xf_reply_error(xf_req *req, int status, const char *code, const char *field
 	char message[512], field_text[128];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	/* In the reader's language, the format being the message's id (http/xf_messages.h). */
+	xf_message_vformat(message, sizeof message,
+	                   xf_lang_from_header(xf_req_header(req, "Accept-Language")), fmt, ap);
 	va_end(ap);
 	/* Messages quote request bytes and may have been cut short: keep them UTF-8. */
 	xf_utf8_clean(message);
@@ -112,6 +115,17 @@ void xf_reply_error(xf_req *req, int status, const char *code, const char *field
 		json_object_set_new(err, "field", json_string(field_text));
 	}
 	xf_reply_json(req, status, err ? json_pack("{s:o}", "error", err) : NULL);
+}
+
+const char *xf_req_message(xf_req *req, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	xf_message_vformat(message, sizeof message,
+	                   xf_lang_from_header(xf_req_header(req, "Accept-Language")), fmt, ap);
+	va_end(ap);
+	return xf_arena_strdup(&req->arena, message);
 }
 
 void xf_reply_field_error(xf_req *req, const xf_field_error *err)
@@ -312,8 +326,30 @@ static void run_route(xf_server *s, xf_req *req)
 		}
 	}
 	r->handler(req);
-	if (req->status == 0)
+	if (req->status == 0 && (req->body_phase != XF_BODY_BEFORE || !req->body_sink))
 		xf_reply_error(req, 500, "internal", NULL, "the handler gave no answer");
+}
+
+/* After a route ran: a streamed body's first run either refused the request (answered
+ * at once, the body unread) or set a sink for the body, which is read next. */
+static void after_run(xf_req *req)
+{
+	if (req->body_phase != XF_BODY_BEFORE) {
+		req->state = ST_READY;
+	} else if (req->status) {
+		/* Refused: a body of up to 16 MiB is read and dropped, so that the client,
+		 * still sending, can read the answer; a larger one is answered at once and the
+		 * connection closed. */
+		const char *length = xf_req_header(req, "Content-Length");
+		req->answer_now = !length || strtoull(length, NULL, 10) > (16ull << 20);
+		req->close_connection = true;
+		req->body_resumed = true;
+		req->state = ST_READY;
+	} else {
+		req->body_phase = XF_BODY_STREAMING;
+		req->state = ST_BODY;
+		req->body_resumed = true;
+	}
 }
 
 static xf_pool_kind pool_of(const xf_route *r, const char *method)
@@ -370,7 +406,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		run_route(s, req);
-		req->state = ST_READY;
+		after_run(req);
 		MHD_resume_connection(req->conn);
 	}
 }
@@ -471,6 +507,31 @@ static bool valid_method(const char *m)
 	                 "abcdefghijklmnopqrstuvwxyz") == n;
 }
 
+/* The route of a request whose body is streamed (XF_ROUTE_STREAM_BODY), found before
+ * its body is read (req->url and req->params are set then); NULL for other requests. */
+static const xf_route *stream_route(xf_server *s, xf_req *req)
+{
+	const char *error;
+	if (is_read_method(req->method) || strncmp(req->raw_target, "/api/v1/", 8) != 0 ||
+	    xf_url_parse(&req->arena, req->raw_target, &req->url, &error) != XF_OK ||
+	    strncmp(req->url.path, "/api/v1/", 8) != 0)
+		return NULL;
+	for (size_t i = 0; i < s->config.n_routes; i++) {
+		const xf_route *r = &s->config.routes[i];
+		if ((r->flags & XF_ROUTE_STREAM_BODY) && strcmp(r->method, req->method) == 0 &&
+		    xf_route_match(&req->arena, r->pattern, req->url.path + 7, &req->params))
+			return r;
+	}
+	return NULL;
+}
+
+/* The cap of a streamed body: the configured size of its file plus 1 MiB for the
+ * parts around it (the handler holds the file itself to the configured size). */
+static uint64_t stream_cap(const xf_server *s)
+{
+	return (s->config.stream_body_max ? s->config.stream_body_max : 200ull << 20) + (1u << 20);
+}
+
 /* Checks what must hold before the body is read. Returns false after answering (and
  * marking the connection to close) when the request is refused. */
 static bool admit(xf_server *s, xf_req *req)
@@ -498,15 +559,20 @@ static bool admit(xf_server *s, xf_req *req)
 	unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
 	/* A body somewhat over the cap is read and dropped, so the client, still
 	 * sending, can read the 413; a huge one is refused at once and the connection
-	 * closed. */
-	if (declared > 16ull * s->config.body_max) {
+	 * closed. A streamed body (an upload) has its own cap, and "somewhat" is 16 MiB. */
+	const xf_route *streamed = stream_route(s, req);
+	uint64_t cap = streamed ? stream_cap(s) : s->config.body_max;
+	if (declared > (streamed ? cap + (16ull << 20) : 16ull * cap)) {
 		req->close_connection = true;
 		xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
-		               s->config.body_max);
+		               (size_t)cap);
 		return false;
 	}
-	if (declared > s->config.body_max)
+	req->route = streamed;
+	if (declared > cap)
 		req->body.overflow = true;
+	else if (streamed)
+		req->body_phase = XF_BODY_BEFORE;
 	/* Near the connection limit the last places are kept for people signed in:
 	 * requests without a session cookie are answered at once and their connection
 	 * closed; those with one are served, and their connection is closed too unless
@@ -599,6 +665,8 @@ static void request_free(xf_req *req)
 		close(req->static_fd);
 	if (req->stream_reader && req->stream_release)
 		req->stream_release(req->stream_ctx); /* never handed to a response */
+	if (req->body_release)
+		req->body_release(req->body_ctx);
 	json_decref(req->json);
 	xf_buf_release(&req->body);
 	xf_buf_release(&req->out);
@@ -665,8 +733,48 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			return queue_reply(req);
 		}
 		req->state = ST_BODY;
+		if (req->body_phase == XF_BODY_BEFORE) {
+			/* An upload: checked (and its sink set) before the body is read. */
+			if (enqueue(s, XF_POOL_WRITE, req))
+				return MHD_YES;
+			run_route(s, req);
+			after_run(req);
+			req->body_resumed = false; /* never suspended */
+			if (req->answer_now)
+				return queue_reply(req);
+		}
 		return MHD_YES;
 	case ST_BODY:
+		if (req->body_phase == XF_BODY_STREAMING) {
+			/* libmicrohttpd calls once more, without data, when the connection resumes
+			 * after the first run; the body's end is the empty call after that. */
+			bool resumed = req->body_resumed;
+			req->body_resumed = false;
+			if (!*upload_data_size && resumed)
+				return MHD_YES;
+			if (*upload_data_size) {
+				size_t n = *upload_data_size;
+				*upload_data_size = 0;
+				req->body_bytes += n;
+				if (req->body_bytes > stream_cap(s))
+					req->body.overflow = true;
+				if (!req->body.overflow && !req->body_sink_failed &&
+				    req->body_sink(req->body_ctx, upload_data, n) != 0)
+					req->body_sink_failed = true;
+				return MHD_YES;
+			}
+			if (req->body.overflow) {
+				xf_reply_error(req, 413, "body_too_large", NULL,
+				               "body is larger than %zu bytes", (size_t)stream_cap(s));
+				req->state = ST_READY;
+				return queue_reply(req);
+			}
+			req->body_phase = XF_BODY_DONE;
+			if (dispatch(s, req))
+				return MHD_YES;
+			req->state = ST_READY;
+			return queue_reply(req);
+		}
 		if (*upload_data_size) {
 			/* Past the cap the buffer refuses the bytes and remembers it overflowed. */
 			if (!req->body.overflow)
@@ -676,7 +784,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		}
 		if (req->body.overflow) {
 			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
-			               s->config.body_max);
+			               req->route ? (size_t)stream_cap(s) : s->config.body_max);
 		} else if (dispatch(s, req)) {
 			return MHD_YES;
 		}
@@ -686,6 +794,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		return MHD_YES;
 	case ST_READY:
 	default:
+		if (req->answer_now) {
+			*upload_data_size = 0; /* refused before its body: answered unread */
+			return queue_reply(req);
+		}
+		if (req->body_resumed) { /* see ST_BODY: not yet the body's end */
+			req->body_resumed = false;
+			if (!*upload_data_size)
+				return MHD_YES;
+		}
 		if (*upload_data_size) {
 			*upload_data_size = 0; /* discard the rest of a refused body */
 			return MHD_YES;
@@ -759,7 +876,23 @@ void xf_http_local_request(xf_server *s, const char *method, const char *target,
 	req->method = xf_arena_strdup(&req->arena, method ? method : "");
 	for (const xf_header *h = headers; h; h = h->next)
 		add_request_header(req, h->name, h->value);
-	if (admit(s, req)) {
+	if (admit(s, req) && req->body_phase == XF_BODY_BEFORE) {
+		/* An upload: the same three steps as over a socket, the body in one piece. */
+		run_route(s, req);
+		after_run(req);
+		if (!req->answer_now) {
+			req->body_bytes = body_len;
+			if (body_len > stream_cap(s))
+				xf_reply_error(req, 413, "body_too_large", NULL,
+				               "body is larger than %zu bytes", (size_t)stream_cap(s));
+			else {
+				if (body_len && req->body_sink(req->body_ctx, body, body_len) != 0)
+					req->body_sink_failed = true;
+				req->body_phase = XF_BODY_DONE;
+				dispatch(s, req);
+			}
+		}
+	} else if (req->status == 0) {
 		xf_buf_append(&req->body, body, body_len);
 		if (req->body.overflow)
 			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",

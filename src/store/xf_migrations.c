@@ -174,6 +174,124 @@ const char *const xf_migrations[] = {
 	 * the grade falls again. */
 	"ALTER TABLE incidents ADD COLUMN withdrawn TEXT;"
 	"ALTER TABLE incidents ADD COLUMN escalation TEXT;",
+
+	/* 10: merged petitioner files (issue 8 item 7). A file merged into another keeps
+	 * its row, marked with the kept file's id; its links moved to the kept one
+	 * (xf_store_person_merge). */
+	"ALTER TABLE persons ADD COLUMN merged_into INTEGER REFERENCES persons(id);"
+	"CREATE INDEX persons_merged_into ON persons (merged_into) WHERE merged_into IS NOT NULL;",
+
+	/* 11: when it happened and when it is expected (issue 8 item 2): occurred_ms
+	 * (发生时间, report-up limits count from it; earlier rows: their registration),
+	 * expected_ms (预计到访时间) and expected_destination, given with advance
+	 * information. */
+	"ALTER TABLE incidents ADD COLUMN occurred_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN expected_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN expected_destination TEXT;"
+	"UPDATE incidents SET occurred_ms = registered_ms;",
+
+	/* 12: records (记录在案, issue 9 items 1-3): files attached to an incident, stored
+	 * content-addressed under the data directory (sha256 names the file, thumb_sha256
+	 * a photo's thumbnail), and 谈话记录 whose structured content is JSON in interview
+	 * (xf_store_records.c). */
+	"CREATE TABLE records ("
+	"  id INTEGER PRIMARY KEY,"
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+	"  kind TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  captured_ms INTEGER,"
+	"  place TEXT NOT NULL DEFAULT '',"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  filename TEXT,"
+	"  sha256 TEXT,"
+	"  size INTEGER,"
+	"  mime TEXT,"
+	"  thumb_sha256 TEXT,"
+	"  interview TEXT,"
+	"  added_by INTEGER NOT NULL REFERENCES users(id),"
+	"  added_ms INTEGER NOT NULL);"
+	"CREATE INDEX records_incident ON records (incident_id, id);"
+	"CREATE INDEX records_sha256 ON records (sha256);",
+
+	/* 13: written reports (首报, 续报, 终报, 工作总结: issue 9 item 5; a draft until issued,
+	 * then numbered and never changed) and the 综合评价 of an incident (item 4: scores per
+	 * plan dimension as JSON, lessons, the measured facts as last saved; completed_ms
+	 * NULL while a draft). evaluating -> reported needs an issued final report and a
+	 * completed evaluation (item 7). */
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('first','follow_up','final','summary')),"
+	"  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','issued')),"
+	"  version INTEGER,"
+	"  number TEXT,"
+	"  replaces_id INTEGER REFERENCES reports(id),"
+	"  title TEXT NOT NULL,"
+	"  sections TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL, created_by INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL, updated_by INTEGER NOT NULL,"
+	"  issued_ms INTEGER, issued_by INTEGER,"
+	"  pdf_sha256 TEXT, docx_sha256 TEXT);"
+	"CREATE INDEX reports_incident ON reports (incident_id, kind);"
+	"CREATE TABLE evaluations ("
+	"  incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),"
+	"  scores TEXT NOT NULL,"
+	"  lessons TEXT NOT NULL DEFAULT '',"
+	"  facts TEXT NOT NULL,"
+	"  completed_ms INTEGER, completed_by INTEGER,"
+	"  updated_ms INTEGER NOT NULL, updated_by INTEGER NOT NULL);"
+	/* The issued report that fulfilled a report-up task (首报, a 续报 round). */
+	"ALTER TABLE tasks ADD COLUMN report_id INTEGER REFERENCES reports(id);",
+
+/* A trigger refusing a change to a sealed incident's rows (item 8), unless seal_unlock
+ * has a row (retention, within its own transaction: xf_retention_remove). */
+#define XF_SEALED_GUARD(name, op, table, ref) XF_SEALED_GUARD_IF(name, op, table, ref, "1")
+#define XF_SEALED_GUARD_IF(name, op, table, ref, cond)                                     \
+	"CREATE TRIGGER " name " BEFORE " op " ON " table " WHEN " cond                       \
+	" AND EXISTS (SELECT 1 FROM seals WHERE incident_id = " ref ")"                       \
+	" AND NOT EXISTS (SELECT 1 FROM seal_unlock) BEGIN SELECT RAISE(ABORT,"               \
+	" 'sealed: the incident is archived and sealed; its rows are read-only'); END;"
+	/* 14: seals of archived incidents (issue 9 item 8, xf_store_seal.c): the hash of the
+	 * incident's snapshot, the audit event it was taken at and a hash per part (so check
+	 * can say what changed). Triggers make the sealed rows read-only as a second line
+	 * behind the API's 409 sealed; seals themselves are never changed. */
+	"CREATE TABLE seals ("
+	"  incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),"
+	"  sealed_ms INTEGER NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  audit_seq INTEGER NOT NULL,"
+	"  audit_head TEXT NOT NULL,"
+	"  parts TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE TABLE seal_unlock (reason TEXT NOT NULL);"
+	"CREATE TRIGGER seals_update BEFORE UPDATE ON seals"
+	"  BEGIN SELECT RAISE(ABORT, 'sealed: a seal is never changed'); END;"
+	"CREATE TRIGGER seals_delete BEFORE DELETE ON seals"
+	"  BEGIN SELECT RAISE(ABORT, 'sealed: a seal is never changed'); END;"
+	XF_SEALED_GUARD("incidents_sealed_update", "UPDATE", "incidents", "OLD.id")
+	XF_SEALED_GUARD("incidents_sealed_delete", "DELETE", "incidents", "OLD.id")
+	/* 包保 follow-up tasks belong to the person and go on after archiving. */
+	XF_SEALED_GUARD_IF("tasks_sealed_insert", "INSERT", "tasks", "NEW.incident_id",
+	                   "NEW.kind <> 'followup'")
+	XF_SEALED_GUARD_IF("tasks_sealed_update", "UPDATE", "tasks", "OLD.incident_id",
+	                   "OLD.kind <> 'followup'")
+	XF_SEALED_GUARD_IF("tasks_sealed_delete", "DELETE", "tasks", "OLD.incident_id",
+	                   "OLD.kind <> 'followup'")
+	XF_SEALED_GUARD("records_sealed_insert", "INSERT", "records", "NEW.incident_id")
+	XF_SEALED_GUARD("records_sealed_update", "UPDATE", "records", "OLD.incident_id")
+	XF_SEALED_GUARD("records_sealed_delete", "DELETE", "records", "OLD.incident_id")
+	XF_SEALED_GUARD("reports_sealed_insert", "INSERT", "reports", "NEW.incident_id")
+	XF_SEALED_GUARD("reports_sealed_update", "UPDATE", "reports", "OLD.incident_id")
+	XF_SEALED_GUARD("reports_sealed_delete", "DELETE", "reports", "OLD.incident_id")
+	XF_SEALED_GUARD("evaluations_sealed_insert", "INSERT", "evaluations", "NEW.incident_id")
+	XF_SEALED_GUARD("evaluations_sealed_update", "UPDATE", "evaluations", "OLD.incident_id")
+	XF_SEALED_GUARD("evaluations_sealed_delete", "DELETE", "evaluations", "OLD.incident_id")
+	XF_SEALED_GUARD("incident_units_sealed_insert", "INSERT", "incident_units", "NEW.incident_id")
+	XF_SEALED_GUARD("incident_units_sealed_delete", "DELETE", "incident_units", "OLD.incident_id")
+	XF_SEALED_GUARD("dispatches_sealed_insert", "INSERT", "dispatches", "NEW.incident_id")
+	XF_SEALED_GUARD("dispatches_sealed_update", "UPDATE", "dispatches", "OLD.incident_id"),
+#undef XF_SEALED_GUARD
+#undef XF_SEALED_GUARD_IF
 };
 
 const int xf_migration_count = (int)(sizeof xf_migrations / sizeof xf_migrations[0]);

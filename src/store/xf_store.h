@@ -207,6 +207,10 @@ typedef struct xf_incident_new {
 	int64_t plan_id, created_by, now_ms;
 	const int64_t *units;
 	size_t n_units;
+	/* 发生时间 (0: now_ms); with advance information, 预计到访时间 (0: none) and the
+	 * expected destination (NULL: none) */
+	int64_t occurred_ms, expected_ms;
+	const char *expected_destination;
 } xf_incident_new;
 
 /* The facts about an incident that its rules need. */
@@ -220,6 +224,8 @@ typedef struct xf_incident_state {
 	int headcount;
 	char destination[16];
 	int64_t plan_id, registered_ms, activated_ms;
+	int64_t occurred_ms, expected_ms; /* expected_ms 0: none */
+	char expected_destination[16];    /* "" when none */
 } xf_incident_state;
 
 /* Inserts with the next number of the year (XF-2026-0007) into *id. */
@@ -270,6 +276,10 @@ typedef struct xf_incident_decision {
  * open tasks, as xf_store_incident_set_status). */
 int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_decision *in,
                                    int64_t now_ms);
+/* Sets when it happened and, with advance information, when and where the visit is
+ * expected (expected_ms 0 and expected_destination NULL clear them). */
+int xf_store_incident_set_times(xf_db *db, int64_t id, int64_t occurred_ms, int64_t expected_ms,
+                                const char *expected_destination, int64_t now_ms);
 /* Marks a registration withdrawn (作废), with {reason, by, at} (borrowed). */
 int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t now_ms);
 
@@ -302,6 +312,8 @@ int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out);
  * times follow the status. */
 int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assignee_id,
                          const char *note, const char *skip_reason, int64_t now_ms);
+/* Links a report-up task to the issued report that fulfilled it. */
+int xf_store_task_fulfilled_by(xf_db *db, int64_t id, int64_t report_id);
 int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms);
 /* The open (pending or in progress) tasks of an incident; caller frees *rows. */
 int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n);

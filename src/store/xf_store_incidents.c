@@ -95,9 +95,10 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	st = xf_db_prepare(
 		db, "INSERT INTO incidents (number, year, year_seq, headcount, destination, advance_info,"
 		    " place, category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
-		    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms)"
+		    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms,"
+		    " occurred_ms, expected_ms, expected_destination)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?16,"
-		    " ?17, ?18, ?19, ?20, ?20)");
+		    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)");
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, year);
 	sqlite3_bind_int(st, 3, seq);
@@ -119,6 +120,10 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	if (in->created_by)
 		sqlite3_bind_int64(st, 19, in->created_by);
 	sqlite3_bind_int64(st, 20, in->now_ms);
+	sqlite3_bind_int64(st, 21, in->occurred_ms ? in->occurred_ms : in->now_ms);
+	if (in->expected_ms)
+		sqlite3_bind_int64(st, 22, in->expected_ms);
+	bind_text_or_null(st, 23, in->expected_destination);
 	if ((rc = xf_db_exec(db, st)) != XF_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(xf_db_handle(db));
@@ -137,7 +142,9 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "SELECT id, number, status, coalesce(procedure, ''), coalesce(grade, ''), in_scope,"
 		    " drill, advance_info, headcount, destination, plan_id, registered_ms,"
-		    " coalesce(activated_ms, 0) FROM incidents WHERE id = ?");
+		    " coalesce(activated_ms, 0), coalesce(occurred_ms, registered_ms),"
+		    " coalesce(expected_ms, 0), coalesce(expected_destination, '')"
+		    " FROM incidents WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
@@ -156,6 +163,9 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 	out->plan_id = sqlite3_column_int64(st, 10);
 	out->registered_ms = sqlite3_column_int64(st, 11);
 	out->activated_ms = sqlite3_column_int64(st, 12);
+	out->occurred_ms = sqlite3_column_int64(st, 13);
+	out->expected_ms = sqlite3_column_int64(st, 14);
+	xf_row_copy(out->expected_destination, sizeof out->expected_destination, st, 15);
 	sqlite3_reset(st);
 	return XF_OK;
 }
@@ -169,7 +179,11 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                 \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))" \
 	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id"           \
-	"     AND t.assignee_id = ?3)))"
+	"     AND t.assignee_id = ?3))"                                                        \
+	/* the head of a petitioner's unit */                                                  \
+	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM incident_persons ip JOIN persons p"            \
+	"     ON p.id = ip.person_id JOIN units un ON un.id = p.unit_id"                      \
+	"     WHERE ip.incident_id = i.id AND un.head_user_id = ?3)))"
 
 static void bind_scope(sqlite3_stmt *st, const xf_scope *scope)
 {
@@ -205,7 +219,8 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	"    AND r.round > t.round)))," \
 	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"  \
 	"    WHERE incident_id = i.id ORDER BY unit_id)),"                                      \
-	" i.withdrawn, i.escalation"
+	" i.withdrawn, i.escalation, coalesce(i.occurred_ms, i.registered_ms), i.expected_ms," \
+	" i.expected_destination"
 
 /* Writes a column holding JSON text we stored, or null. */
 static void write_stored_json(xf_buf *b, sqlite3_stmt *st, int i)
@@ -288,6 +303,12 @@ static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
 	write_stored_json(b, st, 26);
 	xf_buf_puts(b, ",\"escalation\":");
 	write_stored_json(b, st, 27);
+	xf_buf_puts(b, ",\"occurred_at\":");
+	xf_jw_time(b, sqlite3_column_int64(st, 28));
+	xf_buf_puts(b, ",\"expected_at\":");
+	xf_jw_time(b, sqlite3_column_int64(st, 29));
+	xf_buf_puts(b, ",\"expected_destination\":");
+	write_text_or_null(b, st, 30);
 	xf_buf_puts(b, "}");
 }
 
@@ -330,7 +351,10 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 	"  JOIN sub ON u.parent_id = sub.id),"                                                      \
 	" cand(id) AS (SELECT iu.incident_id FROM incident_units iu WHERE iu.unit_id IN sub"      \
 	"  AND iu.incident_id < ?6 UNION SELECT t.incident_id FROM tasks t WHERE ?3 > 0"           \
-	"  AND t.assignee_id = ?3 AND t.incident_id < ?6) "
+	"  AND t.assignee_id = ?3 AND t.incident_id < ?6"                                         \
+	"  UNION SELECT ip.incident_id FROM units un JOIN persons p ON p.unit_id = un.id"          \
+	"  JOIN incident_persons ip ON ip.person_id = p.id WHERE ?3 > 0 AND un.head_user_id = ?3"  \
+	"  AND ip.incident_id < ?6) "
 
 enum list_filter { LIST_ANY, LIST_STATUS, LIST_ACTIVE };
 
@@ -465,10 +489,13 @@ static int end_open_tasks(xf_db *db, int64_t id, const char *status, int64_t now
 	         xf_status_zh((xf_status)parsed));
 	sqlite3_stmt *st = xf_db_prepare(
 		db, "UPDATE tasks SET status = 'skipped', skip_reason = ?1, done_ms = ?2"
-		    " WHERE incident_id = ?3 AND status IN ('pending','in_progress')");
+		    " WHERE incident_id = ?3 AND status IN ('pending','in_progress')"
+		    " AND NOT (?4 AND kind = 'followup')");
 	sqlite3_bind_text(st, 1, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, id);
+	/* 包保 follow-ups belong to the person: they go on after the incident is archived. */
+	sqlite3_bind_int(st, 4, parsed == XF_STATUS_ARCHIVED);
 	return xf_db_exec(db, st);
 }
 
@@ -583,6 +610,20 @@ int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t
 	return rc == XF_OK ? end_open_tasks(db, id, "withdrawn", now_ms) : rc;
 }
 
+int xf_store_incident_set_times(xf_db *db, int64_t id, int64_t occurred_ms, int64_t expected_ms,
+                                const char *expected_destination, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE incidents SET occurred_ms = ?1, expected_ms = ?2,"
+	                                     " expected_destination = ?3, updated_ms = ?4 WHERE id = ?5");
+	sqlite3_bind_int64(st, 1, occurred_ms);
+	if (expected_ms)
+		sqlite3_bind_int64(st, 2, expected_ms);
+	bind_text_or_null(st, 3, expected_destination);
+	sqlite3_bind_int64(st, 4, now_ms);
+	sqlite3_bind_int64(st, 5, id);
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
 /* ---- tasks ---- */
 
 int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
@@ -677,6 +718,14 @@ int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assi
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
+int xf_store_task_fulfilled_by(xf_db *db, int64_t id, int64_t report_id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET report_id = ?1 WHERE id = ?2");
+	sqlite3_bind_int64(st, 1, report_id);
+	sqlite3_bind_int64(st, 2, id);
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
 int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
 {
 	/* A new due time in the future makes the task eligible for a new overdue notice. */
@@ -744,7 +793,7 @@ int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, i
 	"t.id, t.incident_id, t.step_id, t.kind, t.title, t.text, t.workstream, t.owner_kind,"    \
 	" t.owner_value, t.assignee_id, u.name, t.status, t.due_ms, t.overdue, t.evidence,"       \
 	" t.dispatch, t.chooses_venue, t.round, t.note, t.skip_reason, t.started_ms, t.done_ms," \
-	" t.position"
+	" t.position, t.report_id"
 
 static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 {
@@ -754,6 +803,8 @@ static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 		int role = xf_role_parse(owner_value);
 		if (role >= 0)
 			label = xf_role_zh((xf_role)role);
+	} else if (strcmp(owner_kind, "heads_of") == 0) {
+		label = xf_role_zh(XF_ROLE_UNIT_HEAD);
 	}
 	json_t *assignee = sqlite3_column_type(st, 9) == SQLITE_NULL
 	                       ? json_null()
@@ -785,6 +836,7 @@ static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 	json_object_set_new(o, "started_at", xf_row_time(st, 20));
 	json_object_set_new(o, "done_at", xf_row_time(st, 21));
 	json_object_set_new(o, "position", json_integer(sqlite3_column_int(st, 22)));
+	json_object_set_new(o, "report_id", xf_row_id(st, 23));
 	return o;
 }
 

@@ -271,7 +271,7 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 		    " THEN 'same_id_number' ELSE 'same_name_unit' END FROM persons"
 		    " WHERE id IN (SELECT id FROM persons WHERE id_number = ?4 AND id_number != ''"
 		    "   UNION ALL SELECT id FROM persons WHERE name = ?2 AND unit_id = ?3 AND ?3 > 0)"
-		    " AND id != ?1 ORDER BY id LIMIT 20");
+		    " AND id != ?1 AND merged_into IS NULL ORDER BY id LIMIT 20");
 	sqlite3_bind_int64(st, 1, exclude_id);
 	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, unit_id);
@@ -462,8 +462,9 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
 		 * across columns would scan every person for every row of the page. */
 		db, "SELECT " PERSON_COLUMNS ", (SELECT count(*) FROM persons q WHERE q.id != p.id AND"
 		    " q.id IN (SELECT id FROM persons WHERE id_number = p.id_number AND id_number != ''"
-		    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id))"
-		    " FROM persons p WHERE " PERSON_VISIBLE
+		    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id)"
+		    "   AND q.merged_into IS NULL)"
+		    " FROM persons p WHERE p.merged_into IS NULL AND " PERSON_VISIBLE
 		    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
 		    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
 		    "   AND ip.incident_id = ?6))"
@@ -494,6 +495,88 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
 	}
 	*out = list;
 	return XF_OK;
+}
+
+int xf_store_person_merged_into(xf_db *db, int64_t id, int64_t *into)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*into = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+/* Runs one statement of a merge, binding ?1 from, ?2 into, ?3 now. */
+static int merge_step(xf_db *db, const char *sql, int64_t from, int64_t into, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, sql);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, into);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, now_ms);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms, json_t *filled)
+{
+	/* Which of the kept file's empty fields the merged one fills: names only, for the
+	 * audit event (never the values). */
+	static const char *const fields[] = {"id_number", "phone", "address", "unit_id", "health",
+	                                     "note"};
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT k.id_number = '' AND m.id_number != '', k.phone = '' AND m.phone != '',"
+		    " k.address = '' AND m.address != '', k.unit_id IS NULL AND m.unit_id IS NOT NULL,"
+		    " k.health = '' AND m.health != '', k.note = '' AND m.note != ''"
+		    " FROM persons k, persons m WHERE k.id = ?2 AND m.id = ?1");
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, into);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (int i = 0; i < 6; i++)
+			if (sqlite3_column_int(st, i))
+				json_array_append_new(filled, json_string(fields[i]));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	static const char *const steps[] = {
+		"UPDATE persons SET"
+		" id_number = CASE WHEN id_number = '' THEN (SELECT id_number FROM persons WHERE id = ?1)"
+		"   ELSE id_number END,"
+		" phone = CASE WHEN phone = '' THEN (SELECT phone FROM persons WHERE id = ?1) ELSE phone END,"
+		" address = CASE WHEN address = '' THEN (SELECT address FROM persons WHERE id = ?1)"
+		"   ELSE address END,"
+		" unit_id = coalesce(unit_id, (SELECT unit_id FROM persons WHERE id = ?1)),"
+		" health = CASE WHEN health = '' THEN (SELECT health FROM persons WHERE id = ?1) ELSE health END,"
+		" note = CASE WHEN note = '' THEN (SELECT note FROM persons WHERE id = ?1) ELSE note END,"
+		" updated_ms = ?3 WHERE id = ?2",
+		"UPDATE family_members SET person_id = ?2 WHERE person_id = ?1",
+		/* both in one incident: one link, a representative if either was one */
+		"INSERT INTO incident_persons (incident_id, person_id, role)"
+		" SELECT incident_id, ?2, role FROM incident_persons WHERE person_id = ?1 AND true"
+		" ON CONFLICT (incident_id, person_id) DO UPDATE SET role ="
+		"   CASE WHEN excluded.role = 'representative' THEN excluded.role ELSE role END",
+		"DELETE FROM incident_persons WHERE person_id = ?1",
+		"UPDATE matters SET person_id = ?2 WHERE person_id = ?1",
+		/* one active 包保 per person: the kept file's wins */
+		"UPDATE tasks SET status = 'skipped', skip_reason = '档案已合并', done_ms = ?3"
+		" WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
+		" WHERE person_id = ?1 AND ended_ms IS NULL) AND EXISTS (SELECT 1 FROM assignments"
+		" WHERE person_id = ?2 AND ended_ms IS NULL)",
+		"UPDATE assignments SET ended_ms = ?3 WHERE person_id = ?1 AND ended_ms IS NULL"
+		" AND EXISTS (SELECT 1 FROM assignments WHERE person_id = ?2 AND ended_ms IS NULL)",
+		"UPDATE assignments SET person_id = ?2 WHERE person_id = ?1",
+		/* the index keeps title and body; only the owner of matters and notes moves */
+		"UPDATE search_docs SET person_id = ?2 WHERE person_id = ?1 AND kind != 'person'",
+		"UPDATE persons SET merged_into = ?2, updated_ms = ?3 WHERE merged_into = ?1 OR id = ?1",
+	};
+	rc = XF_OK;
+	for (size_t i = 0; rc == XF_OK && i < sizeof steps / sizeof steps[0]; i++)
+		rc = merge_step(db, steps[i], from, into, now_ms);
+	return rc;
 }
 
 int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
@@ -703,6 +786,50 @@ int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id
 	if (rc == SQLITE_ROW)
 		return XF_OK;
 	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+}
+
+/* Matters not concluded whose legal deadline (acceptance due while not accepted, else
+ * conclusion due) falls at or before until_ms, among those the viewer may see, soonest
+ * first; each carries "person":{id,name}, "due_at", "due_kind" and "overdue". */
+int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
+                         json_t **out)
+{
+	const int64_t day = 24 * 3600 * 1000LL;
+#define MATTER_DUE_MS                                                                           \
+	"(CASE WHEN m.accepted_ms IS NULL THEN m.received_ms + ?6 ELSE m.accepted_ms + ?7 END)"
+	sqlite3_stmt *st = xf_db_prepare(
+		db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name, " MATTER_DUE_MS
+		    " FROM matters m JOIN persons p ON p.id = m.person_id"
+		    " WHERE m.concluded_ms IS NULL AND " MATTER_DUE_MS " <= ?5 AND " PERSON_VISIBLE
+		    " ORDER BY " MATTER_DUE_MS ", m.id");
+#undef MATTER_DUE_MS
+	bind_viewer(st, viewer);
+	sqlite3_bind_int64(st, 5, until_ms);
+	sqlite3_bind_int64(st, 6, XF_ACCEPTANCE_DAYS * day);
+	sqlite3_bind_int64(st, 7, XF_CONCLUSION_DAYS * day);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW, viewer))
+			continue;
+		json_t *o = read_matter(st);
+		int64_t due = sqlite3_column_int64(st, 13);
+		json_object_set_new(o, "person", json_pack("{s:I, s:s}", "id",
+		                                           (json_int_t)sqlite3_column_int64(st, 1),
+		                                           "name", xf_row_text(st, 12)));
+		json_object_set_new(o, "due_at", time_at(due));
+		json_object_set_new(o, "due_kind", json_string(sqlite3_column_type(st, 9) == SQLITE_NULL
+		                                                   ? "acceptance" : "conclusion"));
+		json_object_set_new(o, "overdue", json_boolean(due < now_ms));
+		json_array_append_new(list, o);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
 }
 
 /* ---- assignments (包保) ---- */

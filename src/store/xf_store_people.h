@@ -50,6 +50,18 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
  * [{id, name, unit_id, reason}] with reason same_name_unit or same_id_number. */
 int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, int64_t unit_id,
                                const char *id_number, json_t **out);
+/* The file person id was merged into (*into 0: not merged); XF_NOTFOUND when there
+ * is no person id. */
+int xf_store_person_merged_into(xf_db *db, int64_t id, int64_t *into);
+/* Merges file from into file into: family members, incident links (a representative
+ * in either stays one), matters, 包保 assignments with their follow-ups (when both have
+ * an active one, the kept file's stays and the other ends, its open follow-up task
+ * skipped) and search documents move to into; fields into leaves empty (ID number,
+ * phone, address, unit, health, note) are filled from from, their names appended to
+ * filled (a JSON array); from keeps its row marked merged_into, and files merged into
+ * from before now point at into. The caller checks that both exist and are not
+ * merged. */
+int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms, json_t *filled);
 /* A short masked summary of a person: {id, name, unit_id, employment, phone}. */
 int xf_store_person_brief(xf_db *db, int64_t id, json_t **out);
 
@@ -75,6 +87,10 @@ int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id,
 int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *outcome,
                            const char *satisfaction, bool concluded, int64_t now_ms);
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id);
+/* Matters not concluded whose legal deadline falls at or before until_ms, that the
+ * viewer may see, soonest first, each with "person", "due_at", "due_kind", "overdue". */
+int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
+                         json_t **out);
 
 typedef struct xf_assignment_row {
 	int64_t id, person_id, incident_id, official_id, task_id, next_due_ms, ended_ms;

@@ -754,6 +754,111 @@ static int role_contacts(xf_db *db, const char *role, int64_t incident_id, int64
 	return add_rows(db, st, list, "role", role);
 }
 
+/* The units an owner {"heads_of": ...} names for an incident (?1), in unit order, each
+ * with its first responsible person: its active head, or the nearest one above it (as for
+ * the role unit_head); ?2 the time for on_duty. Columns: unit name, name of the unit
+ * the head heads, head's name, phone, on duty, head's user id (0: none known). */
+#define HEADS_SQL(origin)                                                                     \
+	"WITH RECURSIVE origin(id) AS (" origin "),"                                              \
+	" up(origin, id, depth) AS (SELECT id, id, 0 FROM origin"                                 \
+	"  UNION ALL SELECT up.origin, un.parent_id, up.depth + 1 FROM up"                        \
+	"  JOIN units un ON un.id = up.id WHERE un.parent_id IS NOT NULL AND up.depth < 64),"     \
+	" heads AS (SELECT up.origin, up.depth, un.name AS unit, us.id AS user_id FROM up"       \
+	"  JOIN units un ON un.id = up.id"                                                        \
+	"  JOIN users us ON us.id = un.head_user_id AND us.disabled = 0),"                        \
+	" nearest AS (SELECT origin, min(depth) AS depth FROM heads GROUP BY origin)"             \
+	" SELECT o.name, coalesce(h.unit, o.name), coalesce(u.name, ''),"                         \
+	"  coalesce(nullif(u.phone, ''), (SELECT s.phone FROM staff s WHERE s.user_id = u.id), ''),"\
+	"  u.id IS NOT NULL AND " ON_DUTY("0", "u.id", "?2") ", coalesce(u.id, 0)"                 \
+	" FROM origin JOIN units o ON o.id = origin.id"                                           \
+	" LEFT JOIN nearest n ON n.origin = o.id"                                                 \
+	" LEFT JOIN heads h ON h.origin = o.id AND h.depth = n.depth"                             \
+	" LEFT JOIN users u ON u.id = h.user_id ORDER BY o.id"
+/* in the order of xf_heads_of_ids */
+static const char *const heads_sql[] = {
+    HEADS_SQL("SELECT unit_id FROM incident_units WHERE incident_id = ?1"),
+    HEADS_SQL("SELECT DISTINCT p.unit_id FROM incident_persons ip JOIN persons p"
+              " ON p.id = ip.person_id WHERE ip.incident_id = ?1 AND p.unit_id IS NOT NULL"),
+};
+
+static sqlite3_stmt *heads_query(xf_db *db, const char *which, int64_t incident_id,
+                                 int64_t now_ms)
+{
+	size_t k = 0;
+	while (xf_heads_of_ids[k] && strcmp(xf_heads_of_ids[k], which) != 0)
+		k++;
+	if (!xf_heads_of_ids[k])
+		return NULL;
+	sqlite3_stmt *st = xf_db_prepare(db, heads_sql[k]);
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_int64(st, 2, now_ms);
+	return st;
+}
+
+static int heads_contacts(xf_db *db, const char *which, int64_t incident_id, int64_t now_ms,
+                          json_t *list)
+{
+	sqlite3_stmt *st = heads_query(db, which, incident_id, now_ms);
+	if (!st)
+		return XF_OK;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *unit = xf_row_text(st, 0);
+		if (sqlite3_column_int64(st, 5)) {
+			add_person(list, "unit", xf_row_text(st, 1), xf_row_text(st, 2),
+			           xf_row_text(st, 3), sqlite3_column_int(st, 4) != 0);
+			continue;
+		}
+		/* A unit without a head is said so, once, rather than left out silently. */
+		bool listed = false;
+		size_t i;
+		json_t *p;
+		json_array_foreach(list, i, p) {
+			if (json_object_get(p, "missing") &&
+			    strcmp(json_string_value(json_object_get(p, "unit")), unit) == 0)
+				listed = true;
+		}
+		if (!listed)
+			json_array_append_new(
+			    list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s+}", "name", "", "phone", "",
+			                    "unit", unit, "heads_of", which, "on_duty", 0, "missing", unit,
+			                    "未登记负责人"));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+}
+
+int xf_store_tasks_assign_heads(xf_db *db, int64_t incident_id, int *assigned)
+{
+	int total = 0;
+	for (size_t k = 0; xf_heads_of_ids[k]; k++) {
+		sqlite3_stmt *st = heads_query(db, xf_heads_of_ids[k], incident_id, 0);
+		int64_t head = 0;
+		int rc;
+		while (!head && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			head = sqlite3_column_int64(st, 5);
+		sqlite3_reset(st);
+		if (!head && rc != SQLITE_DONE)
+			return xf_db_fail(db, rc);
+		if (!head)
+			continue;
+		st = xf_db_prepare(db, "UPDATE tasks SET assignee_id = ?1 WHERE incident_id = ?2"
+		                       " AND owner_kind = 'heads_of' AND owner_value = ?3"
+		                       " AND assignee_id IS NULL AND status IN ('pending', 'in_progress')");
+		sqlite3_bind_int64(st, 1, head);
+		sqlite3_bind_int64(st, 2, incident_id);
+		bind_text(st, 3, xf_heads_of_ids[k]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return xf_db_fail(db, rc);
+		total += sqlite3_changes(xf_db_handle(db));
+	}
+	if (assigned)
+		*assigned = total;
+	return XF_OK;
+}
+
 int xf_store_step_contacts(xf_db *db, const xf_plan_owner *contacts, size_t n_contacts,
                            int64_t incident_id, int64_t now_ms, json_t **out)
 {
@@ -770,6 +875,9 @@ int xf_store_step_contacts(xf_db *db, const xf_plan_owner *contacts, size_t n_co
 			break;
 		case XF_OWNER_ROLE:
 			rc = role_contacts(db, c->value, incident_id, now_ms, list);
+			break;
+		case XF_OWNER_HEADS_OF:
+			rc = heads_contacts(db, c->value, incident_id, now_ms, list);
 			break;
 		}
 	}

@@ -107,5 +107,15 @@ int xf_store_import_audit(xf_db *db, const xf_actor *actor, const xf_import *imp
  * above each, when a unit has none) when there are any. Duplicates are dropped. */
 int xf_store_step_contacts(xf_db *db, const xf_plan_owner *contacts, size_t n_contacts,
                            int64_t incident_id, int64_t now_ms, json_t **out);
+/* heads_of contacts ({"heads_of": "unit_of_incident" | "unit_of_petitioners"}) give, for
+ * each such unit, its first responsible person (its active head, or the nearest above
+ * it) as {"name","phone","unit": the unit they head,"on_duty"}, and a unit with none as
+ * {"name":"","phone":"","unit","heads_of","missing": "<unit>未登记负责人"}. */
+
+/* Assigns the open, unassigned tasks of the incident owned {"heads_of": ...} to the
+ * first responsible person of the first such unit (by unit id) that has one; tasks
+ * whose units have none stay unassigned. Run at activation and when petitioners are
+ * linked. */
+int xf_store_tasks_assign_heads(xf_db *db, int64_t incident_id, int *assigned);
 
 #endif

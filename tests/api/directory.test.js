@@ -55,6 +55,14 @@ test('role and unit (with the units below it) narrow the list', async () => {
   assert.equal(r.json.people.length, 1);
 });
 
+test('the search text also finds people by the name of their unit', async () => {
+  const r = await office.get(`/directory?q=${encodeURIComponent('机电')}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.people.map((p) => p.name), ['张建国'], 'the disabled 张建设 of 机电科 is not listed');
+  const team = await office.get(`/directory?q=${encodeURIComponent('综采')}&role=dispatch`);
+  assert.deepEqual(team.json.people.map((p) => p.name), ['李明']);
+});
+
 test('only those who assign or schedule may look; bad parameters are named', async () => {
   assert.equal((await company.get('/directory?q=a')).status, 403);
   assert.equal((await new Client(srv.base).get('/directory')).status, 401);

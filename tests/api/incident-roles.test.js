@@ -133,9 +133,9 @@ test('dispatch updates: dispatch office, petition office and leaders', async () 
 test('tasks: a role acts on the tasks its role owns; others get 403', async () => {
   const b1 = step(tasksTeam, 'B1'); // petition_office
   const b2 = step(tasksTeam, 'B2'); // dispatch
-  const b36 = step(tasksTeam, 'B3.6'); // unit_head
+  const b36 = step(tasksTeam, 'B3.6'); // the heads of the petitioners' units
   assert.equal(b2.owner.value, 'dispatch');
-  assert.equal(b36.owner.value, 'unit_head');
+  assert.deepEqual([b36.owner.kind, b36.owner.value], ['heads_of', 'unit_of_petitioners']);
   assertError(await as.dispatch.patch(`/tasks/${b1.id}`, { action: 'complete' }), 403, 'forbidden');
   assertError(await as.unit_head.patch(`/tasks/${b1.id}`, { action: 'start' }), 403, 'forbidden');
   assertError(await as.unit_head.patch(`/tasks/${b2.id}`, { action: 'complete' }), 403, 'forbidden');
@@ -151,7 +151,7 @@ test('tasks: a role acts on the tasks its role owns; others get 403', async () =
   const claimed = expectStatus(await po.patch(`/tasks/${b1.id}`, { action: 'claim' }), 200, 'petition office claims B1');
   assert.equal(claimed.assignee.id, po.user.id);
   // A unit head cannot touch a task of an incident outside their units.
-  const deptTask = (await tasksOf(po, incDept.id)).find((t) => t.owner.value === 'unit_head');
+  const deptTask = (await tasksOf(po, incDept.id)).find((t) => t.owner.kind === 'heads_of');
   assert.ok(deptTask, 'procedure B has a task for the unit head');
   assertError(await as.unit_head.patch(`/tasks/${deptTask.id}`, { action: 'start' }), 404, 'not_found');
 });

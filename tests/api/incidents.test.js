@@ -66,6 +66,29 @@ async function refuseTransition(client, id, to, allowed) {
   assert.deepEqual([...r.json.error.allowed].sort(), [...allowed].sort(), `allowed after refusing ${to}`);
 }
 
+// What the law and the plan require to close (issue 9 item 7, tests/api/closing.test.js):
+// before 已上报 a completed 综合评价 and an issued 终报; before 已归档 C1–C4 done with
+// notes and no open step, recurring report or meeting decision.
+async function readyToReport(client, id) {
+  const form = expectStatus(await client.get(`/incidents/${id}/evaluation`), 200, 'GET evaluation');
+  const scores = Object.fromEntries(form.dimensions.map((d) => [d.id, { score: 4, comment: '按预案处置' }]));
+  expectStatus(await client.request('PUT', `/incidents/${id}/evaluation`, { scores, complete: true }), 200,
+    'complete the evaluation');
+  const draft = expectStatus(await client.post(`/incidents/${id}/reports`, { kind: 'final' }), 201, 'final report');
+  expectStatus(await client.post(`/reports/${draft.id}/issue`, {}), 200, 'issue the final report');
+}
+
+async function readyToArchive(client, id) {
+  for (const t of (await tasksOf(client, id))) {
+    if (t.status !== 'pending' && t.status !== 'in_progress') continue;
+    if (t.kind === 'closing' && t.step_id !== 'C5') {
+      await act(client, t.id, { action: 'complete', note: `${t.step_id}：已按预案办理` });
+    } else if (['step', 'recurring', 'decision'].includes(t.kind)) {
+      await act(client, t.id, { action: 'skip', reason: '事件已化解，无需再办' });
+    }
+  }
+}
+
 async function act(client, taskId, body, status = 200) {
   return expectStatus(await client.patch(`/tasks/${taskId}`, body), status, `PATCH /tasks/${taskId} ${JSON.stringify(body)}`);
 }
@@ -224,14 +247,17 @@ test('procedure A: 8 people at the mine with advance information, from registrat
   assert.equal(now.find((t) => t.step_id === 'A3').status, 'pending', 'other steps stay open');
 
   for (const step of ['C1', 'C2', 'C3', 'C4']) {
-    await act(po, now.find((t) => t.step_id === step).id, { action: 'complete' });
+    await act(po, now.find((t) => t.step_id === step).id, { action: 'complete', note: `${step} 已办理` });
   }
   await refuseTransition(po, inc.id, 'archived', ['reported']);
+  await readyToReport(po, inc.id);
   cur = await transition(po, inc.id, 'reported');
   assert.deepEqual(cur.allowed, ['archived']);
+  await readyToArchive(po, inc.id);
   cur = await transition(po, inc.id, 'archived');
   assert.deepEqual(cur.allowed, []);
-  await refuseTransition(po, inc.id, 'resolving', []);
+  // The archive is sealed (issue 9 item 8, tests/api/archive.test.js).
+  assertError(await po.post(`/incidents/${inc.id}/transition`, { to: 'resolving' }), 409, 'sealed');
 
   const entries = await timeline(po, inc.id);
   const actions = entries.map((e) => e.action);
@@ -399,7 +425,9 @@ test('procedure B: 12 people to the province without advance information, dispat
   for (const t of tasks.filter((x) => x.kind === 'recurring')) {
     assert.equal(t.status, 'skipped', `${t.step_id} round ${t.round} ends at evaluation`);
   }
+  await readyToReport(po, inc.id);
   cur = await transition(po, inc.id, 'reported');
+  await readyToArchive(po, inc.id);
   cur = await transition(po, inc.id, 'archived');
   assert.equal(cur.grade, 'I');
   entries = await timeline(po, inc.id);
@@ -561,7 +589,11 @@ test('archiving ends the open tasks: skipped with the reason, never overdue, not
   await act(po, first.find((t) => t.step_id === 'A1').id, { action: 'complete', note: '已汇报' });
   await transition(po, inc.id, 'resolving');
   await transition(po, inc.id, 'evaluating');
+  await readyToReport(po, inc.id);
   await transition(po, inc.id, 'reported');
+  // The plan's steps are closed by hand (archiving needs that); an added task and C5
+  // (归档保存) may still be open.
+  await readyToArchive(po, inc.id);
   // A task already due when the incident is archived: before, it stayed open and showed
   // as overdue in the archived incident for ever.
   const late = expectStatus(await po.post(`/incidents/${inc.id}/tasks`,
@@ -581,17 +613,18 @@ test('archiving ends the open tasks: skipped with the reason, never overdue, not
   assert.equal(ended.status, 'skipped');
   assert.equal(ended.skip_reason, '事件状态为「已归档」，未完成的任务随之结束');
   assert.ok(Math.abs(ms(ended.done_at) - archivedAt) < 1000, 'ended when the incident was archived');
-  const a3 = tasks.find((t) => t.step_id === 'A3');
-  assert.equal(a3.status, 'skipped', 'a step of the plan left open is ended too');
-  assert.equal(a3.skip_reason, ended.skip_reason);
+  const c5 = tasks.find((t) => t.step_id === 'C5');
+  assert.equal(c5.status, 'skipped', 'the closing step the archive fulfils is ended too');
+  assert.equal(c5.skip_reason, ended.skip_reason);
 
   // Five scans later: no task.overdue for the archived incident after it was archived.
-  const archiveSeq = (await timeline(po, inc.id)).filter((e) => e.action === 'incident.transition').pop().seq;
+  // Archiving seals in the same transaction (incident.seal comes right after it).
+  const archiveSeq = (await timeline(po, inc.id)).filter((e) => e.action === 'incident.seal').pop().seq;
   await sleep(1500);
   const since = (await auditEvents(ctx.as.auditor)).filter((e) => e.seq > archiveSeq &&
     e.object_type === 'incident' && e.object_id === String(inc.id));
   assert.deepEqual(since.map((e) => e.action), [], 'nothing happens to an archived incident');
-  assertError(await po.patch(`/tasks/${late.id}`, { action: 'complete' }), 409, 'conflict');
+  assertError(await po.patch(`/tasks/${late.id}`, { action: 'complete' }), 409, 'sealed');
 });
 
 test('a note takes its 发生时间 "at": listed where it happened, never in the future', async () => {

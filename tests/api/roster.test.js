@@ -401,7 +401,7 @@ test('task contacts: B1 lists the 组长 and 副组长 with phones; B2 the offic
     { name: '钱七', phone: '13800000005', unit: '保卫科', on_duty: true },
   ]);
   assert.deepEqual(byStep['B3.5'].contacts, [
-    { name: '综采一队王五', phone: '13200000003', role: 'unit_head', on_duty: false },
+    { name: '综采一队王五', phone: '13200000003', unit: '综采一队', on_duty: false },
   ]);
   assert.deepEqual(byStep['B3.3'].contacts, []);
   for (const t of tasks.filter((x) => !x.step_id)) assert.deepEqual(t.contacts, []);

@@ -134,7 +134,7 @@ async function flow() {
   await office.fill('#reg-headcount', '1000000000');
   await office.click('#reg-submit');
   await office.locator('#reg-headcount[aria-invalid="true"]').waitFor();
-  assert.match(await text(office.locator('#reg-error')), /输入有误（人数）/);
+  assert.match(await text(office.locator('#reg-error')), /「人数」必须在/);
   assert.equal(await office.isChecked('#reg-dest-province'), true);
   expectedFailures.push('/api/v1/incidents');
   await office.fill('#reg-headcount', '12');

@@ -223,7 +223,7 @@ test('the wall at 1920x1080: a strip of counts above incidents side by side', { 
     const counts = Object.fromEntries(await page.locator('#dash-strip [data-count]').evaluateAll((items) =>
       items.map((i) => [i.dataset.count, i.querySelector('.strip-num').textContent])));
     // the drill's 12 people are not counted as on site
-    assert.deepEqual(counts, { incidents: '2', people: '12', overdue: '0', unassigned: '1' });
+    assert.deepEqual(counts, { incidents: '2', people: '12', overdue: '0', unassigned: '1', matters: '0' });
     assert.match(await page.locator('#dash-strip').innerText(), /含演练 1/);
     const tops = await page.locator('.dash-card').evaluateAll((cards) => cards.map((c) => Math.round(c.getBoundingClientRect().top)));
     assert.equal(tops[0], tops[1], 'the incidents are not side by side');

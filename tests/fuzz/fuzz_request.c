@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "api/xf_api.h"
+#include "api/xf_records.h"
 #include "core/xf_password.h"
 #include "util/xf_utf8.h"
 
@@ -55,6 +56,7 @@ static void set_up(void)
 	char *db_path = xf_malloc(strlen(dir) + 16);
 	sprintf(db_path, "%s/fuzz.db", dir);
 	setenv("XINFANG_DATA_DIR", dir, 1);
+	check(xf_records_configure(dir, 1 << 20) == XF_OK, "set-up", "records directory"); /* uploads */
 	check(xf_store_open(db_path, error, sizeof error) == XF_OK, "set-up", error);
 	free(db_path);
 	xf_db *db = xf_db_get();

@@ -72,6 +72,9 @@ class Client {
 
   async request(method, urlPath, body, headers = {}) {
     const h = { ...headers };
+    // Error messages come in English here, which the tests match; the server's default
+    // is Chinese (tests/api/language.test.js asks for each language itself).
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'accept-language')) h['Accept-Language'] = 'en';
     if (this.cookie) h.cookie = this.cookie;
     if (this.csrf && method !== 'GET' && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
     let payload;

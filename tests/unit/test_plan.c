@@ -223,7 +223,8 @@ static void check_step(const xf_plan_step *s, const expected_step *e)
 	assert_non_null(s->title);
 	assert_non_null(s->text);
 	static const char kinds[] = {
-	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p'};
+	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p',
+	    [XF_OWNER_HEADS_OF] = 'h'};
 	char owner[64];
 	snprintf(owner, sizeof owner, "%c:%s", kinds[s->owner.kind], s->owner.value);
 	assert_string_equal(owner, e->owner);
@@ -270,9 +271,9 @@ static void test_shipped_plan_procedures(void **state)
 	    {"B3.3", "r:petition_office", "guidance", 45, "主要诉求记录", NULL, false},
 	    {"B3.4", "r:petition_office", "guidance", 90, "谈话记录", NULL, false},
 	    {"B3.5", "r:petition_office", "liaison", 30, NULL, NULL, false},
-	    {"B3.6", "r:unit_head", "liaison", 120, NULL, NULL, false},
+	    {"B3.6", "h:unit_of_petitioners", "liaison", 120, NULL, NULL, false},
 	    {"B4", "r:petition_office", NULL, 240, "答复记录", NULL, true},
-	    {"B5", "r:unit_head", NULL, 480, "包保责任表", NULL, false},
+	    {"B5", "h:unit_of_petitioners", NULL, 480, "包保责任表", NULL, false},
 	    {"B6", "r:petition_office", NULL, -1, NULL, NULL, false},
 	};
 	static const expected_step c[] = {
@@ -326,7 +327,8 @@ static void test_shipped_plan_procedures(void **state)
 static void contacts_text(const xf_plan_step *s, char *out, size_t size)
 {
 	static const char kind[] = {
-	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p'};
+	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p',
+	    [XF_OWNER_HEADS_OF] = 'h'};
 	size_t used = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < s->n_contacts && used < size; i++)
@@ -342,7 +344,7 @@ static void test_shipped_plan_contacts(void **state)
 	    {"A1", "p:组长/p:副组长"},
 	    {"B1", "p:组长/p:副组长"},
 	    {"B2", "u:矿长办公室/u:保卫科"},
-	    {"B3.5", "r:unit_head"},
+	    {"B3.5", "h:unit_of_incident/h:unit_of_petitioners"},
 	    {"A5", "u:保卫科"},
 	    {"A2", ""},
 	    {"B4", ""},
@@ -401,6 +403,70 @@ static void test_shipped_plan_contacts(void **state)
 	/* an empty list is no contacts */
 	assert_int_equal(xf_plan_step_by_id(plan, "A1")->n_contacts, 0);
 	assert_null(xf_plan_step_by_id(plan, "A1")->contacts);
+	xf_plan_free(plan);
+}
+
+/* ---- heads of the incident's units, English texts ---- */
+
+static void test_heads_of_and_english(void **state)
+{
+	(void)state;
+	xf_plan *plan = load_source_file("plans/coal-mine.json");
+	/* every step of the shipped plan has its English title and text */
+	for (size_t p = 0; p < plan->n_procedures; p++)
+		for (size_t j = 0; j < plan->procedures[p].n_steps; j++) {
+			const xf_plan_step *s = &plan->procedures[p].steps[j];
+			if (!s->title_en || !s->text_en)
+				fail_msg("step %s has no English", s->id);
+		}
+	for (size_t j = 0; j < plan->n_closing; j++)
+		assert_non_null(plan->closing[j].title_en);
+	const xf_plan_step *b35 = xf_plan_step_by_id(plan, "B3.5");
+	assert_string_equal(b35->title_en, "Call the heads of the petitioners' units to the scene");
+	assert_null(b35->owner.label_en);
+	const xf_plan_step *b5 = xf_plan_step_by_id(plan, "B5");
+	assert_int_equal(b5->owner.kind, XF_OWNER_HEADS_OF);
+	assert_string_equal(b5->owner.label_en, "head of the petitioners' unit");
+	assert_string_equal(xf_owner_kind_ids[XF_OWNER_HEADS_OF], "heads_of");
+	/* the English of rules and principles stays in the document */
+	json_t *rule = json_array_get(json_object_get(json_object_get(plan->doc, "scope"), "rules"), 0);
+	assert_string_equal(json_string_value(json_object_get(rule, "text_en")),
+	                    "a collective visit of three or more people");
+	xf_plan_free(plan);
+
+	/* both heads_of values load, as owners and as contacts, and a label_en with them */
+	char *path = source_path("tests/unit/plans/valid-minimal.json");
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	free(path);
+	assert_non_null(doc);
+	json_t *b1 = json_array_get(
+	    json_object_get(json_array_get(json_object_get(doc, "procedures"), 1), "steps"), 0);
+	json_object_set_new(b1, "owner", json_pack("{s:s, s:s}", "heads_of", "unit_of_incident",
+	                                           "label_en", "unit head"));
+	json_object_set_new(b1, "contacts",
+	                    json_pack("[{s:s}, {s:s}]", "heads_of", "unit_of_incident", "heads_of",
+	                              "unit_of_petitioners"));
+	json_object_set_new(b1, "title_en", json_string("To the scene"));
+	char *text = json_dumps(doc, 0);
+	json_decref(doc);
+	xf_plan_errors errors;
+	plan = xf_plan_load(text, strlen(text), &errors);
+	free(text);
+	if (!plan)
+		print_errors("heads_of", &errors);
+	assert_non_null(plan);
+	const xf_plan_step *s = xf_plan_step_by_id(plan, "B1");
+	assert_int_equal(s->owner.kind, XF_OWNER_HEADS_OF);
+	assert_string_equal(s->owner.value, "unit_of_incident");
+	assert_string_equal(s->owner.label_en, "unit head");
+	assert_string_equal(s->title_en, "To the scene");
+	assert_null(s->text_en);
+	char joined[200];
+	contacts_text(s, joined, sizeof joined);
+	assert_string_equal(joined, "h:unit_of_incident/h:unit_of_petitioners");
+	/* without English, the fields are NULL */
+	assert_null(xf_plan_step_by_id(plan, "A1")->title_en);
 	xf_plan_free(plan);
 }
 
@@ -524,7 +590,15 @@ static const struct {
     {"unknown-position", "procedures[1].steps[1].owner: unknown position '主任' (not in "
                          "organisation.command.positions)"},
     {"owner-two-kinds",
-     "procedures[1].steps[2].owner: must have exactly one of 'role', 'unit' or 'position'"},
+     "procedures[1].steps[2].owner: must have exactly one of 'role', 'unit', 'position' or "
+     "'heads_of'"},
+    {"heads-of-unknown", "procedures[1].steps[2].owner.heads_of: unknown value 'unit_of_mine' "
+                         "(one of unit_of_incident, unit_of_petitioners)"},
+    {"title-en-not-a-string", "procedures[0].steps[0].title_en: must be a string, not an integer"},
+    {"owner-label-en-not-a-string",
+     "procedures[1].steps[1].owner.label_en: must be a string, not an array"},
+    {"rule-text-en-empty", "scope.rules[0].text_en: must not be empty"},
+    {"grade-name-en-not-a-string", "grades[1].name_en: must be a string, not a boolean"},
     {"unknown-workstream", "procedures[1].steps[1].workstream: unknown workstream 'ctrl'"},
     {"unknown-destination", "grades[0].conditions[0].destinations[0]: unknown destination "
                             "'beijing' (one of mine, group, city, province, national)"},
@@ -562,7 +636,7 @@ static const struct {
                           "(first at procedures[1].steps[0].contacts[0])"},
     {"contact-not-a-list", "procedures[1].steps[0].contacts: must be an array, not an object"},
     {"contact-two-kinds", "procedures[1].steps[0].contacts[0]: must have exactly one of 'role', "
-                          "'unit' or 'position'"},
+                          "'unit', 'position' or 'heads_of'"},
 };
 
 static void test_error_fixtures(void **state)
@@ -695,6 +769,176 @@ static void test_load_file_failure(void **state)
 	free(dir);
 }
 
+/* ---- 综合评价 (evaluation): dimensions and scale from the plan ---- */
+
+static void test_shipped_plan_evaluation(void **state)
+{
+	static const char *const ids[] = {"speed", "measures", "stability", "resolution",
+	                                  "coordination"};
+	static const char *const titles[] = {"反应速度", "处置措施", "稳控效果", "化解结果",
+	                                     "协同配合"};
+	xf_plan *plan = load_source_file("plans/coal-mine.json");
+	assert_int_equal(plan->n_evaluation_dimensions, XF_ARRAY_LEN(ids));
+	for (size_t i = 0; i < XF_ARRAY_LEN(ids); i++) {
+		assert_string_equal(plan->evaluation_dimensions[i].id, ids[i]);
+		assert_string_equal(plan->evaluation_dimensions[i].name, titles[i]);
+		json_t *d = json_array_get(
+		    json_object_get(json_object_get(plan->doc, "evaluation"), "dimensions"), i);
+		assert_non_null(json_string_value(json_object_get(d, "title_en")));
+	}
+	assert_int_equal(plan->score_min, 1);
+	assert_int_equal(plan->score_max, 5);
+	xf_plan_free(plan);
+
+	/* a plan without the section has no dimensions and the default scale */
+	plan = load_source_file("tests/unit/plans/valid-minimal.json");
+	assert_int_equal(plan->n_evaluation_dimensions, 0);
+	assert_null(plan->evaluation_dimensions);
+	assert_int_equal(plan->score_min, 1);
+	assert_int_equal(plan->score_max, 5);
+	xf_plan_free(plan);
+}
+
+/* valid-minimal.json with "evaluation" set to the given JSON: the one error expected. */
+static void expect_evaluation_error(const char *section, const char *error)
+{
+	char *path = source_path("tests/unit/plans/valid-minimal.json");
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	free(path);
+	assert_non_null(doc);
+	json_t *e = json_loads(section, 0, &je);
+	if (!e)
+		fail_msg("bad test JSON: %s", section);
+	json_object_set_new(doc, "evaluation", e);
+	char *text = json_dumps(doc, 0);
+	json_decref(doc);
+	xf_plan_errors errors;
+	xf_plan *plan = xf_plan_load(text, strlen(text), &errors);
+	free(text);
+	if (plan || errors.n != 1 || strcmp(errors.items[0], error) != 0) {
+		print_errors(section, &errors);
+		xf_plan_free(plan);
+		fail_msg("expected exactly \"%s\"", error);
+	}
+}
+
+static void test_evaluation_errors(void **state)
+{
+	static const char dim[] = "{\"id\": \"speed\", \"title\": \"反应速度\"}";
+	char buf[512];
+	snprintf(buf, sizeof buf, "{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": [%s]}", dim);
+	/* the good one loads */
+	char *path = source_path("tests/unit/plans/valid-minimal.json");
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	free(path);
+	json_object_set_new(doc, "evaluation", json_loads(buf, 0, &je));
+	char *text = json_dumps(doc, 0);
+	json_decref(doc);
+	xf_plan_errors errors;
+	xf_plan *plan = xf_plan_load(text, strlen(text), &errors);
+	free(text);
+	assert_non_null(plan);
+	assert_int_equal(plan->n_evaluation_dimensions, 1);
+	assert_string_equal(plan->evaluation_dimensions[0].name, "反应速度");
+	xf_plan_free(plan);
+
+	expect_evaluation_error("[]", "evaluation: must be an object, not an array");
+	expect_evaluation_error("{\"dimensions\": [{\"id\": \"a\", \"title\": \"甲\"}]}",
+	                        "evaluation.scale: is required");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}}",
+	                        "evaluation.dimensions: is required");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": []}",
+	                        "evaluation.dimensions: must not be empty");
+	expect_evaluation_error("{\"scale\": {\"min\": 5, \"max\": 1}, \"dimensions\": "
+	                        "[{\"id\": \"a\", \"title\": \"甲\"}]}",
+	                        "evaluation.scale.max: must be greater than min (5), not 1");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
+	                        "[{\"id\": \"a\", \"title\": \"甲\"}, {\"id\": \"a\", \"title\": \"乙\"}]}",
+	                        "evaluation.dimensions[1].id: duplicate dimension id 'a' (first at "
+	                        "evaluation.dimensions[0].id)");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
+	                        "[{\"id\": \"a\"}]}",
+	                        "evaluation.dimensions[0].title: is required");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
+	                        "[{\"id\": \"a\", \"title\": \"甲\", \"title_en\": 3}]}",
+	                        "evaluation.dimensions[0].title_en: must be a string, not an integer");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
+	                        "[{\"id\": \"a\", \"title\": \"甲\", \"weight\": 2}]}",
+	                        "evaluation.dimensions[0].weight: unknown key");
+	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": \"5\"}, \"dimensions\": "
+	                        "[{\"id\": \"a\", \"title\": \"甲\"}]}",
+	                        "evaluation.scale.max: must be an integer, not a string");
+}
+
+/* ---- 保存期限 (retention): days per record kind (issue 9 item 8) ---- */
+
+/* valid-minimal.json with "retention" set to section (JSON text): the plan, or NULL
+ * with errors. */
+static xf_plan *plan_with_retention(const char *section, xf_plan_errors *errors)
+{
+	char *path = source_path("tests/unit/plans/valid-minimal.json");
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	free(path);
+	assert_non_null(doc);
+	json_t *r = json_loads(section, 0, &je);
+	if (!r)
+		fail_msg("bad test JSON: %s", section);
+	json_object_set_new(doc, "retention", r);
+	char *text = json_dumps(doc, 0);
+	json_decref(doc);
+	xf_plan *plan = xf_plan_load(text, strlen(text), errors);
+	free(text);
+	return plan;
+}
+
+static void expect_retention_error(const char *section, const char *error)
+{
+	xf_plan_errors errors;
+	xf_plan *plan = plan_with_retention(section, &errors);
+	if (plan || errors.n != 1 || strcmp(errors.items[0], error) != 0) {
+		print_errors(section, &errors);
+		xf_plan_free(plan);
+		fail_msg("expected exactly \"%s\"", error);
+	}
+}
+
+static void test_retention(void **state)
+{
+	/* the shipped plan: interviews 10 years, photos 5, video and audio 3; documents are
+	 * not named, so kept for good (0) */
+	xf_plan *plan = load_source_file("plans/coal-mine.json");
+	assert_string_equal(xf_record_kind_ids[1], "photo");
+	assert_int_equal(plan->retention_days[0], 3650);
+	assert_int_equal(plan->retention_days[1], 1825);
+	assert_int_equal(plan->retention_days[2], 1095);
+	assert_int_equal(plan->retention_days[3], 1095);
+	assert_int_equal(plan->retention_days[4], 0);
+	xf_plan_free(plan);
+	/* without the section everything is kept */
+	plan = load_source_file("tests/unit/plans/valid-minimal.json");
+	for (int k = 0; k < XF_RECORD_KIND_COUNT; k++)
+		assert_int_equal(plan->retention_days[k], 0);
+	xf_plan_free(plan);
+	xf_plan_errors errors;
+	plan = plan_with_retention("{\"photo_days\": 30, \"other_days\": 1, \"note\": \"n\"}", &errors);
+	assert_non_null(plan);
+	assert_int_equal(plan->retention_days[1], 30);
+	assert_int_equal(plan->retention_days[5], 1);
+	assert_int_equal(plan->retention_days[0], 0);
+	xf_plan_free(plan);
+
+	expect_retention_error("[]", "retention: must be an object, not an array");
+	expect_retention_error("{\"photo_days\": 0}", "retention.photo_days: must be at least 1, not 0");
+	expect_retention_error("{\"photo_days\": 40000}",
+	                       "retention.photo_days: must be at most 36500, not 40000");
+	expect_retention_error("{\"photo_days\": \"5\"}",
+	                       "retention.photo_days: must be an integer, not a string");
+	expect_retention_error("{\"photos_days\": 5}", "retention.photos_days: unknown key");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,6 +946,7 @@ int main(void)
 	    cmocka_unit_test(test_shipped_plan_outline),
 	    cmocka_unit_test(test_shipped_plan_procedures),
 	    cmocka_unit_test(test_shipped_plan_contacts),
+	    cmocka_unit_test(test_heads_of_and_english),
 	    cmocka_unit_test(test_hash_is_sha256_of_file_bytes),
 	    cmocka_unit_test(test_hash_known_value),
 	    cmocka_unit_test(test_minimal_plan_and_defaults),
@@ -711,6 +956,9 @@ int main(void)
 	    cmocka_unit_test(test_errors_beyond_the_kept_are_counted),
 	    cmocka_unit_test(test_malformed_bytes),
 	    cmocka_unit_test(test_load_file_failure),
+	    cmocka_unit_test(test_shipped_plan_evaluation),
+	    cmocka_unit_test(test_evaluation_errors),
+	    cmocka_unit_test(test_retention),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,10 @@
 // api.js — the one way the UI talks to the server: JSON over fetch to /api/v1 (and raw
 // bytes for file uploads, sent untouched), the
-// X-CSRF-Token header on every state change, errors turned into ApiError, and a lost
+// X-CSRF-Token header on every state change, Accept-Language of the UI's language (the
+// server words its error messages in it), errors turned into ApiError, and a lost
 // session (401) or a pending password change (403) handed to the app to re-route.
+
+import { getLang } from './i18n.js';
 
 let csrfToken = null;
 let handlers = { unauthenticated() {}, passwordChangeRequired() {} };
@@ -21,6 +24,10 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrfToken = token || null; }
 
+// The token for requests made outside api() (records.js uploads with XMLHttpRequest to
+// follow their progress).
+export function csrf() { return csrfToken; }
+
 export function setAuthHandlers(h) { handlers = { ...handlers, ...h }; }
 
 const SAFE = new Set(['GET', 'HEAD']);
@@ -29,7 +36,7 @@ const SAFE = new Set(['GET', 'HEAD']);
 // options.raw: a Blob/File/ArrayBuffer sent as the body byte for byte (options.type
 // names its Content-Type), e.g. a CSV file in whatever encoding it was saved.
 export async function api(method, path, body, options = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'Accept-Language': getLang() === 'zh' ? 'zh-CN,zh' : 'en' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (options.raw !== undefined) {
     headers['Content-Type'] = options.type || 'application/octet-stream';
@@ -55,8 +62,10 @@ export async function api(method, path, body, options = {}) {
   if (res.ok) return data;
 
   const e = (data && data.error) || {};
-  const err = new ApiError(res.status, e.code || 'http_' + res.status,
-    e.message || res.statusText, e.field, res.headers.get('Retry-After'));
+  // No status code or HTTP reason phrase reaches the user: without a JSON error (a proxy's
+  // page) the UI says so in its own words (dom.js errorText, code 'unknown').
+  const err = new ApiError(res.status, e.code || 'unknown',
+    e.message || '', e.field, res.headers.get('Retry-After'));
   err.detail = e; // the whole error object, e.g. `allowed` on a refused transition
   if (res.status === 401 && !options.own401) {
     err.handled = true;

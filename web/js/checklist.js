@@ -7,40 +7,18 @@
 // status allows: 认领, 开始, 完成 (with a note), 跳过 (with a reason), 指派; the step that
 // chooses the reply venue carries the venue booking (hooks.venue). The open note/reason
 // form and its text survive the live reloads. Also the form to add an ad-hoc task.
+// 指派 finds the person by name, unit and role (user-picker.js), never by number.
 // A recurring progress report is one row, its current round, with all its rounds
 // listed under it; the counts hold it once.
 
 import { t, joinList } from './i18n.js';
-import { get, post, patch } from './api.js';
+import { post, patch } from './api.js';
 import { h, add, clear, field, select, showError, showMessage, clearErrors, busy, errorText } from './dom.js';
+import { userPicker } from './user-picker.js';
+import { planText, ownerLabel, procedureName } from './plan-words.js';
 import {
   perms, WORKSTREAMS, workstreamName, taskStatusName, resourceName, countdownEl, shortTime, keepFocus,
 } from './incident-common.js';
-
-// Users an assignment can name: GET /users where the roles allow it; otherwise
-// (403) the people already on the incident. Asked once per signed-in user.
-const userDirectory = { userId: null, users: undefined };
-
-async function assignableUsers(ctx, tasks) {
-  const me = ctx.state.user;
-  if (userDirectory.userId !== me.id) { userDirectory.userId = me.id; userDirectory.users = undefined; }
-  if (userDirectory.users === undefined) {
-    try {
-      const r = await get('/users');
-      userDirectory.users = ((r && r.users) || []).filter((u) => !u.disabled)
-        .map((u) => ({ id: u.id, name: u.name || u.username }));
-    } catch (err) {
-      if (err.handled) throw err;
-      userDirectory.users = null; // not allowed: fall back below
-    }
-  }
-  const list = userDirectory.users ? [...userDirectory.users] : [];
-  const seen = new Set(list.map((u) => u.id));
-  const addUser = (u) => { if (u && u.id && !seen.has(u.id)) { seen.add(u.id); list.push({ id: u.id, name: u.name || '#' + u.id }); } };
-  for (const task of tasks) addUser(task.assignee);
-  addUser({ id: me.id, name: me.name || me.username });
-  return list;
-}
 
 const OPEN = ['pending', 'in_progress'];
 
@@ -52,6 +30,8 @@ function contactsEl(task, ctx) {
   return h('div', { class: 'task-contacts', 'data-testid': 'task-contacts' },
     h('span', { class: 'contacts-label' }, t('cl.whomToCall')),
     list.map((c) => {
+      // a unit whose head is not recorded (owner heads_of): said, not left out
+      if (c.missing) return h('span', { class: 'contact missing', 'data-testid': 'contact-missing' }, t('cl.noHead', { unit: c.unit || '' }));
       const phone = c.phone || '';
       const who = c.name || '';
       const what = c.position || c.unit || (c.role ? ctx.roleName(c.role) : '');
@@ -60,6 +40,14 @@ function contactsEl(task, ctx) {
         c.on_duty ? [' ', h('span', { class: 'badge ok' }, t('ros.onDuty'))] : null,
         phone ? [' ', h('a', { href: 'tel:' + phone.replace(/[^\d+]/g, ''), class: 'phone' }, phone)] : null);
     }));
+}
+
+// Why a step of the unit heads has no assignee: the units without a recorded head, or
+// no such unit yet (tasks' "unassigned", docs/api.md).
+function unassignedWhy(u) {
+  const units = Array.isArray(u.units_without_head) ? u.units_without_head : [];
+  if (units.length) return joinList(units.map((unit) => t('cl.noHead', { unit })));
+  return t(u.heads_of === 'unit_of_incident' ? 'cl.noIncidentUnit' : 'cl.noPetitionerUnit');
 }
 
 // Which group a task belongs to, from its kind and workstream.
@@ -107,8 +95,9 @@ export function createChecklist(ctx, hooks) {
   const me = ctx.state.user;
   const canAct = perms.task(ctx);
   const canManage = perms.manage(ctx);
-  // The inline form that is open: {taskId, kind: 'complete'|'skip'|'assign', value}.
-  const ui = { open: null, errors: new Map(), assignees: null };
+  // The inline form that is open: {taskId, kind: 'complete'|'skip'|'assign', value,
+  // picker (assign: kept, so what was typed survives the live reloads)}.
+  const ui = { open: null, errors: new Map() };
   let incident = null;
   let tasks = [];
 
@@ -141,43 +130,42 @@ export function createChecklist(ctx, hooks) {
     if (f) f.focus();
   }
 
-  async function openAssign(task, btn) {
-    btn.disabled = true;
-    try {
-      ui.assignees = await assignableUsers(ctx, tasks);
-    } catch (err) {
-      btn.disabled = false;
-      if (err.handled) return;
-      ui.errors.set(task.id, errorText(err));
-      draw();
-      return;
-    }
-    btn.disabled = false;
-    if (!ui.assignees.some((u) => u.id !== me.id)) {
-      // Nobody else to name (the user list is not open to these roles): 认领 it is.
-      ui.errors.set(task.id, t('cl.assignNobody'));
-      draw();
-      return;
-    }
-    openForm(task, 'assign');
+  // People offered before anything is typed: me, then whoever already has a task here.
+  function knownPeople() {
+    const list = [{ id: me.id, name: me.name || me.username }];
+    for (const x of tasks) if (x.assignee && x.assignee.id && !list.some((u) => u.id === x.assignee.id)) list.push({ id: x.assignee.id, name: x.assignee.name || '#' + x.assignee.id });
+    return list;
+  }
+
+  function openAssign(task) {
+    if (ui.open && ui.open.taskId === task.id && ui.open.kind === 'assign') { ui.open = null; draw(); return; }
+    const picker = userPicker({
+      id: 'task-' + task.id + '-assignee', name: 'assignee_id', label: t('cl.assignTo'),
+      roleFilter: true, unitFilter: true, showRoles: true, extra: knownPeople,
+      labelOf: (u) => (u.id === me.id ? t('cl.meOption', { name: u.name }) : null),
+    });
+    ui.open = { taskId: task.id, kind: 'assign', value: '', picker };
+    ui.errors.delete(task.id);
+    draw();
+    picker.search.focus();
   }
 
   function taskForm(task) {
     const o = ui.open;
     const tid = 'task-' + task.id;
     if (o.kind === 'assign') {
-      const sel = select({ id: tid + '-assignee', name: 'assignee_id' },
-        (ui.assignees || []).map((u) => ({ value: u.id, label: u.id === me.id ? t('cl.meOption', { name: u.name }) : u.name })),
-        o.value || (task.assignee ? task.assignee.id : me.id));
-      sel.addEventListener('change', () => { o.value = sel.value; });
-      const form = h('form', { class: 'task-form', novalidate: true },
-        h('div', { class: 'row' }, field(t('cl.assignTo'), sel)),
+      const form = h('form', { class: 'task-form task-assign', novalidate: true },
+        h('div', { class: 'form-error', role: 'alert', hidden: true }),
+        o.picker.el,
         h('div', { class: 'buttons' },
           h('button', { type: 'submit', class: 'btn primary small', 'data-testid': 'assign-confirm' }, t('cl.assign')),
           h('button', { type: 'button', class: 'btn small', onclick: () => { ui.open = null; draw(); } }, t('common.cancel'))));
       form.addEventListener('submit', (ev) => {
         ev.preventDefault();
-        act(task, { action: 'assign', assignee_id: Number(sel.value) }, form.querySelector('[type="submit"]'));
+        clearErrors(form);
+        const u = o.picker.value();
+        if (!u) { showMessage(form, t('cl.needAssignee'), 'assignee_id'); o.picker.search.focus(); return; }
+        act(task, { action: 'assign', assignee_id: u.id }, form.querySelector('[type="submit"]'));
       });
       return form;
     }
@@ -222,11 +210,7 @@ export function createChecklist(ctx, hooks) {
       if (task.status === 'pending') buttons.push(b('start', t('cl.start'), (ev) => act(task, { action: 'start' }, ev.currentTarget)));
       buttons.push(b('complete', t('cl.complete'), () => openForm(task, 'complete'), true));
       buttons.push(b('skip', t('cl.skip'), () => openForm(task, 'skip')));
-      // Assigning needs someone else to name; with nobody known, 认领 is the offer.
-      const listForbidden = userDirectory.userId === me.id && userDirectory.users === null;
-      if (!listForbidden || tasks.some((x) => x.assignee && x.assignee.id !== me.id)) {
-        buttons.push(b('assign', t('cl.assignBtn'), (ev) => openAssign(task, ev.currentTarget)));
-      }
+      buttons.push(b('assign', t('cl.assignBtn'), () => openAssign(task)));
       if (canManage && Array.isArray(task.dispatch) && task.dispatch.length) {
         buttons.push(b('dispatch', t('cl.requestDispatch', { r: joinList(task.dispatch.map(resourceName)) }),
           () => hooks.requestDispatch(task.dispatch[0])));
@@ -239,14 +223,15 @@ export function createChecklist(ctx, hooks) {
     },
     h('div', { class: 'task-top' },
       task.step_id ? h('span', { class: 'task-step' }, task.step_id) : null,
-      h('span', { class: 'task-title', title: task.text || null }, task.title || task.text || ''),
+      h('span', { class: 'task-title', title: planText(task, 'text') || null }, planText(task, 'title') || planText(task, 'text')),
       task.round ? h('span', { class: 'badge' }, t('cl.round', { n: task.round })) : null,
       h('span', { class: 'task-status badge ts-' + task.status, 'data-testid': 'task-status' }, taskStatusName(task.status))),
-    task.text && task.text !== task.title ? h('div', { class: 'task-text' }, task.text) : null,
+    task.text && task.text !== task.title ? h('div', { class: 'task-text' }, planText(task, 'text')) : null,
     h('div', { class: 'task-meta' },
-      h('span', null, t('cl.owner'), task.owner ? task.owner.label || task.owner.value || '' : t('common.none')),
+      h('span', null, t('cl.owner'), task.owner ? ownerLabel(task.owner, ctx.roleName) : t('common.none')),
       h('span', { class: task.assignee ? 'assignee' : 'unassigned' },
-        t('cl.assignee'), task.assignee ? task.assignee.name || '#' + task.assignee.id : t('cl.unassigned')),
+        t('cl.assignee'), task.assignee ? task.assignee.name || '#' + task.assignee.id : t('cl.unassigned'),
+        !task.assignee && task.unassigned && open ? h('span', { class: 'unassigned-why', 'data-testid': 'unassigned-why' }, ' ' + t('dash.paren', { x: unassignedWhy(task.unassigned) })) : null),
       task.due_at ? h('span', { class: 'due' }, t('cl.due'), shortTime(task.due_at), ' ',
         open ? countdownEl(task.due_at) : null) : null,
       late ? h('span', { class: 'late-flag' }, t('cl.overdue')) : null),
@@ -298,7 +283,7 @@ export function createChecklist(ctx, hooks) {
     if (ui.open && !tasks.some((x) => x.id === ui.open.taskId && OPEN.includes(x.status))) ui.open = null;
 
     add(body,
-      group('main', incident.procedure_name ? t('cl.mainOf', { p: incident.procedure_name }) : t('cl.main'), groups.get('main') || []),
+      group('main', incident.procedure_name ? t('cl.mainOf', { p: procedureName(incident) }) : t('cl.main'), groups.get('main') || []),
       wsCols.length ? h('div', { class: 'ws-block' },
         h('h3', null, t('cl.onSite')),
         h('div', { class: 'ws-columns', id: 'ws-columns' }, wsCols)) : null,

@@ -6,7 +6,10 @@
 // It follows the live stream (re-fetching GET /dashboard, debounced) and shows whether
 // the feed is live. A full-screen button and #/dashboard?wall=1 give the dark,
 // large-type layout for a wall display, with a top strip of counts (active incidents,
-// people on site, overdue tasks, petitioners without 包保 official).
+// people on site, overdue tasks, petitioners without 包保 official, and for users who
+// may read petitioner files the matters (诉求) near or past their legal deadline, from
+// GET /matters?due=soon; clicking that count lists them). On a phone the wall is one
+// column.
 
 import { t, joinList } from './i18n.js';
 import { get } from './api.js';
@@ -14,11 +17,15 @@ import { h, clear, replace, errorText } from './dom.js';
 import {
   perms, drillBadge, gradeBadge, statusBadge, destinationName, workstreamName, resourceName,
   dispatchStatusName, countdownEl, clockTime, shortTime, setServerNow, serverNow, tick, debounce,
-  serialised, liveIndicator, GRADES,
+  serialised, liveIndicator, GRADES, expectedEl,
 } from './incident-common.js';
 import { subscribe } from './stream.js';
 import { entryText } from './timeline.js';
 import { taskProgress, escalationBadge } from './incidents.js';
+import { pperms, categoryName, longCountdownEl, tickLong } from './people-common.js';
+
+// "Near" a legal deadline: due within this many days, or already past.
+const DUE_DAYS = 3;
 
 function assigneeText(task) {
   return task.assignee ? task.assignee.name || '#' + task.assignee.id : t('dash.unassigned');
@@ -80,6 +87,10 @@ function card(inc, receivedAt) {
   h('p', { class: 'dash-facts' },
     t('dash.facts', { n: inc.headcount ?? '?', d: destinationName(inc.destination) }),
     inc.place ? ' · ' + inc.place : ''),
+  inc.expected_at ? h('p', { class: 'dash-expected' },
+    h('span', { class: 'dash-label' }, t('dash.expected')), ' ', shortTime(inc.expected_at),
+    inc.expected_destination ? ' · ' + destinationName(inc.expected_destination) : '', ' ',
+    expectedEl(inc.expected_at, 'expected-countdown')) : null,
   h('div', { class: 'dash-row' },
     h('span', { class: 'dash-label' }, t('dash.elapsed')),
     since ? h('span', { class: 'elapsed', dataset: { since }, 'data-testid': 'elapsed' }, '') : t('common.none'),
@@ -118,8 +129,27 @@ function drillsLast(list) {
   return [...list].sort((a, b) => rank(a) - rank(b) || (a.drill ? 1 : 0) - (b.drill ? 1 : 0));
 }
 
+// The matters near or past their deadline, soonest first: who, what, which deadline.
+function mattersPanel(due) {
+  const list = due.matters || [];
+  return [
+    h('h2', { class: 'dash-matters-title' }, t('strip.mattersTitle', { n: DUE_DAYS })),
+    list.length ? h('ul', { class: 'dash-matter-list' }, list.map((m) => h('li', {
+      class: 'dash-matter' + (m.overdue ? ' late' : ''), dataset: { matterId: m.id }, 'data-testid': 'due-matter',
+    },
+    h('a', { href: '#/persons/' + m.person_id, class: 'dash-matter-who' }, m.person ? m.person.name : '#' + m.person_id),
+    h('span', { class: 'dash-matter-cat' }, categoryName(m.category)),
+    h('span', { class: 'dash-matter-what' }, m.content || ''),
+    h('span', { class: 'dash-matter-kind' }, t('strip.due.' + m.due_kind)),
+    longCountdownEl(m.due_at, 'due-countdown'))))
+      : h('p', { class: 'muted' }, t('strip.mattersNone')),
+  ];
+}
+
 // The wall's top strip: what a leader takes in at a glance, summed over the cards.
-function strip(list) {
+// due: the answer of GET /matters?due=soon, or null when the user may not read files;
+// onMatters: what clicking its count does.
+function strip(list, due, mattersOpen, onMatters) {
   const sum = (f) => list.reduce((a, inc) => a + f(inc), 0);
   const drills = sum((inc) => (inc.drill ? 1 : 0));
   const item = (key, n, extra, alarm) => h('div', { class: 'strip-item' + (alarm && n ? ' alarm' : ''), dataset: { count: key } },
@@ -130,6 +160,11 @@ function strip(list) {
     item('people', sum((inc) => (inc.drill ? 0 : Number(inc.headcount) || 0))),
     item('overdue', sum((inc) => (Array.isArray(inc.overdue_tasks) ? inc.overdue_tasks.length : 0)), '', true),
     item('unassigned', sum((inc) => (Array.isArray(inc.unassigned_persons) ? inc.unassigned_persons.length : Number(inc.unassigned_persons) || 0)), '', true),
+    due ? h('button', {
+      type: 'button', class: 'strip-item strip-button' + (due.count ? ' alarm' : ''), dataset: { count: 'matters' },
+      id: 'strip-matters', 'aria-expanded': mattersOpen ? 'true' : 'false', 'aria-controls': 'dash-matters', onclick: onMatters,
+    }, h('span', { class: 'strip-num' }, String(due.count)),
+    h('span', { class: 'strip-label' }, t('strip.matters', { n: DUE_DAYS }))) : null,
   ];
 }
 
@@ -146,6 +181,10 @@ export async function renderDashboard(section, ctx, query) {
   const error = h('div', { class: 'form-error', id: 'dash-error', role: 'alert', hidden: true });
   const cards = h('div', { class: 'dash-cards', id: 'dash-cards' });
   const counts = h('div', { class: 'dash-strip', id: 'dash-strip', 'data-testid': 'dash-strip' });
+  const matters = h('section', { class: 'dash-matters', id: 'dash-matters', 'data-testid': 'due-matters', hidden: true });
+  const canMatters = pperms.read(ctx);
+  let lastList = [];
+  let lastDue = null;
   const fsBtn = document.fullscreenEnabled ? h('button', {
     type: 'button', class: 'btn', id: 'dash-fullscreen', 'data-testid': 'fullscreen',
     onclick: () => toggleFullscreen(),
@@ -163,9 +202,22 @@ export async function renderDashboard(section, ctx, query) {
       wall ? h('a', { href: '#/dashboard', class: 'btn', id: 'dash-wall-exit' }, t('dash.wallExit'))
         : h('a', { href: '#/dashboard?wall=1', class: 'btn', id: 'dash-wall' }, t('dash.wall'))),
     counts,
+    matters,
     error,
     status,
     cards);
+
+  function drawStrip() {
+    replace(counts, strip(lastList, lastDue, !matters.hidden, () => {
+      matters.hidden = !matters.hidden;
+      drawStrip();
+      const again = counts.querySelector('#strip-matters');
+      if (again) again.focus();
+    }));
+    if (lastDue) replace(matters, mattersPanel(lastDue));
+    else matters.hidden = true;
+    tickLong(matters);
+  }
 
   function updateClock() { clock.textContent = clockTime(new Date(serverNow()).toISOString()); }
   updateClock();
@@ -179,12 +231,16 @@ export async function renderDashboard(section, ctx, query) {
   }
 
   async function fetchDashboard() {
-    const r = await get('/dashboard');
+    // The matters are a count beside the incidents: without them the wall still shows.
+    const [r, due] = await Promise.all([get('/dashboard'),
+      canMatters ? get(`/matters?due=soon&within_days=${DUE_DAYS}`).catch((e) => { if (e.handled) throw e; return null; }) : null]);
     const receivedAt = Date.now();
     if (r && r.now) setServerNow(r.now);
     const list = drillsLast((r && r.incidents) || []);
     replace(cards, list.map((inc) => card(inc, receivedAt + (serverNow() - Date.now()))));
-    replace(counts, strip(list));
+    lastList = list;
+    lastDue = due;
+    drawStrip();
     status.textContent = list.length ? t('dash.count', { n: list.length }) : '';
     if (!list.length) cards.append(h('p', { class: 'dash-empty', id: 'dash-empty', 'data-testid': 'dash-empty' }, t('dash.empty')));
     error.hidden = true;
@@ -222,6 +278,7 @@ export async function renderDashboard(section, ctx, query) {
     if (!section.isConnected) { dispose(); return; }
     updateClock();
     tick(section);
+    tickLong(matters);
   }, 1000);
 
   function toggleFullscreen() {

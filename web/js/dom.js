@@ -129,8 +129,11 @@ function labelOf(el) {
   return label ? label.textContent : '';
 }
 
-// Turns an API error into one line of text in the current language: the code in
-// words, then the server's own detail where it says more (which field, what is wrong).
+// Turns an API error into one line of text in the current language. The server words
+// its message in that language (api.js sends Accept-Language) and names the field by
+// its label itself, so its message is shown as it is; our own words only for errors
+// the user acts on the same way whatever the detail (sign in again, wait), and when
+// there is no message. Never a status code.
 export function errorText(err, fieldLabel) {
   const code = err && err.code ? err.code : 'unknown';
   if (code === 'throttled') {
@@ -141,11 +144,11 @@ export function errorText(err, fieldLabel) {
     || code === 'network' || code === 'unavailable' || code === 'password_change_required') {
     return t('err.' + code);
   }
-  let base = has('err.' + code) ? t('err.' + code) : t('err.unknown', { status: err.status });
+  const message = err && err.message && err.message !== err.code ? err.message : '';
+  if (message) return message;
+  let base = has('err.' + code) ? t('err.' + code) : t('err.unknown');
   if (fieldLabel) base += getLang() === 'zh' ? `（${fieldLabel}）` : ` (${fieldLabel})`;
-  const detail = err && err.message && err.message !== err.code ? err.message : '';
-  if (!detail) return base;
-  return base + (getLang() === 'zh' ? '：' : ': ') + detail;
+  return base;
 }
 
 // Shows an error above the form's fields and marks the named field; what the user

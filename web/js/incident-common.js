@@ -107,8 +107,32 @@ export function countdownEl(iso, testid) {
   return h('span', { class: 'countdown' + (c.late ? ' late' : ''), dataset: { due: iso }, 'data-testid': testid || null }, c.text);
 }
 
+// The countdown to an expected visit (预计到访时间): "距预计到访 2天3小时", "已到预计时间"
+// once the time has come.
+export function expectedText(iso) {
+  const s = secondsUntil(iso);
+  if (s === null) return '';
+  if (s <= 0) return t('time.expectedReached');
+  const d = Math.floor(s / 86400);
+  const hh = Math.floor((s % 86400) / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const span = d > 0 ? t('time.expDh', { d, h: hh }) : hh > 0 ? t('time.expHm', { h: hh, m: mm }) : t('time.expM', { m: Math.max(mm, 1) });
+  return t('time.toExpected', { c: span });
+}
+
+// A span the ticker refreshes: <span data-expected="iso">.
+export function expectedEl(iso, testid) {
+  const s = secondsUntil(iso);
+  return h('span', { class: 'expected-countdown' + (s !== null && s <= 0 ? ' reached' : ''), dataset: { expected: iso }, 'data-testid': testid || null }, expectedText(iso));
+}
+
 // Refreshes every countdown and elapsed clock inside `root`; pages call it each second.
 export function tick(root) {
+  for (const el of root.querySelectorAll('[data-expected]')) {
+    const text = expectedText(el.dataset.expected);
+    if (el.textContent !== text) el.textContent = text;
+    el.classList.toggle('reached', (secondsUntil(el.dataset.expected) ?? 1) <= 0);
+  }
   for (const el of root.querySelectorAll('[data-due]')) {
     const c = countdown(el.dataset.due);
     if (el.textContent !== c.text) el.textContent = c.text;
@@ -145,6 +169,11 @@ export function clockTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   return clockFormat.format(d);
+}
+
+// "2026-11-29T10:00" for a datetime-local input: ms in Beijing time, to the minute.
+export function beijingInputValue(ms) {
+  return new Date(ms + 8 * 3600000).toISOString().slice(0, 16);
 }
 
 // A value typed into <input type="datetime-local"> means Beijing time (UTC+8, no

@@ -17,7 +17,8 @@ import { t, joinList } from './i18n.js';
 import { get, post, patch } from './api.js';
 import { h, clear, replace, field, select, showError, showMessage, clearErrors, busy, errorText, formatTime } from './dom.js';
 import {
-  perms, drillBadge, gradeBadge, statusBadge, statusName, destinationName, scopeText, gradeName,
+  perms, drillBadge, gradeBadge, statusBadge, statusName, destinationName, scopeText, gradeName, expectedEl,
+  beijingInputValue, beijingInputToIso,
   GRADES, tick, debounce, serialised, liveIndicator, keepFocus,
 } from './incident-common.js';
 import { subscribe } from './stream.js';
@@ -28,6 +29,7 @@ import { createPeoplePanel } from './incident-people.js';
 import { createMeetings } from './meetings.js';
 import { createVenueBooking } from './venues.js';
 import { escalationBadge } from './incidents.js';
+import { planText, planReason, setPlanDoc, procedureName, planTitle } from './plan-words.js';
 import { DESTINATIONS } from './incident-common.js';
 
 export async function renderIncident(section, ctx, id) {
@@ -51,6 +53,7 @@ export async function renderIncident(section, ctx, id) {
   const guide = h('details', { class: 'inc-guide', id: 'inc-guide' },
     h('summary', { id: 'inc-guide-toggle', 'data-testid': 'guide' }, t('guide.button')), guideBody);
   let principles = [];
+  let planDoc = null; // the current plan's document: its English for the reasons
 
   const reload = serialised(async () => {
     const base = '/incidents/' + encodeURIComponent(id);
@@ -118,9 +121,13 @@ export async function renderIncident(section, ctx, id) {
         h('dt', null, t('inc.units')), h('dd', null, unitNames(inc.units)),
         h('dt', null, t('inc.demands')), h('dd', { class: 'pre' }, inc.demands || t('common.none')),
         inc.category ? [h('dt', null, t('reg.category')), h('dd', null, inc.category)] : null,
+        inc.expected_at ? [h('dt', null, t('inc.expectedAt')), h('dd', { id: 'inc-expected' }, formatTime(inc.expected_at), ' ',
+          expectedEl(inc.expected_at, 'expected-countdown'))] : null,
+        inc.expected_destination ? [h('dt', null, t('inc.expectedDestination')), h('dd', { id: 'inc-expected-destination' }, destinationName(inc.expected_destination))] : null,
+        inc.occurred_at ? [h('dt', null, t('inc.occurredAt')), h('dd', { id: 'inc-occurred' }, formatTime(inc.occurred_at))] : null,
         h('dt', null, t('inc.registeredAt')), h('dd', null, formatTime(inc.registered_at)),
         inc.activated_at ? [h('dt', null, t('inc.activatedAt')), h('dd', null, formatTime(inc.activated_at))] : null,
-        inc.plan ? [h('dt', null, t('inc.plan')), h('dd', null, inc.plan.title || '',
+        inc.plan ? [h('dt', null, t('inc.plan')), h('dd', null, planTitle(inc.plan.title),
           inc.plan.hash ? h('code', { class: 'hash', title: inc.plan.hash }, ' ' + String(inc.plan.hash).slice(0, 8)) : null)] : null));
 
     const scopeCls = inc.in_scope === true ? 'in' : inc.in_scope === false ? 'out' : 'unknown';
@@ -130,11 +137,11 @@ export async function renderIncident(section, ctx, id) {
         h('span', { class: 'decision-scope scope-' + scopeCls, id: 'inc-scope', 'data-testid': 'scope' }, scopeText(inc)),
         inc.grade ? gradeBadge(inc, 'huge') : null,
         inc.procedure && inc.in_scope !== false ? h('span', { class: 'decision-proc', id: 'inc-procedure' },
-          t('inc.procedureIs', { p: inc.procedure }), ' ', inc.procedure_name || '') : null),
+          t('inc.procedureIs', { p: inc.procedure }), ' ', procedureName(inc)) : null),
       h('div', { class: 'reasons' },
         h('h2', null, t('inc.reasons')),
         Array.isArray(inc.reasons) && inc.reasons.length
-          ? h('ul', { id: 'inc-reasons' }, inc.reasons.map((r) => h('li', null, r)))
+          ? h('ul', { id: 'inc-reasons' }, inc.reasons.map((r) => h('li', null, planReason(r, planDoc))))
           : h('p', { class: 'muted' }, t('inc.noReasons'))),
       inc.escalation ? h('p', { class: 'escalation-note', id: 'inc-escalation-note' },
         escalationBadge(inc), ' ', t('inc.escalatedNote', {
@@ -171,7 +178,7 @@ export async function renderIncident(section, ctx, id) {
       buttons.push(h('button', {
         type: 'button', class: 'btn' + (ui.confirm === to ? ' pressed' : ''), 'data-testid': 'transition-' + to,
         id: 'transition-' + to, 'aria-expanded': ui.confirm === to ? 'true' : 'false',
-        onclick: () => { ui.confirm = ui.confirm === to ? null : to; drawActions(); },
+        onclick: () => { ui.confirm = ui.confirm === to ? null : to; if (actionError.dataset.missing) actionError.hidden = true; drawActions(); },
       }, t('trans.' + to) === 'trans.' + to ? t('trans.generic', { s: statusName(to) }) : t('trans.' + to)));
     }
     if (inc.status !== 'archived' && inc.status !== 'withdrawn') {
@@ -198,6 +205,20 @@ export async function renderIncident(section, ctx, id) {
     }
     if (ui.confirm && (inc.allowed || []).includes(ui.confirm)) actions.append(confirmForm(ui.confirm));
     else ui.confirm = null;
+  }
+
+  // A transition the closing rules refused (issue 9 item 7): what is still missing, each
+  // item in words (the server's Chinese; English for the items it names by code), in
+  // the action error box.
+  function showMissing(to, items) {
+    const words = (m) => (m.code === 'final_report' || m.code === 'evaluation'
+      ? t('missing.' + m.code) : t('missing.task', { text: m.text }));
+    replace(actionError,
+      h('p', null, t('trans.missing', { to: statusName(to) })),
+      h('ul', { id: 'transition-missing', 'data-testid': 'transition-missing' },
+        items.map((m) => h('li', { 'data-code': m.code }, words(m)))));
+    actionError.dataset.missing = to;
+    actionError.hidden = false;
   }
 
   function confirmForm(to) {
@@ -229,9 +250,15 @@ export async function renderIncident(section, ctx, id) {
       } catch (err) {
         done();
         if (err.handled) return;
-        if (err.status === 409) {
+        if (err.status === 409 && err.detail && Array.isArray(err.detail.missing)) {
+          // The closing rules refused it: list what is missing instead of a bare message.
+          ui.confirm = null; ui.lastConflict = null;
+          showMissing(to, err.detail.missing);
+          await refresh();
+        } else if (err.status === 409) {
           // Someone else moved the incident on: show what is allowed now.
           ui.confirm = null; ui.lastConflict = err;
+          delete actionError.dataset.missing;
           actionError.textContent = errorText(err);
           actionError.hidden = false;
           await refresh();
@@ -251,6 +278,7 @@ export async function renderIncident(section, ctx, id) {
     } catch (err) {
       btn.disabled = false;
       if (err.handled) return;
+      delete actionError.dataset.missing;
       actionError.textContent = errorText(err);
       actionError.hidden = false;
       if (err.status === 409) { ui.lastConflict = err; await refresh(); }
@@ -317,11 +345,25 @@ export async function renderIncident(section, ctx, id) {
   const fAdv = select({ id: 'facts-advance', name: 'advance_info' },
     [{ value: 'true', label: t('reg.advanceYes') }, { value: 'false', label: t('reg.advanceNo') }]);
   const fAdvField = field(t('inc.advance'), fAdv);
+  // 发生时间, and with advance information 预计到访时间 and 预计去向, while registered or handled.
+  const fOccurred = h('input', { id: 'facts-occurred', name: 'occurred_at', type: 'datetime-local' });
+  const fExpected = h('input', { id: 'facts-expected', name: 'expected_at', type: 'datetime-local' });
+  const fExpDest = select({ id: 'facts-expected-destination', name: 'expected_destination' },
+    [{ value: '', label: t('common.none') }, ...DESTINATIONS.map((d) => ({ value: d, label: destinationName(d) }))]);
+  const fExpectedFields = [field(t('inc.expectedAt'), fExpected, t('common.beijing')), field(t('inc.expectedDestination'), fExpDest)];
+  const fTimes = h('div', { class: 'row', id: 'facts-times' }, field(t('inc.occurredAt'), fOccurred, t('common.beijing')), fExpectedFields);
+  const timesOpen = (status) => ['registered', 'not_activated', 'activated', 'on_site', 'replying', 'resolving'].includes(status);
+  const showExpected = () => {
+    const adv = fAdvField.hidden ? Boolean(model.incident.advance_info) : fAdv.value === 'true';
+    for (const f of fExpectedFields) f.hidden = !adv;
+  };
+  fAdv.addEventListener('change', showExpected);
   const factsForm = h('form', { class: 'inline-form', id: 'facts-form', novalidate: true, hidden: true },
     h('h2', null, t('facts.title')),
     h('div', { class: 'form-error', role: 'alert', hidden: true }),
     h('p', { class: 'muted small' }, t('facts.hint')),
     h('div', { class: 'row' }, field(t('inc.headcount'), fHead), field(t('inc.destination'), fDest), fAdvField),
+    fTimes,
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', class: 'btn primary', id: 'facts-submit', 'data-testid': 'facts-submit' }, t('facts.submit')),
       h('button', { type: 'button', class: 'btn', onclick: () => { factsForm.hidden = true; drawActions(); } }, t('common.cancel'))));
@@ -331,6 +373,11 @@ export async function renderIncident(section, ctx, id) {
     fDest.value = inc.destination || '';
     fAdv.value = inc.advance_info ? 'true' : 'false';
     fAdvField.hidden = !(inc.status === 'registered' || inc.status === 'not_activated');
+    fOccurred.value = inc.occurred_at ? beijingInputValue(Date.parse(inc.occurred_at)) : '';
+    fExpected.value = inc.expected_at ? beijingInputValue(Date.parse(inc.expected_at)) : '';
+    fExpDest.value = inc.expected_destination || '';
+    fTimes.hidden = !timesOpen(inc.status);
+    showExpected();
     clearErrors(factsForm);
     factsForm.hidden = false;
     fHead.focus();
@@ -345,6 +392,14 @@ export async function renderIncident(section, ctx, id) {
     if (n !== inc.headcount) body.headcount = n;
     if (fDest.value !== inc.destination) body.destination = fDest.value;
     if (!fAdvField.hidden && (fAdv.value === 'true') !== Boolean(inc.advance_info)) body.advance_info = fAdv.value === 'true';
+    if (!fTimes.hidden) {
+      const was = (iso) => (iso ? beijingInputValue(Date.parse(iso)) : '');
+      if (fOccurred.value && fOccurred.value !== was(inc.occurred_at)) body.occurred_at = beijingInputToIso(fOccurred.value);
+      if (!fExpectedFields[0].hidden) {
+        if (fExpected.value !== was(inc.expected_at)) body.expected_at = fExpected.value ? beijingInputToIso(fExpected.value) : null;
+        if (fExpDest.value !== (inc.expected_destination || '')) body.expected_destination = fExpDest.value || null;
+      }
+    }
     if (Object.keys(body).length === 0) { showMessage(factsForm, t('facts.noChange'), 'headcount'); return; }
     const done = busy(factsForm, t('common.busy'));
     try {
@@ -367,13 +422,13 @@ export async function renderIncident(section, ctx, id) {
     replace(guideBody,
       h('div', { class: 'guide-current', id: 'guide-current' },
         h('h3', null, t('guide.current')),
-        cur ? [h('p', null, cur.step_id ? h('strong', null, cur.step_id + ' ') : null, cur.title || ''),
-          cur.text && cur.text !== cur.title ? h('p', { class: 'guide-text' }, cur.text) : null,
+        cur ? [h('p', null, cur.step_id ? h('strong', null, cur.step_id + ' ') : null, planText(cur, 'title')),
+          cur.text && cur.text !== cur.title ? h('p', { class: 'guide-text' }, planText(cur, 'text')) : null,
           cur.due_at ? h('p', { class: 'small muted' }, t('guide.due'), formatTime(cur.due_at)) : null]
           : h('p', { class: 'muted' }, t('guide.noCurrent'))),
       principles.length ? h('div', { class: 'guide-principles', id: 'guide-principles' },
         h('h3', null, t('guide.principles')),
-        h('ol', null, principles.map((p) => h('li', null, p.text || '')))) : null);
+        h('ol', null, principles.map((p) => h('li', null, planText(p, 'text'))))) : null);
   }
 
   function draw() {
@@ -391,7 +446,8 @@ export async function renderIncident(section, ctx, id) {
   }
 
   section.append(
-    h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('inc.back'))),
+    h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('inc.back')), ' · ',
+      h('a', { href: '#/records/' + encodeURIComponent(id), id: 'inc-records-link', 'data-testid': 'inc-records-link' }, t('rr.link'))),
     pageError,
     banner,
     head,
@@ -409,6 +465,9 @@ export async function renderIncident(section, ctx, id) {
     if (model.units) drawHead();
     const plan = await get('/plan').catch((e) => { if (e.handled) throw e; return null; });
     principles = plan && plan.doc && Array.isArray(plan.doc.principles) ? plan.doc.principles : [];
+    planDoc = plan && plan.doc ? plan.doc : null;
+    setPlanDoc(planDoc);
+    if (planDoc) draw();
     drawGuide();
   } catch (err) {
     if (err.handled) return null;

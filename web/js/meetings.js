@@ -1,24 +1,25 @@
 // meetings.js — the 会议 section of the incident page (docs/meetings.md): the meetings
 // held for the incident (GET /incidents/{id}/meetings) with attendees, minutes and the
 // decisions with their tasks' status, and the form to record one: kind (信访领导小组会议 /
-// 信访人员单位主要领导会议), time (Beijing), place, attendees (names, or #id for an
-// account), minutes, the plan step it fulfils, and decisions, each with an owner (a role,
-// or a user by id) and a due time in minutes. Each decision becomes a task of kind
+// 信访人员单位主要领导会议), time (Beijing), place, attendees (accounts found by name,
+// plus the names of people without one), minutes, the plan step it fulfils, and
+// decisions, each with an owner (a role, or a person found by name; user-picker.js) and
+// a due time in minutes. Each decision becomes a task of kind
 // `decision` on the checklist. The form is built once and survives live reloads.
 
 import { t } from './i18n.js';
 import { get, post } from './api.js';
 import { h, clear, replace, field, select, setOptions, showError, showMessage, clearErrors, busy, errorText, formatTime } from './dom.js';
 import { perms, taskStatusName, beijingInputToIso, shortTime } from './incident-common.js';
+import { userPicker, multiPicker } from './user-picker.js';
 
 const KINDS = ['leadership', 'unit_leaders'];
 const OWNER_ROLES = ['petition_office', 'leader', 'unit_head', 'dispatch', 'official'];
 const ACTIVE = ['activated', 'on_site', 'replying', 'resolving'];
 
-// "张三、李四，#12" -> ["张三", "李四", 12]
+// "张三、李四，王五" -> ["张三", "李四", "王五"] (people without an account, by name)
 export function parseAttendees(text) {
-  return text.split(/[\n,，、;；]+/).map((s) => s.trim()).filter(Boolean)
-    .map((s) => (/^#\d+$/.test(s) ? Number(s.slice(1)) : s));
+  return text.split(/[\n,，、;；]+/).map((s) => s.trim()).filter(Boolean);
 }
 
 export function createMeetings(ctx, incidentId, reload) {
@@ -39,6 +40,7 @@ export function createMeetings(ctx, incidentId, reload) {
   const kind = select({ id: 'mtg-kind', name: 'kind' }, KINDS.map((k) => ({ value: k, label: t('mtg.kind.' + k) })));
   const at = h('input', { id: 'mtg-at', name: 'starts_at', type: 'datetime-local' });
   const place = h('input', { id: 'mtg-place', name: 'place', type: 'text', autocomplete: 'off' });
+  const accounts = multiPicker({ id: 'mtg-attendee', label: t('mtg.attendees'), unitFilter: true, addLabel: t('mtg.attendeeAdd') });
   const attendees = h('textarea', { id: 'mtg-attendees', name: 'attendees', rows: '2', placeholder: t('mtg.attendeesHint') });
   const minutes = h('textarea', { id: 'mtg-minutes', name: 'minutes', rows: '4' });
   const step = select({ id: 'mtg-task', name: 'task_id' }, [{ value: '', label: t('mtg.noStep') }]);
@@ -62,31 +64,11 @@ export function createMeetings(ctx, incidentId, reload) {
     const id = (s) => `mtg-d${n}-${s}`;
     const text = h('input', { id: id('text'), type: 'text', autocomplete: 'off', class: 'd-text' });
     const owner = select({ id: id('owner'), class: 'd-owner' }, ownerOptions());
-    // Anyone else is found by name in the directory (GET /directory), never by number.
-    const search = h('input', { id: id('user-search'), type: 'search', autocomplete: 'off', placeholder: t('asg.findOfficialHint') });
-    const user = select({ id: id('user'), class: 'd-user' }, [{ value: '', label: t('mtg.findFirst') }]);
-    const userField = h('div', { class: 'row' }, field(t('asg.findOfficial'), search), field(t('mtg.ownerUserId'), user));
+    // Anyone else is found by name in the directory, never by number.
+    const picker = userPicker({ id: id('user'), selectClass: 'd-user', label: t('mtg.ownerUserId'), preload: false });
+    const userField = picker.el;
     userField.hidden = true;
-    owner.addEventListener('change', () => { userField.hidden = owner.value !== 'user'; if (!userField.hidden) search.focus(); });
-    let timer = null;
-    let asked = 0;
-    search.addEventListener('input', () => {
-      clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const mine = ++asked;
-        let people = [];
-        try {
-          const r = await get('/directory?limit=50&q=' + encodeURIComponent(search.value.trim()));
-          people = r && r.people ? r.people : [];
-        } catch (err) {
-          if (err.handled) return;
-        }
-        if (mine !== asked) return;
-        setOptions(user, [{ value: '', label: people.length ? t('mtg.choosePerson') : t('mtg.nobodyFound') },
-          ...people.map((p) => ({ value: p.id, label: p.unit_name ? `${p.name}（${p.unit_name}）` : p.name }))]);
-        if (people.length === 1) user.value = String(people[0].id);
-      }, 200);
-    });
+    owner.addEventListener('change', () => { userField.hidden = owner.value !== 'user'; if (!userField.hidden) picker.search.focus(); });
     const due = h('input', { id: id('due'), type: 'number', min: '0', max: '129600', step: '1', value: '60', class: 'd-due' });
     const row = h('div', { class: 'row decision-row' },
       field(t('mtg.decisionText'), text), field(t('mtg.owner'), owner), userField, field(t('mtg.due'), due),
@@ -102,7 +84,9 @@ export function createMeetings(ctx, incidentId, reload) {
       h('div', { class: 'form-error', role: 'alert', hidden: true }),
       h('div', { class: 'row' }, field(t('mtg.kind'), kind), field(t('mtg.at') + ' ' + t('common.optional'), at, t('tl.noteAtHint')),
         field(t('mtg.place') + ' ' + t('common.optional'), place)),
-      field(t('mtg.attendees'), attendees),
+      h('fieldset', { class: 'attendees', 'data-field': 'attendees', tabindex: '-1' },
+        h('legend', null, t('mtg.attendeeAccounts')), accounts.el,
+        field(t('mtg.attendeeOthers') + ' ' + t('common.optional'), attendees, t('mtg.attendeesHint'))),
       field(t('mtg.minutes'), minutes),
       field(t('mtg.step'), step, t('mtg.stepHint')),
       h('fieldset', { class: 'decisions', 'data-field': 'decisions', tabindex: '-1' },
@@ -122,7 +106,7 @@ export function createMeetings(ctx, incidentId, reload) {
         body.starts_at = iso;
       }
       if (place.value.trim()) body.place = place.value.trim();
-      const people = parseAttendees(attendees.value);
+      const people = [...accounts.values().map((u) => u.id), ...parseAttendees(attendees.value)];
       if (people.length) body.attendees = people;
       if (minutes.value.trim()) body.minutes = minutes.value.trim();
       if (step.value) {
@@ -163,6 +147,7 @@ export function createMeetings(ctx, incidentId, reload) {
         await post(base + '/meetings', body);
         done();
         at.value = ''; place.value = ''; attendees.value = ''; minutes.value = ''; step.value = '';
+        accounts.clear();
         clear(rows);
         decisionRow();
         await reload();

@@ -4,13 +4,16 @@
 // (诉求) with the 《信访工作条例》 time limits as countdowns (acceptance within 15 days,
 // conclusion within 60 days of acceptance), outcome and satisfaction, the incidents the
 // person took part in, the current 包保 assignment with its last follow-up and the form
-// to record the next one, and the likely duplicate files. Editing needs person.write.
+// to record the next one, and the likely duplicate files (使用已有档案 merges this file into
+// one of them); 合并档案 (person-merge.js); the address of a merged file shows the kept one
+// with a notice. Editing needs person.write.
 
 import { t } from './i18n.js';
 import { get, post, patch, del } from './api.js';
 import { h, add, clear, replace, field, select, showError, showMessage, clearErrors, busy, errorText, formatTime } from './dom.js';
 import { unitOptions } from './units.js';
 import { personFields } from './persons.js';
+import { mergePanel } from './person-merge.js';
 import {
   CATEGORIES, OUTCOMES, SATISFACTION, employmentName, personRoleName, categoryName, outcomeName,
   satisfactionName, pperms, loadUnits, unitName, longCountdownEl, tickLong, assignmentBadge,
@@ -24,9 +27,10 @@ export async function renderPerson(section, ctx, id, query) {
     return null;
   }
   const canWrite = pperms.write(ctx);
-  const base = '/persons/' + encodeURIComponent(id);
+  let base = '/persons/' + encodeURIComponent(id);
   // revealed: this view shows the ID number and health data; forgotten on leaving.
-  const ui = { revealed: false, editing: false, openMatter: null, followup: false };
+  // mergedFrom: the address asked for was a file merged into this one.
+  const ui = { revealed: false, editing: false, openMatter: null, followup: false, mergedFrom: null };
   let person = null;
   let units = [];
 
@@ -34,6 +38,8 @@ export async function renderPerson(section, ctx, id, query) {
   const pageError = h('div', { class: 'form-error', id: 'person-error', role: 'alert', hidden: true });
   const facts = h('div', { id: 'person-facts' });
   const dupBox = h('div', { id: 'person-duplicates' });
+  const mergedBox = h('div', { id: 'person-merged' });
+  const mergeBox = h('div', { id: 'person-merge' });
   const familyBox = h('section', { id: 'person-family', class: 'person-sec' });
   const mattersBox = h('section', { id: 'person-matters', class: 'person-sec' });
   const incidentsBox = h('section', { id: 'person-incidents', class: 'person-sec' });
@@ -41,6 +47,14 @@ export async function renderPerson(section, ctx, id, query) {
 
   async function load(reveal) {
     person = await get(base + (reveal ? '?reveal=1' : ''));
+    // A merged file's address answers with the kept file (308, followed by fetch):
+    // show the kept file's address from now on.
+    if (String(person.id) !== String(id)) {
+      ui.mergedFrom = id;
+      id = person.id;
+      base = '/persons/' + encodeURIComponent(id);
+      history.replaceState(null, '', '#/persons/' + id);
+    }
     ui.revealed = !!reveal && person.id_number_masked === false;
     draw();
   }
@@ -65,7 +79,8 @@ export async function renderPerson(section, ctx, id, query) {
           onclick: (ev) => reveal(ev.currentTarget),
         }, t('per.reveal')) : null,
         ui.revealed ? h('button', { type: 'button', class: 'btn', id: 'person-hide', onclick: () => { load(false).catch(showPageError); } }, t('per.hide')) : null,
-        canWrite && !ui.editing ? h('button', { type: 'button', class: 'btn', id: 'person-edit', onclick: () => { ui.editing = true; draw(); } }, t('common.edit')) : null),
+        canWrite && !ui.editing ? h('button', { type: 'button', class: 'btn', id: 'person-edit', onclick: () => { ui.editing = true; draw(); } }, t('common.edit')) : null,
+        canWrite ? h('button', { type: 'button', class: 'btn', id: 'person-merge-open', 'data-testid': 'merge-open', onclick: () => openMerge(null) }, t('mg.open')) : null),
       h('p', { class: 'privacy-note small', id: 'person-privacy' },
         ui.revealed ? t('per.revealedNote') : t('per.viewNote')));
   }
@@ -149,10 +164,22 @@ export async function renderPerson(section, ctx, id, query) {
 
   function drawDuplicates() {
     const d = person.duplicates || [];
+    replace(mergedBox, ui.mergedFrom ? h('div', { class: 'notice', role: 'status', id: 'person-merged-notice', 'data-testid': 'merged-notice' },
+      t('mg.redirected', { id: ui.mergedFrom })) : null);
     replace(dupBox, d.length ? h('div', { class: 'notice dup-notice', 'data-testid': 'duplicates' },
       h('strong', null, t('per.dupHead')), ' ',
       d.map((x, i) => [i ? t('common.sep') : '', h('a', { href: '#/persons/' + x.id }, x.name + ' #' + x.id),
-        ' ', t('dash.paren', { x: t('dupr.' + x.reason) === 'dupr.' + x.reason ? x.reason : t('dupr.' + x.reason) })])) : null);
+        ' ', t('dash.paren', { x: t('dupr.' + x.reason) === 'dupr.' + x.reason ? x.reason : t('dupr.' + x.reason) }),
+        // 使用已有档案: this file goes into the existing one (merge, previewed first).
+        canWrite ? [' ', h('button', { type: 'button', class: 'btn small', dataset: { personId: x.id }, 'data-testid': 'use-existing',
+          onclick: () => openMerge(x.id) }, t('mg.useExisting'))] : null])) : null);
+  }
+
+  function openMerge(preset) {
+    replace(mergeBox, mergePanel(person, units, (keptId) => {
+      location.hash = '#/persons/' + keptId + '?merged=1';
+    }, () => clear(mergeBox), preset));
+    mergeBox.scrollIntoView({ block: 'start' });
   }
 
   function drawFamily() {
@@ -401,7 +428,8 @@ export async function renderPerson(section, ctx, id, query) {
 
   add(section, crumbs, pageError,
     query && query.get('created') === '1' ? h('div', { class: 'form-ok', role: 'status', id: 'person-created' }, t('per.created1')) : null,
-    head, dupBox, facts,
+    query && query.get('merged') === '1' ? h('div', { class: 'form-ok', role: 'status', id: 'person-merge-done' }, t('mg.done')) : null,
+    head, mergedBox, dupBox, mergeBox, facts,
     h('div', { class: 'person-cols' },
       h('div', null, mattersBox, familyBox),
       h('div', null, assignmentBox, incidentsBox)));

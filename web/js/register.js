@@ -6,12 +6,14 @@
 // as one line (in scope or not, grade, procedure) with 确认登记; only that posts to
 // /incidents and opens the incident page. Changing a field after the check hides the
 // confirmation. Toggles are real radio inputs, so the keyboard works and a language
-// switch keeps the choice.
+// switch keeps the choice. 发生时间 (default now, Beijing time) follows the facts; when
+// the information came in advance, 预计到访时间 and 预计去向 appear with it (sent only when
+// given; 发生时间 only when changed, so a form left open does not date the incident back).
 
 import { t } from './i18n.js';
 import { get, post } from './api.js';
 import { h, field, showError, showMessage, clearErrors, busy, errorText } from './dom.js';
-import { DESTINATIONS, destinationName, gradeName } from './incident-common.js';
+import { DESTINATIONS, destinationName, gradeName, beijingInputValue, beijingInputToIso, shortTime } from './incident-common.js';
 import { flattenUnits } from './units.js';
 
 function toggleGroup(name, legend, choices, extraClass) {
@@ -45,6 +47,15 @@ export async function renderRegister(section, ctx) {
     { id: 'reg-advance-yes', value: 'yes', label: t('reg.advanceYes') },
     { id: 'reg-advance-no', value: 'no', label: t('reg.advanceNo') },
   ], 'two');
+  const occurredDefault = beijingInputValue(Date.now());
+  const occurred = h('input', { id: 'reg-occurred', name: 'occurred_at', type: 'datetime-local', value: occurredDefault, 'data-testid': 'reg-occurred' });
+  const expectedAt = h('input', { id: 'reg-expected', name: 'expected_at', type: 'datetime-local', 'data-testid': 'reg-expected' });
+  const expectedDest = toggleGroup('expected_destination', t('reg.expectedDestination'),
+    DESTINATIONS.map((d) => ({ id: 'reg-expdest-' + d, value: d, label: destinationName(d) })), 'five');
+  const expectedBox = h('fieldset', { class: 'reg-expected', id: 'reg-expected-box', hidden: true },
+    h('legend', null, t('reg.expected')),
+    h('div', { class: 'row' }, field(t('reg.expectedAt'), expectedAt, t('common.beijing'))),
+    expectedDest);
   const place = h('input', { id: 'reg-place', name: 'place', type: 'text', autocomplete: 'off' });
   const demands = h('textarea', { id: 'reg-demands', name: 'demands', rows: '3' });
   const drill = h('input', { id: 'reg-drill', name: 'drill', type: 'checkbox' });
@@ -61,7 +72,9 @@ export async function renderRegister(section, ctx) {
         h('div', { class: 'hint' }, t('reg.headcountHint'))),
       dest,
       advance),
+    expectedBox,
     h('div', { class: 'row' },
+      field(t('reg.occurredAt'), occurred, t('reg.occurredHint')),
       field(t('reg.place'), place),
       h('label', { class: 'check drill-check', for: 'reg-drill' }, drill, ' ', t('reg.drill'))),
     unitBox,
@@ -84,6 +97,8 @@ export async function renderRegister(section, ctx) {
   editBtn.addEventListener('click', () => { hideConfirm(); headcount.focus(); });
   form.addEventListener('input', hideConfirm);
   form.addEventListener('change', hideConfirm);
+  // 预计到访时间 and 预计去向 belong to information had in advance.
+  form.addEventListener('change', () => { expectedBox.hidden = checkedValue(form, 'advance_info') !== 'yes'; });
   // Enter in a field must not submit the form (a mistaken registration).
   form.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && ev.target instanceof HTMLInputElement) ev.preventDefault();
@@ -128,6 +143,16 @@ export async function renderRegister(section, ctx) {
       drill: drill.checked,
     };
     if (category.value.trim()) body.category = category.value.trim();
+    if (occurred.value && occurred.value !== occurredDefault) {
+      body.occurred_at = beijingInputToIso(occurred.value);
+      if (!body.occurred_at) { showMessage(form, t('reg.badTime'), 'occurred_at'); return; }
+    }
+    if (body.advance_info && expectedAt.value) {
+      body.expected_at = beijingInputToIso(expectedAt.value);
+      if (!body.expected_at) { showMessage(form, t('reg.badTime'), 'expected_at'); return; }
+    }
+    const expDest = checkedValue(form, 'expected_destination');
+    if (body.advance_info && expDest) body.expected_destination = expDest;
     const done = busy(form, t('reg.previewBusy'));
     try {
       const d = await post('/incidents?dry_run=1', body);
@@ -135,7 +160,9 @@ export async function renderRegister(section, ctx) {
       const facts = { n: body.headcount, d: destinationName(body.destination) };
       summary.textContent = (d.in_scope
         ? t('reg.sumIn', { ...facts, g: gradeName(d.grade, d.grade_name), p: d.procedure, pn: d.procedure_name || '' })
-        : t('reg.sumOut', facts)) + (body.drill ? t('reg.sumDrill') : '');
+        : t('reg.sumOut', facts))
+        + (body.expected_at ? t('reg.sumExpected', { at: shortTime(body.expected_at), d: body.expected_destination ? destinationName(body.expected_destination) : '' }) : '')
+        + (body.drill ? t('reg.sumDrill') : '');
       summary.classList.toggle('out', !d.in_scope);
       pending = body;
       confirmBox.hidden = false;

@@ -3,13 +3,15 @@
 // holds them), 值班表 (duty shifts, with "whom to call now" from GET /duty/now) and 联系人
 // (department contacts such as 矿长办公室, 保卫科, 工会, 退休支部). Everyone whose roles read
 // rosters sees them; the petition office and administrators change them. Times are
-// shown and typed in Beijing time.
+// shown and typed in Beijing time. Accounts are linked by finding them by name
+// (user-picker.js), never by user number.
 
 import { t } from './i18n.js';
 import { get, post, patch, del } from './api.js';
 import { h, add, clear, replace, field, select, setOptions, showError, showMessage, clearErrors, busy, showOk, errorText, formatTime } from './dom.js';
 import { unitOptions } from './units.js';
 import { beijingInputToIso } from './incident-common.js';
+import { userPicker } from './user-picker.js';
 
 const any = (ctx, roles) => roles.some((r) => ctx.hasRole(r));
 export const rosterPerms = {
@@ -47,7 +49,7 @@ export async function renderStaff(sec, ctx) {
     const tr = h('tr', { dataset: { staffId: s.id } },
       h('td', { class: 'mono' }, s.staff_number), h('td', null, s.name), h('td', null, s.unit || ''),
       h('td', null, s.position || ''), h('td', null, tel(s.phone)),
-      h('td', null, s.user_id ? '#' + s.user_id : ''),
+      h('td', { class: 'linked' }, s.user_id ? h('span', { class: 'badge ok', title: t('ros.linkedTitle') }, t('ros.linked')) : ''),
       canWrite ? h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'btn small', onclick: () => openEdit(tr, s) }, t('common.edit')),
         h('button', { type: 'button', class: 'btn small', onclick: (ev) => remove(s, ev.currentTarget) }, t('fam.remove'))) : null);
@@ -87,13 +89,15 @@ export async function renderStaff(sec, ctx) {
       unit_id: select({ id: prefix + '-unit', name: 'unit_id' }, [{ value: '', label: t('user.noUnit') }, ...unitOptions(units)], s ? s.unit_id : ''),
       position: h('input', { id: prefix + '-position', name: 'position', type: 'text', autocomplete: 'off', value: s ? s.position || '' : '' }),
       phone: h('input', { id: prefix + '-phone', name: 'phone', type: 'tel', autocomplete: 'off', value: s ? s.phone || '' : '' }),
-      user_id: h('input', { id: prefix + '-user', name: 'user_id', type: 'number', min: '1', step: '1', value: s && s.user_id ? String(s.user_id) : '' }),
+      // The linked account, found by name; shown as the staff member's own while unchanged.
+      user: userPicker({ id: prefix + '-user', name: 'user_id', label: t('ros.account'), none: t('ros.noAccount'), unitFilter: true,
+        initial: s && s.user_id ? { id: s.user_id, name: t('ros.currentAccount', { name: s.name }) } : null }),
     };
   }
   function staffRow(f) {
     return [h('div', { class: 'row' }, field(t('ros.number'), f.staff_number), field(t('per.name'), f.name), field(t('per.unit'), f.unit_id)),
-      h('div', { class: 'row' }, field(t('ros.position') + ' ' + t('common.optional'), f.position), field(t('per.phone') + ' ' + t('common.optional'), f.phone),
-        field(t('ros.userId') + ' ' + t('common.optional'), f.user_id, t('ros.userIdHint')))];
+      h('div', { class: 'row' }, field(t('ros.position') + ' ' + t('common.optional'), f.position), field(t('per.phone') + ' ' + t('common.optional'), f.phone)),
+      h('div', { class: 'account-link' }, h('div', { class: 'hint' }, t('ros.userIdHint')), f.user.el)];
   }
   function bodyOf(f, old) {
     const b = {};
@@ -103,7 +107,8 @@ export async function renderStaff(sec, ctx) {
     if (f.unit_id.value) put('unit_id', Number(f.unit_id.value));
     put('position', f.position.value.trim());
     put('phone', f.phone.value.trim());
-    const uid = f.user_id.value.trim() ? Number(f.user_id.value) : null;
+    const picked = f.user.value();
+    const uid = picked ? picked.id : null;
     if (!old ? uid !== null : uid !== (old.user_id || null)) b.user_id = uid;
     return b;
   }
@@ -148,6 +153,7 @@ export async function renderStaff(sec, ctx) {
         const s = await post('/staff', b);
         done();
         for (const el of Object.values(f)) if (el.tagName === 'INPUT') el.value = '';
+        f.user.reset().catch(() => {});
         showOk(addForm, t('ros.added', { name: s.name }));
         await reload();
       } catch (err) { done(); if (!err.handled) showError(addForm, err); }
@@ -211,23 +217,25 @@ export async function renderLeadership(sec, ctx) {
     staff = await staffChoices();
     posSel = select({ id: 'leader-position', name: 'position' }, []);
     const staffSel = select({ id: 'leader-staff', name: 'staff_id' }, [{ value: '', label: staff.length ? t('ros.chooseStaff') : t('ros.noStaff') }, ...staff]);
-    const userId = h('input', { id: 'leader-user', name: 'user_id', type: 'number', min: '1', step: '1' });
+    const account = userPicker({ id: 'leader-user', name: 'user_id', label: t('ros.orAccount'), none: t('ros.noAccount'), unitFilter: true, showRoles: true });
     const phone = h('input', { id: 'leader-phone', name: 'phone', type: 'tel', autocomplete: 'off' });
     addForm = h('form', { class: 'card', id: 'leader-add-form', novalidate: true },
       h('h2', null, t('ros.leaderAdd')), h('div', { class: 'form-error', role: 'alert', hidden: true }),
       h('div', { class: 'row' }, field(t('ros.position'), posSel), field(t('ros.staffMember'), staffSel),
-        field(t('ros.orUserId'), userId), field(t('per.phone') + ' ' + t('common.optional'), phone, t('ros.phoneHint'))),
+        field(t('per.phone') + ' ' + t('common.optional'), phone, t('ros.phoneHint'))),
+      account.el,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'btn primary', id: 'leader-add-submit' }, t('ros.add'))));
     addForm.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(addForm);
       const b = { position: posSel.value };
       if (staffSel.value) b.staff_id = Number(staffSel.value);
-      if (userId.value.trim()) b.user_id = Number(userId.value);
+      const picked = account.value();
+      if (picked) b.user_id = picked.id;
       if (!b.staff_id && !b.user_id) { showMessage(addForm, t('ros.needMember'), 'staff_id'); return; }
       if (phone.value.trim()) b.phone = phone.value.trim();
       const done = busy(addForm, t('common.busy'));
-      try { await post('/leadership', b); done(); staffSel.value = ''; userId.value = ''; phone.value = ''; await reload(); } catch (err) { done(); if (!err.handled) showError(addForm, err); }
+      try { await post('/leadership', b); done(); staffSel.value = ''; account.reset().catch(() => {}); phone.value = ''; await reload(); } catch (err) { done(); if (!err.handled) showError(addForm, err); }
     });
   }
   add(sec, canWrite ? null : h('p', { class: 'notice' }, t('ros.readonly')), addForm,

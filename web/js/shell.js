@@ -17,6 +17,8 @@ import { renderPersonList, renderPersonNew } from './persons.js';
 import { renderPerson } from './person.js';
 import { renderAssignments } from './assignments.js';
 import { renderSearch, searchBox } from './search.js';
+import { renderIncidentRecords } from './records.js';
+import { renderArchiveList } from './archive.js';
 
 const AREAS = ['dashboard', 'incidents', 'persons', 'assignments', 'records', 'screening', 'statistics', 'settings'];
 
@@ -127,11 +129,19 @@ export function mountShell(root, ctx) {
       const section = h('section', { class: 'panel wide', id: 'area-assignments' });
       replace(main, section);
       stop = await renderAssignments(section, ctx, query);
+    } else if (area === 'records' && /^\d+$/.test(parts[1] || '')) {
+      const section = h('section', { class: 'panel wide', id: 'area-incident-records' });
+      replace(main, section);
+      stop = await renderIncidentRecords(section, ctx, parts[1], query);
+    } else if (area === 'records' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-records' });
+      replace(main, section);
+      stop = await renderArchiveList(section, ctx);
     } else if (area === 'search' && parts.length === 1) {
       const section = h('section', { class: 'panel wide', id: 'area-search' });
       replace(main, section);
       stop = await renderSearch(section, ctx, query);
-    } else if (AREAS.includes(area) && !['incidents', 'persons', 'assignments'].includes(area)) {
+    } else if (AREAS.includes(area) && !['incidents', 'persons', 'assignments', 'records'].includes(area)) {
       replace(main, notBuilt(area));
     } else {
       replace(main, h('section', { class: 'panel' }, h('p', { class: 'notice' }, t('notfound'))));

@@ -1,0 +1,388 @@
+/* Written reports: the SQL of xf_store_reports.h (the table is migration 13 in
+ * xf_migrations.c), and the facts of an incident a report is built from. The issued
+ * files live in the records' content store (src/api/records.c); only their hashes are
+ * here. */
+#include "store/xf_store_reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xf_person.h"
+#include "store/xf_store_rows.h"
+
+int xf_store_report_insert(xf_db *db, int64_t incident_id, const char *kind, const char *title,
+                           const char *sections, int64_t replaces_id, int64_t user_id,
+                           int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "INSERT INTO reports (incident_id, kind, title, sections, replaces_id, created_ms,"
+	        " created_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sections, -1, SQLITE_STATIC);
+	xf_bind_id(st, 5, replaces_id);
+	sqlite3_bind_int64(st, 6, now_ms);
+	sqlite3_bind_int64(st, 7, user_id);
+	int rc = xf_db_exec(db, st);
+	if (rc == XF_OK)
+		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
+}
+
+int xf_store_report_get(xf_db *db, int64_t id, xf_report_row *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT id, incident_id, kind, status, coalesce(version, 0), number,"
+	        " coalesce(replaces_id, 0), coalesce(issued_ms, 0), coalesce(issued_by, 0),"
+	        " pdf_sha256, docx_sha256 FROM reports WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->incident_id = sqlite3_column_int64(st, 1);
+	xf_row_copy(out->kind, sizeof out->kind, st, 2);
+	xf_row_copy(out->status, sizeof out->status, st, 3);
+	out->version = sqlite3_column_int64(st, 4);
+	xf_row_copy(out->number, sizeof out->number, st, 5);
+	out->replaces_id = sqlite3_column_int64(st, 6);
+	out->issued_ms = sqlite3_column_int64(st, 7);
+	out->issued_by = sqlite3_column_int64(st, 8);
+	xf_row_copy(out->pdf_sha256, sizeof out->pdf_sha256, st, 9);
+	xf_row_copy(out->docx_sha256, sizeof out->docx_sha256, st, 10);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_report_update(xf_db *db, int64_t id, const char *title, const char *sections,
+                           int64_t user_id, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "UPDATE reports SET title = coalesce(?2, title), sections = coalesce(?3, sections),"
+	        " updated_ms = ?4, updated_by = ?5 WHERE id = ?1 AND status = 'draft'");
+	sqlite3_bind_int64(st, 1, id);
+	if (title)
+		sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
+	if (sections)
+		sqlite3_bind_text(st, 3, sections, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now_ms);
+	sqlite3_bind_int64(st, 5, user_id);
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
+int xf_store_report_next(xf_db *db, int64_t incident_id, const char *kind, int year,
+                         int64_t *version, char number[40])
+{
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT coalesce(max(version), 0) + 1 FROM reports"
+	                      " WHERE incident_id = ? AND kind = ? AND status = 'issued'");
+	sqlite3_bind_int64(st, 1, incident_id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*version = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	char prefix[24];
+	snprintf(prefix, sizeof prefix, "〔%04d〕", year % 10000);
+	st = xf_db_prepare(db, "SELECT count(*) FROM reports WHERE status = 'issued'"
+	                       " AND substr(number, 1, length(?1)) = ?1");
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
+	int n = (int)(sqlite3_column_int64(st, 0) % 1000000) + 1;
+	snprintf(number, 40, "〔%04d〕%d号", year % 10000, n);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_report_issue(xf_db *db, int64_t id, int64_t version, const char *number,
+                          int64_t issued_ms, int64_t issued_by, const char *pdf_sha256,
+                          const char *docx_sha256)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db,
+	    "UPDATE reports SET status = 'issued', version = ?2, number = ?3, issued_ms = ?4,"
+	    " issued_by = ?5, pdf_sha256 = ?6, docx_sha256 = ?7, updated_ms = ?4, updated_by = ?5"
+	    " WHERE id = ?1 AND status = 'draft'");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, issued_ms);
+	sqlite3_bind_int64(st, 5, issued_by);
+	sqlite3_bind_text(st, 6, pdf_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, docx_sha256, -1, SQLITE_STATIC);
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
+#define REPORT_COLUMNS                                                                             \
+	"r.id, r.incident_id, i.number, r.kind, r.status, r.version, r.number, r.replaces_id,"     \
+	" (SELECT number FROM reports WHERE id = r.replaces_id), r.title, r.sections,"             \
+	" r.created_ms, cu.name, r.updated_ms, uu.name, r.issued_ms, iu.name, r.pdf_sha256,"       \
+	" r.docx_sha256, (SELECT group_concat(t.id) FROM tasks t WHERE t.report_id = r.id)"    \
+	" FROM reports r JOIN incidents i ON i.id = r.incident_id"                                 \
+	" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by"   \
+	" LEFT JOIN users iu ON iu.id = r.issued_by"
+
+static json_t *text_or_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+	                                                 : json_string(xf_row_text(st, i));
+}
+
+static json_t *read_report(sqlite3_stmt *st, bool with_sections)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(o, "incident_number", json_string(xf_row_text(st, 2)));
+	json_object_set_new(o, "kind", json_string(xf_row_text(st, 3)));
+	json_object_set_new(o, "status", json_string(xf_row_text(st, 4)));
+	json_object_set_new(o, "version", xf_row_id(st, 5));
+	json_object_set_new(o, "number", text_or_null(st, 6));
+	json_object_set_new(o, "replaces_id", xf_row_id(st, 7));
+	json_object_set_new(o, "replaces_number", text_or_null(st, 8));
+	json_object_set_new(o, "title", json_string(xf_row_text(st, 9)));
+	if (with_sections) {
+		json_t *s = json_loads(xf_row_text(st, 10), 0, NULL);
+		json_object_set_new(o, "sections", s ? s : json_array());
+	}
+	json_object_set_new(o, "created_at", xf_row_time(st, 11));
+	json_object_set_new(o, "created_by_name", json_string(xf_row_text(st, 12)));
+	json_object_set_new(o, "updated_at", xf_row_time(st, 13));
+	json_object_set_new(o, "updated_by_name", json_string(xf_row_text(st, 14)));
+	json_object_set_new(o, "issued_at", xf_row_time(st, 15));
+	json_object_set_new(o, "issued_by_name", text_or_null(st, 16));
+	json_object_set_new(o, "pdf_sha256", text_or_null(st, 17));
+	json_object_set_new(o, "docx_sha256", text_or_null(st, 18));
+	json_t *tasks = json_array();
+	const char *ids = xf_row_text(st, 19);
+	while (*ids) {
+		json_array_append_new(tasks, json_integer(strtoll(ids, NULL, 10)));
+		const char *comma = strchr(ids, ',');
+		ids = comma ? comma + 1 : "";
+	}
+	json_object_set_new(o, "task_ids", tasks);
+	return o;
+}
+
+int xf_store_report_json(xf_db *db, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " REPORT_COLUMNS " WHERE r.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
+	*out = read_report(st, true);
+	sqlite3_reset(st);
+	return XF_OK;
+}
+
+int xf_store_report_list(xf_db *db, int64_t incident_id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT " REPORT_COLUMNS " WHERE r.incident_id = ?"
+	        " ORDER BY CASE r.kind WHEN 'first' THEN 0 WHEN 'follow_up' THEN 1"
+	        " WHEN 'final' THEN 2 ELSE 3 END, r.version IS NULL, r.version, r.id");
+	sqlite3_bind_int64(st, 1, incident_id);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, read_report(st, false));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+/* Runs st (bound) and appends one object per row made by row(st). */
+static int rows(xf_db *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
+{
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, row(st));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return xf_db_fail(db, rc);
+	}
+	*out = list;
+	return XF_OK;
+}
+
+static json_t *person_row(sqlite3_stmt *st)
+{
+	const char *id_number = xf_row_text(st, 1);
+	size_t n = strlen(id_number) + 1;
+	char *masked = xf_malloc(n);
+	xf_mask_id_number(id_number, masked, n);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", xf_row_text(st, 0),
+	                      "id_number", masked, "employment", xf_row_text(st, 2), "unit",
+	                      xf_row_text(st, 3), "role", xf_row_text(st, 4), "official",
+	                      xf_row_text(st, 5), "assignment", xf_row_text(st, 6));
+	free(masked);
+	return o;
+}
+
+static json_t *matter_row(sqlite3_stmt *st)
+{
+	const char *category = xf_row_text(st, 1);
+	/* the content of an accusation never leaves the petition office (DOCUMENTS.md) */
+	bool accusation = strcmp(category, "accusation") == 0;
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "person", xf_row_text(st, 0), "category",
+	                 category, "content",
+	                 accusation ? json_null() : json_string(xf_row_text(st, 2)), "outcome",
+	                 text_or_null(st, 3), "satisfaction", text_or_null(st, 4), "concluded_at",
+	                 xf_row_time(st, 5));
+}
+
+static json_t *record_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "title", xf_row_text(st, 1), "kind", xf_row_text(st, 2), "at",
+	                 xf_row_time(st, 3), "sha256", text_or_null(st, 4));
+}
+
+static json_t *name_row(sqlite3_stmt *st)
+{
+	return json_string(xf_row_text(st, 0));
+}
+
+static json_t *dispatch_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "resource", xf_row_text(st, 0),
+	                 "quantity", (json_int_t)sqlite3_column_int64(st, 1), "note",
+	                 xf_row_text(st, 2), "ordered_at", xf_row_time(st, 3), "arrived_at",
+	                 xf_row_time(st, 4), "released_at", xf_row_time(st, 5));
+}
+
+int xf_store_report_facts(xf_db *db, int64_t incident_id, json_t **out)
+{
+	json_t *f = json_object(), *v = NULL;
+	int rc = xf_store_incident_json(db, incident_id, &v);
+	if (rc == XF_OK) {
+		json_object_set_new(f, "incident", v);
+		sqlite3_stmt *st = xf_db_prepare(
+		    db, "SELECT u.name FROM incident_units iu JOIN units u ON u.id = iu.unit_id"
+		        " WHERE iu.incident_id = ? ORDER BY u.id");
+		sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = rows(db, st, name_row, &v)) == XF_OK)
+			json_object_set_new(f, "units", v);
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st = xf_db_prepare(
+		    db, "SELECT p.name, p.id_number, p.employment, coalesce(un.name, ''), ip.role,"
+		        " coalesce(o.name, ''), coalesce(a.status, '')"
+		        " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
+		        " LEFT JOIN units un ON un.id = p.unit_id"
+		        " LEFT JOIN assignments a ON a.id = (SELECT max(id) FROM assignments"
+		        "   WHERE person_id = p.id AND ended_ms IS NULL)"
+		        " LEFT JOIN users o ON o.id = a.official_id"
+		        " WHERE ip.incident_id = ? ORDER BY ip.role = 'participant', p.id");
+		sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = rows(db, st, person_row, &v)) == XF_OK)
+			json_object_set_new(f, "persons", v);
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st =
+		    xf_db_prepare(db, "SELECT p.name, m.category, m.content, m.outcome, "
+		                      "m.satisfaction, m.concluded_ms"
+		                      " FROM matters m JOIN persons p ON p.id = m.person_id"
+		                      " WHERE m.incident_id = ? ORDER BY m.id");
+		sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = rows(db, st, matter_row, &v)) == XF_OK)
+			json_object_set_new(f, "matters", v);
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st = xf_db_prepare(
+		    db,
+		    "SELECT id, title, kind, coalesce(captured_ms, added_ms), sha256 FROM records"
+		    " WHERE incident_id = ? ORDER BY id");
+		sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = rows(db, st, record_row, &v)) == XF_OK)
+			json_object_set_new(f, "records", v);
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st = xf_db_prepare(
+		    db, "SELECT resource, quantity, note, ordered_ms, arrived_ms, released_ms"
+		        " FROM dispatches WHERE incident_id = ? ORDER BY id");
+		sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = rows(db, st, dispatch_row, &v)) == XF_OK)
+			json_object_set_new(f, "dispatches", v);
+	}
+	if (rc == XF_OK && (rc = xf_store_task_list(db, incident_id, &v)) == XF_OK)
+		json_object_set_new(f, "tasks", v);
+	if (rc == XF_OK && (rc = xf_store_timeline(db, incident_id, 0, &v)) == XF_OK)
+		json_object_set_new(f, "timeline", v);
+	if (rc == XF_OK) {
+		sqlite3_stmt *st = xf_db_prepare(
+		    db,
+		    "SELECT scores, lessons, completed_ms FROM evaluations WHERE incident_id = ?");
+		sqlite3_bind_int64(st, 1, incident_id);
+		rc = xf_row_one(db, st);
+		if (rc == XF_OK) {
+			json_t *scores = json_loads(xf_row_text(st, 0), 0, NULL);
+			json_object_set_new(f, "evaluation",
+			                    json_pack("{s:o, s:s, s:o}", "scores",
+			                              scores ? scores : json_object(), "lessons",
+			                              xf_row_text(st, 1), "completed_at",
+			                              xf_row_time(st, 2)));
+			sqlite3_reset(st);
+		} else if (rc == XF_NOTFOUND) {
+			json_object_set_new(f, "evaluation", json_null());
+			rc = XF_OK;
+		}
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st = xf_db_prepare(db, "SELECT max(issued_ms) FROM reports WHERE "
+		                                     "incident_id = ? AND status = 'issued'");
+		sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = xf_row_one(db, st)) == XF_OK) {
+			json_object_set_new(f, "last_issued_at", xf_row_time(st, 0));
+			json_object_set_new(f, "last_issued_ms",
+			                    json_integer(sqlite3_column_int64(st, 0)));
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st = xf_db_prepare(
+		    db, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+		rc = xf_row_one(db, st);
+		if (rc == XF_OK) {
+			json_object_set_new(f, "issuer", json_string(xf_row_text(st, 0)));
+			sqlite3_reset(st);
+		} else if (rc == XF_NOTFOUND) {
+			json_object_set_new(f, "issuer", json_string("信访工作领导小组办公室"));
+			rc = XF_OK;
+		}
+	}
+	if (rc == XF_OK) {
+		sqlite3_stmt *st =
+		    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+		rc = xf_row_one(db, st);
+		if (rc == XF_OK) {
+			json_object_set_new(f, "chain_head",
+			                    json_pack("{s:I, s:s}", "seq",
+			                              (json_int_t)sqlite3_column_int64(st, 0),
+			                              "hash", xf_row_text(st, 1)));
+			sqlite3_reset(st);
+		} else if (rc == XF_NOTFOUND) {
+			json_object_set_new(f, "chain_head", json_null());
+			rc = XF_OK;
+		}
+	}
+	if (rc != XF_OK) {
+		json_decref(f);
+		return rc;
+	}
+	*out = f;
+	return XF_OK;
+}

@@ -1,0 +1,107 @@
+// Browser test of the 综合评价 tab (issue 9 item 4) on the 记录与报告 page
+// (#/records/{id}?tab=evaluation): the measured facts show (minutes from occurrence to
+// activation and first arrival, tasks done late, petitioners without an official); the
+// form has the plan's five dimensions; 完成评价 with one dimension unscored names it
+// (协同配合); with all scored the evaluation shows as completed and the API agrees.
+// Screenshot at 1440x900: test-results/evaluation-form-1440.png.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
+const { startServer, Client, addAccount, root } = require('../lib/server.js');
+
+const ADMIN_PASSWORD = 'admin-pass-123456';
+const TIMEOUT = 10000;
+const OFFICE = { username: 'zhao.liu', name: '赵六', roles: ['petition_office'], password: 'Office-pass-2026' };
+
+let server;
+let browser;
+let api;
+const pages = {};
+const problems = [];
+const apiFailures = [];
+
+before(async () => {
+  server = await startServer({ adminPassword: ADMIN_PASSWORD });
+  const admin = new Client(server.base);
+  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+  const units = await admin.get('/units');
+  assert.equal(units.status, 200, units.text);
+  api = (await addAccount(admin, { ...OFFICE, unit_id: units.json.units[0].id })).client;
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  pages.office = await context.newPage();
+  watchPage(pages.office, 'office', { problems, apiFailures, timeout: TIMEOUT });
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (server) await server.stop();
+  }
+});
+
+async function call(method, p, body, status) {
+  const r = await api.request(method, p, body);
+  assert.equal(r.status, status, `${method} ${p}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+test('the evaluation form scores the plan\'s dimensions next to the measured facts', { timeout: 90000 }, async () => {
+  try {
+    await flow();
+  } catch (e) {
+    await keepEvidence('evaluation', pages, problems);
+    throw e;
+  }
+});
+
+async function flow() {
+  const page = pages.office;
+  const occurred = new Date(Date.now() - 25 * 60 * 1000).toISOString();
+  const inc = await call('POST', '/incidents', { headcount: 23, destination: 'group', advance_info: false,
+    place: '集团公司大门', demands: '退休待遇', occurred_at: occurred }, 201);
+  await call('POST', `/incidents/${inc.id}/activate`, {}, 200);
+  const d = await call('POST', `/incidents/${inc.id}/dispatches`, { resource: 'guards', quantity: 4 }, 201);
+  await call('PATCH', `/dispatches/${d.id}`, { arrived: true }, 200);
+  const units = (await call('GET', '/units', undefined, 200)).units;
+  await call('POST', '/persons', { name: '孙七', unit_id: units[0].id, incident_id: inc.id, role: 'representative' }, 201);
+  for (const to of ['on_site', 'replying', 'resolving', 'evaluating']) {
+    await call('POST', `/incidents/${inc.id}/transition`, { to }, 200);
+  }
+
+  await signIn(page, server.base, OFFICE.username, OFFICE.password);
+  await page.goto(server.base + `/#/records/${inc.id}?tab=evaluation`);
+  await page.locator('#eval-form').waitFor();
+  assert.match(await text(page.locator('#eval-fact-activation')), /^2[4-6] 分钟$/);
+  assert.match(await text(page.locator('#eval-fact-arrival')), /^2[4-6] 分钟$/);
+  assert.equal(await text(page.locator('#eval-fact-late')), '无');
+  assert.equal(await text(page.locator('#eval-fact-official')), '1 人（共 1 人）');
+  assert.equal(await page.locator('.eval-dimension').count(), 5);
+  assert.match(await text(page.locator('#eval-state')), /草稿/);
+
+  for (const [id, score] of [['speed', '4'], ['measures', '5'], ['stability', '4'], ['resolution', '3']]) {
+    await page.selectOption(`#eval-score-${id}`, score);
+    await page.fill(`#eval-comment-${id}`, `${score} 分：按预案处置`);
+  }
+  await page.fill('#eval-lessons', '到场及时；答复口径需提前统一');
+  await page.click('#eval-complete');
+  await page.locator('#eval-form .form-error', { hasText: '协同配合' }).waitFor();
+  await page.selectOption('#eval-score-coordination', '4');
+  await page.click('#eval-complete');
+  await page.locator('#eval-state', { hasText: '已完成' }).waitFor();
+  const saved = await call('GET', `/incidents/${inc.id}/evaluation`, undefined, 200);
+  assert.equal(saved.completed, true);
+  assert.equal(saved.scores.measures.score, 5);
+  assert.equal(saved.scores.resolution.comment, '3 分：按预案处置');
+  assert.equal(saved.lessons, '到场及时；答复口径需提前统一');
+  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(root, 'test-results', 'evaluation-form-1440.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+}

@@ -1,0 +1,174 @@
+// Browser test of duplicate petitioner files (issue 8 item 7) against a real server: the
+// petition office pastes three people into an incident's quick entry, one of whom
+// already has a file; the quick entry asks about that line, "使用已有档案" is chosen and
+// the incident lists the existing file (no second one). Then two files of one person
+// are merged from the person page (合并档案: search by name, side-by-side preview, reason,
+// confirm), and the old file's address opens the kept file with a notice. Last, a file
+// made with the single-person form that is flagged as a duplicate offers 使用已有档案,
+// which merges it into the existing file. Screenshots at 1440x900 go to
+// test-results/merge-*.png. Any console or page error fails it.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
+const { startServer, Client, root } = require('../lib/server.js');
+
+const ADMIN_PASSWORD = 'admin-pass-merge-2026';
+const OFFICE = { username: 'xfb.merge', name: '信访办韩梅', password: 'Office-merge-2026' };
+const TIMEOUT = 10000;
+
+let server;
+let browser;
+let page;
+let office;
+let incident;
+let unit;
+let existing; // 申国栋's file from before
+const problems = [];
+const apiFailures = [];
+const shots = path.join(root, 'test-results');
+
+before(async () => {
+  server = await startServer({ adminPassword: ADMIN_PASSWORD });
+  const admin = new Client(server.base);
+  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+  const top = (await admin.get('/units')).json.units[0];
+  const u = await admin.post('/units', { name: '退休支部', parent_id: top.id, kind: 'other' });
+  assert.equal(u.status, 201, u.text);
+  unit = u.json;
+  const r = await admin.post('/users', { username: OFFICE.username, name: OFFICE.name, unit_id: top.id, roles: ['petition_office'] });
+  assert.equal(r.status, 201, r.text);
+  office = new Client(server.base);
+  assert.equal((await office.login(OFFICE.username, r.json.one_time_password)).status, 200);
+  const pw = await office.post('/session/password', { old_password: r.json.one_time_password, new_password: OFFICE.password });
+  assert.equal(pw.status, 204, pw.text);
+  assert.equal((await office.login(OFFICE.username, OFFICE.password)).status, 200);
+
+  const p = await office.post('/persons', { name: '申国栋', phone: '13600000001', unit_id: unit.id, employment: 'retired', address: '矿区生活区7栋' });
+  assert.equal(p.status, 201, p.text);
+  existing = p.json;
+  const inc = await office.post('/incidents', {
+    headcount: 3, destination: 'mine', advance_info: true, place: '集团公司门口', units: [unit.id], demands: '退休待遇', drill: true,
+  });
+  assert.equal(inc.status, 201, inc.text);
+  const act = await office.post(`/incidents/${inc.json.id}/activate`, {});
+  assert.equal(act.status, 200, act.text);
+  incident = act.json;
+
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  page = await context.newPage();
+  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  fs.mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (server) await server.stop();
+  }
+});
+
+async function run(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    await keepEvidence('merge-' + name, { office: page }, problems);
+    throw e;
+  }
+  assert.deepEqual(problems, [], 'no page or console errors');
+}
+
+test('quick entry offers 使用已有档案 for a flagged line', { timeout: 60000 }, () => run('quick', async () => {
+  await signIn(page, server.base, OFFICE.username, OFFICE.password);
+  await page.goto(`${server.base}/#/incidents/${incident.id}`);
+  await page.locator('#people-empty').waitFor();
+  await page.fill('#quick-text', '申国栋 退休支部\n邵玉兰 13600000002 退休支部\n戚保山 退休支部');
+  await page.click('#quick-submit');
+  const choices = page.locator('#quick-choices');
+  await choices.waitFor();
+  assert.match(await choices.textContent(), /第 1 行/);
+  assert.match(await choices.textContent(), /使用已有档案：申国栋/);
+  assert.equal(await choices.locator('fieldset').count(), 1, 'only the flagged line is asked about');
+  assert.equal(await page.locator('#petitioners-table').count(), 0, 'nothing stored before choosing');
+  assert.ok(await choices.locator(`[data-testid="qd-use"][data-person-id="${existing.id}"]`).isChecked(), 'the existing file is proposed');
+  await page.screenshot({ path: path.join(shots, 'merge-quick-choice-1440x900.png') });
+  await page.click('#quick-choices-save');
+  await page.locator('#quick-ok', { hasText: '已录入 3 人' }).waitFor();
+  assert.match(await page.locator('#quick-ok').textContent(), /1 人使用已有档案/);
+  await page.locator('#petitioners-table tr[data-testid="petitioner"]').nth(2).waitFor();
+  const row = page.locator(`#petitioners-table tr[data-person-id="${existing.id}"]`);
+  assert.match(await row.textContent(), /申国栋/);
+  const list = await office.get('/persons?q=' + encodeURIComponent('申国栋'));
+  assert.equal(list.json.persons.length, 1, 'no second file for 申国栋');
+}));
+
+test('two files of one person are merged and the old address opens the kept one', { timeout: 60000 }, () => run('files', async () => {
+  // A second file of 申国栋 made by the single-person form elsewhere: same name and unit,
+  // with an ID number the first one lacks.
+  const dup = await office.post('/persons', { name: '申国栋', unit_id: unit.id, employment: 'retired', id_number: '320102195501011234', note: '曾在综采一队' });
+  assert.equal(dup.status, 201, dup.text);
+  const dupId = dup.json.id;
+  await page.goto(`${server.base}/#/persons/${dupId}`);
+  await page.locator('#person-name', { hasText: '申国栋' }).waitFor();
+  await page.locator('[data-testid="duplicates"]').waitFor();
+  await page.click('#person-merge-open');
+  await page.locator('#merge-panel').waitFor();
+  await page.fill('#merge-q', '申国');
+  await page.locator(`#merge-results [data-testid="merge-pick"][data-person-id="${existing.id}"]`).click();
+  const compare = page.locator('#merge-compare');
+  await compare.waitFor();
+  // This file goes into the existing one: its ID number fills the empty one there.
+  assert.match(await compare.locator('thead').textContent(), new RegExp(`保留.*申国栋 #${existing.id}`));
+  const idRow = compare.locator('tr[data-field="id_number"]');
+  assert.match(await idRow.getAttribute('class'), /merge-fills/);
+  assert.match(await compare.locator('tr[data-field="address"]').textContent(), /矿区生活区7栋/);
+  await page.fill('#merge-reason', '同一人重复建档');
+  await page.locator('#merge-panel').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'merge-preview-1440x900.png') });
+  await page.click('#merge-submit');
+  await page.waitForURL(new RegExp(`#/persons/${existing.id}\\?merged=1$`));
+  await page.locator('#person-merge-done').waitFor();
+  assert.match(await page.locator('#person-idno').textContent(), /3201\*+1234/);
+  assert.equal(await page.locator('[data-testid="duplicates"]').count(), 0, 'no duplicate left');
+
+  // The old address: the kept file opens, with its own address and a notice.
+  await page.goto(`${server.base}/#/persons/${dupId}`);
+  await page.locator('#person-merged-notice').waitFor();
+  assert.match(await page.locator('#person-merged-notice').textContent(), new RegExp(`#${dupId}`));
+  assert.match(page.url(), new RegExp(`#/persons/${existing.id}$`));
+  assert.match(await page.locator('#person-phone').textContent(), /13600000001/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, 'merge-old-address-1440x900.png') });
+  // The list shows one file.
+  await page.goto(`${server.base}/#/persons?q=${encodeURIComponent('申国栋')}`);
+  await page.locator('#persons-table tr[data-testid="person-row"]').first().waitFor();
+  assert.equal(await page.locator('#persons-table tr[data-testid="person-row"]').count(), 1);
+}));
+
+test('the single-person form: a flagged new file offers 使用已有档案', { timeout: 60000 }, () => run('single', async () => {
+  const before = await office.get('/persons?q=' + encodeURIComponent('邵玉兰'));
+  assert.equal(before.json.persons.length, 1, '邵玉兰 came in through quick entry');
+  const kept = before.json.persons[0];
+  await page.goto(`${server.base}/#/persons/new`);
+  await page.locator('#person-new-form').waitFor();
+  await page.fill('#pn-name', '邵玉兰');
+  await page.selectOption('#pn-unit', String(unit.id));
+  await page.click('#person-new-submit');
+  await page.locator('#person-created').waitFor();
+  const use = page.locator(`[data-testid="duplicates"] [data-testid="use-existing"][data-person-id="${kept.id}"]`);
+  await use.click();
+  // The existing file is chosen at once, with the reason filled in; this file goes into it.
+  await page.locator('#merge-compare').waitFor();
+  assert.match(await page.locator('#merge-compare thead').textContent(), new RegExp(`保留.*邵玉兰 #${kept.id}`));
+  assert.equal(await page.inputValue('#merge-reason'), '重复建档，使用已有档案');
+  await page.click('#merge-submit');
+  await page.waitForURL(new RegExp(`#/persons/${kept.id}\\?merged=1$`));
+  await page.locator('#person-phone', { hasText: '13600000002' }).waitFor();
+  const after = await office.get('/persons?q=' + encodeURIComponent('邵玉兰'));
+  assert.deepEqual(after.json.persons.map((p) => p.id), [kept.id], 'one file left');
+}));

@@ -1,0 +1,186 @@
+// Browser test of the leader's wall (issue 8 item 12): the fifth count of its top strip,
+// matters (诉求) near or past their legal deadline (due within 3 days or overdue, not
+// concluded) that the viewer may see, and the list it opens; and the wall and the
+// dispatch rows on a 390x844 phone (one column, readable counts, no horizontal scroll).
+// Matters received weeks ago are made by moving their receipt back in the database
+// with the sqlite3 tool. Screenshots go to test-results/wall-*.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
+const { startServer, Client, addAccount, root } = require('../lib/server.js');
+
+const ADMIN_PASSWORD = 'admin-pass-123456';
+const TIMEOUT = 10000;
+const DAY = 24 * 3600 * 1000;
+const LEADER = { username: 'ld.chen', name: '陈组长', password: 'Leader-pass-2026' };
+const HEAD = { username: 'zc.head', name: '综采队长', password: 'Head-pass-2026' };
+const results = path.join(root, 'test-results');
+
+let server;
+let browser;
+let page;
+let incident;
+const problems = [];
+const apiFailures = [];
+
+before(async () => {
+  server = await startServer({ adminPassword: ADMIN_PASSWORD });
+  const admin = new Client(server.base);
+  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+  const top = (await admin.get('/units')).json.units[0];
+  const team = (await admin.post('/units', { name: '综采一队', parent_id: top.id, kind: 'team' })).json;
+  const dept = (await admin.post('/units', { name: '机电科', parent_id: top.id, kind: 'department' })).json;
+  const office = (await addAccount(admin, { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026',
+    unit_id: top.id, roles: ['petition_office'] })).client;
+  await addAccount(admin, { ...LEADER, unit_id: top.id, roles: ['leader'] });
+  await addAccount(admin, { ...HEAD, unit_id: team.id, roles: ['unit_head'] });
+
+  for (const [headcount, unit, drill] of [[23, team.id, false], [8, dept.id, false], [5, team.id, true]]) {
+    const r = await office.post('/incidents', { headcount, destination: 'group', advance_info: false,
+      place: '集团公司大门', units: [unit], demands: '要求落实退休待遇', drill });
+    assert.equal(r.status, 201, r.text);
+    const a = await office.post(`/incidents/${r.json.id}/activate`, {});
+    assert.equal(a.status, 200, a.text);
+    incident = incident || a.json;
+    const d = await office.post(`/incidents/${r.json.id}/dispatches`, { resource: 'guards', quantity: 4,
+      note: '东门集合，听从现场指挥安排，带好执法记录仪' });
+    assert.equal(d.status, 201, d.text);
+  }
+  // Matters: one overdue and one due in 2 days in 综采一队, one due in 1 day in 机电科,
+  // one due in 10 days and one concluded (neither counts).
+  const person = async (name, unitId) => (await office.post('/persons', { name, unit_id: unitId })).json;
+  const zhang = await person('张建国', team.id);
+  const li = await person('李秀兰', dept.id);
+  const now = Date.now();
+  const matter = async (p, content, receivedDaysAgo, conclude) => {
+    const r = await office.post(`/persons/${p.id}/matters`, { category: 'appeal', content });
+    assert.equal(r.status, 201, r.text);
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db,
+      `UPDATE matters SET received_ms = ${Math.round(now - receivedDaysAgo * DAY)} WHERE id = ${r.json.id}`]);
+    if (conclude) assert.equal((await office.patch(`/matters/${r.json.id}`, { accepted: true, concluded: true })).status, 200);
+  };
+  await matter(zhang, '补缴养老保险', 20);
+  await matter(zhang, '调整退休待遇', 13);
+  await matter(li, '报销医药费', 14);
+  await matter(li, '解决住房', 5);
+  await matter(zhang, '补发津贴', 20, true);
+
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  page = await context.newPage();
+  watchPage(page, 'leader', { problems, apiFailures, timeout: TIMEOUT });
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (server) await server.stop();
+  }
+});
+
+async function run(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    await keepEvidence('wall-' + name, { leader: page }, problems);
+    throw e;
+  }
+}
+
+async function stripCounts() {
+  return Object.fromEntries(await page.locator('#dash-strip [data-count]').evaluateAll((items) =>
+    items.map((i) => [i.dataset.count, i.querySelector('.strip-num').textContent])));
+}
+
+test('the wall counts matters near their legal deadline and lists them on a click', { timeout: 60000 }, () => run('matters', async () => {
+  fs.mkdirSync(results, { recursive: true });
+  await signIn(page, server.base, LEADER.username, LEADER.password);
+  await page.goto(`${server.base}/#/dashboard?wall=1`);
+  await page.locator('.dash-card').nth(2).waitFor();
+  await page.locator('#strip-matters').waitFor();
+  assert.deepEqual(await stripCounts(), { incidents: '3', people: '31', overdue: '0', unassigned: '0', matters: '3' });
+  assert.match(await page.locator('#strip-matters').innerText(), /临近法定期限的诉求/);
+  assert.equal(await page.locator('#dash-matters').isVisible(), false);
+  await page.click('#strip-matters');
+  await page.locator('#dash-matters').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#strip-matters').getAttribute('aria-expanded'), 'true');
+  const rows = page.locator('#dash-matters [data-testid="due-matter"]');
+  assert.equal(await rows.count(), 3);
+  const texts = await rows.allInnerTexts();
+  assert.match(texts[0], /张建国[\s\S]*补缴养老保险[\s\S]*受理期限[\s\S]*超时/);
+  assert.match(texts[1], /李秀兰[\s\S]*报销医药费[\s\S]*剩余/);
+  assert.match(texts[2], /张建国[\s\S]*调整退休待遇[\s\S]*剩余/);
+  assert.ok(await rows.first().evaluate((r) => r.classList.contains('late')));
+  await page.screenshot({ path: path.join(results, 'wall-matters-1920.png') });
+  // The name leads to the file.
+  assert.match(await rows.first().locator('a').getAttribute('href'), /^#\/persons\/\d+$/);
+  // The panel follows the live refresh and closes on a second click.
+  await page.click('#strip-matters');
+  await page.locator('#dash-matters').waitFor({ state: 'hidden' });
+  assert.deepEqual(problems, []);
+}));
+
+test('a unit head counts only the matters of their unit', { timeout: 60000 }, () => run('head', async () => {
+  await page.goto(`${server.base}/#/dashboard`);
+  await page.locator('#nav').waitFor();
+  await page.click('#logout');
+  await signIn(page, server.base, HEAD.username, HEAD.password);
+  await page.goto(`${server.base}/#/dashboard?wall=1`);
+  await page.locator('#strip-matters').waitFor();
+  assert.equal((await stripCounts()).matters, '2');
+  await page.goto(`${server.base}/#/dashboard`);
+  await page.locator('#nav').waitFor();
+  await page.click('#logout');
+  await signIn(page, server.base, LEADER.username, LEADER.password);
+}));
+
+test('the wall and the dispatch rows on a 390x844 phone', { timeout: 60000 }, () => run('phone', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.goto(`${server.base}/#/dashboard?wall=1`);
+    await page.locator('.dash-card').nth(2).waitFor();
+    await page.locator('#strip-matters').waitFor();
+    await page.click('#strip-matters');
+    await page.locator('#dash-matters').waitFor({ state: 'visible' });
+    const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert.ok(width <= 390, `the wall scrolls sideways: ${width} px wide`);
+    // One column: every card starts at the same left edge and fits the screen.
+    const boxes = await page.locator('.dash-card').evaluateAll((cards) => cards.map((c) => c.getBoundingClientRect())
+      .map((r) => ({ left: Math.round(r.left), right: r.right })));
+    assert.equal(new Set(boxes.map((b) => b.left)).size, 1, `cards side by side: ${JSON.stringify(boxes)}`);
+    for (const b of boxes) assert.ok(b.right <= 390, `a card ends at ${b.right}`);
+    // Counts readable: large numbers, labels inside their box.
+    const nums = await page.locator('#dash-strip .strip-item').evaluateAll((items) => items.map((i) => {
+      const n = i.querySelector('.strip-num');
+      const r = i.getBoundingClientRect();
+      return { size: parseFloat(getComputedStyle(n).fontSize), right: r.right, label: i.querySelector('.strip-label').scrollWidth <= i.clientWidth };
+    }));
+    assert.equal(nums.length, 5);
+    for (const n of nums) {
+      assert.ok(n.size >= 24, `a count is ${n.size} px`);
+      assert.ok(n.right <= 390 && n.label, JSON.stringify(n));
+    }
+    await page.screenshot({ path: path.join(results, 'wall-phone-390.png'), fullPage: true });
+
+    // The dispatch rows of an incident on the phone.
+    await page.goto(`${server.base}/#/incidents/${incident.id}`);
+    await page.locator('#dispatch-table tbody tr').first().waitFor();
+    const w2 = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert.ok(w2 <= 390, `the incident page scrolls sideways: ${w2} px wide`);
+    const row = await page.locator('#dispatch-table tbody tr').first().evaluate((tr) => {
+      const r = tr.getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    });
+    assert.ok(row.left >= 0 && row.right <= 390, `a dispatch row is at ${row.left}..${row.right}`);
+    await page.locator('#dispatch-board').screenshot({ path: path.join(results, 'wall-dispatch-390.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  }
+}));
