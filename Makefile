@@ -8,7 +8,7 @@ SMOKE_SECONDS ?= 10
 FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 .PHONY: all setup release sanitize fuzz-build run test test-unit test-api test-e2e \
-        fuzz fuzz-smoke bench format clean
+        fuzz fuzz-smoke bench format clean check-layers
 
 all: release
 
@@ -33,9 +33,14 @@ run: setup release
 	build/xinfang serve
 
 test: setup
+	@scripts/check-layers
 	@$(MAKE) --no-print-directory release sanitize fuzz-build
 	@$(MAKE) --no-print-directory test-unit test-api test-e2e fuzz-smoke
 	@echo "all test suites passed"
+
+# Every include in src/ follows the layering of docs/architecture.md.
+check-layers:
+	@scripts/check-layers
 
 test-unit:
 	ctest --test-dir build --output-on-failure

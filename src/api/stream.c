@@ -43,7 +43,7 @@ typedef struct message {
 } message;
 
 typedef struct client {
-	struct MHD_Connection *conn;
+	xf_conn *conn;
 	xf_scope scope;
 	int64_t *subtree; /* units a unit head may see */
 	size_t n_subtree;

@@ -8,6 +8,14 @@
 
 #include "util/xf_util.h"
 
+char *xf_json_canonical(const json_t *value)
+{
+	char *s = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (!s)
+		xf_die("out of memory encoding json");
+	return s;
+}
+
 static void put_field(crypto_hash_sha256_state *st, const char *name, const char *value)
 {
 	char head[64];

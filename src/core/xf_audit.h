@@ -13,6 +13,7 @@
 #ifndef XF_AUDIT_H
 #define XF_AUDIT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,10 @@ typedef struct xf_audit_row {
 	const char *data; /* canonical JSON text */
 	const char *request_id;
 } xf_audit_row;
+
+/* The canonical JSON text of a value (an event's data, a seal's snapshot): compact,
+ * keys sorted, so equal values have equal text. The caller frees the text. */
+char *xf_json_canonical(const json_t *value);
 
 /* Computes the row's hash from the previous row's hash. */
 void xf_audit_hash(const unsigned char prev[XF_HASH_LEN], const xf_audit_row *row,

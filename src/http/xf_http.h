@@ -43,6 +43,8 @@
 typedef struct xf_req xf_req;
 typedef void (*xf_handler)(xf_req *req);
 struct MHD_Connection;
+/* A connection of the server, opaque outside src/http (for xf_http_park and _wake). */
+typedef struct MHD_Connection xf_conn;
 
 /* A streamed response (Server-Sent Events). The reader is called on a polling thread
  * to fill buf (at most max bytes) and returns the count; XF_STREAM_END ends the

@@ -321,11 +321,3 @@ int xf_json_choice_set(json_t *obj, const char *key, bool required,
 	*out = set;
 	return XF_OK;
 }
-
-char *xf_json_canonical(const json_t *value)
-{
-	char *s = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-	if (!s)
-		xf_die("out of memory encoding json");
-	return s;
-}

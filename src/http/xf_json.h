@@ -44,7 +44,4 @@ int xf_json_choice_set(json_t *obj, const char *key, bool required,
 void xf_field_error_set(xf_field_error *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Serialises canonically: compact, keys sorted. The caller frees the text. */
-char *xf_json_canonical(const json_t *value);
-
 #endif

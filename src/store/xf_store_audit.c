@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/xf_json.h"
+#include "core/xf_audit.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
 #include "store/xf_store.h"

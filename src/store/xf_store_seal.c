@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/xf_json.h"
+#include "core/xf_audit.h"
 #include "store/xf_store_rows.h"
 
 static void sha256_hex(const char *text, char out[XF_HASH_HEX_LEN])

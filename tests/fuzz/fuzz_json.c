@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xf_audit.h"
 #include "core/xf_perm.h"
 #include "http/xf_json.h"
 #include "util/xf_utf8.h"

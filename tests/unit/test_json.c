@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "core/xf_audit.h"
 #include "core/xf_perm.h"
 #include "http/xf_json.h"
 
