@@ -566,8 +566,8 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 		" WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
 		" WHERE person_id = ?1 AND ended_ms IS NULL) AND EXISTS (SELECT 1 FROM assignments"
 		" WHERE person_id = ?2 AND ended_ms IS NULL)",
-		"UPDATE assignments SET ended_ms = ?3 WHERE person_id = ?1 AND ended_ms IS NULL"
-		" AND EXISTS (SELECT 1 FROM assignments WHERE person_id = ?2 AND ended_ms IS NULL)",
+		("UPDATE assignments SET ended_ms = ?3 WHERE person_id = ?1 AND ended_ms IS NULL"
+		 " AND EXISTS (SELECT 1 FROM assignments WHERE person_id = ?2 AND ended_ms IS NULL)"),
 		"UPDATE assignments SET person_id = ?2 WHERE person_id = ?1",
 		/* the index keeps title and body; only the owner of matters and notes moves */
 		"UPDATE search_docs SET person_id = ?2 WHERE person_id = ?1 AND kind != 'person'",
