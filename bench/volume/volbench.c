@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_incident_json.h"
 #include "store/xf_store.h"
 
 /* ---- deterministic choices ---- */
@@ -408,7 +409,7 @@ static void list(measure_ctx *m, xf_scope scope, const char *status, bool active
 {
 	xf_buf b = XF_BUF_INIT;
 	int64_t next;
-	check(xf_store_incident_list_text(m->db, &scope, status, active, before, 25, &b, &next),
+	check(xf_api_incident_list_text(m->db, &scope, status, active, before, 25, &b, &next),
 	      "list", m->db);
 	xf_buf_release(&b);
 }

@@ -46,7 +46,7 @@ static int followup_task(xf_req *req, xf_db *db, int64_t incident_id, const char
 		.assignee_id = official->user.id,
 		.base_ms = now,
 		.due_minutes = interval_days * 24 * 60,
-		.due_ms = now + (int64_t)interval_days * 24 * 3600 * 1000,
+		.due_ms = now + interval_days * XF_DAY_MS,
 		.now_ms = now,
 	};
 	if (rc == XF_OK)
@@ -139,6 +139,62 @@ static bool person_in_incident(json_t *persons, int64_t person_id)
 	return false;
 }
 
+/* Assigns each {person_id, official_id} of pairs to the petitioners (persons) of incident
+ * id. Returns false, having answered, when a pair is refused; otherwise true with the
+ * store's code in *rc. */
+static bool assign_pairs(xf_req *req, xf_db *db, int64_t id, const xf_incident_state *state,
+                         json_t *persons, json_t *pairs, int interval, int64_t now, int *rc)
+{
+	xf_field_error err;
+	xf_user_row official;
+	json_t *pair;
+	size_t i;
+	json_array_foreach(pairs, i, pair) {
+		char field[48];
+		int64_t person_id, pair_official;
+		snprintf(field, sizeof field, "pairs[%zu]", i);
+		if (!json_is_object(pair) ||
+		    xf_json_int(pair, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
+		    xf_json_int(pair, "official_id", true, 1, INT64_MAX, &pair_official, &err) != XF_OK) {
+			xf_reply_error(req, 400, "invalid_field", field,
+			               "'%s' must be {\"person_id\": id, \"official_id\": id}", field);
+			return false;
+		}
+		if (!person_in_incident(persons, person_id)) {
+			xf_reply_error(req, 400, "invalid_field", field,
+			               "person %lld is not a petitioner of %s", (long long)person_id,
+			               state->number);
+			return false;
+		}
+		if (!official_ok(req, db, field, pair_official, &official))
+			return false;
+		if ((*rc = assign_one(req, db, id, person_id, &official, interval, now)) != XF_OK)
+			break;
+	}
+	return true;
+}
+
+/* Assigns official_id to every petitioner (of persons) in unit_id, assigned or not.
+ * Returns false, having answered, when the official is refused; otherwise true with the
+ * store's code in *rc. */
+static bool assign_unit(xf_req *req, xf_db *db, int64_t id, json_t *persons, int64_t unit_id,
+                        int64_t official_id, int interval, int64_t now, int *rc)
+{
+	xf_user_row official;
+	json_t *p;
+	size_t i;
+	if (!official_ok(req, db, "official_id", official_id, &official))
+		return false;
+	json_array_foreach(persons, i, p) {
+		if (json_integer_value(json_object_get(p, "unit_id")) != unit_id)
+			continue;
+		if ((*rc = assign_one(req, db, id, json_integer_value(json_object_get(p, "id")),
+		                      &official, interval, now)) != XF_OK)
+			break;
+	}
+	return true;
+}
+
 static void incident_assignments_create(xf_req *req)
 {
 	static const char *const fields[] = {"pairs", "unit_id", "official_id", NULL};
@@ -180,54 +236,19 @@ static void incident_assignments_create(xf_req *req)
 	json_t *persons = NULL;
 	int representatives, rc = xf_store_incident_persons(db, &viewer, id, &persons, &representatives);
 	int64_t now = xf_now_ms();
-	xf_user_row official;
-	if (rc == XF_OK && pairs) {
-		json_t *pair;
-		size_t i;
-		json_array_foreach(pairs, i, pair) {
-			char field[48];
-			int64_t person_id, pair_official;
-			snprintf(field, sizeof field, "pairs[%zu]", i);
-			if (!json_is_object(pair) ||
-			    xf_json_int(pair, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
-			    xf_json_int(pair, "official_id", true, 1, INT64_MAX, &pair_official, &err) != XF_OK) {
-				xf_reply_error(req, 400, "invalid_field", field,
-				               "'%s' must be {\"person_id\": id, \"official_id\": id}", field);
-				goto refused;
-			}
-			if (!person_in_incident(persons, person_id)) {
-				xf_reply_error(req, 400, "invalid_field", field,
-				               "person %lld is not a petitioner of %s", (long long)person_id,
-				               state.number);
-				goto refused;
-			}
-			if (!official_ok(req, db, field, pair_official, &official))
-				goto refused;
-			if ((rc = assign_one(req, db, id, person_id, &official, interval, now)) != XF_OK)
-				break;
-		}
-	} else if (rc == XF_OK) {
-		json_t *p;
-		size_t i;
-		if (!official_ok(req, db, "official_id", official_id, &official))
-			goto refused;
-		/* Every petitioner of the incident in that unit, assigned or not. */
-		json_array_foreach(persons, i, p) {
-			if (json_integer_value(json_object_get(p, "unit_id")) != unit_id)
-				continue;
-			if ((rc = assign_one(req, db, id, json_integer_value(json_object_get(p, "id")),
-			                     &official, interval, now)) != XF_OK)
-				break;
-		}
-	}
+	bool ok = true;
+	if (rc == XF_OK && pairs)
+		ok = assign_pairs(req, db, id, &state, persons, pairs, interval, now, &rc);
+	else if (rc == XF_OK)
+		ok = assign_unit(req, db, id, persons, unit_id, official_id, interval, now, &rc);
 	json_decref(persons);
+	if (!ok) {
+		xf_tx_rollback(db);
+		return;
+	}
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_incident_assignments(req, db, id, 201);
-	return;
-refused:
-	json_decref(persons);
-	xf_tx_rollback(db);
 }
 
 static void assignments_list(xf_req *req)
@@ -345,7 +366,7 @@ static void followups_create(xf_req *req)
 		return;
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_choice(body, "kind", true, xf_followup_kind_ids, &kind, &err) != XF_OK ||
-	    xf_json_string(body, "content", true, 1, 4000, &content, &err) != XF_OK ||
+	    xf_json_string(body, "content", true, 1, XF_API_TEXT_MAX, &content, &err) != XF_OK ||
 	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -391,7 +412,7 @@ static void followups_create(xf_req *req)
 	}
 	if (rc == XF_OK)
 		rc = xf_store_assignment_update(db, id, 0, 0, status,
-		                                now + (int64_t)row.interval_days * 24 * 3600 * 1000,
+		                                now + row.interval_days * XF_DAY_MS,
 		                                task_id, now);
 	if (rc == XF_OK) {
 		int s = 0;

@@ -130,7 +130,7 @@ static void xf_api_dispatches_update(xf_req *req)
 		return;
 	}
 	int64_t now = xf_now_ms();
-	rc = xf_store_dispatch_update(db, id, eta_minutes >= 0 ? now + eta_minutes * 60 * 1000 : 0,
+	rc = xf_store_dispatch_update(db, id, eta_minutes >= 0 ? now + eta_minutes * XF_MINUTE_MS : 0,
 	                              arrived, released, note, now);
 	if (rc == XF_OK) {
 		const char *what = released  ? "已撤离"

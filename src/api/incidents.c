@@ -9,6 +9,7 @@
 
 #include "api/xf_api.h"
 #include "api/xf_evaluation.h"
+#include "api/xf_incident_json.h"
 #include "store/xf_search.h"
 #include "store/xf_store_roster.h"
 #include "store/xf_store_seal.h"
@@ -18,10 +19,18 @@
 
 static const char *const destination_zh[] = {"本矿", "集团公司", "市", "省", "进京"};
 
+/* The stored status of an incident as the life cycle's enum (the store writes only
+ * xf_status_ids, so it always parses). */
+static xf_status state_status(const xf_incident_state *state)
+{
+	int status = xf_status_parse(state->status);
+	return status < 0 ? XF_STATUS_REGISTERED : (xf_status)status;
+}
+
 void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status)
 {
 	json_t *incident;
-	int rc = xf_store_incident_json(db, id, &incident);
+	int rc = xf_api_incident_read(db, id, &incident);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
@@ -72,7 +81,7 @@ static bool read_units(xf_req *req, xf_db *db, json_t *body, int64_t **units, si
 static int index_incident(xf_db *db, int64_t id)
 {
 	json_t *incident;
-	int rc = xf_store_incident_json(db, id, &incident);
+	int rc = xf_api_incident_read(db, id, &incident);
 	if (rc != XF_OK)
 		return rc;
 	char title[300];
@@ -219,7 +228,7 @@ static void xf_api_incidents_create(xf_req *req)
 	    xf_json_choice(body, "destination", true, xf_destination_ids, &destination, &err) != XF_OK ||
 	    xf_json_bool(body, "advance_info", true, &advance_info, &err) != XF_OK ||
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
-	    xf_json_string(body, "demands", false, 0, 4000, &demands, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &demands, &err) == XF_ERR ||
 	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
 	    xf_json_bool(body, "drill", false, &drill, &err) == XF_ERR ||
 	    (json_is_null(json_object_get(body, "expected_destination"))
@@ -270,7 +279,7 @@ static void xf_api_incidents_create(xf_req *req)
 		.place = place,
 		.category = category,
 		.demands = demands,
-		.status = d.in_scope ? "registered" : "not_activated",
+		.status = xf_status_ids[d.in_scope ? XF_STATUS_REGISTERED : XF_STATUS_NOT_ACTIVATED],
 		.grade = d.in_scope ? d.grade->id : NULL,
 		.grade_name = d.in_scope ? d.grade->name : NULL,
 		.procedure = d.procedure->id,
@@ -431,8 +440,8 @@ static void xf_api_incidents_list(xf_req *req)
 	/* Read the generation first: a change committed meanwhile leaves the entry stale. */
 	uint64_t generation = xf_store_data_generation();
 	xf_buf_puts(out, "{\"incidents\":");
-	int rc = xf_store_incident_list_text(db, &q.scope, q.status, q.active_only, q.before,
-	                                     (int)q.limit, out, &next);
+	int rc = xf_api_incident_list_text(db, &q.scope, q.status, q.active_only, q.before,
+	                                   (int)q.limit, out, &next);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
@@ -609,7 +618,7 @@ static void xf_api_incidents_activate(xf_req *req)
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
 	int rc;
-	if (strcmp(state.status, "registered") != 0 || !state.in_scope) {
+	if (state_status(&state) != XF_STATUS_REGISTERED || !state.in_scope) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", NULL,
 		               "only a registered incident within the plan's scope can be activated; "
@@ -662,7 +671,8 @@ static void reply_not_allowed(xf_req *req, const xf_incident_state *state, const
 	char *text = json_dumps(list, JSON_COMPACT);
 	const char *message = xf_req_message(req, "%s cannot go from '%s' to '%s'; allowed: %s%s",
 	                                state->number, state->status, to, text,
-	                                strcmp(to, "activated") == 0 ? " (activate with /activate)" : "");
+	                                xf_status_parse(to) == XF_STATUS_ACTIVATED ? " (activate with /activate)"
+	                                                                           : "");
 	free(text);
 	json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "conflict", "message", message,
 	                          "field", "to", "allowed", list);
@@ -703,7 +713,7 @@ static void xf_api_incidents_transition(xf_req *req)
 		return;
 	}
 	/* Withdrawing a mistaken registration (作废) needs its reason. */
-	bool withdraw = strcmp(to, "withdrawn") == 0;
+	bool withdraw = xf_status_parse(to) == XF_STATUS_WITHDRAWN;
 	if (withdraw && strlen(reason) < 2) {
 		xf_reply_error(req, 400, "invalid_field", "reason",
 		               "'reason' is required to withdraw a registration");
@@ -840,14 +850,14 @@ static void xf_api_incidents_override(xf_req *req)
 		xf_tx_rollback(db);
 		return;
 	}
-	if (strcmp(state.status, "archived") == 0 || strcmp(state.status, "withdrawn") == 0) {
+	if (xf_status_closed(state_status(&state))) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number, state.status);
 		return;
 	}
 	if (withdraw) {
 		json_t *incident = NULL;
-		rc = xf_store_incident_json(db, id, &incident);
+		rc = xf_api_incident_read(db, id, &incident);
 		bool has = rc == XF_OK && json_is_object(json_object_get(incident, "override"));
 		json_decref(incident);
 		if (rc == XF_OK && !has) {
@@ -883,12 +893,9 @@ static void xf_api_incidents_override(xf_req *req)
 		xf_plan_decide(plan, &facts, &d);
 		grade = state.grade[0] ? xf_plan_grade_by_id(plan, state.grade) : d.grade;
 	}
-	const char *status = state.status;
-	if (!in_scope && strcmp(state.status, "registered") == 0)
-		status = "not_activated";
-	else if (in_scope && strcmp(state.status, "not_activated") == 0)
-		status = "registered";
-	else if (!in_scope && strcmp(state.status, "not_activated") != 0) {
+	xf_status to = xf_status_for_scope(state_status(&state), in_scope);
+	const char *status = xf_status_ids[to];
+	if (!in_scope && to != XF_STATUS_NOT_ACTIVATED) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", "in_scope",
 		               "%s is already being handled; it cannot be taken out of scope",
@@ -936,7 +943,7 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
                            char **summary)
 {
 	json_t *incident;
-	int rc = xf_store_incident_json(db, state->id, &incident);
+	int rc = xf_api_incident_read(db, state->id, &incident);
 	if (rc != XF_OK)
 		return rc;
 	json_t *ov = json_object_get(incident, "override");
@@ -944,19 +951,15 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	const char *old_computed = json_string_value(json_object_get(incident, "grade_computed"));
 	xf_plan_decision d;
 	xf_plan_decide(plan, facts, &d);
-	bool before = strcmp(state->status, "registered") == 0 ||
-	              strcmp(state->status, "not_activated") == 0;
+	bool before = xf_status_before_activation(state_status(state));
 	/* An override decided the scope; once handled, an incident stays in scope. */
 	bool in_scope = json_is_object(ov) ? state->in_scope : before ? d.in_scope : true;
 	const xf_plan_grade *grade = NULL;
 	if (in_scope)
 		grade = ov_grade && xf_plan_grade_by_id(plan, ov_grade) ? xf_plan_grade_by_id(plan, ov_grade)
 		                                                        : d.grade;
-	const char *status = state->status;
-	if (!in_scope && strcmp(status, "registered") == 0)
-		status = "not_activated";
-	else if (in_scope && strcmp(status, "not_activated") == 0)
-		status = "registered";
+	xf_status to = xf_status_for_scope(state_status(state), in_scope);
+	const char *status = xf_status_ids[to];
 	int old_rank = state->grade[0] ? grade_rank(plan, state->grade) : 99;
 	int new_rank = grade ? grade_rank(plan, grade->id) : 99;
 	bool escalated = state->grade[0] && grade && new_rank < old_rank;
@@ -1024,7 +1027,7 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	if (in_scope != state->in_scope)
 		json_object_set_new(changes, "in_scope",
 		                    json_pack("{s:b, s:b}", "from", state->in_scope, "to", in_scope));
-	if (strcmp(status, state->status) != 0)
+	if (to != state_status(state))
 		json_object_set_new(changes, "status",
 		                    json_pack("{s:s, s:s}", "from", state->status, "to", status));
 	if (before && strcmp(state->procedure, d.procedure->id) != 0)
@@ -1092,7 +1095,7 @@ static bool time_fields(xf_req *req, xf_incident_state *state,
 	if (!occurred_changed && !expected_changed && !dest_changed)
 		return true;
 	int status = xf_status_parse(state->status);
-	if (status < 0 || !(status == XF_STATUS_REGISTERED || status == XF_STATUS_NOT_ACTIVATED ||
+	if (status < 0 || !(xf_status_before_activation((xf_status)status) ||
 	                    xf_status_reports_progress((xf_status)status))) {
 		const char *field = occurred_changed ? "occurred_at"
 		                    : expected_changed ? "expected_at"
@@ -1202,7 +1205,7 @@ static void xf_api_incidents_update(xf_req *req)
 		return;
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
-	    xf_json_string(body, "demands", false, 0, 4000, &demands, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &demands, &err) == XF_ERR ||
 	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
 	    (has_headcount = xf_json_int(body, "headcount", false, 1, 100000, &headcount, &err)) ==
 	        XF_ERR ||
@@ -1253,7 +1256,7 @@ static void xf_api_incidents_update(xf_req *req)
 		facts.destination = (xf_destination)to;
 	}
 	if (has_advance == XF_OK && advance_info != state.advance_info) {
-		if (strcmp(state.status, "registered") != 0 && strcmp(state.status, "not_activated") != 0) {
+		if (!xf_status_before_activation(state_status(&state))) {
 			xf_tx_rollback(db);
 			json_decref(changes);
 			xf_reply_error(req, 409, "conflict", "advance_info",
@@ -1283,9 +1286,10 @@ static void xf_api_incidents_update(xf_req *req)
 	bool decides = json_object_size(changes) > 0;
 	bool times = json_object_size(time_changes) > 0;
 	const xf_plan *plan = NULL;
-	if (decides && (strcmp(state.status, "archived") == 0 || strcmp(state.status, "withdrawn") == 0)) {
+	if (decides && xf_status_closed(state_status(&state))) {
 		xf_tx_rollback(db);
 		json_decref(changes);
+		json_decref(time_changes);
 		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'; its facts can no longer change",
 		               state.number, state.status);
 		return;
@@ -1293,6 +1297,7 @@ static void xf_api_incidents_update(xf_req *req)
 	if (decides && !(plan = incident_plan(req, db, &state))) {
 		xf_tx_rollback(db);
 		json_decref(changes);
+		json_decref(time_changes);
 		return;
 	}
 	rc = xf_store_incident_set_facts(db, id, place, demands, category,
@@ -1380,7 +1385,7 @@ static void xf_api_notes_create(xf_req *req)
 	if (!body)
 		return;
 	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "text", true, 1, 4000, &text, &err) != XF_OK) {
+	    xf_json_string(body, "text", true, 1, XF_API_TEXT_MAX, &text, &err) != XF_OK) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -1400,7 +1405,7 @@ static void xf_api_notes_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	if (strcmp(state.status, "archived") == 0) {
+	if (state_status(&state) == XF_STATUS_ARCHIVED) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", NULL, "%s is archived", state.number);
 		return;
@@ -1417,12 +1422,12 @@ static void xf_api_notes_create(xf_req *req)
 		xf_time_format(at_ms, at_text);
 		json_object_set_new(data, "at", json_string(at_text));
 	}
-	int rc = xf_audit_append(db, &actor, "note.create", "incident", xf_api_id_text(req, id),
-	                         data);
+	int64_t seq = 0;
+	int rc = xf_store_note_append(db, &actor, xf_api_id_text(req, id), data, &seq);
 	if (rc == XF_OK) {
 		/* A note is the event itself; its sequence number identifies it. */
-		xf_search_doc doc = {.kind = "note", .id = sqlite3_last_insert_rowid(xf_db_handle(db)),
-		                     .incident_id = id, .title = state.number, .body = text};
+		xf_search_doc doc = {.kind = "note", .id = seq, .incident_id = id,
+		                     .title = state.number, .body = text};
 		rc = xf_search_put(db, &doc);
 	}
 	if (!xf_api_finish(req, db, rc))
@@ -1520,7 +1525,7 @@ static void xf_api_dashboard(xf_req *req)
 	int64_t next, now = xf_now_ms();
 	int rc = xf_tx_begin(db, false);
 	if (rc == XF_OK)
-		rc = xf_store_incident_list(db, &scope, NULL, true, 0, 50, &list, &next);
+		rc = xf_api_incident_list(db, &scope, NULL, true, 0, 50, &list, &next);
 	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		xf_api_store_error(req, db, rc);

@@ -26,7 +26,7 @@ static void matters_due(xf_req *req)
 	xf_viewer viewer = xf_api_viewer(req);
 	int64_t now = xf_now_ms();
 	/* Overdue: due before now; soon: due within the days given, or already past. */
-	int64_t until = soon ? now + within_days * 24 * 3600 * 1000LL : now - 1;
+	int64_t until = soon ? now + within_days * XF_DAY_MS : now - 1;
 	json_t *list;
 	int rc = xf_store_matters_due(db, &viewer, now, until, &list);
 	if (rc != XF_OK) {

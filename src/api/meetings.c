@@ -321,7 +321,7 @@ static int add_decisions(xf_req *req, xf_db *db, const xf_actor *actor, int64_t 
 		int position;
 		int64_t task_id, decision_id;
 		const char *title = shorten(req, d->text, TITLE_CHARS);
-		int64_t due = now + d->due_minutes * 60 * 1000;
+		int64_t due = now + d->due_minutes * XF_MINUTE_MS;
 		if ((rc = xf_store_task_next_position(db, incident_id, &position)) != XF_OK)
 			break;
 		xf_task_new t = {
@@ -418,6 +418,25 @@ static int index_meeting(xf_db *db, int64_t meeting_id)
 	return rc;
 }
 
+/* The audit data of meeting m, just stored as meeting_id. */
+static json_t *created_audit_data(xf_req *req, int64_t meeting_id, const xf_meeting_new *m,
+                                  size_t n_attendees, size_t n_decisions)
+{
+	char starts_text[XF_TIME_LEN];
+	xf_time_format(m->starts_ms, starts_text);
+	const char *place = m->place;
+	json_t *data = json_pack(
+	    "{s:I, s:s, s:s, s:I, s:I, s:s}", "meeting_id", (json_int_t)meeting_id, "kind",
+	    m->kind, "starts_at", starts_text, "attendees", (json_int_t)n_attendees,
+	    "decisions", (json_int_t)n_decisions, "summary",
+	    xf_arena_printf(&req->arena, "召开%s%s%s%s：%zu人参加，作出%zu项决定",
+	                    xf_meeting_kind_zh(m->kind), place[0] ? "（" : "", place,
+	                    place[0] ? "）" : "", n_attendees, n_decisions));
+	if (m->task_id)
+		json_object_set_new(data, "task_id", json_integer(m->task_id));
+	return data;
+}
+
 static void xf_api_meetings_create(xf_req *req)
 {
 	static const char *const fields[] = {"kind",    "starts_at", "place",   "attendees",
@@ -479,24 +498,12 @@ static void xf_api_meetings_create(xf_req *req)
 	    .created_by = req->user.id,
 	    .now_ms = now,
 	};
-	char starts_text[XF_TIME_LEN];
-	xf_time_format(starts_ms, starts_text);
 	int rc = xf_store_meeting_insert(db, &m, &meeting_id);
 	if (rc == XF_OK)
 		rc = add_attendees(db, meeting_id, attendees, n_attendees);
-	if (rc == XF_OK) {
-		json_t *data = json_pack(
-		    "{s:I, s:s, s:s, s:I, s:I, s:s}", "meeting_id", (json_int_t)meeting_id, "kind",
-		    kind, "starts_at", starts_text, "attendees", (json_int_t)n_attendees,
-		    "decisions", (json_int_t)n_decisions, "summary",
-		    xf_arena_printf(&req->arena, "召开%s%s%s%s：%zu人参加，作出%zu项决定",
-		                    xf_meeting_kind_zh(kind), place[0] ? "（" : "", place,
-		                    place[0] ? "）" : "", n_attendees, n_decisions));
-		if (task_id)
-			json_object_set_new(data, "task_id", json_integer(task_id));
-		rc = xf_audit_append(db, &actor, "meeting.create", "incident",
-		                     xf_api_id_text(req, id), data);
-	}
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "meeting.create", "incident", xf_api_id_text(req, id),
+		                     created_audit_data(req, meeting_id, &m, n_attendees, n_decisions));
 	if (rc == XF_OK)
 		rc = add_decisions(req, db, &actor, id, meeting_id, kind, decisions, n_decisions,
 		                   now);
@@ -553,6 +560,43 @@ static bool begin_meeting(xf_req *req, xf_db *db, int64_t id, xf_meeting_row *me
 		return true;
 	xf_tx_rollback(db);
 	return false;
+}
+
+/* Completes task's step with meeting id's minutes: those given (minutes), else those
+ * stored. */
+static int complete_step_by_update(xf_req *req, xf_db *db, const xf_actor *actor,
+                                   const xf_task_row *task, int64_t id, const char *minutes,
+                                   int64_t now)
+{
+	int rc = XF_OK;
+	json_t *stored = NULL;
+	if (!minutes && (rc = xf_store_meeting_json(db, id, &stored)) == XF_OK)
+		minutes = xf_arena_strdup(&req->arena,
+		                          json_string_value(json_object_get(stored, "minutes")));
+	json_decref(stored);
+	if (rc == XF_OK)
+		rc = complete_step(req, db, actor, task, id, minutes, now);
+	return rc;
+}
+
+/* The audit data of an update of meeting with body: the parts it changed. */
+static json_t *updated_audit_data(xf_req *req, const xf_meeting_row *meeting, json_t *body)
+{
+	static const char *const parts_zh[] = {"纪要", "地点", "参会人员", "时间", "对应任务"};
+	static const char *const parts[] = {"minutes", "place", "attendees", "starts_at",
+	                                    "task_id"};
+	char changed[128] = "";
+	json_t *keys = json_array();
+	for (size_t i = 0; i < XF_ARRAY_LEN(parts); i++)
+		if (json_object_get(body, parts[i])) {
+			json_array_append_new(keys, json_string(parts[i]));
+			snprintf(changed + strlen(changed), sizeof changed - strlen(changed), "%s%s",
+			         changed[0] ? "、" : "", parts_zh[i]);
+		}
+	return json_pack("{s:I, s:o, s:s}", "meeting_id", (json_int_t)meeting->id, "changed", keys,
+	                 "summary",
+	                 xf_arena_printf(&req->arena, "更新%s记录：%s",
+	                                 xf_meeting_kind_zh(meeting->kind), changed));
 }
 
 static void xf_api_meetings_update(xf_req *req)
@@ -619,37 +663,12 @@ static void xf_api_meetings_update(xf_req *req)
 		if (rc == XF_OK)
 			rc = add_attendees(db, id, attendees, n_attendees);
 	}
-	if (rc == XF_OK) {
-		static const char *const parts_zh[] = {"纪要", "地点", "参会人员", "时间",
-		                                       "对应任务"};
-		static const char *const parts[] = {"minutes", "place", "attendees", "starts_at",
-		                                    "task_id"};
-		char changed[128] = "";
-		json_t *keys = json_array();
-		for (size_t i = 0; i < XF_ARRAY_LEN(parts); i++)
-			if (json_object_get(body, parts[i])) {
-				json_array_append_new(keys, json_string(parts[i]));
-				snprintf(changed + strlen(changed),
-				         sizeof changed - strlen(changed), "%s%s",
-				         changed[0] ? "、" : "", parts_zh[i]);
-			}
-		rc = xf_audit_append(
-		    db, &actor, "meeting.update", "incident",
-		    xf_api_id_text(req, meeting.incident_id),
-		    json_pack("{s:I, s:o, s:s}", "meeting_id", (json_int_t)id, "changed", keys,
-		              "summary",
-		              xf_arena_printf(&req->arena, "更新%s记录：%s",
-		                              xf_meeting_kind_zh(meeting.kind), changed)));
-	}
-	if (rc == XF_OK && task_id) {
-		json_t *stored = NULL;
-		if (!minutes && (rc = xf_store_meeting_json(db, id, &stored)) == XF_OK)
-			minutes = xf_arena_strdup(
-			    &req->arena, json_string_value(json_object_get(stored, "minutes")));
-		json_decref(stored);
-		if (rc == XF_OK)
-			rc = complete_step(req, db, &actor, &task, id, minutes, now);
-	}
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor, "meeting.update", "incident",
+		                     xf_api_id_text(req, meeting.incident_id),
+		                     updated_audit_data(req, &meeting, body));
+	if (rc == XF_OK && task_id)
+		rc = complete_step_by_update(req, db, &actor, &task, id, minutes, now);
 	if (rc == XF_OK)
 		rc = index_meeting(db, id);
 	if (!xf_api_finish(req, db, rc))

@@ -6,6 +6,7 @@
  * the existing file instead), two files of one person merged (the merged one answers
  * 308 to the kept one), the Art. 20 warning. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/xf_api.h"
@@ -519,7 +520,7 @@ static void matters_create(xf_req *req)
 		return;
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_choice(body, "category", true, xf_category_ids, &category, &err) != XF_OK ||
-	    xf_json_string(body, "content", true, 1, 4000, &content, &err) != XF_OK ||
+	    xf_json_string(body, "content", true, 1, XF_API_TEXT_MAX, &content, &err) != XF_OK ||
 	    xf_json_int(body, "incident_id", false, 1, INT64_MAX, &incident_id, &err) == XF_ERR ||
 	    xf_json_int(body, "accused_unit_id", false, 1, INT64_MAX, &accused, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
@@ -784,167 +785,126 @@ static bool read_use_existing(xf_req *req, xf_db *db, json_t *list, entry *entri
 	return true;
 }
 
-static void incident_persons_bulk(xf_req *req)
+/* Reads the 'text' form, one person per line, appending to *entries (on the heap);
+ * a line that cannot be read becomes a problem. */
+static void read_text_entries(xf_req *req, const char *text, json_t *units, entry **entries,
+                              size_t *n, json_t *problems)
 {
-	static const char *const fields[] = {"text", "persons", "check", "use_existing", NULL};
+	size_t cap = 0;
+	int line = 0;
+	for (const char *s = text; *s || line == 0;) {
+		size_t len = strcspn(s, "\n");
+		char *one = xf_arena_strndup(&req->arena, s, len);
+		line++;
+		s += len + (s[len] == '\n');
+		const char *problem;
+		entry en = {.line = line};
+		if (!xf_quick_entry_parse(one, &en.e, &problem)) {
+			if (problem)
+				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line,
+				                                          "message", xf_req_message(req, "%s", problem)));
+			if (!*s)
+				break;
+			continue;
+		}
+		if (en.e.unit[0] && !(en.unit_id = unit_by_name(units, en.e.unit))) {
+			json_array_append_new(
+				problems, json_pack("{s:i, s:s}", "line", line, "message",
+				                    xf_req_message(req, "there is no unit '%s'", en.e.unit)));
+			continue;
+		}
+		XF_GROW(*entries, *n + 1, cap);
+		(*entries)[(*n)++] = en;
+		if (!*s)
+			break;
+	}
+}
+
+/* Reads the 'persons' form, an array of objects, into *entries (on the heap, one per
+ * element); an element that cannot be read becomes a problem. */
+static void read_given_entries(xf_req *req, xf_db *db, json_t *given, entry **out, size_t *n,
+                               json_t *problems)
+{
 	xf_field_error err;
-	const char *text = NULL;
-	bool check = false;
-	int64_t id;
+	json_t *p;
+	size_t i;
+	*n = json_array_size(given);
+	entry *entries = *out = xf_calloc(*n + 1, sizeof *entries);
+	json_array_foreach(given, i, p) {
+		static const char *const pfields[] = {"name", "phone", "unit_id", "role", "employment",
+		                                      NULL};
+		const char *name = NULL, *phone = "", *role = "participant", *employment = NULL;
+		int64_t unit_id = 0;
+		entries[i].line = (int)i + 1;
+		if (!json_is_object(p) || xf_json_only(p, pfields, &err) != XF_OK ||
+		    xf_json_string(p, "name", true, 1, 63, &name, &err) != XF_OK ||
+		    xf_json_string(p, "phone", false, 0, 31, &phone, &err) == XF_ERR ||
+		    xf_json_int(p, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
+		    xf_json_choice(p, "role", false, xf_person_role_ids, &role, &err) == XF_ERR ||
+		    xf_json_choice(p, "employment", false, xf_employment_ids, &employment, &err) ==
+		        XF_ERR) {
+			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
+			                                          "message", xf_req_message(req, "%s", json_is_object(p) ? err.message : "must be an object")));
+			continue;
+		}
+		const char *why = xf_phone_problem(phone);
+		if (why) {
+			json_array_append_new(
+				problems, json_pack("{s:i, s:s, s:s}", "line", (int)i + 1, "field", "phone",
+			                            "message",
+			                            xf_req_message(req, "'phone' %s", why)));
+			continue;
+		}
+		snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
+		snprintf(entries[i].e.phone, sizeof entries[i].e.phone, "%s", phone);
+		entries[i].e.representative = strcmp(role, "representative") == 0;
+		entries[i].e.employment = employment;
+		entries[i].unit_id = unit_id;
+		json_t *unit = NULL;
+		if (unit_id && xf_store_unit_get(db, unit_id, &unit) != XF_OK)
+			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
+			                                          "message", xf_req_message(req, "there is no such unit")));
+		json_decref(unit);
+	}
+}
+
+/* Answers a 'check': stores nothing, lists the likely duplicates of each line so that the
+ * person can choose per line to use the existing file or create a new one. */
+static void reply_bulk_check(xf_req *req, xf_db *db, int64_t id, const entry *entries, size_t n)
+{
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
+	if (!xf_api_incident(req, db, id, &state))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	json_t *given = json_object_get(body, "persons");
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR ||
-	    xf_json_bool(body, "check", false, &check, &err) == XF_ERR) {
-		xf_reply_field_error(req, &err);
-		return;
+	int rc = XF_OK;
+	json_t *duplicates = json_array();
+	for (size_t i = 0; rc == XF_OK && i < n; i++) {
+		json_t *dups = NULL;
+		rc = entry_duplicates(req, db, &entries[i], &dups);
+		if (rc == XF_OK && json_array_size(dups))
+			json_array_append_new(duplicates, json_pack("{s:i, s:s, s:o}", "line",
+			                                            entries[i].line, "name",
+			                                            entries[i].e.name, "matches", dups));
+		else
+			json_decref(dups);
 	}
-	if (!text == !given || (given && (!json_is_array(given) || json_array_size(given) > 500))) {
-		xf_reply_error(req, 400, "invalid_field", given ? "persons" : "text",
-		               "give either 'text' (one person per line) or 'persons' (an array of at "
-		               "most 500)");
-		return;
-	}
-	xf_db *db = xf_db_get();
-	json_t *units;
-	int rc = xf_store_unit_list(db, &units);
 	if (rc != XF_OK) {
+		json_decref(duplicates);
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	/* Read every line first: nothing is stored unless every line is good. */
-	size_t cap = 16, n = 0;
-	entry *entries = xf_arena_alloc(&req->arena, cap * sizeof *entries);
-	json_t *problems = json_array();
-	if (text) {
-		int line = 0;
-		for (const char *s = text; *s || line == 0;) {
-			size_t len = strcspn(s, "\n");
-			char *one = xf_arena_strndup(&req->arena, s, len);
-			line++;
-			s += len + (s[len] == '\n');
-			const char *problem;
-			entry en = {.line = line};
-			if (!xf_quick_entry_parse(one, &en.e, &problem)) {
-				if (problem)
-					json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line,
-					                                          "message", xf_req_message(req, "%s", problem)));
-				if (!*s)
-					break;
-				continue;
-			}
-			if (en.e.unit[0] && !(en.unit_id = unit_by_name(units, en.e.unit))) {
-				json_array_append_new(
-					problems, json_pack("{s:i, s:s}", "line", line, "message",
-					                    xf_req_message(req, "there is no unit '%s'", en.e.unit)));
-				continue;
-			}
-			if (n == cap) {
-				entry *more = xf_arena_alloc(&req->arena, 2 * cap * sizeof *entries);
-				memcpy(more, entries, cap * sizeof *entries);
-				entries = more;
-				cap *= 2;
-			}
-			entries[n++] = en;
-			if (!*s)
-				break;
-		}
-	} else {
-		json_t *p;
-		size_t i;
-		n = json_array_size(given);
-		entries = xf_arena_alloc(&req->arena, (n + 1) * sizeof *entries);
-		json_array_foreach(given, i, p) {
-			static const char *const pfields[] = {"name", "phone", "unit_id", "role", "employment",
-			                                      NULL};
-			const char *name = NULL, *phone = "", *role = "participant", *employment = NULL;
-			int64_t unit_id = 0;
-			entries[i].line = (int)i + 1;
-			if (!json_is_object(p) || xf_json_only(p, pfields, &err) != XF_OK ||
-			    xf_json_string(p, "name", true, 1, 63, &name, &err) != XF_OK ||
-			    xf_json_string(p, "phone", false, 0, 31, &phone, &err) == XF_ERR ||
-			    xf_json_int(p, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
-			    xf_json_choice(p, "role", false, xf_person_role_ids, &role, &err) == XF_ERR ||
-			    xf_json_choice(p, "employment", false, xf_employment_ids, &employment, &err) ==
-			        XF_ERR) {
-				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
-				                                          "message", xf_req_message(req, "%s", json_is_object(p) ? err.message : "must be an object")));
-				continue;
-			}
-			const char *why = xf_phone_problem(phone);
-			if (why) {
-				json_array_append_new(
-					problems, json_pack("{s:i, s:s, s:s}", "line", (int)i + 1, "field", "phone",
-				                            "message",
-				                            xf_req_message(req, "'phone' %s", why)));
-				continue;
-			}
-			snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
-			snprintf(entries[i].e.phone, sizeof entries[i].e.phone, "%s", phone);
-			entries[i].e.representative = strcmp(role, "representative") == 0;
-			entries[i].e.employment = employment;
-			entries[i].unit_id = unit_id;
-			json_t *unit = NULL;
-			if (unit_id && xf_store_unit_get(db, unit_id, &unit) != XF_OK)
-				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
-				                                          "message", xf_req_message(req, "there is no such unit")));
-			json_decref(unit);
-		}
-	}
-	/* Employment the list leaves out follows the unit: its retirees are retired. */
-	for (size_t i = 0; !json_array_size(problems) && i < n; i++)
-		if (!entries[i].e.employment)
-			entries[i].e.employment = xf_employment_default(unit_name_of(units, entries[i].unit_id));
-	json_decref(units);
-	if (json_array_size(problems) || n == 0) {
-		if (n == 0 && !json_array_size(problems))
-			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", 1, "message",
-			                                          xf_req_message(req, "no person given")));
-		json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid_rows", "message",
-		                          xf_req_message(req, "some lines cannot be read; nothing was stored"), "field",
-		                          text ? "text" : "persons", "problems", problems);
-		xf_reply_json(req, 422, json_pack("{s:o}", "error", error));
-		return;
-	}
-	json_decref(problems);
+	xf_reply_json(req, 200, json_pack("{s:i, s:o}", "count", (int)n, "duplicates",
+	                                  duplicates));
+}
+
+/* Inside the transaction: creates a file for each entry (or links its existing one),
+ * assigns task heads and appends the audit entry. The ids go to created_ids and
+ * linked_ids, the likely duplicates of new files to duplicates. */
+static int store_bulk_entries(xf_req *req, xf_db *db, int64_t id, const entry *entries,
+                              size_t n, json_t *created_ids, json_t *linked_ids,
+                              json_t *duplicates)
+{
 	xf_actor actor = xf_api_actor(req);
-	if (check) {
-		/* Stores nothing: the likely duplicates of each line, so that the person can
-		 * choose per line to use the existing file or create a new one. */
-		if (!xf_api_incident(req, db, id, &state))
-			return;
-		json_t *duplicates = json_array();
-		for (size_t i = 0; rc == XF_OK && i < n; i++) {
-			json_t *dups = NULL;
-			rc = entry_duplicates(req, db, &entries[i], &dups);
-			if (rc == XF_OK && json_array_size(dups))
-				json_array_append_new(duplicates, json_pack("{s:i, s:s, s:o}", "line",
-				                                            entries[i].line, "name",
-				                                            entries[i].e.name, "matches", dups));
-			else
-				json_decref(dups);
-		}
-		if (rc != XF_OK) {
-			json_decref(duplicates);
-			xf_api_store_error(req, db, rc);
-			return;
-		}
-		xf_reply_json(req, 200, json_pack("{s:i, s:o}", "count", (int)n, "duplicates",
-		                                  duplicates));
-		return;
-	}
-	if (!xf_api_begin_incident(req, db, id, &state))
-		return;
-	if (!read_use_existing(req, db, json_object_get(body, "use_existing"), entries, n)) {
-		xf_tx_rollback(db);
-		return;
-	}
-	json_t *created_ids = json_array(), *linked_ids = json_array(), *duplicates = json_array();
+	int rc = XF_OK;
 	int64_t now = xf_now_ms();
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		xf_person_in in = {.name = entries[i].e.name, .phone = entries[i].e.phone,
@@ -980,31 +940,44 @@ static void incident_persons_bulk(xf_req *req)
 		                               "linked_person_ids", linked_ids, "summary",
 		                               xf_arena_printf(&req->arena, "批量录入信访人 %zu 人", n),
 		                               "heads_assigned", heads));
+	return rc;
+}
+
+/* The briefs of the persons whose ids are listed; takes the list. */
+static json_t *person_briefs(xf_db *db, json_t *ids)
+{
+	json_t *briefs = json_array(), *pid;
+	size_t k;
+	json_array_foreach(ids, k, pid) {
+		json_t *brief;
+		if (xf_store_person_brief(db, json_integer_value(pid), &brief) == XF_OK)
+			json_array_append_new(briefs, brief);
+	}
+	json_decref(ids);
+	return briefs;
+}
+
+/* Stores the entries (none unless all) and answers with the files created and linked. */
+static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *use_existing,
+                       entry *entries, size_t n)
+{
+	xf_incident_state state;
+	if (!xf_api_begin_incident(req, db, id, &state))
+		return;
+	if (!read_use_existing(req, db, use_existing, entries, n)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	json_t *created_ids = json_array(), *linked_ids = json_array(), *duplicates = json_array();
+	int rc = store_bulk_entries(req, db, id, entries, n, created_ids, linked_ids, duplicates);
 	if (!xf_api_finish(req, db, rc)) {
 		json_decref(created_ids);
 		json_decref(linked_ids);
 		json_decref(duplicates);
 		return;
 	}
-	json_t *linked = json_array();
-	{
-		json_t *pid;
-		size_t k;
-		json_array_foreach(linked_ids, k, pid) {
-			json_t *brief;
-			if (xf_store_person_brief(db, json_integer_value(pid), &brief) == XF_OK)
-				json_array_append_new(linked, brief);
-		}
-		json_decref(linked_ids);
-	}
-	json_t *created = json_array(), *pid;
-	size_t i;
-	json_array_foreach(created_ids, i, pid) {
-		json_t *brief;
-		if (xf_store_person_brief(db, json_integer_value(pid), &brief) == XF_OK)
-			json_array_append_new(created, brief);
-	}
-	json_decref(created_ids);
+	json_t *linked = person_briefs(db, linked_ids);
+	json_t *created = person_briefs(db, created_ids);
 	int representatives = 0;
 	json_t *all;
 	xf_viewer viewer = xf_api_viewer(req);
@@ -1020,6 +993,70 @@ static void incident_persons_bulk(xf_req *req)
 	xf_reply_json(req, 201, json_pack("{s:o, s:o, s:[], s:o, s:o}", "created", created, "linked",
 	                                  linked, "problems", "duplicates", duplicates, "warnings",
 	                                  warnings));
+}
+
+static void incident_persons_bulk(xf_req *req)
+{
+	static const char *const fields[] = {"text", "persons", "check", "use_existing", NULL};
+	xf_field_error err;
+	const char *text = NULL;
+	bool check = false;
+	int64_t id;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body)
+		return;
+	json_t *given = json_object_get(body, "persons");
+	if (xf_json_only(body, fields, &err) != XF_OK ||
+	    xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR ||
+	    xf_json_bool(body, "check", false, &check, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	if (!text == !given || (given && (!json_is_array(given) || json_array_size(given) > 500))) {
+		xf_reply_error(req, 400, "invalid_field", given ? "persons" : "text",
+		               "give either 'text' (one person per line) or 'persons' (an array of at "
+		               "most 500)");
+		return;
+	}
+	xf_db *db = xf_db_get();
+	json_t *units;
+	int rc = xf_store_unit_list(db, &units);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	/* Read every line first: nothing is stored unless every line is good. */
+	entry *entries = NULL;
+	size_t n = 0;
+	json_t *problems = json_array();
+	if (text)
+		read_text_entries(req, text, units, &entries, &n, problems);
+	else
+		read_given_entries(req, db, given, &entries, &n, problems);
+	/* Employment the list leaves out follows the unit: its retirees are retired. */
+	for (size_t i = 0; !json_array_size(problems) && i < n; i++)
+		if (!entries[i].e.employment)
+			entries[i].e.employment = xf_employment_default(unit_name_of(units, entries[i].unit_id));
+	json_decref(units);
+	if (json_array_size(problems) || n == 0) {
+		if (n == 0 && !json_array_size(problems))
+			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", 1, "message",
+			                                          xf_req_message(req, "no person given")));
+		json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid_rows", "message",
+		                          xf_req_message(req, "some lines cannot be read; nothing was stored"), "field",
+		                          text ? "text" : "persons", "problems", problems);
+		xf_reply_json(req, 422, json_pack("{s:o}", "error", error));
+		free(entries);
+		return;
+	}
+	json_decref(problems);
+	if (check)
+		reply_bulk_check(req, db, id, entries, n);
+	else
+		store_bulk(req, db, id, json_object_get(body, "use_existing"), entries, n);
+	free(entries);
 }
 
 static const xf_route routes[] = {

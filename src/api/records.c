@@ -449,7 +449,7 @@ static void upload_done(xf_req *req, int64_t id)
 		return;
 	}
 	if (!text_ok(req, "title", title, 200, false) || !text_ok(req, "place", place, 200, false) ||
-	    !text_ok(req, "note", note, 4000, false))
+	    !text_ok(req, "note", note, XF_API_TEXT_MAX, false))
 		return;
 	if (!xf_utf8_valid(name, strlen(name))) {
 		xf_reply_error(req, 400, "invalid_field", "file", "the file name is not valid UTF-8");
@@ -714,7 +714,7 @@ static void xf_api_interviews_create(xf_req *req)
 	    xf_json_string(body, "demands", true, 1, 10000, &demands, &err) == XF_ERR ||
 	    xf_json_string(body, "explained", false, 0, 10000, &explained, &err) == XF_ERR ||
 	    xf_json_string(body, "agreed", false, 0, 10000, &agreed, &err) == XF_ERR ||
-	    xf_json_string(body, "note", false, 0, 4000, &note, &err) == XF_ERR ||
+	    xf_json_string(body, "note", false, 0, XF_API_TEXT_MAX, &note, &err) == XF_ERR ||
 	    xf_json_int(body, "matter_id", false, 1, INT64_MAX, &matter_id, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/xf_api.h"
+#include "api/xf_incident_json.h"
 #include "api/xf_records.h"
 #include "core/xf_progress.h"
 #include "core/xf_report_builder.h"
@@ -150,7 +151,7 @@ static void xf_api_reports_create(xf_req *req)
 		return;
 	}
 	json_t *facts = NULL;
-	int rc = xf_store_report_facts(db, id, &facts);
+	int rc = xf_api_report_facts(db, id, &facts);
 	if (rc == XF_OK) {
 		json_t *who = reporter(db, req->user.id);
 		json_t *draft = xf_report_draft(kind, facts, plan_doc(db, &state), who);
@@ -415,7 +416,7 @@ static int complete_report_task(xf_req *req, xf_db *db, const xf_incident_state 
 
 static int shanghai_year(int64_t ms)
 {
-	time_t secs = (time_t)(ms / 1000) + 8 * 3600;
+	time_t secs = (time_t)(ms / 1000) + XF_CST_OFFSET_S;
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	return tm.tm_year + 1900;
@@ -457,7 +458,7 @@ static void xf_api_reports_issue(xf_req *req)
 		if (rc == XF_OK)
 			rc = xf_store_report_json(db, id, &report);
 		if (rc == XF_OK)
-			rc = xf_store_report_facts(db, row.incident_id, &facts);
+			rc = xf_api_report_facts(db, row.incident_id, &facts);
 		const json_t *plan = plan_doc(db, &state);
 		xf_tx_rollback(db);
 		if (rc != XF_OK) {
@@ -572,7 +573,7 @@ static void download(xf_req *req, bool pdf)
 	if (draft) {
 		rc = xf_store_report_json(db, id, &report);
 		if (rc == XF_OK)
-			rc = xf_store_report_facts(db, row.incident_id, &facts);
+			rc = xf_api_report_facts(db, row.incident_id, &facts);
 	}
 	const char *sha = pdf ? row.pdf_sha256 : row.docx_sha256;
 	if (rc == XF_OK)

@@ -7,9 +7,8 @@
 
 #include "api/xf_roster.h"
 
-#define DAY_MS    (24LL * 3600 * 1000)
-#define SHIFT_MAX (31 * DAY_MS)  /* one shift: at most a month */
-#define RANGE_MAX (366 * DAY_MS) /* one duty listing: at most a year */
+#define SHIFT_MAX (31 * XF_DAY_MS)  /* one shift: at most a month */
+#define RANGE_MAX (366 * XF_DAY_MS) /* one duty listing: at most a year */
 
 static int64_t days_from_civil(int64_t y, int m, int d)
 {
@@ -100,7 +99,7 @@ static bool time_field(xf_req *req, json_t *body, const char *key, bool required
 /* "11-28 08:00" in Beijing time, for summaries people read. */
 static const char *beijing(xf_req *req, int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000) + 8 * 3600;
+	time_t t = (time_t)(ms / 1000) + XF_CST_OFFSET_S;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	return xf_arena_printf(&req->arena, "%02d-%02d %02d:%02d", tm.tm_mon + 1, tm.tm_mday,
@@ -126,8 +125,8 @@ static bool query_time(xf_req *req, const char *key, int64_t fallback, int64_t *
 void xf_api_duty_list(xf_req *req)
 {
 	int64_t now = xf_now_ms(), from, to;
-	if (!query_time(req, "from", now - DAY_MS, &from) ||
-	    !query_time(req, "to", from + 8 * DAY_MS, &to))
+	if (!query_time(req, "from", now - XF_DAY_MS, &from) ||
+	    !query_time(req, "to", from + 8 * XF_DAY_MS, &to))
 		return;
 	if (to <= from || to - from > RANGE_MAX) {
 		xf_reply_error(req, 400, "bad_request", "to",

@@ -10,11 +10,19 @@
 /* Per account: 5 free failures in 15 minutes, then 30 s doubling up to 15 minutes.
  * Per client address: 20 free failures, then the same waits. */
 static xf_throttle account_throttle, address_throttle;
+#define THROTTLE_SLOTS 4096 /* accounts or addresses remembered at once */
+#define ACCOUNT_FREE_FAILURES 5
+#define ADDRESS_FREE_FAILURES 20
+#define FAILURE_WINDOW_MS (15 * XF_MINUTE_MS)
+#define FIRST_WAIT_MS (30 * 1000LL)
+#define LONGEST_WAIT_MS (15 * XF_MINUTE_MS)
 
 void xf_api_session_setup(void)
 {
-	xf_throttle_init(&account_throttle, 4096, 5, 15 * 60 * 1000, 30 * 1000, 15 * 60 * 1000);
-	xf_throttle_init(&address_throttle, 4096, 20, 15 * 60 * 1000, 30 * 1000, 15 * 60 * 1000);
+	xf_throttle_init(&account_throttle, THROTTLE_SLOTS, ACCOUNT_FREE_FAILURES, FAILURE_WINDOW_MS,
+	                 FIRST_WAIT_MS, LONGEST_WAIT_MS);
+	xf_throttle_init(&address_throttle, THROTTLE_SLOTS, ADDRESS_FREE_FAILURES, FAILURE_WINDOW_MS,
+	                 FIRST_WAIT_MS, LONGEST_WAIT_MS);
 }
 
 void xf_api_session_teardown(void)

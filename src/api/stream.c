@@ -34,6 +34,7 @@
 #define REPLAY_MAX 10000  /* missed events replayed on reconnect; beyond, a reset message */
 #define HEARTBEAT_MS 15000 /* XINFANG_STREAM_HEARTBEAT_MS changes it (tests) */
 #define STREAMS_PER_USER 8 /* XINFANG_STREAMS_PER_USER changes it */
+#define REFILL_BYTES 32768 /* a refill stops past this much output; the rest waits its turn */
 
 typedef struct message {
 	int64_t seq, incident_id;
@@ -211,7 +212,7 @@ static bool refill(client *c)
 	}
 	if (c->last_seq < feed.evicted_seq)
 		return false;
-	for (size_t i = 0; i < feed.ring_count && c->out.len < 32768; i++) {
+	for (size_t i = 0; i < feed.ring_count && c->out.len < REFILL_BYTES; i++) {
 		const message *m = &feed.ring[(feed.ring_start + i) % RING_SIZE];
 		if (m->seq <= c->last_seq)
 			continue;
@@ -581,7 +582,7 @@ static int env_setting(const char *name, int64_t fallback, int64_t min, int64_t 
 int xf_stream_start(void)
 {
 	int64_t per_user;
-	if (env_setting("XINFANG_STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 50, 3600 * 1000,
+	if (env_setting("XINFANG_STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 50, XF_HOUR_MS,
 	                &feed.heartbeat_ms) != XF_OK ||
 	    env_setting("XINFANG_STREAMS_PER_USER", STREAMS_PER_USER, 1, 100000, &per_user) !=
 	        XF_OK)

@@ -198,7 +198,7 @@ static void xf_api_tasks_create(xf_req *req)
 		.assignee_id = assignee_id,
 		.base_ms = now,
 		.due_minutes = (int)due_minutes,
-		.due_ms = now + due_minutes * 60 * 1000,
+		.due_ms = now + due_minutes * XF_MINUTE_MS,
 		.now_ms = now,
 	};
 	if (rc == XF_OK)
@@ -270,6 +270,77 @@ static int schedule_next_report(xf_db *db, const xf_incident_state *state, const
 	return xf_store_task_insert(db, &t, &id);
 }
 
+/* Inside the transaction: whether the user may take action on task (of the incident in
+ * state), and the status it moves to (*to). When not, rolls back and answers why. */
+static bool task_action_allowed(xf_req *req, xf_db *db, const xf_task_row *task,
+                                const xf_incident_state *state, xf_task_action action,
+                                const char *note, int *to)
+{
+	if (!may_act(req, task, action)) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 403, "forbidden", NULL,
+		               "task %lld belongs to someone else; ask the petition office to assign it",
+		               (long long)task->id);
+		return false;
+	}
+	int from = xf_task_status_parse(task->status);
+	*to = from < 0 ? -1 : xf_task_apply((xf_task_status)from, action);
+	if (*to < 0) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", "action", "cannot %s a task that is %s", xf_task_action_ids[action],
+		               task->status);
+		return false;
+	}
+	/* A closing step (收尾: record, evaluate, summarise, report, archive) is done with a
+	 * note saying what was done, once the incident is being evaluated, and is never
+	 * skipped: archiving needs it (issue 9 item 7). */
+	if (strcmp(task->kind, "closing") == 0 && action == XF_TASK_SKIP) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", "action",
+		               "closing step %s cannot be skipped; complete it with a note", task->step_id);
+		return false;
+	}
+	if (strcmp(task->kind, "closing") == 0 && action == XF_TASK_COMPLETE) {
+		int phase = xf_status_parse(state->status);
+		if (!note || !note[0]) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 422, "invalid_field", "note",
+			               "a closing step is completed with a 'note' saying what was done");
+			return false;
+		}
+		if (phase < 0 || !xf_closing_step_may_complete((xf_status)phase)) {
+			xf_tx_rollback(db);
+			xf_reply_error(req, 409, "conflict", "action",
+			               "%s is '%s'; closing step %s is completed from '%s' on", state->number,
+			               state->status, task->step_id, "evaluating");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The audit data of action on task, now in status `to`. */
+static json_t *task_audit_data(xf_req *req, int64_t id, const xf_task_row *task,
+                               xf_task_action action, int to, int64_t new_assignee,
+                               const char *assignee_name, const char *note, const char *reason)
+{
+	const char *detail = action == XF_TASK_SKIP   ? reason
+	                     : action == XF_TASK_ASSIGN ? assignee_name
+	                     : note                    ? note
+	                                               : "";
+	json_t *data = json_pack("{s:I, s:s, s:s, s:s}", "task_id", (json_int_t)id, "title",
+	                         task->title, "status", xf_task_status_ids[to], "summary",
+	                         xf_arena_printf(&req->arena, "%s任务「%s」%s%s", action_zh[action],
+	                                         task->title, detail[0] ? "：" : "", detail));
+	if (new_assignee)
+		json_object_set_new(data, "assignee_id", json_integer(new_assignee));
+	if (note)
+		json_object_set_new(data, "note", json_string(note));
+	if (reason)
+		json_object_set_new(data, "reason", json_string(reason));
+	return data;
+}
+
 static void xf_api_tasks_update(xf_req *req)
 {
 	static const char *const fields[] = {"action", "assignee_id", "note", "reason", NULL};
@@ -322,46 +393,9 @@ static void xf_api_tasks_update(xf_req *req)
 		xf_tx_rollback(db);
 		return;
 	}
-	if (!may_act(req, &task, action)) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 403, "forbidden", NULL,
-		               "task %lld belongs to someone else; ask the petition office to assign it",
-		               (long long)id);
+	int to;
+	if (!task_action_allowed(req, db, &task, &state, action, note, &to))
 		return;
-	}
-	int from = xf_task_status_parse(task.status);
-	int to = from < 0 ? -1 : xf_task_apply((xf_task_status)from, action);
-	if (to < 0) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "action", "cannot %s a task that is %s", action_id,
-		               task.status);
-		return;
-	}
-	/* A closing step (收尾: record, evaluate, summarise, report, archive) is done with a
-	 * note saying what was done, once the incident is being evaluated, and is never
-	 * skipped: archiving needs it (issue 9 item 7). */
-	if (strcmp(task.kind, "closing") == 0 && action == XF_TASK_SKIP) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "action",
-		               "closing step %s cannot be skipped; complete it with a note", task.step_id);
-		return;
-	}
-	if (strcmp(task.kind, "closing") == 0 && action == XF_TASK_COMPLETE) {
-		int phase = xf_status_parse(state.status);
-		if (!note || !note[0]) {
-			xf_tx_rollback(db);
-			xf_reply_error(req, 422, "invalid_field", "note",
-			               "a closing step is completed with a 'note' saying what was done");
-			return;
-		}
-		if (phase < 0 || !xf_closing_step_may_complete((xf_status)phase)) {
-			xf_tx_rollback(db);
-			xf_reply_error(req, 409, "conflict", "action",
-			               "%s is '%s'; closing step %s is completed from '%s' on", state.number,
-			               state.status, task.step_id, "evaluating");
-			return;
-		}
-	}
 	int64_t new_assignee = action == XF_TASK_CLAIM    ? req->user.id
 	                       : action == XF_TASK_ASSIGN ? assignee_id
 	                       : task.assignee_id ? task.assignee_id
@@ -373,24 +407,11 @@ static void xf_api_tasks_update(xf_req *req)
 	if (rc == XF_OK && strcmp(task.kind, "recurring") == 0 &&
 	    (to == XF_TASK_DONE || to == XF_TASK_SKIPPED))
 		rc = schedule_next_report(db, &state, &task, now);
-	if (rc == XF_OK) {
-		const char *detail = action == XF_TASK_SKIP   ? reason
-		                     : action == XF_TASK_ASSIGN ? assignee.user.name
-		                     : note                    ? note
-		                                               : "";
-		json_t *data = json_pack("{s:I, s:s, s:s, s:s}", "task_id", (json_int_t)id, "title",
-		                         task.title, "status", xf_task_status_ids[to], "summary",
-		                         xf_arena_printf(&req->arena, "%s任务「%s」%s%s", action_zh[action],
-		                                         task.title, detail[0] ? "：" : "", detail));
-		if (new_assignee)
-			json_object_set_new(data, "assignee_id", json_integer(new_assignee));
-		if (note)
-			json_object_set_new(data, "note", json_string(note));
-		if (reason)
-			json_object_set_new(data, "reason", json_string(reason));
+	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, xf_arena_printf(&req->arena, "task.%s", action_id),
-		                     "incident", xf_api_id_text(req, task.incident_id), data);
-	}
+		                     "incident", xf_api_id_text(req, task.incident_id),
+		                     task_audit_data(req, id, &task, action, to, new_assignee,
+		                                     assignee.user.name, note, reason));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	json_t *out;

@@ -421,6 +421,101 @@ static void reply_conflict(xf_req *req, const char *field, const char *message, 
 	xf_reply_json(req, 409, json_pack("{s:o}", "error", error));
 }
 
+/* Inside the transaction: whether the incident (state) may book venue_id from starts_ms
+ * to ends_ms for *headcount people (0: the incident's headcount, filled in). When not,
+ * rolls back and answers why. */
+static bool booking_allowed(xf_req *req, xf_db *db, const xf_incident_state *state,
+                            int64_t venue_id, int64_t starts_ms, int64_t ends_ms,
+                            int64_t *headcount, xf_venue_row *venue)
+{
+	xf_booking_row other;
+	int status = xf_status_parse(state->status);
+	if (status < 0 || !xf_incident_in_handling((xf_status)status)) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "%s is '%s'; venues are booked only while an incident is handled "
+		               "(activated to resolving)",
+		               state->number, state->status);
+		return false;
+	}
+	int rc = xf_store_venue_get(db, venue_id, venue);
+	if (rc != XF_OK) {
+		xf_tx_rollback(db);
+		if (rc == XF_NOTFOUND)
+			xf_reply_error(req, 400, "invalid_field", "venue_id",
+			               "there is no venue %lld", (long long)venue_id);
+		else
+			xf_api_store_error(req, db, rc);
+		return false;
+	}
+	if (!venue->active) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", "venue_id", "venue '%s' is not in use",
+		               venue->name);
+		return false;
+	}
+	if (!*headcount)
+		*headcount = state->headcount;
+	if (!xf_venue_fits(venue->capacity, (int)*headcount)) {
+		xf_tx_rollback(db);
+		reply_conflict(
+		    req, "headcount",
+		    xf_req_message(req, "venue '%s' seats %d; the booking is for %lld people",
+		                    venue->name, venue->capacity, (long long)*headcount),
+		    json_pack("{s:i, s:I}", "capacity", venue->capacity, "headcount",
+		              (json_int_t)*headcount));
+		return false;
+	}
+	rc = xf_store_booking_conflict(db, venue_id, starts_ms, ends_ms, &other);
+	if (rc == XF_OK) {
+		json_t *conflict = conflict_json(req, db, &other);
+		xf_tx_rollback(db);
+		const char *who = json_is_string(json_object_get(conflict, "incident_number"))
+		                      ? other.number
+		                      : "another incident";
+		reply_conflict(
+		    req, "starts_at",
+		    xf_req_message(
+		        req, "venue '%s' is booked for %s from %s to %s (booking %lld)",
+		        venue->name, who, json_string_value(json_object_get(conflict, "starts_at")),
+		        json_string_value(json_object_get(conflict, "ends_at")),
+		        (long long)other.id),
+		    json_pack("{s:o}", "conflict", conflict));
+		return false;
+	}
+	if (rc != XF_NOTFOUND) {
+		xf_tx_rollback(db);
+		xf_api_store_error(req, db, rc);
+		return false;
+	}
+	return true;
+}
+
+/* Inserts booking b of venue and appends its audit entry. */
+static int booking_store(xf_req *req, xf_db *db, const xf_actor *actor,
+                         const xf_venue_row *venue, const xf_booking_new *b,
+                         int64_t *booking_id)
+{
+	int rc = xf_store_booking_insert(db, b, booking_id);
+	if (rc != XF_OK)
+		return rc;
+	char starts[XF_TIME_LEN], ends[XF_TIME_LEN];
+	char starts_local[XF_LOCAL_TIME_LEN], ends_local[XF_LOCAL_TIME_LEN];
+	xf_time_format(b->starts_ms, starts);
+	xf_time_format(b->ends_ms, ends);
+	xf_local_time_format(b->starts_ms, starts_local);
+	xf_local_time_format(b->ends_ms, ends_local);
+	return xf_audit_append(
+	    db, actor, "booking.create", "incident", xf_api_id_text(req, b->incident_id),
+	    json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "booking_id",
+	              (json_int_t)*booking_id, "venue_id", (json_int_t)b->venue_id, "venue",
+	              venue->name, "starts_at", starts, "ends_at", ends, "headcount",
+	              (json_int_t)b->headcount, "purpose", b->purpose, "summary",
+	              xf_arena_printf(&req->arena, "预订「%s」用于%s：%s 至 %s，%lld人",
+	                              venue->name, xf_booking_purpose_zh(b->purpose),
+	                              starts_local, ends_local, (long long)b->headcount)));
+}
+
 static void xf_api_bookings_create(xf_req *req)
 {
 	static const char *const fields[] = {"venue_id", "starts_at", "ends_at", "headcount",
@@ -431,7 +526,6 @@ static void xf_api_bookings_create(xf_req *req)
 	bool given;
 	xf_incident_state state;
 	xf_venue_row venue;
-	xf_booking_row other;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	json_t *body = xf_req_json(req);
@@ -459,66 +553,8 @@ static void xf_api_bookings_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!plan_venues_ready(req, db) || !xf_api_begin_incident(req, db, id, &state))
 		return;
-	int status = xf_status_parse(state.status);
-	if (status < 0 || !xf_incident_in_handling((xf_status)status)) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "%s is '%s'; venues are booked only while an incident is handled "
-		               "(activated to resolving)",
-		               state.number, state.status);
+	if (!booking_allowed(req, db, &state, venue_id, starts_ms, ends_ms, &headcount, &venue))
 		return;
-	}
-	int rc = xf_store_venue_get(db, venue_id, &venue);
-	if (rc != XF_OK) {
-		xf_tx_rollback(db);
-		if (rc == XF_NOTFOUND)
-			xf_reply_error(req, 400, "invalid_field", "venue_id",
-			               "there is no venue %lld", (long long)venue_id);
-		else
-			xf_api_store_error(req, db, rc);
-		return;
-	}
-	if (!venue.active) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "venue_id", "venue '%s' is not in use",
-		               venue.name);
-		return;
-	}
-	if (!headcount)
-		headcount = state.headcount;
-	if (!xf_venue_fits(venue.capacity, (int)headcount)) {
-		xf_tx_rollback(db);
-		reply_conflict(
-		    req, "headcount",
-		    xf_req_message(req, "venue '%s' seats %d; the booking is for %lld people",
-		                    venue.name, venue.capacity, (long long)headcount),
-		    json_pack("{s:i, s:I}", "capacity", venue.capacity, "headcount",
-		              (json_int_t)headcount));
-		return;
-	}
-	rc = xf_store_booking_conflict(db, venue_id, starts_ms, ends_ms, &other);
-	if (rc == XF_OK) {
-		json_t *conflict = conflict_json(req, db, &other);
-		xf_tx_rollback(db);
-		const char *who = json_is_string(json_object_get(conflict, "incident_number"))
-		                      ? other.number
-		                      : "another incident";
-		reply_conflict(
-		    req, "starts_at",
-		    xf_req_message(
-		        req, "venue '%s' is booked for %s from %s to %s (booking %lld)",
-		        venue.name, who, json_string_value(json_object_get(conflict, "starts_at")),
-		        json_string_value(json_object_get(conflict, "ends_at")),
-		        (long long)other.id),
-		    json_pack("{s:o}", "conflict", conflict));
-		return;
-	}
-	if (rc != XF_NOTFOUND) {
-		xf_tx_rollback(db);
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	int64_t now = xf_now_ms();
 	xf_booking_new b = {
 	    .venue_id = venue_id,
 	    .incident_id = id,
@@ -528,26 +564,9 @@ static void xf_api_bookings_create(xf_req *req)
 	    .purpose = purpose,
 	    .note = note,
 	    .created_by = req->user.id,
-	    .now_ms = now,
+	    .now_ms = xf_now_ms(),
 	};
-	rc = xf_store_booking_insert(db, &b, &booking_id);
-	if (rc == XF_OK) {
-		char starts[XF_TIME_LEN], ends[XF_TIME_LEN];
-		char starts_local[XF_LOCAL_TIME_LEN], ends_local[XF_LOCAL_TIME_LEN];
-		xf_time_format(starts_ms, starts);
-		xf_time_format(ends_ms, ends);
-		xf_local_time_format(starts_ms, starts_local);
-		xf_local_time_format(ends_ms, ends_local);
-		rc = xf_audit_append(
-		    db, &actor, "booking.create", "incident", xf_api_id_text(req, id),
-		    json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "booking_id",
-		              (json_int_t)booking_id, "venue_id", (json_int_t)venue_id, "venue",
-		              venue.name, "starts_at", starts, "ends_at", ends, "headcount",
-		              (json_int_t)headcount, "purpose", purpose, "summary",
-		              xf_arena_printf(&req->arena, "预订「%s」用于%s：%s 至 %s，%lld人",
-		                              venue.name, xf_booking_purpose_zh(purpose),
-		                              starts_local, ends_local, (long long)headcount)));
-	}
+	int rc = booking_store(req, db, &actor, &venue, &b, &booking_id);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_booking(req, db, booking_id, 201);

@@ -85,7 +85,7 @@ const xf_route *xf_api_routes(size_t *count)
  * entry is trusted while the store's account generation is unchanged (any change to
  * a user or session, committed by this process, moves it) and for at most
  * CACHE_TRUST_MS (changes made by another process, the command line). */
-#define CACHE_SLOTS 1024
+#define SESSION_CACHE_SLOTS 1024
 #define CACHE_TRUST_MS 5000
 
 typedef struct cached_session {
@@ -96,14 +96,14 @@ typedef struct cached_session {
 } cached_session;
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static cached_session cache[CACHE_SLOTS];
+static cached_session cache[SESSION_CACHE_SLOTS];
 
 static size_t cache_slot(const char *digest)
 {
 	size_t h = 0;
 	for (int i = 0; i < 16; i++)
 		h = h * 16 + (size_t)(digest[i] <= '9' ? digest[i] - '0' : digest[i] - 'a' + 10);
-	return h % CACHE_SLOTS;
+	return h % SESSION_CACHE_SLOTS;
 }
 
 /* On a hit fills *out, whose generation and fetched_ms say how old its user is. */
@@ -316,14 +316,7 @@ const char *xf_api_id_text(xf_req *req, int64_t id)
 
 xf_scope xf_api_scope(const xf_req *req)
 {
-	xf_roles roles = req->user.roles;
-	return (xf_scope){
-		.all = xf_perm_sees_all_incidents(roles),
-		.unit_id = roles & (1u << XF_ROLE_UNIT_HEAD) ? req->user.unit_id : 0,
-		/* officials see what they are assigned; unit heads too (steps owned by the heads
-		 * of the petitioners' units), and the incidents of their petitioners' units */
-		.user_id = roles & (1u << XF_ROLE_OFFICIAL | 1u << XF_ROLE_UNIT_HEAD) ? req->user.id : 0,
-	};
+	return xf_scope_of(&req->user);
 }
 
 bool xf_api_unsealed(xf_req *req, const xf_incident_state *state)

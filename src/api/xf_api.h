@@ -12,6 +12,10 @@
 #include "store/xf_store.h"
 #include "store/xf_store_people.h"
 
+/* The longest free text of a record a person writes (a follow-up's content, a record's
+ * note, an incident's demands), in the units xf_json_string counts. */
+#define XF_API_TEXT_MAX 4000
+
 typedef struct xf_api_config {
 	int64_t session_idle_ms;
 	int64_t session_absolute_ms;

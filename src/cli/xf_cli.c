@@ -306,8 +306,8 @@ static int cmd_serve(const config *c)
 		return 1;
 	}
 	xf_api_config api = {
-		.session_idle_ms = 2 * 3600 * 1000,
-		.session_absolute_ms = 12 * 3600 * 1000,
+		.session_idle_ms = 2 * XF_HOUR_MS,
+		.session_absolute_ms = 12 * XF_HOUR_MS,
 		.secure_cookies = c->secure_cookies,
 	};
 	xf_api_init(&api);
@@ -412,136 +412,159 @@ static int find_user(xf_db *db, const char *username, xf_user_row *row)
 	return rc;
 }
 
+/* user list: one line per account. */
+static int user_list(xf_db *db)
+{
+	json_t *users;
+	if (xf_store_user_list(db, &users) != XF_OK)
+		return 1;
+	size_t i;
+	json_t *u;
+	printf("%-6s %-20s %-20s %-6s %-8s %s\n", "id", "username", "name", "unit", "state",
+	       "roles");
+	json_array_foreach(users, i, u) {
+		char *roles = json_dumps(json_object_get(u, "roles"), JSON_COMPACT);
+		printf("%-6lld %-20s %-20s %-6lld %-8s %s\n",
+		       (long long)json_integer_value(json_object_get(u, "id")),
+		       json_string_value(json_object_get(u, "username")),
+		       json_string_value(json_object_get(u, "name")),
+		       (long long)json_integer_value(json_object_get(u, "unit_id")),
+		       json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active", roles);
+		free(roles);
+	}
+	json_decref(users);
+	return 0;
+}
+
+/* user add USERNAME --name --unit --roles: prints the one-time password. */
+static int user_add(const config *c, xf_db *db, const char *username)
+{
+	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
+	xf_roles roles;
+	int64_t unit_id = parse_id("--unit", c->unit), id;
+	if (!xf_username_valid(username)) {
+		fprintf(stderr, "xinfang: username '%s' must be 2 to 32 characters of a-z, 0-9, "
+		                "'.', '_', '-', starting with a letter\n", username);
+		return 1;
+	}
+	if (!c->name || !unit_id || !c->roles || parse_roles(c->roles, &roles) != XF_OK)
+		return usage("user add", 2);
+	xf_password_one_time(one_time);
+	xf_password_hash(one_time, hash);
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_user_insert(db, username, c->name, unit_id, c->phone ? c->phone : "",
+		                          roles, hash, true, &id);
+	if (rc == XF_CONFLICT) {
+		fprintf(stderr, "xinfang: the username '%s' is taken, or unit %lld does not exist\n",
+		        username, (long long)unit_id);
+		xf_tx_rollback(db);
+		return 1;
+	}
+	if (rc == XF_OK) {
+		char id_text[24];
+		snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+		rc = xf_audit_append(db, &cli_actor, "user.create", "user", id_text,
+		                     json_pack("{s:s, s:s, s:I, s:s}", "username", username, "name",
+		                               c->name, "unit_id", (json_int_t)unit_id, "roles",
+		                               c->roles));
+	}
+	if (finish(db, rc) != XF_OK)
+		return 1;
+	printf("created account '%s' with one-time password: %s\n", username, one_time);
+	return 0;
+}
+
+/* user passwd USERNAME [--password-stdin]: a new one-time password, or the one read
+ * from standard input; ends the account's sessions. */
+static int user_passwd(const config *c, xf_db *db, const char *username, const xf_user_row *row,
+                       const char *id_text)
+{
+	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
+	const char *password = one_time;
+	char line[512];
+	if (c->password_stdin) {
+		if (!fgets(line, sizeof line, stdin)) {
+			fprintf(stderr, "xinfang: no password on standard input\n");
+			return 1;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		const char *problem = xf_password_rule(line, NULL, username);
+		if (problem) {
+			fprintf(stderr, "xinfang: the password %s\n", problem);
+			return 1;
+		}
+		password = line;
+	} else {
+		xf_password_one_time(one_time);
+	}
+	xf_password_hash(password, hash);
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_user_set_password(db, row->user.id, hash, !c->password_stdin);
+	if (rc == XF_OK)
+		rc = xf_store_session_delete_user(db, row->user.id, 0);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &cli_actor, "user.password_reset", "user", id_text, NULL);
+	sodium_memzero(line, sizeof line);
+	if (finish(db, rc) != XF_OK)
+		return 1;
+	if (!c->password_stdin)
+		printf("new one-time password for '%s': %s\n", username, one_time);
+	return 0;
+}
+
+/* user disable USERNAME: the account can no longer sign in; its sessions end. */
+static int user_disable(xf_db *db, const xf_user_row *row, const char *id_text)
+{
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_user_set_disabled(db, row->user.id, true);
+	if (rc == XF_OK)
+		rc = xf_store_session_delete_user(db, row->user.id, 0);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &cli_actor, "user.update", "user", id_text,
+		                     json_pack("{s:b}", "disabled", 1));
+	return finish(db, rc) == XF_OK ? 0 : 1;
+}
+
+/* user roles USERNAME ROLES: replaces the account's roles. */
+static int user_roles(xf_db *db, const xf_user_row *row, const char *id_text,
+                      const char *roles_text)
+{
+	xf_roles roles;
+	if (parse_roles(roles_text, &roles) != XF_OK)
+		return 1;
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_store_user_set_roles(db, row->user.id, roles);
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &cli_actor, "user.update", "user", id_text,
+		                     json_pack("{s:s}", "roles", roles_text));
+	return finish(db, rc) == XF_OK ? 0 : 1;
+}
+
 static int cmd_user(const config *c, const char *verb, char **args, int n_args)
 {
 	xf_db *db = xf_db_get();
-	xf_user_row row;
-	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
-	int rc;
-
-	if (strcmp(verb, "list") == 0) {
-		json_t *users;
-		if (xf_store_user_list(db, &users) != XF_OK)
-			return 1;
-		size_t i;
-		json_t *u;
-		printf("%-6s %-20s %-20s %-6s %-8s %s\n", "id", "username", "name", "unit", "state",
-		       "roles");
-		json_array_foreach(users, i, u) {
-			char *roles = json_dumps(json_object_get(u, "roles"), JSON_COMPACT);
-			printf("%-6lld %-20s %-20s %-6lld %-8s %s\n",
-			       (long long)json_integer_value(json_object_get(u, "id")),
-			       json_string_value(json_object_get(u, "username")),
-			       json_string_value(json_object_get(u, "name")),
-			       (long long)json_integer_value(json_object_get(u, "unit_id")),
-			       json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active", roles);
-			free(roles);
-		}
-		json_decref(users);
-		return 0;
-	}
+	if (strcmp(verb, "list") == 0)
+		return user_list(db);
 	if (n_args < 1)
 		return usage(strcmp(verb, "add") == 0 ? "user add" : "user", 2);
 	const char *username = args[0];
-
-	if (strcmp(verb, "add") == 0) {
-		xf_roles roles;
-		int64_t unit_id = parse_id("--unit", c->unit), id;
-		if (!xf_username_valid(username)) {
-			fprintf(stderr, "xinfang: username '%s' must be 2 to 32 characters of a-z, 0-9, "
-			                "'.', '_', '-', starting with a letter\n", username);
-			return 1;
-		}
-		if (!c->name || !unit_id || !c->roles || parse_roles(c->roles, &roles) != XF_OK)
-			return usage("user add", 2);
-		xf_password_one_time(one_time);
-		xf_password_hash(one_time, hash);
-		rc = xf_tx_begin(db, true);
-		if (rc == XF_OK)
-			rc = xf_store_user_insert(db, username, c->name, unit_id, c->phone ? c->phone : "",
-			                          roles, hash, true, &id);
-		if (rc == XF_CONFLICT) {
-			fprintf(stderr, "xinfang: the username '%s' is taken, or unit %lld does not exist\n",
-			        username, (long long)unit_id);
-			xf_tx_rollback(db);
-			return 1;
-		}
-		if (rc == XF_OK) {
-			char id_text[24];
-			snprintf(id_text, sizeof id_text, "%lld", (long long)id);
-			rc = xf_audit_append(db, &cli_actor, "user.create", "user", id_text,
-			                     json_pack("{s:s, s:s, s:I, s:s}", "username", username, "name",
-			                               c->name, "unit_id", (json_int_t)unit_id, "roles",
-			                               c->roles));
-		}
-		if (finish(db, rc) != XF_OK)
-			return 1;
-		printf("created account '%s' with one-time password: %s\n", username, one_time);
-		return 0;
-	}
+	if (strcmp(verb, "add") == 0)
+		return user_add(c, db, username);
+	xf_user_row row;
 	if (find_user(db, username, &row) != XF_OK)
 		return 1;
 	char id_text[24];
 	snprintf(id_text, sizeof id_text, "%lld", (long long)row.user.id);
-
-	if (strcmp(verb, "passwd") == 0) {
-		const char *password = one_time;
-		char line[512];
-		if (c->password_stdin) {
-			if (!fgets(line, sizeof line, stdin)) {
-				fprintf(stderr, "xinfang: no password on standard input\n");
-				return 1;
-			}
-			line[strcspn(line, "\r\n")] = '\0';
-			const char *problem = xf_password_rule(line, NULL, username);
-			if (problem) {
-				fprintf(stderr, "xinfang: the password %s\n", problem);
-				return 1;
-			}
-			password = line;
-		} else {
-			xf_password_one_time(one_time);
-		}
-		xf_password_hash(password, hash);
-		rc = xf_tx_begin(db, true);
-		if (rc == XF_OK)
-			rc = xf_store_user_set_password(db, row.user.id, hash, !c->password_stdin);
-		if (rc == XF_OK)
-			rc = xf_store_session_delete_user(db, row.user.id, 0);
-		if (rc == XF_OK)
-			rc = xf_audit_append(db, &cli_actor, "user.password_reset", "user", id_text, NULL);
-		sodium_memzero(line, sizeof line);
-		if (finish(db, rc) != XF_OK)
-			return 1;
-		if (!c->password_stdin)
-			printf("new one-time password for '%s': %s\n", username, one_time);
-		return 0;
-	}
-	if (strcmp(verb, "disable") == 0) {
-		rc = xf_tx_begin(db, true);
-		if (rc == XF_OK)
-			rc = xf_store_user_set_disabled(db, row.user.id, true);
-		if (rc == XF_OK)
-			rc = xf_store_session_delete_user(db, row.user.id, 0);
-		if (rc == XF_OK)
-			rc = xf_audit_append(db, &cli_actor, "user.update", "user", id_text,
-			                     json_pack("{s:b}", "disabled", 1));
-		return finish(db, rc) == XF_OK ? 0 : 1;
-	}
-	if (strcmp(verb, "roles") == 0) {
-		xf_roles roles;
-		if (n_args < 2)
-			return usage("user roles", 2);
-		if (parse_roles(args[1], &roles) != XF_OK)
-			return 1;
-		rc = xf_tx_begin(db, true);
-		if (rc == XF_OK)
-			rc = xf_store_user_set_roles(db, row.user.id, roles);
-		if (rc == XF_OK)
-			rc = xf_audit_append(db, &cli_actor, "user.update", "user", id_text,
-			                     json_pack("{s:s}", "roles", args[1]));
-		return finish(db, rc) == XF_OK ? 0 : 1;
-	}
+	if (strcmp(verb, "passwd") == 0)
+		return user_passwd(c, db, username, &row, id_text);
+	if (strcmp(verb, "disable") == 0)
+		return user_disable(db, &row, id_text);
+	if (strcmp(verb, "roles") == 0)
+		return n_args < 2 ? usage("user roles", 2) : user_roles(db, &row, id_text, args[1]);
 	return usage("user", 2);
 }
 

@@ -383,15 +383,8 @@ typedef struct token_list {
 static int collect_token(void *ctx, const char *token, size_t n, size_t start, size_t end)
 {
 	token_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->t = xf_realloc(l->t, l->cap * sizeof *l->t);
-	}
-	if (l->pool_len + n > l->pool_cap) {
-		while (l->pool_len + n > l->pool_cap)
-			l->pool_cap = l->pool_cap ? 2 * l->pool_cap : 256;
-		l->pool = xf_realloc(l->pool, l->pool_cap);
-	}
+	XF_GROW(l->t, l->n + 1, l->cap);
+	XF_GROW(l->pool, l->pool_len + n, l->pool_cap);
 	memcpy(l->pool + l->pool_len, token, n);
 	l->t[l->n++] = (text_token){start, end, l->pool_len, n};
 	l->pool_len += n;
@@ -415,14 +408,12 @@ static bool phrase_at(const xf_cjk_query *q, size_t p, const token_list *l, size
 
 static void add_range(xf_cjk_marks *m, size_t start, size_t end)
 {
+	assert(start < end); /* a token is never empty */
 	if (m->n > 0 && m->range[m->n - 1].end == start) {
 		m->range[m->n - 1].end = end;
 		return;
 	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 16;
-		m->range = xf_realloc(m->range, m->cap * sizeof *m->range);
-	}
+	XF_GROW(m->range, m->n + 1, m->cap);
 	m->range[m->n].start = start;
 	m->range[m->n].end = end;
 	m->n++;

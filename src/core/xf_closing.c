@@ -20,7 +20,7 @@ static json_t *minutes_between(int64_t from_ms, int64_t to_ms)
 {
 	if (!from_ms || !to_ms)
 		return json_null();
-	return json_integer((to_ms - from_ms) / (60 * 1000));
+	return json_integer((to_ms - from_ms) / XF_MINUTE_MS);
 }
 
 static bool is_open(const char *status)
@@ -41,7 +41,7 @@ json_t *xf_eval_facts(const xf_eval_rows *r)
 		                    "step_id", t->step_id[0] ? t->step_id : NULL, "kind", t->kind,
 		                    "title", t->title, "due_at", time_or_null(t->due_ms), "done_at",
 		                    time_or_null(t->done_ms), "late_minutes",
-		                    (json_int_t)((t->done_ms - t->due_ms) / (60 * 1000))));
+		                    (json_int_t)((t->done_ms - t->due_ms) / XF_MINUTE_MS)));
 	}
 	json_t *without = json_array();
 	for (size_t i = 0; i < r->n_without_official; i++)

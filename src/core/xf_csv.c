@@ -47,10 +47,7 @@ void xf_csv_problem_add(xf_csv_problems *p, size_t line, const char *field, cons
 		p->dropped++;
 		return;
 	}
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 16;
-		p->items = xf_realloc(p->items, p->cap * sizeof *p->items);
-	}
+	XF_GROW(p->items, p->n + 1, p->cap);
 	xf_csv_problem *item = &p->items[p->n++];
 	item->line = line;
 	snprintf(item->field, sizeof item->field, "%s", field ? field : "");
@@ -233,10 +230,7 @@ static void end_record(pending *r, xf_csv_table *t, xf_csv_problems *problems)
 	end_field(r, problems);
 	/* An empty line is one empty field: not a record. */
 	if (!(r->n == 1 && r->ends[0] == 0)) {
-		if (t->n_records == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 64;
-			t->records = xf_realloc(t->records, t->cap * sizeof *t->records);
-		}
+		XF_GROW(t->records, t->n_records + 1, t->cap);
 		xf_csv_record *rec = &t->records[t->n_records++];
 		rec->line = r->line;
 		rec->n_fields = r->n;

@@ -77,6 +77,25 @@ bool xf_status_reports_progress(xf_status s)
 	       s == XF_STATUS_RESOLVING;
 }
 
+bool xf_status_before_activation(xf_status s)
+{
+	return s == XF_STATUS_REGISTERED || s == XF_STATUS_NOT_ACTIVATED;
+}
+
+bool xf_status_closed(xf_status s)
+{
+	return s == XF_STATUS_ARCHIVED || s == XF_STATUS_WITHDRAWN;
+}
+
+xf_status xf_status_for_scope(xf_status s, bool in_scope)
+{
+	if (!in_scope && s == XF_STATUS_REGISTERED)
+		return XF_STATUS_NOT_ACTIVATED;
+	if (in_scope && s == XF_STATUS_NOT_ACTIVATED)
+		return XF_STATUS_REGISTERED;
+	return s;
+}
+
 const char *const xf_task_status_ids[XF_TASK_STATUS_COUNT + 1] = {
 	"pending", "in_progress", "done", "skipped", NULL,
 };

@@ -37,6 +37,15 @@ int xf_status_allowed(xf_status from, char procedure, xf_status out[XF_STATUS_CO
 bool xf_status_active(xf_status s);
 /* Recurring progress reports stop once the incident is being evaluated. */
 bool xf_status_reports_progress(xf_status s);
+/* Before activation (registered or not activated): the facts still decide the
+ * procedure and the scope. */
+bool xf_status_before_activation(xf_status s);
+/* Closed for good (archived or withdrawn): its facts can no longer change. */
+bool xf_status_closed(xf_status s);
+/* The status after the scope was decided: a registered incident out of scope is not
+ * activated, a not-activated one back in scope is registered again; any other
+ * status stays (the caller refuses taking a handled incident out of scope). */
+xf_status xf_status_for_scope(xf_status s, bool in_scope);
 
 typedef enum xf_task_status {
 	XF_TASK_PENDING,

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/xf_util.h"
+
 const char *const xf_employment_ids[] = {"employed", "retired", "family", "external", NULL};
 const char *const xf_category_ids[] = {"suggestion", "accusation", "appeal", NULL};
 const char *const xf_outcome_ids[] = {"supported", "explained", "not_supported", NULL};
@@ -34,6 +36,11 @@ bool xf_matter_visible_to(const char *category, int64_t accused_unit_id, int64_t
 	const xf_roles handlers =
 	    (1u << XF_ROLE_PETITION_OFFICE) | (1u << XF_ROLE_AUDITOR) | (1u << XF_ROLE_COMPANY);
 	return (viewer_roles & handlers) != 0;
+}
+
+int64_t xf_followup_due(int64_t from_ms, int interval_days)
+{
+	return from_ms + interval_days * XF_DAY_MS;
 }
 
 const char *xf_category_zh(const char *id)

@@ -1,8 +1,8 @@
 /* Rules about petitioners that hold wherever their files are handled: the values of
  * employment, matter categories, outcomes and follow-up kinds; masking of ID numbers;
- * the deadlines of the 《信访工作条例》; who may see a 检举控告 accusation; and reading
- * one line of a pasted list of people (quick entry during an incident). Pure: no SQL,
- * no HTTP. */
+ * who may see a 检举控告 accusation; and reading one line of a pasted list of people
+ * (quick entry during an incident). The deadlines of a matter are in core/xf_matter.h.
+ * Pure: no SQL, no HTTP. */
 #ifndef XF_PERSON_H
 #define XF_PERSON_H
 
@@ -27,10 +27,10 @@ const char *xf_followup_kind_zh(const char *id);
  * numbers of 8 characters or fewer are masked whole. out has room for len(in)+1. */
 void xf_mask_id_number(const char *in, char *out, size_t size);
 
-/* Art. 22: the decision to accept is due 15 days after receipt; Art. 34: the
- * conclusion 60 days after acceptance. */
-#define XF_ACCEPTANCE_DAYS 15
-#define XF_CONCLUSION_DAYS 60
+/* A 包保 official follows a person up every interval_days: the next follow-up is due
+ * that many days (of 24 hours) after from_ms. */
+int64_t xf_followup_due(int64_t from_ms, int interval_days);
+
 /* Art. 20: a group visit elects at most 5 representatives. */
 #define XF_MAX_REPRESENTATIVES 5
 

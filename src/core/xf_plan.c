@@ -10,6 +10,7 @@
  * plan live in xf_plan_rules.c. */
 #include "core/xf_plan.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -200,10 +201,7 @@ static void idset_add(loader *L, idset *set, const jpath *where, const char *wha
 		        first->where.s);
 		return;
 	}
-	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 16;
-		set->items = xf_realloc(set->items, set->cap * sizeof *set->items);
-	}
+	XF_GROW(set->items, set->n + 1, set->cap);
 	set->items[set->n].id = id;
 	set->items[set->n].where = *where;
 	set->n++;
@@ -1384,6 +1382,7 @@ const xf_plan_grade *xf_plan_grade_by_id(const xf_plan *plan, const char *id)
 {
 	if (!plan || !id)
 		return NULL;
+	assert(plan->n_grades == 0 || plan->grades); /* a loaded plan's arrays match their counts */
 	for (size_t i = 0; i < plan->n_grades; i++)
 		if (strcmp(plan->grades[i].id, id) == 0)
 			return &plan->grades[i];
@@ -1394,6 +1393,7 @@ const xf_plan_procedure *xf_plan_procedure_by_id(const xf_plan *plan, const char
 {
 	if (!plan || !id)
 		return NULL;
+	assert(plan->n_procedures == 0 || plan->procedures); /* a loaded plan's arrays match their counts */
 	for (size_t i = 0; i < plan->n_procedures; i++)
 		if (strcmp(plan->procedures[i].id, id) == 0)
 			return &plan->procedures[i];

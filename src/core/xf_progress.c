@@ -1,17 +1,17 @@
 /* The cadence of recurring progress reports before an expected visit (xf_progress.h). */
 #include "core/xf_progress.h"
 
-#define MINUTE_MS          (60 * 1000LL)
-#define DAY_MS             (24 * 60 * MINUTE_MS)
-#define SHANGHAI_OFFSET_MS (8 * 3600 * 1000LL) /* UTC+8, no daylight saving */
+#include "util/xf_util.h"
+
+#define CST_OFFSET_MS (XF_CST_OFFSET_S * 1000LL)
 
 int64_t xf_progress_switch_ms(const xf_plan_procedure *proc, int64_t expected_ms)
 {
 	if (!proc || !proc->progress_interval_before_minutes || expected_ms <= 0)
 		return 0;
-	int64_t local = expected_ms + SHANGHAI_OFFSET_MS;
-	int64_t midnight = local - ((local % DAY_MS) + DAY_MS) % DAY_MS - SHANGHAI_OFFSET_MS;
-	return midnight - (int64_t)proc->progress_days_before * DAY_MS;
+	int64_t local = expected_ms + CST_OFFSET_MS;
+	int64_t midnight = local - ((local % XF_DAY_MS) + XF_DAY_MS) % XF_DAY_MS - CST_OFFSET_MS;
+	return midnight - (int64_t)proc->progress_days_before * XF_DAY_MS;
 }
 
 int xf_progress_interval_minutes(const xf_plan_procedure *proc, const xf_plan_grade *grade,
@@ -28,7 +28,7 @@ int64_t xf_progress_next_due(const xf_plan_procedure *proc, const xf_plan_grade 
 {
 	int64_t switch_ms = xf_progress_switch_ms(proc, expected_ms);
 	int minutes = xf_progress_interval_minutes(proc, grade, expected_ms, base_ms);
-	int64_t due = base_ms + minutes * MINUTE_MS;
+	int64_t due = base_ms + minutes * XF_MINUTE_MS;
 	if (switch_ms && base_ms < switch_ms && due > switch_ms)
 		due = switch_ms;
 	return due;

@@ -41,7 +41,7 @@ static int64_t iso_ms(const char *iso)
 
 static struct tm shanghai(int64_t ms)
 {
-	time_t secs = (time_t)(ms / 1000) + 8 * 3600;
+	time_t secs = (time_t)(ms / 1000) + XF_CST_OFFSET_S;
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	return tm;

@@ -2,6 +2,7 @@
  * most PROBES slots per key, growing rather than giving up a lock. */
 #include "core/xf_throttle.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ void xf_throttle_init(xf_throttle *t, size_t size, int free_failures, int64_t wi
 	pthread_mutex_init(&t->lock, NULL);
 	t->size = size;
 	t->max_size = size * XF_THROTTLE_GROWTH;
+	assert(t->max_size >= t->size);
 	t->entries = xf_calloc(size, sizeof *t->entries);
 	t->free_failures = free_failures;
 	t->window_ms = window_ms;
@@ -50,6 +52,7 @@ static size_t probes(const xf_throttle *t)
 /* The entry for key, or NULL. */
 static xf_throttle_entry *find(xf_throttle *t, const char *key, uint64_t h)
 {
+	assert(h & 1); /* hash_key never gives 0, the mark of a free slot */
 	for (size_t i = 0; i < probes(t); i++) {
 		xf_throttle_entry *e = &t->entries[(h + i) % t->size];
 		if (e->key_hash == h && strncmp(e->key, key, sizeof e->key - 1) == 0)
@@ -106,6 +109,7 @@ static xf_throttle_entry *slot_for(xf_throttle *t, uint64_t h, int64_t now_ms)
  * changed, when one of them finds no free slot there. */
 static bool rehash(xf_throttle *t, size_t new_size, int64_t now_ms)
 {
+	assert(new_size > t->size && new_size <= t->max_size); /* the table only grows */
 	xf_throttle_entry *fresh = xf_calloc(new_size, sizeof *fresh);
 	size_t n_probes = new_size < PROBES ? new_size : PROBES;
 	for (size_t i = 0; i < t->size; i++) {

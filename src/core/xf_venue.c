@@ -163,7 +163,7 @@ int xf_iso_time_parse(const char *text, int64_t *ms)
 
 void xf_local_time_format(int64_t ms, char out[XF_LOCAL_TIME_LEN])
 {
-	time_t secs = (time_t)(ms / 1000) + 8 * 3600;
+	time_t secs = (time_t)(ms / 1000) + XF_CST_OFFSET_S;
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	if (strftime(out, XF_LOCAL_TIME_LEN, "%Y-%m-%d %H:%M", &tm) == 0)

@@ -3,6 +3,8 @@
  * here are XML parts of at most a few MiB), then the central directory. */
 #include "doc/xf_zip.h"
 
+#include "util/xf_util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,12 +82,7 @@ int xf_zip_add(xf_zip *z, const char *name, const void *data, size_t n, bool sto
 			return z->failed = true, XF_ERR;
 		}
 	}
-	if (z->n == z->cap) {
-		z->cap = z->cap ? z->cap * 2 : 16;
-		z->entries = realloc(z->entries, z->cap * sizeof *z->entries);
-		if (!z->entries)
-			abort();
-	}
+	XF_GROW(z->entries, z->n + 1, z->cap);
 	entry *e = &z->entries[z->n++];
 	e->name = strdup(name);
 	if (!e->name)

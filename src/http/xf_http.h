@@ -91,6 +91,12 @@ typedef struct xf_header {
 /* The pools that run handlers (see the top of this file). */
 typedef enum xf_pool_kind { XF_POOL_READ, XF_POOL_WRITE, XF_POOL_SLOW, XF_POOL_COUNT } xf_pool_kind;
 
+/* The largest answer built in memory (req->out), far above any the API gives (a
+ * report's PDF or DOCX is the biggest; stored files and archives are sent from disk).
+ * A handler appends blindly; an answer that outgrows it is logged and answered 500,
+ * never sent cut short. */
+#define XF_REPLY_MAX ((size_t)256 << 20)
+
 struct xf_req {
 	xf_arena arena;
 	struct MHD_Connection *conn;
@@ -109,7 +115,7 @@ struct xf_req {
 
 	/* Response. */
 	int status;
-	xf_buf out;
+	xf_buf out; /* capped at XF_REPLY_MAX, like curl's dynbuf */
 	const char *content_type;
 	xf_header *headers;
 	bool close_connection; /* answer with Connection: close */

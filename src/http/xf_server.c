@@ -76,9 +76,22 @@ void xf_reply_json(xf_req *req, int status, json_t *body)
 		req->status = 500;
 		return;
 	}
-	xf_buf_puts(&req->out, text);
+	xf_buf_puts(&req->out, text); /* past XF_REPLY_MAX: answered 500 when sent */
 	free(text);
 	req->status = status;
+}
+
+/* An answer that outgrew XF_REPLY_MAX becomes a 500: a bug to log, not a reply to cut. */
+static void check_reply_size(xf_req *req)
+{
+	if (!req->out.overflow)
+		return;
+	xf_log("req=%s the answer outgrew %zu bytes (status %d); answered 500", req->request_id,
+	       XF_REPLY_MAX, req->status);
+	xf_buf_reset(&req->out);
+	xf_buf_puts(&req->out, fixed_internal_error);
+	req->status = 500;
+	req->content_type = "application/json; charset=utf-8";
 }
 
 xf_buf *xf_reply_json_text(xf_req *req, int status)
@@ -630,6 +643,7 @@ static enum MHD_Result queue_reply(xf_req *req)
 		req->static_fd = -1; /* the response owns it now */
 	} else {
 		size_t len;
+		check_reply_size(req);
 		char *data = xf_buf_detach(&req->out, &len);
 		req->out.len = len; /* remembered for the access log */
 		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
@@ -652,7 +666,7 @@ static xf_req *request_new(xf_server *s, const char *target)
 	randombytes_buf(id, sizeof id);
 	xf_hex_encode(id, sizeof id, req->request_id);
 	xf_buf_init(&req->body, s->config.body_max);
-	xf_buf_init(&req->out, 0);
+	xf_buf_init(&req->out, XF_REPLY_MAX);
 	req->static_fd = -1;
 	req->state = ST_NEW;
 	req->server = s;
@@ -905,6 +919,7 @@ void xf_http_local_request(xf_server *s, const char *method, const char *target,
 	answer->close_connection = req->close_connection;
 	snprintf(answer->content_type, sizeof answer->content_type, "%s",
 	         req->content_type ? req->content_type : "");
+	check_reply_size(req);
 	answer->body = xf_buf_detach(&req->out, &answer->len);
 	request_free(req); /* a stream's context is released here, unstarted */
 }

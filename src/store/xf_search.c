@@ -53,6 +53,8 @@ const char xf_migration_search[] =
 
 /* Characters of a highlight at most. */
 #define HIGHLIGHT_CHARS 120
+/* Bytes of a token FTS5 keeps at most (its FTS5_MAX_TOKEN_SIZE): the sum clips alike. */
+#define TOKEN_MAX_BYTES 32768
 
 static int64_t rank_window = XF_SEARCH_RANK_WINDOW;
 
@@ -442,7 +444,7 @@ static int sum_document_token(void *ctx, int flags, const char *token, int n, in
 	/* FTS5's positions: a colocated token shares the position of the one before. */
 	if (!(flags & FTS5_TOKEN_COLOCATED) || s->size == 0)
 		s->size++;
-	sum_entry(s, s->rowid, s->column, s->size - 1, token, (size_t)(n > 32768 ? 32768 : n));
+	sum_entry(s, s->rowid, s->column, s->size - 1, token, (size_t)(n > TOKEN_MAX_BYTES ? TOKEN_MAX_BYTES : n));
 	return SQLITE_OK;
 }
 

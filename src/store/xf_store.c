@@ -1,6 +1,7 @@
 /* Connections, migrations, transactions and the statement cache: see xf_store.h. */
 #include "store/xf_store.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 /* Statements are keyed by the address of their SQL literal, so how many there can be
  * is fixed by the code (about 230 prepare sites today); the table is kept well above
  * that, and a full table is a programming error. */
-#define CACHE_SLOTS 1024
+#define STMT_CACHE_SLOTS 1024
 
 /* What a statement that could not be prepared returns when stepped: its callers then
  * see an error like any other and answer 503 (xf_db_fail maps it). */
@@ -26,7 +27,7 @@ struct xf_db {
 	struct {
 		const char *key;
 		sqlite3_stmt *st;
-	} cache[CACHE_SLOTS];
+	} cache[STMT_CACHE_SLOTS];
 	/* Stands in for a statement that cannot be prepared: "SELECT xf_unprepared()",
 	 * which fails with XF_SQLITE_UNPREPARED and prepare_error. */
 	sqlite3_stmt *unprepared;
@@ -199,7 +200,7 @@ static void make_dead(xf_db *db, const char *error)
 /* Ends a connection's SQLite handle and its statements (the struct stays). */
 static void close_handle(xf_db *db)
 {
-	for (int i = 0; i < CACHE_SLOTS; i++) {
+	for (int i = 0; i < STMT_CACHE_SLOTS; i++) {
 		sqlite3_finalize(db->cache[i].st);
 		db->cache[i].st = NULL;
 		db->cache[i].key = NULL;
@@ -370,13 +371,15 @@ static sqlite3_stmt *unprepared(xf_db *db, const char *sql)
 
 sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
 {
+	assert(sql && *sql); /* the key is the literal's address: never NULL or empty */
 	if (db->dead)
 		return unprepared(db, sql);
-	size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		size_t slot = (h + i) % CACHE_SLOTS;
+	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SLOTS;
+	for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
+		size_t slot = (h + i) % STMT_CACHE_SLOTS;
 		if (db->cache[slot].key == sql) {
 			sqlite3_stmt *st = db->cache[slot].st;
+			assert(st); /* a slot is filled with key and statement together */
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
 			return st;
@@ -393,12 +396,13 @@ sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
 			return st;
 		}
 	}
-	xf_die("statement cache is full: more than %d distinct statements; raise CACHE_SLOTS",
-	       CACHE_SLOTS);
+	xf_die("statement cache is full: more than %d distinct statements; raise STMT_CACHE_SLOTS",
+	       STMT_CACHE_SLOTS);
 }
 
 int xf_db_exec(xf_db *db, sqlite3_stmt *st)
 {
+	assert(st); /* xf_db_prepare never returns NULL, even on a dead connection */
 	int rc = sqlite3_step(st);
 	int result = rc == SQLITE_DONE || rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
 	sqlite3_reset(st);
@@ -413,6 +417,8 @@ int xf_tx_begin(xf_db *db, bool write)
 
 int xf_tx_commit(xf_db *db)
 {
+	/* Only a transaction this connection began is committed (xf_tx_begin succeeded). */
+	assert(db->dead || !sqlite3_get_autocommit(db->sql));
 	xf_head_before_commit(db);
 	int rc = xf_db_exec(db, xf_db_prepare(db, "COMMIT"));
 	if (rc != XF_OK) {

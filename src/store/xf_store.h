@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/xf_audit.h"
+#include "core/xf_scope.h"
 #include "core/xf_user.h"
 #include "util/xf_buf.h"
 #include "util/xf_util.h"
@@ -189,14 +190,6 @@ int xf_store_plan_body(xf_db *db, int64_t id, char **body);
 
 /* ---- incidents ---- */
 
-/* Which incidents a user may see: all, or those involving the subtree of unit_id,
- * or those with a task assigned to user_id (0 disables a part). */
-typedef struct xf_scope {
-	bool all;
-	int64_t unit_id;
-	int64_t user_id;
-} xf_scope;
-
 typedef struct xf_incident_new {
 	int headcount;
 	const char *destination;
@@ -233,16 +226,44 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id);
 int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out);
 /* XF_OK when scope lets the user see the incident, XF_NOTFOUND otherwise. */
 int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id);
-/* The API shape (docs/api.md) without "allowed", which api/ adds. */
-int xf_store_incident_json(xf_db *db, int64_t id, json_t **out);
-/* Newest first; status NULL for any; active_only drops archived and not_activated. */
-int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
-                           bool active_only, int64_t before_id, int limit, json_t **out,
-                           int64_t *next_before_id);
-/* The same list written as JSON text onto out. */
-int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *status,
-                                bool active_only, int64_t before_id, int limit, xf_buf *out,
-                                int64_t *next_before_id);
+/* At most this many units are linked to one incident (the API refuses more). */
+#define XF_INCIDENT_UNITS_MAX 64
+
+/* One incident as read for the API, which serialises it (api/incident_json.c). The
+ * strings are borrowed from the store and valid only during the callback that gets
+ * the row; NULL where the column is empty (grade, procedure, expected destination
+ * before they are known). override, reasons, withdrawn and escalation are the JSON
+ * text stored for them, NULL when none. Times are ms, 0 when none. */
+typedef struct xf_incident_row {
+	int64_t id;
+	const char *number, *status, *destination, *place, *demands, *category;
+	bool drill, advance_info, in_scope;
+	int headcount;
+	const char *grade, *grade_name, *grade_computed, *procedure, *procedure_name;
+	const char *override, *reasons, *withdrawn, *escalation;
+	int64_t plan_id;
+	const char *plan_hash, *plan_title;
+	int64_t registered_ms, activated_ms, updated_ms, occurred_ms, expected_ms;
+	const char *expected_destination;
+	/* A recurring report counts once, as its latest round; overdue counts open tasks. */
+	struct {
+		int total, done, skipped, overdue;
+	} tasks;
+	int64_t units[XF_INCIDENT_UNITS_MAX]; /* ascending */
+	size_t n_units;
+} xf_incident_row;
+
+/* Gets each row read; a code other than XF_OK stops the reading and is returned. */
+typedef int (*xf_incident_each)(const xf_incident_row *row, void *ctx);
+
+/* Reads one incident (XF_NOTFOUND when absent) and hands it to each. */
+int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ctx);
+/* A page of the list, newest first: status NULL for any; active_only drops archived
+ * and not_activated; at most limit rows from below before_id (0: from the newest).
+ * *next_before_id is where the next page starts, 0 when this was the last. */
+int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
+                           bool active_only, int64_t before_id, int limit,
+                           xf_incident_each each, void *ctx, int64_t *next_before_id);
 /* Sets the status; a status that is not active (archived, not_activated) also ends
  * the incident's open tasks: skipped, with the status as the reason. */
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms);
@@ -336,6 +357,11 @@ int xf_store_task_mark_overdue(xf_db *db, int64_t id);
  * limit > 0 only the newest `limit` recorded, in recorded order. Manual entries
  * (现场情况) are note.create events. */
 int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out);
+/* Appends a note (现场情况) about the incident as a note.create event inside the
+ * caller's write transaction; *seq is the event's number, which identifies the note.
+ * Takes the reference to data, as xf_audit_append. */
+int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id,
+                         json_t *data, int64_t *seq);
 
 int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource,
                              int quantity, const char *note, const char *ordered_by,

@@ -206,8 +206,7 @@ int xf_store_user_list(xf_db *db, json_t **users)
 	size_t n = 0, cap = 16;
 	xf_user_row *rows = xf_malloc(cap * sizeof *rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap)
-			rows = xf_realloc(rows, (cap *= 2) * sizeof *rows);
+		XF_GROW(rows, n + 1, cap);
 		read_user(st, &rows[n++]);
 	}
 	sqlite3_reset(st);

@@ -1,6 +1,7 @@
 /* Reading and appending the events table, the one hash-chained log of every change,
  * and keeping its head in the head file beside the database (xf_store.h). The hashing
  * itself is core/xf_audit.c; this file moves rows in and out. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +26,9 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 	char prev_hex[XF_HASH_HEX_LEN], hash_hex[XF_HASH_HEX_LEN], at[XF_TIME_LEN];
 	int64_t seq = 1;
 
+	/* The caller's write transaction makes reading the last link and adding the next
+	 * one atomic: outside it two writers could chain onto the same row. */
+	assert(!sqlite3_get_autocommit(xf_db_handle(db)));
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -39,6 +43,9 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 		return xf_db_fail(db, rc);
 	}
 	sqlite3_reset(st);
+	/* The chain's first link hangs from the all-zero hash; every later one from a row. */
+	assert(seq >= 1);
+	assert(seq > 1 || sodium_is_zero(prev, XF_HASH_LEN));
 
 	char *data_text = data ? xf_json_canonical(data) : xf_strdup("{}");
 	json_decref(data);
@@ -57,6 +64,7 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 	xf_audit_hash(prev, &row, hash);
 	xf_hex_encode(prev, XF_HASH_LEN, prev_hex);
 	xf_hex_encode(hash, XF_HASH_LEN, hash_hex);
+	assert(strlen(prev_hex) == XF_HASH_HEX_LEN - 1 && strlen(hash_hex) == XF_HASH_HEX_LEN - 1);
 
 	st = xf_db_prepare(db, "INSERT INTO events (seq, at, actor_id, actor, action, object_type,"
 	                       " object_id, data, request_id, prev_hash, hash)"

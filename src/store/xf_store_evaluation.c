@@ -2,6 +2,7 @@
  * xf_store_evaluation.h (tables of migration 13 in xf_migrations.c). */
 #include "store/xf_store_evaluation.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,9 +121,10 @@ static int read_tasks(xf_db *db, int64_t incident_id, xf_close_rows *out)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
-			cap *= 2;
-			tasks = xf_realloc(tasks, cap * sizeof *tasks);
-			text = xf_realloc(text, cap * sizeof *text);
+			size_t text_cap = cap; /* the two arrays grow in step */
+			XF_GROW(tasks, n + 1, cap);
+			XF_GROW(text, n + 1, text_cap);
+			assert(text_cap == cap);
 		}
 		task_text *t = &text[n];
 		xf_row_copy(t->kind, sizeof t->kind, st, 1);
@@ -163,8 +165,7 @@ static int read_people(xf_db *db, int64_t incident_id, xf_close_rows *out)
 		count++;
 		if (sqlite3_column_int(st, 1))
 			continue;
-		if (n == cap)
-			ids = xf_realloc(ids, (cap *= 2) * sizeof *ids);
+		XF_GROW(ids, n + 1, cap);
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);

@@ -8,7 +8,6 @@
 #include "core/xf_perm.h"
 #include "store/xf_store_rows.h"
 #include "store/xf_store.h"
-#include "util/xf_jsonw.h"
 
 static json_t *json_column(sqlite3_stmt *st, int i)
 {
@@ -204,115 +203,81 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	return rc;
 }
 
+/* The tasks an incident's counts are over, for "t" a tasks row: a recurring report
+ * counts once, as its latest round. */
+#define COUNTED_TASKS                                                                         \
+	" FROM tasks t WHERE t.incident_id = i.id"                                                \
+	"    AND NOT (t.kind = 'recurring' AND EXISTS (SELECT 1 FROM tasks r WHERE"               \
+	"    r.incident_id = t.incident_id AND r.kind = 'recurring' AND r.position = t.position"   \
+	"    AND r.round > t.round))"
+
+/* The columns read_incident reads, in its order. */
 #define INCIDENT_COLUMNS                                                                     \
 	"i.id, i.number, i.status, i.drill, i.headcount, i.destination, i.advance_info, i.place," \
 	" i.demands, i.category, i.in_scope, i.grade, i.grade_name, i.grade_computed,"           \
 	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"     \
 	" i.registered_ms, i.activated_ms, i.updated_ms,"                                        \
-	/* the task counts in one pass over the incident's tasks: total, done, skipped, overdue */ \
-	" (SELECT printf('%d,%d,%d,%d', count(*), total(t.status = 'done'),"                     \
-	"    total(t.status = 'skipped'), total(t.overdue = 1"                                    \
-	"    AND t.status IN ('pending','in_progress'))) FROM tasks t WHERE t.incident_id = i.id" \
-	/* a recurring report counts once, as its latest round */                                \
-	"    AND NOT (t.kind = 'recurring' AND EXISTS (SELECT 1 FROM tasks r WHERE"               \
-	"    r.incident_id = t.incident_id AND r.kind = 'recurring' AND r.position = t.position"   \
-	"    AND r.round > t.round)))," \
 	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"  \
 	"    WHERE incident_id = i.id ORDER BY unit_id)),"                                      \
 	" i.withdrawn, i.escalation, coalesce(i.occurred_ms, i.registered_ms), i.expected_ms," \
-	" i.expected_destination"
+	" i.expected_destination,"                                                             \
+	/* the task counts: total, done, skipped, overdue (open and reported overdue) */        \
+	" (SELECT count(*)" COUNTED_TASKS "),"                                                 \
+	" (SELECT total(t.status = 'done')" COUNTED_TASKS "),"                                 \
+	" (SELECT total(t.status = 'skipped')" COUNTED_TASKS "),"                              \
+	" (SELECT total(t.overdue = 1 AND t.status IN ('pending','in_progress'))" COUNTED_TASKS ")"
 
-/* Writes a column holding JSON text we stored, or null. */
-static void write_stored_json(xf_buf *b, sqlite3_stmt *st, int i)
+/* A text column, NULL for NULL. */
+static const char *text_column(sqlite3_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		xf_buf_puts(b, "null");
-	else
-		xf_buf_puts(b, xf_row_text(st, i));
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xf_row_text(st, i);
 }
 
-static void write_text_or_null(xf_buf *b, sqlite3_stmt *st, int i)
+/* Reads the row of st (INCIDENT_COLUMNS) into out, borrowing its strings. */
+static void read_incident(sqlite3_stmt *st, xf_incident_row *out)
 {
-	xf_jw_string(b, sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xf_row_text(st, i));
+	*out = (xf_incident_row){
+		.id = sqlite3_column_int64(st, 0),
+		.number = xf_row_text(st, 1),
+		.status = xf_row_text(st, 2),
+		.drill = sqlite3_column_int(st, 3) != 0,
+		.headcount = sqlite3_column_int(st, 4),
+		.destination = xf_row_text(st, 5),
+		.advance_info = sqlite3_column_int(st, 6) != 0,
+		.place = xf_row_text(st, 7),
+		.demands = xf_row_text(st, 8),
+		.category = xf_row_text(st, 9),
+		.in_scope = sqlite3_column_int(st, 10) != 0,
+		.grade = text_column(st, 11),
+		.grade_name = text_column(st, 12),
+		.grade_computed = text_column(st, 13),
+		.override = text_column(st, 14),
+		.procedure = text_column(st, 15),
+		.procedure_name = text_column(st, 16),
+		.reasons = text_column(st, 17),
+		.plan_id = sqlite3_column_int64(st, 18),
+		.plan_hash = xf_row_text(st, 19),
+		.plan_title = xf_row_text(st, 20),
+		.registered_ms = sqlite3_column_int64(st, 21),
+		.activated_ms = sqlite3_column_int64(st, 22),
+		.updated_ms = sqlite3_column_int64(st, 23),
+		.withdrawn = text_column(st, 25),
+		.escalation = text_column(st, 26),
+		.occurred_ms = sqlite3_column_int64(st, 27),
+		.expected_ms = sqlite3_column_int64(st, 28),
+		.expected_destination = text_column(st, 29),
+		.tasks = {sqlite3_column_int(st, 30), sqlite3_column_int(st, 31),
+		          sqlite3_column_int(st, 32), sqlite3_column_int(st, 33)},
+	};
+	/* group_concat's ids, ascending */
+	for (const char *p = xf_row_text(st, 24); *p && out->n_units < XF_INCIDENT_UNITS_MAX;) {
+		char *end;
+		out->units[out->n_units++] = strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+	}
 }
 
-static void write_bool(xf_buf *b, sqlite3_stmt *st, int i)
-{
-	xf_buf_puts(b, sqlite3_column_int(st, i) ? "true" : "false");
-}
-
-/* One incident in its API shape (without "allowed"), as JSON text. */
-static void write_incident(xf_buf *b, sqlite3_stmt *st, int64_t now)
-{
-	xf_buf_puts(b, "{\"id\":");
-	xf_jw_int(b, sqlite3_column_int64(st, 0));
-	xf_buf_puts(b, ",\"number\":");
-	xf_jw_string(b, xf_row_text(st, 1));
-	xf_buf_puts(b, ",\"status\":");
-	xf_jw_string(b, xf_row_text(st, 2));
-	xf_buf_puts(b, ",\"drill\":");
-	write_bool(b, st, 3);
-	xf_buf_puts(b, ",\"headcount\":");
-	xf_jw_int(b, sqlite3_column_int(st, 4));
-	xf_buf_puts(b, ",\"destination\":");
-	xf_jw_string(b, xf_row_text(st, 5));
-	xf_buf_puts(b, ",\"advance_info\":");
-	write_bool(b, st, 6);
-	xf_buf_puts(b, ",\"place\":");
-	xf_jw_string(b, xf_row_text(st, 7));
-	xf_buf_puts(b, ",\"demands\":");
-	xf_jw_string(b, xf_row_text(st, 8));
-	xf_buf_puts(b, ",\"category\":");
-	xf_jw_string(b, xf_row_text(st, 9));
-	xf_buf_puts(b, ",\"in_scope\":");
-	write_bool(b, st, 10);
-	xf_buf_puts(b, ",\"grade\":");
-	write_text_or_null(b, st, 11);
-	xf_buf_puts(b, ",\"grade_name\":");
-	write_text_or_null(b, st, 12);
-	xf_buf_puts(b, ",\"grade_computed\":");
-	write_text_or_null(b, st, 13);
-	xf_buf_puts(b, ",\"override\":");
-	write_stored_json(b, st, 14);
-	xf_buf_puts(b, ",\"procedure\":");
-	write_text_or_null(b, st, 15);
-	xf_buf_puts(b, ",\"procedure_name\":");
-	write_text_or_null(b, st, 16);
-	xf_buf_puts(b, ",\"reasons\":");
-	write_stored_json(b, st, 17);
-	xf_buf_puts(b, ",\"plan\":{\"id\":");
-	xf_jw_int(b, sqlite3_column_int64(st, 18));
-	xf_buf_puts(b, ",\"hash\":");
-	xf_jw_string(b, xf_row_text(st, 19));
-	xf_buf_puts(b, ",\"title\":");
-	xf_jw_string(b, xf_row_text(st, 20));
-	xf_buf_puts(b, "},\"registered_at\":");
-	xf_jw_time(b, sqlite3_column_int64(st, 21));
-	xf_buf_puts(b, ",\"elapsed_s\":");
-	xf_jw_int(b, (now - sqlite3_column_int64(st, 21)) / 1000);
-	xf_buf_puts(b, ",\"activated_at\":");
-	xf_jw_time(b, sqlite3_column_int64(st, 22));
-	xf_buf_puts(b, ",\"updated_at\":");
-	xf_jw_time(b, sqlite3_column_int64(st, 23));
-	int total = 0, done = 0, skipped = 0, overdue = 0;
-	sscanf(xf_row_text(st, 24), "%d,%d,%d,%d", &total, &done, &skipped, &overdue);
-	xf_buf_printf(b, ",\"tasks\":{\"total\":%d,\"done\":%d,\"skipped\":%d,\"overdue\":%d}",
-	              total, done, skipped, overdue);
-	xf_buf_printf(b, ",\"units\":[%s]", xf_row_text(st, 25));
-	xf_buf_puts(b, ",\"withdrawn\":");
-	write_stored_json(b, st, 26);
-	xf_buf_puts(b, ",\"escalation\":");
-	write_stored_json(b, st, 27);
-	xf_buf_puts(b, ",\"occurred_at\":");
-	xf_jw_time(b, sqlite3_column_int64(st, 28));
-	xf_buf_puts(b, ",\"expected_at\":");
-	xf_jw_time(b, sqlite3_column_int64(st, 29));
-	xf_buf_puts(b, ",\"expected_destination\":");
-	write_text_or_null(b, st, 30);
-	xf_buf_puts(b, "}");
-}
-
-int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
+int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ctx)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " INCIDENT_COLUMNS " FROM incidents i"
 	                                     " JOIN plans p ON p.id = i.plan_id WHERE i.id = ?");
@@ -320,11 +285,11 @@ int xf_store_incident_json(xf_db *db, int64_t id, json_t **out)
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	xf_buf b = XF_BUF_INIT;
-	write_incident(&b, st, xf_now_ms());
+	xf_incident_row row;
+	read_incident(st, &row);
+	rc = each(&row, ctx);
 	sqlite3_reset(st);
-	*out = xf_row_parse_own(&b);
-	return XF_OK;
+	return rc;
 }
 
 /* The incident list reads only what a page needs, whatever the history: each filter
@@ -383,9 +348,10 @@ static const char *const list_scope_sql[] = {
 };
 
 typedef struct list_page {
-	xf_buf *out;
+	xf_incident_each each;
+	void *ctx;
 	int limit, n;
-	int64_t now, last_id, *next_before_id;
+	int64_t last_id, *next_before_id;
 } list_page;
 
 static sqlite3_stmt *list_bind(xf_db *db, const char *sql, const xf_scope *scope,
@@ -400,8 +366,8 @@ static sqlite3_stmt *list_bind(xf_db *db, const char *sql, const xf_scope *scope
 	return st;
 }
 
-/* Writes the rows of st onto the page; one row more than the page holds sets the
- * next page's start. */
+/* Hands the rows of st to the page's callback; one row more than the page holds sets
+ * the next page's start. */
 static int list_write(xf_db *db, sqlite3_stmt *st, list_page *page)
 {
 	int rc;
@@ -410,27 +376,31 @@ static int list_write(xf_db *db, sqlite3_stmt *st, list_page *page)
 			*page->next_before_id = page->last_id;
 			break;
 		}
-		if (page->n++)
-			xf_buf_puts(page->out, ",");
-		write_incident(page->out, st, page->now);
-		page->last_id = sqlite3_column_int64(st, 0);
+		page->n++;
+		xf_incident_row row;
+		read_incident(st, &row);
+		page->last_id = row.id;
+		int each_rc = page->each(&row, page->ctx);
+		if (each_rc != XF_OK) {
+			sqlite3_reset(st);
+			return each_rc;
+		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
-int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *status,
-                                bool active_only, int64_t before_id, int limit, xf_buf *out,
-                                int64_t *next_before_id)
+int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
+                           bool active_only, int64_t before_id, int limit,
+                           xf_incident_each each, void *ctx, int64_t *next_before_id)
 {
 	enum list_filter filter = status ? LIST_STATUS : active_only ? LIST_ACTIVE : LIST_ANY;
 	int parsed = status ? xf_status_parse(status) : -1;
 	bool none = status && active_only && (parsed < 0 || !xf_status_active((xf_status)parsed));
-	list_page page = {out, limit, 0, xf_now_ms(), 0, next_before_id};
+	list_page page = {each, ctx, limit, 0, 0, next_before_id};
 	int64_t below = before_id > 0 ? before_id : INT64_MAX;
 	int rc = XF_OK;
 	*next_before_id = 0;
-	xf_buf_puts(out, "[");
 	if (none) {
 		/* an inactive status among active incidents: nothing */
 	} else if (scope->all) {
@@ -456,23 +426,7 @@ int xf_store_incident_list_text(xf_db *db, const xf_scope *scope, const char *st
 			                          limit + 1 - page.n),
 			                &page);
 	}
-	xf_buf_puts(out, "]");
 	return rc;
-}
-
-int xf_store_incident_list(xf_db *db, const xf_scope *scope, const char *status,
-                           bool active_only, int64_t before_id, int limit, json_t **out,
-                           int64_t *next_before_id)
-{
-	xf_buf b = XF_BUF_INIT;
-	int rc = xf_store_incident_list_text(db, scope, status, active_only, before_id, limit, &b,
-	                                     next_before_id);
-	if (rc != XF_OK) {
-		xf_buf_release(&b);
-		return rc;
-	}
-	*out = xf_row_parse_own(&b);
-	return XF_OK;
 }
 
 /* A closed incident (archived, not activated: any status that is not active) keeps no
@@ -1025,6 +979,15 @@ int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
 	}
 	*out = list;
 	return XF_OK;
+}
+
+int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id,
+                         json_t *data, int64_t *seq)
+{
+	int rc = xf_audit_append(db, actor, "note.create", "incident", incident_id, data);
+	if (rc == XF_OK)
+		*seq = sqlite3_last_insert_rowid(xf_db_handle(db));
+	return rc;
 }
 
 /* ---- the live feed ---- */

@@ -284,8 +284,7 @@ int xf_store_meeting_list(xf_db *db, int64_t incident_id, json_t **out)
 	int64_t *ids = xf_malloc(cap * sizeof *ids);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap)
-			ids = xf_realloc(ids, (cap *= 2) * sizeof *ids);
+		XF_GROW(ids, n + 1, cap);
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);

@@ -1,11 +1,14 @@
 /* Petitioner files, matters, incident links and 包保 assignments, in SQL; and the
- * visibility rules of xf_store_people.h. */
+ * visibility rules of xf_store_people.h. The rules of law are core's: the store reads
+ * the rows and asks xf_matter_visible_to() (core/xf_person.h) who may see a matter
+ * and core/xf_matter.h when it falls due. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/xf_store_rows.h"
 #include "store/xf_migrations.h"
+#include "core/xf_matter.h"
 #include "core/xf_person.h"
 #include "store/xf_store_people.h"
 
@@ -309,11 +312,29 @@ static json_t *read_link(sqlite3_stmt *st)
 	"m.id, m.person_id, m.incident_id, m.category, m.content, m.accused_unit_id, m.outcome," \
 	" m.satisfaction, m.received_ms, m.accepted_ms, m.concluded_ms"
 /* Among MATTER_COLUMNS; a query adds VIEWER_AT_OR_BELOW_ACCUSED after them. */
-enum { MATTER_CATEGORY = 3, MATTER_ACCUSED = 5, MATTER_VIEWER_BELOW = 11 };
+enum {
+	MATTER_ID = 0,
+	MATTER_CATEGORY = 3,
+	MATTER_ACCUSED = 5,
+	MATTER_RECEIVED = 8,
+	MATTER_ACCEPTED = 9,
+	MATTER_CONCLUDED = 10,
+	MATTER_VIEWER_BELOW = 11
+};
+
+/* The stamps of a row of MATTER_COLUMNS, for core's clocks. */
+static xf_matter_clock matter_clock(sqlite3_stmt *st)
+{
+	return (xf_matter_clock){
+	    .received_ms = sqlite3_column_int64(st, MATTER_RECEIVED),
+	    .accepted = sqlite3_column_type(st, MATTER_ACCEPTED) != SQLITE_NULL,
+	    .accepted_ms = sqlite3_column_int64(st, MATTER_ACCEPTED),
+	    .concluded = sqlite3_column_type(st, MATTER_CONCLUDED) != SQLITE_NULL,
+	};
+}
 
 static json_t *read_matter(sqlite3_stmt *st)
 {
-	const int64_t day = 24 * 3600 * 1000LL;
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
 	json_object_set_new(o, "person_id", json_integer(sqlite3_column_int64(st, 1)));
@@ -325,18 +346,15 @@ static json_t *read_matter(sqlite3_stmt *st)
 	                                      ? json_null() : json_string(xf_row_text(st, 6)));
 	json_object_set_new(o, "satisfaction", sqlite3_column_type(st, 7) == SQLITE_NULL
 	                                           ? json_null() : json_string(xf_row_text(st, 7)));
-	int64_t received = sqlite3_column_int64(st, 8);
-	bool accepted = sqlite3_column_type(st, 9) != SQLITE_NULL;
-	bool concluded = sqlite3_column_type(st, 10) != SQLITE_NULL;
-	json_object_set_new(o, "received_at", time_at(received));
-	json_object_set_new(o, "accepted_at", xf_row_time(st, 9));
-	json_object_set_new(o, "concluded_at", xf_row_time(st, 10));
+	xf_matter_clock clock = matter_clock(st);
+	int64_t due;
+	json_object_set_new(o, "received_at", time_at(clock.received_ms));
+	json_object_set_new(o, "accepted_at", xf_row_time(st, MATTER_ACCEPTED));
+	json_object_set_new(o, "concluded_at", xf_row_time(st, MATTER_CONCLUDED));
 	json_object_set_new(o, "acceptance_due",
-	                    accepted ? json_null() : time_at(received + XF_ACCEPTANCE_DAYS * day));
+	                    xf_matter_acceptance_due(&clock, &due) ? time_at(due) : json_null());
 	json_object_set_new(o, "conclusion_due",
-	                    accepted && !concluded
-	                        ? time_at(sqlite3_column_int64(st, 9) + XF_CONCLUSION_DAYS * day)
-	                        : json_null());
+	                    xf_matter_conclusion_due(&clock, &due) ? time_at(due) : json_null());
 	return o;
 }
 
@@ -663,7 +681,7 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 	sqlite3_bind_int64(st, 5, incident_id);
 	json_t *list = json_array();
 	int64_t *assignment_ids = NULL;
-	size_t n = 0;
+	size_t n = 0, alloc = 0;
 	int rc;
 	*representatives = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -671,7 +689,7 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 		const char *role = xf_row_text(st, 11);
 		*representatives += strcmp(role, "representative") == 0;
 		json_object_set_new(o, "role", json_string(role));
-		assignment_ids = xf_realloc(assignment_ids, (n + 1) * sizeof *assignment_ids);
+		XF_GROW(assignment_ids, n + 1, alloc);
 		assignment_ids[n++] = sqlite3_column_int64(st, 12);
 		json_array_append_new(list, o);
 	}
@@ -788,42 +806,58 @@ int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id
 	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
-/* Matters not concluded whose legal deadline (acceptance due while not accepted, else
- * conclusion due) falls at or before until_ms, among those the viewer may see, soonest
- * first; each carries "person":{id,name}, "due_at", "due_kind" and "overdue". */
+/* An open matter within the due window, kept to be sorted. */
+typedef struct due_entry {
+	int64_t due_ms, id;
+	json_t *matter;
+} due_entry;
+
+static int by_due(const void *a, const void *b)
+{
+	const due_entry *x = a, *y = b;
+	if (x->due_ms != y->due_ms)
+		return x->due_ms < y->due_ms ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The store reads the open matters of the persons the viewer may see; core says which
+ * clock runs and when it falls due (xf_matter_next_due) and whether an accusation is
+ * hidden from the viewer (xf_matter_visible_to). Soonest first, then by id. */
 int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
                          json_t **out)
 {
-	const int64_t day = 24 * 3600 * 1000LL;
-#define MATTER_DUE_MS                                                                           \
-	"(CASE WHEN m.accepted_ms IS NULL THEN m.received_ms + ?6 ELSE m.accepted_ms + ?7 END)"
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name, " MATTER_DUE_MS
+		db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name"
 		    " FROM matters m JOIN persons p ON p.id = m.person_id"
-		    " WHERE m.concluded_ms IS NULL AND " MATTER_DUE_MS " <= ?5 AND " PERSON_VISIBLE
-		    " ORDER BY " MATTER_DUE_MS ", m.id");
-#undef MATTER_DUE_MS
+		    " WHERE m.concluded_ms IS NULL AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
-	sqlite3_bind_int64(st, 5, until_ms);
-	sqlite3_bind_int64(st, 6, XF_ACCEPTANCE_DAYS * day);
-	sqlite3_bind_int64(st, 7, XF_CONCLUSION_DAYS * day);
-	json_t *list = json_array();
+	due_entry *due = NULL;
+	size_t n = 0, alloc = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW, viewer))
+		xf_matter_clock clock = matter_clock(st);
+		int64_t at;
+		xf_due_kind kind = xf_matter_next_due(&clock, &at);
+		if (kind == XF_DUE_NONE || at > until_ms ||
+		    !matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW, viewer))
 			continue;
 		json_t *o = read_matter(st);
-		int64_t due = sqlite3_column_int64(st, 13);
 		json_object_set_new(o, "person", json_pack("{s:I, s:s}", "id",
 		                                           (json_int_t)sqlite3_column_int64(st, 1),
 		                                           "name", xf_row_text(st, 12)));
-		json_object_set_new(o, "due_at", time_at(due));
-		json_object_set_new(o, "due_kind", json_string(sqlite3_column_type(st, 9) == SQLITE_NULL
-		                                                   ? "acceptance" : "conclusion"));
-		json_object_set_new(o, "overdue", json_boolean(due < now_ms));
-		json_array_append_new(list, o);
+		json_object_set_new(o, "due_at", time_at(at));
+		json_object_set_new(o, "due_kind", json_string(xf_due_kind_id(kind)));
+		json_object_set_new(o, "overdue", json_boolean(xf_matter_overdue(at, now_ms)));
+		XF_GROW(due, n + 1, alloc);
+		due[n++] = (due_entry){at, sqlite3_column_int64(st, MATTER_ID), o};
 	}
 	sqlite3_reset(st);
+	json_t *list = json_array();
+	if (n)
+		qsort(due, n, sizeof *due, by_due);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, due[i].matter);
+	free(due);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
 		return xf_db_fail(db, rc);
@@ -862,7 +896,7 @@ int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id
 		sqlite3_bind_int64(st, 2, incident_id);
 	sqlite3_bind_int64(st, 3, official_id);
 	sqlite3_bind_int(st, 4, interval_days);
-	sqlite3_bind_int64(st, 5, now_ms + (int64_t)interval_days * 24 * 3600 * 1000);
+	sqlite3_bind_int64(st, 5, xf_followup_due(now_ms, interval_days));
 	sqlite3_bind_int64(st, 6, now_ms);
 	rc = xf_db_exec(db, st);
 	if (rc == XF_OK)

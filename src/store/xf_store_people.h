@@ -87,8 +87,9 @@ int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id,
 int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *outcome,
                            const char *satisfaction, bool concluded, int64_t now_ms);
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id);
-/* Matters not concluded whose legal deadline falls at or before until_ms, that the
- * viewer may see, soonest first, each with "person", "due_at", "due_kind", "overdue". */
+/* Matters not concluded whose legal deadline (xf_matter_next_due(), core/xf_matter.h)
+ * falls at or before until_ms, that the viewer may see, soonest first, each with
+ * "person", "due_at", "due_kind", "overdue". */
 int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
                          json_t **out);
 

@@ -267,9 +267,8 @@ static json_t *dispatch_row(sqlite3_stmt *st)
 int xf_store_report_facts(xf_db *db, int64_t incident_id, json_t **out)
 {
 	json_t *f = json_object(), *v = NULL;
-	int rc = xf_store_incident_json(db, incident_id, &v);
+	int rc = XF_OK;
 	if (rc == XF_OK) {
-		json_object_set_new(f, "incident", v);
 		sqlite3_stmt *st = xf_db_prepare(
 		    db, "SELECT u.name FROM incident_units iu JOIN units u ON u.id = iu.unit_id"
 		        " WHERE iu.incident_id = ? ORDER BY u.id");

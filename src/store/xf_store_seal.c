@@ -349,10 +349,7 @@ int xf_seal_check_all(xf_db *db, FILE *err, int64_t *n_sealed)
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			rows = xf_realloc(rows, cap * sizeof *rows);
-		}
+		XF_GROW(rows, n + 1, cap);
 		seal_row *r = &rows[n++];
 		r->incident_id = sqlite3_column_int64(st, 0);
 		xf_row_copy(r->number, sizeof r->number, st, 1);
@@ -452,12 +449,9 @@ int xf_retention_due(xf_db *db, const char *const *kinds, const int *days, size_
 			if (strcmp(kinds[k], kind) == 0)
 				keep_days = days[k];
 		int64_t closed = sqlite3_column_int64(st, 7);
-		if (keep_days <= 0 || closed + (int64_t)keep_days * 86400000 > as_of_ms)
+		if (keep_days <= 0 || closed + keep_days * XF_DAY_MS > as_of_ms)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*items = xf_realloc(*items, cap * sizeof **items);
-		}
+		XF_GROW(*items, *n + 1, cap);
 		xf_retention_item *it = &(*items)[(*n)++];
 		memset(it, 0, sizeof *it);
 		it->record_id = sqlite3_column_int64(st, 0);

@@ -1,6 +1,7 @@
 /* The request arena: a chain of blocks, bump allocation, one release. See xf_arena.h. */
 #include "util/xf_arena.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ static xf_arena_block *new_block(size_t size)
 void *xf_arena_alloc(xf_arena *a, size_t n)
 {
 	size_t rounded = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	assert(!a->head || a->used <= a->head->size);
 	if (rounded < n || rounded > SIZE_MAX - sizeof(xf_arena_block))
 		xf_die("arena allocation of %zu bytes overflows", n);
 	if (rounded > BLOCK_SIZE / 4) {
@@ -54,6 +56,8 @@ void *xf_arena_alloc(xf_arena *a, size_t n)
 	}
 	void *p = a->head->bytes + a->used;
 	a->used += rounded;
+	assert(a->used <= a->head->size);
+	assert(((uintptr_t)p & (ALIGN - 1)) == 0);
 	return memset(p, 0, rounded);
 }
 

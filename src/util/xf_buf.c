@@ -1,9 +1,17 @@
 /* The growable byte buffer: see xf_buf.h for its invariants and ownership. */
 #include "util/xf_buf.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The invariants of xf_buf.h: data NUL-terminated past len, len within cap and max. */
+static void buf_check(const xf_buf *b)
+{
+	assert(b->data ? b->len < b->cap && b->data[b->len] == '\0' : b->len == 0 && b->cap == 0);
+	assert(!b->max || b->len <= b->max);
+}
 
 void xf_buf_init(xf_buf *b, size_t max)
 {
@@ -20,22 +28,21 @@ static int reserve(xf_buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return XF_OK;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	b->data = xf_realloc(b->data, cap);
-	b->cap = cap;
+	XF_GROW(b->data, need, b->cap);
+	assert(b->len + extra < b->cap);
 	return XF_OK;
 }
 
 int xf_buf_append(xf_buf *b, const void *bytes, size_t n)
 {
+	assert(bytes || n == 0);
 	if (reserve(b, n) != XF_OK)
 		return XF_ERR;
 	if (n)
 		memcpy(b->data + b->len, bytes, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+	buf_check(b);
 	return XF_OK;
 }
 
@@ -56,6 +63,7 @@ int xf_buf_printf(xf_buf *b, const char *fmt, ...)
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+	buf_check(b);
 	return XF_OK;
 }
 
@@ -69,6 +77,7 @@ void xf_buf_reset(xf_buf *b)
 
 char *xf_buf_detach(xf_buf *b, size_t *len_out)
 {
+	buf_check(b);
 	char *data = b->data ? b->data : xf_strdup("");
 	if (len_out)
 		*len_out = b->len;

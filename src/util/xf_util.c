@@ -1,6 +1,7 @@
 /* Fatal allocation, clocks, hex and the log line: the leaf helpers every module uses. */
 #include "util/xf_util.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,20 @@ void *xf_realloc(void *p, size_t n)
 	if (!q)
 		xf_die("out of memory reallocating %zu bytes", n);
 	return q;
+}
+
+size_t xf_grow_cap(size_t need, size_t cap, size_t elem)
+{
+	assert(elem > 0);
+	size_t max = SIZE_MAX / elem;
+	if (need > max)
+		xf_die("array too large: %zu elements of %zu bytes", need, elem);
+	if (cap == 0)
+		cap = 16;
+	while (cap < need)
+		cap = cap > max / 2 ? max : cap * 2;
+	assert(cap >= need && cap <= max);
+	return cap;
 }
 
 char *xf_strdup(const char *s)

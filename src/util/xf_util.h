@@ -26,7 +26,36 @@ void *xf_malloc(size_t n);
 void *xf_calloc(size_t count, size_t n);
 void *xf_realloc(void *p, size_t n);
 char *xf_strdup(const char *s);
+
+/* The one growable array of the program, after git's ALLOC_GROW: makes room for at
+ * least `n` elements in `ptr`, whose current capacity is `cap` (both lvalues, updated
+ * in place). The capacity doubles (first 16) until it holds n, so appending one at a
+ * time costs O(1) amortised; the byte size is checked for overflow and the memory comes
+ * from xf_realloc, so it never returns without room. Typical use:
+ *
+ *	XF_GROW(items, n + 1, cap);
+ *	items[n++] = item;
+ */
+#define XF_GROW(ptr, n, cap)                                                        \
+	do {                                                                            \
+		if ((size_t)(n) > (size_t)(cap)) {                                          \
+			size_t xf_grow_cap_ = xf_grow_cap((size_t)(n), (size_t)(cap), sizeof *(ptr)); \
+			(ptr) = xf_realloc((ptr), xf_grow_cap_ * sizeof *(ptr));                \
+			(cap) = xf_grow_cap_;                                                   \
+		}                                                                           \
+	} while (0)
+/* The capacity XF_GROW moves to: cap doubled (16 when 0) until it holds need elements
+ * of elem bytes; dies when that many bytes cannot be counted in a size_t. */
+size_t xf_grow_cap(size_t need, size_t cap, size_t elem);
 _Noreturn void xf_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Time spans in milliseconds, the unit of every stamp in the program. */
+#define XF_MINUTE_MS (60 * 1000LL)
+#define XF_HOUR_MS (3600 * 1000LL)
+#define XF_DAY_MS (24 * 3600 * 1000LL)
+/* China Standard Time, UTC+8 without daylight saving, in seconds east of UTC: the zone
+ * of every date and time a person reads or types. */
+#define XF_CST_OFFSET_S (8 * 3600)
 
 /* Wall-clock milliseconds since the epoch (UTC). */
 int64_t xf_now_ms(void);

@@ -13,15 +13,21 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const { spawnSync } = require('node:child_process');
 const { binary } = require('../lib/server.js');
-const { setup, registerActive, tasksOf, expectStatus, assertError, auditEvents } =
-  require('./incident-fixtures.js');
+const {
+  setupIncidents, registerActive, tasksOf, expectStatus, assertError, auditEvents, png: picture, upload: uploadAs,
+  getBytes: getBytesAs,
+} = require('../lib/fixtures.js');
+
+// Every picture differs (a fresh sha256), and answers come in English.
+const png = (w, h) => picture(w, h, (x) => x * 7 + Date.now());
+const upload = (client, id, fields, file) => uploadAs(client, id, fields, file, { 'Accept-Language': 'en' });
+const getBytes = (client, p) => getBytesAs(client, p, { 'Accept-Language': 'en' });
 
 let ctx, po;
 test.before(async () => {
-  ctx = await setup();
+  ctx = await setupIncidents();
   po = ctx.as.petition_office;
 });
 test.after(async () => { if (ctx) await ctx.stop(); });
@@ -29,52 +35,6 @@ test.after(async () => { if (ctx) await ctx.stop(); });
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 const SCORES = Object.fromEntries(['speed', 'measures', 'stability', 'resolution', 'coordination']
   .map((id) => [id, { score: 4, comment: '良好' }]));
-
-// A PNG of w x h pixels, written by hand (as tests/api/records.test.js does).
-function png(w, h) {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const o = y * (w * 3 + 1) + 1 + x * 3;
-    raw[o] = (x * 7 + Date.now()) % 256; raw[o + 1] = y % 256; raw[o + 2] = 200;
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-async function upload(client, incidentId, fields, file) {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([file.data], { type: 'application/octet-stream' }), file.name);
-  const res = await fetch(`${client.base}/api/v1/incidents/${incidentId}/records`, {
-    method: 'POST', headers: { cookie: client.cookie, 'X-CSRF-Token': client.csrf, 'Accept-Language': 'en' }, body: form });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch (_) { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-
-async function getBytes(client, p) {
-  const res = await fetch(`${client.base}/api/v1${p}`, { headers: { cookie: client.cookie, 'Accept-Language': 'en' } });
-  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
-}
 
 async function transition(client, id, to) {
   return expectStatus(await client.post(`/incidents/${id}/transition`, { to }), 200, `transition to ${to}`);

@@ -10,8 +10,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  DAY, assertError, expectStatus, ms, setup, createPerson,
-} = require('./people-fixtures.js');
+  DAY, assertError, expectStatus, ms, setupPeople, createPerson,
+} = require('../lib/fixtures.js');
 
 let ctx;
 let po;
@@ -22,7 +22,7 @@ const P = {}; // name -> person: 刘一 and 刘二 of 综采一队, 刘三 of �
 const A = {}; // name -> current assignment
 
 before(async () => {
-  ctx = await setup({ users: ['po', 'leader', 'teamHead', 'deptHead', 'off1', 'off2', 'auditor'] });
+  ctx = await setupPeople({ users: ['po', 'leader', 'teamHead', 'deptHead', 'off1', 'off2', 'auditor'] });
   po = ctx.as.po;
   off1 = ctx.as.off1;
   off2 = ctx.as.off2;

@@ -5,23 +5,10 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, Client } = require('../lib/server.js');
-
-const ADMIN_PASSWORD = 'admin-pass-123456';
+const { Client } = require('../lib/server.js');
+const { startAdmin, assertOnlyError: assertError } = require('../lib/fixtures.js');
 const HEX64 = /^[0-9a-f]{64}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-function assertError(r, status, code, field) {
-  const what = `${r.status} ${r.text.slice(0, 300)}`;
-  assert.equal(r.status, status, `expected status ${status} (${code}), got ${what}`);
-  assert.ok(r.json && typeof r.json === 'object' && r.json.error && typeof r.json.error === 'object',
-    `body is not {"error":{...}}: ${what}`);
-  assert.deepEqual(Object.keys(r.json), ['error'], `extra top-level keys: ${what}`);
-  assert.equal(r.json.error.code, code, `error code: ${what}`);
-  assert.equal(typeof r.json.error.message, 'string', `message is not a string: ${what}`);
-  assert.ok(r.json.error.message.length > 0, `empty message: ${what}`);
-  if (field !== undefined) assert.equal(r.json.error.field, field, `error field: ${what}`);
-}
 
 let srv;
 let admin;
@@ -64,11 +51,8 @@ function assertEventShape(e) {
 }
 
 before(async () => {
-  srv = await startServer({ adminPassword: ADMIN_PASSWORD });
-  admin = new Client(srv.base);
-  const l = await admin.login('admin', ADMIN_PASSWORD);
-  assert.equal(l.status, 200, l.text);
-  adminId = l.json.user.id;
+  ({ srv, admin } = await startAdmin());
+  adminId = admin.user.id;
   rootId = (await admin.get('/units')).json.units[0].id;
 });
 

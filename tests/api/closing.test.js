@@ -7,12 +7,12 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, register, registerActive, tasksOf, expectStatus, assertError, ms, sleep, MINUTE } =
-  require('./incident-fixtures.js');
+const { setupIncidents, register, registerActive, tasksOf, expectStatus, assertError, ms, sleep, MINUTE } =
+  require('../lib/fixtures.js');
 
 let ctx, po;
 test.before(async () => {
-  ctx = await setup();
+  ctx = await setupIncidents();
   po = ctx.as.petition_office;
 });
 test.after(async () => { if (ctx) await ctx.stop(); });

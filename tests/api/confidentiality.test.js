@@ -11,10 +11,9 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { Client } = require('../lib/server.js');
 const {
-  DAY, assertError, expectStatus, ms, setup, auditEvents, createPerson,
-} = require('./people-fixtures.js');
+  DAY, assertError, expectStatus, ms, setupPeople, makeUser, auditEvents, createPerson,
+} = require('../lib/fixtures.js');
 
 const ACCUSATION = '举报综采一队队长克扣井下津贴并虚报工时，要求查处';
 const FRAGMENT = '克扣'; // 2 characters found only in the accusation
@@ -28,7 +27,7 @@ let accusation;
 let suggestion;
 
 before(async () => {
-  ctx = await setup({ users: ['po', 'teamHead', 'shiftHead', 'deptHead', 'auditor', 'leader', 'shiftClerk'] });
+  ctx = await setupPeople({ users: ['po', 'teamHead', 'shiftHead', 'deptHead', 'auditor', 'leader', 'shiftClerk'] });
   po = ctx.as.po;
   person = await createPerson(po, {
     name: '林志强', phone: '13855556666', unit_id: ctx.units.shift, employment: 'employed',
@@ -211,25 +210,14 @@ test('search finds the accusation for the petition office only', async (t) => {
   }
 });
 
-// Makes a user in unit unitId with roles, signed in with a changed password.
-async function makeUser(username, name, unitId, roles) {
-  const made = expectStatus(await ctx.admin.post('/users', { username, name, unit_id: unitId, roles }), 201, `POST /users ${username}`);
-  const client = new Client(ctx.srv.base);
-  expectStatus(await client.login(username, made.one_time_password), 200, `login ${username}`);
-  expectStatus(await client.post('/session/password',
-    { old_password: made.one_time_password, new_password: `${username}-Pw-2026-xf` }), 204, `password ${username}`);
-  client.user = made.user;
-  return client;
-}
-
 // Issue 7 item 7: an accusation against the top unit stays visible to those who must
 // handle it, and hidden from the accused unit itself (《信访工作条例》 Art. 30, 46).
 test('an accusation against 本矿 reaches the 信访办 under 本矿, not 本矿\'s leaders nor a clerk of the accused 机电科', async () => {
   const office = expectStatus(await ctx.admin.post('/units', { name: '信访办', parent_id: ctx.units.root, kind: 'department' }),
     201, 'unit 信访办').id;
   const [officeClerk, deptClerk] = await Promise.all([
-    makeUser('xfb.clerk', '信访办干事韩梅', office, ['petition_office']),
-    makeUser('jdk.xfy', '机电科信访员黄海', ctx.units.dept, ['petition_office']),
+    makeUser(ctx.admin, { username: 'xfb.clerk', name: '信访办干事韩梅', unit_id: office, roles: ['petition_office'] }),
+    makeUser(ctx.admin, { username: 'jdk.xfy', name: '机电科信访员黄海', unit_id: ctx.units.dept, roles: ['petition_office'] }),
   ]);
   const AGAINST_ROOT = '举报本矿领导班子违规发放安全奖，要求上级查处';
   const AGAINST_DEPT = '举报机电科违规外包检修工程';

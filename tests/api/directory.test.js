@@ -4,34 +4,27 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, Client, addAccount } = require('../lib/server.js');
-
-const ADMIN_PASSWORD = 'admin-pass-123456';
+const { Client } = require('../lib/server.js');
+const { startAdmin, makeUser, makeUnit } = require('../lib/fixtures.js');
 let srv, admin, office, company;
 const units = {};
 
 function account(username, name, unitId, roles, phone = '') {
-  return addAccount(admin, { username, name, unit_id: unitId, roles, phone, password: `${username}-pass-123456` });
+  return makeUser(admin, { username, name, unit_id: unitId, roles, phone });
 }
 
 before(async () => {
-  srv = await startServer({ adminPassword: ADMIN_PASSWORD });
-  admin = new Client(srv.base);
-  await admin.login('admin', ADMIN_PASSWORD);
-  for (const [key, body] of [['jidian', { name: '机电科', kind: 'department', parent_id: 1 }],
-    ['zongcai', { name: '综采一队', kind: 'team', parent_id: 1 }]]) {
-    const r = await admin.post('/units', body);
-    assert.equal(r.status, 201, r.text);
-    units[key] = r.json.id;
-  }
-  units.yiban = (await admin.post('/units', { name: '一班', kind: 'team', parent_id: units.zongcai })).json.id;
-  office = (await account('office', '王信访', 1, ['petition_office'])).client;
-  company = (await account('company', '集团信访办', 1, ['company'])).client;
+  ({ srv, admin } = await startAdmin());
+  units.jidian = (await makeUnit(admin, '机电科', 1, 'department')).id;
+  units.zongcai = (await makeUnit(admin, '综采一队', 1, 'team')).id;
+  units.yiban = (await makeUnit(admin, '一班', units.zongcai, 'team')).id;
+  office = await account('office', '王信访', 1, ['petition_office']);
+  company = await account('company', '集团信访办', 1, ['company']);
   await account('zhang1', '张建国', units.jidian, ['official'], '13800000001');
   await account('zhang2', '张建华', units.yiban, ['official', 'unit_head'], '13800000002');
   await account('li', '李明', units.zongcai, ['dispatch']);
   const gone = await account('zhang3', '张建设', units.jidian, ['official']);
-  assert.equal((await admin.patch(`/users/${gone.id}`, { disabled: true })).status, 200);
+  assert.equal((await admin.patch(`/users/${gone.user.id}`, { disabled: true })).status, 200);
 });
 
 after(async () => { await srv.stop(); });

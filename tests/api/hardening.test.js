@@ -8,8 +8,8 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const { startServer, Client } = require('../lib/server.js');
+const { ADMIN_PASSWORD, startAdmin, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 let srv, office;
 
 function assertError(r, status, code, field) {
@@ -56,15 +56,9 @@ async function assertAlive() {
 }
 
 before(async () => {
-  srv = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(srv.base);
-  await admin.login('admin', ADMIN_PASSWORD);
-  const u = await admin.post('/users', { username: 'office', name: '信访办', unit_id: 1, roles: ['petition_office'] });
-  assert.equal(u.status, 201, u.text);
-  office = new Client(srv.base);
-  await office.login('office', u.json.one_time_password);
-  const p = await office.post('/session/password', { old_password: u.json.one_time_password, new_password: 'office-pass-123456' });
-  assert.ok(p.status === 200 || p.status === 204, p.text);
+  let admin;
+  ({ srv, admin } = await startAdmin());
+  office = await makeUser(admin, { username: 'office', name: '信访办', unit_id: 1, roles: ['petition_office'] });
 });
 
 after(async () => { await srv.stop(); });

@@ -6,23 +6,13 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const { startServer, Client } = require('../lib/server.js');
-
-const ADMIN_PASSWORD = 'admin-pass-123456';
+const { Client } = require('../lib/server.js');
+const { startAdmin, assertOnlyError } = require('../lib/fixtures.js');
 const MIB = 1024 * 1024;
 
-// Checks the one error shape {"error":{"code","message","field"?}} and the status.
+// Checks the one error shape and status (assertOnlyError) and the headers every error carries.
 function assertError(r, status, code, field) {
-  const what = `${r.status} ${r.text.slice(0, 300)}`;
-  assert.equal(r.status, status, `expected status ${status} (${code}), got ${what}`);
-  assert.ok(r.json && typeof r.json === 'object' && r.json.error && typeof r.json.error === 'object',
-    `body is not {"error":{...}}: ${what}`);
-  assert.deepEqual(Object.keys(r.json), ['error'], `extra top-level keys: ${what}`);
-  assert.equal(r.json.error.code, code, `error code: ${what}`);
-  assert.equal(typeof r.json.error.message, 'string', `message is not a string: ${what}`);
-  assert.ok(r.json.error.message.length > 0, `empty message: ${what}`);
-  if (field !== undefined) assert.equal(r.json.error.field, field, `error field: ${what}`);
-  else if ('field' in r.json.error) assert.equal(typeof r.json.error.field, 'string');
+  assertOnlyError(r, status, code, field);
   assert.match(r.headers.get('content-type') || '', /^application\/json/, 'error content-type');
   assert.ok(r.headers.get('x-request-id'), 'error response lacks X-Request-Id');
   assert.match(r.headers.get('cache-control') || '', /no-store/, 'error response lacks Cache-Control: no-store');
@@ -83,10 +73,7 @@ let srv;
 let admin;
 
 before(async () => {
-  srv = await startServer({ adminPassword: ADMIN_PASSWORD });
-  admin = new Client(srv.base);
-  const r = await admin.login('admin', ADMIN_PASSWORD);
-  assert.equal(r.status, 200, r.text);
+  ({ srv, admin } = await startAdmin());
 });
 
 after(async () => { if (srv) await srv.stop(); });

@@ -9,8 +9,8 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const {
-  assertError, expectStatus, setup, incidentBody, register, registerActive, tasksOf,
-} = require('./incident-fixtures.js');
+  assertError, expectStatus, setupIncidents, incidentBody, register, registerActive, tasksOf,
+} = require('../lib/fixtures.js');
 
 const ALL = ['petition_office', 'leader', 'unit_head', 'dispatch', 'official', 'company', 'auditor', 'admin'];
 
@@ -23,7 +23,7 @@ let incDept; // units [机电科], activated
 let tasksTeam;
 
 before(async () => {
-  ctx = await setup();
+  ctx = await setupIncidents();
   as = ctx.as;
   po = as.petition_office;
   incTeam = await registerActive(po, { headcount: 12, destination: 'province', advance_info: false, units: [ctx.units.team] });

@@ -9,9 +9,9 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  MINUTE, assertError, expectStatus, ms, sleep, setup, incidentBody, register, registerActive,
+  MINUTE, assertError, expectStatus, ms, sleep, setupIncidents, incidentBody, register, registerActive,
   tasksOf, auditEvents,
-} = require('./incident-fixtures.js');
+} = require('../lib/fixtures.js');
 
 const NUMBER = /^XF-\d{4}-\d{4}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -21,7 +21,7 @@ let po; // petition office
 let plan; // GET /plan doc
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'leader', 'dispatch', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'leader', 'dispatch', 'auditor'] });
   po = ctx.as.petition_office;
   plan = expectStatus(await po.get('/plan'), 200, 'GET /plan').doc;
 });

@@ -5,14 +5,14 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { assertError, setup, createPerson } = require('./people-fixtures.js');
+const { assertError, setupPeople, createPerson } = require('../lib/fixtures.js');
 
 let ctx;
 let po;
 let person;
 
 before(async () => {
-  ctx = await setup({ users: ['po', 'leader', 'off1'] });
+  ctx = await setupPeople({ users: ['po', 'leader', 'off1'] });
   po = ctx.as.po;
   person = await createPerson(po, { name: '刘一', unit_id: ctx.units.team, incident_id: ctx.incident.id, role: 'participant' });
 });

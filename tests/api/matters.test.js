@@ -8,7 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const { DAY, assertError, expectStatus, setup, createPerson } = require('./people-fixtures.js');
+const { DAY, assertError, expectStatus, setupPeople, createPerson } = require('../lib/fixtures.js');
 
 let ctx;
 const m = {};
@@ -28,7 +28,7 @@ async function matter(person, body, receivedDaysAgo, acceptedDaysAgo) {
 }
 
 before(async () => {
-  ctx = await setup({ users: ['po', 'leader', 'teamHead', 'deptHead', 'off1', 'dispatch'] });
+  ctx = await setupPeople({ users: ['po', 'leader', 'teamHead', 'deptHead', 'off1', 'dispatch'] });
   const { units } = ctx;
   const zhang = await createPerson(ctx.as.po, { name: '张建国', unit_id: units.team });
   const li = await createPerson(ctx.as.po, { name: '李秀兰', unit_id: units.dept });

@@ -8,8 +8,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  MINUTE, assertError, expectStatus, ms, setup, register, registerActive, tasksOf,
-} = require('./incident-fixtures.js');
+  MINUTE, assertError, expectStatus, ms, setupIncidents, register, registerActive, tasksOf,
+} = require('../lib/fixtures.js');
 
 let ctx;
 let po; // petition office
@@ -17,7 +17,7 @@ let leader;
 let official;
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'leader', 'unit_head', 'dispatch', 'official', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'leader', 'unit_head', 'dispatch', 'official', 'auditor'] });
   po = ctx.as.petition_office;
   leader = ctx.as.leader;
   official = ctx.as.official;

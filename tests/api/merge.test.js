@@ -9,7 +9,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { assertError, expectStatus, setup, auditEvents, createPerson } = require('./people-fixtures.js');
+const { assertError, expectStatus, setupPeople, auditEvents, createPerson } = require('../lib/fixtures.js');
 
 const ID_NUMBER = '320102197001011234';
 const ACCUSATION = '检举综采一队队长克扣井下津贴';
@@ -18,7 +18,7 @@ let ctx;
 let po;
 
 before(async () => {
-  ctx = await setup({ users: ['po', 'leader', 'teamHead', 'deptHead', 'auditor', 'off1'] });
+  ctx = await setupPeople({ users: ['po', 'leader', 'teamHead', 'deptHead', 'auditor', 'off1'] });
   po = ctx.as.po;
 });
 after(async () => { if (ctx) await ctx.stop(); });

@@ -9,8 +9,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  assertError, expectStatus, ms, setup, auditEvents, auditHead, createPerson,
-} = require('./people-fixtures.js');
+  assertError, expectStatus, ms, setupPeople, auditEvents, auditHead, createPerson,
+} = require('../lib/fixtures.js');
 
 const ID_NUMBER = '320102196504121234';
 const ID_MASKED = '3201**********1234';
@@ -23,7 +23,7 @@ let ctx;
 let po;
 let zhang; // the file created with family, ID number and health
 
-before(async () => { ctx = await setup(); po = ctx.as.po; });
+before(async () => { ctx = await setupPeople(); po = ctx.as.po; });
 after(async () => { if (ctx) await ctx.stop(); });
 
 async function newIncident(units = [ctx.units.team]) {

@@ -8,8 +8,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { Client } = require('../lib/server.js');
-const { setup, assertError, expectStatus, registerActive, tasksOf } = require('./incident-fixtures.js');
+const { setupIncidents, makeUser, makeUnit, assertError, expectStatus, registerActive, tasksOf } = require('../lib/fixtures.js');
 
 let env; // { srv, admin, as, units, stop }
 let admin, po;
@@ -17,24 +16,17 @@ const unit = {};
 const head = {}; // unit name -> signed-in client of its head
 
 async function makeHead(username, name, unitId, phone) {
-  const c = expectStatus(await admin.post('/users', { username, name, unit_id: unitId, roles: ['unit_head'] }),
-    201, `POST /users ${username}`);
-  const client = new Client(env.srv.base);
-  expectStatus(await client.login(username, c.one_time_password), 200, `login ${username}`);
-  expectStatus(await client.post('/session/password',
-    { old_password: c.one_time_password, new_password: `${username}-Passw0rd-2026` }), 204, 'password');
-  client.user = c.user;
-  expectStatus(await admin.patch(`/users/${c.user.id}`, { phone }), 200, 'phone');
-  expectStatus(await admin.patch(`/units/${unitId}`, { head_user_id: c.user.id }), 200, 'head');
+  const client = await makeUser(admin, { username, name, unit_id: unitId, roles: ['unit_head'] });
+  expectStatus(await admin.patch(`/users/${client.user.id}`, { phone }), 200, 'phone');
+  expectStatus(await admin.patch(`/units/${unitId}`, { head_user_id: client.user.id }), 200, 'head');
   return client;
 }
 
 before(async () => {
-  env = await setup({ roles: ['petition_office', 'company'] });
+  env = await setupIncidents({ roles: ['petition_office', 'company'] });
   admin = env.admin;
   po = env.as.petition_office;
-  const mk = async (name, kind) =>
-    expectStatus(await admin.post('/units', { name, parent_id: env.units.root, kind }), 201, `unit ${name}`).id;
+  const mk = async (name, kind) => (await makeUnit(admin, name, env.units.root, kind)).id;
   unit.retired = await mk('退休支部', 'other');
   unit.security = await mk('保卫科', 'department');
   unit.jidian = env.units.dept; // 机电科

@@ -12,12 +12,12 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const { spawnSync } = require('node:child_process');
-const { startServer, Client, binary } = require('../lib/server.js');
+const { Client, binary } = require('../lib/server.js');
 const {
-  assertError, expectStatus, setup, registerActive, auditEvents,
-} = require('./incident-fixtures.js');
+  assertError, expectStatus, setupIncidents, startAdmin, makeUser, registerActive, auditEvents,
+  png, wav, upload, getBytes,
+} = require('../lib/fixtures.js');
 
 const PHOTO = fs.readFileSync(path.join(__dirname, 'fixtures', 'records', 'gps-photo.jpg'));
 const ID_NUMBER = '320102196504121234';
@@ -27,7 +27,7 @@ let po;
 let incident;
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'official', 'company', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'official', 'company', 'auditor'] });
   po = ctx.as.petition_office;
   incident = await registerActive(po, { headcount: 23, place: '集团公司大门' });
 });
@@ -35,70 +35,6 @@ before(async () => {
 after(async () => { if (ctx) await ctx.stop(); });
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
-
-// Uploads through fetch with FormData: fields, and file = {name, type, data}.
-async function upload(client, incidentId, fields, file, extraHeaders = {}) {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append('file', new Blob([file.data], { type: file.type || 'application/octet-stream' }), file.name);
-  const headers = { ...extraHeaders };
-  if (client.cookie) headers.cookie = client.cookie;
-  if (client.csrf && !('X-CSRF-Token' in headers)) headers['X-CSRF-Token'] = client.csrf;
-  const res = await fetch(`${client.base}/api/v1/incidents/${incidentId}/records`,
-    { method: 'POST', headers, body: form });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch (_) { /* not JSON */ }
-  return { status: res.status, headers: res.headers, json, text };
-}
-
-// The raw bytes of a GET.
-async function getBytes(client, p) {
-  const res = await fetch(`${client.base}/api/v1${p}`, { headers: { cookie: client.cookie } });
-  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
-}
-
-// A PNG of w x h pixels (RGB, a gradient), written by hand.
-function png(w, h) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const o = y * (w * 3 + 1) + 1 + x * 3;
-    raw[o] = x % 256; raw[o + 1] = y % 256; raw[o + 2] = 200;
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-// A WAV file: 0.5 s of a 440 Hz tone, 8 kHz mono 16 bit.
-function wav() {
-  const n = 4000;
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin(2 * Math.PI * 440 * i / 8000)), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8);
-  h.write('fmt ', 12); h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24); h.writeUInt32LE(16000, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34);
-  h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n' +
   '2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
@@ -340,16 +276,9 @@ test('xinfang check names an altered and a missing file', async () => {
 });
 
 test('over a lowered cap: 413, nothing stored, and the server goes on serving', async () => {
-  const srv = await startServer({ adminPassword: 'admin-pass-123456', env: { XINFANG_RECORD_MAX_BYTES: '65536' } });
+  const { srv, admin } = await startAdmin({ env: { XINFANG_RECORD_MAX_BYTES: '65536' } });
   try {
-    const admin = new Client(srv.base);
-    expectStatus(await admin.login('admin', 'admin-pass-123456'), 200, 'login');
-    const c = expectStatus(await admin.post('/users', { username: 'xfb', name: '信访办', unit_id: 1,
-      roles: ['petition_office'] }), 201, 'user');
-    const client = new Client(srv.base);
-    await client.login('xfb', c.one_time_password);
-    expectStatus(await client.post('/session/password',
-      { old_password: c.one_time_password, new_password: 'xfb-Passw0rd-2026' }), 204, 'password');
+    const client = await makeUser(admin, { username: 'xfb', name: '信访办', unit_id: 1, roles: ['petition_office'] });
     const inc = await registerActive(client);
     const big = crypto.randomBytes(100 * 1024);
     let r;

@@ -16,8 +16,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const {
-  assertError, expectStatus, setup, registerActive, tasksOf, auditEvents,
-} = require('./incident-fixtures.js');
+  assertError, expectStatus, setupIncidents, registerActive, tasksOf, auditEvents,
+} = require('../lib/fixtures.js');
 
 const ID_NUMBER = '320102195504121234';
 const ID_MASKED = '3201**********1234';
@@ -71,7 +71,7 @@ function docxText(file) {
 }
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'official', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'official', 'auditor'] });
   po = ctx.as.petition_office;
   incident = await registerActive(po, { headcount: 23, place: '集团公司大门', destination: 'group',
     units: [ctx.units.team] });

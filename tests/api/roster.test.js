@@ -10,8 +10,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { binary, root } = require('../lib/server.js');
-const { setup, assertError, expectStatus, registerActive, tasksOf, auditEvents } =
-  require('./incident-fixtures.js');
+const { setupIncidents, assertError, expectStatus, registerActive, tasksOf, auditEvents } =
+  require('../lib/fixtures.js');
 
 const HOUR = 3600 * 1000;
 const CSV = { 'content-type': 'text/csv' };
@@ -29,7 +29,7 @@ let admin;
 const made = {}; // ids created along the way
 
 before(async () => {
-  env = await setup({ roles: ['petition_office', 'leader', 'unit_head', 'official', 'company'] });
+  env = await setupIncidents({ roles: ['petition_office', 'leader', 'unit_head', 'official', 'company'] });
   admin = env.admin;
 });
 

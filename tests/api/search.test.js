@@ -10,7 +10,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Client } = require('../lib/server.js');
-const { assertError, expectStatus, setup, register } = require('./incident-fixtures.js');
+const { assertError, expectStatus, setupIncidents, register } = require('../lib/fixtures.js');
 
 let ctx;
 let po; // petition office
@@ -19,7 +19,7 @@ let B; // 副井口, 机电科: 井下作业安全补贴
 let C; // 工资科门前, no unit: 反映住房困难问题
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'unit_head', 'official', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'unit_head', 'official', 'auditor'] });
   po = ctx.as.petition_office;
   A = await register(po, { place: '矿办公楼门前', units: [ctx.units.team], demands: '要求补发拖欠工资' });
   B = await register(po, { place: '副井口', units: [ctx.units.dept], demands: '井下作业安全补贴' });

@@ -13,8 +13,8 @@ const assert = require('node:assert/strict');
 const http = require('node:http');
 const { spawn } = require('node:child_process');
 const { Client, binary } = require('../lib/server.js');
-const { ISO_MS, assertError, expectStatus, sleep, setup, register, registerActive, tasksOf, auditEvents } =
-  require('./incident-fixtures.js');
+const { ISO_MS, assertError, expectStatus, sleep, setupIncidents, makeUser, signIn, register, registerActive, tasksOf, auditEvents } =
+  require('../lib/fixtures.js');
 
 // The server of this file sends a heartbeat (and looks at the sessions of its streams
 // again) every HEARTBEAT_MS instead of 15 s, and allows STREAMS_PER_USER streams a user.
@@ -163,7 +163,7 @@ function checkShapes(s) {
 }
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'leader', 'unit_head', 'official', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'leader', 'unit_head', 'official', 'auditor'] });
   po = ctx.as.petition_office;
 });
 
@@ -335,24 +335,7 @@ let made = 0;
 async function newUser(roles = ['leader']) {
   made += 1;
   const username = `wall${made}`;
-  const c = expectStatus(await ctx.admin.post('/users',
-    { username, name: `值班大屏${made}`, unit_id: ctx.units.root, roles }), 201, `POST /users ${username}`);
-  const client = new Client(ctx.srv.base);
-  expectStatus(await client.login(username, c.one_time_password), 200, `login ${username}`);
-  const password = `${username}-Passw0rd-2026`;
-  expectStatus(await client.post('/session/password',
-    { old_password: c.one_time_password, new_password: password }), 204, `password ${username}`);
-  client.user = c.user;
-  client.password = password;
-  return client;
-}
-
-// Another session of the same account.
-async function signIn(user) {
-  const client = new Client(ctx.srv.base);
-  expectStatus(await client.login(user.user.username, user.password), 200, `second login ${user.user.username}`);
-  client.user = user.user;
-  return client;
+  return makeUser(ctx.admin, { username, name: `值班大屏${made}`, unit_id: ctx.units.root, roles });
 }
 
 // Runs the command line on the test server's database.

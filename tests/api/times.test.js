@@ -9,9 +9,9 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  MINUTE, assertError, expectStatus, ms, setup, incidentBody, register, registerActive, tasksOf,
+  MINUTE, assertError, expectStatus, ms, setupIncidents, incidentBody, register, registerActive, tasksOf,
   auditEvents,
-} = require('./incident-fixtures.js');
+} = require('../lib/fixtures.js');
 
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -22,7 +22,7 @@ let po;
 let plan;
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'auditor'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'auditor'] });
   po = ctx.as.petition_office;
   plan = expectStatus(await po.get('/plan'), 200, 'GET /plan').doc;
 });

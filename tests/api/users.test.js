@@ -5,23 +5,9 @@
 'use strict';
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, Client } = require('../lib/server.js');
-
-const ADMIN_PASSWORD = 'admin-pass-123456';
+const { Client } = require('../lib/server.js');
+const { startAdmin, assertOnlyError: assertError } = require('../lib/fixtures.js');
 const ROLES = ['petition_office', 'leader', 'unit_head', 'dispatch', 'official', 'company', 'auditor', 'admin'];
-
-function assertError(r, status, code, field) {
-  const what = `${r.status} ${r.text.slice(0, 300)}`;
-  assert.equal(r.status, status, `expected status ${status} (${code}), got ${what}`);
-  assert.ok(r.json && typeof r.json === 'object' && r.json.error && typeof r.json.error === 'object',
-    `body is not {"error":{...}}: ${what}`);
-  assert.deepEqual(Object.keys(r.json), ['error'], `extra top-level keys: ${what}`);
-  assert.equal(r.json.error.code, code, `error code: ${what}`);
-  assert.equal(typeof r.json.error.message, 'string', `message is not a string: ${what}`);
-  assert.ok(r.json.error.message.length > 0, `empty message: ${what}`);
-  if (field !== undefined) assert.equal(r.json.error.field, field, `error field: ${what}`);
-  else if ('field' in r.json.error) assert.equal(typeof r.json.error.field, 'string');
-}
 
 function assertUserShape(u) {
   assert.equal(typeof u.id, 'number');
@@ -73,10 +59,7 @@ async function createAndActivate(username, roles) {
 }
 
 before(async () => {
-  srv = await startServer({ adminPassword: ADMIN_PASSWORD });
-  admin = new Client(srv.base);
-  const l = await admin.login('admin', ADMIN_PASSWORD);
-  assert.equal(l.status, 200, l.text);
+  ({ srv, admin } = await startAdmin());
   rootId = (await admin.get('/units')).json.units[0].id;
 });
 

@@ -12,15 +12,15 @@ const os = require('node:os');
 const path = require('node:path');
 const { startServer, Client, root } = require('../lib/server.js');
 const {
-  ADMIN_PASSWORD, assertError, expectStatus, setup, register, registerActive, auditEvents,
-} = require('./incident-fixtures.js');
+  ADMIN_PASSWORD, assertError, expectStatus, setupIncidents, register, registerActive, auditEvents,
+} = require('../lib/fixtures.js');
 
 let ctx;
 let po; // petition office
 let admin;
 
 before(async () => {
-  ctx = await setup({ roles: ['petition_office', 'leader', 'dispatch', 'official'] });
+  ctx = await setupIncidents({ roles: ['petition_office', 'leader', 'dispatch', 'official'] });
   po = ctx.as.petition_office;
   admin = ctx.as.admin;
 });

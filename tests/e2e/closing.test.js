@@ -23,10 +23,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser, wav } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 20000;
 const CAP = 1024 * 1024; // XINFANG_RECORD_MAX_BYTES of this server: 1 MiB
 const OFFICE = { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026' };
@@ -48,40 +48,24 @@ const apiFailures = [];
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
-// A WAV file: 0.5 s of a 440 Hz tone, 8 kHz mono 16 bit.
-function wav() {
-  const n = 4000;
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin(2 * Math.PI * 440 * i / 8000)), i * 2);
-  const hd = Buffer.alloc(44);
-  hd.write('RIFF', 0); hd.writeUInt32LE(36 + data.length, 4); hd.write('WAVE', 8);
-  hd.write('fmt ', 12); hd.writeUInt32LE(16, 16); hd.writeUInt16LE(1, 20); hd.writeUInt16LE(1, 22);
-  hd.writeUInt32LE(8000, 24); hd.writeUInt32LE(16000, 28); hd.writeUInt16LE(2, 32); hd.writeUInt16LE(16, 34);
-  hd.write('data', 36); hd.writeUInt32LE(data.length, 40);
-  return Buffer.concat([hd, data]);
-}
-
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD, env: { XINFANG_RECORD_MAX_BYTES: String(CAP) } });
+  const { srv, admin } = await startAdmin({ env: { XINFANG_RECORD_MAX_BYTES: String(CAP) } });
+  server = srv;
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'xinfang-closing-e2e-'));
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const top = (await admin.get('/units')).json.units[0];
+  const top = await rootUnit(admin);
   const unit = await admin.post('/units', { name: '退休支部', parent_id: top.id, kind: 'other' });
   assert.equal(unit.status, 201, unit.text);
-  api = (await addAccount(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] })).client;
+  api = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
   const [head] = await Promise.all([
-    addAccount(admin, { ...RETIREE_HEAD, unit_id: unit.json.id, roles: ['unit_head'] }),
-    addAccount(admin, { ...OFFICIAL, unit_id: unit.json.id, roles: ['official'] }),
-    addAccount(admin, { ...COMPANY, unit_id: top.id, roles: ['company'] }),
+    makeUser(admin, { ...RETIREE_HEAD, unit_id: unit.json.id, roles: ['unit_head'] }),
+    makeUser(admin, { ...OFFICIAL, unit_id: unit.json.id, roles: ['official'] }),
+    makeUser(admin, { ...COMPANY, unit_id: top.id, roles: ['company'] }),
   ]);
-  const r = await admin.patch(`/units/${unit.json.id}`, { head_user_id: head.id });
+  const r = await admin.patch(`/units/${unit.json.id}`, { head_user_id: head.user.id });
   assert.equal(r.status, 200, r.text);
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-  page = await context.newPage();
-  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT }, { acceptDownloads: true });
   await signIn(page, server.base, OFFICE.username, OFFICE.password);
   fs.mkdirSync(results, { recursive: true });
 });

@@ -10,10 +10,10 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const INCIDENTS = /\/api\/v1\/incidents(\?.*)?$/; // registration, its check included
 const OFFICE = { username: 'wang.wu', name: '王五', roles: ['petition_office'], password: 'Office-pass-2026' };
@@ -25,30 +25,16 @@ const problems = [];
 const apiFailures = [];
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const units = await admin.get('/units');
-  assert.equal(units.status, 200, units.text);
-  await addAccount(admin, { ...OFFICE, unit_id: units.json.units[0].id });
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  await makeUser(admin, { ...OFFICE, unit_id: (await rootUnit(admin)).id });
 
   browser = await launchBrowser();
-  const zh = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  pages.zh = await zh.newPage();
-  watchPage(pages.zh, 'zh', { problems, apiFailures, timeout: TIMEOUT });
-  const en = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  await en.addInitScript(() => window.localStorage.setItem('xf.lang', 'en'));
-  pages.en = await en.newPage();
-  watchPage(pages.en, 'en', { problems, apiFailures, timeout: TIMEOUT });
+  pages.zh = await openPage(browser, 'zh', { problems, apiFailures, timeout: TIMEOUT });
+  pages.en = await openPage(browser, 'en', { problems, apiFailures, timeout: TIMEOUT }, { locale: 'zh-CN', lang: 'en' });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 test('errors are shown in the user\'s language, with the server\'s message and never a status code', { timeout: 90000 }, async () => {
   try {

@@ -10,10 +10,10 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { setupOffice } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const OFFICE = { username: 'zhao.liu', name: '赵六', roles: ['petition_office'], password: 'Office-pass-2026' };
 
@@ -25,25 +25,12 @@ const problems = [];
 const apiFailures = [];
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const units = await admin.get('/units');
-  assert.equal(units.status, 200, units.text);
-  api = (await addAccount(admin, { ...OFFICE, unit_id: units.json.units[0].id })).client;
+  ({ srv: server, office: api } = await setupOffice(OFFICE));
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  pages.office = await context.newPage();
-  watchPage(pages.office, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  pages.office = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function call(method, p, body, status) {
   const r = await api.request(method, p, body);

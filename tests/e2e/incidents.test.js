@@ -9,10 +9,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, watchPage, signIn: signInAs, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn: signInAs, keepEvidence, closeAll } = require('../lib/browser.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const PEOPLE = {
   office: { username: 'wang.wu', name: '王五', roles: ['petition_office'], password: 'Office-pass-2026' },
@@ -28,55 +27,33 @@ const problems = [];
 const apiFailures = [];
 const expectedFailures = []; // API paths the flow makes fail on purpose
 
-// Creates the account and replaces its one-time password, as the person would at first
-// sign-in, so that the browser can sign in with the final password.
-async function createPerson(admin, rootUnitId, p) {
-  const r = await admin.post('/users', { username: p.username, name: p.name, unit_id: rootUnitId, roles: p.roles });
-  assert.equal(r.status, 201, r.text);
-  const c = new Client(server.base);
-  assert.equal((await c.login(p.username, r.json.one_time_password)).status, 200);
-  const pw = await c.post('/session/password', { old_password: r.json.one_time_password, new_password: p.password });
-  assert.equal(pw.status, 204, pw.text);
-  assert.equal((await c.login(p.username, p.password)).status, 200);
-  return c;
-}
-
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const units = await admin.get('/units');
-  assert.equal(units.status, 200, units.text);
-  const root = units.json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const root = await rootUnit(admin);
   const u = await admin.post('/units', { name: '综采一队', parent_id: root.id, kind: 'team' });
   assert.equal(u.status, 201, u.text);
   unit = u.json;
-  officeApi = await createPerson(admin, root.id, PEOPLE.office);
-  await createPerson(admin, root.id, PEOPLE.leader);
+  officeApi = await makeUser(admin, { ...PEOPLE.office, unit_id: root.id });
+  await makeUser(admin, { ...PEOPLE.leader, unit_id: root.id });
 
   browser = await launchBrowser();
   for (const who of ['office', 'leader']) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-    // Keeps every EventSource the page opens, to check that leaving a page closes it.
-    await context.addInitScript(() => {
-      const Native = window.EventSource;
-      window.xfStreams = [];
-      window.EventSource = class extends Native {
-        constructor(...args) { super(...args); window.xfStreams.push(this); }
-      };
+    pages[who] = await openPage(browser, who, { problems, apiFailures, timeout: TIMEOUT }, {
+      viewport: { width: 1400, height: 900 },
+      // Keeps every EventSource the page opens, to check that leaving a page closes it.
+      initScript: () => {
+        const Native = window.EventSource;
+        window.xfStreams = [];
+        window.EventSource = class extends Native {
+          constructor(...args) { super(...args); window.xfStreams.push(this); }
+        };
+      },
     });
-    pages[who] = await context.newPage();
-    watchPage(pages[who], who, { problems, apiFailures, timeout: TIMEOUT });
   }
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 function signIn(page, person) {
   return signInAs(page, server.base, person.username, person.password);

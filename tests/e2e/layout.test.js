@@ -15,10 +15,10 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const OFFICE = { username: 'wang.wu', name: '王五', password: 'Office-pass-2026' };
 const NOTE = '东门集合，听从现场指挥安排，带好执法记录仪';
@@ -34,13 +34,12 @@ const problems = [];
 const apiFailures = [];
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const top = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const top = await rootUnit(admin);
   const unit = await admin.post('/units', { name: '综采一队', parent_id: top.id, kind: 'team' });
   assert.equal(unit.status, 201, unit.text);
-  api = (await addAccount(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] })).client;
+  api = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
 
   async function incident(isDrill) {
     const r = await api.post('/incidents', { headcount: 12, destination: 'province', advance_info: false,
@@ -65,19 +64,11 @@ before(async () => {
   assert.equal(p.status, 201, p.text);
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
   await signIn(page, server.base, OFFICE.username, OFFICE.password);
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function run(name, fn) {
   try {

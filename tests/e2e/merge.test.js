@@ -13,10 +13,10 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-merge-2026';
 const OFFICE = { username: 'xfb.merge', name: '信访办韩梅', password: 'Office-merge-2026' };
 const TIMEOUT = 10000;
 
@@ -32,20 +32,13 @@ const apiFailures = [];
 const shots = path.join(root, 'test-results');
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const top = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const top = await rootUnit(admin);
   const u = await admin.post('/units', { name: '退休支部', parent_id: top.id, kind: 'other' });
   assert.equal(u.status, 201, u.text);
   unit = u.json;
-  const r = await admin.post('/users', { username: OFFICE.username, name: OFFICE.name, unit_id: top.id, roles: ['petition_office'] });
-  assert.equal(r.status, 201, r.text);
-  office = new Client(server.base);
-  assert.equal((await office.login(OFFICE.username, r.json.one_time_password)).status, 200);
-  const pw = await office.post('/session/password', { old_password: r.json.one_time_password, new_password: OFFICE.password });
-  assert.equal(pw.status, 204, pw.text);
-  assert.equal((await office.login(OFFICE.username, OFFICE.password)).status, 200);
+  office = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
 
   const p = await office.post('/persons', { name: '申国栋', phone: '13600000001', unit_id: unit.id, employment: 'retired', address: '矿区生活区7栋' });
   assert.equal(p.status, 201, p.text);
@@ -59,19 +52,11 @@ before(async () => {
   incident = act.json;
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
   fs.mkdirSync(shots, { recursive: true });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function run(name, fn) {
   try {

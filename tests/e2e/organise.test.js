@@ -14,10 +14,9 @@
 const { execFileSync } = require('node:child_process');
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const OFFICE = { username: 'xfb.zhou', name: '周信访', roles: ['petition_office'], password: 'Office-pass-2026' };
 // The roster as Excel on a Chinese Windows saves it: GBK bytes, CRLF line ends.
@@ -52,10 +51,9 @@ async function registerAndActivate(unitId, advanceInfo, headcount) {
 }
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const root = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const root = await rootUnit(admin);
   const units = {};
   for (const [name, kind] of [['保卫科', 'department'], ['工会', 'other']]) {
     const u = await admin.post('/units', { name, parent_id: root.id, kind });
@@ -64,13 +62,7 @@ before(async () => {
   }
   const guard = await admin.post('/users', { username: 'bw.wu', name: '吴保卫', unit_id: units['保卫科'].id, roles: ['dispatch'] });
   assert.equal(guard.status, 201, guard.text);
-  const r = await admin.post('/users', { username: OFFICE.username, name: OFFICE.name, unit_id: root.id, roles: OFFICE.roles });
-  assert.equal(r.status, 201, r.text);
-  officeApi = new Client(server.base);
-  assert.equal((await officeApi.login(OFFICE.username, r.json.one_time_password)).status, 200);
-  const pw = await officeApi.post('/session/password', { old_password: r.json.one_time_password, new_password: OFFICE.password });
-  assert.equal(pw.status, 204, pw.text);
-  assert.equal((await officeApi.login(OFFICE.username, OFFICE.password)).status, 200);
+  officeApi = await makeUser(admin, { ...OFFICE, unit_id: root.id });
 
   incidents.a = await registerAndActivate(units['保卫科'].id, true, 12);
   assert.equal(incidents.a.procedure, 'A', JSON.stringify(incidents.a));
@@ -78,18 +70,10 @@ before(async () => {
   assert.equal(incidents.b.procedure, 'B', JSON.stringify(incidents.b));
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT }, { viewport: { width: 1400, height: 900 } });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function text(locator) {
   await locator.waitFor({ state: 'visible' });

@@ -13,10 +13,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, watchPage, signIn: signInAs, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn: signInAs, keepEvidence, closeAll } = require('../lib/browser.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const PEOPLE = {
   office: { username: 'xfb.wang', name: '王信访', roles: ['petition_office'], password: 'Office-pass-2026' },
@@ -46,29 +45,20 @@ const pages = {};
 const problems = [];
 const apiFailures = [];
 
-async function createPerson(admin, unitId, p) {
-  const r = await admin.post('/users', { username: p.username, name: p.name, unit_id: unitId, roles: p.roles });
-  assert.equal(r.status, 201, r.text);
-  const c = new Client(server.base);
-  assert.equal((await c.login(p.username, r.json.one_time_password)).status, 200);
-  const pw = await c.post('/session/password', { old_password: r.json.one_time_password, new_password: p.password });
-  assert.equal(pw.status, 204, pw.text);
-  assert.equal((await c.login(p.username, p.password)).status, 200);
-  return { client: c, user: r.json.user };
-}
-
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const root = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const root = await rootUnit(admin);
   const units = {};
   for (const name of ['综采一队', '掘进二队']) {
     const u = await admin.post('/units', { name, parent_id: root.id, kind: 'team' });
     assert.equal(u.status, 201, u.text);
     units[name] = u.json;
   }
-  for (const [key, p] of Object.entries(PEOPLE)) users[key] = await createPerson(admin, root.id, p);
+  for (const [key, p] of Object.entries(PEOPLE)) {
+    const client = await makeUser(admin, { ...p, unit_id: root.id });
+    users[key] = { client, user: client.user };
+  }
   // The first official is on the staff roster with their account, so the petition office
   // can pick them from a list; the second is named by user number.
   const staff = await admin.post('/staff', {
@@ -88,19 +78,11 @@ before(async () => {
 
   browser = await launchBrowser();
   for (const who of ['office', 'off1']) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-    pages[who] = await context.newPage();
-    watchPage(pages[who], who, { problems, apiFailures, timeout: TIMEOUT });
+    pages[who] = await openPage(browser, who, { problems, apiFailures, timeout: TIMEOUT }, { viewport: { width: 1400, height: 900 } });
   }
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 function signIn(page, who) {
   return signInAs(page, server.base, PEOPLE[who].username, PEOPLE[who].password);

@@ -14,10 +14,10 @@ const path = require('node:path');
 const fs = require('node:fs');
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const OFFICE = { username: 'xfb.wang', name: '王信访', roles: ['petition_office'], password: 'Office-pass-2026' };
 const OFFICIALS = [
@@ -46,20 +46,19 @@ const posts = [];
 let office;
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const top = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const top = await rootUnit(admin);
   for (const name of ['退休一支部', '退休二支部', '综采一队', '保卫科']) {
     const u = await admin.post('/units', { name, parent_id: top.id, kind: name === '保卫科' ? 'department' : 'team' });
     assert.equal(u.status, 201, u.text);
     units[name] = u.json.id;
   }
-  const add = (p, unit) => addAccount(admin, { ...p, unit_id: unit });
-  office = (await add(OFFICE, top.id)).client;
-  for (const o of OFFICIALS) ids[o.name] = (await add(o, units['退休一支部'])).id;
-  ids[GUARD.name] = (await add(GUARD, units['保卫科'])).id;
-  ids[HEAD.name] = (await add(HEAD, units['综采一队'])).id;
+  const add = (p, unit) => makeUser(admin, { ...p, unit_id: unit });
+  office = await add(OFFICE, top.id);
+  for (const o of OFFICIALS) ids[o.name] = (await add(o, units['退休一支部'])).user.id;
+  ids[GUARD.name] = (await add(GUARD, units['保卫科'])).user.id;
+  ids[HEAD.name] = (await add(HEAD, units['综采一队'])).user.id;
 
   const inc = await office.post('/incidents', {
     headcount: 23, destination: 'group', advance_info: false, place: '集团公司大门',
@@ -73,19 +72,11 @@ before(async () => {
   assert.equal(bulk.status, 201, bulk.text);
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith(`/incidents/${incident.id}/assignments`)) posts.push(r.postDataJSON()); });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 test('tasks, 包保 for 23 people and roster links are picked by name', { timeout: 90000 }, async () => {
   try {

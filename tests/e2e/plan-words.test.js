@@ -11,10 +11,10 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const OFFICE = { username: 'xfb', name: '信访办张三', roles: ['petition_office'], password: 'Office-pass-2026' };
 
@@ -27,9 +27,8 @@ const problems = [];
 const apiFailures = [];
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+  const { srv, admin } = await startAdmin();
+  server = srv;
   const rootUnit = (await admin.get('/units')).json.units[0].id;
   const mkUnit = async (name) => {
     const r = await admin.post('/units', { name, parent_id: rootUnit, kind: 'other' });
@@ -38,13 +37,13 @@ before(async () => {
   };
   const retired = await mkUnit('退休支部');
   const jidian = await mkUnit('机电科');
-  api = (await addAccount(admin, { ...OFFICE, unit_id: rootUnit })).client;
+  api = await makeUser(admin, { ...OFFICE, unit_id: rootUnit });
   const heads = [
     [retired, { username: 'txzb', name: '退休支部周书记', roles: ['unit_head'], phone: '13100000003', password: 'Head-pass-2026-a' }],
     [jidian, { username: 'jdk', name: '机电科刘科长', roles: ['unit_head'], phone: '13100000001', password: 'Head-pass-2026-b' }],
   ];
   for (const [unit, spec] of heads) {
-    const { id } = await addAccount(admin, { ...spec, unit_id: unit });
+    const { user: { id } } = await makeUser(admin, { ...spec, unit_id: unit });
     const r = await admin.patch(`/units/${unit}`, { head_user_id: id });
     assert.equal(r.status, 200, r.text);
   }
@@ -57,22 +56,11 @@ before(async () => {
   incident.retired = retired;
 
   browser = await launchBrowser();
-  const zh = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  pages.zh = await zh.newPage();
-  watchPage(pages.zh, 'zh', { problems, apiFailures, timeout: TIMEOUT });
-  const en = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  await en.addInitScript(() => window.localStorage.setItem('xf.lang', 'en'));
-  pages.en = await en.newPage();
-  watchPage(pages.en, 'en', { problems, apiFailures, timeout: TIMEOUT });
+  pages.zh = await openPage(browser, 'zh', { problems, apiFailures, timeout: TIMEOUT });
+  pages.en = await openPage(browser, 'en', { problems, apiFailures, timeout: TIMEOUT }, { locale: 'en-GB', lang: 'en' });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
 const step = (page, id) => page.locator(`li[data-testid="task"][data-step-id="${id}"]`);

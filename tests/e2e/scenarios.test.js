@@ -17,10 +17,10 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 15000;
 const OFFICE = { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026' };
 const OFFICIALS = [
@@ -49,44 +49,35 @@ const problems = [];
 const apiFailures = [];
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const top = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const top = await rootUnit(admin);
   for (const [name, kind] of [['退休支部', 'other'], ['综采一队', 'team'], ['保卫科', 'department']]) {
     const u = await admin.post('/units', { name, parent_id: top.id, kind });
     assert.equal(u.status, 201, u.text);
     units[name] = u.json;
   }
-  api = (await addAccount(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] })).client;
+  api = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
   const [retireeHead, teamHead] = await Promise.all([
-    addAccount(admin, { ...RETIREE_HEAD, unit_id: units['退休支部'].id, roles: ['unit_head'] }),
-    addAccount(admin, { ...TEAM_HEAD, unit_id: units['综采一队'].id, roles: ['unit_head'] }),
-    addAccount(admin, { ...CLERK, unit_id: top.id, roles: ['petition_office'] }),
-    ...OFFICIALS.slice(0, 3).map((o) => addAccount(admin, { ...o, unit_id: units['退休支部'].id, roles: ['official'] })),
-    addAccount(admin, { ...OFFICIALS[3], unit_id: units['综采一队'].id, roles: ['official'] }),
+    makeUser(admin, { ...RETIREE_HEAD, unit_id: units['退休支部'].id, roles: ['unit_head'] }),
+    makeUser(admin, { ...TEAM_HEAD, unit_id: units['综采一队'].id, roles: ['unit_head'] }),
+    makeUser(admin, { ...CLERK, unit_id: top.id, roles: ['petition_office'] }),
+    ...OFFICIALS.slice(0, 3).map((o) => makeUser(admin, { ...o, unit_id: units['退休支部'].id, roles: ['official'] })),
+    makeUser(admin, { ...OFFICIALS[3], unit_id: units['综采一队'].id, roles: ['official'] }),
   ]);
   // Each unit's first responsible person (单位负责人).
   for (const [unit, head] of [['退休支部', retireeHead], ['综采一队', teamHead]]) {
-    const r = await admin.patch(`/units/${units[unit].id}`, { head_user_id: head.id });
+    const r = await admin.patch(`/units/${units[unit].id}`, { head_user_id: head.user.id });
     assert.equal(r.status, 200, r.text);
   }
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  watchPage(page, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
   await signIn(page, server.base, OFFICE.username, OFFICE.password);
   fs.mkdirSync(results, { recursive: true });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function run(name, fn) {
   try {

@@ -5,7 +5,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, keepEvidence } = require('../lib/browser.js');
+const { launchBrowser, keepEvidence, closeAll } = require('../lib/browser.js');
 const { startServer, Client } = require('../lib/server.js');
 
 const NEW_PASSWORD = 'Xinfang-e2e-2026';
@@ -46,13 +46,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 // Text of the element, waiting until it is visible.
 async function textOf(selector) {

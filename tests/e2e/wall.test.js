@@ -11,10 +11,10 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launchBrowser, watchPage, signIn, keepEvidence } = require('../lib/browser.js');
-const { startServer, Client, addAccount, root } = require('../lib/server.js');
+const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
+const { root } = require('../lib/server.js');
+const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
 
-const ADMIN_PASSWORD = 'admin-pass-123456';
 const TIMEOUT = 10000;
 const DAY = 24 * 3600 * 1000;
 const LEADER = { username: 'ld.chen', name: '陈组长', password: 'Leader-pass-2026' };
@@ -29,16 +29,15 @@ const problems = [];
 const apiFailures = [];
 
 before(async () => {
-  server = await startServer({ adminPassword: ADMIN_PASSWORD });
-  const admin = new Client(server.base);
-  assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
-  const top = (await admin.get('/units')).json.units[0];
+  const { srv, admin } = await startAdmin();
+  server = srv;
+  const top = await rootUnit(admin);
   const team = (await admin.post('/units', { name: '综采一队', parent_id: top.id, kind: 'team' })).json;
   const dept = (await admin.post('/units', { name: '机电科', parent_id: top.id, kind: 'department' })).json;
-  const office = (await addAccount(admin, { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026',
-    unit_id: top.id, roles: ['petition_office'] })).client;
-  await addAccount(admin, { ...LEADER, unit_id: top.id, roles: ['leader'] });
-  await addAccount(admin, { ...HEAD, unit_id: team.id, roles: ['unit_head'] });
+  const office = await makeUser(admin, { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026',
+    unit_id: top.id, roles: ['petition_office'] });
+  await makeUser(admin, { ...LEADER, unit_id: top.id, roles: ['leader'] });
+  await makeUser(admin, { ...HEAD, unit_id: team.id, roles: ['unit_head'] });
 
   for (const [headcount, unit, drill] of [[23, team.id, false], [8, dept.id, false], [5, team.id, true]]) {
     const r = await office.post('/incidents', { headcount, destination: 'group', advance_info: false,
@@ -71,18 +70,10 @@ before(async () => {
   await matter(zhang, '补发津贴', 20, true);
 
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  watchPage(page, 'leader', { problems, apiFailures, timeout: TIMEOUT });
+  page = await openPage(browser, 'leader', { problems, apiFailures, timeout: TIMEOUT }, { viewport: { width: 1920, height: 1080 } });
 });
 
-after(async () => {
-  try {
-    if (browser) await browser.close();
-  } finally {
-    if (server) await server.stop();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function run(name, fn) {
   try {

@@ -40,6 +40,19 @@ function watchPage(page, who, { problems, apiFailures, timeout }) {
   });
 }
 
+// A page in a new browser context (1440x900, zh-CN unless options say otherwise), watched
+// as watchPage does; watch: { problems, apiFailures, timeout }. options.lang sets the UI
+// language the page starts in, options.initScript runs in every document before its own
+// scripts; the other options go to browser.newContext.
+async function openPage(browser, who, watch, { lang, initScript, ...contextOptions } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', ...contextOptions });
+  if (lang) await context.addInitScript((l) => window.localStorage.setItem('xf.lang', l), lang);
+  if (initScript) await context.addInitScript(initScript);
+  const page = await context.newPage();
+  watchPage(page, who, watch);
+  return page;
+}
+
 async function signIn(page, base, username, password) {
   await page.goto(base + '/');
   await page.locator('#login-form').waitFor();
@@ -47,6 +60,15 @@ async function signIn(page, base, username, password) {
   await page.fill('#login-password', password);
   await page.click('#login-submit');
   await page.locator('#nav').waitFor();
+}
+
+// Closes the browser, then stops the server, whichever of them was started.
+async function closeAll(browser, server) {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (server) await server.stop();
+  }
 }
 
 // pages: { name: page }; files are test-results/<prefix>-<name>.png and .txt.
@@ -63,4 +85,4 @@ async function keepEvidence(prefix, pages, problems) {
   } catch (_) { /* the original failure matters more */ }
 }
 
-module.exports = { launchBrowser, watchPage, signIn, keepEvidence };
+module.exports = { launchBrowser, watchPage, openPage, signIn, keepEvidence, closeAll };

@@ -1,5 +1,6 @@
 // Starts a real xinfang server on a free loopback port with a temporary database,
-// for the API and browser tests, and gives them a small cookie-aware client.
+// for the API and browser tests, and gives them a small cookie-aware client (accounts,
+// units and the rest of the set-up: tests/lib/fixtures.js).
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -106,20 +107,4 @@ class Client {
   del(p, headers) { return this.request('DELETE', p, undefined, headers); }
 }
 
-// Creates an account through the admin's client, replaces its one-time password with
-// spec.password and returns the account's own signed-in client (and its user id).
-async function addAccount(admin, spec) {
-  const r = await admin.post('/users', { username: spec.username, name: spec.name, unit_id: spec.unit_id,
-    roles: spec.roles, ...(spec.phone ? { phone: spec.phone } : {}) });
-  if (r.status !== 201) throw new Error(`cannot create ${spec.username}: ${r.status} ${r.text}`);
-  const client = new Client(admin.base);
-  const first = await client.login(spec.username, r.json.one_time_password);
-  if (first.status !== 200) throw new Error(`cannot sign in as ${spec.username}: ${first.text}`);
-  const pw = await client.post('/session/password', { old_password: r.json.one_time_password, new_password: spec.password });
-  if (pw.status !== 204) throw new Error(`cannot set the password of ${spec.username}: ${pw.text}`);
-  const again = await client.login(spec.username, spec.password);
-  if (again.status !== 200) throw new Error(`cannot sign in as ${spec.username}: ${again.text}`);
-  return { client, id: r.json.user.id };
-}
-
-module.exports = { startServer, Client, addAccount, freePort, root, binary };
+module.exports = { startServer, Client, freePort, root, binary };

@@ -122,6 +122,25 @@ static void test_due_times(void **state)
 	assert_int_equal(xf_task_due(&top, XF_KIND_MANUAL, base, 15), base + 15 * min);
 }
 
+static void test_status_groups(void **state)
+{
+	for (int s = 0; s < XF_STATUS_COUNT; s++) {
+		bool before = s == S(REGISTERED) || s == S(NOT_ACTIVATED);
+		bool closed = s == S(ARCHIVED) || s == S(WITHDRAWN);
+		assert_int_equal(xf_status_before_activation((xf_status)s), before);
+		assert_int_equal(xf_status_closed((xf_status)s), closed);
+		/* Only the two statuses before activation move with the scope. */
+		if (!before) {
+			assert_int_equal(xf_status_for_scope((xf_status)s, true), s);
+			assert_int_equal(xf_status_for_scope((xf_status)s, false), s);
+		}
+	}
+	assert_int_equal(xf_status_for_scope(S(REGISTERED), false), S(NOT_ACTIVATED));
+	assert_int_equal(xf_status_for_scope(S(REGISTERED), true), S(REGISTERED));
+	assert_int_equal(xf_status_for_scope(S(NOT_ACTIVATED), true), S(REGISTERED));
+	assert_int_equal(xf_status_for_scope(S(NOT_ACTIVATED), false), S(NOT_ACTIVATED));
+}
+
 static void test_shanghai_year(void **state)
 {
 	/* 2026-12-31T16:30:00Z is already 2027 in Shanghai. */
@@ -134,7 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_transition_matrix), cmocka_unit_test(test_forbidden_samples),
 		cmocka_unit_test(test_allowed_lists),     cmocka_unit_test(test_withdrawn),
-		cmocka_unit_test(test_task_actions),
+		cmocka_unit_test(test_task_actions),      cmocka_unit_test(test_status_groups),
 		cmocka_unit_test(test_due_times),         cmocka_unit_test(test_shanghai_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

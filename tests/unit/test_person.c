@@ -1,7 +1,7 @@
 /* Unit tests of petitioner rules (core/xf_person.h), among them the table of who may
  * see a 检举控告 accusation (《信访工作条例》 Art. 30 and 46), and of the people store's
- * duplicate detection, accusation confidentiality and file filtering
- * (store/xf_store_people.h) on a real database file. */
+ * duplicate detection, accusation confidentiality, file filtering and list of matters
+ * due (store/xf_store_people.h, asking core/xf_matter.h) on a real database file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,7 +55,7 @@ static bool at_or_below(int64_t unit, int64_t accused)
 
 #define ROLE(r) (1u << XF_ROLE_##r)
 
-static void test_accusation_visibility_table(void **state)
+static void test_art30_art46_accusation_hidden_from_accused_unit(void **state)
 {
 	(void)state;
 	static const struct {
@@ -174,6 +174,12 @@ static void test_quick_entry(void **state)
 	assert_string_equal(xf_employment_default("退休支部"), "retired");
 	assert_string_equal(xf_employment_default("综采一队"), "employed");
 	assert_string_equal(xf_employment_default(NULL), "employed");
+}
+
+static void test_followup_due_after_interval(void **state)
+{
+	assert_int_equal(xf_followup_due(1000, 7), 1000 + 7 * 24 * 3600 * 1000LL);
+	assert_int_equal(xf_followup_due(1000, 0), 1000);
 }
 
 static void test_zh_names(void **state)
@@ -301,14 +307,93 @@ static void test_duplicates_and_confidentiality(void **state)
 	json_decref(file);
 }
 
+/* The store's due list reads rows and leaves the rules to core: which clock runs
+ * (Art. 22 acceptance, Art. 34 conclusion), the window, the order, and the accusation
+ * hidden from the accused unit (Art. 30, 46). More rows than one allocation holds. */
+static void test_art22_art34_art30_matters_due_from_core(void **state)
+{
+	const int64_t day = 24 * 3600 * 1000LL, t0 = 1795907429123LL;
+	xf_db *db = xf_db_get();
+	int64_t mine, team, zhang, accusation, accepted, concluded;
+	int64_t appeals[20];
+	assert_int_equal(xf_tx_begin(db, true), XF_OK);
+	assert_int_equal(xf_store_unit_insert(db, 0, "本矿", "mine", &mine), XF_OK);
+	assert_int_equal(xf_store_unit_insert(db, mine, "综采一队", "team", &team), XF_OK);
+	zhang = person(db, "张建国", team, "");
+	/* received on days 19, 18, ..., 0: acceptance due on days 34 down to 15 */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(xf_store_matter_insert(db, zhang, 0, "appeal", "诉求", 0, 0,
+		                                        t0 + (19 - i) * day, &appeals[i]),
+		                 XF_OK);
+	/* received day 0 too, so it ties with the last appeal: the lower id first */
+	assert_int_equal(xf_store_matter_insert(db, zhang, 0, "accusation", "检举", team, 0, t0,
+	                                        &accusation),
+	                 XF_OK);
+	/* accepted on day 1: Art. 34, conclusion due on day 61 */
+	assert_int_equal(xf_store_matter_insert(db, zhang, 0, "appeal", "已受理", 0, 0, t0, &accepted),
+	                 XF_OK);
+	assert_int_equal(xf_store_matter_update(db, accepted, true, NULL, NULL, false, t0 + day),
+	                 XF_OK);
+	assert_int_equal(xf_store_matter_insert(db, zhang, 0, "appeal", "已办结", 0, 0, t0, &concluded),
+	                 XF_OK);
+	assert_int_equal(xf_store_matter_update(db, concluded, true, "supported", NULL, true, t0),
+	                 XF_OK);
+	assert_int_equal(xf_tx_commit(db), XF_OK);
+
+	xf_viewer office = {.scope = {.all = true}, .user_id = 1, .unit_id = mine,
+	                    .roles = 1u << XF_ROLE_PETITION_OFFICE};
+	xf_viewer head = {.scope = {.all = true}, .user_id = 2, .unit_id = team,
+	                  .roles = 1u << XF_ROLE_UNIT_HEAD};
+	json_t *list;
+	/* everything open up to day 61 */
+	assert_int_equal(xf_store_matters_due(db, &office, t0 + 20 * day, t0 + 61 * day, &list),
+	                 XF_OK);
+	assert_int_equal(json_array_size(list), 22);
+	int64_t want[22];
+	want[0] = appeals[19];
+	want[1] = accusation;
+	for (int i = 0; i < 19; i++)
+		want[2 + i] = appeals[18 - i];
+	want[21] = accepted;
+	for (size_t i = 0; i < 22; i++) {
+		json_t *m = json_array_get(list, i);
+		assert_int_equal(json_integer_value(json_object_get(m, "id")), want[i]);
+	}
+	json_t *first = json_array_get(list, 0), *last = json_array_get(list, 21);
+	assert_string_equal(json_string_value(json_object_get(first, "due_kind")), "acceptance");
+	assert_true(json_is_true(json_object_get(first, "overdue")));
+	assert_string_equal(json_string_value(json_object_get(first, "due_at")),
+	                    json_string_value(json_object_get(first, "acceptance_due")));
+	assert_string_equal(json_string_value(json_object_get(last, "due_kind")), "conclusion");
+	assert_true(json_is_false(json_object_get(last, "overdue")));
+	assert_string_equal(json_string_value(json_object_get(last, "due_at")),
+	                    json_string_value(json_object_get(last, "conclusion_due")));
+	json_decref(list);
+
+	/* the window ends at until: acceptance due on day 15 and 16 only */
+	assert_int_equal(xf_store_matters_due(db, &office, t0, t0 + 16 * day, &list), XF_OK);
+	assert_int_equal(json_array_size(list), 3);
+	json_decref(list);
+	/* the head of the accused unit does not see the accusation */
+	assert_int_equal(xf_store_matters_due(db, &head, t0, t0 + 16 * day, &list), XF_OK);
+	assert_int_equal(json_array_size(list), 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(list, i), "id")),
+		                     accusation);
+	json_decref(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_masking),
 	    cmocka_unit_test(test_quick_entry),
 	    cmocka_unit_test(test_zh_names),
-	    cmocka_unit_test(test_accusation_visibility_table),
+	    cmocka_unit_test(test_followup_due_after_interval),
+	    cmocka_unit_test(test_art30_art46_accusation_hidden_from_accused_unit),
 	    cmocka_unit_test_setup_teardown(test_duplicates_and_confidentiality, open_db, close_db),
+	    cmocka_unit_test_setup_teardown(test_art22_art34_art30_matters_due_from_core, open_db,
+	                                    close_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "api/xf_incident_json.h"
 #include "core/xf_perm.h"
 #include "store/xf_store.h"
 #include "store/xf_store_people.h"
@@ -295,7 +296,7 @@ static void test_incident_list_plans(void **state)
 					xf_buf b = XF_BUF_INIT;
 					int64_t next;
 					trace_start();
-					assert_int_equal(xf_store_incident_list_text(
+					assert_int_equal(xf_api_incident_list_text(
 					                     db, &scopes[s], statuses[f], active,
 					                     before, 25, &b, &next),
 					                 XF_OK);
@@ -355,9 +356,9 @@ static void test_scoped_list_pages_match_visibility(void **state)
 			do {
 				json_t *list;
 				int64_t next;
-				assert_int_equal(xf_store_incident_list(db, &scopes[s], status,
-				                                        active, before, 25, &list,
-				                                        &next),
+				assert_int_equal(xf_api_incident_list(db, &scopes[s], status,
+				                                      active, before, 25, &list,
+				                                      &next),
 				                 XF_OK);
 				for (size_t i = 0; i < json_array_size(list); i++, got++) {
 					assert_true(got < n_expected);
