@@ -8,7 +8,7 @@ SMOKE_SECONDS ?= 10
 FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 .PHONY: all setup release sanitize fuzz-build run test test-unit test-api test-e2e \
-        fuzz fuzz-smoke bench format clean check-layers
+        fuzz fuzz-smoke bench format check-format clean check-layers
 
 all: release
 
@@ -34,6 +34,7 @@ run: setup release
 
 test: setup
 	@scripts/check-layers
+	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory release sanitize fuzz-build
 	@$(MAKE) --no-print-directory test-unit test-api test-e2e fuzz-smoke
 	@echo "all test suites passed"
@@ -82,7 +83,13 @@ bench: release
 	bench/document/run
 
 format:
-	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
+
+# Every C file is as `make format` leaves it (.clang-format); names the ones that are not.
+check-format:
+	@bad=$$(for f in $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c'); do \
+	  clang-format --dry-run -Werror $$f >/dev/null 2>&1 || echo $$f; done); \
+	[ -z "$$bad" ] || { echo "not formatted (run make format):" $$bad; exit 1; }
 
 clean:
 	rm -rf build build-sanitize build-fuzz

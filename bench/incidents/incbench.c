@@ -20,12 +20,12 @@
  *
  * Results are printed as key=value lines for the script to tabulate. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,8 +42,8 @@ static const char *host, *cookie, *csrf;
 static int port;
 
 static const char register_body[] =
-	"{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
-	"\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark\",\"drill\":true}";
+    "{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
+    "\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark\",\"drill\":true}";
 
 static void die(const char *msg)
 {
@@ -293,7 +293,7 @@ static int run_load(int clients, double seconds)
 
 typedef struct {
 	int fd;
-	int state;        /* 0 connecting/headers, 1 chunk size, 2 chunk data, 3 chunk CRLF */
+	int state; /* 0 connecting/headers, 1 chunk size, 2 chunk data, 3 chunk CRLF */
 	bool ok, connected;
 	size_t chunk_left;
 	char head[4096];
@@ -360,11 +360,13 @@ static void sse_bytes(sse_client *c, const char *p, size_t n, int64_t t)
 				c->head[c->head_len++] = p[i];
 			i++;
 			c->head[c->head_len] = 0;
-			if (c->head_len >= 4 && strcmp(c->head + c->head_len - 4, "\r\n\r\n") == 0) {
+			if (c->head_len >= 4 &&
+			    strcmp(c->head + c->head_len - 4, "\r\n\r\n") == 0) {
 				c->ok = strncmp(c->head, "HTTP/1.1 200", 12) == 0 &&
 				        strcasestr(c->head, "Transfer-Encoding: chunked");
 				if (!c->ok) {
-					fprintf(stderr, "incbench: stream answered: %.300s\n", c->head);
+					fprintf(stderr, "incbench: stream answered: %.300s\n",
+					        c->head);
 					exit(1);
 				}
 				c->state = 1;
@@ -412,11 +414,13 @@ static void *post_main(void *arg)
 		if (wait > 0)
 			usleep((useconds_t)wait);
 		char *body;
-		int st = request(c, "POST", "/api/v1/incidents", register_body, &body, &ps->sent_us[i]);
+		int st =
+		    request(c, "POST", "/api/v1/incidents", register_body, &body, &ps->sent_us[i]);
 		ps->answered_us[i] = now_us();
 		ps->ids[i] = st == 201 ? json_first_id(body) : -1;
 		if (st != 201) {
-			fprintf(stderr, "incbench: POST /incidents answered %d: %.200s\n", st, body);
+			fprintf(stderr, "incbench: POST /incidents answered %d: %.200s\n", st,
+			        body);
 			ps->errors++;
 		}
 	}
@@ -472,8 +476,8 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 		}
 	}
 	if (connected < clients) {
-		fprintf(stderr, "incbench: only %d of %d stream connections were answered\n", connected,
-		        clients);
+		fprintf(stderr, "incbench: only %d of %d stream connections were answered\n",
+		        connected, clients);
 		return 1;
 	}
 	double open_ms = (now_us() - t_open) / 1000.0;
@@ -520,7 +524,8 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 	long rss_after = rss_kib(server_pid);
 
 	double *lat = malloc((size_t)expected * sizeof *lat);
-	double *first = calloc((size_t)incidents, sizeof *first), *last = calloc((size_t)incidents, sizeof *last);
+	double *first = calloc((size_t)incidents, sizeof *first),
+	       *last = calloc((size_t)incidents, sizeof *last);
 	size_t n = 0;
 	int64_t unmatched = 0;
 	for (int i = 0; i < clients; i++)
@@ -544,11 +549,13 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 	printf("rss_before_kib=%ld\nrss_connected_kib=%ld\nrss_after_kib=%ld\n", rss_before,
 	       rss_connected, rss_after);
 	printf("sse_expected=%lld\nsse_missing=%lld\nsse_unmatched=%lld\nsse_closed=%d\n",
-	       (long long)expected, (long long)(expected - (int64_t)n), (long long)unmatched, closed);
+	       (long long)expected, (long long)(expected - (int64_t)n), (long long)unmatched,
+	       closed);
 	report("sse", lat, n);
 	/* Where the time goes: the POST's own answer (the durable commit, the server publishes
 	 * before answering), the first client, and the spread from first to last client. */
-	double *post = malloc((size_t)incidents * sizeof *post), *spread = malloc((size_t)incidents * sizeof *spread);
+	double *post = malloc((size_t)incidents * sizeof *post),
+	       *spread = malloc((size_t)incidents * sizeof *spread);
 	for (int j = 0; j < incidents; j++) {
 		post[j] = (ps.answered_us[j] - ps.sent_us[j]) / 1000.0;
 		spread[j] = last[j] - first[j];

@@ -12,11 +12,11 @@
  *
  * Prints a progress line every 30 s on stderr and the results as key=value lines. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -34,8 +34,8 @@ static const char *host, *cookie, *csrf;
 static int port;
 
 static const char register_body[] =
-	"{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
-	"\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark 井下工资拖欠\",\"drill\":true}";
+    "{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
+    "\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark 井下工资拖欠\",\"drill\":true}";
 
 static void die(const char *msg)
 {
@@ -214,7 +214,8 @@ static void *writer(void *arg)
 		int64_t t0 = now_us();
 		int st = request(c, "POST", "/api/v1/incidents", register_body, &body, NULL);
 		if (st != 201) {
-			fprintf(stderr, "walbench: POST /incidents answered %d: %.200s\n", st, body);
+			fprintf(stderr, "walbench: POST /incidents answered %d: %.200s\n", st,
+			        body);
 			if (++errors > 100)
 				break;
 			continue;
@@ -249,10 +250,19 @@ static void *reader(void *arg)
 		int64_t newest = newest_id;
 		int64_t id = newest > 1 ? 1 + rand_r(&seed) % newest : 1;
 		switch (i % 4) {
-		case 0: snprintf(path, sizeof path, "/api/v1/incidents?limit=25"); break;
-		case 1: snprintf(path, sizeof path, "/api/v1/incidents/%lld", (long long)id); break;
-		case 2: snprintf(path, sizeof path, "/api/v1/incidents/%lld/timeline", (long long)id); break;
-		default: snprintf(path, sizeof path, "/api/v1/incidents/%lld/tasks", (long long)id); break;
+		case 0:
+			snprintf(path, sizeof path, "/api/v1/incidents?limit=25");
+			break;
+		case 1:
+			snprintf(path, sizeof path, "/api/v1/incidents/%lld", (long long)id);
+			break;
+		case 2:
+			snprintf(path, sizeof path, "/api/v1/incidents/%lld/timeline",
+			         (long long)id);
+			break;
+		default:
+			snprintf(path, sizeof path, "/api/v1/incidents/%lld/tasks", (long long)id);
+			break;
 		}
 		int64_t t0 = now_us();
 		int st = request(c, "GET", path, NULL, &body, NULL);
@@ -312,11 +322,12 @@ int main(int argc, char **argv)
 			wal_max_at = now_us() - start;
 		}
 		if (now_us() >= next_report) {
-			fprintf(stderr,
-			        "walbench: %4.0f s: %ld pairs, %ld reads, WAL %.1f MiB (max %.1f MiB), "
-			        "database %.1f MiB\n",
-			        (now_us() - start) / 1e6, (long)pairs_done, (long)reads_done,
-			        size / 1048576.0, wal_max / 1048576.0, file_size(db) / 1048576.0);
+			fprintf(
+			    stderr,
+			    "walbench: %4.0f s: %ld pairs, %ld reads, WAL %.1f MiB (max %.1f MiB), "
+			    "database %.1f MiB\n",
+			    (now_us() - start) / 1e6, (long)pairs_done, (long)reads_done,
+			    size / 1048576.0, wal_max / 1048576.0, file_size(db) / 1048576.0);
 			next_report += 30000000;
 		}
 	}

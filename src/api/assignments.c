@@ -9,7 +9,6 @@
 #include "api/xf_api.h"
 #include "core/xf_person.h"
 
-
 /* Answers 400 unless user id is active and holds the responsible official role. */
 static bool official_ok(xf_req *req, xf_db *db, const char *field, int64_t id, xf_user_row *row)
 {
@@ -21,8 +20,8 @@ static bool official_ok(xf_req *req, xf_db *db, const char *field, int64_t id, x
 		               "'%s': user '%s' is not an active 包保责任人 (role official)", field,
 		               row->user.name);
 	else if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld", field,
-		               (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld",
+		               field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -36,18 +35,18 @@ static int followup_task(xf_req *req, xf_db *db, int64_t incident_id, const char
 	int position;
 	int rc = xf_store_task_next_position(db, incident_id, &position);
 	xf_task_new t = {
-		.incident_id = incident_id,
-		.position = position,
-		.kind = "followup",
-		.title = xf_arena_printf(&req->arena, "包保回访：%s", person),
-		.text = "走访、谈话、电话或帮扶，记录情况",
-		.owner_kind = "user",
-		.owner_value = official->user.name,
-		.assignee_id = official->user.id,
-		.base_ms = now,
-		.due_minutes = interval_days * 24 * 60,
-		.due_ms = now + interval_days * XF_DAY_MS,
-		.now_ms = now,
+	    .incident_id = incident_id,
+	    .position = position,
+	    .kind = "followup",
+	    .title = xf_arena_printf(&req->arena, "包保回访：%s", person),
+	    .text = "走访、谈话、电话或帮扶，记录情况",
+	    .owner_kind = "user",
+	    .owner_value = official->user.name,
+	    .assignee_id = official->user.id,
+	    .base_ms = now,
+	    .due_minutes = interval_days * 24 * 60,
+	    .due_ms = now + interval_days * XF_DAY_MS,
+	    .now_ms = now,
 	};
 	if (rc == XF_OK)
 		rc = xf_store_task_insert(db, &t, task_id);
@@ -61,7 +60,8 @@ static int keep_visible(xf_db *db, const xf_viewer *viewer, json_t *list, bool n
 	for (size_t i = json_array_size(list); i > 0; i--) {
 		json_t *e = json_array_get(list, i - 1);
 		json_t *person = nested ? json_object_get(e, "person") : e;
-		int rc = xf_store_person_visible(db, viewer, json_integer_value(json_object_get(person, "id")));
+		int rc = xf_store_person_visible(db, viewer,
+		                                 json_integer_value(json_object_get(person, "id")));
 		if (rc == XF_NOTFOUND)
 			json_array_remove(list, i - 1);
 		else if (rc != XF_OK)
@@ -87,8 +87,9 @@ static void reply_incident_assignments(xf_req *req, xf_db *db, int64_t incident_
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	xf_reply_json(req, status, json_pack("{s:o, s:o}", "assignments", assignments, "unassigned",
-	                                     unassigned));
+	xf_reply_json(
+	    req, status,
+	    json_pack("{s:o, s:o}", "assignments", assignments, "unassigned", unassigned));
 }
 
 static void incident_assignments_list(xf_req *req)
@@ -110,23 +111,25 @@ static int assign_one(xf_req *req, xf_db *db, int64_t incident_id, int64_t perso
 	int rc = xf_store_person_brief(db, person_id, &brief);
 	if (rc != XF_OK)
 		return rc;
-	const char *name = xf_arena_strdup(&req->arena, json_string_value(json_object_get(brief, "name")));
+	const char *name =
+	    xf_arena_strdup(&req->arena, json_string_value(json_object_get(brief, "name")));
 	json_decref(brief);
 	int64_t id, task_id;
 	rc = xf_store_assignment_insert(db, person_id, incident_id, official->user.id,
 	                                interval_days, now, &id);
 	if (rc == XF_OK)
-		rc = followup_task(req, db, incident_id, name, official, interval_days, now, &task_id);
+		rc = followup_task(req, db, incident_id, name, official, interval_days, now,
+		                   &task_id);
 	if (rc == XF_OK)
 		rc = xf_store_assignment_update(db, id, 0, 0, NULL, 0, task_id, now);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "assignment.create", "incident",
-		                     xf_api_id_text(req, incident_id),
-		                     json_pack("{s:I, s:I, s:I, s:s}", "assignment_id", (json_int_t)id,
-		                               "person_id", (json_int_t)person_id, "official_id",
-		                               (json_int_t)official->user.id, "summary",
-		                               xf_arena_printf(&req->arena, "包保：%s 负责 %s",
-		                                               official->user.name, name)));
+		rc = xf_audit_append(
+		    db, &actor, "assignment.create", "incident", xf_api_id_text(req, incident_id),
+		    json_pack("{s:I, s:I, s:I, s:s}", "assignment_id", (json_int_t)id, "person_id",
+		              (json_int_t)person_id, "official_id", (json_int_t)official->user.id,
+		              "summary",
+		              xf_arena_printf(&req->arena, "包保：%s 负责 %s", official->user.name,
+		                              name)));
 	return rc;
 }
 
@@ -134,8 +137,8 @@ static bool person_in_incident(json_t *persons, int64_t person_id)
 {
 	size_t i;
 	json_t *p;
-	json_array_foreach(persons, i, p) if (json_integer_value(json_object_get(p, "id")) == person_id)
-		return true;
+	json_array_foreach(persons, i, p) if (json_integer_value(json_object_get(p, "id")) ==
+	                                      person_id) return true;
 	return false;
 }
 
@@ -149,21 +152,24 @@ static bool assign_pairs(xf_req *req, xf_db *db, int64_t id, const xf_incident_s
 	xf_user_row official;
 	json_t *pair;
 	size_t i;
-	json_array_foreach(pairs, i, pair) {
+	json_array_foreach(pairs, i, pair)
+	{
 		char field[48];
 		int64_t person_id, pair_official;
 		snprintf(field, sizeof field, "pairs[%zu]", i);
 		if (!json_is_object(pair) ||
 		    xf_json_int(pair, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
-		    xf_json_int(pair, "official_id", true, 1, INT64_MAX, &pair_official, &err) != XF_OK) {
+		    xf_json_int(pair, "official_id", true, 1, INT64_MAX, &pair_official, &err) !=
+		        XF_OK) {
 			xf_reply_error(req, 400, "invalid_field", field,
-			               "'%s' must be {\"person_id\": id, \"official_id\": id}", field);
+			               "'%s' must be {\"person_id\": id, \"official_id\": id}",
+			               field);
 			return false;
 		}
 		if (!person_in_incident(persons, person_id)) {
 			xf_reply_error(req, 400, "invalid_field", field,
-			               "person %lld is not a petitioner of %s", (long long)person_id,
-			               state->number);
+			               "person %lld is not a petitioner of %s",
+			               (long long)person_id, state->number);
 			return false;
 		}
 		if (!official_ok(req, db, field, pair_official, &official))
@@ -185,7 +191,8 @@ static bool assign_unit(xf_req *req, xf_db *db, int64_t id, json_t *persons, int
 	size_t i;
 	if (!official_ok(req, db, "official_id", official_id, &official))
 		return false;
-	json_array_foreach(persons, i, p) {
+	json_array_foreach(persons, i, p)
+	{
 		if (json_integer_value(json_object_get(p, "unit_id")) != unit_id)
 			continue;
 		if ((*rc = assign_one(req, db, id, json_integer_value(json_object_get(p, "id")),
@@ -215,9 +222,10 @@ static void incident_assignments_create(xf_req *req)
 	}
 	if (!pairs == !unit_id || (pairs && (!json_is_array(pairs) || json_array_size(pairs) == 0 ||
 	                                     json_array_size(pairs) > 500))) {
-		xf_reply_error(req, 400, "invalid_field", pairs ? "pairs" : "unit_id",
-		               "give either 'pairs' (1 to 500 of {person_id, official_id}) or 'unit_id' "
-		               "with 'official_id'");
+		xf_reply_error(
+		    req, 400, "invalid_field", pairs ? "pairs" : "unit_id",
+		    "give either 'pairs' (1 to 500 of {person_id, official_id}) or 'unit_id' "
+		    "with 'official_id'");
 		return;
 	}
 	xf_db *db = xf_db_get();
@@ -227,14 +235,16 @@ static void incident_assignments_create(xf_req *req)
 	int status = xf_status_parse(state.status);
 	if (status < 0 || !xf_status_active((xf_status)status)) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number, state.status);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number,
+		               state.status);
 		return;
 	}
 	/* The follow-up interval comes from the incident's plan version. */
 	const xf_plan *plan = xf_plans_get(db, state.plan_id);
 	int interval = plan ? plan->followup_interval_days : 7;
 	json_t *persons = NULL;
-	int representatives, rc = xf_store_incident_persons(db, &viewer, id, &persons, &representatives);
+	int representatives,
+	    rc = xf_store_incident_persons(db, &viewer, id, &persons, &representatives);
 	int64_t now = xf_now_ms();
 	bool ok = true;
 	if (rc == XF_OK && pairs)
@@ -280,8 +290,8 @@ static bool load_assignment(xf_req *req, xf_db *db, int64_t id, xf_assignment_ro
 	if (rc == XF_OK)
 		return true;
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 404, "not_found", NULL, "there is no assignment %lld you may see",
-		               (long long)id);
+		xf_reply_error(req, 404, "not_found", NULL,
+		               "there is no assignment %lld you may see", (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -314,7 +324,8 @@ static void assignments_update(xf_req *req)
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_int(body, "official_id", false, 1, INT64_MAX, &official_id, &err) == XF_ERR ||
 	    xf_json_int(body, "interval_days", false, 1, 365, &interval, &err) == XF_ERR ||
-	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) == XF_ERR) {
+	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) ==
+	        XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -329,7 +340,8 @@ static void assignments_update(xf_req *req)
 	}
 	if (row.ended_ms) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended", (long long)id);
+		xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended",
+		               (long long)id);
 		return;
 	}
 	int64_t now = xf_now_ms();
@@ -339,13 +351,14 @@ static void assignments_update(xf_req *req)
 	if (rc == XF_OK && row.task_id && official_id)
 		rc = xf_store_task_update(db, row.task_id, "pending", official_id, NULL, NULL, now);
 	if (rc == XF_OK && row.task_id && status && strcmp(status, "resolved") == 0)
-		rc = xf_store_task_update(db, row.task_id, "skipped", row.official_id, NULL, "已化解", now);
+		rc = xf_store_task_update(db, row.task_id, "skipped", row.official_id, NULL,
+		                          "已化解", now);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "assignment.update",
-		                     row.incident_id ? "incident" : "person",
-		                     xf_api_id_text(req, row.incident_id ? row.incident_id : row.person_id),
-		                     json_pack("{s:I, s:O, s:s}", "assignment_id", (json_int_t)id,
-		                               "changes", body, "summary", "调整包保"));
+		rc = xf_audit_append(
+		    db, &actor, "assignment.update", row.incident_id ? "incident" : "person",
+		    xf_api_id_text(req, row.incident_id ? row.incident_id : row.person_id),
+		    json_pack("{s:I, s:O, s:s}", "assignment_id", (json_int_t)id, "changes", body,
+		              "summary", "调整包保"));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_assignment(req, db, id, 200);
@@ -367,7 +380,8 @@ static void followups_create(xf_req *req)
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_choice(body, "kind", true, xf_followup_kind_ids, &kind, &err) != XF_OK ||
 	    xf_json_string(body, "content", true, 1, XF_API_TEXT_MAX, &content, &err) != XF_OK ||
-	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) == XF_ERR) {
+	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) ==
+	        XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -384,14 +398,16 @@ static void followups_create(xf_req *req)
 	if (row.official_id != req->user.id &&
 	    !xf_perm_allows(req->user.roles, XF_PERM_ASSIGNMENT_WRITE)) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 403, "forbidden", NULL,
-		               "only the responsible official records follow-ups of assignment %lld",
-		               (long long)id);
+		xf_reply_error(
+		    req, 403, "forbidden", NULL,
+		    "only the responsible official records follow-ups of assignment %lld",
+		    (long long)id);
 		return;
 	}
 	if (row.ended_ms) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended", (long long)id);
+		xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended",
+		               (long long)id);
 		return;
 	}
 	int64_t now = xf_now_ms(), task_id = 0;
@@ -400,32 +416,33 @@ static void followups_create(xf_req *req)
 	json_t *brief = NULL;
 	int rc = xf_store_followup_insert(db, id, now, kind, content, req->user.id, &followup_id);
 	if (rc == XF_OK && row.task_id)
-		rc = xf_store_task_update(db, row.task_id, "done", row.official_id, content, NULL, now);
+		rc = xf_store_task_update(db, row.task_id, "done", row.official_id, content, NULL,
+		                          now);
 	if (rc == XF_OK && !resolved && row.incident_id) {
 		rc = xf_store_user_by_id(db, row.official_id, &official);
 		if (rc == XF_OK)
 			rc = xf_store_person_brief(db, row.person_id, &brief);
 		if (rc == XF_OK)
 			rc = followup_task(req, db, row.incident_id,
-			                   json_string_value(json_object_get(brief, "name")), &official,
-			                   row.interval_days, now, &task_id);
+			                   json_string_value(json_object_get(brief, "name")),
+			                   &official, row.interval_days, now, &task_id);
 	}
 	if (rc == XF_OK)
 		rc = xf_store_assignment_update(db, id, 0, 0, status,
-		                                now + row.interval_days * XF_DAY_MS,
-		                                task_id, now);
+		                                now + row.interval_days * XF_DAY_MS, task_id, now);
 	if (rc == XF_OK) {
 		int s = 0;
 		while (status && strcmp(xf_assignment_status_ids[s], status) != 0)
 			s++;
 		rc = xf_audit_append(
-			db, &actor, "followup.create", row.incident_id ? "incident" : "person",
-			xf_api_id_text(req, row.incident_id ? row.incident_id : row.person_id),
-			json_pack("{s:I, s:I, s:s, s:s}", "assignment_id", (json_int_t)id, "followup_id",
-			          (json_int_t)followup_id, "kind", kind, "summary",
-			          xf_arena_printf(&req->arena, "包保%s：%s%s%s", xf_followup_kind_zh(kind),
-			                          brief ? json_string_value(json_object_get(brief, "name")) : "",
-			                          status ? "，状态：" : "", status ? status_zh[s] : "")));
+		    db, &actor, "followup.create", row.incident_id ? "incident" : "person",
+		    xf_api_id_text(req, row.incident_id ? row.incident_id : row.person_id),
+		    json_pack("{s:I, s:I, s:s, s:s}", "assignment_id", (json_int_t)id,
+		              "followup_id", (json_int_t)followup_id, "kind", kind, "summary",
+		              xf_arena_printf(
+		                  &req->arena, "包保%s：%s%s%s", xf_followup_kind_zh(kind),
+		                  brief ? json_string_value(json_object_get(brief, "name")) : "",
+		                  status ? "，状态：" : "", status ? status_zh[s] : "")));
 	}
 	json_decref(brief);
 	if (!xf_api_finish(req, db, rc))
@@ -434,12 +451,12 @@ static void followups_create(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/incidents/{id}/assignments", XF_PERM_PERSON_READ, 0, incident_assignments_list},
-	{"POST", "/incidents/{id}/assignments", XF_PERM_ASSIGNMENT_WRITE, 0,
-	 incident_assignments_create},
-	{"GET", "/assignments", XF_PERM_PERSON_READ, 0, assignments_list},
-	{"PATCH", "/assignments/{id}", XF_PERM_ASSIGNMENT_WRITE, 0, assignments_update},
-	{"POST", "/assignments/{id}/followups", XF_PERM_FOLLOWUP_WRITE, 0, followups_create},
+    {"GET", "/incidents/{id}/assignments", XF_PERM_PERSON_READ, 0, incident_assignments_list},
+    {"POST", "/incidents/{id}/assignments", XF_PERM_ASSIGNMENT_WRITE, 0,
+     incident_assignments_create},
+    {"GET", "/assignments", XF_PERM_PERSON_READ, 0, assignments_list},
+    {"PATCH", "/assignments/{id}", XF_PERM_ASSIGNMENT_WRITE, 0, assignments_update},
+    {"POST", "/assignments/{id}/followups", XF_PERM_FOLLOWUP_WRITE, 0, followups_create},
 };
 
 const xf_route_list xf_routes_assignments = {routes, XF_ARRAY_LEN(routes)};

@@ -33,19 +33,21 @@ static void xf_api_audit_verify(xf_req *req)
 	}
 	if (walk.bad_seq) {
 		xf_reply_json(req, 200,
-		              json_pack("{s:b, s:I, s:I, s:s}", "ok", 0, "count", (json_int_t)walk.count,
-		                        "bad_seq", (json_int_t)walk.bad_seq, "problem", walk.problem));
+		              json_pack("{s:b, s:I, s:I, s:s}", "ok", 0, "count",
+		                        (json_int_t)walk.count, "bad_seq", (json_int_t)walk.bad_seq,
+		                        "problem", walk.problem));
 		return;
 	}
 	char head[XF_HASH_HEX_LEN];
 	xf_hex_encode(walk.head, XF_HASH_LEN, head);
-	xf_reply_json(req, 200, json_pack("{s:b, s:I, s:s}", "ok", 1, "count", (json_int_t)walk.count,
-	                                  "head", head));
+	xf_reply_json(
+	    req, 200,
+	    json_pack("{s:b, s:I, s:s}", "ok", 1, "count", (json_int_t)walk.count, "head", head));
 }
 
 static const xf_route routes[] = {
-	{"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
-	{"GET", "/audit/verify", XF_PERM_AUDIT_READ, XF_ROUTE_SLOW, xf_api_audit_verify},
+    {"GET", "/audit", XF_PERM_AUDIT_READ, 0, xf_api_audit_list},
+    {"GET", "/audit/verify", XF_PERM_AUDIT_READ, XF_ROUTE_SLOW, xf_api_audit_verify},
 };
 
 const xf_route_list xf_routes_audit = {routes, XF_ARRAY_LEN(routes)};

@@ -42,9 +42,10 @@ static void xf_api_directory(xf_req *req)
 		for (int r = 0; r < XF_ROLE_COUNT; r++)
 			if (rows[i].roles & (1u << r))
 				json_array_append_new(roles, json_string(xf_role_id((xf_role)r)));
-		json_t *person = json_pack("{s:I, s:s, s:I, s:s, s:o}", "id", (json_int_t)rows[i].id,
-		                           "name", rows[i].name, "unit_id", (json_int_t)rows[i].unit_id,
-		                           "unit_name", rows[i].unit_name, "roles", roles);
+		json_t *person =
+		    json_pack("{s:I, s:s, s:I, s:s, s:o}", "id", (json_int_t)rows[i].id, "name",
+		              rows[i].name, "unit_id", (json_int_t)rows[i].unit_id, "unit_name",
+		              rows[i].unit_name, "roles", roles);
 		if (person && phones)
 			json_object_set_new(person, "phone", json_string(rows[i].phone));
 		json_array_append_new(people, person);
@@ -54,7 +55,7 @@ static void xf_api_directory(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/directory", XF_PERM_DIRECTORY_READ, 0, xf_api_directory},
+    {"GET", "/directory", XF_PERM_DIRECTORY_READ, 0, xf_api_directory},
 };
 
 const xf_route_list xf_routes_directory = {routes, XF_ARRAY_LEN(routes)};

@@ -68,21 +68,22 @@ static void xf_api_dispatches_create(xf_req *req)
 	int status = xf_status_parse(state.status);
 	if (status < 0 || !xf_status_active((xf_status)status)) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'; nothing can be dispatched to it",
-		               state.number, state.status);
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "%s is '%s'; nothing can be dispatched to it", state.number,
+		               state.status);
 		return;
 	}
 	rc = xf_store_dispatch_insert(db, id, resource, (int)quantity, note, req->user.name,
 	                              xf_now_ms(), &dispatch_id);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
-			db, &actor, "dispatch.create", "incident", xf_api_id_text(req, id),
-			json_pack("{s:I, s:s, s:I, s:s}", "dispatch_id", (json_int_t)dispatch_id, "resource",
-			          resource, "quantity", (json_int_t)quantity, "summary",
-			          xf_arena_printf(&req->arena, "调派%s %lld%s%s%s", resource_zh(resource),
-			                          (long long)quantity,
-			                          strcmp(resource, "guards") == 0 ? " 人" : " 辆",
-			                          note[0] ? "：" : "", note)));
+		    db, &actor, "dispatch.create", "incident", xf_api_id_text(req, id),
+		    json_pack("{s:I, s:s, s:I, s:s}", "dispatch_id", (json_int_t)dispatch_id,
+		              "resource", resource, "quantity", (json_int_t)quantity, "summary",
+		              xf_arena_printf(&req->arena, "调派%s %lld%s%s%s",
+		                              resource_zh(resource), (long long)quantity,
+		                              strcmp(resource, "guards") == 0 ? " 人" : " 辆",
+		                              note[0] ? "：" : "", note)));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_dispatch(req, db, dispatch_id, 201);
@@ -118,19 +119,22 @@ static void xf_api_dispatches_update(xf_req *req)
 	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		if (rc == XF_NOTFOUND)
-			xf_reply_error(req, 404, "not_found", NULL, "there is no dispatch %lld", (long long)id);
+			xf_reply_error(req, 404, "not_found", NULL, "there is no dispatch %lld",
+			               (long long)id);
 		else
 			xf_api_store_error(req, db, rc);
 		return;
 	}
-	const char *resource = xf_arena_strdup(&req->arena, json_string_value(json_object_get(before, "resource")));
+	const char *resource =
+	    xf_arena_strdup(&req->arena, json_string_value(json_object_get(before, "resource")));
 	json_decref(before);
 	if (!xf_api_incident(req, db, incident_id, &state)) {
 		xf_tx_rollback(db);
 		return;
 	}
 	int64_t now = xf_now_ms();
-	rc = xf_store_dispatch_update(db, id, eta_minutes >= 0 ? now + eta_minutes * XF_MINUTE_MS : 0,
+	rc = xf_store_dispatch_update(db, id,
+	                              eta_minutes >= 0 ? now + eta_minutes * XF_MINUTE_MS : 0,
 	                              arrived, released, note, now);
 	if (rc == XF_OK) {
 		const char *what = released  ? "已撤离"
@@ -141,9 +145,9 @@ static void xf_api_dispatches_update(xf_req *req)
 		                       : "更新备注";
 		json_t *data = json_deep_copy(body);
 		json_object_set_new(data, "dispatch_id", json_integer(id));
-		json_object_set_new(data, "summary",
-		                    json_string(xf_arena_printf(&req->arena, "%s%s", resource_zh(resource),
-		                                                what)));
+		json_object_set_new(
+		    data, "summary",
+		    json_string(xf_arena_printf(&req->arena, "%s%s", resource_zh(resource), what)));
 		rc = xf_audit_append(db, &actor, "dispatch.update", "incident",
 		                     xf_api_id_text(req, incident_id), data);
 	}
@@ -153,9 +157,9 @@ static void xf_api_dispatches_update(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_READ, 0, xf_api_dispatches_list},
-	{"POST", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_MANAGE, 0, xf_api_dispatches_create},
-	{"PATCH", "/dispatches/{id}", XF_PERM_DISPATCH_UPDATE, 0, xf_api_dispatches_update},
+    {"GET", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_READ, 0, xf_api_dispatches_list},
+    {"POST", "/incidents/{id}/dispatches", XF_PERM_INCIDENT_MANAGE, 0, xf_api_dispatches_create},
+    {"PATCH", "/dispatches/{id}", XF_PERM_DISPATCH_UPDATE, 0, xf_api_dispatches_update},
 };
 
 const xf_route_list xf_routes_dispatches = {routes, XF_ARRAY_LEN(routes)};

@@ -5,12 +5,13 @@ static void xf_api_health(xf_req *req)
 {
 	char now[XF_TIME_LEN];
 	xf_time_format(xf_now_ms(), now);
-	xf_reply_json(req, 200,
-	              json_pack("{s:s, s:s, s:s}", "status", "ok", "version", XF_VERSION, "time", now));
+	xf_reply_json(
+	    req, 200,
+	    json_pack("{s:s, s:s, s:s}", "status", "ok", "version", XF_VERSION, "time", now));
 }
 
 static const xf_route routes[] = {
-	{"GET", "/health", XF_PERM_PUBLIC, XF_ROUTE_INLINE, xf_api_health},
+    {"GET", "/health", XF_PERM_PUBLIC, XF_ROUTE_INLINE, xf_api_health},
 };
 
 const xf_route_list xf_routes_health = {routes, XF_ARRAY_LEN(routes)};

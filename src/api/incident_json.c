@@ -92,8 +92,8 @@ int xf_api_incident_list(xf_db *db, const xf_scope *scope, const char *status, b
                          int64_t before_id, int limit, json_t **out, int64_t *next_before_id)
 {
 	json_t *list = json_array();
-	int rc = xf_store_incident_rows(db, scope, status, active_only, before_id, limit, append_row,
-	                                list, next_before_id);
+	int rc = xf_store_incident_rows(db, scope, status, active_only, before_id, limit,
+	                                append_row, list, next_before_id);
 	if (rc != XF_OK) {
 		json_decref(list);
 		return rc;

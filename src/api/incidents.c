@@ -10,11 +10,11 @@
 #include "api/xf_api.h"
 #include "api/xf_evaluation.h"
 #include "api/xf_incident_json.h"
+#include "core/xf_progress.h"
+#include "core/xf_venue.h"
 #include "store/xf_search.h"
 #include "store/xf_store_roster.h"
 #include "store/xf_store_seal.h"
-#include "core/xf_progress.h"
-#include "core/xf_venue.h"
 #include "util/xf_jsonw.h"
 
 static const char *const destination_zh[] = {"本矿", "集团公司", "市", "省", "进京"};
@@ -38,7 +38,9 @@ void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status)
 	const char *procedure = json_string_value(json_object_get(incident, "procedure"));
 	int from = xf_status_parse(json_string_value(json_object_get(incident, "status")));
 	xf_status allowed[XF_STATUS_COUNT];
-	int n = from < 0 ? 0 : xf_status_allowed((xf_status)from, procedure ? procedure[0] : 0, allowed);
+	int n = from < 0
+	            ? 0
+	            : xf_status_allowed((xf_status)from, procedure ? procedure[0] : 0, allowed);
 	json_t *list = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(list, json_string(xf_status_ids[allowed[i]]));
@@ -61,14 +63,15 @@ static bool read_units(xf_req *req, xf_db *db, json_t *body, int64_t **units, si
 		return false;
 	}
 	*units = xf_arena_alloc(&req->arena, (json_array_size(list) + 1) * sizeof **units);
-	json_array_foreach(list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		char field[32];
 		snprintf(field, sizeof field, "units[%zu]", i);
 		json_t *unit = NULL;
 		if (!json_is_integer(item) || json_integer_value(item) < 1 ||
 		    xf_store_unit_get(db, json_integer_value(item), &unit) != XF_OK) {
-			xf_reply_error(req, 400, "invalid_field", field, "'%s' is not the id of a unit",
-			               field);
+			xf_reply_error(req, 400, "invalid_field", field,
+			               "'%s' is not the id of a unit", field);
 			return false;
 		}
 		json_decref(unit);
@@ -85,9 +88,13 @@ static int index_incident(xf_db *db, int64_t id)
 	if (rc != XF_OK)
 		return rc;
 	char title[300];
-	snprintf(title, sizeof title, "%s %s", json_string_value(json_object_get(incident, "number")),
+	snprintf(title, sizeof title, "%s %s",
+	         json_string_value(json_object_get(incident, "number")),
 	         json_string_value(json_object_get(incident, "place")));
-	xf_search_doc doc = {.kind = "incident", .id = id, .incident_id = id, .title = title,
+	xf_search_doc doc = {.kind = "incident",
+	                     .id = id,
+	                     .incident_id = id,
+	                     .title = title,
 	                     .body = json_string_value(json_object_get(incident, "demands"))};
 	rc = xf_search_put(db, &doc);
 	json_decref(incident);
@@ -127,9 +134,10 @@ static void preview_reply(xf_req *req, xf_db *db, json_t *body, const xf_plan_de
 	if (!ok)
 		return;
 	xf_reply_json(req, 200,
-	              json_pack("{s:b, s:b, s:o, s:o, s:s, s:s, s:o, s:s}", "dry_run", true, "in_scope",
-	                        d->in_scope, "grade", d->in_scope ? json_string(d->grade->id) : json_null(),
-	                        "grade_name", d->in_scope ? json_string(d->grade->name) : json_null(),
+	              json_pack("{s:b, s:b, s:o, s:o, s:s, s:s, s:o, s:s}", "dry_run", true,
+	                        "in_scope", d->in_scope, "grade",
+	                        d->in_scope ? json_string(d->grade->id) : json_null(), "grade_name",
+	                        d->in_scope ? json_string(d->grade->name) : json_null(),
 	                        "procedure", d->procedure->id, "procedure_name", d->procedure->name,
 	                        "reasons", reasons_json(d), "summary", decision_line(req, d)));
 }
@@ -137,8 +145,8 @@ static void preview_reply(xf_req *req, xf_db *db, json_t *body, const xf_plan_de
 /* 发生时间 may lie this far ahead of the server's clock (a browser's clock skew) and
  * this far back (a registration a month late is a typo, not a late registration);
  * 预计到访时间 at most a year ahead. */
-#define OCCURRED_SKEW_MS (5 * 60 * 1000LL)
-#define OCCURRED_BACK_MS (30 * 24 * 3600 * 1000LL)
+#define OCCURRED_SKEW_MS  (5 * 60 * 1000LL)
+#define OCCURRED_BACK_MS  (30 * 24 * 3600 * 1000LL)
 #define EXPECTED_AHEAD_MS (366 * 24 * 3600 * 1000LL)
 
 /* Reads an optional time field of the body: XF_OK with *ms, XF_NOTFOUND when absent
@@ -152,9 +160,10 @@ static int read_time(xf_req *req, json_t *body, const char *field, int64_t *ms, 
 	if (!v || json_is_null(v))
 		return XF_NOTFOUND;
 	if (!json_is_string(v) || xf_iso_time_parse(json_string_value(v), ms) != XF_OK) {
-		xf_reply_error(req, 400, "invalid_field", field,
-		               "'%s' must be an ISO 8601 time with a zone, such as 2026-11-28T23:10:29Z",
-		               field);
+		xf_reply_error(
+		    req, 400, "invalid_field", field,
+		    "'%s' must be an ISO 8601 time with a zone, such as 2026-11-28T23:10:29Z",
+		    field);
 		return XF_ERR;
 	}
 	return XF_OK;
@@ -169,8 +178,9 @@ static bool check_times(xf_req *req, int64_t occurred_ms, bool occurred_given, b
 {
 	int64_t now = xf_now_ms();
 	if (occurred_given && occurred_ms > now + OCCURRED_SKEW_MS) {
-		xf_reply_error(req, 400, "invalid_field", "occurred_at",
-		               "'occurred_at' is in the future; it records when the incident happened");
+		xf_reply_error(
+		    req, 400, "invalid_field", "occurred_at",
+		    "'occurred_at' is in the future; it records when the incident happened");
 		return false;
 	}
 	if (occurred_given && occurred_ms < now - OCCURRED_BACK_MS) {
@@ -204,7 +214,8 @@ static bool check_times(xf_req *req, int64_t occurred_ms, bool occurred_given, b
 static int64_t progress_due(const xf_plan *plan, const xf_incident_state *state,
                             const xf_plan_grade *grade, int64_t base_ms)
 {
-	const xf_plan_procedure *proc = plan ? xf_plan_procedure_by_id(plan, state->procedure) : NULL;
+	const xf_plan_procedure *proc =
+	    plan ? xf_plan_procedure_by_id(plan, state->procedure) : NULL;
 	return xf_progress_next_due(proc, grade, state->expected_ms, base_ms);
 }
 
@@ -212,9 +223,18 @@ static char *local_time(xf_req *req, int64_t ms);
 
 static void xf_api_incidents_create(xf_req *req)
 {
-	static const char *const fields[] = {"headcount", "destination", "advance_info", "place",
-	                                     "units", "demands", "drill", "category", "occurred_at",
-	                                     "expected_at", "expected_destination", NULL};
+	static const char *const fields[] = {"headcount",
+	                                     "destination",
+	                                     "advance_info",
+	                                     "place",
+	                                     "units",
+	                                     "demands",
+	                                     "drill",
+	                                     "category",
+	                                     "occurred_at",
+	                                     "expected_at",
+	                                     "expected_destination",
+	                                     NULL};
 	xf_field_error err;
 	int64_t headcount, occurred_ms, expected_ms;
 	const char *destination, *place = "", *demands = "", *category = "";
@@ -225,7 +245,8 @@ static void xf_api_incidents_create(xf_req *req)
 		return;
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_int(body, "headcount", true, 1, 100000, &headcount, &err) != XF_OK ||
-	    xf_json_choice(body, "destination", true, xf_destination_ids, &destination, &err) != XF_OK ||
+	    xf_json_choice(body, "destination", true, xf_destination_ids, &destination, &err) !=
+	        XF_OK ||
 	    xf_json_bool(body, "advance_info", true, &advance_info, &err) != XF_OK ||
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
 	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &demands, &err) == XF_ERR ||
@@ -242,8 +263,8 @@ static void xf_api_incidents_create(xf_req *req)
 	    read_time(req, body, "expected_at", &expected_ms, NULL) == XF_ERR)
 		return;
 	/* 发生时间 defaults to the registration time (the store's now_ms) */
-	if (!check_times(req, occurred_ms ? occurred_ms : xf_now_ms(), true, advance_info, expected_ms,
-	                 expected_destination))
+	if (!check_times(req, occurred_ms ? occurred_ms : xf_now_ms(), true, advance_info,
+	                 expected_ms, expected_destination))
 		return;
 	int64_t plan_id;
 	const xf_plan *plan = xf_plans_current(&plan_id);
@@ -271,54 +292,53 @@ static void xf_api_incidents_create(xf_req *req)
 	}
 	json_t *reasons = reasons_json(&d);
 	xf_incident_new in = {
-		.headcount = (int)headcount,
-		.destination = destination,
-		.advance_info = advance_info,
-		.drill = drill,
-		.in_scope = d.in_scope,
-		.place = place,
-		.category = category,
-		.demands = demands,
-		.status = xf_status_ids[d.in_scope ? XF_STATUS_REGISTERED : XF_STATUS_NOT_ACTIVATED],
-		.grade = d.in_scope ? d.grade->id : NULL,
-		.grade_name = d.in_scope ? d.grade->name : NULL,
-		.procedure = d.procedure->id,
-		.procedure_name = d.procedure->name,
-		.reasons = reasons,
-		.plan_id = plan_id,
-		.created_by = req->user.id,
-		.now_ms = xf_now_ms(),
-		.units = units,
-		.n_units = n_units,
-		.occurred_ms = occurred_ms,
-		.expected_ms = expected_ms,
-		.expected_destination = expected_destination,
+	    .headcount = (int)headcount,
+	    .destination = destination,
+	    .advance_info = advance_info,
+	    .drill = drill,
+	    .in_scope = d.in_scope,
+	    .place = place,
+	    .category = category,
+	    .demands = demands,
+	    .status = xf_status_ids[d.in_scope ? XF_STATUS_REGISTERED : XF_STATUS_NOT_ACTIVATED],
+	    .grade = d.in_scope ? d.grade->id : NULL,
+	    .grade_name = d.in_scope ? d.grade->name : NULL,
+	    .procedure = d.procedure->id,
+	    .procedure_name = d.procedure->name,
+	    .reasons = reasons,
+	    .plan_id = plan_id,
+	    .created_by = req->user.id,
+	    .now_ms = xf_now_ms(),
+	    .units = units,
+	    .n_units = n_units,
+	    .occurred_ms = occurred_ms,
+	    .expected_ms = expected_ms,
+	    .expected_destination = expected_destination,
 	};
 	rc = xf_store_incident_insert(db, &in, &id);
 	if (rc == XF_OK) {
-		char *summary = xf_arena_printf(&req->arena, "登记%s事件：%lld人，去向%s，%s%s",
-		                                drill ? "演练" : "", (long long)headcount,
-		                                destination_zh[facts.destination],
-		                                d.in_scope ? "适用预案" : "不启动", place[0] ? "，地点" : "");
+		char *summary = xf_arena_printf(
+		    &req->arena, "登记%s事件：%lld人，去向%s，%s%s", drill ? "演练" : "",
+		    (long long)headcount, destination_zh[facts.destination],
+		    d.in_scope ? "适用预案" : "不启动", place[0] ? "，地点" : "");
 		if (place[0])
 			summary = xf_arena_printf(&req->arena, "%s%s", summary, place);
 		if (occurred_ms)
 			summary = xf_arena_printf(&req->arena, "%s，发生于%s", summary,
 			                          local_time(req, occurred_ms));
 		if (expected_ms)
-			summary = xf_arena_printf(&req->arena, "%s，预计%s到访%s", summary,
-			                          local_time(req, expected_ms),
-			                          expected_destination
-			                              ? destination_zh[xf_destination_parse(expected_destination)]
-			                              : "");
-		rc = xf_audit_append(db, &actor, "incident.register", "incident",
-		                     xf_api_id_text(req, id),
-		                     json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:o, s:O}", "summary",
-		                               summary, "headcount", (json_int_t)headcount,
-		                               "destination", destination, "advance_info", advance_info,
-		                               "drill", drill, "in_scope", d.in_scope, "grade",
-		                               d.in_scope ? json_string(d.grade->id) : json_null(),
-		                               "reasons", reasons));
+			summary = xf_arena_printf(
+			    &req->arena, "%s，预计%s到访%s", summary, local_time(req, expected_ms),
+			    expected_destination
+			        ? destination_zh[xf_destination_parse(expected_destination)]
+			        : "");
+		rc = xf_audit_append(
+		    db, &actor, "incident.register", "incident", xf_api_id_text(req, id),
+		    json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:o, s:O}", "summary", summary,
+		              "headcount", (json_int_t)headcount, "destination", destination,
+		              "advance_info", advance_info, "drill", drill, "in_scope", d.in_scope,
+		              "grade", d.in_scope ? json_string(d.grade->id) : json_null(),
+		              "reasons", reasons));
 	}
 	json_decref(reasons);
 	if (rc == XF_OK)
@@ -332,7 +352,7 @@ static void xf_api_incidents_create(xf_req *req)
  * served without reading the store while nothing has changed since (the data
  * generation), and for at most LIST_TRUST_MS (elapsed times, changes from the command
  * line). */
-#define LIST_SLOTS 64
+#define LIST_SLOTS    64
 #define LIST_TRUST_MS 1000
 
 static struct {
@@ -411,7 +431,8 @@ static bool list_query_parse(xf_req *req, list_query *q)
 	    !xf_api_query_int(req, "after_id", 0, INT64_MAX, 0, &q->before))
 		return false;
 	if (q->status && xf_status_parse(q->status) < 0) {
-		xf_reply_error(req, 400, "bad_request", "status", "'%s' is not a status", q->status);
+		xf_reply_error(req, 400, "bad_request", "status", "'%s' is not a status",
+		               q->status);
 		return false;
 	}
 	q->scope = xf_api_scope(req);
@@ -470,8 +491,8 @@ static const xf_plan *incident_plan(xf_req *req, xf_db *db, const xf_incident_st
 {
 	const xf_plan *plan = xf_plans_get(db, state->plan_id);
 	if (!plan)
-		xf_reply_error(req, 500, "internal", NULL, "the plan version of incident %s is missing",
-		               state->number);
+		xf_reply_error(req, 500, "internal", NULL,
+		               "the plan version of incident %s is missing", state->number);
 	return plan;
 }
 
@@ -496,17 +517,17 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 		/* Report-up limits count from when it happened (发生时间). */
 		bool report = kind == XF_KIND_REPORT_ORAL || kind == XF_KIND_REPORT_WRITTEN;
 		int64_t due = kind == XF_KIND_RECURRING
-		                      ? progress_due(plan, state, grade, rows[i].base_ms)
-		                      : xf_task_due(grade, (xf_task_kind)kind,
-		                                    report ? state->occurred_ms : rows[i].base_ms,
-		                                    rows[i].due_minutes);
+		                  ? progress_due(plan, state, grade, rows[i].base_ms)
+		                  : xf_task_due(grade, (xf_task_kind)kind,
+		                                report ? state->occurred_ms : rows[i].base_ms,
+		                                rows[i].due_minutes);
 		if (due == rows[i].due_ms)
 			continue;
 		(*replanned)++;
 		/* A report the new grade does not require is no longer owed. */
 		if (!due && (kind == XF_KIND_REPORT_ORAL || kind == XF_KIND_REPORT_WRITTEN))
-			rc = xf_store_task_update(db, rows[i].id, "skipped", rows[i].assignee_id, NULL,
-			                          "调整后的等级不要求此项上报", now);
+			rc = xf_store_task_update(db, rows[i].id, "skipped", rows[i].assignee_id,
+			                          NULL, "调整后的等级不要求此项上报", now);
 		else
 			rc = xf_store_task_set_due(db, rows[i].id, due);
 	}
@@ -521,16 +542,18 @@ int xf_api_replan(xf_db *db, const xf_incident_state *state, const xf_plan_grade
 		int count, position;
 		if (!reports[i].minutes)
 			continue;
-		rc = xf_store_task_count_kind(db, state->id, xf_task_kind_ids[reports[i].kind], &count);
+		rc = xf_store_task_count_kind(db, state->id, xf_task_kind_ids[reports[i].kind],
+		                              &count);
 		if (rc == XF_OK && count == 0)
 			rc = xf_store_task_next_position(db, state->id, &position);
 		if (rc == XF_OK && count == 0) {
 			rc = add_task(db, state, NULL, reports[i].kind,
-			              reports[i].kind == XF_KIND_REPORT_ORAL ? plan->report_oral_title
-			                                                     : plan->report_written_title,
+			              reports[i].kind == XF_KIND_REPORT_ORAL
+			                  ? plan->report_oral_title
+			                  : plan->report_written_title,
 			              &plan->report_owner, state->occurred_ms,
-			              xf_task_due(grade, reports[i].kind, state->occurred_ms, 0), position,
-			              now);
+			              xf_task_due(grade, reports[i].kind, state->occurred_ms, 0),
+			              position, now);
 			(*replanned)++;
 		}
 	}
@@ -547,23 +570,23 @@ static int add_task(xf_db *db, const xf_incident_state *state, const xf_plan_ste
 	for (size_t i = 0; step && i < step->n_dispatch; i++)
 		json_array_append_new(dispatch, json_string(step->dispatch[i]));
 	xf_task_new t = {
-		.incident_id = state->id,
-		.position = position,
-		.step_id = step ? step->id : NULL,
-		.kind = xf_task_kind_ids[kind],
-		.title = title,
-		.text = step ? step->text : "",
-		.workstream = step ? step->workstream : NULL,
-		.owner_kind = xf_owner_kind_ids[owner->kind],
-		.owner_value = owner->value,
-		.evidence = evidence,
-		.dispatch = dispatch,
-		.chooses_venue = step && step->chooses_venue,
-		.round = kind == XF_KIND_RECURRING ? 1 : 0,
-		.base_ms = base_ms,
-		.due_minutes = step ? step->due_minutes : 0,
-		.due_ms = due_ms,
-		.now_ms = now,
+	    .incident_id = state->id,
+	    .position = position,
+	    .step_id = step ? step->id : NULL,
+	    .kind = xf_task_kind_ids[kind],
+	    .title = title,
+	    .text = step ? step->text : "",
+	    .workstream = step ? step->workstream : NULL,
+	    .owner_kind = xf_owner_kind_ids[owner->kind],
+	    .owner_value = owner->value,
+	    .evidence = evidence,
+	    .dispatch = dispatch,
+	    .chooses_venue = step && step->chooses_venue,
+	    .round = kind == XF_KIND_RECURRING ? 1 : 0,
+	    .base_ms = base_ms,
+	    .due_minutes = step ? step->due_minutes : 0,
+	    .due_ms = due_ms,
+	    .now_ms = now,
 	};
 	int64_t id;
 	int rc = xf_store_task_insert(db, &t, &id);
@@ -582,16 +605,20 @@ static int create_tasks(xf_db *db, const xf_incident_state *state, const xf_plan
 	for (size_t i = 0; rc == XF_OK && i < proc->n_steps; i++) {
 		const xf_plan_step *s = &proc->steps[i];
 		xf_task_kind kind = s->recurring ? XF_KIND_RECURRING : XF_KIND_STEP;
-		int64_t due = s->recurring ? xf_progress_next_due(proc, grade, state->expected_ms, now)
-		                           : xf_task_due(grade, kind, now, s->due_minutes);
+		int64_t due = s->recurring
+		                  ? xf_progress_next_due(proc, grade, state->expected_ms, now)
+		                  : xf_task_due(grade, kind, now, s->due_minutes);
 		rc = add_task(db, state, s, kind, s->title, &s->owner, now, due, ++position, now);
 		if (rc == XF_OK && i == 0) {
 			/* Report-up limits count from when it happened (发生时间). */
-			int64_t oral = xf_task_due(grade, XF_KIND_REPORT_ORAL, state->occurred_ms, 0);
-			int64_t written = xf_task_due(grade, XF_KIND_REPORT_WRITTEN, state->occurred_ms, 0);
+			int64_t oral =
+			    xf_task_due(grade, XF_KIND_REPORT_ORAL, state->occurred_ms, 0);
+			int64_t written =
+			    xf_task_due(grade, XF_KIND_REPORT_WRITTEN, state->occurred_ms, 0);
 			if (oral)
-				rc = add_task(db, state, NULL, XF_KIND_REPORT_ORAL, plan->report_oral_title,
-				              &plan->report_owner, state->occurred_ms, oral, ++position, now);
+				rc = add_task(db, state, NULL, XF_KIND_REPORT_ORAL,
+				              plan->report_oral_title, &plan->report_owner,
+				              state->occurred_ms, oral, ++position, now);
 			if (rc == XF_OK && written)
 				rc = add_task(db, state, NULL, XF_KIND_REPORT_WRITTEN,
 				              plan->report_written_title, &plan->report_owner,
@@ -601,7 +628,8 @@ static int create_tasks(xf_db *db, const xf_incident_state *state, const xf_plan
 	for (size_t i = 0; rc == XF_OK && i < plan->n_closing; i++) {
 		const xf_plan_step *s = &plan->closing[i];
 		rc = add_task(db, state, s, XF_KIND_CLOSING, s->title, &s->owner, now,
-		              xf_task_due(grade, XF_KIND_CLOSING, now, s->due_minutes), ++position, now);
+		              xf_task_due(grade, XF_KIND_CLOSING, now, s->due_minutes), ++position,
+		              now);
 	}
 	*count = position;
 	return rc;
@@ -620,9 +648,11 @@ static void xf_api_incidents_activate(xf_req *req)
 	int rc;
 	if (state_status(&state) != XF_STATUS_REGISTERED || !state.in_scope) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "only a registered incident within the plan's scope can be activated; "
-		               "%s is '%s'", state.number, state.status);
+		xf_reply_error(
+		    req, 409, "conflict", NULL,
+		    "only a registered incident within the plan's scope can be activated; "
+		    "%s is '%s'",
+		    state.number, state.status);
 		return;
 	}
 	const xf_plan *plan = incident_plan(req, db, &state);
@@ -634,8 +664,9 @@ static void xf_api_incidents_activate(xf_req *req)
 	const xf_plan_procedure *proc = xf_plan_procedure_by_id(plan, state.procedure);
 	if (!grade || !proc) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "the plan has no grade '%s' or procedure '%s'",
-		               state.grade, state.procedure);
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "the plan has no grade '%s' or procedure '%s'", state.grade,
+		               state.procedure);
 		return;
 	}
 	int64_t now = xf_now_ms();
@@ -649,12 +680,13 @@ static void xf_api_incidents_activate(xf_req *req)
 		rc = xf_store_tasks_assign_heads(db, id, &heads);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
-			db, &actor, "incident.activate", "incident", xf_api_id_text(req, id),
-			json_pack("{s:s, s:s, s:s, s:i, s:i}", "summary",
-			          xf_arena_printf(&req->arena, "启动预案：处置程序%s「%s」，等级%s，生成%d项任务",
-			                          proc->id, proc->name, grade->name, count),
-			          "procedure", proc->id, "grade", grade->id, "tasks", count,
-			          "heads_assigned", heads));
+		    db, &actor, "incident.activate", "incident", xf_api_id_text(req, id),
+		    json_pack("{s:s, s:s, s:s, s:i, s:i}", "summary",
+		              xf_arena_printf(&req->arena,
+		                              "启动预案：处置程序%s「%s」，等级%s，生成%d项任务",
+		                              proc->id, proc->name, grade->name, count),
+		              "procedure", proc->id, "grade", grade->id, "tasks", count,
+		              "heads_assigned", heads));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
@@ -669,10 +701,9 @@ static void reply_not_allowed(xf_req *req, const xf_incident_state *state, const
 	for (int i = 0; i < n; i++)
 		json_array_append_new(list, json_string(xf_status_ids[allowed[i]]));
 	char *text = json_dumps(list, JSON_COMPACT);
-	const char *message = xf_req_message(req, "%s cannot go from '%s' to '%s'; allowed: %s%s",
-	                                state->number, state->status, to, text,
-	                                xf_status_parse(to) == XF_STATUS_ACTIVATED ? " (activate with /activate)"
-	                                                                           : "");
+	const char *message = xf_req_message(
+	    req, "%s cannot go from '%s' to '%s'; allowed: %s%s", state->number, state->status, to,
+	    text, xf_status_parse(to) == XF_STATUS_ACTIVATED ? " (activate with /activate)" : "");
 	free(text);
 	json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "conflict", "message", message,
 	                          "field", "to", "allowed", list);
@@ -688,8 +719,8 @@ static int stop_progress_reports(xf_db *db, int64_t incident_id, int64_t now)
 	int rc = xf_store_tasks_open(db, incident_id, &rows, &n);
 	for (size_t i = 0; rc == XF_OK && i < n; i++)
 		if (strcmp(rows[i].kind, "recurring") == 0)
-			rc = xf_store_task_update(db, rows[i].id, "skipped", rows[i].assignee_id, NULL,
-			                          "事件进入总结评价阶段，定期汇报结束", now);
+			rc = xf_store_task_update(db, rows[i].id, "skipped", rows[i].assignee_id,
+			                          NULL, "事件进入总结评价阶段，定期汇报结束", now);
 	free(rows);
 	return rc;
 }
@@ -753,10 +784,10 @@ static void xf_api_incidents_transition(xf_req *req)
 		json_decref(mark);
 		if (rc == XF_OK)
 			rc = xf_audit_append(
-				db, &actor, "incident.withdraw", "incident", xf_api_id_text(req, id),
-				json_pack("{s:s, s:s, s:s, s:s}", "summary",
-				          xf_arena_printf(&req->arena, "登记作废；理由：%s", reason), "from",
-				          state.status, "to", to, "reason", reason));
+			    db, &actor, "incident.withdraw", "incident", xf_api_id_text(req, id),
+			    json_pack("{s:s, s:s, s:s, s:s}", "summary",
+			              xf_arena_printf(&req->arena, "登记作废；理由：%s", reason),
+			              "from", state.status, "to", to, "reason", reason));
 		if (!xf_api_finish(req, db, rc))
 			return;
 		xf_api_incident_reply(req, db, id, 200);
@@ -767,12 +798,12 @@ static void xf_api_incidents_transition(xf_req *req)
 		rc = stop_progress_reports(db, id, now);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
-			db, &actor, "incident.transition", "incident", xf_api_id_text(req, id),
-			json_pack("{s:s, s:s, s:s, s:s}", "summary",
-			          xf_arena_printf(&req->arena, "状态：%s → %s%s%s",
-			                          xf_status_zh((xf_status)from), xf_status_zh((xf_status)target),
-			                          reason[0] ? "；" : "", reason),
-			          "from", state.status, "to", to, "reason", reason));
+		    db, &actor, "incident.transition", "incident", xf_api_id_text(req, id),
+		    json_pack("{s:s, s:s, s:s, s:s}", "summary",
+		              xf_arena_printf(
+		                  &req->arena, "状态：%s → %s%s%s", xf_status_zh((xf_status)from),
+		                  xf_status_zh((xf_status)target), reason[0] ? "；" : "", reason),
+		              "from", state.status, "to", to, "reason", reason));
 	/* Archiving seals (issue 9 item 8): the snapshot's hash, in the same transaction. */
 	if (rc == XF_OK && target == XF_STATUS_ARCHIVED)
 		rc = xf_seal_incident(db, &actor, id, NULL);
@@ -791,20 +822,21 @@ static int withdraw_override(xf_req *req, xf_db *db, const xf_incident_state *st
                              const xf_plan *plan, const char *reason, xf_actor *actor)
 {
 	int64_t now = xf_now_ms();
-	int rc = xf_store_incident_override(db, state->id, state->in_scope, NULL, NULL, state->status,
-	                                    NULL, now);
+	int rc = xf_store_incident_override(db, state->id, state->in_scope, NULL, NULL,
+	                                    state->status, NULL, now);
 	xf_plan_facts facts = {state->headcount,
 	                       (xf_destination)xf_destination_parse(state->destination),
 	                       state->advance_info};
 	json_t *changes = json_object();
-	char *summary = xf_arena_printf(&req->arena, "撤销人工调整，恢复按预案判定；理由：%s", reason);
+	char *summary =
+	    xf_arena_printf(&req->arena, "撤销人工调整，恢复按预案判定；理由：%s", reason);
 	if (rc == XF_OK)
 		rc = change_decision(req, db, state, plan, &facts, changes, &summary);
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, actor, "incident.override", "incident",
 		                     xf_api_id_text(req, state->id),
-		                     json_pack("{s:b, s:s, s:s, s:O}", "withdraw", true, "reason", reason,
-		                               "summary", summary, "changes", changes));
+		                     json_pack("{s:b, s:s, s:s, s:O}", "withdraw", true, "reason",
+		                               reason, "summary", summary, "changes", changes));
 	json_decref(changes);
 	return rc;
 }
@@ -837,7 +869,8 @@ static void xf_api_incidents_override(xf_req *req)
 		return;
 	}
 	if (!withdraw && !grade_id && has_scope != XF_OK) {
-		xf_reply_error(req, 400, "invalid_field", "grade", "give 'grade' or 'in_scope' to override");
+		xf_reply_error(req, 400, "invalid_field", "grade",
+		               "give 'grade' or 'in_scope' to override");
 		return;
 	}
 	xf_db *db = xf_db_get();
@@ -852,7 +885,8 @@ static void xf_api_incidents_override(xf_req *req)
 	}
 	if (xf_status_closed(state_status(&state))) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number, state.status);
+		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'", state.number,
+		               state.status);
 		return;
 	}
 	if (withdraw) {
@@ -862,8 +896,8 @@ static void xf_api_incidents_override(xf_req *req)
 		json_decref(incident);
 		if (rc == XF_OK && !has) {
 			xf_tx_rollback(db);
-			xf_reply_error(req, 409, "conflict", "withdraw", "%s has no override to withdraw",
-			               state.number);
+			xf_reply_error(req, 409, "conflict", "withdraw",
+			               "%s has no override to withdraw", state.number);
 			return;
 		}
 		if (rc == XF_OK)
@@ -881,8 +915,8 @@ static void xf_api_incidents_override(xf_req *req)
 		grade = xf_plan_grade_by_id(plan, grade_id);
 		if (!grade) {
 			xf_tx_rollback(db);
-			xf_reply_error(req, 400, "invalid_field", "grade", "the plan has no grade '%s'",
-			               grade_id);
+			xf_reply_error(req, 400, "invalid_field", "grade",
+			               "the plan has no grade '%s'", grade_id);
 			return;
 		}
 	} else if (in_scope) {
@@ -905,9 +939,9 @@ static void xf_api_incidents_override(xf_req *req)
 	char at[XF_TIME_LEN];
 	int64_t now = xf_now_ms();
 	xf_time_format(now, at);
-	json_t *override = json_pack("{s:o, s:b, s:s, s:s, s:s}", "grade",
-	                             grade ? json_string(grade->id) : json_null(), "in_scope", in_scope,
-	                             "reason", reason, "by", req->user.username, "at", at);
+	json_t *override = json_pack(
+	    "{s:o, s:b, s:s, s:s, s:s}", "grade", grade ? json_string(grade->id) : json_null(),
+	    "in_scope", in_scope, "reason", reason, "by", req->user.username, "at", at);
 	rc = xf_store_incident_override(db, id, in_scope, grade ? grade->id : NULL,
 	                                grade ? grade->name : NULL, status, override, now);
 	int replanned = 0;
@@ -918,12 +952,12 @@ static void xf_api_incidents_override(xf_req *req)
 		                    state.grade[0] ? json_string(state.grade) : json_null());
 		json_object_set_new(override, "replanned", json_integer(replanned));
 		json_object_set_new(
-			override, "summary",
-			json_string(xf_arena_printf(&req->arena, "人工调整：%s%s%s；理由：%s",
-			                            in_scope ? "适用预案" : "不启动", grade ? "，等级" : "",
-			                            grade ? grade->name : "", reason)));
-		rc = xf_audit_append(db, &actor, "incident.override", "incident", xf_api_id_text(req, id),
-		                     json_incref(override));
+		    override, "summary",
+		    json_string(xf_arena_printf(
+		        &req->arena, "人工调整：%s%s%s；理由：%s", in_scope ? "适用预案" : "不启动",
+		        grade ? "，等级" : "", grade ? grade->name : "", reason)));
+		rc = xf_audit_append(db, &actor, "incident.override", "incident",
+		                     xf_api_id_text(req, id), json_incref(override));
 	}
 	json_decref(override);
 	if (!xf_api_finish(req, db, rc))
@@ -956,8 +990,9 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	bool in_scope = json_is_object(ov) ? state->in_scope : before ? d.in_scope : true;
 	const xf_plan_grade *grade = NULL;
 	if (in_scope)
-		grade = ov_grade && xf_plan_grade_by_id(plan, ov_grade) ? xf_plan_grade_by_id(plan, ov_grade)
-		                                                        : d.grade;
+		grade = ov_grade && xf_plan_grade_by_id(plan, ov_grade)
+		            ? xf_plan_grade_by_id(plan, ov_grade)
+		            : d.grade;
 	xf_status to = xf_status_for_scope(state_status(state), in_scope);
 	const char *status = xf_status_ids[to];
 	int old_rank = state->grade[0] ? grade_rank(plan, state->grade) : 99;
@@ -976,27 +1011,28 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	json_t *escalation = NULL;
 	if (above) {
 		const xf_plan_grade *from = xf_plan_grade_by_id(plan, base);
-		escalation = json_pack("{s:s, s:s, s:s, s:s, s:s}", "from", base, "from_name",
-		                       from ? from->name : base, "to", grade->id, "to_name", grade->name,
-		                       "at", new_rank == old_rank && json_is_object(old_escalation)
-		                                 ? json_string_value(json_object_get(old_escalation, "at"))
-		                                 : at);
+		escalation = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:s}", "from", base, "from_name",
+		    from ? from->name : base, "to", grade->id, "to_name", grade->name, "at",
+		    new_rank == old_rank && json_is_object(old_escalation)
+		        ? json_string_value(json_object_get(old_escalation, "at"))
+		        : at);
 	}
 	json_t *reasons = reasons_json(&d);
 	xf_incident_decision upd = {
-		.headcount = facts->headcount,
-		.destination = xf_destination_ids[facts->destination],
-		.advance_info = facts->advance_info,
-		.in_scope = in_scope,
-		.grade = grade ? grade->id : NULL,
-		.grade_name = grade ? grade->name : NULL,
-		.grade_computed = in_scope ? d.grade->id : NULL,
-		.procedure = before ? d.procedure->id : NULL,
-		.procedure_name = before ? d.procedure->name : NULL,
-		.status = status,
-		.reasons = reasons,
-		.set_escalation = above || json_is_object(old_escalation),
-		.escalation = escalation,
+	    .headcount = facts->headcount,
+	    .destination = xf_destination_ids[facts->destination],
+	    .advance_info = facts->advance_info,
+	    .in_scope = in_scope,
+	    .grade = grade ? grade->id : NULL,
+	    .grade_name = grade ? grade->name : NULL,
+	    .grade_computed = in_scope ? d.grade->id : NULL,
+	    .procedure = before ? d.procedure->id : NULL,
+	    .procedure_name = before ? d.procedure->name : NULL,
+	    .status = status,
+	    .reasons = reasons,
+	    .set_escalation = above || json_is_object(old_escalation),
+	    .escalation = escalation,
 	};
 	rc = xf_store_incident_set_decision(db, state->id, &upd, now);
 	int replanned = 0;
@@ -1006,35 +1042,41 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	bool grade_changed = state->grade[0] ? !new_grade || strcmp(state->grade, new_grade) != 0
 	                                     : new_grade != NULL;
 	if (grade_changed) {
-		const xf_plan_grade *from = state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
-		json_object_set_new(changes, "grade",
-		                    json_pack("{s:o, s:o}", "from",
-		                              state->grade[0] ? json_string(state->grade) : json_null(),
-		                              "to", new_grade ? json_string(new_grade) : json_null()));
+		const xf_plan_grade *from =
+		    state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
+		json_object_set_new(
+		    changes, "grade",
+		    json_pack("{s:o, s:o}", "from",
+		              state->grade[0] ? json_string(state->grade) : json_null(), "to",
+		              new_grade ? json_string(new_grade) : json_null()));
 		*summary = xf_arena_printf(&req->arena, "%s；等级%s → %s%s", *summary,
 		                           from ? from->name : "无", grade ? grade->name : "无",
 		                           escalated ? "（升级）" : "");
-	} else if (ov_grade && in_scope && (!old_computed || strcmp(old_computed, d.grade->id) != 0)) {
-		*summary = xf_arena_printf(&req->arena, "%s；按事实应为%s，人工调整的等级%s不变", *summary,
-		                           d.grade->name, grade->name);
+	} else if (ov_grade && in_scope &&
+	           (!old_computed || strcmp(old_computed, d.grade->id) != 0)) {
+		*summary = xf_arena_printf(&req->arena, "%s；按事实应为%s，人工调整的等级%s不变",
+		                           *summary, d.grade->name, grade->name);
 	}
 	if (!old_computed || !upd.grade_computed || strcmp(old_computed, upd.grade_computed) != 0)
-		json_object_set_new(changes, "grade_computed",
-		                    json_pack("{s:o, s:o}", "from",
-		                              old_computed ? json_string(old_computed) : json_null(), "to",
-		                              upd.grade_computed ? json_string(upd.grade_computed)
-		                                                 : json_null()));
+		json_object_set_new(
+		    changes, "grade_computed",
+		    json_pack("{s:o, s:o}", "from",
+		              old_computed ? json_string(old_computed) : json_null(), "to",
+		              upd.grade_computed ? json_string(upd.grade_computed) : json_null()));
 	if (in_scope != state->in_scope)
-		json_object_set_new(changes, "in_scope",
-		                    json_pack("{s:b, s:b}", "from", state->in_scope, "to", in_scope));
+		json_object_set_new(
+		    changes, "in_scope",
+		    json_pack("{s:b, s:b}", "from", state->in_scope, "to", in_scope));
 	if (to != state_status(state))
 		json_object_set_new(changes, "status",
 		                    json_pack("{s:s, s:s}", "from", state->status, "to", status));
 	if (before && strcmp(state->procedure, d.procedure->id) != 0)
-		json_object_set_new(changes, "procedure",
-		                    json_pack("{s:s, s:s}", "from", state->procedure, "to", d.procedure->id));
+		json_object_set_new(
+		    changes, "procedure",
+		    json_pack("{s:s, s:s}", "from", state->procedure, "to", d.procedure->id));
 	if (replanned)
-		*summary = xf_arena_printf(&req->arena, "%s，重新安排%d项任务", *summary, replanned);
+		*summary =
+		    xf_arena_printf(&req->arena, "%s，重新安排%d项任务", *summary, replanned);
 	json_object_set_new(changes, "escalated", json_boolean(escalated));
 	json_object_set_new(changes, "replanned", json_integer(replanned));
 	json_object_set_new(changes, "reasons", reasons);
@@ -1069,15 +1111,16 @@ static json_t *time_or_null(int64_t ms)
  * left in state. Advance information withdrawn clears the expected visit. They change
  * while the incident is registered or handled (not once evaluated, archived or
  * withdrawn). False after answering. */
-static bool time_fields(xf_req *req, xf_incident_state *state,
-                        const xf_plan_facts *facts, bool advance_given, int has_occurred,
-                        int64_t occurred_ms, int has_expected, int64_t expected_ms,
-                        bool expected_cleared, int has_destination, const char *destination,
-                        bool destination_cleared, json_t *changes, char **summary,
-                        const char **sep)
+static bool time_fields(xf_req *req, xf_incident_state *state, const xf_plan_facts *facts,
+                        bool advance_given, int has_occurred, int64_t occurred_ms, int has_expected,
+                        int64_t expected_ms, bool expected_cleared, int has_destination,
+                        const char *destination, bool destination_cleared, json_t *changes,
+                        char **summary, const char **sep)
 {
 	int64_t occurred = has_occurred == XF_OK ? occurred_ms : state->occurred_ms;
-	int64_t expected = has_expected == XF_OK ? expected_ms : expected_cleared ? 0 : state->expected_ms;
+	int64_t expected = has_expected == XF_OK ? expected_ms
+	                   : expected_cleared    ? 0
+	                                         : state->expected_ms;
 	const char *dest = has_destination == XF_OK ? destination
 	                   : destination_cleared || !state->expected_destination[0]
 	                       ? NULL
@@ -1097,13 +1140,14 @@ static bool time_fields(xf_req *req, xf_incident_state *state,
 	int status = xf_status_parse(state->status);
 	if (status < 0 || !(xf_status_before_activation((xf_status)status) ||
 	                    xf_status_reports_progress((xf_status)status))) {
-		const char *field = occurred_changed ? "occurred_at"
+		const char *field = occurred_changed   ? "occurred_at"
 		                    : expected_changed ? "expected_at"
 		                                       : "expected_destination";
-		xf_reply_error(req, 409, "conflict", field,
-		               "'%s' can change only while the incident is registered or handled; %s is "
-		               "'%s'",
-		               field, state->number, state->status);
+		xf_reply_error(
+		    req, 409, "conflict", field,
+		    "'%s' can change only while the incident is registered or handled; %s is "
+		    "'%s'",
+		    field, state->number, state->status);
 		return false;
 	}
 	/* 发生时间 is checked against the clock only when it changes: an old incident keeps
@@ -1112,18 +1156,22 @@ static bool time_fields(xf_req *req, xf_incident_state *state,
 		return false;
 	if (occurred_changed) {
 		json_object_set_new(changes, "occurred_at",
-		                    json_pack("{s:o, s:o}", "from", time_or_null(state->occurred_ms), "to",
+		                    json_pack("{s:o, s:o}", "from",
+		                              time_or_null(state->occurred_ms), "to",
 		                              time_or_null(occurred)));
-		*summary = xf_arena_printf(&req->arena, "%s%s发生时间%s → %s", *summary, *sep,
-		                           local_time(req, state->occurred_ms), local_time(req, occurred));
+		*summary =
+		    xf_arena_printf(&req->arena, "%s%s发生时间%s → %s", *summary, *sep,
+		                    local_time(req, state->occurred_ms), local_time(req, occurred));
 		*sep = "；";
 	}
 	if (expected_changed) {
 		json_object_set_new(changes, "expected_at",
-		                    json_pack("{s:o, s:o}", "from", time_or_null(state->expected_ms), "to",
+		                    json_pack("{s:o, s:o}", "from",
+		                              time_or_null(state->expected_ms), "to",
 		                              time_or_null(expected)));
-		*summary = xf_arena_printf(&req->arena, "%s%s预计到访时间%s → %s", *summary, *sep,
-		                           local_time(req, state->expected_ms), local_time(req, expected));
+		*summary =
+		    xf_arena_printf(&req->arena, "%s%s预计到访时间%s → %s", *summary, *sep,
+		                    local_time(req, state->expected_ms), local_time(req, expected));
 		*sep = "；";
 	}
 	if (dest_changed) {
@@ -1152,14 +1200,12 @@ static bool time_fields(xf_req *req, xf_incident_state *state,
 static int change_times(xf_db *db, const xf_incident_state *state, json_t *changes)
 {
 	int64_t now = xf_now_ms();
-	int rc = xf_store_incident_set_times(db, state->id, state->occurred_ms, state->expected_ms,
-	                                     state->expected_destination[0]
-	                                         ? state->expected_destination
-	                                         : NULL,
-	                                     now);
+	int rc = xf_store_incident_set_times(
+	    db, state->id, state->occurred_ms, state->expected_ms,
+	    state->expected_destination[0] ? state->expected_destination : NULL, now);
 	const xf_plan *plan = xf_plans_get(db, state->plan_id);
 	const xf_plan_grade *grade =
-		plan && state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
+	    plan && state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
 	if (rc != XF_OK || !state->activated_ms || !grade)
 		return rc;
 	xf_task_row *rows;
@@ -1185,10 +1231,10 @@ static int change_times(xf_db *db, const xf_incident_state *state, json_t *chang
 
 static void xf_api_incidents_update(xf_req *req)
 {
-	static const char *const fields[] = {"place",    "demands",     "category",     "units",
-	                                     "headcount", "destination", "advance_info",
-	                                     "occurred_at", "expected_at", "expected_destination",
-	                                     NULL};
+	static const char *const fields[] = {
+	    "place",       "demands",      "category",    "units",       "headcount",
+	    "destination", "advance_info", "occurred_at", "expected_at", "expected_destination",
+	    NULL};
 	xf_field_error err;
 	const char *place = NULL, *demands = NULL, *category = NULL, *destination = NULL;
 	const char *expected_destination = NULL;
@@ -1197,7 +1243,7 @@ static void xf_api_incidents_update(xf_req *req)
 	bool advance_info = false, expected_cleared, destination_cleared;
 	xf_incident_state state;
 	int has_headcount, has_destination, has_advance, has_occurred, has_expected,
-		has_expected_destination = XF_NOTFOUND;
+	    has_expected_destination = XF_NOTFOUND;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	json_t *body = xf_req_json(req);
@@ -1211,7 +1257,8 @@ static void xf_api_incidents_update(xf_req *req)
 	        XF_ERR ||
 	    (has_destination = xf_json_choice(body, "destination", false, xf_destination_ids,
 	                                      &destination, &err)) == XF_ERR ||
-	    (has_advance = xf_json_bool(body, "advance_info", false, &advance_info, &err)) == XF_ERR ||
+	    (has_advance = xf_json_bool(body, "advance_info", false, &advance_info, &err)) ==
+	        XF_ERR ||
 	    (!(destination_cleared = json_is_null(json_object_get(body, "expected_destination"))) &&
 	     (has_expected_destination =
 	          xf_json_choice(body, "expected_destination", false, xf_destination_ids,
@@ -1233,22 +1280,25 @@ static void xf_api_incidents_update(xf_req *req)
 		return;
 	}
 	/* The facts that decide: what changed, old and new. */
-	xf_plan_facts facts = {state.headcount, (xf_destination)xf_destination_parse(state.destination),
+	xf_plan_facts facts = {state.headcount,
+	                       (xf_destination)xf_destination_parse(state.destination),
 	                       state.advance_info};
 	json_t *changes = json_object();
 	char *summary = xf_arena_printf(&req->arena, "事实变更");
 	const char *sep = "：";
 	if (has_headcount == XF_OK && headcount != state.headcount) {
-		json_object_set_new(changes, "headcount", json_pack("{s:i, s:I}", "from", state.headcount,
-		                                                    "to", (json_int_t)headcount));
-		summary = xf_arena_printf(&req->arena, "%s%s人数%d → %lld", summary, sep, state.headcount,
-		                          (long long)headcount);
+		json_object_set_new(
+		    changes, "headcount",
+		    json_pack("{s:i, s:I}", "from", state.headcount, "to", (json_int_t)headcount));
+		summary = xf_arena_printf(&req->arena, "%s%s人数%d → %lld", summary, sep,
+		                          state.headcount, (long long)headcount);
 		sep = "；";
 		facts.headcount = (int)headcount;
 	}
 	if (has_destination == XF_OK && strcmp(destination, state.destination) != 0) {
-		json_object_set_new(changes, "destination", json_pack("{s:s, s:s}", "from", state.destination,
-		                                                      "to", destination));
+		json_object_set_new(
+		    changes, "destination",
+		    json_pack("{s:s, s:s}", "from", state.destination, "to", destination));
 		int to = xf_destination_parse(destination);
 		summary = xf_arena_printf(&req->arena, "%s%s去向%s → %s", summary, sep,
 		                          destination_zh[facts.destination], destination_zh[to]);
@@ -1259,16 +1309,19 @@ static void xf_api_incidents_update(xf_req *req)
 		if (!xf_status_before_activation(state_status(&state))) {
 			xf_tx_rollback(db);
 			json_decref(changes);
-			xf_reply_error(req, 409, "conflict", "advance_info",
-			               "'advance_info' decides the procedure and can change only before "
-			               "activation; %s is '%s'",
-			               state.number, state.status);
+			xf_reply_error(
+			    req, 409, "conflict", "advance_info",
+			    "'advance_info' decides the procedure and can change only before "
+			    "activation; %s is '%s'",
+			    state.number, state.status);
 			return;
 		}
-		json_object_set_new(changes, "advance_info", json_pack("{s:b, s:b}", "from",
-		                                                       state.advance_info, "to", advance_info));
-		summary = xf_arena_printf(&req->arena, "%s%s提前掌握信息：%s → %s", summary, sep,
-		                          state.advance_info ? "是" : "否", advance_info ? "是" : "否");
+		json_object_set_new(
+		    changes, "advance_info",
+		    json_pack("{s:b, s:b}", "from", state.advance_info, "to", advance_info));
+		summary =
+		    xf_arena_printf(&req->arena, "%s%s提前掌握信息：%s → %s", summary, sep,
+		                    state.advance_info ? "是" : "否", advance_info ? "是" : "否");
 		sep = "；";
 		facts.advance_info = advance_info;
 	}
@@ -1290,8 +1343,9 @@ static void xf_api_incidents_update(xf_req *req)
 		xf_tx_rollback(db);
 		json_decref(changes);
 		json_decref(time_changes);
-		xf_reply_error(req, 409, "conflict", NULL, "%s is '%s'; its facts can no longer change",
-		               state.number, state.status);
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "%s is '%s'; its facts can no longer change", state.number,
+		               state.status);
 		return;
 	}
 	if (decides && !(plan = incident_plan(req, db, &state))) {
@@ -1314,7 +1368,8 @@ static void xf_api_incidents_update(xf_req *req)
 			json_object_set_new(data, "changes", json_incref(changes));
 		json_object_set_new(data, "summary",
 		                    json_string(decides || times ? summary : "补充事件信息"));
-		rc = xf_audit_append(db, &actor, decides || times ? "incident.facts" : "incident.update",
+		rc = xf_audit_append(db, &actor,
+		                     decides || times ? "incident.facts" : "incident.update",
 		                     "incident", xf_api_id_text(req, id), data);
 	}
 	json_decref(changes);
@@ -1333,18 +1388,22 @@ static void add_texts(json_t *entries)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(entries, i, e) {
+	json_array_foreach(entries, i, e)
+	{
 		json_t *data = json_object_get(e, "data");
-		bool note = strcmp(json_string_value(json_object_get(e, "action")), "note.create") == 0;
+		bool note =
+		    strcmp(json_string_value(json_object_get(e, "action")), "note.create") == 0;
 		json_t *text = json_object_get(data, note ? "text" : "summary");
 		json_object_set_new(e, "kind", json_string(note ? "note" : "event"));
 		json_t *occurred = json_object_get(data, "at");
-		json_object_set(e, "occurred_at", note && json_is_string(occurred)
-		                                      ? occurred
-		                                      : json_object_get(e, "at"));
-		json_object_set_new(e, "text", json_string(json_is_string(text)
-		                                               ? json_string_value(text)
-		                                               : json_string_value(json_object_get(e, "action"))));
+		json_object_set(e, "occurred_at",
+		                note && json_is_string(occurred) ? occurred
+		                                                 : json_object_get(e, "at"));
+		json_object_set_new(
+		    e, "text",
+		    json_string(json_is_string(text)
+		                    ? json_string_value(text)
+		                    : json_string_value(json_object_get(e, "action"))));
 		json_object_del(e, "data");
 	}
 }
@@ -1369,7 +1428,7 @@ static void xf_api_incidents_timeline(xf_req *req)
 /* How far a note's 发生时间 may lie ahead of the server's clock (clock skew between the
  * browser and the server) and before the incident's registration (what happened before
  * someone registered it: the gathering began at dawn, a letter came last week). */
-#define NOTE_AT_SKEW_MS (60 * 1000LL)
+#define NOTE_AT_SKEW_MS                (60 * 1000LL)
 #define NOTE_AT_BEFORE_REGISTRATION_MS (7 * 24 * 3600 * 1000LL)
 
 static void xf_api_notes_create(xf_req *req)
@@ -1392,8 +1451,9 @@ static void xf_api_notes_create(xf_req *req)
 	json_t *at = json_object_get(body, "at");
 	if (at && !json_is_null(at) &&
 	    (!json_is_string(at) || xf_iso_time_parse(json_string_value(at), &at_ms) != XF_OK)) {
-		xf_reply_error(req, 400, "invalid_field", "at",
-		               "'at' must be an ISO 8601 time with a zone, such as 2026-11-28T23:10:29Z");
+		xf_reply_error(
+		    req, 400, "invalid_field", "at",
+		    "'at' must be an ISO 8601 time with a zone, such as 2026-11-28T23:10:29Z");
 		return;
 	}
 	if (at_ms && at_ms > xf_now_ms() + NOTE_AT_SKEW_MS) {
@@ -1426,8 +1486,11 @@ static void xf_api_notes_create(xf_req *req)
 	int rc = xf_store_note_append(db, &actor, xf_api_id_text(req, id), data, &seq);
 	if (rc == XF_OK) {
 		/* A note is the event itself; its sequence number identifies it. */
-		xf_search_doc doc = {.kind = "note", .id = seq, .incident_id = id,
-		                     .title = state.number, .body = text};
+		xf_search_doc doc = {.kind = "note",
+		                     .id = seq,
+		                     .incident_id = id,
+		                     .title = state.number,
+		                     .body = text};
 		rc = xf_search_put(db, &doc);
 	}
 	if (!xf_api_finish(req, db, rc))
@@ -1473,9 +1536,11 @@ static bool superseded_round(json_t *tasks, json_t *t)
 	json_t *o;
 	if (!step || strcmp(json_string_value(json_object_get(t, "kind")), "recurring") != 0)
 		return false;
-	json_array_foreach(tasks, i, o) {
+	json_array_foreach(tasks, i, o)
+	{
 		const char *s = json_string_value(json_object_get(o, "step_id"));
-		if (s && strcmp(s, step) == 0 && json_integer_value(json_object_get(o, "round")) > round)
+		if (s && strcmp(s, step) == 0 &&
+		    json_integer_value(json_object_get(o, "round")) > round)
 			return true;
 	}
 	return false;
@@ -1486,7 +1551,8 @@ static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan
 {
 	json_t *next = NULL, *overdue = json_array(), *streams = json_array(), *t;
 	size_t i;
-	json_array_foreach(tasks, i, t) {
+	json_array_foreach(tasks, i, t)
+	{
 		const char *status = json_string_value(json_object_get(t, "status"));
 		bool open = strcmp(status, "pending") == 0 || strcmp(status, "in_progress") == 0;
 		const char *due = json_string_value(json_object_get(t, "due_at"));
@@ -1494,14 +1560,17 @@ static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan
 			continue;
 		if (json_is_true(json_object_get(t, "overdue")))
 			json_array_append(overdue, t);
-		else if (!next || strcmp(due, json_string_value(json_object_get(next, "due_at"))) < 0)
+		else if (!next ||
+		         strcmp(due, json_string_value(json_object_get(next, "due_at"))) < 0)
 			next = t;
 	}
 	for (size_t w = 0; plan && w < plan->n_workstreams; w++) {
 		int done = 0, total = 0;
-		json_array_foreach(tasks, i, t) {
+		json_array_foreach(tasks, i, t)
+		{
 			const char *ws = json_string_value(json_object_get(t, "workstream"));
-			if (!ws || strcmp(ws, plan->workstreams[w].id) != 0 || superseded_round(tasks, t))
+			if (!ws || strcmp(ws, plan->workstreams[w].id) != 0 ||
+			    superseded_round(tasks, t))
 				continue;
 			total++;
 			const char *status = json_string_value(json_object_get(t, "status"));
@@ -1534,10 +1603,12 @@ static void xf_api_dashboard(xf_req *req)
 	size_t n = json_array_size(list), i;
 	json_t **items = xf_arena_alloc(&req->arena, (n + 1) * sizeof *items);
 	json_t *incident;
-	json_array_foreach(list, i, incident) {
+	json_array_foreach(list, i, incident)
+	{
 		int64_t id = json_integer_value(json_object_get(incident, "id"));
-		const xf_plan *plan =
-			xf_plans_get(db, json_integer_value(json_object_get(json_object_get(incident, "plan"), "id")));
+		const xf_plan *plan = xf_plans_get(
+		    db,
+		    json_integer_value(json_object_get(json_object_get(incident, "plan"), "id")));
 		json_t *tasks = NULL, *latest = NULL, *dispatches = NULL;
 		if (rc == XF_OK)
 			rc = xf_store_task_list(db, id, &tasks);
@@ -1549,13 +1620,16 @@ static void xf_api_dashboard(xf_req *req)
 		if (rc == XF_OK)
 			rc = xf_store_incident_unassigned_count(db, id, &unassigned);
 		if (rc == XF_OK) {
-			json_object_set_new(incident, "unassigned_persons", json_integer(unassigned));
+			json_object_set_new(incident, "unassigned_persons",
+			                    json_integer(unassigned));
 			summarise_tasks(incident, tasks, plan);
 			add_texts(latest);
 			json_object_set_new(incident, "latest", latest);
 			json_object_set_new(incident, "dispatches", dispatches);
-			json_object_set_new(incident, "rank",
-			                    json_integer(grade_rank(plan, json_string_value(json_object_get(incident, "grade")))));
+			json_object_set_new(
+			    incident, "rank",
+			    json_integer(grade_rank(
+			        plan, json_string_value(json_object_get(incident, "grade")))));
 		} else {
 			json_decref(latest);
 			json_decref(dispatches);
@@ -1582,19 +1656,18 @@ static void xf_api_dashboard(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"POST", "/incidents", XF_PERM_INCIDENT_REGISTER, 0, xf_api_incidents_create},
-	{"GET", "/incidents", XF_PERM_INCIDENT_READ, XF_ROUTE_MEMORY_FIRST, xf_api_incidents_list},
-	{"GET", "/incidents/{id}", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_get},
-	{"PATCH", "/incidents/{id}", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_update},
-	{"POST", "/incidents/{id}/activate", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_activate},
-	{"POST", "/incidents/{id}/transition", XF_PERM_INCIDENT_MANAGE, 0,
-	 xf_api_incidents_transition},
-	{"POST", "/incidents/{id}/override", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_override},
-	{"GET", "/incidents/{id}/timeline", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_timeline},
-	{"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
-	{"GET", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_READ, 0, xf_api_evaluation_get},
-	{"PUT", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_MANAGE, 0, xf_api_evaluation_put},
-	{"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
+    {"POST", "/incidents", XF_PERM_INCIDENT_REGISTER, 0, xf_api_incidents_create},
+    {"GET", "/incidents", XF_PERM_INCIDENT_READ, XF_ROUTE_MEMORY_FIRST, xf_api_incidents_list},
+    {"GET", "/incidents/{id}", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_get},
+    {"PATCH", "/incidents/{id}", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_update},
+    {"POST", "/incidents/{id}/activate", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_activate},
+    {"POST", "/incidents/{id}/transition", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_transition},
+    {"POST", "/incidents/{id}/override", XF_PERM_INCIDENT_MANAGE, 0, xf_api_incidents_override},
+    {"GET", "/incidents/{id}/timeline", XF_PERM_INCIDENT_READ, 0, xf_api_incidents_timeline},
+    {"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
+    {"GET", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_READ, 0, xf_api_evaluation_get},
+    {"PUT", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_MANAGE, 0, xf_api_evaluation_put},
+    {"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
 };
 
 const xf_route_list xf_routes_incidents = {routes, XF_ARRAY_LEN(routes)};

@@ -35,13 +35,14 @@ static void matters_due(xf_req *req)
 	}
 	char at[XF_TIME_LEN];
 	xf_time_format(now, at);
-	xf_reply_json(req, 200, json_pack("{s:s, s:s, s:I, s:I, s:o}", "now", at, "due", soon ? "soon" : "overdue",
-	                                  "within_days", (json_int_t)within_days, "count",
-	                                  (json_int_t)json_array_size(list), "matters", list));
+	xf_reply_json(req, 200,
+	              json_pack("{s:s, s:s, s:I, s:I, s:o}", "now", at, "due",
+	                        soon ? "soon" : "overdue", "within_days", (json_int_t)within_days,
+	                        "count", (json_int_t)json_array_size(list), "matters", list));
 }
 
 static const xf_route routes[] = {
-	{"GET", "/matters", XF_PERM_PERSON_READ, 0, matters_due},
+    {"GET", "/matters", XF_PERM_PERSON_READ, 0, matters_due},
 };
 
 const xf_route_list xf_routes_matters = {routes, XF_ARRAY_LEN(routes)};

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "api/xf_api.h"
-#include "store/xf_search.h"
 #include "core/xf_venue.h"
+#include "store/xf_search.h"
 #include "store/xf_store_meetings.h"
 
 #define MAX_ATTENDEES      100
@@ -155,12 +155,11 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 		xf_field_error err;
 		memset(&err, 0, sizeof err);
 		if (!json_is_object(item)) {
-			xf_reply_error(
-			    req, 400, "invalid_field",
-			    xf_arena_printf(&req->arena, "decisions[%zu]", i),
-			    "'%s' must be an object with 'text', 'due_minutes' and "
-			    "'assignee_id' or 'owner_role'",
-			    xf_arena_printf(&req->arena, "decisions[%zu]", i));
+			xf_reply_error(req, 400, "invalid_field",
+			               xf_arena_printf(&req->arena, "decisions[%zu]", i),
+			               "'%s' must be an object with 'text', 'due_minutes' and "
+			               "'assignee_id' or 'owner_role'",
+			               xf_arena_printf(&req->arena, "decisions[%zu]", i));
 			return false;
 		}
 		if (xf_json_only(item, fields, &err) != XF_OK ||
@@ -174,18 +173,18 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 			xf_reply_error(req, 400, "invalid_field",
 			               xf_arena_printf(&req->arena, "decisions[%zu]%s%s", i,
 			                               err.field[0] ? "." : "", err.field),
-			               "'%s': %s", xf_arena_printf(&req->arena, "decisions[%zu]", i),
+			               "'%s': %s",
+			               xf_arena_printf(&req->arena, "decisions[%zu]", i),
 			               err.message);
 			return false;
 		}
 		bool has_user = d->assignee_id != 0, has_role = d->owner_role != NULL;
 		if (has_user == has_role) {
-			xf_reply_error(
-			    req, 400, "invalid_field",
-			    xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
-			    "'%s': give either 'assignee_id' (a user) or 'owner_role' "
-			    "(a role) as the owner",
-			    xf_arena_printf(&req->arena, "decisions[%zu]", i));
+			xf_reply_error(req, 400, "invalid_field",
+			               xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
+			               "'%s': give either 'assignee_id' (a user) or 'owner_role' "
+			               "(a role) as the owner",
+			               xf_arena_printf(&req->arena, "decisions[%zu]", i));
 			return false;
 		}
 		if (d->owner_role &&
@@ -193,7 +192,8 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 			xf_reply_error(req, 400, "invalid_field",
 			               xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
 			               "'%s': role '%s' cannot act on tasks",
-			               xf_arena_printf(&req->arena, "decisions[%zu]", i), d->owner_role);
+			               xf_arena_printf(&req->arena, "decisions[%zu]", i),
+			               d->owner_role);
 			return false;
 		}
 		if (d->owner_role)
@@ -396,7 +396,6 @@ static void xf_api_meetings_list(xf_req *req)
 	xf_reply_json(req, 200, json_pack("{s:o}", "meetings", list));
 }
 
-
 /* Puts the meeting's minutes in the search index, as a document of its incident. */
 static int index_meeting(xf_db *db, int64_t meeting_id)
 {
@@ -409,8 +408,10 @@ static int index_meeting(xf_db *db, int64_t meeting_id)
 	         json_string_value(json_object_get(meeting, "incident_number")),
 	         json_string_value(json_object_get(meeting, "kind_name")),
 	         json_string_value(json_object_get(meeting, "place")));
-	xf_search_doc doc = {.kind = "meeting", .id = meeting_id,
-	                     .incident_id = json_integer_value(json_object_get(meeting, "incident_id")),
+	xf_search_doc doc = {.kind = "meeting",
+	                     .id = meeting_id,
+	                     .incident_id =
+	                         json_integer_value(json_object_get(meeting, "incident_id")),
 	                     .title = title,
 	                     .body = json_string_value(json_object_get(meeting, "minutes"))};
 	rc = xf_search_put(db, &doc);
@@ -425,13 +426,13 @@ static json_t *created_audit_data(xf_req *req, int64_t meeting_id, const xf_meet
 	char starts_text[XF_TIME_LEN];
 	xf_time_format(m->starts_ms, starts_text);
 	const char *place = m->place;
-	json_t *data = json_pack(
-	    "{s:I, s:s, s:s, s:I, s:I, s:s}", "meeting_id", (json_int_t)meeting_id, "kind",
-	    m->kind, "starts_at", starts_text, "attendees", (json_int_t)n_attendees,
-	    "decisions", (json_int_t)n_decisions, "summary",
-	    xf_arena_printf(&req->arena, "召开%s%s%s%s：%zu人参加，作出%zu项决定",
-	                    xf_meeting_kind_zh(m->kind), place[0] ? "（" : "", place,
-	                    place[0] ? "）" : "", n_attendees, n_decisions));
+	json_t *data =
+	    json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "meeting_id", (json_int_t)meeting_id,
+	              "kind", m->kind, "starts_at", starts_text, "attendees",
+	              (json_int_t)n_attendees, "decisions", (json_int_t)n_decisions, "summary",
+	              xf_arena_printf(&req->arena, "召开%s%s%s%s：%zu人参加，作出%zu项决定",
+	                              xf_meeting_kind_zh(m->kind), place[0] ? "（" : "", place,
+	                              place[0] ? "）" : "", n_attendees, n_decisions));
 	if (m->task_id)
 		json_object_set_new(data, "task_id", json_integer(m->task_id));
 	return data;
@@ -502,8 +503,9 @@ static void xf_api_meetings_create(xf_req *req)
 	if (rc == XF_OK)
 		rc = add_attendees(db, meeting_id, attendees, n_attendees);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "meeting.create", "incident", xf_api_id_text(req, id),
-		                     created_audit_data(req, meeting_id, &m, n_attendees, n_decisions));
+		rc = xf_audit_append(
+		    db, &actor, "meeting.create", "incident", xf_api_id_text(req, id),
+		    created_audit_data(req, meeting_id, &m, n_attendees, n_decisions));
 	if (rc == XF_OK)
 		rc = add_decisions(req, db, &actor, id, meeting_id, kind, decisions, n_decisions,
 		                   now);
@@ -590,8 +592,8 @@ static json_t *updated_audit_data(xf_req *req, const xf_meeting_row *meeting, js
 	for (size_t i = 0; i < XF_ARRAY_LEN(parts); i++)
 		if (json_object_get(body, parts[i])) {
 			json_array_append_new(keys, json_string(parts[i]));
-			snprintf(changed + strlen(changed), sizeof changed - strlen(changed), "%s%s",
-			         changed[0] ? "、" : "", parts_zh[i]);
+			snprintf(changed + strlen(changed), sizeof changed - strlen(changed),
+			         "%s%s", changed[0] ? "、" : "", parts_zh[i]);
 		}
 	return json_pack("{s:I, s:o, s:s}", "meeting_id", (json_int_t)meeting->id, "changed", keys,
 	                 "summary",

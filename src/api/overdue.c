@@ -42,8 +42,9 @@ int xf_overdue_scan(xf_db *db)
 			snprintf(incident, sizeof incident, "%lld", (long long)found[i][1]);
 			snprintf(summary, sizeof summary, "任务「%s」已超时", task.title);
 			rc = xf_audit_append(db, &system, "task.overdue", "incident", incident,
-			                     json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)task.id,
-			                               "title", task.title, "summary", summary));
+			                     json_pack("{s:I, s:s, s:s}", "task_id",
+			                               (json_int_t)task.id, "title", task.title,
+			                               "summary", summary));
 		}
 	}
 	if (rc == XF_OK)

@@ -48,14 +48,16 @@ static bool live_person(xf_req *req, xf_db *db, int64_t id, const char *field)
 	if (rc == XF_OK && into) {
 		xf_reply_error(req, 409, "merged", field,
 		               "%s%s%sperson %lld was merged into person %lld", field ? "'" : "",
-		               field ? field : "", field ? "': " : "", (long long)id, (long long)into);
+		               field ? field : "", field ? "': " : "", (long long)id,
+		               (long long)into);
 		return false;
 	}
 	if (rc == XF_OK)
 		return true;
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 404, "not_found", field, "%s%s%sthere is no person %lld you may see",
-		               field ? "'" : "", field ? field : "", field ? "': " : "", (long long)id);
+		xf_reply_error(req, 404, "not_found", field,
+		               "%s%s%sthere is no person %lld you may see", field ? "'" : "",
+		               field ? field : "", field ? "': " : "", (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -71,8 +73,8 @@ static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
 		return true;
 	}
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld", field,
-		               (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld",
+		               field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -113,7 +115,10 @@ static bool read_person(xf_req *req, json_t *body, bool required, xf_person_in *
 
 static int index_person(xf_db *db, int64_t id, const xf_person_in *in)
 {
-	xf_search_doc doc = {.kind = "person", .id = id, .person_id = id, .title = in->name,
+	xf_search_doc doc = {.kind = "person",
+	                     .id = id,
+	                     .person_id = id,
+	                     .title = in->name,
 	                     .body = in->note ? in->note : ""};
 	return xf_search_put(db, &doc);
 }
@@ -130,7 +135,8 @@ static bool read_family(xf_req *req, json_t *body)
 		               "'family' must be an array of at most 30 members");
 		return false;
 	}
-	json_array_foreach(list, i, m) {
+	json_array_foreach(list, i, m)
+	{
 		static const char *const fields[] = {"name", "relation", "phone", "unit", NULL};
 		xf_field_error err;
 		const char *s;
@@ -143,7 +149,8 @@ static bool read_family(xf_req *req, json_t *body)
 			snprintf(field, sizeof field, "family[%zu]%s%s", i, err.field[0] ? "." : "",
 			         json_is_object(m) ? err.field : "");
 			xf_reply_error(req, 400, "invalid_field", field, "%s",
-			               json_is_object(m) ? err.message : "a family member must be an object");
+			               json_is_object(m) ? err.message
+			                                 : "a family member must be an object");
 			return false;
 		}
 		char field[48];
@@ -159,9 +166,11 @@ static int insert_family(xf_db *db, int64_t person_id, json_t *body)
 	json_t *m;
 	size_t i;
 	int rc = XF_OK;
-	json_array_foreach(json_object_get(body, "family"), i, m) {
+	json_array_foreach(json_object_get(body, "family"), i, m)
+	{
 		int64_t id;
-		rc = xf_store_family_insert(db, person_id, json_string_value(json_object_get(m, "name")),
+		rc = xf_store_family_insert(db, person_id,
+		                            json_string_value(json_object_get(m, "name")),
 		                            json_string_value(json_object_get(m, "relation")),
 		                            json_string_value(json_object_get(m, "phone")),
 		                            json_string_value(json_object_get(m, "unit")), &id);
@@ -199,8 +208,9 @@ static void persons_list(xf_req *req)
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	xf_reply_json(req, 200, json_pack("{s:o, s:o}", "persons", list, "next_after_id",
-	                                  next ? json_integer(next) : json_null()));
+	xf_reply_json(req, 200,
+	              json_pack("{s:o, s:o}", "persons", list, "next_after_id",
+	                        next ? json_integer(next) : json_null()));
 }
 
 /* Links a person to an incident with an event on the incident's timeline. */
@@ -215,20 +225,21 @@ static int link_person(xf_req *req, xf_db *db, int64_t incident_id, int64_t pers
 		rc = xf_store_tasks_assign_heads(db, incident_id, &heads);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
-			db, &actor, "person.link", "incident", xf_api_id_text(req, incident_id),
-			json_pack("{s:I, s:s, s:s, s:i}", "person_id", (json_int_t)person_id, "role", role,
-			          "summary",
-			          xf_arena_printf(&req->arena, "%s 列为%s", name,
-			                          strcmp(role, "representative") == 0 ? "代表" : "参与人员"),
-			          "heads_assigned", heads));
+		    db, &actor, "person.link", "incident", xf_api_id_text(req, incident_id),
+		    json_pack(
+		        "{s:I, s:s, s:s, s:i}", "person_id", (json_int_t)person_id, "role", role,
+		        "summary",
+		        xf_arena_printf(&req->arena, "%s 列为%s", name,
+		                        strcmp(role, "representative") == 0 ? "代表" : "参与人员"),
+		        "heads_assigned", heads));
 	return rc;
 }
 
 static void persons_create(xf_req *req)
 {
-	static const char *const fields[] = {"name",   "id_number", "phone", "address",
-	                                     "unit_id", "employment", "health", "note",
-	                                     "family", "incident_id", "role", NULL};
+	static const char *const fields[] = {"name",    "id_number",   "phone",  "address",
+	                                     "unit_id", "employment",  "health", "note",
+	                                     "family",  "incident_id", "role",   NULL};
 	xf_field_error err;
 	xf_person_in in;
 	int64_t incident_id = 0, id;
@@ -247,7 +258,8 @@ static void persons_create(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	xf_incident_state state;
-	if (!(incident_id ? xf_api_begin_incident(req, db, incident_id, &state) : xf_api_begin(req, db)))
+	if (!(incident_id ? xf_api_begin_incident(req, db, incident_id, &state)
+	                  : xf_api_begin(req, db)))
 		return;
 	if (in.unit_id > 0 && !unit_exists(req, db, "unit_id", in.unit_id)) {
 		xf_tx_rollback(db);
@@ -258,9 +270,10 @@ static void persons_create(xf_req *req)
 	if (rc == XF_OK)
 		rc = insert_family(db, id, body);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "person.create", "person", xf_api_id_text(req, id),
-		                     json_pack("{s:s}", "summary",
-		                               xf_arena_printf(&req->arena, "建立信访人档案：%s", in.name)));
+		rc = xf_audit_append(
+		    db, &actor, "person.create", "person", xf_api_id_text(req, id),
+		    json_pack("{s:s}", "summary",
+		              xf_arena_printf(&req->arena, "建立信访人档案：%s", in.name)));
 	if (rc == XF_OK && incident_id)
 		rc = link_person(req, db, incident_id, id, in.name, role);
 	if (rc == XF_OK)
@@ -296,8 +309,9 @@ static void persons_get(xf_req *req)
 		const char *location = xf_arena_printf(&req->arena, "/api/v1/persons/%lld%s",
 		                                       (long long)into, reveal ? "?reveal=1" : "");
 		xf_reply_header(req, "Location", location);
-		xf_reply_json(req, 308, json_pack("{s:I, s:s}", "merged_into", (json_int_t)into,
-		                                  "location", location));
+		xf_reply_json(
+		    req, 308,
+		    json_pack("{s:I, s:s}", "merged_into", (json_int_t)into, "location", location));
 		return;
 	}
 	if (!visible_person(req, db, id)) {
@@ -305,10 +319,9 @@ static void persons_get(xf_req *req)
 		return;
 	}
 	/* Every view of a file is recorded; a reveal says so. */
-	int rc = xf_audit_append(db, &actor, reveal ? "person.reveal" : "person.view", "person",
-	                         xf_api_id_text(req, id),
-	                         reveal ? json_pack("{s:[s, s]}", "fields", "id_number", "health")
-	                                : NULL);
+	int rc = xf_audit_append(
+	    db, &actor, reveal ? "person.reveal" : "person.view", "person", xf_api_id_text(req, id),
+	    reveal ? json_pack("{s:[s, s]}", "fields", "id_number", "health") : NULL);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_person(req, db, id, reveal, 200);
@@ -316,8 +329,9 @@ static void persons_get(xf_req *req)
 
 static void persons_update(xf_req *req)
 {
-	static const char *const fields[] = {"name",       "id_number", "phone", "address", "unit_id",
-	                                     "employment", "health",    "note",  NULL};
+	static const char *const fields[] = {"name",    "id_number", "phone",
+	                                     "address", "unit_id",   "employment",
+	                                     "health",  "note",      NULL};
 	xf_field_error err;
 	xf_person_in in;
 	int64_t id;
@@ -412,14 +426,15 @@ static void persons_merge(xf_req *req)
 		rc = xf_search_remove(db, "person", id);
 	const char *from_name = json_string_value(json_object_get(from_brief, "name"));
 	const char *into_name = json_string_value(json_object_get(into_brief, "name"));
-	json_t *data = json_pack("{s:I, s:I, s:s, s:O, s:s}", "from_id", (json_int_t)id, "into_id",
-	                         (json_int_t)into, "reason", reason, "filled", filled, "summary",
-	                         xf_arena_printf(&req->arena, "合并信访人档案：%s #%lld 并入 %s #%lld",
-	                                         from_name ? from_name : "", (long long)id,
-	                                         into_name ? into_name : "", (long long)into));
+	json_t *data =
+	    json_pack("{s:I, s:I, s:s, s:O, s:s}", "from_id", (json_int_t)id, "into_id",
+	              (json_int_t)into, "reason", reason, "filled", filled, "summary",
+	              xf_arena_printf(&req->arena, "合并信访人档案：%s #%lld 并入 %s #%lld",
+	                              from_name ? from_name : "", (long long)id,
+	                              into_name ? into_name : "", (long long)into));
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "person.merge", "person", xf_api_id_text(req, into),
-		                     data);
+		rc = xf_audit_append(db, &actor, "person.merge", "person",
+		                     xf_api_id_text(req, into), data);
 	else
 		json_decref(data);
 	json_decref(filled);
@@ -461,9 +476,9 @@ static void family_create(xf_req *req)
 	}
 	int rc = xf_store_family_insert(db, id, name, relation, phone, unit, &member);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "family.create", "person", xf_api_id_text(req, id),
-		                     json_pack("{s:I, s:s}", "family_id", (json_int_t)member, "relation",
-		                               relation));
+		rc = xf_audit_append(
+		    db, &actor, "family.create", "person", xf_api_id_text(req, id),
+		    json_pack("{s:I, s:s}", "family_id", (json_int_t)member, "relation", relation));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_person(req, db, id, false, 201);
@@ -508,8 +523,8 @@ static void reply_matter(xf_req *req, xf_db *db, int64_t id, int status)
 
 static void matters_create(xf_req *req)
 {
-	static const char *const fields[] = {"category", "content", "incident_id", "accused_unit_id",
-	                                     NULL};
+	static const char *const fields[] = {"category", "content", "incident_id",
+	                                     "accused_unit_id", NULL};
 	xf_field_error err;
 	const char *category, *content;
 	int64_t person_id, incident_id = 0, accused = 0, id;
@@ -542,14 +557,18 @@ static void matters_create(xf_req *req)
 	/* The event names the category only: an accusation's content and target stay in
 	 * the file, where the accused unit cannot read them. */
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "matter.create", "person", xf_api_id_text(req, person_id),
-		                     json_pack("{s:I, s:s, s:s}", "matter_id", (json_int_t)id, "category",
-		                               category, "summary",
+		rc = xf_audit_append(db, &actor, "matter.create", "person",
+		                     xf_api_id_text(req, person_id),
+		                     json_pack("{s:I, s:s, s:s}", "matter_id", (json_int_t)id,
+		                               "category", category, "summary",
 		                               xf_arena_printf(&req->arena, "登记诉求（%s）",
 		                                               xf_category_zh(category))));
 	if (rc == XF_OK) {
-		xf_search_doc doc = {.kind = "matter", .id = id, .incident_id = incident_id,
-		                     .person_id = person_id, .title = xf_category_zh(category),
+		xf_search_doc doc = {.kind = "matter",
+		                     .id = id,
+		                     .incident_id = incident_id,
+		                     .person_id = person_id,
+		                     .title = xf_category_zh(category),
 		                     .body = content};
 		rc = xf_search_put(db, &doc);
 	}
@@ -560,7 +579,8 @@ static void matters_create(xf_req *req)
 
 static void matters_update(xf_req *req)
 {
-	static const char *const fields[] = {"accepted", "outcome", "satisfaction", "concluded", NULL};
+	static const char *const fields[] = {"accepted", "outcome", "satisfaction", "concluded",
+	                                     NULL};
 	xf_field_error err;
 	const char *outcome = NULL, *satisfaction = NULL;
 	bool accepted = false, concluded = false;
@@ -588,13 +608,14 @@ static void matters_update(xf_req *req)
 	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		if (rc == XF_NOTFOUND)
-			xf_reply_error(req, 404, "not_found", NULL, "there is no matter %lld you may see",
-			               (long long)id);
+			xf_reply_error(req, 404, "not_found", NULL,
+			               "there is no matter %lld you may see", (long long)id);
 		else
 			xf_api_store_error(req, db, rc);
 		return;
 	}
-	rc = xf_store_matter_update(db, id, accepted, outcome, satisfaction, concluded, xf_now_ms());
+	rc =
+	    xf_store_matter_update(db, id, accepted, outcome, satisfaction, concluded, xf_now_ms());
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "matter.update", "matter", xf_api_id_text(req, id),
 		                     json_incref(body));
@@ -618,13 +639,14 @@ static void reply_incident_persons(xf_req *req, xf_db *db, int64_t incident_id, 
 	json_t *warnings = json_array();
 	if (representatives > XF_MAX_REPRESENTATIVES)
 		json_array_append_new(
-			warnings,
-			json_string(xf_arena_printf(&req->arena,
-			                            "《信访工作条例》第二十条：多人采用走访形式提出共同的信访事项的，"
-			                            "应当推选代表，代表人数不超过%d人；本事件登记代表%d人",
-			                            XF_MAX_REPRESENTATIVES, representatives)));
-	xf_reply_json(req, status, json_pack("{s:o, s:i, s:o}", "persons", list, "representatives",
-	                                     representatives, "warnings", warnings));
+		    warnings, json_string(xf_arena_printf(
+		                  &req->arena,
+		                  "《信访工作条例》第二十条：多人采用走访形式提出共同的信访事项的，"
+		                  "应当推选代表，代表人数不超过%d人；本事件登记代表%d人",
+		                  XF_MAX_REPRESENTATIVES, representatives)));
+	xf_reply_json(req, status,
+	              json_pack("{s:o, s:i, s:o}", "persons", list, "representatives",
+	                        representatives, "warnings", warnings));
 }
 
 static void incident_persons_list(xf_req *req)
@@ -659,15 +681,16 @@ static void incident_persons_link(xf_req *req)
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
 	json_t *brief;
-	if (!live_person(req, db, person_id, "person_id") || xf_store_person_brief(db, person_id, &brief) != XF_OK) {
+	if (!live_person(req, db, person_id, "person_id") ||
+	    xf_store_person_brief(db, person_id, &brief) != XF_OK) {
 		if (!req->status)
 			xf_api_store_error(req, db, XF_ERR);
 		xf_tx_rollback(db);
 		return;
 	}
-	int rc = link_person(req, db, id, person_id,
-	                     xf_arena_strdup(&req->arena, json_string_value(json_object_get(brief, "name"))),
-	                     role);
+	int rc = link_person(
+	    req, db, id, person_id,
+	    xf_arena_strdup(&req->arena, json_string_value(json_object_get(brief, "name"))), role);
 	json_decref(brief);
 	if (!xf_api_finish(req, db, rc))
 		return;
@@ -686,9 +709,10 @@ static void incident_persons_unlink(xf_req *req)
 		return;
 	int rc = xf_store_incident_person_unlink(db, id, person_id);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "person.unlink", "incident", xf_api_id_text(req, id),
-		                     json_pack("{s:I, s:s}", "person_id", (json_int_t)person_id, "summary",
-		                               "移除一名信访人"));
+		rc = xf_audit_append(db, &actor, "person.unlink", "incident",
+		                     xf_api_id_text(req, id),
+		                     json_pack("{s:I, s:s}", "person_id", (json_int_t)person_id,
+		                               "summary", "移除一名信访人"));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_reply_status(req, 204);
@@ -699,8 +723,9 @@ static int64_t unit_by_name(json_t *units, const char *name)
 {
 	size_t i;
 	json_t *u;
-	json_array_foreach(units, i, u) if (strcmp(json_string_value(json_object_get(u, "name")), name) == 0)
-		return json_integer_value(json_object_get(u, "id"));
+	json_array_foreach(units, i,
+	                   u) if (strcmp(json_string_value(json_object_get(u, "name")), name) ==
+	                          0) return json_integer_value(json_object_get(u, "id"));
 	return 0;
 }
 
@@ -709,8 +734,9 @@ static const char *unit_name_of(json_t *units, int64_t id)
 {
 	size_t i;
 	json_t *u;
-	json_array_foreach(units, i, u) if (json_integer_value(json_object_get(u, "id")) == id)
-		return json_string_value(json_object_get(u, "name"));
+	json_array_foreach(units, i,
+	                   u) if (json_integer_value(json_object_get(u, "id")) ==
+	                          id) return json_string_value(json_object_get(u, "name"));
 	return NULL;
 }
 
@@ -727,7 +753,8 @@ static int entry_duplicates(xf_req *req, xf_db *db, const entry *en, json_t **ou
 	xf_viewer viewer = xf_api_viewer(req);
 	int rc = xf_store_person_duplicates(db, 0, en->e.name, en->unit_id, "", out);
 	for (size_t i = json_array_size(*out); rc == XF_OK && i > 0; i--) {
-		int64_t pid = json_integer_value(json_object_get(json_array_get(*out, i - 1), "id"));
+		int64_t pid =
+		    json_integer_value(json_object_get(json_array_get(*out, i - 1), "id"));
 		int v = xf_store_person_visible(db, &viewer, pid);
 		if (v == XF_NOTFOUND)
 			json_array_remove(*out, i - 1);
@@ -754,7 +781,8 @@ static bool read_use_existing(xf_req *req, xf_db *db, json_t *list, entry *entri
 		               "'use_existing' must be an array of {\"line\", \"person_id\"}");
 		return false;
 	}
-	json_array_foreach(list, i, u) {
+	json_array_foreach(list, i, u)
+	{
 		static const char *const ufields[] = {"line", "person_id", NULL};
 		xf_field_error err;
 		int64_t line, pid;
@@ -772,8 +800,9 @@ static bool read_use_existing(xf_req *req, xf_db *db, json_t *list, entry *entri
 			if (entries[k].line == line)
 				en = &entries[k];
 		if (!en) {
-			xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no person on line %lld",
-			               field, (long long)line);
+			xf_reply_error(req, 400, "invalid_field", field,
+			               "'%s': there is no person on line %lld", field,
+			               (long long)line);
 			return false;
 		}
 		char pfield[80];
@@ -801,16 +830,18 @@ static void read_text_entries(xf_req *req, const char *text, json_t *units, entr
 		entry en = {.line = line};
 		if (!xf_quick_entry_parse(one, &en.e, &problem)) {
 			if (problem)
-				json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line,
-				                                          "message", xf_req_message(req, "%s", problem)));
+				json_array_append_new(
+				    problems, json_pack("{s:i, s:s}", "line", line, "message",
+				                        xf_req_message(req, "%s", problem)));
 			if (!*s)
 				break;
 			continue;
 		}
 		if (en.e.unit[0] && !(en.unit_id = unit_by_name(units, en.e.unit))) {
 			json_array_append_new(
-				problems, json_pack("{s:i, s:s}", "line", line, "message",
-				                    xf_req_message(req, "there is no unit '%s'", en.e.unit)));
+			    problems,
+			    json_pack("{s:i, s:s}", "line", line, "message",
+			              xf_req_message(req, "there is no unit '%s'", en.e.unit)));
 			continue;
 		}
 		XF_GROW(*entries, *n + 1, cap);
@@ -830,9 +861,10 @@ static void read_given_entries(xf_req *req, xf_db *db, json_t *given, entry **ou
 	size_t i;
 	*n = json_array_size(given);
 	entry *entries = *out = xf_calloc(*n + 1, sizeof *entries);
-	json_array_foreach(given, i, p) {
-		static const char *const pfields[] = {"name", "phone", "unit_id", "role", "employment",
-		                                      NULL};
+	json_array_foreach(given, i, p)
+	{
+		static const char *const pfields[] = {"name", "phone",      "unit_id",
+		                                      "role", "employment", NULL};
 		const char *name = NULL, *phone = "", *role = "participant", *employment = NULL;
 		int64_t unit_id = 0;
 		entries[i].line = (int)i + 1;
@@ -843,16 +875,20 @@ static void read_given_entries(xf_req *req, xf_db *db, json_t *given, entry **ou
 		    xf_json_choice(p, "role", false, xf_person_role_ids, &role, &err) == XF_ERR ||
 		    xf_json_choice(p, "employment", false, xf_employment_ids, &employment, &err) ==
 		        XF_ERR) {
-			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
-			                                          "message", xf_req_message(req, "%s", json_is_object(p) ? err.message : "must be an object")));
+			json_array_append_new(
+			    problems,
+			    json_pack("{s:i, s:s}", "line", (int)i + 1, "message",
+			              xf_req_message(req, "%s",
+			                             json_is_object(p) ? err.message
+			                                               : "must be an object")));
 			continue;
 		}
 		const char *why = xf_phone_problem(phone);
 		if (why) {
-			json_array_append_new(
-				problems, json_pack("{s:i, s:s, s:s}", "line", (int)i + 1, "field", "phone",
-			                            "message",
-			                            xf_req_message(req, "'phone' %s", why)));
+			json_array_append_new(problems,
+			                      json_pack("{s:i, s:s, s:s}", "line", (int)i + 1,
+			                                "field", "phone", "message",
+			                                xf_req_message(req, "'phone' %s", why)));
 			continue;
 		}
 		snprintf(entries[i].e.name, sizeof entries[i].e.name, "%s", name);
@@ -862,8 +898,9 @@ static void read_given_entries(xf_req *req, xf_db *db, json_t *given, entry **ou
 		entries[i].unit_id = unit_id;
 		json_t *unit = NULL;
 		if (unit_id && xf_store_unit_get(db, unit_id, &unit) != XF_OK)
-			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", (int)i + 1,
-			                                          "message", xf_req_message(req, "there is no such unit")));
+			json_array_append_new(
+			    problems, json_pack("{s:i, s:s}", "line", (int)i + 1, "message",
+			                        xf_req_message(req, "there is no such unit")));
 		json_decref(unit);
 	}
 }
@@ -881,9 +918,9 @@ static void reply_bulk_check(xf_req *req, xf_db *db, int64_t id, const entry *en
 		json_t *dups = NULL;
 		rc = entry_duplicates(req, db, &entries[i], &dups);
 		if (rc == XF_OK && json_array_size(dups))
-			json_array_append_new(duplicates, json_pack("{s:i, s:s, s:o}", "line",
-			                                            entries[i].line, "name",
-			                                            entries[i].e.name, "matches", dups));
+			json_array_append_new(
+			    duplicates, json_pack("{s:i, s:s, s:o}", "line", entries[i].line,
+			                          "name", entries[i].e.name, "matches", dups));
 		else
 			json_decref(dups);
 	}
@@ -892,31 +929,32 @@ static void reply_bulk_check(xf_req *req, xf_db *db, int64_t id, const entry *en
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	xf_reply_json(req, 200, json_pack("{s:i, s:o}", "count", (int)n, "duplicates",
-	                                  duplicates));
+	xf_reply_json(req, 200, json_pack("{s:i, s:o}", "count", (int)n, "duplicates", duplicates));
 }
 
 /* Inside the transaction: creates a file for each entry (or links its existing one),
  * assigns task heads and appends the audit entry. The ids go to created_ids and
  * linked_ids, the likely duplicates of new files to duplicates. */
-static int store_bulk_entries(xf_req *req, xf_db *db, int64_t id, const entry *entries,
-                              size_t n, json_t *created_ids, json_t *linked_ids,
-                              json_t *duplicates)
+static int store_bulk_entries(xf_req *req, xf_db *db, int64_t id, const entry *entries, size_t n,
+                              json_t *created_ids, json_t *linked_ids, json_t *duplicates)
 {
 	xf_actor actor = xf_api_actor(req);
 	int rc = XF_OK;
 	int64_t now = xf_now_ms();
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
-		xf_person_in in = {.name = entries[i].e.name, .phone = entries[i].e.phone,
-		                   .unit_id = entries[i].unit_id, .employment = entries[i].e.employment};
+		xf_person_in in = {.name = entries[i].e.name,
+		                   .phone = entries[i].e.phone,
+		                   .unit_id = entries[i].unit_id,
+		                   .employment = entries[i].e.employment};
 		int64_t pid = entries[i].existing;
 		json_t *dups = NULL;
 		if (!pid) {
 			rc = entry_duplicates(req, db, &entries[i], &dups);
 			if (rc == XF_OK && json_array_size(dups))
-				json_array_append_new(duplicates, json_pack("{s:i, s:s, s:O}", "line",
-				                                            entries[i].line, "name", in.name,
-				                                            "matches", dups));
+				json_array_append_new(duplicates,
+				                      json_pack("{s:i, s:s, s:O}", "line",
+				                                entries[i].line, "name", in.name,
+				                                "matches", dups));
 			json_decref(dups);
 			if (rc == XF_OK)
 				rc = xf_store_person_insert(db, &in, req->user.id, now, &pid);
@@ -924,9 +962,9 @@ static int store_bulk_entries(xf_req *req, xf_db *db, int64_t id, const entry *e
 				rc = index_person(db, pid, &in);
 		}
 		if (rc == XF_OK)
-			rc = xf_store_incident_person_link(db, id, pid,
-			                                   entries[i].e.representative ? "representative"
-			                                                               : "participant");
+			rc = xf_store_incident_person_link(
+			    db, id, pid,
+			    entries[i].e.representative ? "representative" : "participant");
 		if (rc == XF_OK)
 			json_array_append_new(entries[i].existing ? linked_ids : created_ids,
 			                      json_integer(pid));
@@ -935,11 +973,12 @@ static int store_bulk_entries(xf_req *req, xf_db *db, int64_t id, const entry *e
 	if (rc == XF_OK)
 		rc = xf_store_tasks_assign_heads(db, id, &heads);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "person.bulk", "incident", xf_api_id_text(req, id),
-		                     json_pack("{s:O, s:O, s:s, s:i}", "person_ids", created_ids,
-		                               "linked_person_ids", linked_ids, "summary",
-		                               xf_arena_printf(&req->arena, "批量录入信访人 %zu 人", n),
-		                               "heads_assigned", heads));
+		rc = xf_audit_append(
+		    db, &actor, "person.bulk", "incident", xf_api_id_text(req, id),
+		    json_pack("{s:O, s:O, s:s, s:i}", "person_ids", created_ids,
+		              "linked_person_ids", linked_ids, "summary",
+		              xf_arena_printf(&req->arena, "批量录入信访人 %zu 人", n),
+		              "heads_assigned", heads));
 	return rc;
 }
 
@@ -948,7 +987,8 @@ static json_t *person_briefs(xf_db *db, json_t *ids)
 {
 	json_t *briefs = json_array(), *pid;
 	size_t k;
-	json_array_foreach(ids, k, pid) {
+	json_array_foreach(ids, k, pid)
+	{
 		json_t *brief;
 		if (xf_store_person_brief(db, json_integer_value(pid), &brief) == XF_OK)
 			json_array_append_new(briefs, brief);
@@ -958,8 +998,8 @@ static json_t *person_briefs(xf_db *db, json_t *ids)
 }
 
 /* Stores the entries (none unless all) and answers with the files created and linked. */
-static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *use_existing,
-                       entry *entries, size_t n)
+static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *use_existing, entry *entries,
+                       size_t n)
 {
 	xf_incident_state state;
 	if (!xf_api_begin_incident(req, db, id, &state))
@@ -985,14 +1025,14 @@ static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *use_existing,
 	if (xf_store_incident_persons(db, &viewer, id, &all, &representatives) == XF_OK)
 		json_decref(all);
 	if (representatives > XF_MAX_REPRESENTATIVES)
-		json_array_append_new(warnings,
-		                      json_string(xf_arena_printf(&req->arena,
-		                                                  "《信访工作条例》第二十条：代表人数不超过%d人；"
-		                                                  "本事件登记代表%d人",
-		                                                  XF_MAX_REPRESENTATIVES, representatives)));
-	xf_reply_json(req, 201, json_pack("{s:o, s:o, s:[], s:o, s:o}", "created", created, "linked",
-	                                  linked, "problems", "duplicates", duplicates, "warnings",
-	                                  warnings));
+		json_array_append_new(warnings, json_string(xf_arena_printf(
+		                                    &req->arena,
+		                                    "《信访工作条例》第二十条：代表人数不超过%d人；"
+		                                    "本事件登记代表%d人",
+		                                    XF_MAX_REPRESENTATIVES, representatives)));
+	xf_reply_json(req, 201,
+	              json_pack("{s:o, s:o, s:[], s:o, s:o}", "created", created, "linked", linked,
+	                        "problems", "duplicates", duplicates, "warnings", warnings));
 }
 
 static void incident_persons_bulk(xf_req *req)
@@ -1015,9 +1055,10 @@ static void incident_persons_bulk(xf_req *req)
 		return;
 	}
 	if (!text == !given || (given && (!json_is_array(given) || json_array_size(given) > 500))) {
-		xf_reply_error(req, 400, "invalid_field", given ? "persons" : "text",
-		               "give either 'text' (one person per line) or 'persons' (an array of at "
-		               "most 500)");
+		xf_reply_error(
+		    req, 400, "invalid_field", given ? "persons" : "text",
+		    "give either 'text' (one person per line) or 'persons' (an array of at "
+		    "most 500)");
 		return;
 	}
 	xf_db *db = xf_db_get();
@@ -1038,15 +1079,18 @@ static void incident_persons_bulk(xf_req *req)
 	/* Employment the list leaves out follows the unit: its retirees are retired. */
 	for (size_t i = 0; !json_array_size(problems) && i < n; i++)
 		if (!entries[i].e.employment)
-			entries[i].e.employment = xf_employment_default(unit_name_of(units, entries[i].unit_id));
+			entries[i].e.employment =
+			    xf_employment_default(unit_name_of(units, entries[i].unit_id));
 	json_decref(units);
 	if (json_array_size(problems) || n == 0) {
 		if (n == 0 && !json_array_size(problems))
-			json_array_append_new(problems, json_pack("{s:i, s:s}", "line", 1, "message",
-			                                          xf_req_message(req, "no person given")));
-		json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid_rows", "message",
-		                          xf_req_message(req, "some lines cannot be read; nothing was stored"), "field",
-		                          text ? "text" : "persons", "problems", problems);
+			json_array_append_new(problems,
+			                      json_pack("{s:i, s:s}", "line", 1, "message",
+			                                xf_req_message(req, "no person given")));
+		json_t *error =
+		    json_pack("{s:s, s:s, s:s, s:o}", "code", "invalid_rows", "message",
+		              xf_req_message(req, "some lines cannot be read; nothing was stored"),
+		              "field", text ? "text" : "persons", "problems", problems);
 		xf_reply_json(req, 422, json_pack("{s:o}", "error", error));
 		free(entries);
 		return;
@@ -1060,20 +1104,20 @@ static void incident_persons_bulk(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/persons", XF_PERM_PERSON_READ, 0, persons_list},
-	{"POST", "/persons", XF_PERM_PERSON_WRITE, 0, persons_create},
-	{"GET", "/persons/{id}", XF_PERM_PERSON_READ, XF_ROUTE_WRITES, persons_get},
-	{"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, persons_update},
-	{"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, family_create},
-	{"POST", "/persons/{id}/merge", XF_PERM_PERSON_WRITE, 0, persons_merge},
-	{"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, family_delete},
-	{"POST", "/persons/{id}/matters", XF_PERM_PERSON_WRITE, 0, matters_create},
-	{"PATCH", "/matters/{id}", XF_PERM_PERSON_WRITE, 0, matters_update},
-	{"GET", "/incidents/{id}/persons", XF_PERM_PERSON_READ, 0, incident_persons_list},
-	{"POST", "/incidents/{id}/persons", XF_PERM_PERSON_WRITE, 0, incident_persons_link},
-	{"POST", "/incidents/{id}/persons/bulk", XF_PERM_PERSON_WRITE, 0, incident_persons_bulk},
-	{"DELETE", "/incidents/{id}/persons/{person_id}", XF_PERM_PERSON_WRITE, 0,
-	 incident_persons_unlink},
+    {"GET", "/persons", XF_PERM_PERSON_READ, 0, persons_list},
+    {"POST", "/persons", XF_PERM_PERSON_WRITE, 0, persons_create},
+    {"GET", "/persons/{id}", XF_PERM_PERSON_READ, XF_ROUTE_WRITES, persons_get},
+    {"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, persons_update},
+    {"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, family_create},
+    {"POST", "/persons/{id}/merge", XF_PERM_PERSON_WRITE, 0, persons_merge},
+    {"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, family_delete},
+    {"POST", "/persons/{id}/matters", XF_PERM_PERSON_WRITE, 0, matters_create},
+    {"PATCH", "/matters/{id}", XF_PERM_PERSON_WRITE, 0, matters_update},
+    {"GET", "/incidents/{id}/persons", XF_PERM_PERSON_READ, 0, incident_persons_list},
+    {"POST", "/incidents/{id}/persons", XF_PERM_PERSON_WRITE, 0, incident_persons_link},
+    {"POST", "/incidents/{id}/persons/bulk", XF_PERM_PERSON_WRITE, 0, incident_persons_bulk},
+    {"DELETE", "/incidents/{id}/persons/{person_id}", XF_PERM_PERSON_WRITE, 0,
+     incident_persons_unlink},
 };
 
 const xf_route_list xf_routes_persons = {routes, XF_ARRAY_LEN(routes)};

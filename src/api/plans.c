@@ -166,7 +166,7 @@ static void xf_api_plan_get(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/plan", XF_PERM_SIGNED_IN, 0, xf_api_plan_get},
+    {"GET", "/plan", XF_PERM_SIGNED_IN, 0, xf_api_plan_get},
 };
 
 const xf_route_list xf_routes_plan = {routes, XF_ARRAY_LEN(routes)};

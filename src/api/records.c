@@ -32,14 +32,14 @@
 #include "store/xf_store_records.h"
 #include "util/xf_utf8.h"
 
-#define SNIFF_BYTES  65536 /* what libmagic sees of a file */
-#define FIELD_MAX    20000 /* bytes of a text part */
+#define SNIFF_BYTES 65536 /* what libmagic sees of a file */
+#define FIELD_MAX   20000 /* bytes of a text part */
 
 static char data_dir[PATH_MAX] = "var";
 static uint64_t max_bytes = 200ull << 20;
 
-static const char *const kinds[] = {"interview", "photo", "video", "audio", "document", "other",
-                                    NULL};
+static const char *const kinds[] = {"interview", "photo", "video", "audio",
+                                    "document",  "other", NULL};
 static const char *const kinds_zh[] = {"谈话记录", "照片", "视频", "录音", "文件", "其他"};
 
 static const char *kind_zh(const char *kind)
@@ -253,7 +253,8 @@ static int part_data(void *ctx, const char *data, size_t len)
 		}
 		crypto_hash_sha256_update(&u->sha, (const unsigned char *)data, len);
 		if (u->head_len < SNIFF_BYTES) {
-			size_t n = len < SNIFF_BYTES - u->head_len ? len : SNIFF_BYTES - u->head_len;
+			size_t n =
+			    len < SNIFF_BYTES - u->head_len ? len : SNIFF_BYTES - u->head_len;
 			memcpy(u->head + u->head_len, data, n);
 			u->head_len += n;
 		}
@@ -274,7 +275,8 @@ static int part_data(void *ctx, const char *data, size_t len)
 	if (u->field >= 0) {
 		if (u->value.len + len > FIELD_MAX) {
 			u->field_too_long = true;
-			snprintf(u->unknown_part, sizeof u->unknown_part, "%s", text_fields[u->field]);
+			snprintf(u->unknown_part, sizeof u->unknown_part, "%s",
+			         text_fields[u->field]);
 			return -1;
 		}
 		xf_buf_append(&u->value, data, len);
@@ -291,7 +293,8 @@ static int part_end(void *ctx)
 		v[u->value.len] = '\0';
 		if (strlen(v) != u->value.len) { /* a NUL byte */
 			free(v);
-			snprintf(u->unknown_part, sizeof u->unknown_part, "%s", text_fields[u->field]);
+			snprintf(u->unknown_part, sizeof u->unknown_part, "%s",
+			         text_fields[u->field]);
 			return -1;
 		}
 		u->values[u->field] = v;
@@ -414,15 +417,16 @@ static void upload_done(xf_req *req, int64_t id)
 		return;
 	}
 	if (u->unknown_part[0]) {
-		xf_reply_error(req, 400, "invalid_field", u->unknown_part,
-		               "part '%s' is unknown, given twice, too long or holds a NUL byte; parts "
-		               "are file, kind, title, captured_at, place, note",
-		               u->unknown_part);
+		xf_reply_error(
+		    req, 400, "invalid_field", u->unknown_part,
+		    "part '%s' is unknown, given twice, too long or holds a NUL byte; parts "
+		    "are file, kind, title, captured_at, place, note",
+		    u->unknown_part);
 		return;
 	}
 	if (u->parse_failed) {
-		xf_reply_error(req, 400, "bad_multipart", NULL, "the multipart body is malformed: %s",
-		               u->parse_error);
+		xf_reply_error(req, 400, "bad_multipart", NULL,
+		               "the multipart body is malformed: %s", u->parse_error);
 		return;
 	}
 	if (!u->has_file) {
@@ -438,8 +442,9 @@ static void upload_done(xf_req *req, int64_t id)
 	for (size_t i = 0; kind && kinds[i]; i++)
 		known |= strcmp(kinds[i], kind) == 0;
 	if (!known) {
-		xf_reply_error(req, 400, "invalid_field", "kind",
-		               "'kind' must be one of interview, photo, video, audio, document, other");
+		xf_reply_error(
+		    req, 400, "invalid_field", "kind",
+		    "'kind' must be one of interview, photo, video, audio, document, other");
 		return;
 	}
 	int64_t captured_ms = 0;
@@ -448,11 +453,13 @@ static void upload_done(xf_req *req, int64_t id)
 		               "'captured_at' is not an ISO 8601 time with a zone");
 		return;
 	}
-	if (!text_ok(req, "title", title, 200, false) || !text_ok(req, "place", place, 200, false) ||
+	if (!text_ok(req, "title", title, 200, false) ||
+	    !text_ok(req, "place", place, 200, false) ||
 	    !text_ok(req, "note", note, XF_API_TEXT_MAX, false))
 		return;
 	if (!xf_utf8_valid(name, strlen(name))) {
-		xf_reply_error(req, 400, "invalid_field", "file", "the file name is not valid UTF-8");
+		xf_reply_error(req, 400, "invalid_field", "file",
+		               "the file name is not valid UTF-8");
 		return;
 	}
 	if (!title || !*title)
@@ -492,19 +499,29 @@ static void upload_done(xf_req *req, int64_t id)
 		return;
 	int64_t now = xf_now_ms(), record_id;
 	xf_record_new in = {
-	    .incident_id = id, .kind = kind, .title = title, .place = place, .note = note,
-	    .captured_ms = captured_ms, .filename = name, .sha256 = sha256,
-	    .size = (int64_t)u->size, .mime = mime, .thumb_sha256 = thumb[0] ? thumb : NULL,
-	    .added_by = req->user.id, .now_ms = now,
+	    .incident_id = id,
+	    .kind = kind,
+	    .title = title,
+	    .place = place,
+	    .note = note,
+	    .captured_ms = captured_ms,
+	    .filename = name,
+	    .sha256 = sha256,
+	    .size = (int64_t)u->size,
+	    .mime = mime,
+	    .thumb_sha256 = thumb[0] ? thumb : NULL,
+	    .added_by = req->user.id,
+	    .now_ms = now,
 	};
 	int rc = xf_store_record_insert(db, &in, &record_id);
 	if (rc == XF_OK)
-		rc = xf_audit_append(
-		    db, &actor, "record.add", "incident", xf_api_id_text(req, id),
-		    json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "record_id", (json_int_t)record_id,
-		              "kind", kind, "title", title, "sha256", sha256, "size",
-		              (json_int_t)u->size, "mime", mime, "summary",
-		              xf_arena_printf(&req->arena, "记录在案：%s「%s」", kind_zh(kind), title)));
+		rc = xf_audit_append(db, &actor, "record.add", "incident", xf_api_id_text(req, id),
+		                     json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "record_id",
+		                               (json_int_t)record_id, "kind", kind, "title", title,
+		                               "sha256", sha256, "size", (json_int_t)u->size,
+		                               "mime", mime, "summary",
+		                               xf_arena_printf(&req->arena, "记录在案：%s「%s」",
+		                                               kind_zh(kind), title)));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_record(req, db, record_id, 201);
@@ -587,11 +604,12 @@ static const char *disposition(xf_req *req, const char *name)
 	xf_buf b = XF_BUF_INIT;
 	xf_buf_puts(&b, "attachment; filename=\"");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		xf_buf_printf(&b, "%c", *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? *p : '_');
+		xf_buf_printf(&b, "%c",
+		              *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? *p : '_');
 	xf_buf_puts(&b, "\"; filename*=UTF-8''");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    strchr("!#$&+-.^_`|~", *p))
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || strchr("!#$&+-.^_`|~", *p))
 			xf_buf_printf(&b, "%c", *p);
 		else
 			xf_buf_printf(&b, "%%%02X", *p);
@@ -614,21 +632,23 @@ static void xf_api_records_file(xf_req *req)
 	}
 	if (!row.sha256[0]) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 404, "not_found", NULL, "record %lld has no file", (long long)id);
+		xf_reply_error(req, 404, "not_found", NULL, "record %lld has no file",
+		               (long long)id);
 		return;
 	}
 	xf_actor actor = xf_api_actor(req);
 	int rc = xf_audit_append(
 	    db, &actor, "record.download", "incident", xf_api_id_text(req, row.incident_id),
-	    json_pack("{s:I, s:s, s:s}", "record_id", (json_int_t)id, "sha256", row.sha256,
-	              "summary",
-	              xf_arena_printf(&req->arena, "下载记录 #%lld「%s」", (long long)id,
-	                              row.filename)));
+	    json_pack(
+	        "{s:I, s:s, s:s}", "record_id", (json_int_t)id, "sha256", row.sha256, "summary",
+	        xf_arena_printf(&req->arena, "下载记录 #%lld「%s」", (long long)id, row.filename)));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	if (!reply_file(req, row.sha256, row.mime[0] ? row.mime : "application/octet-stream"))
 		return;
-	const char *name = row.filename[0] ? row.filename : xf_arena_printf(&req->arena, "record-%lld", (long long)id);
+	const char *name = row.filename[0]
+	                       ? row.filename
+	                       : xf_arena_printf(&req->arena, "record-%lld", (long long)id);
 	xf_reply_header(req, "Content-Disposition", disposition(req, name));
 	xf_reply_header(req, "X-Content-SHA256", row.sha256);
 }
@@ -661,7 +681,8 @@ static bool read_people(xf_req *req, xf_db *db, json_t *body, const char *key, b
 	json_t *v;
 	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 50) {
 		xf_reply_error(req, 400, "invalid_field", key,
-		               "'%s' must be a list of 1 to 50 %s ids", key, users ? "user" : "person");
+		               "'%s' must be a list of 1 to 50 %s ids", key,
+		               users ? "user" : "person");
 		return false;
 	}
 	*out = json_array();
@@ -677,14 +698,15 @@ static bool read_people(xf_req *req, xf_db *db, json_t *body, const char *key, b
 			xf_viewer viewer = xf_api_viewer(req);
 			if (xf_store_person_visible(db, &viewer, pid) == XF_OK &&
 			    xf_store_person_brief(db, pid, &brief) == XF_OK)
-				name = xf_arena_strdup(&req->arena,
-				                       json_string_value(json_object_get(brief, "name")));
+				name = xf_arena_strdup(
+				    &req->arena, json_string_value(json_object_get(brief, "name")));
 			json_decref(brief);
 		}
 		if (!name) {
 			json_decref(*out);
-			xf_reply_error(req, 400, "invalid_field", key, "'%s' names no %s %lld you may see",
-			               key, users ? "user" : "person", (long long)pid);
+			xf_reply_error(req, 400, "invalid_field", key,
+			               "'%s' names no %s %lld you may see", key,
+			               users ? "user" : "person", (long long)pid);
 			return false;
 		}
 		/* References only: the id and the name, never an ID number. */
@@ -695,9 +717,9 @@ static bool read_people(xf_req *req, xf_db *db, json_t *body, const char *key, b
 
 static void xf_api_interviews_create(xf_req *req)
 {
-	static const char *const fields[] = {"title",    "held_at",   "place",  "officials",
+	static const char *const fields[] = {"title",       "held_at", "place",     "officials",
 	                                     "petitioners", "demands", "explained", "agreed",
-	                                     "matter_id", "note", NULL};
+	                                     "matter_id",   "note",    NULL};
 	xf_field_error err;
 	const char *title = "", *held_at = NULL, *place = "", *demands, *explained = "",
 	           *agreed = "", *note = "";
@@ -747,18 +769,25 @@ static void xf_api_interviews_create(xf_req *req)
 			return;
 		}
 	}
-	json_t *interview = json_pack("{s:o, s:o, s:s, s:s, s:s}", "officials", officials,
-	                              "petitioners", petitioners, "demands", demands, "explained",
-	                              explained, "agreed", agreed);
-	json_object_set_new(interview, "matter_id", matter_id ? json_integer(matter_id) : json_null());
+	json_t *interview =
+	    json_pack("{s:o, s:o, s:s, s:s, s:s}", "officials", officials, "petitioners",
+	              petitioners, "demands", demands, "explained", explained, "agreed", agreed);
+	json_object_set_new(interview, "matter_id",
+	                    matter_id ? json_integer(matter_id) : json_null());
 	char *interview_text = json_dumps(interview, JSON_COMPACT);
 	json_decref(interview);
 	if (!title[0])
 		title = "谈话记录";
 	int64_t now = xf_now_ms(), record_id;
-	xf_record_new in = {.incident_id = id, .kind = "interview", .title = title, .place = place,
-	                    .note = note, .captured_ms = held_ms, .interview = interview_text,
-	                    .added_by = req->user.id, .now_ms = now};
+	xf_record_new in = {.incident_id = id,
+	                    .kind = "interview",
+	                    .title = title,
+	                    .place = place,
+	                    .note = note,
+	                    .captured_ms = held_ms,
+	                    .interview = interview_text,
+	                    .added_by = req->user.id,
+	                    .now_ms = now};
 	int rc = xf_store_record_insert(db, &in, &record_id);
 	free(interview_text);
 	if (rc == XF_OK)
@@ -804,8 +833,10 @@ static int check_one(void *ctx, const char *sha256, int64_t record_id)
 	crypto_hash_sha256_final(&st, digest);
 	xf_hex_encode(digest, sizeof digest, hex);
 	if (n < 0 || strcmp(hex, sha256) != 0) {
-		fprintf(c->err, "xinfang: check failed: record %lld: file '%s' is altered (its content "
-		        "hashes to %s)\n", (long long)record_id, path, hex);
+		fprintf(c->err,
+		        "xinfang: check failed: record %lld: file '%s' is altered (its content "
+		        "hashes to %s)\n",
+		        (long long)record_id, path, hex);
 		c->problems++;
 	}
 	return 0;

@@ -10,19 +10,19 @@
 /* Per account: 5 free failures in 15 minutes, then 30 s doubling up to 15 minutes.
  * Per client address: 20 free failures, then the same waits. */
 static xf_throttle account_throttle, address_throttle;
-#define THROTTLE_SLOTS 4096 /* accounts or addresses remembered at once */
+#define THROTTLE_SLOTS        4096 /* accounts or addresses remembered at once */
 #define ACCOUNT_FREE_FAILURES 5
 #define ADDRESS_FREE_FAILURES 20
-#define FAILURE_WINDOW_MS (15 * XF_MINUTE_MS)
-#define FIRST_WAIT_MS (30 * 1000LL)
-#define LONGEST_WAIT_MS (15 * XF_MINUTE_MS)
+#define FAILURE_WINDOW_MS     (15 * XF_MINUTE_MS)
+#define FIRST_WAIT_MS         (30 * 1000LL)
+#define LONGEST_WAIT_MS       (15 * XF_MINUTE_MS)
 
 void xf_api_session_setup(void)
 {
-	xf_throttle_init(&account_throttle, THROTTLE_SLOTS, ACCOUNT_FREE_FAILURES, FAILURE_WINDOW_MS,
-	                 FIRST_WAIT_MS, LONGEST_WAIT_MS);
-	xf_throttle_init(&address_throttle, THROTTLE_SLOTS, ADDRESS_FREE_FAILURES, FAILURE_WINDOW_MS,
-	                 FIRST_WAIT_MS, LONGEST_WAIT_MS);
+	xf_throttle_init(&account_throttle, THROTTLE_SLOTS, ACCOUNT_FREE_FAILURES,
+	                 FAILURE_WINDOW_MS, FIRST_WAIT_MS, LONGEST_WAIT_MS);
+	xf_throttle_init(&address_throttle, THROTTLE_SLOTS, ADDRESS_FREE_FAILURES,
+	                 FAILURE_WINDOW_MS, FIRST_WAIT_MS, LONGEST_WAIT_MS);
 }
 
 void xf_api_session_teardown(void)
@@ -34,9 +34,9 @@ void xf_api_session_teardown(void)
 static void set_cookie(xf_req *req, const char *token, bool clear)
 {
 	const xf_api_config *cfg = xf_api_settings_get();
-	char *cookie = xf_arena_printf(&req->arena, "xf_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-	                               clear ? "" : token, clear ? "; Max-Age=0" : "",
-	                               cfg->secure_cookies ? "; Secure" : "");
+	char *cookie = xf_arena_printf(
+	    &req->arena, "xf_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s", clear ? "" : token,
+	    clear ? "; Max-Age=0" : "", cfg->secure_cookies ? "; Secure" : "");
 	xf_reply_header(req, "Set-Cookie", cookie);
 }
 
@@ -114,8 +114,8 @@ static void xf_api_session_create(xf_req *req)
 		rc = xf_tx_begin(db, true);
 		if (rc == XF_OK)
 			rc = xf_audit_append(db, &actor, "session.login_failed", "user", username,
-			                     json_pack("{s:s, s:s}", "username", username, "address",
-			                               req->client_addr));
+			                     json_pack("{s:s, s:s}", "username", username,
+			                               "address", req->client_addr));
 		if (!xf_api_finish(req, db, rc))
 			return;
 		xf_reply_error(req, 401, "bad_credentials", NULL, "wrong username or password");
@@ -195,12 +195,14 @@ static void xf_api_session_password(xf_req *req)
 	}
 	if (!xf_password_verify(row.password_hash, old_password)) {
 		xf_throttle_fail(&account_throttle, req->user.username, now);
-		xf_reply_error(req, 400, "invalid_field", "old_password", "the old password is wrong");
+		xf_reply_error(req, 400, "invalid_field", "old_password",
+		               "the old password is wrong");
 		return;
 	}
 	const char *problem = xf_password_rule(new_password, old_password, row.user.username);
 	if (problem) {
-		xf_reply_error(req, 400, "invalid_field", "new_password", "the new password %s", problem);
+		xf_reply_error(req, 400, "invalid_field", "new_password", "the new password %s",
+		               problem);
 		return;
 	}
 	char hash[XF_PASSWORD_HASH_LEN];
@@ -220,12 +222,11 @@ static void xf_api_session_password(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_SLOW | XF_ROUTE_NO_CSRF,
-	 xf_api_session_create},
-	{"GET", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_get},
-	{"DELETE", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_delete},
-	{"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_SLOW | XF_ROUTE_PASSWORD_CHANGE,
-	 xf_api_session_password},
+    {"POST", "/session", XF_PERM_PUBLIC, XF_ROUTE_SLOW | XF_ROUTE_NO_CSRF, xf_api_session_create},
+    {"GET", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_get},
+    {"DELETE", "/session", XF_PERM_SIGNED_IN, XF_ROUTE_PASSWORD_CHANGE, xf_api_session_delete},
+    {"POST", "/session/password", XF_PERM_SIGNED_IN, XF_ROUTE_SLOW | XF_ROUTE_PASSWORD_CHANGE,
+     xf_api_session_password},
 };
 
 const xf_route_list xf_routes_session = {routes, XF_ARRAY_LEN(routes)};

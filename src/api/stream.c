@@ -28,13 +28,13 @@
 
 #include "api/xf_api.h"
 
-#define RING_SIZE 1024
-#define MAX_LINKS 64      /* units and assignees remembered per message */
-#define REPLAY_BATCH 500
-#define REPLAY_MAX 10000  /* missed events replayed on reconnect; beyond, a reset message */
-#define HEARTBEAT_MS 15000 /* XINFANG_STREAM_HEARTBEAT_MS changes it (tests) */
-#define STREAMS_PER_USER 8 /* XINFANG_STREAMS_PER_USER changes it */
-#define REFILL_BYTES 32768 /* a refill stops past this much output; the rest waits its turn */
+#define RING_SIZE        1024
+#define MAX_LINKS        64 /* units and assignees remembered per message */
+#define REPLAY_BATCH     500
+#define REPLAY_MAX       10000 /* missed events replayed on reconnect; beyond, a reset message */
+#define HEARTBEAT_MS     15000 /* XINFANG_STREAM_HEARTBEAT_MS changes it (tests) */
+#define STREAMS_PER_USER 8     /* XINFANG_STREAMS_PER_USER changes it */
+#define REFILL_BYTES     32768 /* a refill stops past this much output; the rest waits its turn */
 
 typedef struct message {
 	int64_t seq, incident_id;
@@ -67,17 +67,17 @@ static struct {
 	bool started, stopping, pending;
 	message ring[RING_SIZE];
 	size_t ring_start, ring_count;
-	int64_t evicted_seq;    /* newest seq that fell out of the ring */
-	int64_t published_seq;  /* newest event seq read by a publisher */
-	client *clients;        /* newest first */
+	int64_t evicted_seq;   /* newest seq that fell out of the ring */
+	int64_t published_seq; /* newest event seq read by a publisher */
+	client *clients;       /* newest first */
 	size_t n_clients;
 	pthread_t thread;
 	int64_t heartbeat_ms;
 	size_t streams_per_user;
 	uint64_t checked_generation; /* accounts as of the last look at the sessions; feed thread */
 } feed = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.wake = PTHREAD_COND_INITIALIZER,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .wake = PTHREAD_COND_INITIALIZER,
 };
 
 static bool linked(const int64_t *list, int n, int64_t id)
@@ -131,8 +131,9 @@ static void end_client(client *c, const char *reason)
 static char *render(int64_t seq, int64_t incident_id, const char *action, const char *at,
                     const char *actor)
 {
-	json_t *data = json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq", (json_int_t)seq, "incident_id",
-	                         (json_int_t)incident_id, "action", action, "at", at, "actor", actor);
+	json_t *data =
+	    json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq", (json_int_t)seq, "incident_id",
+	              (json_int_t)incident_id, "action", action, "at", at, "actor", actor);
 	char *json = json_dumps(data, JSON_COMPACT);
 	json_decref(data);
 	xf_buf b = XF_BUF_INIT;
@@ -154,7 +155,8 @@ static void publish(xf_db *db)
 		}
 		size_t i;
 		json_t *e;
-		json_array_foreach(events, i, e) {
+		json_array_foreach(events, i, e)
+		{
 			message m = {0};
 			m.seq = json_integer_value(json_object_get(e, "seq"));
 			m.incident_id = json_integer_value(json_object_get(e, "incident_id"));
@@ -297,8 +299,7 @@ static void release_stream(void *ctx)
 
 /* Whether a session, as just read from the store, no longer lets its user in: the
  * rules of xf_api_authenticate(). */
-static bool session_over(const xf_user *user, int64_t created_ms, int64_t last_seen_ms,
-                         int64_t now)
+static bool session_over(const xf_user *user, int64_t created_ms, int64_t last_seen_ms, int64_t now)
 {
 	const xf_api_config *cfg = xf_api_settings_get();
 	return user->disabled || user->must_change_password ||
@@ -330,7 +331,8 @@ static void xf_api_stream(xf_req *req)
 	if (rc == XF_OK && session_over(&current, created, last_seen, xf_now_ms()))
 		rc = XF_NOTFOUND;
 	if (rc == XF_NOTFOUND) {
-		xf_reply_error(req, 401, "unauthenticated", NULL, "the session has ended; sign in again");
+		xf_reply_error(req, 401, "unauthenticated", NULL,
+		               "the session has ended; sign in again");
 		return;
 	}
 	if (rc != XF_OK) {
@@ -372,7 +374,9 @@ static void xf_api_stream(xf_req *req)
 	while (last_id >= 0 && last_id < upto) {
 		json_t *events;
 		if (replayed >= REPLAY_MAX) {
-			xf_buf_puts(&c->out, "event: reset\ndata: {\"reason\":\"too many missed changes\"}\n\n");
+			xf_buf_puts(
+			    &c->out,
+			    "event: reset\ndata: {\"reason\":\"too many missed changes\"}\n\n");
 			break;
 		}
 		if (xf_store_incident_events_after(db, last_id, REPLAY_BATCH, &events) != XF_OK)
@@ -380,7 +384,8 @@ static void xf_api_stream(xf_req *req)
 		size_t i;
 		json_t *e;
 		bool more = json_array_size(events) == REPLAY_BATCH;
-		json_array_foreach(events, i, e) {
+		json_array_foreach(events, i, e)
+		{
 			int64_t seq = json_integer_value(json_object_get(e, "seq"));
 			int64_t incident = json_integer_value(json_object_get(e, "incident_id"));
 			if (seq > upto) {
@@ -391,9 +396,10 @@ static void xf_api_stream(xf_req *req)
 			replayed++;
 			if (xf_store_incident_visible(db, &c->scope, incident) != XF_OK)
 				continue;
-			char *text = render(seq, incident, json_string_value(json_object_get(e, "action")),
-			                    json_string_value(json_object_get(e, "at")),
-			                    json_string_value(json_object_get(e, "actor")));
+			char *text =
+			    render(seq, incident, json_string_value(json_object_get(e, "action")),
+			           json_string_value(json_object_get(e, "at")),
+			           json_string_value(json_object_get(e, "actor")));
 			xf_buf_puts(&c->out, text);
 			free(text);
 		}
@@ -629,9 +635,9 @@ size_t xf_stream_clients(void)
 }
 
 static const xf_route routes[] = {
-	/* A GET: the handler, and with it the replay from the database, runs on the read
-	 * pool, never on a polling thread. */
-	{"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
+    /* A GET: the handler, and with it the replay from the database, runs on the read
+     * pool, never on a polling thread. */
+    {"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
 };
 
 const xf_route_list xf_routes_stream = {routes, XF_ARRAY_LEN(routes)};

@@ -47,7 +47,8 @@ static int unassigned_reason(xf_db *db, json_t *task, const xf_plan_owner *owner
 	json_t *missing = json_array();
 	size_t i;
 	json_t *h;
-	json_array_foreach(heads, i, h) {
+	json_array_foreach(heads, i, h)
+	{
 		if (json_object_get(h, "missing"))
 			json_array_append(missing, json_object_get(h, "unit"));
 	}
@@ -55,7 +56,8 @@ static int unassigned_reason(xf_db *db, json_t *task, const xf_plan_owner *owner
 	/* the words for people, Chinese as the rest of the plan's texts */
 	xf_buf words;
 	xf_buf_init(&words, 4096);
-	json_array_foreach(missing, i, h) {
+	json_array_foreach(missing, i, h)
+	{
 		xf_buf_puts(&words, i ? "；" : "");
 		xf_buf_puts(&words, json_string_value(h));
 		xf_buf_puts(&words, "未登记负责人");
@@ -65,8 +67,7 @@ static int unassigned_reason(xf_db *db, json_t *task, const xf_plan_owner *owner
 		                        ? "事件未关联单位"
 		                        : "尚未录入信访人或其所在单位");
 	json_t *reason = json_pack("{s:s, s:o, s:s%}", "heads_of", owner->value,
-	                           "units_without_head", missing, "message", words.data,
-	                           words.len);
+	                           "units_without_head", missing, "message", words.data, words.len);
 	xf_buf_release(&words);
 	json_object_set_new(task, "unassigned", reason);
 	return XF_OK;
@@ -93,16 +94,18 @@ static void xf_api_tasks_list(xf_req *req)
 	int64_t now = xf_now_ms();
 	size_t i;
 	json_t *task;
-	json_array_foreach(tasks, i, task) {
+	json_array_foreach(tasks, i, task)
+	{
 		const xf_plan_step *step =
-			xf_plan_step_by_id(plan, json_string_value(json_object_get(task, "step_id")));
+		    xf_plan_step_by_id(plan, json_string_value(json_object_get(task, "step_id")));
 		json_t *contacts = NULL;
 		plan_words(task, plan, step);
 		if (step && step->owner.kind == XF_OWNER_HEADS_OF &&
 		    json_is_null(json_object_get(task, "assignee")))
 			rc = unassigned_reason(db, task, &step->owner, id, now);
 		if (rc == XF_OK && roster && step && step->n_contacts)
-			rc = xf_store_step_contacts(db, step->contacts, step->n_contacts, id, now, &contacts);
+			rc = xf_store_step_contacts(db, step->contacts, step->n_contacts, id, now,
+			                            &contacts);
 		if (rc != XF_OK) {
 			json_decref(tasks);
 			xf_api_store_error(req, db, rc);
@@ -120,8 +123,8 @@ static bool active_user(xf_req *req, xf_db *db, const char *field, int64_t id, x
 	if (rc == XF_OK && !row->user.disabled)
 		return true;
 	if (rc == XF_OK || rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no active user %lld",
-		               field, (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field,
+		               "'%s': there is no active user %lld", field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -139,8 +142,8 @@ static bool incident_open(xf_req *req, const xf_incident_state *state)
 
 static void xf_api_tasks_create(xf_req *req)
 {
-	static const char *const fields[] = {"title",       "text",        "workstream",
-	                                     "due_minutes", "assignee_id", "owner_role", NULL};
+	static const char *const fields[] = {
+	    "title", "text", "workstream", "due_minutes", "assignee_id", "owner_role", NULL};
 	xf_field_error err;
 	const char *title, *text = "", *workstream = NULL, *owner_role = "petition_office";
 	int64_t id, due_minutes, assignee_id = 0, task_id;
@@ -187,27 +190,27 @@ static void xf_api_tasks_create(xf_req *req)
 	int64_t now = xf_now_ms();
 	rc = xf_store_task_next_position(db, id, &position);
 	xf_task_new t = {
-		.incident_id = id,
-		.position = position,
-		.kind = "manual",
-		.title = title,
-		.text = text,
-		.workstream = workstream,
-		.owner_kind = assignee_id ? "user" : "role",
-		.owner_value = assignee_id ? assignee.user.name : owner_role,
-		.assignee_id = assignee_id,
-		.base_ms = now,
-		.due_minutes = (int)due_minutes,
-		.due_ms = now + due_minutes * XF_MINUTE_MS,
-		.now_ms = now,
+	    .incident_id = id,
+	    .position = position,
+	    .kind = "manual",
+	    .title = title,
+	    .text = text,
+	    .workstream = workstream,
+	    .owner_kind = assignee_id ? "user" : "role",
+	    .owner_value = assignee_id ? assignee.user.name : owner_role,
+	    .assignee_id = assignee_id,
+	    .base_ms = now,
+	    .due_minutes = (int)due_minutes,
+	    .due_ms = now + due_minutes * XF_MINUTE_MS,
+	    .now_ms = now,
 	};
 	if (rc == XF_OK)
 		rc = xf_store_task_insert(db, &t, &task_id);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "task.create", "incident", xf_api_id_text(req, id),
-		                     json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)task_id, "title",
-		                               title, "summary",
-		                               xf_arena_printf(&req->arena, "新增任务「%s」", title)));
+		rc = xf_audit_append(
+		    db, &actor, "task.create", "incident", xf_api_id_text(req, id),
+		    json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)task_id, "title", title,
+		              "summary", xf_arena_printf(&req->arena, "新增任务「%s」", title)));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	json_t *task;
@@ -250,21 +253,21 @@ static int schedule_next_report(xf_db *db, const xf_incident_state *state, const
 	if (status < 0 || !xf_status_reports_progress((xf_status)status) || !grade)
 		return XF_OK;
 	xf_task_new t = {
-		.incident_id = state->id,
-		.position = task->position,
-		.step_id = task->step_id[0] ? task->step_id : NULL,
-		.kind = "recurring",
-		.title = task->title,
-		.workstream = task->workstream[0] ? task->workstream : NULL,
-		.owner_kind = task->owner_kind,
-		.owner_value = task->owner_value,
-		.round = task->round + 1,
-		.base_ms = task->due_ms ? task->due_ms : now,
-		/* daily while an expected visit is far off, the grade's interval from the day
-		 * before it (core/xf_progress.h) */
-		.due_ms = xf_progress_next_due(xf_plan_procedure_by_id(plan, state->procedure), grade,
-		                               state->expected_ms, task->due_ms ? task->due_ms : now),
-		.now_ms = now,
+	    .incident_id = state->id,
+	    .position = task->position,
+	    .step_id = task->step_id[0] ? task->step_id : NULL,
+	    .kind = "recurring",
+	    .title = task->title,
+	    .workstream = task->workstream[0] ? task->workstream : NULL,
+	    .owner_kind = task->owner_kind,
+	    .owner_value = task->owner_value,
+	    .round = task->round + 1,
+	    .base_ms = task->due_ms ? task->due_ms : now,
+	    /* daily while an expected visit is far off, the grade's interval from the day
+	     * before it (core/xf_progress.h) */
+	    .due_ms = xf_progress_next_due(xf_plan_procedure_by_id(plan, state->procedure), grade,
+	                                   state->expected_ms, task->due_ms ? task->due_ms : now),
+	    .now_ms = now,
 	};
 	int64_t id;
 	return xf_store_task_insert(db, &t, &id);
@@ -278,17 +281,18 @@ static bool task_action_allowed(xf_req *req, xf_db *db, const xf_task_row *task,
 {
 	if (!may_act(req, task, action)) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 403, "forbidden", NULL,
-		               "task %lld belongs to someone else; ask the petition office to assign it",
-		               (long long)task->id);
+		xf_reply_error(
+		    req, 403, "forbidden", NULL,
+		    "task %lld belongs to someone else; ask the petition office to assign it",
+		    (long long)task->id);
 		return false;
 	}
 	int from = xf_task_status_parse(task->status);
 	*to = from < 0 ? -1 : xf_task_apply((xf_task_status)from, action);
 	if (*to < 0) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "action", "cannot %s a task that is %s", xf_task_action_ids[action],
-		               task->status);
+		xf_reply_error(req, 409, "conflict", "action", "cannot %s a task that is %s",
+		               xf_task_action_ids[action], task->status);
 		return false;
 	}
 	/* A closing step (收尾: record, evaluate, summarise, report, archive) is done with a
@@ -297,22 +301,24 @@ static bool task_action_allowed(xf_req *req, xf_db *db, const xf_task_row *task,
 	if (strcmp(task->kind, "closing") == 0 && action == XF_TASK_SKIP) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", "action",
-		               "closing step %s cannot be skipped; complete it with a note", task->step_id);
+		               "closing step %s cannot be skipped; complete it with a note",
+		               task->step_id);
 		return false;
 	}
 	if (strcmp(task->kind, "closing") == 0 && action == XF_TASK_COMPLETE) {
 		int phase = xf_status_parse(state->status);
 		if (!note || !note[0]) {
 			xf_tx_rollback(db);
-			xf_reply_error(req, 422, "invalid_field", "note",
-			               "a closing step is completed with a 'note' saying what was done");
+			xf_reply_error(
+			    req, 422, "invalid_field", "note",
+			    "a closing step is completed with a 'note' saying what was done");
 			return false;
 		}
 		if (phase < 0 || !xf_closing_step_may_complete((xf_status)phase)) {
 			xf_tx_rollback(db);
 			xf_reply_error(req, 409, "conflict", "action",
-			               "%s is '%s'; closing step %s is completed from '%s' on", state->number,
-			               state->status, task->step_id, "evaluating");
+			               "%s is '%s'; closing step %s is completed from '%s' on",
+			               state->number, state->status, task->step_id, "evaluating");
 			return false;
 		}
 	}
@@ -324,10 +330,10 @@ static json_t *task_audit_data(xf_req *req, int64_t id, const xf_task_row *task,
                                xf_task_action action, int to, int64_t new_assignee,
                                const char *assignee_name, const char *note, const char *reason)
 {
-	const char *detail = action == XF_TASK_SKIP   ? reason
+	const char *detail = action == XF_TASK_SKIP     ? reason
 	                     : action == XF_TASK_ASSIGN ? assignee_name
-	                     : note                    ? note
-	                                               : "";
+	                     : note                     ? note
+	                                                : "";
 	json_t *data = json_pack("{s:I, s:s, s:s, s:s}", "task_id", (json_int_t)id, "title",
 	                         task->title, "status", xf_task_status_ids[to], "summary",
 	                         xf_arena_printf(&req->arena, "%s任务「%s」%s%s", action_zh[action],
@@ -364,7 +370,8 @@ static void xf_api_tasks_update(xf_req *req)
 	while (strcmp(xf_task_action_ids[action], action_id) != 0)
 		action++;
 	if (action == XF_TASK_SKIP && !reason) {
-		xf_reply_error(req, 400, "invalid_field", "reason", "'reason' is required to skip a task");
+		xf_reply_error(req, 400, "invalid_field", "reason",
+		               "'reason' is required to skip a task");
 		return;
 	}
 	if (action == XF_TASK_ASSIGN && !assignee_id) {
@@ -383,13 +390,15 @@ static void xf_api_tasks_update(xf_req *req)
 	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		if (rc == XF_NOTFOUND)
-			xf_reply_error(req, 404, "not_found", NULL, "there is no task %lld", (long long)id);
+			xf_reply_error(req, 404, "not_found", NULL, "there is no task %lld",
+			               (long long)id);
 		else
 			xf_api_store_error(req, db, rc);
 		return;
 	}
 	if (!xf_api_incident(req, db, task.incident_id, &state) || !incident_open(req, &state) ||
-	    (action == XF_TASK_ASSIGN && !active_user(req, db, "assignee_id", assignee_id, &assignee))) {
+	    (action == XF_TASK_ASSIGN &&
+	     !active_user(req, db, "assignee_id", assignee_id, &assignee))) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -398,9 +407,10 @@ static void xf_api_tasks_update(xf_req *req)
 		return;
 	int64_t new_assignee = action == XF_TASK_CLAIM    ? req->user.id
 	                       : action == XF_TASK_ASSIGN ? assignee_id
-	                       : task.assignee_id ? task.assignee_id
-	                       : action == XF_TASK_START || action == XF_TASK_COMPLETE ? req->user.id
-	                                                                               : 0;
+	                       : task.assignee_id         ? task.assignee_id
+	                       : action == XF_TASK_START || action == XF_TASK_COMPLETE
+	                           ? req->user.id
+	                           : 0;
 	int64_t now = xf_now_ms();
 	rc = xf_store_task_update(db, id, xf_task_status_ids[to], new_assignee, note,
 	                          action == XF_TASK_SKIP ? reason : NULL, now);
@@ -423,9 +433,9 @@ static void xf_api_tasks_update(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/incidents/{id}/tasks", XF_PERM_INCIDENT_READ, 0, xf_api_tasks_list},
-	{"POST", "/incidents/{id}/tasks", XF_PERM_INCIDENT_MANAGE, 0, xf_api_tasks_create},
-	{"PATCH", "/tasks/{id}", XF_PERM_TASK_ACT, 0, xf_api_tasks_update},
+    {"GET", "/incidents/{id}/tasks", XF_PERM_INCIDENT_READ, 0, xf_api_tasks_list},
+    {"POST", "/incidents/{id}/tasks", XF_PERM_INCIDENT_MANAGE, 0, xf_api_tasks_create},
+    {"PATCH", "/tasks/{id}", XF_PERM_TASK_ACT, 0, xf_api_tasks_update},
 };
 
 const xf_route_list xf_routes_tasks = {routes, XF_ARRAY_LEN(routes)};

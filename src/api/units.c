@@ -24,8 +24,8 @@ static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
 		return true;
 	}
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld", field,
-		               (long long)id);
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld",
+		               field, (long long)id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -33,7 +33,8 @@ static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
 
 static void reply_sibling_conflict(xf_req *req, const char *name)
 {
-	xf_reply_error(req, 409, "conflict", "name", "a unit named '%s' already exists there", name);
+	xf_reply_error(req, 409, "conflict", "name", "a unit named '%s' already exists there",
+	               name);
 }
 
 static void xf_api_units_create(xf_req *req)
@@ -69,7 +70,8 @@ static void xf_api_units_create(xf_req *req)
 	}
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "unit.create", "unit", xf_api_id_text(req, id),
-		                     json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind, "parent_id",
+		                     json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind,
+		                               "parent_id",
 		                               parent_id ? json_integer(parent_id) : json_null()));
 	if (!xf_api_finish(req, db, rc))
 		return;
@@ -97,7 +99,8 @@ static void xf_api_units_update(xf_req *req)
 	if (xf_json_only(body, fields, &err) != XF_OK ||
 	    xf_json_string(body, "name", false, 1, 64, &name, &err) == XF_ERR ||
 	    xf_json_choice(body, "kind", false, xf_unit_kinds, &kind, &err) == XF_ERR ||
-	    (has_parent = xf_json_id_or_null(body, "parent_id", false, &parent_id, &err)) == XF_ERR ||
+	    (has_parent = xf_json_id_or_null(body, "parent_id", false, &parent_id, &err)) ==
+	        XF_ERR ||
 	    (has_head = xf_json_id_or_null(body, "head_user_id", false, &head_user_id, &err)) ==
 	        XF_ERR) {
 		xf_reply_field_error(req, &err);
@@ -113,7 +116,8 @@ static void xf_api_units_update(xf_req *req)
 	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		if (rc == XF_NOTFOUND)
-			xf_reply_error(req, 404, "not_found", NULL, "there is no unit %lld", (long long)id);
+			xf_reply_error(req, 404, "not_found", NULL, "there is no unit %lld",
+			               (long long)id);
 		else
 			xf_api_store_error(req, db, rc);
 		return;
@@ -130,7 +134,8 @@ static void xf_api_units_update(xf_req *req)
 			xf_tx_rollback(db);
 			if (rc == XF_NOTFOUND)
 				xf_reply_error(req, 400, "invalid_field", "head_user_id",
-				               "'head_user_id': there is no user %lld", (long long)head_user_id);
+				               "'head_user_id': there is no user %lld",
+				               (long long)head_user_id);
 			else
 				xf_api_store_error(req, db, rc);
 			return;
@@ -149,9 +154,10 @@ static void xf_api_units_update(xf_req *req)
 		rc = xf_store_unit_set_parent(db, id, parent_id);
 		if (rc == XF_CONFLICT) {
 			xf_tx_rollback(db);
-			xf_reply_error(req, 409, "conflict", "parent_id",
-			               "a unit cannot be moved below itself or a unit under it, and names "
-			               "must be unique among siblings");
+			xf_reply_error(
+			    req, 409, "conflict", "parent_id",
+			    "a unit cannot be moved below itself or a unit under it, and names "
+			    "must be unique among siblings");
 			return;
 		}
 	}
@@ -170,9 +176,9 @@ static void xf_api_units_update(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/units", XF_PERM_SIGNED_IN, 0, xf_api_units_list},
-	{"POST", "/units", XF_PERM_UNIT_WRITE, 0, xf_api_units_create},
-	{"PATCH", "/units/{id}", XF_PERM_UNIT_WRITE, 0, xf_api_units_update},
+    {"GET", "/units", XF_PERM_SIGNED_IN, 0, xf_api_units_list},
+    {"POST", "/units", XF_PERM_UNIT_WRITE, 0, xf_api_units_create},
+    {"PATCH", "/units/{id}", XF_PERM_UNIT_WRITE, 0, xf_api_units_update},
 };
 
 const xf_route_list xf_routes_units = {routes, XF_ARRAY_LEN(routes)};

@@ -11,9 +11,9 @@ static void xf_api_roles_list(xf_req *req)
 {
 	json_t *roles = json_array();
 	for (int r = 0; r < XF_ROLE_COUNT; r++)
-		json_array_append_new(roles, json_pack("{s:s, s:s, s:s}", "id", xf_role_id((xf_role)r),
-		                                       "zh", xf_role_zh((xf_role)r), "en",
-		                                       xf_role_en((xf_role)r)));
+		json_array_append_new(
+		    roles, json_pack("{s:s, s:s, s:s}", "id", xf_role_id((xf_role)r), "zh",
+		                     xf_role_zh((xf_role)r), "en", xf_role_en((xf_role)r)));
 	xf_reply_json(req, 200, json_pack("{s:o}", "roles", roles));
 }
 
@@ -61,8 +61,8 @@ static bool check_unit(xf_req *req, xf_db *db, int64_t unit_id)
 		return true;
 	}
 	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", "unit_id", "'unit_id': there is no unit %lld",
-		               (long long)unit_id);
+		xf_reply_error(req, 400, "invalid_field", "unit_id",
+		               "'unit_id': there is no unit %lld", (long long)unit_id);
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
@@ -105,7 +105,8 @@ static void xf_api_users_create(xf_req *req)
 		return;
 	}
 	if (!roles) {
-		xf_reply_error(req, 400, "invalid_field", "roles", "'roles' must name at least one role");
+		xf_reply_error(req, 400, "invalid_field", "roles",
+		               "'roles' must name at least one role");
 		return;
 	}
 	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
@@ -124,21 +125,23 @@ static void xf_api_users_create(xf_req *req)
 	rc = xf_store_user_insert(db, username, name, unit_id, phone, roles, hash, true, &id);
 	if (rc == XF_CONFLICT) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "username", "the username '%s' is taken", username);
+		xf_reply_error(req, 409, "conflict", "username", "the username '%s' is taken",
+		               username);
 		return;
 	}
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "user.create", "user", xf_api_id_text(req, id),
-		                     json_pack("{s:s, s:s, s:I, s:o}", "username", username, "name", name,
-		                               "unit_id", (json_int_t)unit_id, "roles",
+		                     json_pack("{s:s, s:s, s:I, s:o}", "username", username, "name",
+		                               name, "unit_id", (json_int_t)unit_id, "roles",
 		                               roles_json(roles)));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_user_row row;
 	if (!load_user(req, db, id, &row))
 		return;
-	xf_reply_json(req, 201, json_pack("{s:o, s:s}", "user", xf_user_json(&row),
-	                                  "one_time_password", one_time));
+	xf_reply_json(
+	    req, 201,
+	    json_pack("{s:o, s:s}", "user", xf_user_json(&row), "one_time_password", one_time));
 	sodium_memzero(one_time, sizeof one_time);
 }
 
@@ -169,12 +172,14 @@ static void xf_api_users_update(xf_req *req)
 	if (!xf_api_phone_ok(req, "phone", phone))
 		return;
 	if (has_roles == XF_OK && !roles) {
-		xf_reply_error(req, 400, "invalid_field", "roles", "'roles' must name at least one role");
+		xf_reply_error(req, 400, "invalid_field", "roles",
+		               "'roles' must name at least one role");
 		return;
 	}
 	/* An administrator cannot lock themselves out. */
 	if (id == req->user.id && has_disabled == XF_OK && disabled) {
-		xf_reply_error(req, 409, "conflict", "disabled", "you cannot disable your own account");
+		xf_reply_error(req, 409, "conflict", "disabled",
+		               "you cannot disable your own account");
 		return;
 	}
 	if (id == req->user.id && has_roles == XF_OK && !(roles & (1u << XF_ROLE_ADMIN))) {
@@ -235,8 +240,8 @@ static void xf_api_users_reset_password(xf_req *req)
 	if (rc == XF_OK)
 		rc = xf_store_session_delete_user(db, id, 0);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "user.password_reset", "user", xf_api_id_text(req, id),
-		                     NULL);
+		rc = xf_audit_append(db, &actor, "user.password_reset", "user",
+		                     xf_api_id_text(req, id), NULL);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_reply_json(req, 200, json_pack("{s:s}", "one_time_password", one_time));
@@ -244,13 +249,13 @@ static void xf_api_users_reset_password(xf_req *req)
 }
 
 static const xf_route routes[] = {
-	{"GET", "/roles", XF_PERM_SIGNED_IN, 0, xf_api_roles_list},
-	{"GET", "/users", XF_PERM_USER_READ, 0, xf_api_users_list},
-	{"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_SLOW, xf_api_users_create},
-	{"GET", "/users/{id}", XF_PERM_USER_READ, 0, xf_api_users_get},
-	{"PATCH", "/users/{id}", XF_PERM_USER_WRITE, 0, xf_api_users_update},
-	{"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_SLOW,
-	 xf_api_users_reset_password},
+    {"GET", "/roles", XF_PERM_SIGNED_IN, 0, xf_api_roles_list},
+    {"GET", "/users", XF_PERM_USER_READ, 0, xf_api_users_list},
+    {"POST", "/users", XF_PERM_USER_WRITE, XF_ROUTE_SLOW, xf_api_users_create},
+    {"GET", "/users/{id}", XF_PERM_USER_READ, 0, xf_api_users_get},
+    {"PATCH", "/users/{id}", XF_PERM_USER_WRITE, 0, xf_api_users_update},
+    {"POST", "/users/{id}/password", XF_PERM_USER_WRITE, XF_ROUTE_SLOW,
+     xf_api_users_reset_password},
 };
 
 const xf_route_list xf_routes_users = {routes, XF_ARRAY_LEN(routes)};

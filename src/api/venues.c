@@ -458,12 +458,12 @@ static bool booking_allowed(xf_req *req, xf_db *db, const xf_incident_state *sta
 		*headcount = state->headcount;
 	if (!xf_venue_fits(venue->capacity, (int)*headcount)) {
 		xf_tx_rollback(db);
-		reply_conflict(
-		    req, "headcount",
-		    xf_req_message(req, "venue '%s' seats %d; the booking is for %lld people",
-		                    venue->name, venue->capacity, (long long)*headcount),
-		    json_pack("{s:i, s:I}", "capacity", venue->capacity, "headcount",
-		              (json_int_t)*headcount));
+		reply_conflict(req, "headcount",
+		               xf_req_message(req,
+		                              "venue '%s' seats %d; the booking is for %lld people",
+		                              venue->name, venue->capacity, (long long)*headcount),
+		               json_pack("{s:i, s:I}", "capacity", venue->capacity, "headcount",
+		                         (json_int_t)*headcount));
 		return false;
 	}
 	rc = xf_store_booking_conflict(db, venue_id, starts_ms, ends_ms, &other);
@@ -475,11 +475,11 @@ static bool booking_allowed(xf_req *req, xf_db *db, const xf_incident_state *sta
 		                      : "another incident";
 		reply_conflict(
 		    req, "starts_at",
-		    xf_req_message(
-		        req, "venue '%s' is booked for %s from %s to %s (booking %lld)",
-		        venue->name, who, json_string_value(json_object_get(conflict, "starts_at")),
-		        json_string_value(json_object_get(conflict, "ends_at")),
-		        (long long)other.id),
+		    xf_req_message(req, "venue '%s' is booked for %s from %s to %s (booking %lld)",
+		                   venue->name, who,
+		                   json_string_value(json_object_get(conflict, "starts_at")),
+		                   json_string_value(json_object_get(conflict, "ends_at")),
+		                   (long long)other.id),
 		    json_pack("{s:o}", "conflict", conflict));
 		return false;
 	}
@@ -492,9 +492,8 @@ static bool booking_allowed(xf_req *req, xf_db *db, const xf_incident_state *sta
 }
 
 /* Inserts booking b of venue and appends its audit entry. */
-static int booking_store(xf_req *req, xf_db *db, const xf_actor *actor,
-                         const xf_venue_row *venue, const xf_booking_new *b,
-                         int64_t *booking_id)
+static int booking_store(xf_req *req, xf_db *db, const xf_actor *actor, const xf_venue_row *venue,
+                         const xf_booking_new *b, int64_t *booking_id)
 {
 	int rc = xf_store_booking_insert(db, b, booking_id);
 	if (rc != XF_OK)
@@ -512,8 +511,8 @@ static int booking_store(xf_req *req, xf_db *db, const xf_actor *actor,
 	              venue->name, "starts_at", starts, "ends_at", ends, "headcount",
 	              (json_int_t)b->headcount, "purpose", b->purpose, "summary",
 	              xf_arena_printf(&req->arena, "预订「%s」用于%s：%s 至 %s，%lld人",
-	                              venue->name, xf_booking_purpose_zh(b->purpose),
-	                              starts_local, ends_local, (long long)b->headcount)));
+	                              venue->name, xf_booking_purpose_zh(b->purpose), starts_local,
+	                              ends_local, (long long)b->headcount)));
 }
 
 static void xf_api_bookings_create(xf_req *req)

@@ -19,14 +19,12 @@ static int64_t touch_interval_ms = 60 * 1000;
 
 /* Every resource's routes; a new resource file adds its list here. */
 static const xf_route_list *const route_lists[] = {
-	&xf_routes_health, &xf_routes_session,   &xf_routes_users,      &xf_routes_units,
-	&xf_routes_audit,  &xf_routes_plan,      &xf_routes_incidents,  &xf_routes_tasks,
-	&xf_routes_dispatches, &xf_routes_stream, &xf_routes_persons, &xf_routes_assignments,
-	&xf_routes_roster, &xf_routes_meetings, &xf_routes_venues, &xf_routes_search,
-	&xf_routes_directory, &xf_routes_matters,
-	&xf_routes_records,
-	&xf_routes_archive,
-	&xf_routes_reports,
+    &xf_routes_health,     &xf_routes_session,  &xf_routes_users,     &xf_routes_units,
+    &xf_routes_audit,      &xf_routes_plan,     &xf_routes_incidents, &xf_routes_tasks,
+    &xf_routes_dispatches, &xf_routes_stream,   &xf_routes_persons,   &xf_routes_assignments,
+    &xf_routes_roster,     &xf_routes_meetings, &xf_routes_venues,    &xf_routes_search,
+    &xf_routes_directory,  &xf_routes_matters,  &xf_routes_records,   &xf_routes_archive,
+    &xf_routes_reports,
 };
 static xf_route *routes;
 static size_t n_routes;
@@ -86,7 +84,7 @@ const xf_route *xf_api_routes(size_t *count)
  * a user or session, committed by this process, moves it) and for at most
  * CACHE_TRUST_MS (changes made by another process, the command line). */
 #define SESSION_CACHE_SLOTS 1024
-#define CACHE_TRUST_MS 5000
+#define CACHE_TRUST_MS      5000
 
 typedef struct cached_session {
 	char digest[XF_TOKEN_DIGEST_LEN];
@@ -211,7 +209,8 @@ int xf_api_authenticate(xf_req *req)
 	}
 	if (rc == XF_NOTFOUND) {
 		memset(&req->user, 0, sizeof req->user);
-		xf_reply_error(req, 401, "unauthenticated", NULL, "the session has ended; sign in again");
+		xf_reply_error(req, 401, "unauthenticated", NULL,
+		               "the session has ended; sign in again");
 		return XF_ERR;
 	}
 	if (rc != XF_OK) {
@@ -225,9 +224,9 @@ int xf_api_authenticate(xf_req *req)
 xf_actor xf_api_actor(const xf_req *req)
 {
 	return (xf_actor){
-		.id = req->user.id,
-		.name = req->user.id ? req->user.username : "anonymous",
-		.request_id = req->request_id,
+	    .id = req->user.id,
+	    .name = req->user.id ? req->user.username : "anonymous",
+	    .request_id = req->request_id,
 	};
 }
 
@@ -244,20 +243,21 @@ void xf_api_store_error(xf_req *req, xf_db *db, int rc)
 	case XF_CONFLICT:
 		/* A seal's trigger (migration 14): a write that went around the check below. */
 		if (strncmp(xf_db_error(db), "sealed:", 7) == 0) {
-			xf_reply_error(req, 409, "sealed", NULL,
-			               "the incident is archived and sealed; nothing of it can change");
+			xf_reply_error(
+			    req, 409, "sealed", NULL,
+			    "the incident is archived and sealed; nothing of it can change");
 			break;
 		}
-		xf_reply_error(req, 409, "conflict", NULL, "the change conflicts with stored data: %s",
-		               xf_db_error(db));
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "the change conflicts with stored data: %s", xf_db_error(db));
 		break;
 	case XF_NOTFOUND:
 		xf_reply_error(req, 404, "not_found", NULL, "no such object");
 		break;
 	default:
 		xf_log("req=%s store error: %s", req->request_id, xf_db_error(db));
-		xf_reply_error(req, 500, "internal", NULL, "internal error; see the server log for %s",
-		               req->request_id);
+		xf_reply_error(req, 500, "internal", NULL,
+		               "internal error; see the server log for %s", req->request_id);
 	}
 }
 

@@ -102,11 +102,10 @@ typedef struct xf_route_list {
 	size_t count;
 } xf_route_list;
 
-extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users,
-	xf_routes_units, xf_routes_audit, xf_routes_plan, xf_routes_incidents, xf_routes_tasks,
-	xf_routes_dispatches, xf_routes_stream, xf_routes_persons, xf_routes_assignments,
-	xf_routes_roster, xf_routes_meetings, xf_routes_venues, xf_routes_search,
-	xf_routes_directory, xf_routes_matters;
+extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users, xf_routes_units,
+    xf_routes_audit, xf_routes_plan, xf_routes_incidents, xf_routes_tasks, xf_routes_dispatches,
+    xf_routes_stream, xf_routes_persons, xf_routes_assignments, xf_routes_roster,
+    xf_routes_meetings, xf_routes_venues, xf_routes_search, xf_routes_directory, xf_routes_matters;
 /* Written reports (reports.c). */
 extern const xf_route_list xf_routes_reports;
 

@@ -53,66 +53,68 @@ static void config_defaults(config *c)
 }
 
 static const char usage_top[] =
-	"usage: xinfang COMMAND [OPTIONS]\n"
-	"\n"
-	"xinfang (信访应急指挥平台) runs a petition emergency-response plan.\n"
-	"\n"
-	"commands:\n"
-	"  serve            start the HTTP server\n"
-	"  init             create the database and the admin account, then exit\n"
-	"  user add|passwd|list|disable|roles   manage accounts\n"
-	"  unit add|list    manage the unit tree\n"
-	"  import units|staff FILE [--dry-run]   import units or the staff roster from CSV\n"
-	"  render --pdf FILE --docx FILE [JSON]   write a document (report) as PDF/DOCX\n"
-	"  backup FILE      write a consistent copy of the database while it is in use\n"
-	"  check            check the database and the audit chain\n"
-	"  retention [--apply]   list (or delete) records past the plan's retention\n"
-	"  plan check FILE  validate a plan file; names the JSON path of every problem\n"
-	"  version          print the version\n"
-	"\n"
-	"Every command takes --help. Common options (and their variables):\n"
-	"  --db FILE        database file (XINFANG_DB, default var/xinfang.db)\n";
+    "usage: xinfang COMMAND [OPTIONS]\n"
+    "\n"
+    "xinfang (信访应急指挥平台) runs a petition emergency-response plan.\n"
+    "\n"
+    "commands:\n"
+    "  serve            start the HTTP server\n"
+    "  init             create the database and the admin account, then exit\n"
+    "  user add|passwd|list|disable|roles   manage accounts\n"
+    "  unit add|list    manage the unit tree\n"
+    "  import units|staff FILE [--dry-run]   import units or the staff roster from CSV\n"
+    "  render --pdf FILE --docx FILE [JSON]   write a document (report) as PDF/DOCX\n"
+    "  backup FILE      write a consistent copy of the database while it is in use\n"
+    "  check            check the database and the audit chain\n"
+    "  retention [--apply]   list (or delete) records past the plan's retention\n"
+    "  plan check FILE  validate a plan file; names the JSON path of every problem\n"
+    "  version          print the version\n"
+    "\n"
+    "Every command takes --help. Common options (and their variables):\n"
+    "  --db FILE        database file (XINFANG_DB, default var/xinfang.db)\n";
 
 static const struct {
 	const char *name, *usage;
 } usages[] = {
-	{"serve", "usage: xinfang serve [--listen IP:PORT] [--db FILE] [--data-dir DIR] [--plan FILE]\n"
-	          "                     [--web-dir DIR] [--threads N] [--quiet]\n"
-	          "Starts the server. Variables: XINFANG_LISTEN (127.0.0.1:8080), XINFANG_DB,\n"
-	          "XINFANG_DATA_DIR (the database's directory), XINFANG_RECORD_MAX_BYTES (200 MiB), XINFANG_PLAN, XINFANG_WEB_DIR, XINFANG_ADMIN_PASSWORD\n"
-	          "(first start only; otherwise a one-time password is printed once),\n"
-	          "XINFANG_SECURE_COOKIES=1 behind TLS.\n"},
-	{"init", "usage: xinfang init [--db FILE]\n"
-	         "Creates the database, the root unit and the admin account if absent.\n"},
-	{"user add", "usage: xinfang user add USERNAME --name NAME --unit UNIT_ID --roles ROLE[,ROLE]\n"
-	             "                        [--phone PHONE] [--db FILE]\n"
-	             "Creates an account and prints its one-time password. Roles: petition_office,\n"
-	             "leader, unit_head, dispatch, official, company, auditor, admin.\n"},
-	{"user passwd", "usage: xinfang user passwd USERNAME [--password-stdin] [--db FILE]\n"
-	                "Sets a new one-time password and prints it, or with --password-stdin reads\n"
-	                "the new password from the first line of standard input.\n"},
-	{"user list", "usage: xinfang user list [--db FILE]\nLists the accounts.\n"},
-	{"user disable", "usage: xinfang user disable USERNAME [--db FILE]\n"
-	                 "Disables an account and ends its sessions.\n"},
-	{"user roles", "usage: xinfang user roles USERNAME ROLE[,ROLE] [--db FILE]\n"
-	               "Replaces an account's roles.\n"},
-	{"unit add", "usage: xinfang unit add NAME [--parent UNIT_ID] [--kind mine|department|team|other]\n"
-	             "                        [--db FILE]\nAdds a unit.\n"},
-	{"unit list", "usage: xinfang unit list [--db FILE]\nLists the units.\n"},
-	{"backup", "usage: xinfang backup FILE [--db FILE]\n"
-	           "Writes a consistent copy of the database, also while the server writes, and\n"
-	           "the copy's audit-chain head beside it in FILE.head (keep the two together).\n"},
-	{"check", "usage: xinfang check [--db FILE] [--data-dir DIR]\n"
-	          "Checks the database, recomputes the audit chain and compares its head with the\n"
-	          "head file FILE.head, and hashes every stored record file under DIR (by default\n"
-	          "the database's directory) naming each missing or altered one; exits 1 naming\n"
-	          "the problem; recomputes the seal of every archived incident and names each\n"
-	          "one whose rows changed after sealing. Reads one snapshot and\n"
-	          "never takes the write lock, so it runs beside the server.\n"},
-	{"version", "usage: xinfang version\nPrints the version.\n"},
-	{"plan check", "usage: xinfang plan check FILE\n"
-	               "Validates a plan file and names the JSON path and the problem of every error;\n"
-	               "prints the plan's version (the SHA-256 of the file) when it is valid.\n"},
+    {"serve", "usage: xinfang serve [--listen IP:PORT] [--db FILE] [--data-dir DIR] [--plan FILE]\n"
+              "                     [--web-dir DIR] [--threads N] [--quiet]\n"
+              "Starts the server. Variables: XINFANG_LISTEN (127.0.0.1:8080), XINFANG_DB,\n"
+              "XINFANG_DATA_DIR (the database's directory), XINFANG_RECORD_MAX_BYTES (200 MiB), "
+              "XINFANG_PLAN, XINFANG_WEB_DIR, XINFANG_ADMIN_PASSWORD\n"
+              "(first start only; otherwise a one-time password is printed once),\n"
+              "XINFANG_SECURE_COOKIES=1 behind TLS.\n"},
+    {"init", "usage: xinfang init [--db FILE]\n"
+             "Creates the database, the root unit and the admin account if absent.\n"},
+    {"user add", "usage: xinfang user add USERNAME --name NAME --unit UNIT_ID --roles ROLE[,ROLE]\n"
+                 "                        [--phone PHONE] [--db FILE]\n"
+                 "Creates an account and prints its one-time password. Roles: petition_office,\n"
+                 "leader, unit_head, dispatch, official, company, auditor, admin.\n"},
+    {"user passwd", "usage: xinfang user passwd USERNAME [--password-stdin] [--db FILE]\n"
+                    "Sets a new one-time password and prints it, or with --password-stdin reads\n"
+                    "the new password from the first line of standard input.\n"},
+    {"user list", "usage: xinfang user list [--db FILE]\nLists the accounts.\n"},
+    {"user disable", "usage: xinfang user disable USERNAME [--db FILE]\n"
+                     "Disables an account and ends its sessions.\n"},
+    {"user roles", "usage: xinfang user roles USERNAME ROLE[,ROLE] [--db FILE]\n"
+                   "Replaces an account's roles.\n"},
+    {"unit add",
+     "usage: xinfang unit add NAME [--parent UNIT_ID] [--kind mine|department|team|other]\n"
+     "                        [--db FILE]\nAdds a unit.\n"},
+    {"unit list", "usage: xinfang unit list [--db FILE]\nLists the units.\n"},
+    {"backup", "usage: xinfang backup FILE [--db FILE]\n"
+               "Writes a consistent copy of the database, also while the server writes, and\n"
+               "the copy's audit-chain head beside it in FILE.head (keep the two together).\n"},
+    {"check", "usage: xinfang check [--db FILE] [--data-dir DIR]\n"
+              "Checks the database, recomputes the audit chain and compares its head with the\n"
+              "head file FILE.head, and hashes every stored record file under DIR (by default\n"
+              "the database's directory) naming each missing or altered one; exits 1 naming\n"
+              "the problem; recomputes the seal of every archived incident and names each\n"
+              "one whose rows changed after sealing. Reads one snapshot and\n"
+              "never takes the write lock, so it runs beside the server.\n"},
+    {"version", "usage: xinfang version\nPrints the version.\n"},
+    {"plan check", "usage: xinfang plan check FILE\n"
+                   "Validates a plan file and names the JSON path and the problem of every error;\n"
+                   "prints the plan's version (the SHA-256 of the file) when it is valid.\n"},
 };
 
 static int usage(const char *command, int status)
@@ -131,39 +133,92 @@ static int usage(const char *command, int status)
  * bad option, 1 on --help, 0 otherwise. */
 static int parse_options(int argc, char **argv, config *c)
 {
-	enum { O_LISTEN = 256, O_DB, O_DATA, O_PLAN, O_WEB, O_THREADS, O_QUIET, O_NAME, O_UNIT,
-	       O_ROLES, O_PHONE, O_PARENT, O_KIND, O_STDIN, O_HELP };
+	enum {
+		O_LISTEN = 256,
+		O_DB,
+		O_DATA,
+		O_PLAN,
+		O_WEB,
+		O_THREADS,
+		O_QUIET,
+		O_NAME,
+		O_UNIT,
+		O_ROLES,
+		O_PHONE,
+		O_PARENT,
+		O_KIND,
+		O_STDIN,
+		O_HELP
+	};
 	static const struct option options[] = {
-		{"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
-		{"data-dir", required_argument, NULL, O_DATA}, {"plan", required_argument, NULL, O_PLAN},
-		{"web-dir", required_argument, NULL, O_WEB}, {"threads", required_argument, NULL, O_THREADS},
-		{"quiet", no_argument, NULL, O_QUIET}, {"name", required_argument, NULL, O_NAME},
-		{"unit", required_argument, NULL, O_UNIT}, {"roles", required_argument, NULL, O_ROLES},
-		{"phone", required_argument, NULL, O_PHONE}, {"parent", required_argument, NULL, O_PARENT},
-		{"kind", required_argument, NULL, O_KIND}, {"password-stdin", no_argument, NULL, O_STDIN},
-		{"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+	    {"listen", required_argument, NULL, O_LISTEN},
+	    {"db", required_argument, NULL, O_DB},
+	    {"data-dir", required_argument, NULL, O_DATA},
+	    {"plan", required_argument, NULL, O_PLAN},
+	    {"web-dir", required_argument, NULL, O_WEB},
+	    {"threads", required_argument, NULL, O_THREADS},
+	    {"quiet", no_argument, NULL, O_QUIET},
+	    {"name", required_argument, NULL, O_NAME},
+	    {"unit", required_argument, NULL, O_UNIT},
+	    {"roles", required_argument, NULL, O_ROLES},
+	    {"phone", required_argument, NULL, O_PHONE},
+	    {"parent", required_argument, NULL, O_PARENT},
+	    {"kind", required_argument, NULL, O_KIND},
+	    {"password-stdin", no_argument, NULL, O_STDIN},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
-		case O_LISTEN: c->listen = optarg; break;
-		case O_DB: c->db = optarg; break;
-		case O_DATA: c->data_dir = optarg; break;
-		case O_PLAN: c->plan = optarg; break;
-		case O_WEB: c->web_dir = optarg; break;
-		case O_THREADS: c->threads = (unsigned)strtoul(optarg, NULL, 10); break;
-		case O_QUIET: c->quiet = true; break;
-		case O_NAME: c->name = optarg; break;
-		case O_UNIT: c->unit = optarg; break;
-		case O_ROLES: c->roles = optarg; break;
-		case O_PHONE: c->phone = optarg; break;
-		case O_PARENT: c->parent = optarg; break;
-		case O_KIND: c->kind = optarg; break;
-		case O_STDIN: c->password_stdin = true; break;
+		case O_LISTEN:
+			c->listen = optarg;
+			break;
+		case O_DB:
+			c->db = optarg;
+			break;
+		case O_DATA:
+			c->data_dir = optarg;
+			break;
+		case O_PLAN:
+			c->plan = optarg;
+			break;
+		case O_WEB:
+			c->web_dir = optarg;
+			break;
+		case O_THREADS:
+			c->threads = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case O_QUIET:
+			c->quiet = true;
+			break;
+		case O_NAME:
+			c->name = optarg;
+			break;
+		case O_UNIT:
+			c->unit = optarg;
+			break;
+		case O_ROLES:
+			c->roles = optarg;
+			break;
+		case O_PHONE:
+			c->phone = optarg;
+			break;
+		case O_PARENT:
+			c->parent = optarg;
+			break;
+		case O_KIND:
+			c->kind = optarg;
+			break;
+		case O_STDIN:
+			c->password_stdin = true;
+			break;
 		case 'h':
-		case O_HELP: return 1;
-		default: return -1;
+		case O_HELP:
+			return 1;
+		default:
+			return -1;
 		}
 	}
 	if (c->threads < 1 || c->threads > 64) {
@@ -181,7 +236,8 @@ static void make_parent_dir(const char *path)
 	if (slash && slash != copy) {
 		*slash = '\0';
 		if (mkdir(copy, 0750) != 0 && errno != EEXIST)
-			fprintf(stderr, "xinfang: cannot create directory '%s': %s\n", copy, strerror(errno));
+			fprintf(stderr, "xinfang: cannot create directory '%s': %s\n", copy,
+			        strerror(errno));
 	}
 	free(copy);
 }
@@ -242,8 +298,9 @@ static int bootstrap(const config *c)
 	if (rc == XF_OK && units == 0) {
 		rc = xf_store_unit_insert(db, 0, "本矿", "mine", &unit_id);
 		if (rc == XF_OK)
-			rc = xf_audit_append(db, &system, "unit.create", "unit", "1",
-			                     json_pack("{s:s, s:s}", "name", "本矿", "kind", "mine"));
+			rc = xf_audit_append(
+			    db, &system, "unit.create", "unit", "1",
+			    json_pack("{s:s, s:s}", "name", "本矿", "kind", "mine"));
 	}
 	char one_time[XF_ONE_TIME_LEN] = "";
 	if (rc == XF_OK && users == 0) {
@@ -262,8 +319,9 @@ static int bootstrap(const config *c)
 		rc = xf_store_user_insert(db, "admin", "系统管理员", unit_id, "",
 		                          1u << XF_ROLE_ADMIN, hash, one_time[0] != '\0', &user_id);
 		if (rc == XF_OK)
-			rc = xf_audit_append(db, &system, "user.create", "user", "1",
-			                     json_pack("{s:s, s:[s]}", "username", "admin", "roles", "admin"));
+			rc = xf_audit_append(
+			    db, &system, "user.create", "user", "1",
+			    json_pack("{s:s, s:[s]}", "username", "admin", "roles", "admin"));
 	}
 	if (finish(db, rc) != XF_OK)
 		return XF_ERR;
@@ -306,30 +364,30 @@ static int cmd_serve(const config *c)
 		return 1;
 	}
 	xf_api_config api = {
-		.session_idle_ms = 2 * XF_HOUR_MS,
-		.session_absolute_ms = 12 * XF_HOUR_MS,
-		.secure_cookies = c->secure_cookies,
+	    .session_idle_ms = 2 * XF_HOUR_MS,
+	    .session_absolute_ms = 12 * XF_HOUR_MS,
+	    .secure_cookies = c->secure_cookies,
 	};
 	xf_api_init(&api);
 	size_t n_routes;
 	const xf_route *routes = xf_api_routes(&n_routes);
 	xf_http_config http = {
-		.listen = c->listen,
-		.web_dir = c->web_dir,
-		.body_max = (size_t)c->body_max,
-		/* uploads of records (0: 200 MiB) */
-		.stream_body_max = record_max,
-		.poll_threads = c->threads,
-		/* 0 takes the HTTP layer's default (README: connection limits). */
-		.max_connections = (unsigned)atoi(env_or("XINFANG_MAX_CONNECTIONS", "0")),
-		.per_address = (unsigned)atoi(env_or("XINFANG_CONNECTIONS_PER_ADDRESS", "0")),
-		.reserve = (unsigned)atoi(env_or("XINFANG_CONNECTION_RESERVE", "0")),
-		.timeout_s = (unsigned)atoi(env_or("XINFANG_IDLE_TIMEOUT_S", "0")),
-		.routes = routes,
-		.n_routes = n_routes,
-		.authenticate = xf_api_authenticate,
-		.authenticate_cached = xf_api_authenticate_cached,
-		.quiet = c->quiet,
+	    .listen = c->listen,
+	    .web_dir = c->web_dir,
+	    .body_max = (size_t)c->body_max,
+	    /* uploads of records (0: 200 MiB) */
+	    .stream_body_max = record_max,
+	    .poll_threads = c->threads,
+	    /* 0 takes the HTTP layer's default (README: connection limits). */
+	    .max_connections = (unsigned)atoi(env_or("XINFANG_MAX_CONNECTIONS", "0")),
+	    .per_address = (unsigned)atoi(env_or("XINFANG_CONNECTIONS_PER_ADDRESS", "0")),
+	    .reserve = (unsigned)atoi(env_or("XINFANG_CONNECTION_RESERVE", "0")),
+	    .timeout_s = (unsigned)atoi(env_or("XINFANG_IDLE_TIMEOUT_S", "0")),
+	    .routes = routes,
+	    .n_routes = n_routes,
+	    .authenticate = xf_api_authenticate,
+	    .authenticate_cached = xf_api_authenticate_cached,
+	    .quiet = c->quiet,
 	};
 	xf_server *server = xf_http_start(&http);
 	if (!server) {
@@ -344,7 +402,8 @@ static int cmd_serve(const config *c)
 	if (xf_store_wal_start() != XF_OK)
 		xf_log("cannot start the thread that keeps the write-ahead log small");
 	if (xf_store_head_writer_start() != XF_OK)
-		xf_log("cannot start the audit chain head writer; commits write the head themselves");
+		xf_log(
+		    "cannot start the audit chain head writer; commits write the head themselves");
 	printf("xinfang: serving http://%s (database %s)\n", c->listen, c->db);
 	fflush(stdout);
 	int sig;
@@ -422,7 +481,8 @@ static int user_list(xf_db *db)
 	json_t *u;
 	printf("%-6s %-20s %-20s %-6s %-8s %s\n", "id", "username", "name", "unit", "state",
 	       "roles");
-	json_array_foreach(users, i, u) {
+	json_array_foreach(users, i, u)
+	{
 		char *roles = json_dumps(json_object_get(u, "roles"), JSON_COMPACT);
 		printf("%-6lld %-20s %-20s %-6lld %-8s %s\n",
 		       (long long)json_integer_value(json_object_get(u, "id")),
@@ -443,8 +503,10 @@ static int user_add(const config *c, xf_db *db, const char *username)
 	xf_roles roles;
 	int64_t unit_id = parse_id("--unit", c->unit), id;
 	if (!xf_username_valid(username)) {
-		fprintf(stderr, "xinfang: username '%s' must be 2 to 32 characters of a-z, 0-9, "
-		                "'.', '_', '-', starting with a letter\n", username);
+		fprintf(stderr,
+		        "xinfang: username '%s' must be 2 to 32 characters of a-z, 0-9, "
+		        "'.', '_', '-', starting with a letter\n",
+		        username);
 		return 1;
 	}
 	if (!c->name || !unit_id || !c->roles || parse_roles(c->roles, &roles) != XF_OK)
@@ -456,7 +518,8 @@ static int user_add(const config *c, xf_db *db, const char *username)
 		rc = xf_store_user_insert(db, username, c->name, unit_id, c->phone ? c->phone : "",
 		                          roles, hash, true, &id);
 	if (rc == XF_CONFLICT) {
-		fprintf(stderr, "xinfang: the username '%s' is taken, or unit %lld does not exist\n",
+		fprintf(stderr,
+		        "xinfang: the username '%s' is taken, or unit %lld does not exist\n",
 		        username, (long long)unit_id);
 		xf_tx_rollback(db);
 		return 1;
@@ -577,13 +640,16 @@ static int cmd_unit(const config *c, const char *verb, char **args, int n_args)
 		if (xf_store_unit_list(db, &units) != XF_OK)
 			return 1;
 		printf("%-6s %-8s %-12s %s\n", "id", "parent", "kind", "name");
-		json_array_foreach(units, i, u) {
+		json_array_foreach(units, i, u)
+		{
 			char parent[24] = "-";
 			json_t *p = json_object_get(u, "parent_id");
 			if (!json_is_null(p))
-				snprintf(parent, sizeof parent, "%lld", (long long)json_integer_value(p));
-			printf("%-6lld %-8s %-12s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
-			       parent, json_string_value(json_object_get(u, "kind")),
+				snprintf(parent, sizeof parent, "%lld",
+				         (long long)json_integer_value(p));
+			printf("%-6lld %-8s %-12s %s\n",
+			       (long long)json_integer_value(json_object_get(u, "id")), parent,
+			       json_string_value(json_object_get(u, "kind")),
 			       json_string_value(json_object_get(u, "name")));
 		}
 		json_decref(units);
@@ -606,7 +672,8 @@ static int cmd_unit(const config *c, const char *verb, char **args, int n_args)
 	if (rc == XF_OK)
 		rc = xf_store_unit_insert(db, parent, args[0], kind, &id);
 	if (rc == XF_CONFLICT) {
-		fprintf(stderr, "xinfang: unit '%s' exists there already, or parent %lld does not exist\n",
+		fprintf(stderr,
+		        "xinfang: unit '%s' exists there already, or parent %lld does not exist\n",
 		        args[0], (long long)parent);
 		xf_tx_rollback(db);
 		return 1;
@@ -616,7 +683,8 @@ static int cmd_unit(const config *c, const char *verb, char **args, int n_args)
 		snprintf(id_text, sizeof id_text, "%lld", (long long)id);
 		rc = xf_audit_append(db, &cli_actor, "unit.create", "unit", id_text,
 		                     json_pack("{s:s, s:s, s:o}", "name", args[0], "kind", kind,
-		                               "parent_id", parent ? json_integer(parent) : json_null()));
+		                               "parent_id",
+		                               parent ? json_integer(parent) : json_null()));
 	}
 	if (finish(db, rc) != XF_OK)
 		return 1;
@@ -636,12 +704,13 @@ static int check_head(const char *head_path, int head_rc, const char *head_error
 	if (head_rc == XF_NOTFOUND) {
 		if (walk->count == 0)
 			return 0; /* a database without events has no head yet */
-		fprintf(stderr,
-		        "xinfang: check failed: head file '%s' is missing: whether the newest events"
-		        " were removed cannot be told (a database last written before head files"
-		        " existed gets one with its next change; a copy needs the head file made"
-		        " with it)\n",
-		        head_path);
+		fprintf(
+		    stderr,
+		    "xinfang: check failed: head file '%s' is missing: whether the newest events"
+		    " were removed cannot be told (a database last written before head files"
+		    " existed gets one with its next change; a copy needs the head file made"
+		    " with it)\n",
+		    head_path);
 		return 1;
 	}
 	if (!xf_audit_head_matches(walk, recorded, problem, sizeof problem)) {
@@ -675,7 +744,8 @@ static int cmd_check(const config *c)
 	} else if (xf_store_integrity(db, problem, sizeof problem) != XF_OK) {
 		fprintf(stderr, "xinfang: check failed: %s\n", problem);
 		status = 1;
-	} else if (xf_audit_verify_marked(db, head_rc == XF_OK ? recorded.seq : 0, &walk) != XF_OK) {
+	} else if (xf_audit_verify_marked(db, head_rc == XF_OK ? recorded.seq : 0, &walk) !=
+	           XF_OK) {
 		fprintf(stderr, "xinfang: check failed: cannot read events: %s\n", xf_db_error(db));
 		status = 1;
 	} else if (walk.bad_seq) {
@@ -696,12 +766,14 @@ static int cmd_check(const config *c)
 	} else if ((n_seals_bad = xf_seal_check_all(db, stderr, &n_sealed)) != 0) {
 		/* every seal recomputed: each incident changed after sealing is named */
 		if (n_seals_bad < 0)
-			fprintf(stderr, "xinfang: check failed: cannot read seals: %s\n", xf_db_error(db));
+			fprintf(stderr, "xinfang: check failed: cannot read seals: %s\n",
+			        xf_db_error(db));
 		status = 1;
 	} else {
 		char head[XF_HASH_HEX_LEN];
 		xf_hex_encode(walk.head, XF_HASH_LEN, head);
-		printf("database ok; audit chain ok: %lld events, head %s", (long long)walk.count, head);
+		printf("database ok; audit chain ok: %lld events, head %s", (long long)walk.count,
+		       head);
 		if (head_rc == XF_OK)
 			printf("; head file at seq %lld", (long long)recorded.seq);
 		printf("; %lld seals intact", (long long)n_sealed);
@@ -755,7 +827,8 @@ int xf_cli_main(int argc, char **argv)
 		return 2;
 	}
 	char full[64];
-	snprintf(full, sizeof full, "%s%s%s", command, has_verb ? " " : "", has_verb ? argv[2] : "");
+	snprintf(full, sizeof full, "%s%s%s", command, has_verb ? " " : "",
+	         has_verb ? argv[2] : "");
 	int skip = has_verb ? 2 : 1;
 	int rc = parse_options(argc - skip, argv + skip, &c);
 	if (rc != 0)

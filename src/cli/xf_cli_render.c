@@ -27,7 +27,8 @@ static const char usage_text[] =
     "     \"blocks\": [\"a paragraph\", {\"type\": \"paragraph\", \"text\": \"…\"},\n"
     "       {\"type\": \"kv\", \"items\": [[\"时间\", \"…\"], …]},\n"
     "       {\"type\": \"table\", \"columns\": 3, \"widths\": [1, 2, 4],\n"
-    "        \"header\": [[\"序号\", \"时间\", \"事项\"]], \"rows\": [[\"1\", \"…\", \"…\"], …]}]}]}\n"
+    "        \"header\": [[\"序号\", \"时间\", \"事项\"]], \"rows\": [[\"1\", \"…\", \"…\"], "
+    "…]}]}]}\n"
     "Only title and sections are required. Headings are numbered 一、/（一）/1. by level;\n"
     "attachment sections print after the signature as 附件1, 附件2. A problem in the\n"
     "document exits 1 naming its field, e.g. sections[2].blocks[0].rows[3]: ….\n";
@@ -107,11 +108,13 @@ int xf_cli_render(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return usage(0);
-		if ((strcmp(argv[i], "--pdf") == 0 || strcmp(argv[i], "--docx") == 0) && i + 1 < argc) {
+		if ((strcmp(argv[i], "--pdf") == 0 || strcmp(argv[i], "--docx") == 0) &&
+		    i + 1 < argc) {
 			*(argv[i][2] == 'p' ? &pdf : &docx) = argv[i + 1];
 			i++;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "xinfang: render: unknown or incomplete option '%s'\n", argv[i]);
+			fprintf(stderr, "xinfang: render: unknown or incomplete option '%s'\n",
+			        argv[i]);
 			return usage(2);
 		} else if (!input) {
 			input = argv[i];

@@ -10,7 +10,8 @@ bool xf_username_valid(const char *username)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = username[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
 			return false;
 	}
 	return true;

@@ -72,8 +72,9 @@ bool xf_audit_walk_step(xf_audit_walk *w, const xf_audit_row *row, const char *p
 	if (w->bad_seq)
 		return false;
 	if (row->seq != w->last_seq + 1)
-		return fail(w, row->seq, w->last_seq + 1 < row->seq ? "rows missing before this row"
-		                                                    : "sequence number out of order");
+		return fail(w, row->seq,
+		            w->last_seq + 1 < row->seq ? "rows missing before this row"
+		                                       : "sequence number out of order");
 	if (!prev_hex || xf_hex_decode(prev_hex, stored_prev, XF_HASH_LEN) != XF_OK)
 		return fail(w, row->seq, "prev_hash is not 64 hex digits");
 	if (!hash_hex || xf_hex_decode(hash_hex, stored, XF_HASH_LEN) != XF_OK)
@@ -139,7 +140,8 @@ bool xf_audit_head_matches(const xf_audit_walk *w, const xf_audit_head *recorded
 			         recorded->seq);
 		else
 			snprintf(problem, problem_size,
-			         "the events end at seq=%" PRId64 " but the head file records seq=%" PRId64
+			         "the events end at seq=%" PRId64
+			         " but the head file records seq=%" PRId64
 			         ": the newest events were removed",
 			         w->last_seq, recorded->seq);
 		return false;
@@ -147,7 +149,8 @@ bool xf_audit_head_matches(const xf_audit_walk *w, const xf_audit_head *recorded
 	if (!w->mark_found || w->mark_seq != recorded->seq ||
 	    sodium_memcmp(w->mark_hash, recorded->hash, XF_HASH_LEN) != 0) {
 		snprintf(problem, problem_size,
-		         "events row seq=%" PRId64 " is not the one the head file records: the chain"
+		         "events row seq=%" PRId64
+		         " is not the one the head file records: the chain"
 		         " was rewritten at or before that row",
 		         recorded->seq);
 		return false;

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XF_HASH_LEN 32
+#define XF_HASH_LEN     32
 #define XF_HASH_HEX_LEN 65
 
 typedef struct xf_audit_row {
@@ -46,8 +46,8 @@ typedef struct xf_audit_walk {
 	unsigned char head[XF_HASH_LEN];
 	int64_t last_seq;
 	int64_t count;
-	int64_t bad_seq;     /* 0 while good */
-	char problem[160];   /* why bad_seq is bad */
+	int64_t bad_seq;   /* 0 while good */
+	char problem[160]; /* why bad_seq is bad */
 	/* Set mark_seq after init to have the walk keep the chain's hash at that row. */
 	int64_t mark_seq;
 	bool mark_found;

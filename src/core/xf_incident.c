@@ -5,12 +5,13 @@
 #include <time.h>
 
 const char *const xf_status_ids[XF_STATUS_COUNT + 1] = {
-	"registered", "not_activated", "activated", "on_site", "replying",
-	"resolving",  "evaluating",    "reported",  "archived", "withdrawn", NULL,
+    "registered", "not_activated", "activated", "on_site",   "replying", "resolving",
+    "evaluating", "reported",      "archived",  "withdrawn", NULL,
 };
 
 static const char *const status_zh[XF_STATUS_COUNT] = {
-	"登记", "不启动", "启动", "现场处置", "答复", "稳控化解", "总结评价", "已上报", "已归档", "已作废",
+    "登记",     "不启动",   "启动",   "现场处置", "答复",
+    "稳控化解", "总结评价", "已上报", "已归档",   "已作废",
 };
 
 const char *xf_status_zh(xf_status s)
@@ -97,7 +98,7 @@ xf_status xf_status_for_scope(xf_status s, bool in_scope)
 }
 
 const char *const xf_task_status_ids[XF_TASK_STATUS_COUNT + 1] = {
-	"pending", "in_progress", "done", "skipped", NULL,
+    "pending", "in_progress", "done", "skipped", NULL,
 };
 
 int xf_task_status_parse(const char *id)
@@ -106,7 +107,7 @@ int xf_task_status_parse(const char *id)
 }
 
 const char *const xf_task_action_ids[XF_TASK_ACTION_COUNT + 1] = {
-	"claim", "assign", "start", "complete", "skip", NULL,
+    "claim", "assign", "start", "complete", "skip", NULL,
 };
 
 int xf_task_apply(xf_task_status from, xf_task_action action)
@@ -130,7 +131,8 @@ int xf_task_apply(xf_task_status from, xf_task_action action)
 }
 
 const char *const xf_task_kind_ids[XF_KIND_COUNT + 1] = {
-	"step", "closing", "recurring", "report_oral", "report_written", "manual", "decision", "followup", NULL,
+    "step",   "closing",  "recurring", "report_oral", "report_written",
+    "manual", "decision", "followup",  NULL,
 };
 
 int xf_task_kind_parse(const char *id)
@@ -138,8 +140,7 @@ int xf_task_kind_parse(const char *id)
 	return parse_id(xf_task_kind_ids, id);
 }
 
-int64_t xf_task_due(const xf_plan_grade *grade, xf_task_kind kind, int64_t base_ms,
-                    int due_minutes)
+int64_t xf_task_due(const xf_plan_grade *grade, xf_task_kind kind, int64_t base_ms, int due_minutes)
 {
 	const int64_t minute = 60 * 1000;
 	switch (kind) {
@@ -149,10 +150,12 @@ int64_t xf_task_due(const xf_plan_grade *grade, xf_task_kind kind, int64_t base_
 	case XF_KIND_RECURRING:
 		return base_ms + (int64_t)grade->progress_interval_minutes * minute;
 	case XF_KIND_REPORT_ORAL:
-		return grade->report_oral_minutes ? base_ms + grade->report_oral_minutes * minute : 0;
+		return grade->report_oral_minutes ? base_ms + grade->report_oral_minutes * minute
+		                                  : 0;
 	case XF_KIND_REPORT_WRITTEN:
-		return grade->report_written_minutes ? base_ms + grade->report_written_minutes * minute
-		                                     : 0;
+		return grade->report_written_minutes
+		           ? base_ms + grade->report_written_minutes * minute
+		           : 0;
 	case XF_KIND_MANUAL:
 	default:
 		return base_ms + (int64_t)due_minutes * minute;

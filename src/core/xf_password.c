@@ -51,8 +51,7 @@ static size_t utf8_length(const char *s)
 	return n;
 }
 
-const char *xf_password_rule(const char *password, const char *old_password,
-                             const char *username)
+const char *xf_password_rule(const char *password, const char *old_password, const char *username)
 {
 	if (utf8_length(password) < 10)
 		return "must be at least 10 characters long";

@@ -6,12 +6,12 @@
 #ifndef XF_PASSWORD_H
 #define XF_PASSWORD_H
 
-#include <stdbool.h>
 #include <sodium.h>
+#include <stdbool.h>
 
 #define XF_PASSWORD_HASH_LEN crypto_pwhash_STRBYTES
-#define XF_TOKEN_LEN 44      /* base64url of 32 random bytes, plus NUL */
-#define XF_TOKEN_DIGEST_LEN 65 /* hex SHA-256, plus NUL */
+#define XF_TOKEN_LEN         44 /* base64url of 32 random bytes, plus NUL */
+#define XF_TOKEN_DIGEST_LEN  65 /* hex SHA-256, plus NUL */
 
 /* One-time call at start-up; aborts when libsodium cannot start. */
 void xf_crypto_init(void);
@@ -23,8 +23,7 @@ bool xf_password_verify(const char *stored_hash, const char *password);
 void xf_password_verify_dummy(const char *password);
 
 /* Checks the rule for a new password; on failure returns a message, else NULL. */
-const char *xf_password_rule(const char *password, const char *old_password,
-                             const char *username);
+const char *xf_password_rule(const char *password, const char *old_password, const char *username);
 
 /* A one-time password of 16 characters from an alphabet without look-alikes. */
 #define XF_ONE_TIME_LEN 17

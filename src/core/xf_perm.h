@@ -24,12 +24,12 @@ typedef enum xf_role {
 typedef uint32_t xf_roles; /* bit (1u << role) per role held */
 
 typedef enum xf_perm {
-	XF_PERM_PUBLIC,       /* no session needed */
-	XF_PERM_SIGNED_IN,    /* any signed-in user */
-	XF_PERM_AUDIT_READ,   /* read the audit chain */
-	XF_PERM_UNIT_WRITE,   /* create and change units */
-	XF_PERM_USER_READ,    /* list and read accounts */
-	XF_PERM_USER_WRITE,   /* create, change, disable accounts; reset passwords */
+	XF_PERM_PUBLIC,            /* no session needed */
+	XF_PERM_SIGNED_IN,         /* any signed-in user */
+	XF_PERM_AUDIT_READ,        /* read the audit chain */
+	XF_PERM_UNIT_WRITE,        /* create and change units */
+	XF_PERM_USER_READ,         /* list and read accounts */
+	XF_PERM_USER_WRITE,        /* create, change, disable accounts; reset passwords */
 	XF_PERM_INCIDENT_READ,     /* see incidents (within the user's scope) */
 	XF_PERM_INCIDENT_REGISTER, /* register an incident */
 	XF_PERM_INCIDENT_MANAGE,   /* activate, transition, override, add tasks, dispatch */

@@ -109,7 +109,8 @@ static const char *employment_word(const char *t)
 {
 	static const struct {
 		const char *word, *id;
-	} words[] = {{"在职", "employed"}, {"退休", "retired"}, {"家属", "family"}, {"外部", "external"}};
+	} words[] = {
+	    {"在职", "employed"}, {"退休", "retired"}, {"家属", "family"}, {"外部", "external"}};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strncmp(t, words[i].word, 6) == 0)
 			return words[i].id;
@@ -155,7 +156,8 @@ bool xf_quick_entry_parse(const char *line, xf_quick_entry *out, const char **pr
 			out->representative = false;
 		} else if (n == 6 && employment_word(t)) {
 			if (out->employment) {
-				*problem = "two employment words on one line (在职, 退休, 家属, 外部)";
+				*problem =
+				    "two employment words on one line (在职, 退休, 家属, 外部)";
 				return false;
 			}
 			out->employment = employment_word(t);

@@ -23,15 +23,15 @@
 #include "util/xf_buf.h"
 #include "util/xf_util.h"
 
-#define PLAN_FORMAT     "xinfang-plan/1"
-#define PLAN_MAX_BYTES  (4u << 20) /* a plan is a few tens of KiB; refuse absurd files */
-#define ID_MAX_LEN      32
-#define TITLE_MAX_CHARS 40
-#define TITLE_EN_MAX_CHARS 120 /* English takes about three times the characters */
-#define MINUTES_MAX     525600 /* one year */
-#define HEADCOUNT_MAX   1000000
-#define CAPACITY_MAX    100000
-#define CLIP_BYTES      40 /* longest piece of a user's value quoted in a message */
+#define PLAN_FORMAT        "xinfang-plan/1"
+#define PLAN_MAX_BYTES     (4u << 20) /* a plan is a few tens of KiB; refuse absurd files */
+#define ID_MAX_LEN         32
+#define TITLE_MAX_CHARS    40
+#define TITLE_EN_MAX_CHARS 120    /* English takes about three times the characters */
+#define MINUTES_MAX        525600 /* one year */
+#define HEADCOUNT_MAX      1000000
+#define CAPACITY_MAX       100000
+#define CLIP_BYTES         40 /* longest piece of a user's value quoted in a message */
 
 const char *const xf_destination_ids[XF_DEST_COUNT + 1] = {"mine",     "group",    "city",
                                                            "province", "national", NULL};
@@ -698,7 +698,8 @@ static void load_grades(loader *L, json_t *root)
 static xf_plan_named *load_named(loader *L, json_t *root, const char *key, bool venues,
                                  size_t *n_out)
 {
-	static const char *const workstream_keys[] = {"id", "name", "text", "name_en", "text_en", NULL};
+	static const char *const workstream_keys[] = {"id",      "name",    "text",
+	                                              "name_en", "text_en", NULL};
 	static const char *const venue_keys[] = {"id",         "name",    "capacity",
 	                                         "is_default", "name_en", NULL};
 	jpath root_path = {{0}};
@@ -748,7 +749,8 @@ static bool is_position(const loader *L, const char *s)
 /* {role} | {unit} | {position} | {heads_of}: exactly one, and an optional label_en. */
 static void load_owner(loader *L, const jpath *p, json_t *o, xf_plan_owner *owner)
 {
-	static const char *const keys[] = {"role", "unit", "position", "heads_of", "label_en", NULL};
+	static const char *const keys[] = {"role",     "unit",     "position",
+	                                   "heads_of", "label_en", NULL};
 	static const xf_owner_kind kinds[] = {XF_OWNER_ROLE, XF_OWNER_UNIT, XF_OWNER_POSITION,
 	                                      XF_OWNER_HEADS_OF};
 	if (!expect(L, p, o, K_OBJECT))
@@ -784,7 +786,8 @@ static void load_owner(loader *L, const jpath *p, json_t *o, xf_plan_owner *owne
 			known = strcmp(*h, s) == 0;
 		if (!known) {
 			jpath hp = path_key(p, "heads_of");
-			problem(L, &hp, "unknown value '%s' (one of unit_of_incident, unit_of_petitioners)",
+			problem(L, &hp,
+			        "unknown value '%s' (one of unit_of_incident, unit_of_petitioners)",
 			        clip(s, buf));
 			return;
 		}
@@ -827,10 +830,10 @@ static bool is_workstream(const xf_plan *plan, const char *id)
 
 static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 {
-	static const char *const keys[] = {"id",       "title",    "text",          "workstream",
-	                                   "owner",    "contacts", "due_minutes",   "recurring",
-	                                   "evidence", "dispatch", "chooses_venue", "is_default",
-	                                   "title_en", "text_en",  NULL};
+	static const char *const keys[] = {
+	    "id",          "title",     "text",     "workstream", "owner",         "contacts",
+	    "due_minutes", "recurring", "evidence", "dispatch",   "chooses_venue", "is_default",
+	    "title_en",    "text_en",   NULL};
 	static const char *const resources[] = {"guards", "vehicles"};
 	if (!expect(L, p, o, K_OBJECT))
 		return;
@@ -856,7 +859,8 @@ static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 	const char *title_en = string_member(L, p, o, "title_en", false);
 	if (title_en && utf8_chars(title_en) > TITLE_EN_MAX_CHARS) {
 		jpath tp = path_key(p, "title_en");
-		problem(L, &tp, "must be at most %d characters, not %zu (the wording goes in 'text_en')",
+		problem(L, &tp,
+		        "must be at most %d characters, not %zu (the wording goes in 'text_en')",
 		        TITLE_EN_MAX_CHARS, utf8_chars(title_en));
 	} else if (title_en) {
 		s->title_en = xf_strdup(title_en);
@@ -943,9 +947,14 @@ static void load_steps(loader *L, const jpath *p, json_t *obj, bool nonempty, xf
 
 static void load_procedures(loader *L, json_t *root)
 {
-	static const char *const keys[] = {"id", "name", "name_en", "advance_info", "steps",
+	static const char *const keys[] = {"id",
+	                                   "name",
+	                                   "name_en",
+	                                   "advance_info",
+	                                   "steps",
 	                                   "progress_interval_before_minutes",
-	                                   "progress_days_before", NULL};
+	                                   "progress_days_before",
+	                                   NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, "procedures");
 	json_t *arr = array_member(L, &root_path, root, "procedures", true, true, NULL);
@@ -992,7 +1001,8 @@ static void load_procedures(loader *L, json_t *root)
 		int_member(L, &ip, o, "progress_interval_before_minutes", false, 5, MINUTES_MAX,
 		           &proc->progress_interval_before_minutes);
 		proc->progress_days_before = 1;
-		int_member(L, &ip, o, "progress_days_before", false, 0, 30, &proc->progress_days_before);
+		int_member(L, &ip, o, "progress_days_before", false, 0, 30,
+		           &proc->progress_days_before);
 		load_steps(L, &ip, o, true, &proc->steps, &proc->n_steps);
 	}
 	idset_release(&ids);
@@ -1143,16 +1153,16 @@ static void check_accountability(loader *L, json_t *root)
 }
 
 const char *const xf_record_kind_ids[XF_RECORD_KIND_COUNT + 1] = {
-	"interview", "photo", "video", "audio", "document", "other", NULL};
+    "interview", "photo", "video", "audio", "document", "other", NULL};
 
 /* "retention" (保存期限, issue 9 item 8): days each kind of record is kept after its
  * incident closed, as "<kind>_days" (1 to 36500); a kind not named is kept for good.
  * Optional as a whole. */
 static void load_retention(loader *L, json_t *root)
 {
-	static const char *const keys[] = {"interview_days", "photo_days", "video_days",
-	                                   "audio_days",     "document_days", "other_days",
-	                                   "note",           "note_en",    "is_default", NULL};
+	static const char *const keys[] = {
+	    "interview_days", "photo_days", "video_days", "audio_days", "document_days",
+	    "other_days",     "note",       "note_en",    "is_default", NULL};
 	jpath root_path = {{0}};
 	jpath p = path_key(&root_path, "retention");
 	json_t *r = member(L, &root_path, root, "retention", K_OBJECT, false);
@@ -1171,11 +1181,12 @@ static void load_retention(loader *L, json_t *root)
 static void load_document(loader *L, json_t *root)
 {
 	static const char *const keys[] = {
-	    "format",    "id",          "title",        "purpose",        "basis",
-	    "effective", "principles",  "organisation", "destinations",   "scope",
-	    "grades",    "workstreams", "procedures",   "closing",        "report_up",
-	    "venues",    "three_no",    "requirements", "accountability", "assignment",
-	    "title_en",  "evaluation", "retention", NULL};
+	    "format",       "id",           "title",          "purpose",
+	    "basis",        "effective",    "principles",     "organisation",
+	    "destinations", "scope",        "grades",         "workstreams",
+	    "procedures",   "closing",      "report_up",      "venues",
+	    "three_no",     "requirements", "accountability", "assignment",
+	    "title_en",     "evaluation",   "retention",      NULL};
 	jpath root_path = {{0}};
 	xf_plan *plan = L->plan;
 	char buf[CLIP_BYTES + 4];
@@ -1393,7 +1404,8 @@ const xf_plan_procedure *xf_plan_procedure_by_id(const xf_plan *plan, const char
 {
 	if (!plan || !id)
 		return NULL;
-	assert(plan->n_procedures == 0 || plan->procedures); /* a loaded plan's arrays match their counts */
+	assert(plan->n_procedures == 0 ||
+	       plan->procedures); /* a loaded plan's arrays match their counts */
 	for (size_t i = 0; i < plan->n_procedures; i++)
 		if (strcmp(plan->procedures[i].id, id) == 0)
 			return &plan->procedures[i];

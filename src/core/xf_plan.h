@@ -27,7 +27,7 @@ typedef enum xf_destination {
 } xf_destination;
 
 extern const char *const xf_destination_ids[]; /* NULL-terminated, in enum order */
-int xf_destination_parse(const char *id);     /* -1 when unknown */
+int xf_destination_parse(const char *id);      /* -1 when unknown */
 
 /* A condition holds when every part it has holds: headcount >= min_headcount (when
  * min_headcount > 0) and the destination is in destinations (when the mask is not 0). */
@@ -45,11 +45,11 @@ typedef struct xf_plan_rule {
 } xf_plan_rule;
 
 typedef struct xf_plan_grade {
-	char *id;   /* "I" .. "IV" */
-	char *name; /* "一级" */
-	xf_plan_rule rule;  /* the lowest grade has no conditions: it always fires */
-	int report_oral_minutes;    /* 0: no oral report up */
-	int report_written_minutes; /* 0: no written report up */
+	char *id;                      /* "I" .. "IV" */
+	char *name;                    /* "一级" */
+	xf_plan_rule rule;             /* the lowest grade has no conditions: it always fires */
+	int report_oral_minutes;       /* 0: no oral report up */
+	int report_written_minutes;    /* 0: no written report up */
 	int progress_interval_minutes; /* cadence of "及时调度、及时汇报" */
 	int due_percent;               /* scales step due offsets (100 = as written) */
 	bool is_default;               /* a default the plan did not state */
@@ -75,26 +75,26 @@ typedef struct xf_plan_owner {
 } xf_plan_owner;
 
 typedef struct xf_plan_step {
-	char *id;         /* "B3.1" */
-	char *title;      /* short title for checklists */
-	char *text;       /* the plan's wording */
+	char *id;                 /* "B3.1" */
+	char *title;              /* short title for checklists */
+	char *text;               /* the plan's wording */
 	char *title_en, *text_en; /* optional English, NULL when the plan gives none */
-	char *workstream; /* workstream id or NULL */
+	char *workstream;         /* workstream id or NULL */
 	xf_plan_owner owner;
 	xf_plan_owner *contacts; /* whom to call for the step (roles, units, positions) */
 	size_t n_contacts;
-	int due_minutes;  /* after activation, before the grade's due_percent */
-	bool recurring;   /* repeats every grade.progress_interval_minutes */
-	char **evidence;  /* what the step asks to be recorded */
+	int due_minutes; /* after activation, before the grade's due_percent */
+	bool recurring;  /* repeats every grade.progress_interval_minutes */
+	char **evidence; /* what the step asks to be recorded */
 	size_t n_evidence;
-	char **dispatch;  /* resources to request: "guards", "vehicles" */
+	char **dispatch; /* resources to request: "guards", "vehicles" */
 	size_t n_dispatch;
 	bool chooses_venue; /* the step books a reply venue */
-	bool is_default;  /* due offset is a default the plan did not state */
+	bool is_default;    /* due offset is a default the plan did not state */
 } xf_plan_step;
 
 typedef struct xf_plan_procedure {
-	char *id;   /* "A", "B" */
+	char *id; /* "A", "B" */
 	char *name;
 	bool advance_info; /* chosen when the incident's advance_info equals this */
 	/* While the expected visit (expected_at) is further away than the day(s) before it,

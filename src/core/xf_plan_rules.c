@@ -17,8 +17,8 @@ static void destination_list(const xf_plan *plan, uint32_t mask, char *out, size
 }
 
 /* Whether the condition holds; if so, writes why into why. */
-static bool condition_holds(const xf_plan *plan, const xf_plan_condition *c,
-                            const xf_plan_facts *f, char *why, size_t size)
+static bool condition_holds(const xf_plan *plan, const xf_plan_condition *c, const xf_plan_facts *f,
+                            char *why, size_t size)
 {
 	if (c->min_headcount > 0 && f->headcount < c->min_headcount)
 		return false;
@@ -27,12 +27,13 @@ static bool condition_holds(const xf_plan *plan, const xf_plan_condition *c,
 	char places[160];
 	destination_list(plan, c->destinations, places, sizeof places);
 	if (c->min_headcount > 0 && c->destinations)
-		snprintf(why, size, "人数 %d ≥ %d，去向%s（属于%s）", f->headcount, c->min_headcount,
-		         plan->destination_names[f->destination], places);
+		snprintf(why, size, "人数 %d ≥ %d，去向%s（属于%s）", f->headcount,
+		         c->min_headcount, plan->destination_names[f->destination], places);
 	else if (c->min_headcount > 0)
 		snprintf(why, size, "人数 %d ≥ %d", f->headcount, c->min_headcount);
 	else
-		snprintf(why, size, "去向%s（属于%s）", plan->destination_names[f->destination], places);
+		snprintf(why, size, "去向%s（属于%s）", plan->destination_names[f->destination],
+		         places);
 	return true;
 }
 

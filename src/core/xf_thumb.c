@@ -55,7 +55,8 @@ static int decode_jpeg(const char *path, image *img)
 	jpeg_read_header(&info, TRUE);
 	if ((unsigned long long)info.image_width * info.image_height > XF_THUMB_MAX_PIXELS * 4ull)
 		longjmp(err.jump, 1);
-	unsigned longer = info.image_width > info.image_height ? info.image_width : info.image_height;
+	unsigned longer =
+	    info.image_width > info.image_height ? info.image_width : info.image_height;
 	info.scale_num = 1;
 	info.scale_denom = 1;
 	while (info.scale_denom < 8 && longer / (info.scale_denom * 2) >= XF_THUMB_MAX)
@@ -134,13 +135,15 @@ static image scale(const image *in)
 			y1 = y0 + 1;
 		for (unsigned x = 0; x < out.width; x++) {
 			unsigned x0 = (unsigned)((unsigned long long)x * in->width / out.width);
-			unsigned x1 = (unsigned)((unsigned long long)(x + 1) * in->width / out.width);
+			unsigned x1 =
+			    (unsigned)((unsigned long long)(x + 1) * in->width / out.width);
 			if (x1 <= x0)
 				x1 = x0 + 1;
 			unsigned long sum[3] = {0, 0, 0}, n = 0;
 			for (unsigned yy = y0; yy < y1; yy++)
 				for (unsigned xx = x0; xx < x1; xx++) {
-					const unsigned char *p = in->rgb + ((size_t)yy * in->width + xx) * 3;
+					const unsigned char *p =
+					    in->rgb + ((size_t)yy * in->width + xx) * 3;
 					sum[0] += p[0];
 					sum[1] += p[1];
 					sum[2] += p[2];

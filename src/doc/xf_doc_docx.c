@@ -17,13 +17,13 @@
 #include "doc/xf_zip.h"
 
 #define TW_AREA_W 8844 /* 156 mm in twentieths of a point */
-#define TW_PITCH 579   /* 225 mm / 22 lines */
+#define TW_PITCH  579  /* 225 mm / 22 lines */
 
 #define FANGSONG "仿宋_GB2312"
-#define XBS "方正小标宋简体"
-#define HEI "黑体"
-#define KAI "楷体_GB2312"
-#define SONG "宋体"
+#define XBS      "方正小标宋简体"
+#define HEI      "黑体"
+#define KAI      "楷体_GB2312"
+#define SONG     "宋体"
 
 /* Text for an element's content or an attribute: escaped; '\n' becomes a line break
  * and '\t' a tab when in_run (inside <w:t>), else a space. */
@@ -31,17 +31,26 @@ static void esc(xf_buf *b, const char *s, bool in_run)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': xf_buf_puts(b, "&amp;"); break;
-		case '<': xf_buf_puts(b, "&lt;"); break;
-		case '>': xf_buf_puts(b, "&gt;"); break;
-		case '"': xf_buf_puts(b, "&quot;"); break;
+		case '&':
+			xf_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			xf_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			xf_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			xf_buf_puts(b, "&quot;");
+			break;
 		case '\n':
 			xf_buf_puts(b, in_run ? "</w:t><w:br/><w:t xml:space=\"preserve\">" : " ");
 			break;
 		case '\t':
 			xf_buf_puts(b, in_run ? "</w:t><w:tab/><w:t xml:space=\"preserve\">" : " ");
 			break;
-		default: xf_buf_append(b, s, 1);
+		default:
+			xf_buf_append(b, s, 1);
 		}
 	}
 }
@@ -51,7 +60,8 @@ static void run(xf_buf *b, const char *text, const char *font)
 {
 	xf_buf_puts(b, "<w:r>");
 	if (font)
-		xf_buf_printf(b, "<w:rPr><w:rFonts w:eastAsia=\"%s\" w:hint=\"eastAsia\"/></w:rPr>", font);
+		xf_buf_printf(b, "<w:rPr><w:rFonts w:eastAsia=\"%s\" w:hint=\"eastAsia\"/></w:rPr>",
+		              font);
 	xf_buf_puts(b, "<w:t xml:space=\"preserve\">");
 	esc(b, text, true);
 	xf_buf_puts(b, "</w:t></w:r>");
@@ -108,8 +118,10 @@ static void table(xf_buf *b, const xf_doc_block *t)
 			if (!pass)
 				xf_buf_puts(b, "<w:trPr><w:tblHeader/></w:trPr>");
 			for (size_t i = 0; i < t->n_cols; i++) {
-				xf_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>%s</w:tcPr>",
-				              w[i], pass ? "" : "<w:vAlign w:val=\"center\"/>");
+				xf_buf_printf(
+				    b,
+				    "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>%s</w:tcPr>",
+				    w[i], pass ? "" : "<w:vAlign w:val=\"center\"/>");
 				para(b, pass ? "XfTableText" : "XfTableHeader", r->cells[i]);
 				xf_buf_puts(b, "</w:tc>");
 			}
@@ -143,11 +155,12 @@ static void blocks(xf_buf *b, const xf_doc_section *s)
 
 static void document_xml(xf_buf *b, const xf_document *d)
 {
-	xf_buf_puts(b,
-	            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	            "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-	            "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-	            "<w:body>");
+	xf_buf_puts(
+	    b,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+	    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	    "<w:body>");
 	if (d->issuer)
 		para(b, "XfIssuerHead", d->issuer);
 	if (d->issuer || d->number)
@@ -191,7 +204,8 @@ static void document_xml(xf_buf *b, const xf_document *d)
 			if (n_att == 1)
 				snprintf(line, sizeof line, "附件：");
 			else
-				snprintf(line, sizeof line, i == 0 ? "附件：%d. " : "　　　%d. ", i + 1);
+				snprintf(line, sizeof line, i == 0 ? "附件：%d. " : "　　　%d. ",
+				         i + 1);
 			xf_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr>");
 			run(b, line, NULL);
 			run(b, s->heading ? s->heading : "", NULL);
@@ -222,7 +236,9 @@ static void document_xml(xf_buf *b, const xf_document *d)
 		para(b, "XfPlain", NULL);
 		for (const xf_doc_kv *kv = d->meta; kv; kv = kv->next) {
 			xf_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"XfMeta\"/>%s</w:pPr>",
-			              kv == d->meta ? "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>" : "");
+			              kv == d->meta ? "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" "
+			                              "w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
+			                            : "");
 			run(b, kv->key, NULL);
 			run(b, "：", NULL);
 			run(b, kv->value, NULL);
@@ -253,25 +269,32 @@ static void style(xf_buf *b, const char *id, const char *name, const char *ppr, 
 	              strncmp(id, "Xf", 2) == 0, id, name, ppr, rpr);
 }
 
-#define FONTS(ea) "<w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"" ea "\"/>"
+#define FONTS(ea)                                                                                  \
+	"<w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"" ea "\"/" \
+	">"
 #define NO_INDENT "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"
 
 static void styles_xml(xf_buf *b)
 {
-	xf_buf_puts(b,
-	            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	            "<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-	            "<w:docDefaults><w:rPrDefault><w:rPr>" FONTS(FANGSONG)
-	            "<w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>"
-	            "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-	            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"579\" w:lineRule=\"exact\"/>"
-	            "</w:pPr></w:pPrDefault></w:docDefaults>"
-	            "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
-	            "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl/>"
-	            "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc w:val=\"both\"/></w:pPr>"
-	            "<w:rPr>" FONTS(FANGSONG) "<w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/></w:rPr></w:style>");
+	xf_buf_puts(
+	    b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	       "<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+	       "<w:docDefaults><w:rPrDefault><w:rPr>" FONTS(
+	           FANGSONG) "<w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/><w:lang w:val=\"en-US\" "
+	                     "w:eastAsia=\"zh-CN\"/>"
+	                     "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+	                     "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"579\" "
+	                     "w:lineRule=\"exact\"/>"
+	                     "</w:pPr></w:pPrDefault></w:docDefaults>"
+	                     "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+	                     "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl/>"
+	                     "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc "
+	                     "w:val=\"both\"/></w:pPr>"
+	                     "<w:rPr>" FONTS(FANGSONG) "<w:sz w:val=\"32\"/><w:szCs "
+	                                               "w:val=\"32\"/></w:rPr></w:style>");
 	style(b, "Title", "Title",
-	      NO_INDENT "<w:jc w:val=\"center\"/><w:spacing w:before=\"290\" w:after=\"290\" w:line=\"760\" w:lineRule=\"exact\"/>",
+	      NO_INDENT "<w:jc w:val=\"center\"/><w:spacing w:before=\"290\" w:after=\"290\" "
+	                "w:line=\"760\" w:lineRule=\"exact\"/>",
 	      FONTS(XBS) "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>");
 	style(b, "Heading1", "heading 1", "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"0\"/>",
 	      FONTS(HEI));
@@ -292,73 +315,85 @@ static void styles_xml(xf_buf *b)
 	      NO_INDENT "<w:jc w:val=\"right\"/><w:ind w:right=\"1280\"/>", "");
 	style(b, "XfAttachmentLabel", "附件标识", NO_INDENT, FONTS(HEI));
 	style(b, "XfTableText", "表格文字",
-	      NO_INDENT "<w:snapToGrid w:val=\"0\"/><w:jc w:val=\"left\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
+	      NO_INDENT "<w:snapToGrid w:val=\"0\"/><w:jc w:val=\"left\"/><w:spacing "
+	                "w:line=\"240\" w:lineRule=\"auto\"/>",
 	      "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
 	style(b, "XfTableHeader", "表头",
-	      NO_INDENT "<w:snapToGrid w:val=\"0\"/><w:jc w:val=\"center\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
+	      NO_INDENT "<w:snapToGrid w:val=\"0\"/><w:jc w:val=\"center\"/><w:spacing "
+	                "w:line=\"240\" w:lineRule=\"auto\"/>",
 	      FONTS(HEI) "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
-	style(b, "XfTableAfter", "表后空行", NO_INDENT "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
-	      "<w:sz w:val=\"12\"/>");
+	style(b, "XfTableAfter", "表后空行",
+	      NO_INDENT "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>", "<w:sz w:val=\"12\"/>");
 	style(b, "XfMeta", "版记",
-	      NO_INDENT "<w:ind w:left=\"280\" w:right=\"280\"/><w:spacing w:line=\"440\" w:lineRule=\"exact\"/>",
+	      NO_INDENT "<w:ind w:left=\"280\" w:right=\"280\"/><w:spacing w:line=\"440\" "
+	                "w:lineRule=\"exact\"/>",
 	      "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
-	style(b, "XfMetaEnd", "版记结束",
-	      NO_INDENT "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
-	                "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
-	      "<w:sz w:val=\"12\"/>");
-	style(b, "XfPageNumber", "页码", NO_INDENT "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
+	style(
+	    b, "XfMetaEnd", "版记结束",
+	    NO_INDENT
+	    "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
+	    "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
+	    "<w:sz w:val=\"12\"/>");
+	style(b, "XfPageNumber", "页码",
+	      NO_INDENT "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>",
 	      FONTS(SONG) "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>");
-	xf_buf_puts(b, "<w:style w:type=\"table\" w:styleId=\"XfTable\"><w:name w:val=\"xinfang table\"/>"
-	               "<w:tblPr><w:tblBorders>"
-	               "<w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-	               "<w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-	               "<w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-	               "<w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-	               "<w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-	               "<w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-	               "</w:tblBorders><w:tblCellMar><w:top w:w=\"60\" w:type=\"dxa\"/>"
-	               "<w:left w:w=\"80\" w:type=\"dxa\"/><w:bottom w:w=\"60\" w:type=\"dxa\"/>"
-	               "<w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>"
-	               "</w:styles>");
+	xf_buf_puts(
+	    b, "<w:style w:type=\"table\" w:styleId=\"XfTable\"><w:name w:val=\"xinfang table\"/>"
+	       "<w:tblPr><w:tblBorders>"
+	       "<w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+	       "<w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+	       "<w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+	       "<w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+	       "<w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+	       "<w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+	       "</w:tblBorders><w:tblCellMar><w:top w:w=\"60\" w:type=\"dxa\"/>"
+	       "<w:left w:w=\"80\" w:type=\"dxa\"/><w:bottom w:w=\"60\" w:type=\"dxa\"/>"
+	       "<w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>"
+	       "</w:styles>");
 }
 
 static void footer_xml(xf_buf *b, const char *jc, const char *ind)
 {
-	xf_buf_printf(b,
-	              "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	              "<w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-	              "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-	              "<w:p><w:pPr><w:pStyle w:val=\"XfPageNumber\"/><w:jc w:val=\"%s\"/>%s</w:pPr>"
-	              "<w:r><w:t xml:space=\"preserve\">— </w:t></w:r>"
-	              "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
-	              "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
-	              "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
-	              "<w:r><w:t>1</w:t></w:r>"
-	              "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
-	              "<w:r><w:t xml:space=\"preserve\"> —</w:t></w:r></w:p></w:ftr>",
-	              jc, ind);
+	xf_buf_printf(
+	    b,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	    "<w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+	    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	    "<w:p><w:pPr><w:pStyle w:val=\"XfPageNumber\"/><w:jc w:val=\"%s\"/>%s</w:pPr>"
+	    "<w:r><w:t xml:space=\"preserve\">— </w:t></w:r>"
+	    "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+	    "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
+	    "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+	    "<w:r><w:t>1</w:t></w:r>"
+	    "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+	    "<w:r><w:t xml:space=\"preserve\"> —</w:t></w:r></w:p></w:ftr>",
+	    jc, ind);
 }
 
 /* The watermark of a draft (草稿) as a grey header on every page: plain text, so the
  * office removes it with the header when it edits the draft into the issued text. */
 static void header_xml(xf_buf *b, const char *text)
 {
-	xf_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	               "<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-	               "<w:p><w:pPr><w:pStyle w:val=\"XfPlain\"/><w:jc w:val=\"right\"/></w:pPr>"
-	               "<w:r><w:rPr><w:rFonts w:eastAsia=\"" HEI "\"/><w:color w:val=\"999999\"/>"
-	               "<w:sz w:val=\"28\"/></w:rPr><w:t xml:space=\"preserve\">");
+	xf_buf_puts(
+	    b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	       "<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+	       "<w:p><w:pPr><w:pStyle w:val=\"XfPlain\"/><w:jc w:val=\"right\"/></w:pPr>"
+	       "<w:r><w:rPr><w:rFonts w:eastAsia=\"" HEI "\"/><w:color w:val=\"999999\"/>"
+	       "<w:sz w:val=\"28\"/></w:rPr><w:t xml:space=\"preserve\">");
 	esc(b, text, false);
 	xf_buf_puts(b, "</w:t></w:r></w:p></w:hdr>");
 }
 
 static void core_xml(xf_buf *b, const xf_document *d)
 {
-	xf_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	               "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
-	               "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
-	               "xmlns:dcterms=\"http://purl.org/dc/terms/\" "
-	               "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
+	xf_buf_puts(
+	    b,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	    "<cp:coreProperties "
+	    "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+	    "xmlns:dcterms=\"http://purl.org/dc/terms/\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
 	esc(b, d->title, false);
 	xf_buf_puts(b, "</dc:title>");
 	if (d->number) {
@@ -383,60 +418,99 @@ int xf_doc_write_docx(const xf_document *d, xf_doc_sink *out, char err[256])
 		y = 1980, m = 1, day = 1;
 	xf_zip *z = xf_zip_new(out, y, m, day, 0, 0);
 	xf_buf b = XF_BUF_INIT;
-#define PART(name, ...)                                                                   \
-	do {                                                                              \
-		xf_buf_reset(&b);                                                         \
-		__VA_ARGS__;                                                              \
-		xf_zip_add(z, name, b.data ? b.data : "", b.len, false);                  \
+#define PART(name, ...)                                                                            \
+	do {                                                                                       \
+		xf_buf_reset(&b);                                                                  \
+		__VA_ARGS__;                                                                       \
+		xf_zip_add(z, name, b.data ? b.data : "", b.len, false);                           \
 	} while (0)
 	PART("[Content_Types].xml",
-	     xf_buf_puts(&b,
-	                 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-	                 "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-	                 "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-	                 "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-	                 "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
-	                 "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
-	                 "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
-	                 "<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
-	                 "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
-	                 "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
-	                 "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
-	                 "</Types>"));
+	     xf_buf_puts(
+	         &b,
+	         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	         "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	         "<Default Extension=\"rels\" "
+	         "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	         "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	         "<Override PartName=\"/word/document.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+	         "<Override PartName=\"/word/styles.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+	         "<Override PartName=\"/word/settings.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
+	         "<Override PartName=\"/word/footer1.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+	         "<Override PartName=\"/word/footer2.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+	         "<Override PartName=\"/word/header1.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+	         "<Override PartName=\"/docProps/core.xml\" "
+	         "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+	         "<Override PartName=\"/docProps/app.xml\" "
+	         "ContentType=\"application/"
+	         "vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+	         "</Types>"));
 	PART("_rels/.rels",
 	     xf_buf_puts(&b,
 	                 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	                 "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
-	                 "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
-	                 "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
+	                 "<Relationships "
+	                 "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	                 "<Relationship Id=\"rId1\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/officeDocument\" Target=\"word/document.xml\"/>"
+	                 "<Relationship Id=\"rId2\" "
+	                 "Type=\"http://schemas.openxmlformats.org/package/2006/relationships/"
+	                 "metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+	                 "<Relationship Id=\"rId3\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
 	                 "</Relationships>"));
 	PART("docProps/core.xml", core_xml(&b, d));
 	PART("docProps/app.xml",
 	     xf_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                     "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+	                     "<Properties "
+	                     "xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                     "extended-properties\">"
 	                     "<Application>xinfang " XF_VERSION "</Application></Properties>"));
 	PART("word/_rels/document.xml.rels",
 	     xf_buf_puts(&b,
 	                 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	                 "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
-	                 "<Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>"
-	                 "<Relationship Id=\"rIdFooterOdd\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>"
-	                 "<Relationship Id=\"rIdFooterEven\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>"
-	                 "<Relationship Id=\"rIdHeader\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>"
+	                 "<Relationships "
+	                 "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	                 "<Relationship Id=\"rIdStyles\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/styles\" Target=\"styles.xml\"/>"
+	                 "<Relationship Id=\"rIdSettings\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/settings\" Target=\"settings.xml\"/>"
+	                 "<Relationship Id=\"rIdFooterOdd\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/footer\" Target=\"footer1.xml\"/>"
+	                 "<Relationship Id=\"rIdFooterEven\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/footer\" Target=\"footer2.xml\"/>"
+	                 "<Relationship Id=\"rIdHeader\" "
+	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	                 "relationships/header\" Target=\"header1.xml\"/>"
 	                 "</Relationships>"));
 	PART("word/document.xml", document_xml(&b, d));
 	PART("word/styles.xml", styles_xml(&b));
 	PART("word/settings.xml",
-	     xf_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                     "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-	                     "<w:evenAndOddHeaders/><w:defaultTabStop w:val=\"420\"/>"
-	                     "<w:characterSpacingControl w:val=\"compressPunctuation\"/>"
-	                     "<w:compat><w:compatSetting w:name=\"compatibilityMode\" "
-	                     "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
-	                     "</w:settings>"));
+	     xf_buf_puts(
+	         &b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	             "<w:settings "
+	             "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+	             "<w:evenAndOddHeaders/><w:defaultTabStop w:val=\"420\"/>"
+	             "<w:characterSpacingControl w:val=\"compressPunctuation\"/>"
+	             "<w:compat><w:compatSetting w:name=\"compatibilityMode\" "
+	             "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
+	             "</w:settings>"));
 	PART("word/footer1.xml", footer_xml(&b, "right", "<w:ind w:right=\"280\"/>"));
 	PART("word/footer2.xml", footer_xml(&b, "left", "<w:ind w:left=\"280\"/>"));
 	PART("word/header1.xml", header_xml(&b, d->watermark ? d->watermark : ""));
@@ -444,7 +518,8 @@ int xf_doc_write_docx(const xf_document *d, xf_doc_sink *out, char err[256])
 	bool overflow = b.overflow;
 	xf_buf_release(&b);
 	if (xf_zip_finish(z) != XF_OK || overflow) {
-		snprintf(err, 256, "cannot write the docx: %s", overflow ? "out of memory" : "write failed");
+		snprintf(err, 256, "cannot write the docx: %s",
+		         overflow ? "out of memory" : "write failed");
 		return XF_ERR;
 	}
 	return XF_OK;

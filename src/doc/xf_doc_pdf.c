@@ -19,22 +19,22 @@
 
 #include "doc/xf_document.h"
 
-#define MM (72.0 / 25.4)
-#define PAGE_W (210 * MM)
-#define PAGE_H (297 * MM)
-#define LEFT (28 * MM)
-#define TOP (37 * MM)
-#define AREA_W (156 * MM)
-#define AREA_H (225 * MM)
-#define BOTTOM (TOP + AREA_H)
-#define PITCH (AREA_H / 22) /* one line of the 22-line grid */
-#define BODY_PT 16.0
+#define MM       (72.0 / 25.4)
+#define PAGE_W   (210 * MM)
+#define PAGE_H   (297 * MM)
+#define LEFT     (28 * MM)
+#define TOP      (37 * MM)
+#define AREA_W   (156 * MM)
+#define AREA_H   (225 * MM)
+#define BOTTOM   (TOP + AREA_H)
+#define PITCH    (AREA_H / 22) /* one line of the 22-line grid */
+#define BODY_PT  16.0
 #define TABLE_PT 12.0
 #define CELL_PAD 4.0
 
 #define F_SONG "Noto Serif CJK SC"
-#define F_HEI "Noto Sans CJK SC"
-#define F_KAI "AR PL UKai CN"
+#define F_HEI  "Noto Sans CJK SC"
+#define F_KAI  "AR PL UKai CN"
 
 typedef struct pdf {
 	const xf_document *d;
@@ -132,7 +132,8 @@ static void page_begin(pdf *p)
 	p->open = true;
 	p->y = TOP;
 	if (p->d->watermark) {
-		PangoLayout *l = layout(p, F_HEI, 96, true, -1, PANGO_ALIGN_LEFT, 0, p->d->watermark);
+		PangoLayout *l =
+		    layout(p, F_HEI, 96, true, -1, PANGO_ALIGN_LEFT, 0, p->d->watermark);
 		int w, h;
 		pango_layout_get_pixel_size(l, &w, &h);
 		cairo_save(p->cr);
@@ -167,7 +168,8 @@ static void emit(pdf *p, PangoLayout *l, double x, double pitch)
 		ensure(p, pitch);
 		double lx = x + (double)logical.x / PANGO_SCALE;
 		double lh = (double)logical.height / PANGO_SCALE;
-		double ascent = (double)(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
+		double ascent =
+		    (double)(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
 		cairo_move_to(p->cr, lx, p->y + (pitch - lh) / 2 + ascent);
 		pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
 		p->y += pitch;
@@ -365,8 +367,8 @@ static void kv_block(pdf *p, const xf_doc_block *b)
 	for (const xf_doc_kv *kv = b->items; kv; kv = kv->next) {
 		size_t kl = strlen(kv->key);
 		char *text = g_strdup_printf("%s：%s", kv->key, kv->value);
-		PangoLayout *l = layout(p, F_SONG, BODY_PT, false, AREA_W, PANGO_ALIGN_LEFT,
-		                        2 * BODY_PT, text);
+		PangoLayout *l =
+		    layout(p, F_SONG, BODY_PT, false, AREA_W, PANGO_ALIGN_LEFT, 2 * BODY_PT, text);
 		PangoAttrList *attrs = pango_layout_get_attributes(l);
 		PangoAttribute *a = pango_attr_family_new(F_HEI);
 		a->start_index = 0;
@@ -409,8 +411,8 @@ static void blocks(pdf *p, const xf_doc_section *s)
 {
 	for (const xf_doc_block *b = s->blocks; b; b = b->next) {
 		if (b->kind == XF_DOC_PARAGRAPH)
-			text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 2 * BODY_PT, b->text,
-			           PITCH);
+			text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 2 * BODY_PT,
+			           b->text, PITCH);
 		else if (b->kind == XF_DOC_KV)
 			kv_block(p, b);
 		else
@@ -463,9 +465,10 @@ static void signature(pdf *p)
 			if (!s->attachment)
 				continue;
 			char *line = n_att == 1 ? g_strdup_printf("附件：%s", s->heading)
-			             : i == 0   ? g_strdup_printf("附件：%d. %s", i + 1, s->heading)
-			                        : g_strdup_printf("      %d. %s", i + 1, s->heading);
-			text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 2 * BODY_PT, line, PITCH);
+			             : i == 0 ? g_strdup_printf("附件：%d. %s", i + 1, s->heading)
+			                      : g_strdup_printf("      %d. %s", i + 1, s->heading);
+			text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 2 * BODY_PT, line,
+			           PITCH);
 			g_free(line);
 			i++;
 		}
@@ -476,8 +479,8 @@ static void signature(pdf *p)
 	p->y += 2 * PITCH;
 	double right = LEFT + AREA_W - 4 * BODY_PT; /* the date 空四字 from the right */
 	double date_w = 0;
-	PangoLayout *dl = d->date ? layout(p, F_SONG, BODY_PT, false, -1, PANGO_ALIGN_LEFT, 0, d->date)
-	                          : NULL;
+	PangoLayout *dl =
+	    d->date ? layout(p, F_SONG, BODY_PT, false, -1, PANGO_ALIGN_LEFT, 0, d->date) : NULL;
 	if (dl) {
 		int w, h;
 		pango_layout_get_pixel_size(dl, &w, &h);
@@ -485,7 +488,8 @@ static void signature(pdf *p)
 	}
 	double centre = right - date_w / 2;
 	if (d->issuer) {
-		PangoLayout *il = layout(p, F_SONG, BODY_PT, false, -1, PANGO_ALIGN_LEFT, 0, d->issuer);
+		PangoLayout *il =
+		    layout(p, F_SONG, BODY_PT, false, -1, PANGO_ALIGN_LEFT, 0, d->issuer);
 		int w, h;
 		pango_layout_get_pixel_size(il, &w, &h);
 		double x = centre - w / 2.0;
@@ -538,7 +542,8 @@ static void meta(pdf *p)
 	p->y += PITCH * 0.2;
 	for (const xf_doc_kv *kv = p->d->meta; kv; kv = kv->next) {
 		char *line = g_strdup_printf("%s：%s", kv->key, kv->value);
-		PangoLayout *l = layout(p, F_SONG, 12, false, AREA_W - 2 * 14, PANGO_ALIGN_LEFT, 0, line);
+		PangoLayout *l =
+		    layout(p, F_SONG, 12, false, AREA_W - 2 * 14, PANGO_ALIGN_LEFT, 0, line);
 		emit(p, l, LEFT + 14, PITCH * 0.8);
 		g_object_unref(l);
 		g_free(line);
@@ -576,7 +581,8 @@ int xf_doc_write_pdf(const xf_document *d, xf_doc_sink *out, int *n_pages_out, c
 	p.pc = pango_cairo_create_context(p.cr);
 	const char *missing = missing_font(p.pc);
 	if (missing) {
-		snprintf(err, 256, "font '%s' is not installed (Debian: fonts-noto-cjk, fonts-arphic-ukai)",
+		snprintf(err, 256,
+		         "font '%s' is not installed (Debian: fonts-noto-cjk, fonts-arphic-ukai)",
 		         missing);
 		g_object_unref(p.pc);
 		cairo_destroy(p.cr);
@@ -588,14 +594,14 @@ int xf_doc_write_pdf(const xf_document *d, xf_doc_sink *out, int *n_pages_out, c
 		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_AUTHOR, d->issuer);
 	if (d->number)
 		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_SUBJECT, d->number);
-	cairo_pdf_surface_set_metadata(
-	    p.surface, CAIRO_PDF_METADATA_KEYWORDS,
-	    "fonts: 仿宋_GB2312 → " F_SONG "; 方正小标宋简体 → " F_SONG " Bold; 黑体 → " F_HEI
-	    "; 楷体_GB2312 → " F_KAI);
-	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR, "xinfang " XF_VERSION);
+	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_KEYWORDS,
+	                               "fonts: 仿宋_GB2312 → " F_SONG "; 方正小标宋简体 → " F_SONG
+	                               " Bold; 黑体 → " F_HEI "; 楷体_GB2312 → " F_KAI);
+	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR,
+	                               "xinfang " XF_VERSION);
 	int y, m, day; /* the document's date as the creation date: same input, same bytes */
-	if (d->date && sscanf(d->date, "%d年%d月%d日", &y, &m, &day) == 3 && y >= 1000 && y <= 9999 &&
-	    m >= 1 && m <= 12 && day >= 1 && day <= 31) {
+	if (d->date && sscanf(d->date, "%d年%d月%d日", &y, &m, &day) == 3 && y >= 1000 &&
+	    y <= 9999 && m >= 1 && m <= 12 && day >= 1 && day <= 31) {
 		char iso[32];
 		snprintf(iso, sizeof iso, "%04d-%02d-%02dT00:00:00", y, m, day);
 		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);

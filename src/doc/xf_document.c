@@ -60,14 +60,14 @@ static const char *copy_text(xf_document *d, const char *s)
 	return out;
 }
 
-#define SETTER(field)                                                                     \
-	int xf_doc_set_##field(xf_document *d, const char *s)                             \
-	{                                                                                 \
-		const char *c = s ? copy_text(d, s) : NULL;                               \
-		if (s && !c)                                                              \
-			return XF_ERR;                                                    \
-		d->field = c && *c ? c : NULL;                                            \
-		return XF_OK;                                                             \
+#define SETTER(field)                                                                              \
+	int xf_doc_set_##field(xf_document *d, const char *s)                                      \
+	{                                                                                          \
+		const char *c = s ? copy_text(d, s) : NULL;                                        \
+		if (s && !c)                                                                       \
+			return XF_ERR;                                                             \
+		d->field = c && *c ? c : NULL;                                                     \
+		return XF_OK;                                                                      \
 	}
 SETTER(title)
 SETTER(issuer)
@@ -136,8 +136,7 @@ xf_doc_block *xf_doc_paragraph(xf_document *d, xf_doc_section *s, const char *te
 	return b;
 }
 
-xf_doc_block *xf_doc_kv_add(xf_document *d, xf_doc_section *s, const char *key,
-                            const char *value)
+xf_doc_block *xf_doc_kv_add(xf_document *d, xf_doc_section *s, const char *key, const char *value)
 {
 	const char *k = copy_text(d, key), *v = copy_text(d, value);
 	if (!k || !v || d->n_cells + 2 > XF_DOC_MAX_CELLS)
@@ -158,8 +157,7 @@ xf_doc_block *xf_doc_kv_add(xf_document *d, xf_doc_section *s, const char *key,
 	return b;
 }
 
-xf_doc_block *xf_doc_table(xf_document *d, xf_doc_section *s, size_t n_cols,
-                           const double *widths)
+xf_doc_block *xf_doc_table(xf_document *d, xf_doc_section *s, size_t n_cols, const double *widths)
 {
 	if (n_cols < 1 || n_cols > XF_DOC_MAX_COLS)
 		return NULL;
@@ -328,10 +326,11 @@ static int table_rows(jctx *c, json_t *b, const char *name, xf_doc_block *t, boo
 		path_push(c, &s2, "[%zu]", i);
 		if (string_cells(c, json_array_get(rows, i), t->n_cols, cells) != XF_OK)
 			return XF_ERR;
-		int rc = header ? xf_doc_table_header(c->d, t, cells)
-		                : xf_doc_table_row(c->d, t, cells);
+		int rc =
+		    header ? xf_doc_table_header(c->d, t, cells) : xf_doc_table_row(c->d, t, cells);
 		if (rc != XF_OK)
-			return fail(c, "too many cells (at most %d in a document)", XF_DOC_MAX_CELLS);
+			return fail(c, "too many cells (at most %d in a document)",
+			            XF_DOC_MAX_CELLS);
 		c->path[s2] = '\0';
 	}
 	c->path[saved] = '\0';
@@ -410,7 +409,8 @@ static int block_from_json(jctx *c, xf_doc_section *s, json_t *b)
 	xf_doc_block *t = xf_doc_table(c->d, s, n, widths ? w : NULL);
 	if (!t)
 		return fail(c, "too many blocks (at most %d)", XF_DOC_MAX_BLOCKS);
-	if (table_rows(c, b, "header", t, true) != XF_OK || table_rows(c, b, "rows", t, false) != XF_OK)
+	if (table_rows(c, b, "header", t, true) != XF_OK ||
+	    table_rows(c, b, "rows", t, false) != XF_OK)
 		return XF_ERR;
 	return XF_OK;
 }
@@ -421,8 +421,8 @@ static int document_from_json(jctx *c, json_t *root)
 		snprintf(c->path, sizeof c->path, "(document)");
 		return fail(c, "expected an object");
 	}
-	static const char *const known[] = {"title", "issuer", "number", "date", "recipient",
-	                                    "watermark", "meta", "sections"};
+	static const char *const known[] = {"title",     "issuer",    "number", "date",
+	                                    "recipient", "watermark", "meta",   "sections"};
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v)
@@ -477,7 +477,8 @@ static int document_from_json(jctx *c, json_t *root)
 		const char *heading;
 		if (opt_string(c, sec, "heading", &heading) != XF_OK)
 			return XF_ERR;
-		json_t *level = json_object_get(sec, "level"), *att = json_object_get(sec, "attachment");
+		json_t *level = json_object_get(sec, "level"),
+		       *att = json_object_get(sec, "attachment");
 		int lv = 1;
 		if (level) {
 			if (!json_is_integer(level) || json_integer_value(level) < 1 ||

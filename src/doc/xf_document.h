@@ -40,10 +40,10 @@ typedef struct xf_doc_kv {
 typedef struct xf_doc_block {
 	struct xf_doc_block *next;
 	xf_doc_block_kind kind;
-	const char *text;           /* paragraph */
+	const char *text;               /* paragraph */
 	xf_doc_kv *items, **items_tail; /* kv */
-	size_t n_cols;              /* table */
-	double *widths;             /* table: relative column widths, NULL = from content */
+	size_t n_cols;                  /* table */
+	double *widths;                 /* table: relative column widths, NULL = from content */
 	xf_doc_row *header, **header_tail;
 	xf_doc_row *rows, **rows_tail;
 	size_t n_header, n_rows;
@@ -59,22 +59,22 @@ typedef struct xf_doc_section {
 
 typedef struct xf_document {
 	xf_arena arena;
-	const char *title;     /* 标题 */
-	const char *issuer;    /* 发文单位, printed at the head (版头) and signed at the end */
-	const char *number;    /* 发文字号, e.g. "〔2026〕15号"; NULL = none (a draft) */
-	const char *date;      /* "2026年12月6日" (xf_doc_format_date) */
-	const char *recipient; /* 主送机关, e.g. "公司信访办公室"; NULL = none */
-	const char *watermark; /* e.g. "草稿" on drafts; NULL = none */
+	const char *title;  /* 标题 */
+	const char *issuer; /* 发文单位, printed at the head (版头) and signed at the end */
+	const char *number; /* 发文字号, e.g. "〔2026〕15号"; NULL = none (a draft) */
+	const char *date;   /* "2026年12月6日" (xf_doc_format_date) */
+	const char *recipient;        /* 主送机关, e.g. "公司信访办公室"; NULL = none */
+	const char *watermark;        /* e.g. "草稿" on drafts; NULL = none */
 	xf_doc_kv *meta, **meta_tail; /* 版记: version, issue time, issuer, chain head */
 	xf_doc_section *sections, **sections_tail;
 	size_t n_sections, n_blocks, n_cells;
 } xf_document;
 
 /* Limits of one document (also what xf_doc_from_json enforces). */
-#define XF_DOC_MAX_COLS 16
+#define XF_DOC_MAX_COLS   16
 #define XF_DOC_MAX_BLOCKS 20000
-#define XF_DOC_MAX_CELLS 200000
-#define XF_DOC_MAX_TEXT (256u << 10) /* bytes of one string */
+#define XF_DOC_MAX_CELLS  200000
+#define XF_DOC_MAX_TEXT   (256u << 10) /* bytes of one string */
 
 xf_document *xf_doc_new(void);
 void xf_doc_free(xf_document *d);
@@ -94,11 +94,9 @@ void xf_doc_format_date(char out[32], int year, int month, int day);
 xf_doc_section *xf_doc_section_add(xf_document *d, const char *heading, int level);
 xf_doc_block *xf_doc_paragraph(xf_document *d, xf_doc_section *s, const char *text);
 /* Appends to the section's last block when it is a key-value list, else starts one. */
-xf_doc_block *xf_doc_kv_add(xf_document *d, xf_doc_section *s, const char *key,
-                            const char *value);
+xf_doc_block *xf_doc_kv_add(xf_document *d, xf_doc_section *s, const char *key, const char *value);
 /* A table of n_cols columns (1..XF_DOC_MAX_COLS); widths may be NULL. */
-xf_doc_block *xf_doc_table(xf_document *d, xf_doc_section *s, size_t n_cols,
-                           const double *widths);
+xf_doc_block *xf_doc_table(xf_document *d, xf_doc_section *s, size_t n_cols, const double *widths);
 /* Rows of n_cols cells (NULL cells print empty); header rows come before body rows. */
 int xf_doc_table_header(xf_document *d, xf_doc_block *t, const char *const *cells);
 int xf_doc_table_row(xf_document *d, xf_doc_block *t, const char *const *cells);

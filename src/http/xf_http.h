@@ -109,7 +109,7 @@ struct xf_req {
 	char client_addr[64];
 	int64_t start_us;
 	xf_buf body;
-	xf_user user; /* valid when user.id != 0 */
+	xf_user user;          /* valid when user.id != 0 */
 	xf_header *in_headers; /* the request's headers, in the arena */
 	bool memory_only;      /* see XF_ROUTE_MEMORY_FIRST: the store must not be touched */
 
@@ -120,7 +120,7 @@ struct xf_req {
 	xf_header *headers;
 	bool close_connection; /* answer with Connection: close */
 	bool near_limit;       /* admitted into the reserve: closed unless signed in */
-	int static_fd; /* >= 0: the response is this file */
+	int static_fd;         /* >= 0: the response is this file */
 	uint64_t static_size;
 	xf_stream_reader stream_reader; /* non-NULL: the response is a stream */
 	void (*stream_release)(void *ctx);
@@ -137,10 +137,10 @@ struct xf_req {
 	xf_body_sink body_sink;
 	void *body_ctx;
 	void (*body_release)(void *ctx);
-	uint64_t body_bytes;  /* received so far */
+	uint64_t body_bytes; /* received so far */
 	bool body_sink_failed;
-	bool body_resumed;    /* the first call after the first run: not the body's end */
-	bool answer_now;      /* refused before its body: answer without reading it */
+	bool body_resumed; /* the first call after the first run: not the body's end */
+	bool answer_now;   /* refused before its body: answer without reading it */
 };
 
 /* Establishes req->user from the request's session. Returns XF_OK, or replies (401)
@@ -165,7 +165,7 @@ typedef struct xf_http_config {
 	size_t n_routes;
 	xf_authenticate_fn authenticate;
 	xf_authenticate_cached_fn authenticate_cached; /* optional: the polling-thread fast path */
-	bool quiet; /* no access log (benchmarks) */
+	bool quiet;                                    /* no access log (benchmarks) */
 } xf_http_config;
 
 typedef struct xf_server xf_server;
@@ -206,8 +206,8 @@ void xf_reply_status(xf_req *req, int status);
 /* Starts a JSON answer written as text into the returned buffer (see util/xf_jsonw.h);
  * an error reply afterwards replaces it. */
 xf_buf *xf_reply_json_text(xf_req *req, int status);
-void xf_reply_error(xf_req *req, int status, const char *code, const char *field,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void xf_reply_error(xf_req *req, int status, const char *code, const char *field, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
 void xf_reply_field_error(xf_req *req, const xf_field_error *err);
 /* An error message in the request's language, as xf_reply_error words it (see
  * http/xf_messages.h), for error objects built by hand; in the arena. */

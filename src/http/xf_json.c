@@ -58,7 +58,8 @@ static bool find_nul(json_t *v, char *path, size_t size)
 	if (json_is_object(v)) {
 		const char *key;
 		json_t *item;
-		json_object_foreach(v, key, item) {
+		json_object_foreach(v, key, item)
+		{
 			snprintf(path + used, size - used, "%s%s", used ? "." : "", key);
 			if (find_nul(item, path, size))
 				return true;
@@ -66,7 +67,8 @@ static bool find_nul(json_t *v, char *path, size_t size)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *item;
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			snprintf(path + used, size - used, "[%zu]", i);
 			if (find_nul(item, path, size))
 				return true;
@@ -82,11 +84,12 @@ json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
 	memset(err, 0, sizeof *err);
 	if (len == 0) {
 		snprintf(err->code, sizeof err->code, "malformed_json");
-		snprintf(err->message, sizeof err->message, "body is empty, expected a json object");
+		snprintf(err->message, sizeof err->message,
+		         "body is empty, expected a json object");
 		return NULL;
 	}
-	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
-	                       &je);
+	json_t *v =
+	    json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!v) {
 		char field[64];
 		if (json_error_code(&je) == json_error_numeric_overflow &&
@@ -96,8 +99,8 @@ json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
 			return NULL;
 		}
 		snprintf(err->code, sizeof err->code, "malformed_json");
-		snprintf(err->message, sizeof err->message, "malformed json at line %d column %d: %s",
-		         je.line, je.column, je.text);
+		snprintf(err->message, sizeof err->message,
+		         "malformed json at line %d column %d: %s", je.line, je.column, je.text);
 		xf_utf8_clean(err->message); /* jansson quotes the bytes it refused */
 		return NULL;
 	}
@@ -114,7 +117,8 @@ json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err)
 			xf_field_error_set(err, path, "'%s' must not contain NUL", path);
 		} else {
 			snprintf(err->code, sizeof err->code, "malformed_json");
-			snprintf(err->message, sizeof err->message, "a string must not contain NUL");
+			snprintf(err->message, sizeof err->message,
+			         "a string must not contain NUL");
 		}
 		return NULL;
 	}
@@ -125,7 +129,8 @@ int xf_json_only(json_t *obj, const char *const *allowed, xf_field_error *err)
 {
 	const char *key;
 	json_t *value;
-	json_object_foreach(obj, key, value) {
+	json_object_foreach(obj, key, value)
+	{
 		bool known = false;
 		for (const char *const *a = allowed; *a && !known; a++)
 			known = strcmp(*a, key) == 0;
@@ -154,8 +159,8 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars,
-                   size_t max_chars, const char **out, xf_field_error *err)
+int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars, size_t max_chars,
+                   const char **out, xf_field_error *err)
 {
 	json_t *v;
 	int rc = lookup(obj, key, required, &v, err);
@@ -190,7 +195,8 @@ int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars
 		if (min_chars == 1)
 			xf_field_error_set(err, key, "'%s' must not be empty", key);
 		else
-			xf_field_error_set(err, key, "'%s' must be at least %zu characters", key, min_chars);
+			xf_field_error_set(err, key, "'%s' must be at least %zu characters", key,
+			                   min_chars);
 		return XF_ERR;
 	}
 	if (chars > max_chars) {
@@ -201,8 +207,8 @@ int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars
 	return XF_OK;
 }
 
-int xf_json_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max,
-                int64_t *out, xf_field_error *err)
+int xf_json_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max, int64_t *out,
+                xf_field_error *err)
 {
 	json_t *v;
 	int rc = lookup(obj, key, required, &v, err);
@@ -214,8 +220,8 @@ int xf_json_int(json_t *obj, const char *key, bool required, int64_t min, int64_
 	}
 	json_int_t n = json_integer_value(v);
 	if (n < min || n > max) {
-		xf_field_error_set(err, key, "'%s' must be between %lld and %lld", key, (long long)min,
-		                   (long long)max);
+		xf_field_error_set(err, key, "'%s' must be between %lld and %lld", key,
+		                   (long long)min, (long long)max);
 		return XF_ERR;
 	}
 	*out = n;
@@ -234,7 +240,8 @@ int xf_json_id_or_null(json_t *obj, const char *key, bool required, int64_t *out
 		return XF_OK;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		xf_field_error_set(err, key, "'%s' must be an id (a positive integer) or null", key);
+		xf_field_error_set(err, key, "'%s' must be an id (a positive integer) or null",
+		                   key);
 		return XF_ERR;
 	}
 	*out = json_integer_value(v);
@@ -261,7 +268,8 @@ static void list_choices(const char *const *choices, char *out, size_t size)
 	size_t used = 0;
 	out[0] = '\0';
 	for (int c = 0; choices[c] && used < size; c++)
-		used += (size_t)snprintf(out + used, size - used, "%s%s", c ? ", " : "", choices[c]);
+		used +=
+		    (size_t)snprintf(out + used, size - used, "%s%s", c ? ", " : "", choices[c]);
 }
 
 int xf_json_choice(json_t *obj, const char *key, bool required, const char *const *choices,
@@ -282,8 +290,8 @@ int xf_json_choice(json_t *obj, const char *key, bool required, const char *cons
 	return XF_ERR;
 }
 
-int xf_json_choice_set(json_t *obj, const char *key, bool required,
-                       const char *const *choices, uint32_t *out, xf_field_error *err)
+int xf_json_choice_set(json_t *obj, const char *key, bool required, const char *const *choices,
+                       uint32_t *out, xf_field_error *err)
 {
 	json_t *v, *item;
 	size_t i;
@@ -295,7 +303,8 @@ int xf_json_choice_set(json_t *obj, const char *key, bool required,
 		return XF_ERR;
 	}
 	uint32_t set = 0;
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		char field[64];
 		snprintf(field, sizeof field, "%s[%zu]", key, i);
 		if (!json_is_string(item)) {

@@ -13,8 +13,8 @@
 #include "util/xf_util.h"
 
 typedef struct xf_field_error {
-	char code[24];     /* "malformed_json" or "invalid_field" */
-	char field[64];    /* empty when the whole body is at fault */
+	char code[24];  /* "malformed_json" or "invalid_field" */
+	char field[64]; /* empty when the whole body is at fault */
 	char message[200];
 } xf_field_error;
 
@@ -25,10 +25,10 @@ json_t *xf_json_parse_object(const char *text, size_t len, xf_field_error *err);
 int xf_json_only(json_t *obj, const char *const *allowed, xf_field_error *err);
 
 /* A string of min_chars..max_chars code points, trimmed of surrounding white space. */
-int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars,
-                   size_t max_chars, const char **out, xf_field_error *err);
-int xf_json_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max,
-                int64_t *out, xf_field_error *err);
+int xf_json_string(json_t *obj, const char *key, bool required, size_t min_chars, size_t max_chars,
+                   const char **out, xf_field_error *err);
+int xf_json_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max, int64_t *out,
+                xf_field_error *err);
 /* An id (>= 1) or null; null is reported as *out = 0. */
 int xf_json_id_or_null(json_t *obj, const char *key, bool required, int64_t *out,
                        xf_field_error *err);
@@ -38,10 +38,10 @@ int xf_json_choice(json_t *obj, const char *key, bool required, const char *cons
                    const char **out, xf_field_error *err);
 /* An array of strings, each one of `choices` (NULL-terminated); *out is a bit mask of
  * the chosen indexes. Duplicates are refused. */
-int xf_json_choice_set(json_t *obj, const char *key, bool required,
-                       const char *const *choices, uint32_t *out, xf_field_error *err);
+int xf_json_choice_set(json_t *obj, const char *key, bool required, const char *const *choices,
+                       uint32_t *out, xf_field_error *err);
 
 void xf_field_error_set(xf_field_error *err, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

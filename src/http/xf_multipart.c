@@ -12,15 +12,15 @@
 #include <strings.h>
 
 enum {
-	S_PREAMBLE,   /* before the first delimiter: discarded */
-	S_AFTER,      /* just after a delimiter: "--", padding or CRLF */
-	S_DASH2,      /* after "-": the second "-" of the close delimiter */
-	S_PAD,        /* transport padding before CRLF */
-	S_LF,         /* the LF ending the delimiter line */
-	S_HEADERS,    /* a part header line */
-	S_HEADER_LF,  /* the LF after a header line's CR */
-	S_DATA,       /* a part's data */
-	S_EPILOGUE,   /* after the close delimiter: discarded */
+	S_PREAMBLE,  /* before the first delimiter: discarded */
+	S_AFTER,     /* just after a delimiter: "--", padding or CRLF */
+	S_DASH2,     /* after "-": the second "-" of the close delimiter */
+	S_PAD,       /* transport padding before CRLF */
+	S_LF,        /* the LF ending the delimiter line */
+	S_HEADERS,   /* a part header line */
+	S_HEADER_LF, /* the LF after a header line's CR */
+	S_DATA,      /* a part's data */
+	S_EPILOGUE,  /* after the close delimiter: discarded */
 	S_ERROR,
 };
 
@@ -217,7 +217,9 @@ static int header_line(xf_multipart *mp)
 		    (value[sizeof form - 1] && value[sizeof form - 1] != ';' &&
 		     value[sizeof form - 1] != ' ' && value[sizeof form - 1] != '\t') ||
 		    each_param(value + sizeof form - 1, disposition_param, &mp->part) != 0)
-			return fail(mp, "a part's Content-Disposition is not form-data with valid parameters");
+			return fail(
+			    mp,
+			    "a part's Content-Disposition is not form-data with valid parameters");
 		if (!mp->part.name[0])
 			return fail(mp, "a part's Content-Disposition has no name");
 	} else if (strcasecmp(line, "Content-Type") == 0) {
@@ -263,8 +265,10 @@ static int scan(xf_multipart *mp, const char *data, size_t len, size_t *at)
 			run = i;
 			if (++mp->match == mp->delim_len) {
 				mp->match = 0;
-				if (mp->state == S_DATA && mp->cb.part_end && mp->cb.part_end(mp->ctx) != 0)
-					return fail(mp, "the upload was refused while it was being stored");
+				if (mp->state == S_DATA && mp->cb.part_end &&
+				    mp->cb.part_end(mp->ctx) != 0)
+					return fail(
+					    mp, "the upload was refused while it was being stored");
 				mp->state = S_AFTER;
 				*at = i;
 				return 0;
@@ -324,7 +328,8 @@ int xf_multipart_feed(xf_multipart *mp, const char *data, size_t len)
 			if (c != '\n')
 				return fail(mp, "a boundary line does not end with CRLF");
 			if (++mp->n_parts > XF_MULTIPART_PARTS_MAX)
-				return fail(mp, "the body has more than %d parts", XF_MULTIPART_PARTS_MAX);
+				return fail(mp, "the body has more than %d parts",
+				            XF_MULTIPART_PARTS_MAX);
 			memset(&mp->part, 0, sizeof mp->part);
 			mp->has_disposition = false;
 			mp->n_headers = 0;

@@ -19,10 +19,10 @@
 #define XF_MULTIPART_PARTS_MAX    64
 
 typedef struct xf_multipart_part {
-	char name[128];          /* Content-Disposition name */
-	char filename[512];      /* Content-Disposition filename (UTF-8 as sent); "" if none */
+	char name[128];     /* Content-Disposition name */
+	char filename[512]; /* Content-Disposition filename (UTF-8 as sent); "" if none */
 	bool has_filename;
-	char content_type[128];  /* as declared; "" when absent */
+	char content_type[128]; /* as declared; "" when absent */
 } xf_multipart_part;
 
 typedef struct xf_multipart_callbacks {

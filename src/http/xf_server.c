@@ -43,12 +43,12 @@ struct xf_server {
 static const unsigned default_pool_threads[XF_POOL_COUNT] = {4, 2, 2};
 
 static const char fixed_internal_error[] =
-	"{\"error\":{\"code\":\"internal\",\"message\":\"the answer could not be encoded\"}}";
+    "{\"error\":{\"code\":\"internal\",\"message\":\"the answer could not be encoded\"}}";
 
 static const char content_security_policy[] =
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-	"connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-	"form-action 'self'; object-src 'none'";
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'; object-src 'none'";
 
 /* ---- replies ---- */
 
@@ -109,8 +109,8 @@ void xf_reply_status(xf_req *req, int status)
 	req->content_type = NULL;
 }
 
-void xf_reply_error(xf_req *req, int status, const char *code, const char *field,
-                    const char *fmt, ...)
+void xf_reply_error(xf_req *req, int status, const char *code, const char *field, const char *fmt,
+                    ...)
 {
 	char message[512], field_text[128];
 	va_list ap;
@@ -250,16 +250,16 @@ static const char *type_of(const char *path)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"},
-		{".mjs", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},
-		{".json", "application/json; charset=utf-8"},
-		{".svg", "image/svg+xml"},
-		{".png", "image/png"},
-		{".ico", "image/x-icon"},
-		{".woff2", "font/woff2"},
-		{".txt", "text/plain; charset=utf-8"},
+	    {".html", "text/html; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".mjs", "text/javascript; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".json", "application/json; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".ico", "image/x-icon"},
+	    {".woff2", "font/woff2"},
+	    {".txt", "text/plain; charset=utf-8"},
 	};
 	const char *dot = strrchr(path, '.');
 	if (dot && !strchr(dot, '/'))
@@ -464,7 +464,8 @@ static bool dispatch(xf_server *s, xf_req *req)
 	if (strncmp(path, "/api/", 5) != 0) {
 		if (!is_read_method(req->method)) {
 			xf_reply_header(req, "Allow", "GET, HEAD");
-			xf_reply_error(req, 405, "method_not_allowed", NULL, "static files are read-only");
+			xf_reply_error(req, 405, "method_not_allowed", NULL,
+			               "static files are read-only");
 		} else {
 			serve_static(s, req);
 		}
@@ -490,8 +491,8 @@ static bool dispatch(xf_server *s, xf_req *req)
 	if (!req->route) {
 		if (allow.len) {
 			xf_reply_header(req, "Allow", allow.data);
-			xf_reply_error(req, 405, "method_not_allowed", NULL, "'%s' does not take %s", path,
-			               req->method);
+			xf_reply_error(req, 405, "method_not_allowed", NULL,
+			               "'%s' does not take %s", path, req->method);
 		} else {
 			xf_reply_error(req, 404, "not_found", NULL, "no route '%s'", path);
 		}
@@ -617,7 +618,8 @@ static void add_common_headers(struct MHD_Response *resp, xf_req *req)
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	MHD_add_response_header(resp, "Permissions-Policy",
+	                        "camera=(), microphone=(), geolocation=()");
 	bool cache_set = false;
 	for (xf_header *h = req->headers; h; h = h->next) {
 		MHD_add_response_header(resp, h->name, h->value);
@@ -634,8 +636,7 @@ static enum MHD_Result queue_reply(xf_req *req)
 	struct MHD_Response *resp;
 	if (req->stream_reader) {
 		/* The response owns the stream context from here; MHD calls release. */
-		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
-		                                         req->stream_reader,
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, req->stream_reader,
 		                                         req->stream_ctx, req->stream_release);
 		req->stream_reader = NULL;
 	} else if (req->static_fd >= 0) {
@@ -714,7 +715,7 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const cha
 static void client_address(xf_req *req)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(req->client_addr, sizeof req->client_addr, "unknown");
 	if (!ci || !ci->client_addr)
 		return;
@@ -728,9 +729,8 @@ static void client_address(xf_req *req)
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
-                                 const char *method, const char *version,
-                                 const char *upload_data, size_t *upload_data_size,
-                                 void **con_cls)
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
 {
 	xf_server *s = cls;
 	xf_req *req = *con_cls;
@@ -779,7 +779,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			}
 			if (req->body.overflow) {
 				xf_reply_error(req, 413, "body_too_large", NULL,
-				               "body is larger than %zu bytes", (size_t)stream_cap(s));
+				               "body is larger than %zu bytes",
+				               (size_t)stream_cap(s));
 				req->state = ST_READY;
 				return queue_reply(req);
 			}
@@ -797,7 +798,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			return MHD_YES;
 		}
 		if (req->body.overflow) {
-			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
+			xf_reply_error(req, 413, "body_too_large", NULL,
+			               "body is larger than %zu bytes",
 			               req->route ? (size_t)stream_cap(s) : s->config.body_max);
 		} else if (dispatch(s, req)) {
 			return MHD_YES;
@@ -850,9 +852,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		char method[40], target[1024];
 		log_safe(req->method ? req->method : "-", method, sizeof method);
 		log_safe(req->raw_target, target, sizeof target);
-		xf_log("req=%s %s \"%s %s\" %d %zuB %.1fms user=%s%s", req->request_id, req->client_addr,
-		       method, target, req->status,
-		       req->static_fd < 0 && req->static_size ? (size_t)req->static_size : req->out.len,
+		xf_log("req=%s %s \"%s %s\" %d %zuB %.1fms user=%s%s", req->request_id,
+		       req->client_addr, method, target, req->status,
+		       req->static_fd < 0 && req->static_size ? (size_t)req->static_size
+		                                              : req->out.len,
 		       (double)(xf_mono_us() - req->start_us) / 1000.0,
 		       req->user.id ? req->user.username : "-",
 		       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
@@ -898,7 +901,8 @@ void xf_http_local_request(xf_server *s, const char *method, const char *target,
 			req->body_bytes = body_len;
 			if (body_len > stream_cap(s))
 				xf_reply_error(req, 413, "body_too_large", NULL,
-				               "body is larger than %zu bytes", (size_t)stream_cap(s));
+				               "body is larger than %zu bytes",
+				               (size_t)stream_cap(s));
 			else {
 				if (body_len && req->body_sink(req->body_ctx, body, body_len) != 0)
 					req->body_sink_failed = true;
@@ -909,8 +913,8 @@ void xf_http_local_request(xf_server *s, const char *method, const char *target,
 	} else if (req->status == 0) {
 		xf_buf_append(&req->body, body, body_len);
 		if (req->body.overflow)
-			xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
-			               s->config.body_max);
+			xf_reply_error(req, 413, "body_too_large", NULL,
+			               "body is larger than %zu bytes", s->config.body_max);
 		else
 			dispatch(s, req);
 	}
@@ -968,7 +972,8 @@ xf_server *xf_http_start(const xf_http_config *config)
 {
 	struct sockaddr_in addr;
 	if (parse_listen(config->listen, &addr) != XF_OK) {
-		fprintf(stderr, "xinfang: cannot listen on '%s': expected IPV4:PORT\n", config->listen);
+		fprintf(stderr, "xinfang: cannot listen on '%s': expected IPV4:PORT\n",
+		        config->listen);
 		return NULL;
 	}
 	xf_server *s = xf_http_local(config);
@@ -995,15 +1000,16 @@ xf_server *xf_http_start(const xf_http_config *config)
 				xf_die("cannot start a worker thread");
 	}
 	s->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
-		NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->poll_threads ? c->poll_threads : 2),
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
-		c->timeout_s, MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_address, MHD_OPTION_END);
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+	    NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->poll_threads ? c->poll_threads : 2),
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
+	    c->timeout_s, MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_address, MHD_OPTION_END);
 	if (!s->daemon) {
-		fprintf(stderr, "xinfang: cannot listen on '%s': %s\n", config->listen, strerror(errno));
+		fprintf(stderr, "xinfang: cannot listen on '%s': %s\n", config->listen,
+		        strerror(errno));
 		xf_http_stop(s);
 		return NULL;
 	}

@@ -13,8 +13,8 @@
 
 #include "util/xf_arena.h"
 
-#define XF_URL_MAX_LEN 4096
-#define XF_URL_MAX_PARAMS 32
+#define XF_URL_MAX_LEN      4096
+#define XF_URL_MAX_PARAMS   32
 #define XF_ROUTE_MAX_PARAMS 4
 
 typedef struct xf_url {

@@ -5,7 +5,7 @@
 extern const char *const xf_migrations[];
 /* Migrations 3 and on, each defined beside the code that owns its tables. */
 extern const char xf_migration_people[], xf_migration_roster[], xf_migration_meetings[],
-	xf_migration_search[];
+    xf_migration_search[];
 extern const int xf_migration_count;
 
 #endif

@@ -444,7 +444,8 @@ static int sum_document_token(void *ctx, int flags, const char *token, int n, in
 	/* FTS5's positions: a colocated token shares the position of the one before. */
 	if (!(flags & FTS5_TOKEN_COLOCATED) || s->size == 0)
 		s->size++;
-	sum_entry(s, s->rowid, s->column, s->size - 1, token, (size_t)(n > TOKEN_MAX_BYTES ? TOKEN_MAX_BYTES : n));
+	sum_entry(s, s->rowid, s->column, s->size - 1, token,
+	          (size_t)(n > TOKEN_MAX_BYTES ? TOKEN_MAX_BYTES : n));
 	return SQLITE_OK;
 }
 
@@ -488,7 +489,8 @@ int xf_search_check(xf_db *db, char *problem, size_t problem_size)
 			const char *column = (const char *)sqlite3_column_text(st, 2);
 			sum_entry(&index, sqlite3_column_int64(st, 1),
 			          column && strcmp(column, "title") == 0 ? 0 : 1,
-			          sqlite3_column_int64(st, 3), (const char *)sqlite3_column_blob(st, 0),
+			          sqlite3_column_int64(st, 3),
+			          (const char *)sqlite3_column_blob(st, 0),
 			          (size_t)sqlite3_column_bytes(st, 0));
 		}
 		sqlite3_reset(st);
@@ -504,7 +506,8 @@ int xf_search_check(xf_db *db, char *problem, size_t problem_size)
 	}
 	if (rc != SQLITE_DONE) {
 		int result = xf_db_fail(db, rc);
-		snprintf(problem, problem_size, "search index: cannot read it: %s", xf_db_error(db));
+		snprintf(problem, problem_size, "search index: cannot read it: %s",
+		         xf_db_error(db));
 		return result;
 	}
 	if (docs.count != index.count || docs.sum != index.sum) {
@@ -517,8 +520,8 @@ int xf_search_check(xf_db *db, char *problem, size_t problem_size)
 	}
 	if (n_sizes != n_docs) {
 		snprintf(problem, problem_size,
-		         "search index: it has %lld documents, search_docs %lld", (long long)n_sizes,
-		         (long long)n_docs);
+		         "search index: it has %lld documents, search_docs %lld",
+		         (long long)n_sizes, (long long)n_docs);
 		return XF_ERR;
 	}
 	return XF_OK;

@@ -1,7 +1,6 @@
-/* Full-text search over incidents, petitioners, matters, notes and meeting minutes, for Chinese text
- * of any length: an FTS5 index with our own tokenizer (every CJK character one token,
- * ASCII words lower-cased), so that a query of one character and up matches as a
- * phrase.
+/* Full-text search over incidents, petitioners, matters, notes and meeting minutes, for Chinese
+ * text of any length: an FTS5 index with our own tokenizer (every CJK character one token, ASCII
+ * words lower-cased), so that a query of one character and up matches as a phrase.
  *
  * The index holds one document per object. Owners of objects call xf_search_put()
  * in the same transaction as the change (it replaces the previous document of the

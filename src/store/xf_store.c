@@ -123,9 +123,8 @@ static bool prepare_stand_in(xf_db *db)
 /* Opens path into db (whose sql is NULL); on failure leaves db->sql NULL. */
 static bool open_into(xf_db *db, const char *path, char *error, size_t error_size)
 {
-	int rc = sqlite3_open_v2(path, &db->sql,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
+	int rc = sqlite3_open_v2(
+	    path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(error, error_size, "cannot open database '%s': %s", path,
 		         db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
@@ -233,14 +232,15 @@ static int migrate(xf_db *db, char *error, size_t error_size)
 	if (version > xf_migration_count) {
 		xf_tx_rollback(db);
 		snprintf(error, error_size,
-		         "database schema version %d is newer than this program knows (%d)", version,
-		         xf_migration_count);
+		         "database schema version %d is newer than this program knows (%d)",
+		         version, xf_migration_count);
 		return XF_ERR;
 	}
 	for (int v = version; v < xf_migration_count; v++) {
 		char *msg = NULL;
 		if (sqlite3_exec(db->sql, xf_migrations[v], NULL, NULL, &msg) != SQLITE_OK) {
-			snprintf(error, error_size, "migration %d failed: %s", v + 1, msg ? msg : "?");
+			snprintf(error, error_size, "migration %d failed: %s", v + 1,
+			         msg ? msg : "?");
 			sqlite3_free(msg);
 			xf_tx_rollback(db);
 			return XF_ERR;
@@ -362,7 +362,8 @@ void xf_store_close(void)
 static sqlite3_stmt *unprepared(xf_db *db, const char *sql)
 {
 	if (!db->dead) {
-		snprintf(db->prepare_error, sizeof db->prepare_error, "%s", sqlite3_errmsg(db->sql));
+		snprintf(db->prepare_error, sizeof db->prepare_error, "%s",
+		         sqlite3_errmsg(db->sql));
 		xf_log("cannot prepare '%.200s': %s", sql, db->prepare_error);
 	}
 	sqlite3_reset(db->unprepared);
@@ -386,8 +387,8 @@ sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
 		}
 		if (!db->cache[slot].key) {
 			sqlite3_stmt *st;
-			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-			    SQLITE_OK) {
+			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+			                       NULL) != SQLITE_OK) {
 				sqlite3_finalize(st);
 				return unprepared(db, sql);
 			}
@@ -411,7 +412,8 @@ int xf_db_exec(xf_db *db, sqlite3_stmt *st)
 
 int xf_tx_begin(xf_db *db, bool write)
 {
-	sqlite3_stmt *st = write ? xf_db_prepare(db, "BEGIN IMMEDIATE") : xf_db_prepare(db, "BEGIN");
+	sqlite3_stmt *st =
+	    write ? xf_db_prepare(db, "BEGIN IMMEDIATE") : xf_db_prepare(db, "BEGIN");
 	return xf_db_exec(db, st);
 }
 
@@ -449,12 +451,10 @@ void xf_tx_rollback(xf_db *db)
 static const struct {
 	const char *name, *sql;
 } append_only_triggers[] = {
-	{"events_append_only_update",
-	 "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
-	 " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
-	{"events_append_only_delete",
-	 "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
-	 " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
+    {"events_append_only_update", "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+                                  " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
+    {"events_append_only_delete", "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+                                  " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
 };
 
 /* The statement with every run of white space made one space, and without white
@@ -505,14 +505,16 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 			i++;
 		if (i == XF_ARRAY_LEN(append_only_triggers)) {
 			snprintf(problem, problem_size,
-			         "unexpected trigger '%.100s' on events: it may change or drop new events",
+			         "unexpected trigger '%.100s' on events: it may change or drop new "
+			         "events",
 			         name);
 			sqlite3_reset(st);
 			return XF_ERR;
 		}
 		if (!same_sql(sql, append_only_triggers[i].sql)) {
 			snprintf(problem, problem_size,
-			         "trigger %s that keeps events append-only has been replaced: its body is"
+			         "trigger %s that keeps events append-only has been replaced: its "
+			         "body is"
 			         " '%.200s'",
 			         name, sql);
 			sqlite3_reset(st);
@@ -521,14 +523,16 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 		seen[i] = true;
 	}
 	if (rc != SQLITE_DONE) {
-		snprintf(problem, problem_size, "cannot read the schema: %s", sqlite3_errmsg(db->sql));
+		snprintf(problem, problem_size, "cannot read the schema: %s",
+		         sqlite3_errmsg(db->sql));
 		sqlite3_reset(st);
 		return XF_ERR;
 	}
 	sqlite3_reset(st);
 	for (size_t i = 0; i < XF_ARRAY_LEN(append_only_triggers); i++)
 		if (!seen[i]) {
-			snprintf(problem, problem_size, "trigger %s that keeps events append-only is missing",
+			snprintf(problem, problem_size,
+			         "trigger %s that keeps events append-only is missing",
 			         append_only_triggers[i].name);
 			return XF_ERR;
 		}
@@ -540,7 +544,8 @@ int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 	sqlite3_stmt *st = xf_db_prepare(db, "PRAGMA integrity_check(1)");
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		snprintf(problem, problem_size, "integrity check failed: %s", sqlite3_errmsg(db->sql));
+		snprintf(problem, problem_size, "integrity check failed: %s",
+		         sqlite3_errmsg(db->sql));
 		sqlite3_reset(st);
 		return XF_ERR;
 	}
@@ -574,7 +579,8 @@ int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dest, "main", db->sql, "main");
 	if (!b) {
-		snprintf(error, error_size, "cannot back up to '%s': %s", path, sqlite3_errmsg(dest));
+		snprintf(error, error_size, "cannot back up to '%s': %s", path,
+		         sqlite3_errmsg(dest));
 		sqlite3_close(dest);
 		return XF_ERR;
 	}

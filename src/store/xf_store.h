@@ -85,8 +85,7 @@ int xf_store_user_set_unit(xf_db *db, int64_t id, int64_t unit_id);
 int xf_store_user_set_phone(xf_db *db, int64_t id, const char *phone);
 int xf_store_user_set_disabled(xf_db *db, int64_t id, bool disabled);
 int xf_store_user_set_roles(xf_db *db, int64_t id, xf_roles roles);
-int xf_store_user_set_password(xf_db *db, int64_t id, const char *password_hash,
-                               bool must_change);
+int xf_store_user_set_password(xf_db *db, int64_t id, const char *password_hash, bool must_change);
 /* The API shape of a user (docs/api.md). */
 json_t *xf_user_json(const xf_user_row *row);
 int xf_store_user_list(xf_db *db, json_t **users);
@@ -104,12 +103,12 @@ typedef struct xf_directory_row {
 int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int limit,
                        xf_directory_row **rows, size_t *n);
 
-int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest,
-                            const char *csrf, int64_t now_ms, int64_t *id);
+int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest, const char *csrf,
+                            int64_t now_ms, int64_t *id);
 /* Finds a session and its user (XF_NOTFOUND when there is none); the caller judges
  * expiry from *created_ms and *last_seen_ms and the user's disabled flag. */
-int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
-                            int64_t *created_ms, int64_t *last_seen_ms);
+int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out, int64_t *created_ms,
+                            int64_t *last_seen_ms);
 /* The same by session id, for holders of a session that outlives a request (streams). */
 int xf_store_session_by_id(xf_db *db, int64_t session_id, xf_user *out, int64_t *created_ms,
                            int64_t *last_seen_ms);
@@ -150,8 +149,8 @@ typedef struct xf_actor {
 
 /* Appends one event inside the caller's write transaction. Takes the reference to
  * data (may be NULL, stored as {}), as json_*_new() functions do. */
-int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
-                    const char *object_type, const char *object_id, json_t *data);
+int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action, const char *object_type,
+                    const char *object_id, json_t *data);
 /* Events with seq > after, at most limit, oldest first; *next_after is 0 at the end. */
 int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t *next_after);
 /* Walks the whole chain. */
@@ -261,9 +260,9 @@ int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ct
 /* A page of the list, newest first: status NULL for any; active_only drops archived
  * and not_activated; at most limit rows from below before_id (0: from the newest).
  * *next_before_id is where the next page starts, 0 when this was the last. */
-int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
-                           bool active_only, int64_t before_id, int limit,
-                           xf_incident_each each, void *ctx, int64_t *next_before_id);
+int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status, bool active_only,
+                           int64_t before_id, int limit, xf_incident_each each, void *ctx,
+                           int64_t *next_before_id);
 /* Sets the status; a status that is not active (archived, not_activated) also ends
  * the incident's open tasks: skipped, with the status as the reason. */
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms);
@@ -360,15 +359,14 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out);
 /* Appends a note (现场情况) about the incident as a note.create event inside the
  * caller's write transaction; *seq is the event's number, which identifies the note.
  * Takes the reference to data, as xf_audit_append. */
-int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id,
-                         json_t *data, int64_t *seq);
+int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id, json_t *data,
+                         int64_t *seq);
 
-int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource,
-                             int quantity, const char *note, const char *ordered_by,
-                             int64_t now_ms, int64_t *id);
+int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource, int quantity,
+                             const char *note, const char *ordered_by, int64_t now_ms, int64_t *id);
 /* Sets what is given: eta_ms > 0, arrived/released (stamped now_ms), note non-NULL. */
-int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived,
-                             bool released, const char *note, int64_t now_ms);
+int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived, bool released,
+                             const char *note, int64_t now_ms);
 int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *incident_id);
 int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out);
 

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/xf_store_rows.h"
 #include "store/xf_store.h"
+#include "store/xf_store_rows.h"
 #include "util/xf_jsonw.h"
 
 const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
@@ -55,8 +55,8 @@ int xf_store_user_insert(xf_db *db, const char *username, const char *name, int6
 	char now[XF_TIME_LEN];
 	now_text(now);
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO users (username, name, unit_id, phone, password_hash,"
-		    " must_change_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	    db, "INSERT INTO users (username, name, unit_id, phone, password_hash,"
+	        " must_change_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, unit_id);
@@ -87,7 +87,7 @@ static int load_roles(xf_db *db, int64_t id, xf_roles *roles)
 	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
-#define USER_COLUMNS \
+#define USER_COLUMNS                                                                               \
 	"id, username, name, unit_id, phone, password_hash, must_change_password, disabled"
 
 static void read_user(sqlite3_stmt *st, xf_user_row *out)
@@ -119,7 +119,8 @@ static int fetch_user(xf_db *db, sqlite3_stmt *st, xf_user_row *out)
 
 int xf_store_user_by_username(xf_db *db, const char *username, xf_user_row *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE username = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE username = ?");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	return fetch_user(db, st, out);
 }
@@ -147,7 +148,8 @@ static int update_user(xf_db *db, sqlite3_stmt *st, int64_t id)
 
 int xf_store_user_set_name(xf_db *db, int64_t id, const char *name)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE users SET name = ?1, updated_at = ?2 WHERE id = ?3");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE users SET name = ?1, updated_at = ?2 WHERE id = ?3");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	return update_user(db, st, id);
 }
@@ -155,14 +157,15 @@ int xf_store_user_set_name(xf_db *db, int64_t id, const char *name)
 int xf_store_user_set_unit(xf_db *db, int64_t id, int64_t unit_id)
 {
 	sqlite3_stmt *st =
-		xf_db_prepare(db, "UPDATE users SET unit_id = ?1, updated_at = ?2 WHERE id = ?3");
+	    xf_db_prepare(db, "UPDATE users SET unit_id = ?1, updated_at = ?2 WHERE id = ?3");
 	sqlite3_bind_int64(st, 1, unit_id);
 	return update_user(db, st, id);
 }
 
 int xf_store_user_set_phone(xf_db *db, int64_t id, const char *phone)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE users SET phone = ?1, updated_at = ?2 WHERE id = ?3");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE users SET phone = ?1, updated_at = ?2 WHERE id = ?3");
 	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
 	return update_user(db, st, id);
 }
@@ -170,7 +173,7 @@ int xf_store_user_set_phone(xf_db *db, int64_t id, const char *phone)
 int xf_store_user_set_disabled(xf_db *db, int64_t id, bool disabled)
 {
 	sqlite3_stmt *st =
-		xf_db_prepare(db, "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE id = ?3");
+	    xf_db_prepare(db, "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE id = ?3");
 	sqlite3_bind_int(st, 1, disabled);
 	return update_user(db, st, id);
 }
@@ -232,17 +235,17 @@ int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int 
                        xf_directory_row **rows, size_t *n)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT u.id, u.name, u.unit_id, n.name, u.phone,"
-		    " (SELECT group_concat(r.role) FROM user_roles r WHERE r.user_id = u.id)"
-		    " FROM users u JOIN units n ON n.id = u.unit_id"
-		    " WHERE u.disabled = 0"
-		    " AND (?1 IS NULL OR instr(u.name, ?1) > 0 OR instr(u.username, ?1) > 0"
-		    "   OR instr(n.name, ?1) > 0)"
-		    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id"
-		    "   AND r.role = ?2))"
-		    " AND (?3 = 0 OR u.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?3 UNION"
-		    "   SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
-		    " ORDER BY u.name, u.id LIMIT ?4");
+	    db, "SELECT u.id, u.name, u.unit_id, n.name, u.phone,"
+	        " (SELECT group_concat(r.role) FROM user_roles r WHERE r.user_id = u.id)"
+	        " FROM users u JOIN units n ON n.id = u.unit_id"
+	        " WHERE u.disabled = 0"
+	        " AND (?1 IS NULL OR instr(u.name, ?1) > 0 OR instr(u.username, ?1) > 0"
+	        "   OR instr(n.name, ?1) > 0)"
+	        " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id"
+	        "   AND r.role = ?2))"
+	        " AND (?3 = 0 OR u.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?3 UNION"
+	        "   SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
+	        " ORDER BY u.name, u.id LIMIT ?4");
 	if (q && *q)
 		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
 	if (role >= 0)
@@ -263,7 +266,8 @@ int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int 
 		while (*roles) {
 			size_t len = strcspn(roles, ",");
 			char id[32];
-			snprintf(id, sizeof id, "%.*s", (int)(len < sizeof id ? len : sizeof id - 1), roles);
+			snprintf(id, sizeof id, "%.*s",
+			         (int)(len < sizeof id ? len : sizeof id - 1), roles);
 			int parsed = xf_role_parse(id);
 			if (parsed >= 0)
 				r->roles |= 1u << parsed;
@@ -282,8 +286,8 @@ int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int 
 
 /* ---- sessions ---- */
 
-int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest,
-                            const char *csrf, int64_t now_ms, int64_t *id)
+int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest, const char *csrf,
+                            int64_t now_ms, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO sessions (token_digest, user_id, csrf,"
 	                                     " created_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)");
@@ -298,10 +302,10 @@ int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest
 	return rc;
 }
 
-#define SESSION_COLUMNS \
-	"s.id, s.csrf, s.created_ms, s.last_seen_ms, u.id, u.username, u.name, u.unit_id," \
-	" u.must_change_password, u.disabled," \
-	" (SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id)" \
+#define SESSION_COLUMNS                                                                            \
+	"s.id, s.csrf, s.created_ms, s.last_seen_ms, u.id, u.username, u.name, u.unit_id,"         \
+	" u.must_change_password, u.disabled,"                                                     \
+	" (SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id)"                    \
 	" FROM sessions s JOIN users u ON u.id = s.user_id"
 
 /* Reads the one row of a SESSION_COLUMNS statement, bound by the caller. */
@@ -339,8 +343,8 @@ static int fetch_session(xf_db *db, sqlite3_stmt *st, xf_user *out, int64_t *cre
 	return XF_OK;
 }
 
-int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out,
-                            int64_t *created_ms, int64_t *last_seen_ms)
+int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out, int64_t *created_ms,
+                            int64_t *last_seen_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " SESSION_COLUMNS " WHERE s.token_digest = ?");
 	sqlite3_bind_text(st, 1, token_digest, -1, SQLITE_STATIC);
@@ -357,8 +361,8 @@ int xf_store_session_by_id(xf_db *db, int64_t session_id, xf_user *out, int64_t 
 
 int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "DELETE FROM sessions WHERE last_seen_ms < ? OR created_ms < ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "DELETE FROM sessions WHERE last_seen_ms < ? OR created_ms < ?");
 	sqlite3_bind_int64(st, 1, now_ms - idle_ms);
 	sqlite3_bind_int64(st, 2, now_ms - absolute_ms);
 	int rc = xf_db_exec(db, st);
@@ -418,7 +422,7 @@ int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const c
 	char now[XF_TIME_LEN];
 	now_text(now);
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO units (parent_id, name, kind, created_at) VALUES (?, ?, ?, ?)");
+	    db, "INSERT INTO units (parent_id, name, kind, created_at) VALUES (?, ?, ?, ?)");
 	if (parent_id)
 		sqlite3_bind_int64(st, 1, parent_id);
 	else
@@ -459,7 +463,7 @@ static void write_unit(xf_buf *b, sqlite3_stmt *st)
 int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT id, parent_id, name, kind, head_user_id FROM units WHERE id = ?");
+	    db, "SELECT id, parent_id, name, kind, head_user_id FROM units WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	xf_buf b = XF_BUF_INIT;
@@ -476,8 +480,8 @@ int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
 
 int xf_store_unit_list_text(xf_db *db, xf_buf *out)
 {
-	sqlite3_stmt *st =
-		xf_db_prepare(db, "SELECT id, parent_id, name, kind, head_user_id FROM units ORDER BY id");
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT id, parent_id, name, kind, head_user_id FROM units ORDER BY id");
 	int rc, n = 0;
 	xf_buf_puts(out, "[");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -542,9 +546,9 @@ int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
 	if (parent_id) {
 		/* Walk up from the new parent: meeting the unit itself would close a cycle. */
 		sqlite3_stmt *st = xf_db_prepare(
-			db, "WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT u.parent_id FROM units u"
-			    " JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)"
-			    " SELECT 1 FROM up WHERE id = ?");
+		    db, "WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT u.parent_id FROM units u"
+		        " JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)"
+		        " SELECT 1 FROM up WHERE id = ?");
 		sqlite3_bind_int64(st, 1, parent_id);
 		sqlite3_bind_int64(st, 2, id);
 		int rc = sqlite3_step(st);

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "core/xf_audit.h"
+#include "store/xf_store.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
-#include "store/xf_store.h"
 
-int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
-                    const char *object_type, const char *object_id, json_t *data)
+int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action, const char *object_type,
+                    const char *object_id, json_t *data)
 {
 	unsigned char prev[XF_HASH_LEN] = {0}, hash[XF_HASH_LEN];
 	char prev_hex[XF_HASH_HEX_LEN], hash_hex[XF_HASH_HEX_LEN], at[XF_TIME_LEN];
@@ -29,7 +29,8 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 	/* The caller's write transaction makes reading the last link and adding the next
 	 * one atomic: outside it two writers could chain onto the same row. */
 	assert(!sqlite3_get_autocommit(xf_db_handle(db)));
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		seq = sqlite3_column_int64(st, 0) + 1;
@@ -51,15 +52,15 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action,
 	json_decref(data);
 	xf_time_format(xf_now_ms(), at);
 	xf_audit_row row = {
-		.seq = seq,
-		.at = at,
-		.actor_id = actor->id,
-		.actor = actor->name ? actor->name : "system",
-		.action = action,
-		.object_type = object_type,
-		.object_id = object_id ? object_id : "",
-		.data = data_text,
-		.request_id = actor->request_id ? actor->request_id : "",
+	    .seq = seq,
+	    .at = at,
+	    .actor_id = actor->id,
+	    .actor = actor->name ? actor->name : "system",
+	    .action = action,
+	    .object_type = object_type,
+	    .object_id = object_id ? object_id : "",
+	    .data = data_text,
+	    .request_id = actor->request_id ? actor->request_id : "",
 	};
 	xf_audit_hash(prev, &row, hash);
 	xf_hex_encode(prev, XF_HASH_LEN, prev_hex);
@@ -111,13 +112,14 @@ static void read_row(sqlite3_stmt *st, xf_audit_row *row)
 	row->request_id = xf_row_text(st, 8);
 }
 
-#define EVENT_COLUMNS \
-	"seq, at, actor_id, actor, action, object_type, object_id, data, request_id, prev_hash, hash"
+#define EVENT_COLUMNS                                                                              \
+	"seq, at, actor_id, actor, action, object_type, object_id, data, request_id, prev_hash, "  \
+	"hash"
 
 int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t *next_after)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " EVENT_COLUMNS " FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " EVENT_COLUMNS
+	                                     " FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit + 1);
 	json_t *list = json_array();
@@ -126,19 +128,19 @@ int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == limit) {
 			*next_after = json_integer_value(
-				json_object_get(json_array_get(list, (size_t)n - 1), "seq"));
+			    json_object_get(json_array_get(list, (size_t)n - 1), "seq"));
 			break;
 		}
 		xf_audit_row row;
 		read_row(st, &row);
 		json_t *data = json_loads(row.data, 0, NULL);
-		json_t *e = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "seq",
-		                      (json_int_t)row.seq, "at", row.at, "actor_id",
-		                      row.actor_id ? json_integer(row.actor_id) : json_null(), "actor",
-		                      row.actor, "action", row.action, "object_type", row.object_type,
-		                      "object_id", row.object_id, "data",
-		                      data ? data : json_string(row.data), "request_id", row.request_id,
-		                      "prev_hash", xf_row_text(st, 9), "hash", xf_row_text(st, 10));
+		json_t *e = json_pack(
+		    "{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "seq",
+		    (json_int_t)row.seq, "at", row.at, "actor_id",
+		    row.actor_id ? json_integer(row.actor_id) : json_null(), "actor", row.actor,
+		    "action", row.action, "object_type", row.object_type, "object_id",
+		    row.object_id, "data", data ? data : json_string(row.data), "request_id",
+		    row.request_id, "prev_hash", xf_row_text(st, 9), "hash", xf_row_text(st, 10));
 		json_array_append_new(list, e);
 		n++;
 	}
@@ -180,9 +182,9 @@ _Thread_local bool xf_head_touched;
 static _Thread_local xf_audit_head pending;
 
 static pthread_mutex_t head_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *head_path;      /* NULL: no head file (in-memory database) */
-static xf_audit_head known;  /* the head this process last read or wrote; seq 0: none */
-static bool head_frozen;     /* the database lost the head: the file is evidence now */
+static char *head_path;     /* NULL: no head file (in-memory database) */
+static xf_audit_head known; /* the head this process last read or wrote; seq 0: none */
+static bool head_frozen;    /* the database lost the head: the file is evidence now */
 static bool head_file_exists;
 
 char *xf_store_head_path_of(const char *db_path)
@@ -205,7 +207,8 @@ int xf_audit_head_read(const char *path, xf_audit_head *head, char *error, size_
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return XF_NOTFOUND;
-		snprintf(error, error_size, "cannot read head file '%s': %s", path, strerror(errno));
+		snprintf(error, error_size, "cannot read head file '%s': %s", path,
+		         strerror(errno));
 		return XF_ERR;
 	}
 	char text[XF_AUDIT_HEAD_TEXT_LEN + 1];
@@ -246,8 +249,7 @@ static void sync_directory(const char *path)
 	free(dir);
 }
 
-int xf_audit_head_write(const char *path, const xf_audit_head *head, char *error,
-                        size_t error_size)
+int xf_audit_head_write(const char *path, const xf_audit_head *head, char *error, size_t error_size)
 {
 	char text[XF_AUDIT_HEAD_TEXT_LEN];
 	xf_audit_head_format(head, text);
@@ -271,7 +273,8 @@ int xf_audit_head_write(const char *path, const xf_audit_head *head, char *error
 	ok = ok && rename(tmp, path) == 0;
 	if (!ok) {
 		saved = errno ? errno : saved;
-		snprintf(error, error_size, "cannot write head file '%s': %s", path, strerror(saved));
+		snprintf(error, error_size, "cannot write head file '%s': %s", path,
+		         strerror(saved));
 		unlink(tmp);
 	}
 	free(tmp);
@@ -332,7 +335,8 @@ void xf_head_before_commit(xf_db *db)
 
 	/* The newest row, read under the write lock: exact even if a savepoint took back
 	 * an append. */
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		pending.seq = sqlite3_column_int64(st, 0);
 		if (xf_hex_decode(xf_row_text(st, 1), pending.hash, XF_HASH_LEN) != XF_OK)
@@ -356,7 +360,8 @@ void xf_head_before_commit(xf_db *db)
 			         recorded.seq);
 	} else if (rc == SQLITE_DONE) {
 		snprintf(why, sizeof why,
-		         "events row seq=%" PRId64 " that the head file recorded is gone", recorded.seq);
+		         "events row seq=%" PRId64 " that the head file recorded is gone",
+		         recorded.seq);
 	} else {
 		pending.seq = 0; /* cannot tell now; the next commit looks again */
 	}
@@ -436,8 +441,8 @@ static void *write_heads(void *arg)
 			if (head.seq > known.seq)
 				known = head;
 			head_file_exists = true;
-			/* At most one write per HEAD_WRITE_INTERVAL_MS: under load the fdatasyncs of
-			 * the head would compete with those of the commits. */
+			/* At most one write per HEAD_WRITE_INTERVAL_MS: under load the fdatasyncs
+			 * of the head would compete with those of the commits. */
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_nsec += HEAD_WRITE_INTERVAL_MS * 1000000L;

@@ -6,8 +6,8 @@
 
 #include "core/xf_incident.h"
 #include "core/xf_perm.h"
-#include "store/xf_store_rows.h"
 #include "store/xf_store.h"
+#include "store/xf_store_rows.h"
 
 static json_t *json_column(sqlite3_stmt *st, int i)
 {
@@ -19,7 +19,8 @@ static json_t *json_column(sqlite3_stmt *st, int i)
 
 static json_t *text_or_null(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(xf_row_text(st, i));
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+	                                                 : json_string(xf_row_text(st, i));
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -44,8 +45,9 @@ int xf_store_plan_register(xf_db *db, const char *hash, const char *key, const c
 {
 	char now[XF_TIME_LEN];
 	xf_time_format(xf_now_ms(), now);
-	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO plans (hash, plan_key, title, body, loaded_at)"
-	                                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "INSERT INTO plans (hash, plan_key, title, body, loaded_at)"
+	                      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
@@ -80,8 +82,8 @@ int xf_store_plan_body(xf_db *db, int64_t id, char **body)
 int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 {
 	int year = xf_shanghai_year(in->now_ms);
-	sqlite3_stmt *st =
-		xf_db_prepare(db, "SELECT coalesce(max(year_seq), 0) + 1 FROM incidents WHERE year = ?");
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT coalesce(max(year_seq), 0) + 1 FROM incidents WHERE year = ?");
 	sqlite3_bind_int(st, 1, year);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
@@ -92,12 +94,13 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	snprintf(number, sizeof number, "XF-%d-%04d", year, seq);
 
 	st = xf_db_prepare(
-		db, "INSERT INTO incidents (number, year, year_seq, headcount, destination, advance_info,"
-		    " place, category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
-		    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms,"
-		    " occurred_ms, expected_ms, expected_destination)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?16,"
-		    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)");
+	    db,
+	    "INSERT INTO incidents (number, year, year_seq, headcount, destination, advance_info,"
+	    " place, category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
+	    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms,"
+	    " occurred_ms, expected_ms, expected_destination)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?16,"
+	    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)");
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, year);
 	sqlite3_bind_int(st, 3, seq);
@@ -139,11 +142,11 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT id, number, status, coalesce(procedure, ''), coalesce(grade, ''), in_scope,"
-		    " drill, advance_info, headcount, destination, plan_id, registered_ms,"
-		    " coalesce(activated_ms, 0), coalesce(occurred_ms, registered_ms),"
-		    " coalesce(expected_ms, 0), coalesce(expected_destination, '')"
-		    " FROM incidents WHERE id = ?");
+	    db, "SELECT id, number, status, coalesce(procedure, ''), coalesce(grade, ''), in_scope,"
+	        " drill, advance_info, headcount, destination, plan_id, registered_ms,"
+	        " coalesce(activated_ms, 0), coalesce(occurred_ms, registered_ms),"
+	        " coalesce(expected_ms, 0), coalesce(expected_destination, '')"
+	        " FROM incidents WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
@@ -172,16 +175,15 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 /* The visibility test, for "i" an incidents row; binds ?1 all, ?2 unit, ?3 user. The
  * incident's own units (one or two) are read and looked up in the subtree ("+" keeps
  * SQLite from probing the index once per unit of the subtree instead). */
-#define VISIBLE                                                                               \
-	"(?1 = 1"                                                                             \
-	" OR (?2 > 0 AND EXISTS (SELECT 1 FROM incident_units iu WHERE iu.incident_id = i.id" \
-	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                 \
-	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))" \
-	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id"           \
-	"     AND t.assignee_id = ?3))"                                                        \
-	/* the head of a petitioner's unit */                                                  \
-	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM incident_persons ip JOIN persons p"            \
-	"     ON p.id = ip.person_id JOIN units un ON un.id = p.unit_id"                      \
+#define VISIBLE                                                                                    \
+	"(?1 = 1"                                                                                  \
+	" OR (?2 > 0 AND EXISTS (SELECT 1 FROM incident_units iu WHERE iu.incident_id = i.id"      \
+	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                      \
+	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))"    \
+	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id"                 \
+	"     AND t.assignee_id = ?3))" /* the head of a petitioner's unit */                      \
+	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM incident_persons ip JOIN persons p"                 \
+	"     ON p.id = ip.person_id JOIN units un ON un.id = p.unit_id"                           \
 	"     WHERE ip.incident_id = i.id AND un.head_user_id = ?3)))"
 
 static void bind_scope(sqlite3_stmt *st, const xf_scope *scope)
@@ -194,7 +196,7 @@ static void bind_scope(sqlite3_stmt *st, const xf_scope *scope)
 int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 {
 	sqlite3_stmt *st =
-		xf_db_prepare(db, "SELECT 1 FROM incidents i WHERE i.id = ?4 AND " VISIBLE);
+	    xf_db_prepare(db, "SELECT 1 FROM incidents i WHERE i.id = ?4 AND " VISIBLE);
 	bind_scope(st, scope);
 	sqlite3_bind_int64(st, 4, id);
 	int rc = xf_row_one(db, st);
@@ -205,27 +207,28 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 
 /* The tasks an incident's counts are over, for "t" a tasks row: a recurring report
  * counts once, as its latest round. */
-#define COUNTED_TASKS                                                                         \
-	" FROM tasks t WHERE t.incident_id = i.id"                                                \
-	"    AND NOT (t.kind = 'recurring' AND EXISTS (SELECT 1 FROM tasks r WHERE"               \
+#define COUNTED_TASKS                                                                              \
+	" FROM tasks t WHERE t.incident_id = i.id"                                                 \
+	"    AND NOT (t.kind = 'recurring' AND EXISTS (SELECT 1 FROM tasks r WHERE"                \
 	"    r.incident_id = t.incident_id AND r.kind = 'recurring' AND r.position = t.position"   \
 	"    AND r.round > t.round))"
 
 /* The columns read_incident reads, in its order. */
-#define INCIDENT_COLUMNS                                                                     \
-	"i.id, i.number, i.status, i.drill, i.headcount, i.destination, i.advance_info, i.place," \
-	" i.demands, i.category, i.in_scope, i.grade, i.grade_name, i.grade_computed,"           \
-	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"     \
-	" i.registered_ms, i.activated_ms, i.updated_ms,"                                        \
-	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"  \
-	"    WHERE incident_id = i.id ORDER BY unit_id)),"                                      \
-	" i.withdrawn, i.escalation, coalesce(i.occurred_ms, i.registered_ms), i.expected_ms," \
-	" i.expected_destination,"                                                             \
-	/* the task counts: total, done, skipped, overdue (open and reported overdue) */        \
-	" (SELECT count(*)" COUNTED_TASKS "),"                                                 \
-	" (SELECT total(t.status = 'done')" COUNTED_TASKS "),"                                 \
-	" (SELECT total(t.status = 'skipped')" COUNTED_TASKS "),"                              \
-	" (SELECT total(t.overdue = 1 AND t.status IN ('pending','in_progress'))" COUNTED_TASKS ")"
+#define INCIDENT_COLUMNS                                                                           \
+	"i.id, i.number, i.status, i.drill, i.headcount, i.destination, i.advance_info, i.place,"  \
+	" i.demands, i.category, i.in_scope, i.grade, i.grade_name, i.grade_computed,"             \
+	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"       \
+	" i.registered_ms, i.activated_ms, i.updated_ms,"                                          \
+	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"    \
+	"    WHERE incident_id = i.id ORDER BY unit_id)),"                                         \
+	" i.withdrawn, i.escalation, coalesce(i.occurred_ms, i.registered_ms), i.expected_ms,"     \
+	" i.expected_destination," /* the task counts: total, done, skipped, overdue (open and     \
+	                              reported overdue) */                                         \
+	" (SELECT count(*)" COUNTED_TASKS "),"                                                     \
+	" (SELECT total(t.status = 'done')" COUNTED_TASKS "),"                                     \
+	" (SELECT total(t.status = 'skipped')" COUNTED_TASKS "),"                                  \
+	" (SELECT total(t.overdue = 1 AND t.status IN ('pending','in_progress'))" COUNTED_TASKS    \
+	")"
 
 /* A text column, NULL for NULL. */
 static const char *text_column(sqlite3_stmt *st, int i)
@@ -237,37 +240,37 @@ static const char *text_column(sqlite3_stmt *st, int i)
 static void read_incident(sqlite3_stmt *st, xf_incident_row *out)
 {
 	*out = (xf_incident_row){
-		.id = sqlite3_column_int64(st, 0),
-		.number = xf_row_text(st, 1),
-		.status = xf_row_text(st, 2),
-		.drill = sqlite3_column_int(st, 3) != 0,
-		.headcount = sqlite3_column_int(st, 4),
-		.destination = xf_row_text(st, 5),
-		.advance_info = sqlite3_column_int(st, 6) != 0,
-		.place = xf_row_text(st, 7),
-		.demands = xf_row_text(st, 8),
-		.category = xf_row_text(st, 9),
-		.in_scope = sqlite3_column_int(st, 10) != 0,
-		.grade = text_column(st, 11),
-		.grade_name = text_column(st, 12),
-		.grade_computed = text_column(st, 13),
-		.override = text_column(st, 14),
-		.procedure = text_column(st, 15),
-		.procedure_name = text_column(st, 16),
-		.reasons = text_column(st, 17),
-		.plan_id = sqlite3_column_int64(st, 18),
-		.plan_hash = xf_row_text(st, 19),
-		.plan_title = xf_row_text(st, 20),
-		.registered_ms = sqlite3_column_int64(st, 21),
-		.activated_ms = sqlite3_column_int64(st, 22),
-		.updated_ms = sqlite3_column_int64(st, 23),
-		.withdrawn = text_column(st, 25),
-		.escalation = text_column(st, 26),
-		.occurred_ms = sqlite3_column_int64(st, 27),
-		.expected_ms = sqlite3_column_int64(st, 28),
-		.expected_destination = text_column(st, 29),
-		.tasks = {sqlite3_column_int(st, 30), sqlite3_column_int(st, 31),
-		          sqlite3_column_int(st, 32), sqlite3_column_int(st, 33)},
+	    .id = sqlite3_column_int64(st, 0),
+	    .number = xf_row_text(st, 1),
+	    .status = xf_row_text(st, 2),
+	    .drill = sqlite3_column_int(st, 3) != 0,
+	    .headcount = sqlite3_column_int(st, 4),
+	    .destination = xf_row_text(st, 5),
+	    .advance_info = sqlite3_column_int(st, 6) != 0,
+	    .place = xf_row_text(st, 7),
+	    .demands = xf_row_text(st, 8),
+	    .category = xf_row_text(st, 9),
+	    .in_scope = sqlite3_column_int(st, 10) != 0,
+	    .grade = text_column(st, 11),
+	    .grade_name = text_column(st, 12),
+	    .grade_computed = text_column(st, 13),
+	    .override = text_column(st, 14),
+	    .procedure = text_column(st, 15),
+	    .procedure_name = text_column(st, 16),
+	    .reasons = text_column(st, 17),
+	    .plan_id = sqlite3_column_int64(st, 18),
+	    .plan_hash = xf_row_text(st, 19),
+	    .plan_title = xf_row_text(st, 20),
+	    .registered_ms = sqlite3_column_int64(st, 21),
+	    .activated_ms = sqlite3_column_int64(st, 22),
+	    .updated_ms = sqlite3_column_int64(st, 23),
+	    .withdrawn = text_column(st, 25),
+	    .escalation = text_column(st, 26),
+	    .occurred_ms = sqlite3_column_int64(st, 27),
+	    .expected_ms = sqlite3_column_int64(st, 28),
+	    .expected_destination = text_column(st, 29),
+	    .tasks = {sqlite3_column_int(st, 30), sqlite3_column_int(st, 31),
+	              sqlite3_column_int(st, 32), sqlite3_column_int(st, 33)},
 	};
 	/* group_concat's ids, ascending */
 	for (const char *p = xf_row_text(st, 24); *p && out->n_units < XF_INCIDENT_UNITS_MAX;) {
@@ -304,19 +307,20 @@ int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ct
  * cost follows what the user may see, not the whole history. */
 #define LIST_WINDOW 1024 /* the same number as in WINDOW() */
 #define LIST_SELECT "SELECT " INCIDENT_COLUMNS " FROM incidents i JOIN plans p ON p.id = i.plan_id"
-#define LIST_ORDER " ORDER BY i.id DESC LIMIT ?7"
-#define ACTIVE_ONLY(t) t ".status NOT IN ('archived','not_activated') AND " t ".status <> 'withdrawn'"
+#define LIST_ORDER  " ORDER BY i.id DESC LIMIT ?7"
+#define ACTIVE_ONLY(t)                                                                             \
+	t ".status NOT IN ('archived','not_activated') AND " t ".status <> 'withdrawn'"
 /* Without a status filter, withdrawn registrations (作废) are left out: ?status=withdrawn
  * lists them. */
 #define CURRENT(t) t ".status <> 'withdrawn'"
-#define WINDOW(filter)                                                                    \
+#define WINDOW(filter)                                                                             \
 	"(SELECT w.id FROM incidents w WHERE w.id < ?6" filter " ORDER BY w.id DESC LIMIT 1024)"
-#define CANDIDATES                                                                              \
+#define CANDIDATES                                                                                 \
 	"WITH RECURSIVE sub(id) AS (SELECT ?2 WHERE ?2 > 0 UNION SELECT u.id FROM units u"         \
-	"  JOIN sub ON u.parent_id = sub.id),"                                                      \
-	" cand(id) AS (SELECT iu.incident_id FROM incident_units iu WHERE iu.unit_id IN sub"      \
+	"  JOIN sub ON u.parent_id = sub.id),"                                                     \
+	" cand(id) AS (SELECT iu.incident_id FROM incident_units iu WHERE iu.unit_id IN sub"       \
 	"  AND iu.incident_id < ?6 UNION SELECT t.incident_id FROM tasks t WHERE ?3 > 0"           \
-	"  AND t.assignee_id = ?3 AND t.incident_id < ?6"                                         \
+	"  AND t.assignee_id = ?3 AND t.incident_id < ?6"                                          \
 	"  UNION SELECT ip.incident_id FROM units un JOIN persons p ON p.unit_id = un.id"          \
 	"  JOIN incident_persons ip ON ip.person_id = p.id WHERE ?3 > 0 AND un.head_user_id = ?3"  \
 	"  AND ip.incident_id < ?6) "
@@ -324,27 +328,28 @@ int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ct
 enum list_filter { LIST_ANY, LIST_STATUS, LIST_ACTIVE };
 
 static const char *const list_all_sql[] = {
-	[LIST_ANY] = LIST_SELECT " WHERE " CURRENT("i") " AND i.id < ?6" LIST_ORDER,
-	[LIST_STATUS] = LIST_SELECT " WHERE i.status = ?4 AND i.id < ?6" LIST_ORDER,
-	[LIST_ACTIVE] = LIST_SELECT " WHERE " ACTIVE_ONLY("i") " AND i.id < ?6" LIST_ORDER,
+    [LIST_ANY] = LIST_SELECT " WHERE " CURRENT("i") " AND i.id < ?6" LIST_ORDER,
+    [LIST_STATUS] = LIST_SELECT " WHERE i.status = ?4 AND i.id < ?6" LIST_ORDER,
+    [LIST_ACTIVE] = LIST_SELECT " WHERE " ACTIVE_ONLY("i") " AND i.id < ?6" LIST_ORDER,
 };
 static const char *const list_window_sql[] = {
-	[LIST_ANY] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND " CURRENT("w")) " AND " VISIBLE LIST_ORDER,
-	[LIST_STATUS] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND w.status = ?4") " AND " VISIBLE
-		LIST_ORDER,
-	[LIST_ACTIVE] = LIST_SELECT " WHERE i.id IN " WINDOW(" AND " ACTIVE_ONLY("w")) " AND " VISIBLE
-		LIST_ORDER,
+    [LIST_ANY] =
+        LIST_SELECT " WHERE i.id IN " WINDOW(" AND " CURRENT("w")) " AND " VISIBLE LIST_ORDER,
+    [LIST_STATUS] =
+        LIST_SELECT " WHERE i.id IN " WINDOW(" AND w.status = ?4") " AND " VISIBLE LIST_ORDER,
+    [LIST_ACTIVE] =
+        LIST_SELECT " WHERE i.id IN " WINDOW(" AND " ACTIVE_ONLY("w")) " AND " VISIBLE LIST_ORDER,
 };
 /* The lowest id of the window and whether it was full. */
 static const char *const list_window_end_sql[] = {
-	[LIST_ANY] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " CURRENT("w")),
-	[LIST_STATUS] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND w.status = ?4"),
-	[LIST_ACTIVE] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " ACTIVE_ONLY("w")),
+    [LIST_ANY] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " CURRENT("w")),
+    [LIST_STATUS] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND w.status = ?4"),
+    [LIST_ACTIVE] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " ACTIVE_ONLY("w")),
 };
 static const char *const list_scope_sql[] = {
-	[LIST_ANY] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " CURRENT("i") LIST_ORDER,
-	[LIST_STATUS] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND i.status = ?4" LIST_ORDER,
-	[LIST_ACTIVE] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " ACTIVE_ONLY("i") LIST_ORDER,
+    [LIST_ANY] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " CURRENT("i") LIST_ORDER,
+    [LIST_STATUS] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND i.status = ?4" LIST_ORDER,
+    [LIST_ACTIVE] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " ACTIVE_ONLY("i") LIST_ORDER,
 };
 
 typedef struct list_page {
@@ -390,9 +395,9 @@ static int list_write(xf_db *db, sqlite3_stmt *st, list_page *page)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
-int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
-                           bool active_only, int64_t before_id, int limit,
-                           xf_incident_each each, void *ctx, int64_t *next_before_id)
+int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status, bool active_only,
+                           int64_t before_id, int limit, xf_incident_each each, void *ctx,
+                           int64_t *next_before_id)
 {
 	enum list_filter filter = status ? LIST_STATUS : active_only ? LIST_ACTIVE : LIST_ANY;
 	int parsed = status ? xf_status_parse(status) : -1;
@@ -404,16 +409,17 @@ int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
 	if (none) {
 		/* an inactive status among active incidents: nothing */
 	} else if (scope->all) {
-		rc = list_write(db, list_bind(db, list_all_sql[filter], scope, status, below, limit + 1),
-		                &page);
+		rc = list_write(
+		    db, list_bind(db, list_all_sql[filter], scope, status, below, limit + 1),
+		    &page);
 	} else {
-		rc = list_write(db,
-		                list_bind(db, list_window_sql[filter], scope, status, below, limit + 1),
-		                &page);
+		rc = list_write(
+		    db, list_bind(db, list_window_sql[filter], scope, status, below, limit + 1),
+		    &page);
 		int64_t window_end = 0, window_rows = 0;
 		if (rc == XF_OK && !*next_before_id) {
 			sqlite3_stmt *st =
-				list_bind(db, list_window_end_sql[filter], scope, status, below, 0);
+			    list_bind(db, list_window_end_sql[filter], scope, status, below, 0);
 			if ((rc = xf_row_one(db, st)) == XF_OK) {
 				window_end = sqlite3_column_int64(st, 0);
 				window_rows = sqlite3_column_int64(st, 1);
@@ -422,8 +428,8 @@ int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
 		}
 		if (rc == XF_OK && !*next_before_id && window_rows == LIST_WINDOW)
 			rc = list_write(db,
-			                list_bind(db, list_scope_sql[filter], scope, status, window_end,
-			                          limit + 1 - page.n),
+			                list_bind(db, list_scope_sql[filter], scope, status,
+			                          window_end, limit + 1 - page.n),
 			                &page);
 	}
 	return rc;
@@ -441,10 +447,10 @@ static int end_open_tasks(xf_db *db, int64_t id, const char *status, int64_t now
 	char reason[160];
 	snprintf(reason, sizeof reason, "事件状态为「%s」，未完成的任务随之结束",
 	         xf_status_zh((xf_status)parsed));
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE tasks SET status = 'skipped', skip_reason = ?1, done_ms = ?2"
-		    " WHERE incident_id = ?3 AND status IN ('pending','in_progress')"
-		    " AND NOT (?4 AND kind = 'followup')");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE tasks SET status = 'skipped', skip_reason = ?1, done_ms = ?2"
+	                      " WHERE incident_id = ?3 AND status IN ('pending','in_progress')"
+	                      " AND NOT (?4 AND kind = 'followup')");
 	sqlite3_bind_text(st, 1, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, id);
@@ -456,7 +462,7 @@ static int end_open_tasks(xf_db *db, int64_t id, const char *status, int64_t now
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms)
 {
 	sqlite3_stmt *st =
-		xf_db_prepare(db, "UPDATE incidents SET status = ?, updated_ms = ? WHERE id = ?");
+	    xf_db_prepare(db, "UPDATE incidents SET status = ?, updated_ms = ? WHERE id = ?");
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, id);
@@ -478,9 +484,10 @@ int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char 
                                int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE incidents SET in_scope = ?1, grade = coalesce(?2, grade),"
-		    " grade_name = coalesce(?3, grade_name), status = ?4, override = ?5, updated_ms = ?6"
-		    " WHERE id = ?7");
+	    db,
+	    "UPDATE incidents SET in_scope = ?1, grade = coalesce(?2, grade),"
+	    " grade_name = coalesce(?3, grade_name), status = ?4, override = ?5, updated_ms = ?6"
+	    " WHERE id = ?7");
 	sqlite3_bind_int(st, 1, in_scope);
 	bind_text_or_null(st, 2, grade);
 	bind_text_or_null(st, 3, grade_name);
@@ -497,8 +504,8 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
                                 int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE incidents SET place = coalesce(?1, place), demands = coalesce(?2, demands),"
-		    " category = coalesce(?3, category), updated_ms = ?4 WHERE id = ?5");
+	    db, "UPDATE incidents SET place = coalesce(?1, place), demands = coalesce(?2, demands),"
+	        " category = coalesce(?3, category), updated_ms = ?4 WHERE id = ?5");
 	if (place)
 		sqlite3_bind_text(st, 1, place, -1, SQLITE_STATIC);
 	if (demands)
@@ -527,12 +534,13 @@ int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_deci
                                    int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE incidents SET headcount = ?1, destination = ?2, advance_info = ?3,"
-		    " in_scope = ?4, grade = ?5, grade_name = ?6, grade_computed = ?7,"
-		    " procedure = coalesce(?8, procedure), procedure_name = coalesce(?9, procedure_name),"
-		    " reasons = ?10, status = ?11,"
-		    " escalation = CASE WHEN ?12 THEN ?13 ELSE escalation END, updated_ms = ?14"
-		    " WHERE id = ?15");
+	    db,
+	    "UPDATE incidents SET headcount = ?1, destination = ?2, advance_info = ?3,"
+	    " in_scope = ?4, grade = ?5, grade_name = ?6, grade_computed = ?7,"
+	    " procedure = coalesce(?8, procedure), procedure_name = coalesce(?9, procedure_name),"
+	    " reasons = ?10, status = ?11,"
+	    " escalation = CASE WHEN ?12 THEN ?13 ELSE escalation END, updated_ms = ?14"
+	    " WHERE id = ?15");
 	sqlite3_bind_int(st, 1, in->headcount);
 	sqlite3_bind_text(st, 2, in->destination, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, in->advance_info);
@@ -555,8 +563,9 @@ int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_deci
 
 int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE incidents SET status = 'withdrawn', withdrawn = ?1,"
-	                                     " updated_ms = ?2 WHERE id = ?3");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE incidents SET status = 'withdrawn', withdrawn = ?1,"
+	                      " updated_ms = ?2 WHERE id = ?3");
 	bind_json(st, 1, withdrawn, "null");
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, id);
@@ -567,8 +576,9 @@ int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t
 int xf_store_incident_set_times(xf_db *db, int64_t id, int64_t occurred_ms, int64_t expected_ms,
                                 const char *expected_destination, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE incidents SET occurred_ms = ?1, expected_ms = ?2,"
-	                                     " expected_destination = ?3, updated_ms = ?4 WHERE id = ?5");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE incidents SET occurred_ms = ?1, expected_ms = ?2,"
+	                      " expected_destination = ?3, updated_ms = ?4 WHERE id = ?5");
 	sqlite3_bind_int64(st, 1, occurred_ms);
 	if (expected_ms)
 		sqlite3_bind_int64(st, 2, expected_ms);
@@ -583,10 +593,10 @@ int xf_store_incident_set_times(xf_db *db, int64_t id, int64_t occurred_ms, int6
 int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO tasks (incident_id, position, step_id, kind, title, text, workstream,"
-		    " owner_kind, owner_value, assignee_id, evidence, dispatch, chooses_venue, round,"
-		    " base_ms, due_minutes, due_ms, created_ms)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    db, "INSERT INTO tasks (incident_id, position, step_id, kind, title, text, workstream,"
+	        " owner_kind, owner_value, assignee_id, evidence, dispatch, chooses_venue, round,"
+	        " base_ms, due_minutes, due_ms, created_ms)"
+	        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, in->incident_id);
 	sqlite3_bind_int(st, 2, in->position);
 	bind_text_or_null(st, 3, in->step_id);
@@ -613,9 +623,9 @@ int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
 	return rc;
 }
 
-#define TASK_ROW_COLUMNS                                                                  \
-	"id, incident_id, coalesce(assignee_id, 0), base_ms, coalesce(due_ms, 0), position," \
-	" due_minutes, round, kind, status, coalesce(step_id, ''), coalesce(workstream, ''),"  \
+#define TASK_ROW_COLUMNS                                                                           \
+	"id, incident_id, coalesce(assignee_id, 0), base_ms, coalesce(due_ms, 0), position,"       \
+	" due_minutes, round, kind, status, coalesce(step_id, ''), coalesce(workstream, ''),"      \
 	" owner_kind, owner_value, title"
 
 static void read_task_row(sqlite3_stmt *st, xf_task_row *out)
@@ -654,12 +664,12 @@ int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assi
                          const char *note, const char *skip_reason, int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE tasks SET status = ?1, assignee_id = ?2, note = coalesce(?3, note),"
-		    " skip_reason = coalesce(?4, skip_reason),"
-		    " started_ms = CASE WHEN ?1 = 'in_progress' AND started_ms IS NULL THEN ?5"
-		    "   ELSE started_ms END,"
-		    " done_ms = CASE WHEN ?1 IN ('done','skipped') THEN ?5 ELSE done_ms END"
-		    " WHERE id = ?6");
+	    db, "UPDATE tasks SET status = ?1, assignee_id = ?2, note = coalesce(?3, note),"
+	        " skip_reason = coalesce(?4, skip_reason),"
+	        " started_ms = CASE WHEN ?1 = 'in_progress' AND started_ms IS NULL THEN ?5"
+	        "   ELSE started_ms END,"
+	        " done_ms = CASE WHEN ?1 IN ('done','skipped') THEN ?5 ELSE done_ms END"
+	        " WHERE id = ?6");
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	if (assignee_id)
 		sqlite3_bind_int64(st, 2, assignee_id);
@@ -683,9 +693,10 @@ int xf_store_task_fulfilled_by(xf_db *db, int64_t id, int64_t report_id)
 int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
 {
 	/* A new due time in the future makes the task eligible for a new overdue notice. */
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET due_ms = ?1,"
-	                                     " overdue = CASE WHEN ?1 IS NULL THEN 0 ELSE overdue END"
-	                                     " WHERE id = ?2");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE tasks SET due_ms = ?1,"
+	                      " overdue = CASE WHEN ?1 IS NULL THEN 0 ELSE overdue END"
+	                      " WHERE id = ?2");
 	if (due_ms)
 		sqlite3_bind_int64(st, 1, due_ms);
 	sqlite3_bind_int64(st, 2, id);
@@ -694,9 +705,10 @@ int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
 
 int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks"
-	                                     " WHERE incident_id = ? AND status IN ('pending','in_progress')"
-	                                     " ORDER BY position");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks"
+	                      " WHERE incident_id = ? AND status IN ('pending','in_progress')"
+	                      " ORDER BY position");
 	sqlite3_bind_int64(st, 1, incident_id);
 	size_t cap = 16;
 	*n = 0;
@@ -719,7 +731,7 @@ int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size
 int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT coalesce(max(position), 0) + 1 FROM tasks WHERE incident_id = ?");
+	    db, "SELECT coalesce(max(position), 0) + 1 FROM tasks WHERE incident_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
@@ -732,7 +744,7 @@ int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
 int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, int *count)
 {
 	sqlite3_stmt *st =
-		xf_db_prepare(db, "SELECT count(*) FROM tasks WHERE incident_id = ? AND kind = ?");
+	    xf_db_prepare(db, "SELECT count(*) FROM tasks WHERE incident_id = ? AND kind = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	int rc = xf_row_one(db, st);
@@ -743,10 +755,10 @@ int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, i
 	return XF_OK;
 }
 
-#define TASK_COLUMNS                                                                          \
-	"t.id, t.incident_id, t.step_id, t.kind, t.title, t.text, t.workstream, t.owner_kind,"    \
-	" t.owner_value, t.assignee_id, u.name, t.status, t.due_ms, t.overdue, t.evidence,"       \
-	" t.dispatch, t.chooses_venue, t.round, t.note, t.skip_reason, t.started_ms, t.done_ms," \
+#define TASK_COLUMNS                                                                               \
+	"t.id, t.incident_id, t.step_id, t.kind, t.title, t.text, t.workstream, t.owner_kind,"     \
+	" t.owner_value, t.assignee_id, u.name, t.status, t.due_ms, t.overdue, t.evidence,"        \
+	" t.dispatch, t.chooses_venue, t.round, t.note, t.skip_reason, t.started_ms, t.done_ms,"   \
 	" t.position, t.report_id"
 
 static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
@@ -760,10 +772,11 @@ static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 	} else if (strcmp(owner_kind, "heads_of") == 0) {
 		label = xf_role_zh(XF_ROLE_UNIT_HEAD);
 	}
-	json_t *assignee = sqlite3_column_type(st, 9) == SQLITE_NULL
-	                       ? json_null()
-	                       : json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 9),
-	                                   "name", xf_row_text(st, 10));
+	json_t *assignee =
+	    sqlite3_column_type(st, 9) == SQLITE_NULL
+	        ? json_null()
+	        : json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 9), "name",
+	                    xf_row_text(st, 10));
 	const char *status = xf_row_text(st, 11);
 	bool open = strcmp(status, "pending") == 0 || strcmp(status, "in_progress") == 0;
 	int64_t due = sqlite3_column_int64(st, 12);
@@ -775,8 +788,9 @@ static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 	json_object_set_new(o, "title", json_string(xf_row_text(st, 4)));
 	json_object_set_new(o, "text", json_string(xf_row_text(st, 5)));
 	json_object_set_new(o, "workstream", text_or_null(st, 6));
-	json_object_set_new(o, "owner", json_pack("{s:s, s:s, s:s}", "kind", owner_kind, "value",
-	                                          owner_value, "label", label));
+	json_object_set_new(
+	    o, "owner",
+	    json_pack("{s:s, s:s, s:s}", "kind", owner_kind, "value", owner_value, "label", label));
 	json_object_set_new(o, "assignee", assignee);
 	json_object_set_new(o, "status", json_string(status));
 	json_object_set_new(o, "due_at", xf_row_time(st, 12));
@@ -796,8 +810,9 @@ static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
 
 int xf_store_task_json(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
-	                                     " LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
+	                      " LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
@@ -831,9 +846,9 @@ int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], s
                                  size_t *n)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT id, incident_id FROM tasks INDEXED BY tasks_live_due"
-		    " WHERE status IN ('pending','in_progress') AND overdue = 0 AND due_ms IS NOT NULL"
-		    " AND due_ms < ? ORDER BY due_ms LIMIT ?");
+	    db, "SELECT id, incident_id FROM tasks INDEXED BY tasks_live_due"
+	        " WHERE status IN ('pending','in_progress') AND overdue = 0 AND due_ms IS NOT NULL"
+	        " AND due_ms < ? ORDER BY due_ms LIMIT ?");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	int rc;
@@ -849,7 +864,8 @@ int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], s
 
 int xf_store_task_mark_overdue(xf_db *db, int64_t id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET overdue = 1 WHERE id = ? AND overdue = 0");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "UPDATE tasks SET overdue = 1 WHERE id = ? AND overdue = 0");
 	sqlite3_bind_int64(st, 1, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
@@ -865,20 +881,20 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 	 * times in the same ISO form, so they compare as text), then as recorded; a limited
 	 * one holds the entries recorded last. */
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT seq, at, actor, action, data FROM events WHERE object_type = 'incident'"
-		    " AND object_id = ?1 ORDER BY CASE WHEN ?2 < 0 THEN coalesce(CASE WHEN action ="
-		    " 'note.create' THEN json_extract(data, '$.at') END, at) END DESC, seq DESC"
-		    " LIMIT ?2");
+	    db, "SELECT seq, at, actor, action, data FROM events WHERE object_type = 'incident'"
+	        " AND object_id = ?1 ORDER BY CASE WHEN ?2 < 0 THEN coalesce(CASE WHEN action ="
+	        " 'note.create' THEN json_extract(data, '$.at') END, at) END DESC, seq DESC"
+	        " LIMIT ?2");
 	sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
 	json_t *newest = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
-			newest, json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
-			                  (json_int_t)sqlite3_column_int64(st, 0), "at", xf_row_text(st, 1),
-			                  "actor", xf_row_text(st, 2), "action", xf_row_text(st, 3), "data",
-			                  json_column(st, 4)));
+		    newest, json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
+		                      (json_int_t)sqlite3_column_int64(st, 0), "at",
+		                      xf_row_text(st, 1), "actor", xf_row_text(st, 2), "action",
+		                      xf_row_text(st, 3), "data", json_column(st, 4)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(newest);
@@ -894,12 +910,12 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 
 /* ---- dispatches ---- */
 
-int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource,
-                             int quantity, const char *note, const char *ordered_by,
-                             int64_t now_ms, int64_t *id)
+int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource, int quantity,
+                             const char *note, const char *ordered_by, int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO dispatches (incident_id, resource, quantity,"
-	                                     " note, ordered_ms, ordered_by) VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "INSERT INTO dispatches (incident_id, resource, quantity,"
+	                      " note, ordered_ms, ordered_by) VALUES (?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_text(st, 2, resource, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, quantity);
@@ -912,14 +928,15 @@ int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resourc
 	return rc;
 }
 
-int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived,
-                             bool released, const char *note, int64_t now_ms)
+int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived, bool released,
+                             const char *note, int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE dispatches SET eta_ms = coalesce(?1, eta_ms),"
-		    " arrived_ms = CASE WHEN ?2 = 1 THEN coalesce(arrived_ms, ?5) ELSE arrived_ms END,"
-		    " released_ms = CASE WHEN ?3 = 1 THEN coalesce(released_ms, ?5) ELSE released_ms END,"
-		    " note = coalesce(?4, note) WHERE id = ?6");
+	    db,
+	    "UPDATE dispatches SET eta_ms = coalesce(?1, eta_ms),"
+	    " arrived_ms = CASE WHEN ?2 = 1 THEN coalesce(arrived_ms, ?5) ELSE arrived_ms END,"
+	    " released_ms = CASE WHEN ?3 = 1 THEN coalesce(released_ms, ?5) ELSE released_ms END,"
+	    " note = coalesce(?4, note) WHERE id = ?6");
 	if (eta_ms)
 		sqlite3_bind_int64(st, 1, eta_ms);
 	sqlite3_bind_int(st, 2, arrived);
@@ -931,8 +948,8 @@ int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
-#define DISPATCH_COLUMNS                                                              \
-	"id, incident_id, resource, quantity, note, ordered_ms, eta_ms, arrived_ms," \
+#define DISPATCH_COLUMNS                                                                           \
+	"id, incident_id, resource, quantity, note, ordered_ms, eta_ms, arrived_ms,"               \
 	" released_ms, ordered_by"
 
 static json_t *read_dispatch(sqlite3_stmt *st)
@@ -944,15 +961,16 @@ static json_t *read_dispatch(sqlite3_stmt *st)
 	return json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
 	                 (json_int_t)sqlite3_column_int64(st, 1), "resource", xf_row_text(st, 2),
-	                 "quantity", sqlite3_column_int(st, 3), "note", xf_row_text(st, 4), "status",
-	                 status, "ordered_at", xf_row_time(st, 5), "eta_at", xf_row_time(st, 6),
-	                 "arrived_at", xf_row_time(st, 7), "released_at", xf_row_time(st, 8),
-	                 "ordered_by", xf_row_text(st, 9));
+	                 "quantity", sqlite3_column_int(st, 3), "note", xf_row_text(st, 4),
+	                 "status", status, "ordered_at", xf_row_time(st, 5), "eta_at",
+	                 xf_row_time(st, 6), "arrived_at", xf_row_time(st, 7), "released_at",
+	                 xf_row_time(st, 8), "ordered_by", xf_row_text(st, 9));
 }
 
 int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *incident_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
@@ -965,8 +983,8 @@ int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *inciden
 
 int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE incident_id = ? ORDER BY id");
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS
+	                                     " FROM dispatches WHERE incident_id = ? ORDER BY id");
 	sqlite3_bind_int64(st, 1, incident_id);
 	json_t *list = json_array();
 	int rc;
@@ -981,8 +999,8 @@ int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
 	return XF_OK;
 }
 
-int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id,
-                         json_t *data, int64_t *seq)
+int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id, json_t *data,
+                         int64_t *seq)
 {
 	int rc = xf_audit_append(db, actor, "note.create", "incident", incident_id, data);
 	if (rc == XF_OK)
@@ -1006,18 +1024,19 @@ int xf_store_last_event_seq(xf_db *db, int64_t *seq)
 int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT seq, CAST(object_id AS INTEGER), action, at, actor FROM events"
-		    " WHERE seq > ? AND object_type = 'incident' ORDER BY seq LIMIT ?");
+	    db, "SELECT seq, CAST(object_id AS INTEGER), action, at, actor FROM events"
+	        " WHERE seq > ? AND object_type = 'incident' ORDER BY seq LIMIT ?");
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit);
 	json_t *list = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
-			list, json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
-			                (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
-			                (json_int_t)sqlite3_column_int64(st, 1), "action", xf_row_text(st, 2),
-			                "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4)));
+		    list,
+		    json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
+		              (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
+		              (json_int_t)sqlite3_column_int64(st, 1), "action", xf_row_text(st, 2),
+		              "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -1042,7 +1061,8 @@ int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size
                             size_t *n_units, int64_t *assignees, size_t max_assignees,
                             size_t *n_assignees)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT unit_id FROM incident_units WHERE incident_id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT unit_id FROM incident_units WHERE incident_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
 	int rc = collect_ids(db, st, units, max_units, n_units);
 	if (rc != XF_OK)
@@ -1055,9 +1075,9 @@ int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size
 
 int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
-		    " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
+	                      " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
 	sqlite3_bind_int64(st, 1, unit_id);
 	size_t cap = 16;
 	int rc;

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "core/xf_venue.h"
-#include "store/xf_store_rows.h"
 #include "store/xf_migrations.h"
 #include "store/xf_store_meetings.h"
+#include "store/xf_store_rows.h"
 
 const char xf_migration_meetings[] =
     "CREATE TABLE meetings ("
@@ -203,12 +203,12 @@ static int meeting_decisions(xf_db *db, int64_t meeting_id, json_t **out)
 	json_t *list = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list,
-		                      json_pack("{s:I, s:i, s:s, s:I, s:o}", "id",
-		                                (json_int_t)sqlite3_column_int64(st, 0), "position",
-		                                sqlite3_column_int(st, 1), "text", xf_row_text(st, 2),
-		                                "task_id", (json_int_t)sqlite3_column_int64(st, 3),
-		                                "created_at", xf_row_time(st, 4)));
+		json_array_append_new(list, json_pack("{s:I, s:i, s:s, s:I, s:o}", "id",
+		                                      (json_int_t)sqlite3_column_int64(st, 0),
+		                                      "position", sqlite3_column_int(st, 1), "text",
+		                                      xf_row_text(st, 2), "task_id",
+		                                      (json_int_t)sqlite3_column_int64(st, 3),
+		                                      "created_at", xf_row_time(st, 4)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -405,8 +405,9 @@ static json_t *read_venue(sqlite3_stmt *st)
 	return json_pack("{s:I, s:s, s:i, s:o, s:s, s:b, s:o, s:o}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "name", xf_row_text(st, 1),
 	                 "capacity", sqlite3_column_int(st, 2), "plan_venue_id",
-	                 sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
-	                                                           : json_string(xf_row_text(st, 3)),
+	                 sqlite3_column_type(st, 3) == SQLITE_NULL
+	                     ? json_null()
+	                     : json_string(xf_row_text(st, 3)),
 	                 "note", xf_row_text(st, 4), "active", sqlite3_column_int(st, 5) != 0,
 	                 "created_at", xf_row_time(st, 6), "updated_at", xf_row_time(st, 7));
 }

@@ -6,96 +6,96 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/xf_store_rows.h"
-#include "store/xf_migrations.h"
 #include "core/xf_matter.h"
 #include "core/xf_person.h"
+#include "store/xf_migrations.h"
 #include "store/xf_store_people.h"
+#include "store/xf_store_rows.h"
 
 const char xf_migration_people[] =
-	"CREATE TABLE persons ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  id_number TEXT NOT NULL DEFAULT '',"
-	"  phone TEXT NOT NULL DEFAULT '',"
-	"  address TEXT NOT NULL DEFAULT '',"
-	"  unit_id INTEGER REFERENCES units(id),"
-	"  employment TEXT NOT NULL DEFAULT 'employed'"
-	"    CHECK (employment IN ('employed','retired','family','external')),"
-	"  health TEXT NOT NULL DEFAULT '',"
-	"  note TEXT NOT NULL DEFAULT '',"
-	"  created_by INTEGER REFERENCES users(id),"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL);"
-	"CREATE INDEX persons_name_unit ON persons (name, unit_id);"
-	"CREATE INDEX persons_id_number ON persons (id_number) WHERE id_number != '';"
-	"CREATE TABLE family_members ("
-	"  id INTEGER PRIMARY KEY,"
-	"  person_id INTEGER NOT NULL REFERENCES persons(id),"
-	"  name TEXT NOT NULL,"
-	"  relation TEXT NOT NULL,"
-	"  phone TEXT NOT NULL DEFAULT '',"
-	"  unit TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX family_person ON family_members (person_id);"
-	"CREATE TABLE incident_persons ("
-	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),"
-	"  person_id INTEGER NOT NULL REFERENCES persons(id),"
-	"  role TEXT NOT NULL CHECK (role IN ('representative','participant')),"
-	"  PRIMARY KEY (incident_id, person_id)) WITHOUT ROWID;"
-	"CREATE INDEX incident_persons_person ON incident_persons (person_id);"
-	"CREATE TABLE matters ("
-	"  id INTEGER PRIMARY KEY,"
-	"  person_id INTEGER NOT NULL REFERENCES persons(id),"
-	"  incident_id INTEGER REFERENCES incidents(id),"
-	"  category TEXT NOT NULL CHECK (category IN ('suggestion','accusation','appeal')),"
-	"  content TEXT NOT NULL,"
-	"  accused_unit_id INTEGER REFERENCES units(id),"
-	"  outcome TEXT CHECK (outcome IN ('supported','explained','not_supported')),"
-	"  satisfaction TEXT CHECK (satisfaction IN ('satisfied','basically_satisfied','unsatisfied')),"
-	"  received_ms INTEGER NOT NULL,"
-	"  accepted_ms INTEGER,"
-	"  concluded_ms INTEGER,"
-	"  created_by INTEGER REFERENCES users(id));"
-	"CREATE INDEX matters_person ON matters (person_id);"
-	"CREATE TABLE assignments ("
-	"  id INTEGER PRIMARY KEY,"
-	"  person_id INTEGER NOT NULL REFERENCES persons(id),"
-	"  incident_id INTEGER REFERENCES incidents(id),"
-	"  official_id INTEGER NOT NULL REFERENCES users(id),"
-	"  status TEXT NOT NULL DEFAULT 'stable' CHECK (status IN ('stable','relapsed','resolved')),"
-	"  interval_days INTEGER NOT NULL,"
-	"  next_due_ms INTEGER,"
-	"  task_id INTEGER REFERENCES tasks(id),"
-	"  created_ms INTEGER NOT NULL,"
-	"  ended_ms INTEGER);"
-	"CREATE INDEX assignments_person ON assignments (person_id);"
-	"CREATE INDEX assignments_official ON assignments (official_id) WHERE ended_ms IS NULL;"
-	"CREATE TABLE followups ("
-	"  id INTEGER PRIMARY KEY,"
-	"  assignment_id INTEGER NOT NULL REFERENCES assignments(id),"
-	"  at_ms INTEGER NOT NULL,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('visit','talk','phone','help')),"
-	"  content TEXT NOT NULL,"
-	"  author_id INTEGER REFERENCES users(id));"
-	"CREATE INDEX followups_assignment ON followups (assignment_id, at_ms);";
+    "CREATE TABLE persons ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  id_number TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  employment TEXT NOT NULL DEFAULT 'employed'"
+    "    CHECK (employment IN ('employed','retired','family','external')),"
+    "  health TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_ms INTEGER NOT NULL,"
+    "  updated_ms INTEGER NOT NULL);"
+    "CREATE INDEX persons_name_unit ON persons (name, unit_id);"
+    "CREATE INDEX persons_id_number ON persons (id_number) WHERE id_number != '';"
+    "CREATE TABLE family_members ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+    "  name TEXT NOT NULL,"
+    "  relation TEXT NOT NULL,"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  unit TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX family_person ON family_members (person_id);"
+    "CREATE TABLE incident_persons ("
+    "  incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+    "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+    "  role TEXT NOT NULL CHECK (role IN ('representative','participant')),"
+    "  PRIMARY KEY (incident_id, person_id)) WITHOUT ROWID;"
+    "CREATE INDEX incident_persons_person ON incident_persons (person_id);"
+    "CREATE TABLE matters ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+    "  incident_id INTEGER REFERENCES incidents(id),"
+    "  category TEXT NOT NULL CHECK (category IN ('suggestion','accusation','appeal')),"
+    "  content TEXT NOT NULL,"
+    "  accused_unit_id INTEGER REFERENCES units(id),"
+    "  outcome TEXT CHECK (outcome IN ('supported','explained','not_supported')),"
+    "  satisfaction TEXT CHECK (satisfaction IN ('satisfied','basically_satisfied','unsatisfied')),"
+    "  received_ms INTEGER NOT NULL,"
+    "  accepted_ms INTEGER,"
+    "  concluded_ms INTEGER,"
+    "  created_by INTEGER REFERENCES users(id));"
+    "CREATE INDEX matters_person ON matters (person_id);"
+    "CREATE TABLE assignments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+    "  incident_id INTEGER REFERENCES incidents(id),"
+    "  official_id INTEGER NOT NULL REFERENCES users(id),"
+    "  status TEXT NOT NULL DEFAULT 'stable' CHECK (status IN ('stable','relapsed','resolved')),"
+    "  interval_days INTEGER NOT NULL,"
+    "  next_due_ms INTEGER,"
+    "  task_id INTEGER REFERENCES tasks(id),"
+    "  created_ms INTEGER NOT NULL,"
+    "  ended_ms INTEGER);"
+    "CREATE INDEX assignments_person ON assignments (person_id);"
+    "CREATE INDEX assignments_official ON assignments (official_id) WHERE ended_ms IS NULL;"
+    "CREATE TABLE followups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  assignment_id INTEGER NOT NULL REFERENCES assignments(id),"
+    "  at_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('visit','talk','phone','help')),"
+    "  content TEXT NOT NULL,"
+    "  author_id INTEGER REFERENCES users(id));"
+    "CREATE INDEX followups_assignment ON followups (assignment_id, at_ms);";
 
 /* The visibility test for "p" a persons row; binds ?1 all, ?2 unit, ?3 user. */
-#define PERSON_VISIBLE                                                                          \
-	"(?1 = 1"                                                                               \
-	" OR (?2 > 0 AND (p.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"             \
-	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"    \
-	"   OR EXISTS (SELECT 1 FROM incident_persons ip JOIN incident_units iu"                  \
-	"     ON iu.incident_id = ip.incident_id WHERE ip.person_id = p.id AND iu.unit_id IN"     \
-	"     (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT u.id FROM units u"               \
-	"      JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))))"                          \
-	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = p.id"           \
+#define PERSON_VISIBLE                                                                             \
+	"(?1 = 1"                                                                                  \
+	" OR (?2 > 0 AND (p.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                \
+	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"      \
+	"   OR EXISTS (SELECT 1 FROM incident_persons ip JOIN incident_units iu"                   \
+	"     ON iu.incident_id = ip.incident_id WHERE ip.person_id = p.id AND iu.unit_id IN"      \
+	"     (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT u.id FROM units u"                \
+	"      JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))))"                           \
+	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = p.id"             \
 	"     AND a.official_id = ?3 AND a.ended_ms IS NULL)))"
 
 /* Whether the viewer's unit (?4) is the accused unit of "m", a matters row, or below
  * it: the accused unit is among the viewer's unit and the units above it. The rule
  * itself is xf_matter_visible_to(), asked of every matter row in C. */
-#define VIEWER_AT_OR_BELOW_ACCUSED                                                             \
-	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT ?4 UNION SELECT u.parent_id"     \
+#define VIEWER_AT_OR_BELOW_ACCUSED                                                                 \
+	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT ?4 UNION SELECT u.parent_id"      \
 	" FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL) SELECT id FROM up))"
 
 static void bind_viewer(sqlite3_stmt *st, const xf_viewer *v)
@@ -117,8 +117,8 @@ static int exists(xf_db *db, sqlite3_stmt *st)
 
 int xf_store_person_visible(xf_db *db, const xf_viewer *viewer, int64_t person_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT 1 FROM persons p WHERE p.id = ?5 AND " PERSON_VISIBLE);
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT 1 FROM persons p WHERE p.id = ?5 AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
 	sqlite3_bind_int64(st, 5, person_id);
 	return exists(db, st);
@@ -136,10 +136,10 @@ static bool matter_row_visible(sqlite3_stmt *st, int category, int accused, int 
 
 int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT m.category, m.accused_unit_id, " VIEWER_AT_OR_BELOW_ACCUSED
-		    " FROM matters m JOIN persons p ON p.id = m.person_id WHERE m.id = ?5"
-		    " AND " PERSON_VISIBLE);
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT m.category, m.accused_unit_id, " VIEWER_AT_OR_BELOW_ACCUSED
+	                      " FROM matters m JOIN persons p ON p.id = m.person_id WHERE m.id = ?5"
+	                      " AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
 	sqlite3_bind_int64(st, 5, matter_id);
 	int rc = sqlite3_step(st);
@@ -183,14 +183,14 @@ static void bind_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by,
-                           int64_t now_ms, int64_t *id)
+int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by, int64_t now_ms,
+                           int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO persons (name, id_number, phone, address, unit_id, employment, health,"
-		    " note, created_by, created_ms, updated_ms)"
-		    " VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), ?5,"
-		    " coalesce(?6, 'employed'), coalesce(?7, ''), coalesce(?8, ''), ?9, ?10, ?10)");
+	    db, "INSERT INTO persons (name, id_number, phone, address, unit_id, employment, health,"
+	        " note, created_by, created_ms, updated_ms)"
+	        " VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), ?5,"
+	        " coalesce(?6, 'employed'), coalesce(?7, ''), coalesce(?8, ''), ?9, ?10, ?10)");
 	sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
 	bind_or_null(st, 2, in->id_number);
 	bind_or_null(st, 3, in->phone);
@@ -212,11 +212,11 @@ int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by
 int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE persons SET name = coalesce(?1, name), id_number = coalesce(?2, id_number),"
-		    " phone = coalesce(?3, phone), address = coalesce(?4, address),"
-		    " unit_id = CASE WHEN ?5 < 0 THEN unit_id WHEN ?5 = 0 THEN NULL ELSE ?5 END,"
-		    " employment = coalesce(?6, employment), health = coalesce(?7, health),"
-		    " note = coalesce(?8, note), updated_ms = ?9 WHERE id = ?10");
+	    db, "UPDATE persons SET name = coalesce(?1, name), id_number = coalesce(?2, id_number),"
+	        " phone = coalesce(?3, phone), address = coalesce(?4, address),"
+	        " unit_id = CASE WHEN ?5 < 0 THEN unit_id WHEN ?5 = 0 THEN NULL ELSE ?5 END,"
+	        " employment = coalesce(?6, employment), health = coalesce(?7, health),"
+	        " note = coalesce(?8, note), updated_ms = ?9 WHERE id = ?10");
 	bind_or_null(st, 1, in->name);
 	bind_or_null(st, 2, in->id_number);
 	bind_or_null(st, 3, in->phone);
@@ -230,8 +230,8 @@ int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
-#define PERSON_COLUMNS \
-	"p.id, p.name, p.id_number, p.phone, p.address, p.unit_id, p.employment, p.health," \
+#define PERSON_COLUMNS                                                                             \
+	"p.id, p.name, p.id_number, p.phone, p.address, p.unit_id, p.employment, p.health,"        \
 	" p.note, p.created_ms, p.updated_ms"
 
 /* A person row as JSON, masked unless reveal. */
@@ -270,11 +270,11 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 	/* Each way of matching reads its own index (persons_id_number, persons_name_unit):
 	 * the candidates are gathered first, so no parameter can switch an index off. */
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT id, name, unit_id, CASE WHEN ?4 != '' AND id_number = ?4"
-		    " THEN 'same_id_number' ELSE 'same_name_unit' END FROM persons"
-		    " WHERE id IN (SELECT id FROM persons WHERE id_number = ?4 AND id_number != ''"
-		    "   UNION ALL SELECT id FROM persons WHERE name = ?2 AND unit_id = ?3 AND ?3 > 0)"
-		    " AND id != ?1 AND merged_into IS NULL ORDER BY id LIMIT 20");
+	    db, "SELECT id, name, unit_id, CASE WHEN ?4 != '' AND id_number = ?4"
+	        " THEN 'same_id_number' ELSE 'same_name_unit' END FROM persons"
+	        " WHERE id IN (SELECT id FROM persons WHERE id_number = ?4 AND id_number != ''"
+	        "   UNION ALL SELECT id FROM persons WHERE name = ?2 AND unit_id = ?3 AND ?3 > 0)"
+	        " AND id != ?1 AND merged_into IS NULL ORDER BY id LIMIT 20");
 	sqlite3_bind_int64(st, 1, exclude_id);
 	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, unit_id);
@@ -282,10 +282,11 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 	json_t *list = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:s}", "id",
-		                                      (json_int_t)sqlite3_column_int64(st, 0), "name",
-		                                      xf_row_text(st, 1), "unit_id", xf_row_id(st, 2),
-		                                      "reason", xf_row_text(st, 3)));
+		json_array_append_new(list,
+		                      json_pack("{s:I, s:s, s:o, s:s}", "id",
+		                                (json_int_t)sqlite3_column_int64(st, 0), "name",
+		                                xf_row_text(st, 1), "unit_id", xf_row_id(st, 2),
+		                                "reason", xf_row_text(st, 3)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
@@ -308,8 +309,8 @@ static json_t *read_link(sqlite3_stmt *st)
 	                 "number", xf_row_text(st, 1), "role", xf_row_text(st, 2));
 }
 
-#define MATTER_COLUMNS                                                                      \
-	"m.id, m.person_id, m.incident_id, m.category, m.content, m.accused_unit_id, m.outcome," \
+#define MATTER_COLUMNS                                                                             \
+	"m.id, m.person_id, m.incident_id, m.category, m.content, m.accused_unit_id, m.outcome,"   \
 	" m.satisfaction, m.received_ms, m.accepted_ms, m.concluded_ms"
 /* Among MATTER_COLUMNS; a query adds VIEWER_AT_OR_BELOW_ACCUSED after them. */
 enum {
@@ -342,10 +343,14 @@ static json_t *read_matter(sqlite3_stmt *st)
 	json_object_set_new(o, "category", json_string(xf_row_text(st, 3)));
 	json_object_set_new(o, "content", json_string(xf_row_text(st, 4)));
 	json_object_set_new(o, "accused_unit_id", xf_row_id(st, 5));
-	json_object_set_new(o, "outcome", sqlite3_column_type(st, 6) == SQLITE_NULL
-	                                      ? json_null() : json_string(xf_row_text(st, 6)));
-	json_object_set_new(o, "satisfaction", sqlite3_column_type(st, 7) == SQLITE_NULL
-	                                           ? json_null() : json_string(xf_row_text(st, 7)));
+	json_object_set_new(o, "outcome",
+	                    sqlite3_column_type(st, 6) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_string(xf_row_text(st, 6)));
+	json_object_set_new(o, "satisfaction",
+	                    sqlite3_column_type(st, 7) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_string(xf_row_text(st, 7)));
 	xf_matter_clock clock = matter_clock(st);
 	int64_t due;
 	json_object_set_new(o, "received_at", time_at(clock.received_ms));
@@ -386,10 +391,10 @@ static int keep_visible(xf_db *db, const xf_viewer *viewer, json_t *list, const 
 	return XF_OK;
 }
 
-int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal,
-                         json_t **out)
+int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE p.id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE p.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -408,9 +413,10 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 	if ((rc = collect(db, st, read_family, &part)) == XF_OK)
 		json_object_set_new(o, "family", part);
 	if (rc == XF_OK) {
-		st = xf_db_prepare(db, "SELECT ip.incident_id, i.number, ip.role FROM incident_persons ip"
-		                       " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
-		                       " ORDER BY ip.incident_id DESC");
+		st = xf_db_prepare(
+		    db, "SELECT ip.incident_id, i.number, ip.role FROM incident_persons ip"
+		        " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
+		        " ORDER BY ip.incident_id DESC");
 		sqlite3_bind_int64(st, 1, id);
 		part = NULL;
 		if ((rc = collect(db, st, read_link, &part)) == XF_OK)
@@ -427,8 +433,8 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 		sqlite3_bind_int64(st, 5, id);
 		part = json_array();
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if (matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW,
-			                       viewer))
+			if (matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED,
+			                       MATTER_VIEWER_BELOW, viewer))
 				json_array_append_new(part, read_matter(st));
 		sqlite3_reset(st);
 		if (rc == SQLITE_DONE) {
@@ -440,7 +446,8 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 		}
 	}
 	if (rc == XF_OK) {
-		st = xf_db_prepare(db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
+		st = xf_db_prepare(
+		    db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
 		sqlite3_bind_int64(st, 1, id);
 		int64_t assignment = 0;
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -471,22 +478,22 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 	return XF_OK;
 }
 
-int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
-                         int64_t incident_id, int64_t before_id, int limit, json_t **out,
-                         int64_t *next_before_id)
+int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int64_t incident_id,
+                         int64_t before_id, int limit, json_t **out, int64_t *next_before_id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		/* Candidates come from the two indexes, as in xf_store_person_duplicates: an OR
-		 * across columns would scan every person for every row of the page. */
-		db, "SELECT " PERSON_COLUMNS ", (SELECT count(*) FROM persons q WHERE q.id != p.id AND"
-		    " q.id IN (SELECT id FROM persons WHERE id_number = p.id_number AND id_number != ''"
-		    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id)"
-		    "   AND q.merged_into IS NULL)"
-		    " FROM persons p WHERE p.merged_into IS NULL AND " PERSON_VISIBLE
-		    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
-		    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
-		    "   AND ip.incident_id = ?6))"
-		    " AND (?7 = 0 OR p.id < ?7) ORDER BY p.id DESC LIMIT ?8");
+	    /* Candidates come from the two indexes, as in xf_store_person_duplicates: an OR
+	     * across columns would scan every person for every row of the page. */
+	    db,
+	    "SELECT " PERSON_COLUMNS ", (SELECT count(*) FROM persons q WHERE q.id != p.id AND"
+	    " q.id IN (SELECT id FROM persons WHERE id_number = p.id_number AND id_number != ''"
+	    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id)"
+	    "   AND q.merged_into IS NULL)"
+	    " FROM persons p WHERE p.merged_into IS NULL AND " PERSON_VISIBLE
+	    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
+	    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
+	    "   AND ip.incident_id = ?6))"
+	    " AND (?7 = 0 OR p.id < ?7) ORDER BY p.id DESC LIMIT ?8");
 	bind_viewer(st, viewer);
 	bind_or_null(st, 5, q && *q ? q : NULL);
 	sqlite3_bind_int64(st, 6, incident_id);
@@ -498,7 +505,7 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == limit) { /* one more row exists: the page ends at the last one kept */
 			*next_before_id = json_integer_value(
-				json_object_get(json_array_get(list, (size_t)n - 1), "id"));
+			    json_object_get(json_array_get(list, (size_t)n - 1), "id"));
 			break;
 		}
 		json_t *o = read_person_masked(st);
@@ -517,7 +524,8 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
 
 int xf_store_person_merged_into(xf_db *db, int64_t id, int64_t *into)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -543,13 +551,13 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 {
 	/* Which of the kept file's empty fields the merged one fills: names only, for the
 	 * audit event (never the values). */
-	static const char *const fields[] = {"id_number", "phone", "address", "unit_id", "health",
-	                                     "note"};
+	static const char *const fields[] = {"id_number", "phone",  "address",
+	                                     "unit_id",   "health", "note"};
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT k.id_number = '' AND m.id_number != '', k.phone = '' AND m.phone != '',"
-		    " k.address = '' AND m.address != '', k.unit_id IS NULL AND m.unit_id IS NOT NULL,"
-		    " k.health = '' AND m.health != '', k.note = '' AND m.note != ''"
-		    " FROM persons k, persons m WHERE k.id = ?2 AND m.id = ?1");
+	    db, "SELECT k.id_number = '' AND m.id_number != '', k.phone = '' AND m.phone != '',"
+	        " k.address = '' AND m.address != '', k.unit_id IS NULL AND m.unit_id IS NOT NULL,"
+	        " k.health = '' AND m.health != '', k.note = '' AND m.note != ''"
+	        " FROM persons k, persons m WHERE k.id = ?2 AND m.id = ?1");
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, into);
 	int rc = sqlite3_step(st);
@@ -561,35 +569,40 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 	static const char *const steps[] = {
-		"UPDATE persons SET"
-		" id_number = CASE WHEN id_number = '' THEN (SELECT id_number FROM persons WHERE id = ?1)"
-		"   ELSE id_number END,"
-		" phone = CASE WHEN phone = '' THEN (SELECT phone FROM persons WHERE id = ?1) ELSE phone END,"
-		" address = CASE WHEN address = '' THEN (SELECT address FROM persons WHERE id = ?1)"
-		"   ELSE address END,"
-		" unit_id = coalesce(unit_id, (SELECT unit_id FROM persons WHERE id = ?1)),"
-		" health = CASE WHEN health = '' THEN (SELECT health FROM persons WHERE id = ?1) ELSE health END,"
-		" note = CASE WHEN note = '' THEN (SELECT note FROM persons WHERE id = ?1) ELSE note END,"
-		" updated_ms = ?3 WHERE id = ?2",
-		"UPDATE family_members SET person_id = ?2 WHERE person_id = ?1",
-		/* both in one incident: one link, a representative if either was one */
-		"INSERT INTO incident_persons (incident_id, person_id, role)"
-		" SELECT incident_id, ?2, role FROM incident_persons WHERE person_id = ?1 AND true"
-		" ON CONFLICT (incident_id, person_id) DO UPDATE SET role ="
-		"   CASE WHEN excluded.role = 'representative' THEN excluded.role ELSE role END",
-		"DELETE FROM incident_persons WHERE person_id = ?1",
-		"UPDATE matters SET person_id = ?2 WHERE person_id = ?1",
-		/* one active 包保 per person: the kept file's wins */
-		"UPDATE tasks SET status = 'skipped', skip_reason = '档案已合并', done_ms = ?3"
-		" WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
-		" WHERE person_id = ?1 AND ended_ms IS NULL) AND EXISTS (SELECT 1 FROM assignments"
-		" WHERE person_id = ?2 AND ended_ms IS NULL)",
-		("UPDATE assignments SET ended_ms = ?3 WHERE person_id = ?1 AND ended_ms IS NULL"
-		 " AND EXISTS (SELECT 1 FROM assignments WHERE person_id = ?2 AND ended_ms IS NULL)"),
-		"UPDATE assignments SET person_id = ?2 WHERE person_id = ?1",
-		/* the index keeps title and body; only the owner of matters and notes moves */
-		"UPDATE search_docs SET person_id = ?2 WHERE person_id = ?1 AND kind != 'person'",
-		"UPDATE persons SET merged_into = ?2, updated_ms = ?3 WHERE merged_into = ?1 OR id = ?1",
+	    "UPDATE persons SET"
+	    " id_number = CASE WHEN id_number = '' THEN (SELECT id_number FROM persons WHERE id = "
+	    "?1)"
+	    "   ELSE id_number END,"
+	    " phone = CASE WHEN phone = '' THEN (SELECT phone FROM persons WHERE id = ?1) ELSE "
+	    "phone END,"
+	    " address = CASE WHEN address = '' THEN (SELECT address FROM persons WHERE id = ?1)"
+	    "   ELSE address END,"
+	    " unit_id = coalesce(unit_id, (SELECT unit_id FROM persons WHERE id = ?1)),"
+	    " health = CASE WHEN health = '' THEN (SELECT health FROM persons WHERE id = ?1) ELSE "
+	    "health END,"
+	    " note = CASE WHEN note = '' THEN (SELECT note FROM persons WHERE id = ?1) ELSE note "
+	    "END,"
+	    " updated_ms = ?3 WHERE id = ?2",
+	    "UPDATE family_members SET person_id = ?2 WHERE person_id = ?1",
+	    /* both in one incident: one link, a representative if either was one */
+	    "INSERT INTO incident_persons (incident_id, person_id, role)"
+	    " SELECT incident_id, ?2, role FROM incident_persons WHERE person_id = ?1 AND true"
+	    " ON CONFLICT (incident_id, person_id) DO UPDATE SET role ="
+	    "   CASE WHEN excluded.role = 'representative' THEN excluded.role ELSE role END",
+	    "DELETE FROM incident_persons WHERE person_id = ?1",
+	    "UPDATE matters SET person_id = ?2 WHERE person_id = ?1",
+	    /* one active 包保 per person: the kept file's wins */
+	    "UPDATE tasks SET status = 'skipped', skip_reason = '档案已合并', done_ms = ?3"
+	    " WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
+	    " WHERE person_id = ?1 AND ended_ms IS NULL) AND EXISTS (SELECT 1 FROM assignments"
+	    " WHERE person_id = ?2 AND ended_ms IS NULL)",
+	    ("UPDATE assignments SET ended_ms = ?3 WHERE person_id = ?1 AND ended_ms IS NULL"
+	     " AND EXISTS (SELECT 1 FROM assignments WHERE person_id = ?2 AND ended_ms IS NULL)"),
+	    "UPDATE assignments SET person_id = ?2 WHERE person_id = ?1",
+	    /* the index keeps title and body; only the owner of matters and notes moves */
+	    "UPDATE search_docs SET person_id = ?2 WHERE person_id = ?1 AND kind != 'person'",
+	    "UPDATE persons SET merged_into = ?2, updated_ms = ?3 WHERE merged_into = ?1 OR id = "
+	    "?1",
 	};
 	rc = XF_OK;
 	for (size_t i = 0; rc == XF_OK && i < sizeof steps / sizeof steps[0]; i++)
@@ -599,13 +612,15 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 
 int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id, name, unit_id, employment, phone FROM persons"
-	                                     " WHERE id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT id, name, unit_id, employment, phone FROM persons"
+	                      " WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*out = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-		                 "name", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "employment",
+		*out = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id",
+		                 (json_int_t)sqlite3_column_int64(st, 0), "name",
+		                 xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "employment",
 		                 xf_row_text(st, 3), "phone", xf_row_text(st, 4));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -618,8 +633,9 @@ int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
 int xf_store_family_insert(xf_db *db, int64_t person_id, const char *name, const char *relation,
                            const char *phone, const char *unit, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO family_members (person_id, name, relation,"
-	                                     " phone, unit) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "INSERT INTO family_members (person_id, name, relation,"
+	                      " phone, unit) VALUES (?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, person_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, relation, -1, SQLITE_STATIC);
@@ -652,8 +668,8 @@ int xf_store_incident_person_link(xf_db *db, int64_t incident_id, int64_t person
                                   const char *role)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO incident_persons (incident_id, person_id, role) VALUES (?1, ?2, ?3)"
-		    " ON CONFLICT (incident_id, person_id) DO UPDATE SET role = ?3");
+	    db, "INSERT INTO incident_persons (incident_id, person_id, role) VALUES (?1, ?2, ?3)"
+	        " ON CONFLICT (incident_id, person_id) DO UPDATE SET role = ?3");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, person_id);
 	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
@@ -662,21 +678,21 @@ int xf_store_incident_person_link(xf_db *db, int64_t incident_id, int64_t person
 
 int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t person_id)
 {
-	sqlite3_stmt *st =
-		xf_db_prepare(db, "DELETE FROM incident_persons WHERE incident_id = ? AND person_id = ?");
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "DELETE FROM incident_persons WHERE incident_id = ? AND person_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, person_id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
-int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id,
-                              json_t **out, int *representatives)
+int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id, json_t **out,
+                              int *representatives)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " PERSON_COLUMNS ", ip.role, (SELECT a.id FROM assignments a"
-		    " WHERE a.person_id = p.id AND a.ended_ms IS NULL)"
-		    " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
-		    " WHERE ip.incident_id = ?5 AND " PERSON_VISIBLE " ORDER BY p.id");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " PERSON_COLUMNS ", ip.role, (SELECT a.id FROM assignments a"
+	                      " WHERE a.person_id = p.id AND a.ended_ms IS NULL)"
+	                      " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
+	                      " WHERE ip.incident_id = ?5 AND " PERSON_VISIBLE " ORDER BY p.id");
 	bind_viewer(st, viewer);
 	sqlite3_bind_int64(st, 5, incident_id);
 	json_t *list = json_array();
@@ -724,11 +740,11 @@ static json_t *read_brief(sqlite3_stmt *st)
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT p.id, p.name, p.unit_id FROM incident_persons ip"
-		    " JOIN persons p ON p.id = ip.person_id WHERE ip.incident_id = ?1"
-		    " AND (?2 = 0 OR p.unit_id = ?2) AND NOT EXISTS (SELECT 1 FROM assignments a"
-		    " WHERE a.person_id = p.id AND (a.ended_ms IS NULL OR a.status = 'resolved'))"
-		    " ORDER BY p.id");
+	    db, "SELECT p.id, p.name, p.unit_id FROM incident_persons ip"
+	        " JOIN persons p ON p.id = ip.person_id WHERE ip.incident_id = ?1"
+	        " AND (?2 = 0 OR p.unit_id = ?2) AND NOT EXISTS (SELECT 1 FROM assignments a"
+	        " WHERE a.person_id = p.id AND (a.ended_ms IS NULL OR a.status = 'resolved'))"
+	        " ORDER BY p.id");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, unit_id);
 	return collect(db, st, read_brief, out);
@@ -737,9 +753,9 @@ int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id
 int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *count)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT count(*) FROM incident_persons ip WHERE ip.incident_id = ?"
-		    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
-		    " AND (a.ended_ms IS NULL OR a.status = 'resolved'))");
+	    db, "SELECT count(*) FROM incident_persons ip WHERE ip.incident_id = ?"
+	        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
+	        " AND (a.ended_ms IS NULL OR a.status = 'resolved'))");
 	sqlite3_bind_int64(st, 1, incident_id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -750,13 +766,13 @@ int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *coun
 
 /* ---- matters ---- */
 
-int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id,
-                           const char *category, const char *content, int64_t accused_unit_id,
-                           int64_t created_by, int64_t now_ms, int64_t *id)
+int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id, const char *category,
+                           const char *content, int64_t accused_unit_id, int64_t created_by,
+                           int64_t now_ms, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "INSERT INTO matters (person_id, incident_id, category, content, accused_unit_id,"
-		    " received_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	    db, "INSERT INTO matters (person_id, incident_id, category, content, accused_unit_id,"
+	        " received_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, person_id);
 	if (incident_id)
 		sqlite3_bind_int64(st, 2, incident_id);
@@ -777,11 +793,12 @@ int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *out
                            const char *satisfaction, bool concluded, int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE matters SET"
-		    " accepted_ms = CASE WHEN ?1 = 1 THEN coalesce(accepted_ms, ?5) ELSE accepted_ms END,"
-		    " outcome = coalesce(?2, outcome), satisfaction = coalesce(?3, satisfaction),"
-		    " concluded_ms = CASE WHEN ?4 = 1 THEN coalesce(concluded_ms, ?5) ELSE concluded_ms END"
-		    " WHERE id = ?6");
+	    db,
+	    "UPDATE matters SET"
+	    " accepted_ms = CASE WHEN ?1 = 1 THEN coalesce(accepted_ms, ?5) ELSE accepted_ms END,"
+	    " outcome = coalesce(?2, outcome), satisfaction = coalesce(?3, satisfaction),"
+	    " concluded_ms = CASE WHEN ?4 = 1 THEN coalesce(concluded_ms, ?5) ELSE concluded_ms END"
+	    " WHERE id = ?6");
 	sqlite3_bind_int(st, 1, accepted);
 	bind_or_null(st, 2, outcome);
 	bind_or_null(st, 3, satisfaction);
@@ -793,7 +810,8 @@ int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *out
 
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -826,10 +844,10 @@ static int by_due(const void *a, const void *b)
 int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
                          json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name"
-		    " FROM matters m JOIN persons p ON p.id = m.person_id"
-		    " WHERE m.concluded_ms IS NULL AND " PERSON_VISIBLE);
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name"
+	                      " FROM matters m JOIN persons p ON p.id = m.person_id"
+	                      " WHERE m.concluded_ms IS NULL AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
 	due_entry *due = NULL;
 	size_t n = 0, alloc = 0;
@@ -839,12 +857,14 @@ int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int
 		int64_t at;
 		xf_due_kind kind = xf_matter_next_due(&clock, &at);
 		if (kind == XF_DUE_NONE || at > until_ms ||
-		    !matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW, viewer))
+		    !matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW,
+		                        viewer))
 			continue;
 		json_t *o = read_matter(st);
-		json_object_set_new(o, "person", json_pack("{s:I, s:s}", "id",
-		                                           (json_int_t)sqlite3_column_int64(st, 1),
-		                                           "name", xf_row_text(st, 12)));
+		json_object_set_new(o, "person",
+		                    json_pack("{s:I, s:s}", "id",
+		                              (json_int_t)sqlite3_column_int64(st, 1), "name",
+		                              xf_row_text(st, 12)));
 		json_object_set_new(o, "due_at", time_at(at));
 		json_object_set_new(o, "due_kind", json_string(xf_due_kind_id(kind)));
 		json_object_set_new(o, "overdue", json_boolean(xf_matter_overdue(at, now_ms)));
@@ -869,14 +889,14 @@ int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int
 /* ---- assignments (包保) ---- */
 
 int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id,
-                               int64_t official_id, int interval_days, int64_t now_ms,
-                               int64_t *id)
+                               int64_t official_id, int interval_days, int64_t now_ms, int64_t *id)
 {
 	/* The replaced assignment's open follow-up task goes with it. */
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE tasks SET status = 'skipped', skip_reason = '包保已调整', done_ms = ?1"
-		    " WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
-		    " WHERE person_id = ?2 AND ended_ms IS NULL)");
+	    db,
+	    "UPDATE tasks SET status = 'skipped', skip_reason = '包保已调整', done_ms = ?1"
+	    " WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
+	    " WHERE person_id = ?2 AND ended_ms IS NULL)");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, person_id);
 	int rc = xf_db_exec(db, st);
@@ -889,8 +909,9 @@ int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id
 	rc = xf_db_exec(db, st);
 	if (rc != XF_OK)
 		return rc;
-	st = xf_db_prepare(db, "INSERT INTO assignments (person_id, incident_id, official_id,"
-	                       " interval_days, next_due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
+	st =
+	    xf_db_prepare(db, "INSERT INTO assignments (person_id, incident_id, official_id,"
+	                      " interval_days, next_due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, person_id);
 	if (incident_id)
 		sqlite3_bind_int64(st, 2, incident_id);
@@ -907,9 +928,9 @@ int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id
 int xf_store_assignment_get(xf_db *db, int64_t id, xf_assignment_row *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT id, person_id, coalesce(incident_id, 0), official_id, coalesce(task_id, 0),"
-		    " coalesce(next_due_ms, 0), coalesce(ended_ms, 0), interval_days, status"
-		    " FROM assignments WHERE id = ?");
+	    db, "SELECT id, person_id, coalesce(incident_id, 0), official_id, coalesce(task_id, 0),"
+	        " coalesce(next_due_ms, 0), coalesce(ended_ms, 0), interval_days, status"
+	        " FROM assignments WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -935,13 +956,14 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
                                int64_t now_ms)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "UPDATE assignments SET official_id = CASE WHEN ?1 > 0 THEN ?1 ELSE official_id END,"
-		    " interval_days = CASE WHEN ?2 > 0 THEN ?2 ELSE interval_days END,"
-		    " status = coalesce(?3, status),"
-		    " next_due_ms = CASE WHEN ?3 = 'resolved' THEN NULL WHEN ?4 > 0 THEN ?4"
-		    "   ELSE next_due_ms END,"
-		    " task_id = CASE WHEN ?5 > 0 THEN ?5 ELSE task_id END,"
-		    " ended_ms = CASE WHEN ?3 = 'resolved' THEN ?6 ELSE ended_ms END WHERE id = ?7");
+	    db,
+	    "UPDATE assignments SET official_id = CASE WHEN ?1 > 0 THEN ?1 ELSE official_id END,"
+	    " interval_days = CASE WHEN ?2 > 0 THEN ?2 ELSE interval_days END,"
+	    " status = coalesce(?3, status),"
+	    " next_due_ms = CASE WHEN ?3 = 'resolved' THEN NULL WHEN ?4 > 0 THEN ?4"
+	    "   ELSE next_due_ms END,"
+	    " task_id = CASE WHEN ?5 > 0 THEN ?5 ELSE task_id END,"
+	    " ended_ms = CASE WHEN ?3 = 'resolved' THEN ?6 ELSE ended_ms END WHERE id = ?7");
 	sqlite3_bind_int64(st, 1, official_id);
 	sqlite3_bind_int(st, 2, interval_days);
 	bind_or_null(st, 3, status);
@@ -952,14 +974,15 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
-#define ASSIGNMENT_COLUMNS                                                                     \
-	"a.id, a.person_id, p.name, p.unit_id, a.incident_id, a.official_id, u.name, a.status,"  \
-	" a.interval_days, a.next_due_ms, a.task_id, a.created_ms, a.ended_ms,"                 \
+#define ASSIGNMENT_COLUMNS                                                                         \
+	"a.id, a.person_id, p.name, p.unit_id, a.incident_id, a.official_id, u.name, a.status,"    \
+	" a.interval_days, a.next_due_ms, a.task_id, a.created_ms, a.ended_ms,"                    \
 	" f.id, f.at_ms, f.kind, f.content, fu.name"
-#define ASSIGNMENT_FROM                                                                        \
-	" FROM assignments a JOIN persons p ON p.id = a.person_id"                                \
-	" JOIN users u ON u.id = a.official_id"                                                   \
-	" LEFT JOIN followups f ON f.id = (SELECT max(id) FROM followups WHERE assignment_id = a.id)" \
+#define ASSIGNMENT_FROM                                                                            \
+	" FROM assignments a JOIN persons p ON p.id = a.person_id"                                 \
+	" JOIN users u ON u.id = a.official_id"                                                    \
+	" LEFT JOIN followups f ON f.id = (SELECT max(id) FROM followups WHERE assignment_id = "   \
+	"a.id)"                                                                                    \
 	" LEFT JOIN users fu ON fu.id = f.author_id"
 
 static json_t *read_assignment(sqlite3_stmt *st)
@@ -972,13 +995,14 @@ static json_t *read_assignment(sqlite3_stmt *st)
 	                               xf_row_text(st, 16), "author", xf_row_text(st, 17));
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "person", json_pack("{s:I, s:s, s:o}", "id",
-	                                           (json_int_t)sqlite3_column_int64(st, 1), "name",
-	                                           xf_row_text(st, 2), "unit_id", xf_row_id(st, 3)));
+	json_object_set_new(o, "person",
+	                    json_pack("{s:I, s:s, s:o}", "id",
+	                              (json_int_t)sqlite3_column_int64(st, 1), "name",
+	                              xf_row_text(st, 2), "unit_id", xf_row_id(st, 3)));
 	json_object_set_new(o, "incident_id", xf_row_id(st, 4));
-	json_object_set_new(o, "official", json_pack("{s:I, s:s}", "id",
-	                                             (json_int_t)sqlite3_column_int64(st, 5), "name",
-	                                             xf_row_text(st, 6)));
+	json_object_set_new(o, "official",
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 5),
+	                              "name", xf_row_text(st, 6)));
 	json_object_set_new(o, "status", json_string(xf_row_text(st, 7)));
 	json_object_set_new(o, "interval_days", json_integer(sqlite3_column_int(st, 8)));
 	json_object_set_new(o, "next_due_at", xf_row_time(st, 9));
@@ -991,8 +1015,8 @@ static json_t *read_assignment(sqlite3_stmt *st)
 
 int xf_store_assignment_json(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM
-	                                     " WHERE a.id = ?");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM " WHERE a.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -1006,9 +1030,9 @@ int xf_store_assignment_json(xf_db *db, int64_t id, json_t **out)
 int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-		db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM " WHERE a.ended_ms IS NULL"
-		    " AND (?1 = 0 OR a.incident_id = ?1) AND (?2 = 0 OR a.official_id = ?2)"
-		    " ORDER BY a.next_due_ms IS NULL, a.next_due_ms, a.id");
+	    db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM " WHERE a.ended_ms IS NULL"
+	        " AND (?1 = 0 OR a.incident_id = ?1) AND (?2 = 0 OR a.official_id = ?2)"
+	        " ORDER BY a.next_due_ms IS NULL, a.next_due_ms, a.id");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, official_id);
 	return collect(db, st, read_assignment, out);
@@ -1017,8 +1041,9 @@ int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id
 int xf_store_followup_insert(xf_db *db, int64_t assignment_id, int64_t at_ms, const char *kind,
                              const char *content, int64_t author_id, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "INSERT INTO followups (assignment_id, at_ms, kind, content,"
-	                                     " author_id) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "INSERT INTO followups (assignment_id, at_ms, kind, content,"
+	                      " author_id) VALUES (?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(st, 1, assignment_id);
 	sqlite3_bind_int64(st, 2, at_ms);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);

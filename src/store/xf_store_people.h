@@ -34,18 +34,16 @@ typedef struct xf_person_in {
 	int64_t unit_id;
 } xf_person_in;
 
-int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by,
-                           int64_t now_ms, int64_t *id);
+int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by, int64_t now_ms,
+                           int64_t *id);
 int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_t now_ms);
 /* The whole file as the viewer may see it: its matters, incidents and duplicates
  * filtered by the same rules as matters, incidents and persons elsewhere; reveal
  * unmasks ID number and health. */
-int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal,
-                         json_t **out);
+int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal, json_t **out);
 /* Masked summaries, newest first; q matches name (substring); incident_id 0: any. */
-int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q,
-                         int64_t incident_id, int64_t before_id, int limit, json_t **out,
-                         int64_t *next_before_id);
+int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int64_t incident_id,
+                         int64_t before_id, int limit, json_t **out, int64_t *next_before_id);
 /* Likely duplicates of these facts, other than person exclude_id:
  * [{id, name, unit_id, reason}] with reason same_name_unit or same_id_number. */
 int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, int64_t unit_id,
@@ -74,15 +72,15 @@ int xf_store_incident_person_link(xf_db *db, int64_t incident_id, int64_t person
 int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t person_id);
 /* The petitioners of an incident the viewer may see, each {person..., role, assignment},
  * and how many are representatives. */
-int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id,
-                              json_t **out, int *representatives);
+int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id, json_t **out,
+                              int *representatives);
 /* Petitioners of the incident in unit_id (0: all) without an active assignment and
  * not resolved. */
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out);
 
-int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id,
-                           const char *category, const char *content, int64_t accused_unit_id,
-                           int64_t created_by, int64_t now_ms, int64_t *id);
+int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id, const char *category,
+                           const char *content, int64_t accused_unit_id, int64_t created_by,
+                           int64_t now_ms, int64_t *id);
 /* Sets what is given: accepted/concluded stamp now (once); outcome, satisfaction. */
 int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *outcome,
                            const char *satisfaction, bool concluded, int64_t now_ms);
@@ -102,8 +100,7 @@ typedef struct xf_assignment_row {
 /* Ends the person's active assignment, if any (its open follow-up task is skipped),
  * and starts a new one. */
 int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id,
-                               int64_t official_id, int interval_days, int64_t now_ms,
-                               int64_t *id);
+                               int64_t official_id, int interval_days, int64_t now_ms, int64_t *id);
 int xf_store_assignment_get(xf_db *db, int64_t id, xf_assignment_row *out);
 /* Sets official, interval, status, next due time and follow-up task (0 keeps each;
  * status NULL keeps it); resolved ends the assignment. */

@@ -72,7 +72,8 @@ int xf_store_record_get(xf_db *db, int64_t id, xf_record_row *out)
 
 static json_t *text_or_null(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(xf_row_text(st, i));
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+	                                                 : json_string(xf_row_text(st, i));
 }
 
 int xf_store_record_json(xf_db *db, int64_t id, json_t **out)
@@ -96,9 +97,10 @@ int xf_store_record_json(xf_db *db, int64_t id, json_t **out)
 	json_object_set_new(r, "note", json_string(xf_row_text(st, 6)));
 	json_object_set_new(r, "filename", text_or_null(st, 7));
 	json_object_set_new(r, "sha256", text_or_null(st, 8));
-	json_object_set_new(r, "size", sqlite3_column_type(st, 9) == SQLITE_NULL
-	                                   ? json_null()
-	                                   : json_integer(sqlite3_column_int64(st, 9)));
+	json_object_set_new(r, "size",
+	                    sqlite3_column_type(st, 9) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_integer(sqlite3_column_int64(st, 9)));
 	json_object_set_new(r, "mime", text_or_null(st, 10));
 	json_object_set_new(r, "has_thumbnail",
 	                    json_boolean(sqlite3_column_type(st, 11) != SQLITE_NULL));

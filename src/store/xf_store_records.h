@@ -10,9 +10,9 @@
 typedef struct xf_record_new {
 	int64_t incident_id;
 	const char *kind, *title, *place, *note;
-	int64_t captured_ms;     /* 0: not given */
-	const char *filename;    /* NULL: no file (an interview typed in) */
-	const char *sha256;      /* 64 hex digits; NULL without a file */
+	int64_t captured_ms;  /* 0: not given */
+	const char *filename; /* NULL: no file (an interview typed in) */
+	const char *sha256;   /* 64 hex digits; NULL without a file */
 	int64_t size;
 	const char *mime;
 	const char *thumb_sha256; /* NULL: no thumbnail */

@@ -123,7 +123,7 @@ int xf_store_report_issue(xf_db *db, int64_t id, int64_t version, const char *nu
 	"r.id, r.incident_id, i.number, r.kind, r.status, r.version, r.number, r.replaces_id,"     \
 	" (SELECT number FROM reports WHERE id = r.replaces_id), r.title, r.sections,"             \
 	" r.created_ms, cu.name, r.updated_ms, uu.name, r.issued_ms, iu.name, r.pdf_sha256,"       \
-	" r.docx_sha256, (SELECT group_concat(t.id) FROM tasks t WHERE t.report_id = r.id)"    \
+	" r.docx_sha256, (SELECT group_concat(t.id) FROM tasks t WHERE t.report_id = r.id)"        \
 	" FROM reports r JOIN incidents i ON i.id = r.incident_id"                                 \
 	" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by"   \
 	" LEFT JOIN users iu ON iu.id = r.issued_by"

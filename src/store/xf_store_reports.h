@@ -34,9 +34,9 @@ int xf_store_report_json(xf_db *db, int64_t id, json_t **out);
 /* The reports of an incident, by kind then version (drafts last). */
 int xf_store_report_list(xf_db *db, int64_t incident_id, json_t **out);
 /* What a report is built from (core/xf_report_builder.h, "facts"), but the incident
- * itself, which api/ adds (xf_api_report_facts): the incident's units, petitioners (ID numbers masked), matters (an accusation's content left out),
- * 包保, tasks, timeline, records, evaluation, the last issued report's time, the issuing
- * unit and the audit chain's head. */
+ * itself, which api/ adds (xf_api_report_facts): the incident's units, petitioners (ID numbers
+ * masked), matters (an accusation's content left out), 包保, tasks, timeline, records, evaluation,
+ * the last issued report's time, the issuing unit and the audit chain's head. */
 int xf_store_report_facts(xf_db *db, int64_t incident_id, json_t **out);
 
 #endif

@@ -8,9 +8,9 @@
 
 #include <sodium.h>
 
-#include "store/xf_store_rows.h"
 #include "store/xf_migrations.h"
 #include "store/xf_store_roster.h"
+#include "store/xf_store_rows.h"
 
 const char xf_migration_roster[] =
     "CREATE TABLE staff ("
@@ -297,8 +297,8 @@ static json_t *read_leader(sqlite3_stmt *st, int64_t now_ms)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "position", xf_row_text(st, 1),
-	                 "staff_id", xf_row_id(st, 2), "user_id", xf_row_id(st, 3),
-	                 "name", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
+	                 "staff_id", xf_row_id(st, 2), "user_id", xf_row_id(st, 3), "name",
+	                 xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
 	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
 }
 
@@ -483,7 +483,8 @@ static json_t *read_contact(sqlite3_stmt *st, int64_t now_ms)
 	return json_pack(
 	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
 	    "label", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "unit",
-	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null() : json_string(xf_row_text(st, 3)),
+	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
+	                                              : json_string(xf_row_text(st, 3)),
 	    "person", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "note", xf_row_text(st, 6));
 }
 
@@ -758,22 +759,24 @@ static int role_contacts(xf_db *db, const char *role, int64_t incident_id, int64
  * with its first responsible person: its active head, or the nearest one above it (as for
  * the role unit_head); ?2 the time for on_duty. Columns: unit name, name of the unit
  * the head heads, head's name, phone, on duty, head's user id (0: none known). */
-#define HEADS_SQL(origin)                                                                     \
-	"WITH RECURSIVE origin(id) AS (" origin "),"                                              \
-	" up(origin, id, depth) AS (SELECT id, id, 0 FROM origin"                                 \
-	"  UNION ALL SELECT up.origin, un.parent_id, up.depth + 1 FROM up"                        \
-	"  JOIN units un ON un.id = up.id WHERE un.parent_id IS NOT NULL AND up.depth < 64),"     \
-	" heads AS (SELECT up.origin, up.depth, un.name AS unit, us.id AS user_id FROM up"       \
-	"  JOIN units un ON un.id = up.id"                                                        \
-	"  JOIN users us ON us.id = un.head_user_id AND us.disabled = 0),"                        \
-	" nearest AS (SELECT origin, min(depth) AS depth FROM heads GROUP BY origin)"             \
-	" SELECT o.name, coalesce(h.unit, o.name), coalesce(u.name, ''),"                         \
-	"  coalesce(nullif(u.phone, ''), (SELECT s.phone FROM staff s WHERE s.user_id = u.id), ''),"\
-	"  u.id IS NOT NULL AND " ON_DUTY("0", "u.id", "?2") ", coalesce(u.id, 0)"                 \
-	" FROM origin JOIN units o ON o.id = origin.id"                                           \
-	" LEFT JOIN nearest n ON n.origin = o.id"                                                 \
-	" LEFT JOIN heads h ON h.origin = o.id AND h.depth = n.depth"                             \
-	" LEFT JOIN users u ON u.id = h.user_id ORDER BY o.id"
+#define HEADS_SQL(origin)                                                                          \
+	"WITH RECURSIVE origin(id) AS (" origin "),"                                               \
+	" up(origin, id, depth) AS (SELECT id, id, 0 FROM origin"                                  \
+	"  UNION ALL SELECT up.origin, un.parent_id, up.depth + 1 FROM up"                         \
+	"  JOIN units un ON un.id = up.id WHERE un.parent_id IS NOT NULL AND up.depth < 64),"      \
+	" heads AS (SELECT up.origin, up.depth, un.name AS unit, us.id AS user_id FROM up"         \
+	"  JOIN units un ON un.id = up.id"                                                         \
+	"  JOIN users us ON us.id = un.head_user_id AND us.disabled = 0),"                         \
+	" nearest AS (SELECT origin, min(depth) AS depth FROM heads GROUP BY origin)"              \
+	" SELECT o.name, coalesce(h.unit, o.name), coalesce(u.name, ''),"                          \
+	"  coalesce(nullif(u.phone, ''), (SELECT s.phone FROM staff s WHERE s.user_id = u.id), "   \
+	"''),"                                                                                     \
+	"  u.id IS NOT NULL AND " ON_DUTY(                                                         \
+	    "0", "u.id", "?2") ", coalesce(u.id, 0)"                                               \
+	                       " FROM origin JOIN units o ON o.id = origin.id"                     \
+	                       " LEFT JOIN nearest n ON n.origin = o.id"                           \
+	                       " LEFT JOIN heads h ON h.origin = o.id AND h.depth = n.depth"       \
+	                       " LEFT JOIN users u ON u.id = h.user_id ORDER BY o.id"
 /* in the order of xf_heads_of_ids */
 static const char *const heads_sql[] = {
     HEADS_SQL("SELECT unit_id FROM incident_units WHERE incident_id = ?1"),
@@ -781,8 +784,7 @@ static const char *const heads_sql[] = {
               " ON p.id = ip.person_id WHERE ip.incident_id = ?1 AND p.unit_id IS NOT NULL"),
 };
 
-static sqlite3_stmt *heads_query(xf_db *db, const char *which, int64_t incident_id,
-                                 int64_t now_ms)
+static sqlite3_stmt *heads_query(xf_db *db, const char *which, int64_t incident_id, int64_t now_ms)
 {
 	size_t k = 0;
 	while (xf_heads_of_ids[k] && strcmp(xf_heads_of_ids[k], which) != 0)
@@ -813,16 +815,17 @@ static int heads_contacts(xf_db *db, const char *which, int64_t incident_id, int
 		bool listed = false;
 		size_t i;
 		json_t *p;
-		json_array_foreach(list, i, p) {
+		json_array_foreach(list, i, p)
+		{
 			if (json_object_get(p, "missing") &&
 			    strcmp(json_string_value(json_object_get(p, "unit")), unit) == 0)
 				listed = true;
 		}
 		if (!listed)
-			json_array_append_new(
-			    list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s+}", "name", "", "phone", "",
-			                    "unit", unit, "heads_of", which, "on_duty", 0, "missing", unit,
-			                    "未登记负责人"));
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s+}",
+			                                      "name", "", "phone", "", "unit", unit,
+			                                      "heads_of", which, "on_duty", 0,
+			                                      "missing", unit, "未登记负责人"));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
@@ -842,9 +845,10 @@ int xf_store_tasks_assign_heads(xf_db *db, int64_t incident_id, int *assigned)
 			return xf_db_fail(db, rc);
 		if (!head)
 			continue;
-		st = xf_db_prepare(db, "UPDATE tasks SET assignee_id = ?1 WHERE incident_id = ?2"
-		                       " AND owner_kind = 'heads_of' AND owner_value = ?3"
-		                       " AND assignee_id IS NULL AND status IN ('pending', 'in_progress')");
+		st = xf_db_prepare(
+		    db, "UPDATE tasks SET assignee_id = ?1 WHERE incident_id = ?2"
+		        " AND owner_kind = 'heads_of' AND owner_value = ?3"
+		        " AND assignee_id IS NULL AND status IN ('pending', 'in_progress')");
 		sqlite3_bind_int64(st, 1, head);
 		sqlite3_bind_int64(st, 2, incident_id);
 		bind_text(st, 3, xf_heads_of_ids[k]);

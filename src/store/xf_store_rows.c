@@ -16,8 +16,9 @@ void xf_row_copy(char *out, size_t size, sqlite3_stmt *st, int i)
 
 json_t *xf_row_id(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_integer(sqlite3_column_int64(st, i));
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+	           ? json_null()
+	           : json_integer(sqlite3_column_int64(st, i));
 }
 
 void xf_bind_id(sqlite3_stmt *st, int i, int64_t id)

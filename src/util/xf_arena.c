@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define BLOCK_SIZE 8192
-#define ALIGN 16
+#define ALIGN      16
 
 struct xf_arena_block {
 	xf_arena_block *next;

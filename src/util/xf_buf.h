@@ -20,7 +20,10 @@ typedef struct xf_buf {
 	bool overflow;
 } xf_buf;
 
-#define XF_BUF_INIT {0}
+#define XF_BUF_INIT                                                                                \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void xf_buf_init(xf_buf *b, size_t max);
 int xf_buf_append(xf_buf *b, const void *bytes, size_t n);

@@ -36,13 +36,14 @@ char *xf_strdup(const char *s);
  *	XF_GROW(items, n + 1, cap);
  *	items[n++] = item;
  */
-#define XF_GROW(ptr, n, cap)                                                        \
-	do {                                                                            \
-		if ((size_t)(n) > (size_t)(cap)) {                                          \
-			size_t xf_grow_cap_ = xf_grow_cap((size_t)(n), (size_t)(cap), sizeof *(ptr)); \
-			(ptr) = xf_realloc((ptr), xf_grow_cap_ * sizeof *(ptr));                \
-			(cap) = xf_grow_cap_;                                                   \
-		}                                                                           \
+#define XF_GROW(ptr, n, cap)                                                                       \
+	do {                                                                                       \
+		if ((size_t)(n) > (size_t)(cap)) {                                                 \
+			size_t xf_grow_cap_ =                                                      \
+			    xf_grow_cap((size_t)(n), (size_t)(cap), sizeof *(ptr));                \
+			(ptr) = xf_realloc((ptr), xf_grow_cap_ * sizeof *(ptr));                   \
+			(cap) = xf_grow_cap_;                                                      \
+		}                                                                                  \
 	} while (0)
 /* The capacity XF_GROW moves to: cap doubled (16 when 0) until it holds need elements
  * of elem bytes; dies when that many bytes cannot be counted in a size_t. */
@@ -51,8 +52,8 @@ _Noreturn void xf_die(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 
 /* Time spans in milliseconds, the unit of every stamp in the program. */
 #define XF_MINUTE_MS (60 * 1000LL)
-#define XF_HOUR_MS (3600 * 1000LL)
-#define XF_DAY_MS (24 * 3600 * 1000LL)
+#define XF_HOUR_MS   (3600 * 1000LL)
+#define XF_DAY_MS    (24 * 3600 * 1000LL)
 /* China Standard Time, UTC+8 without daylight saving, in seconds east of UTC: the zone
  * of every date and time a person reads or types. */
 #define XF_CST_OFFSET_S (8 * 3600)

@@ -56,7 +56,8 @@ static void set_up(void)
 	char *db_path = xf_malloc(strlen(dir) + 16);
 	sprintf(db_path, "%s/fuzz.db", dir);
 	setenv("XINFANG_DATA_DIR", dir, 1);
-	check(xf_records_configure(dir, 1 << 20) == XF_OK, "set-up", "records directory"); /* uploads */
+	check(xf_records_configure(dir, 1 << 20) == XF_OK, "set-up",
+	      "records directory"); /* uploads */
 	check(xf_store_open(db_path, error, sizeof error) == XF_OK, "set-up", error);
 	free(db_path);
 	xf_db *db = xf_db_get();
@@ -77,19 +78,20 @@ static void set_up(void)
 	check(xf_tx_commit(db) == XF_OK, "set-up", xf_db_error(db));
 	check(xf_plans_start(XF_DEFAULT_PLAN) == XF_OK, "set-up", "plan");
 	check(xf_stream_start() == XF_OK, "set-up", "stream");
-	xf_api_config api = {.session_idle_ms = 3600 * 1000, .session_absolute_ms = 12 * 3600 * 1000};
+	xf_api_config api = {.session_idle_ms = 3600 * 1000,
+	                     .session_absolute_ms = 12 * 3600 * 1000};
 	xf_api_init(&api);
 	size_t n_routes;
 	const xf_route *routes = xf_api_routes(&n_routes);
 	xf_http_config http = {
-		.listen = "127.0.0.1:0",
-		.web_dir = XF_DEFAULT_WEB_DIR,
-		.body_max = 64 * 1024,
-		.routes = routes,
-		.n_routes = n_routes,
-		.authenticate = xf_api_authenticate,
-		.authenticate_cached = xf_api_authenticate_cached,
-		.quiet = true,
+	    .listen = "127.0.0.1:0",
+	    .web_dir = XF_DEFAULT_WEB_DIR,
+	    .body_max = 64 * 1024,
+	    .routes = routes,
+	    .n_routes = n_routes,
+	    .authenticate = xf_api_authenticate,
+	    .authenticate_cached = xf_api_authenticate_cached,
+	    .quiet = true,
 	};
 	server = xf_http_local(&http);
 }
@@ -124,7 +126,8 @@ static void check_answer(const xf_http_answer *a)
 	if (a->status >= 400) {
 		json_t *err = json_object_get(v, "error");
 		check(json_is_string(json_object_get(err, "code")), "error has a code", a->body);
-		check(json_is_string(json_object_get(err, "message")), "error has a message", a->body);
+		check(json_is_string(json_object_get(err, "message")), "error has a message",
+		      a->body);
 	}
 	json_decref(v);
 }

@@ -40,26 +40,26 @@ static const struct {
 	const char *grade; /* decided whether in scope or not */
 	const char *procedure;
 } cases[] = {
-	/* scope: fewer than 3 at the mine is out; any visit to the group or higher is in */
-	{1, "mine", true, false, "IV", "A"},
-	{2, "mine", false, false, "IV", "B"},
-	{3, "mine", true, true, "IV", "A"},
-	{3, "mine", false, true, "IV", "B"},
-	{1, "group", true, true, "III", "A"},
-	{2, "city", false, true, "III", "B"},
-	{2, "province", false, true, "II", "B"},
-	{1, "national", true, true, "I", "A"},
-	/* grade from headcount at the mine: 10, 30, 50 are the thresholds */
-	{9, "mine", true, true, "IV", "A"},
-	{10, "mine", true, true, "III", "A"},
-	{29, "mine", false, true, "III", "B"},
-	{30, "mine", false, true, "II", "B"},
-	{49, "mine", true, true, "II", "A"},
-	{50, "mine", true, true, "I", "A"},
-	/* the more severe of destination and headcount wins */
-	{60, "group", false, true, "I", "B"},
-	{12, "province", false, true, "II", "B"},
-	{5, "national", false, true, "I", "B"},
+    /* scope: fewer than 3 at the mine is out; any visit to the group or higher is in */
+    {1, "mine", true, false, "IV", "A"},
+    {2, "mine", false, false, "IV", "B"},
+    {3, "mine", true, true, "IV", "A"},
+    {3, "mine", false, true, "IV", "B"},
+    {1, "group", true, true, "III", "A"},
+    {2, "city", false, true, "III", "B"},
+    {2, "province", false, true, "II", "B"},
+    {1, "national", true, true, "I", "A"},
+    /* grade from headcount at the mine: 10, 30, 50 are the thresholds */
+    {9, "mine", true, true, "IV", "A"},
+    {10, "mine", true, true, "III", "A"},
+    {29, "mine", false, true, "III", "B"},
+    {30, "mine", false, true, "II", "B"},
+    {49, "mine", true, true, "II", "A"},
+    {50, "mine", true, true, "I", "A"},
+    /* the more severe of destination and headcount wins */
+    {60, "group", false, true, "I", "B"},
+    {12, "province", false, true, "II", "B"},
+    {5, "national", false, true, "I", "B"},
 };
 
 static void test_table(void **state)
@@ -124,9 +124,9 @@ static void test_grades_carry_time_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_reasons_name_the_rules),
-		cmocka_unit_test(test_grades_carry_time_limits),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_reasons_name_the_rules),
+	    cmocka_unit_test(test_grades_carry_time_limits),
 	};
 	return cmocka_run_group_tests(tests, load_plan, free_plan);
 }

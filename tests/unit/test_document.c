@@ -68,7 +68,8 @@ static void test_heading_numbers(void **state)
 	(void)state;
 	char out[32];
 	int cases[][2] = {{1, 1}, {1, 10}, {1, 12}, {1, 20}, {1, 99}, {2, 3}, {3, 7}, {1, 100}};
-	const char *want[] = {"一、", "十、", "十二、", "二十、", "九十九、", "（三）", "7.", "100、"};
+	const char *want[] = {"一、",     "十、",   "十二、", "二十、",
+	                      "九十九、", "（三）", "7.",     "100、"};
 	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
 		xf_doc_heading_number(out, cases[i][0], cases[i][1]);
 		assert_string_equal(out, want[i]);
@@ -117,7 +118,8 @@ static void test_json(void **state)
 	assert_int_equal(d->sections->blocks->next->n_header, 1);
 	assert_true(d->sections->next->attachment);
 	xf_doc_free(d);
-	const char *bad = "{\"title\":\"t\",\"sections\":[{\"blocks\":[{\"type\":\"kv\",\"items\":[[\"k\"]]}]}]}";
+	const char *bad =
+	    "{\"title\":\"t\",\"sections\":[{\"blocks\":[{\"type\":\"kv\",\"items\":[[\"k\"]]}]}]}";
 	assert_null(xf_doc_from_json(bad, strlen(bad), err));
 	assert_string_equal(err, "sections[0].blocks[0].items[0]: expected 2 cells, found 1");
 }

@@ -17,22 +17,23 @@ static const struct {
 	xf_status from, to;
 	char procedure;
 } allowed[] = {
-	{S(REGISTERED), S(NOT_ACTIVATED), 'A'}, {S(REGISTERED), S(NOT_ACTIVATED), 'B'},
-	{S(NOT_ACTIVATED), S(REGISTERED), 'A'}, {S(NOT_ACTIVATED), S(REGISTERED), 'B'},
-	{S(ACTIVATED), S(ON_SITE), 'A'},        {S(ACTIVATED), S(ON_SITE), 'B'},
-	{S(ACTIVATED), S(RESOLVING), 'A'},      {S(ON_SITE), S(REPLYING), 'A'},
-	{S(ON_SITE), S(REPLYING), 'B'},         {S(REPLYING), S(RESOLVING), 'A'},
-	{S(REPLYING), S(RESOLVING), 'B'},       {S(RESOLVING), S(EVALUATING), 'A'},
-	{S(RESOLVING), S(EVALUATING), 'B'},     {S(EVALUATING), S(REPORTED), 'A'},
-	{S(EVALUATING), S(REPORTED), 'B'},      {S(REPORTED), S(ARCHIVED), 'A'},
-	{S(REPORTED), S(ARCHIVED), 'B'},        {S(REGISTERED), S(WITHDRAWN), 'A'},
-	{S(REGISTERED), S(WITHDRAWN), 'B'},
+    {S(REGISTERED), S(NOT_ACTIVATED), 'A'}, {S(REGISTERED), S(NOT_ACTIVATED), 'B'},
+    {S(NOT_ACTIVATED), S(REGISTERED), 'A'}, {S(NOT_ACTIVATED), S(REGISTERED), 'B'},
+    {S(ACTIVATED), S(ON_SITE), 'A'},        {S(ACTIVATED), S(ON_SITE), 'B'},
+    {S(ACTIVATED), S(RESOLVING), 'A'},      {S(ON_SITE), S(REPLYING), 'A'},
+    {S(ON_SITE), S(REPLYING), 'B'},         {S(REPLYING), S(RESOLVING), 'A'},
+    {S(REPLYING), S(RESOLVING), 'B'},       {S(RESOLVING), S(EVALUATING), 'A'},
+    {S(RESOLVING), S(EVALUATING), 'B'},     {S(EVALUATING), S(REPORTED), 'A'},
+    {S(EVALUATING), S(REPORTED), 'B'},      {S(REPORTED), S(ARCHIVED), 'A'},
+    {S(REPORTED), S(ARCHIVED), 'B'},        {S(REGISTERED), S(WITHDRAWN), 'A'},
+    {S(REGISTERED), S(WITHDRAWN), 'B'},
 };
 
 static bool listed(xf_status from, xf_status to, char procedure)
 {
 	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
-		if (allowed[i].from == from && allowed[i].to == to && allowed[i].procedure == procedure)
+		if (allowed[i].from == from && allowed[i].to == to &&
+		    allowed[i].procedure == procedure)
 			return true;
 	return false;
 }
@@ -45,9 +46,11 @@ static void test_transition_matrix(void **state)
 		for (int from = 0; from < XF_STATUS_COUNT; from++)
 			for (int to = 0; to < XF_STATUS_COUNT; to++) {
 				bool want = listed((xf_status)from, (xf_status)to, procedures[p]);
-				if (xf_status_can((xf_status)from, (xf_status)to, procedures[p]) != want)
-					fail_msg("%s -> %s under %c: expected %s", xf_status_ids[from],
-					         xf_status_ids[to], procedures[p], want ? "allowed" : "forbidden");
+				if (xf_status_can((xf_status)from, (xf_status)to, procedures[p]) !=
+				    want)
+					fail_msg("%s -> %s under %c: expected %s",
+					         xf_status_ids[from], xf_status_ids[to],
+					         procedures[p], want ? "allowed" : "forbidden");
 			}
 }
 
@@ -108,10 +111,14 @@ static void test_task_actions(void **state)
 
 static void test_due_times(void **state)
 {
-	xf_plan_grade top = {.report_oral_minutes = 30, .report_written_minutes = 60,
-	                     .progress_interval_minutes = 30, .due_percent = 50};
-	xf_plan_grade low = {.report_oral_minutes = 0, .report_written_minutes = 1440,
-	                     .progress_interval_minutes = 120, .due_percent = 100};
+	xf_plan_grade top = {.report_oral_minutes = 30,
+	                     .report_written_minutes = 60,
+	                     .progress_interval_minutes = 30,
+	                     .due_percent = 50};
+	xf_plan_grade low = {.report_oral_minutes = 0,
+	                     .report_written_minutes = 1440,
+	                     .progress_interval_minutes = 120,
+	                     .due_percent = 100};
 	const int64_t base = 1000000, min = 60000;
 	assert_int_equal(xf_task_due(&top, XF_KIND_STEP, base, 60), base + 30 * min);
 	assert_int_equal(xf_task_due(&low, XF_KIND_STEP, base, 60), base + 60 * min);
@@ -151,10 +158,10 @@ static void test_shanghai_year(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_transition_matrix), cmocka_unit_test(test_forbidden_samples),
-		cmocka_unit_test(test_allowed_lists),     cmocka_unit_test(test_withdrawn),
-		cmocka_unit_test(test_task_actions),      cmocka_unit_test(test_status_groups),
-		cmocka_unit_test(test_due_times),         cmocka_unit_test(test_shanghai_year),
+	    cmocka_unit_test(test_transition_matrix), cmocka_unit_test(test_forbidden_samples),
+	    cmocka_unit_test(test_allowed_lists),     cmocka_unit_test(test_withdrawn),
+	    cmocka_unit_test(test_task_actions),      cmocka_unit_test(test_status_groups),
+	    cmocka_unit_test(test_due_times),         cmocka_unit_test(test_shanghai_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

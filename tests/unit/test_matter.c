@@ -12,7 +12,7 @@
 
 /* 2026-11-28T23:10:29.123Z, 07:10 on 11-29 in Beijing. */
 #define RECEIVED 1795907429123LL
-#define HOUR (3600 * 1000LL)
+#define HOUR     (3600 * 1000LL)
 
 static void test_art22_acceptance_due_15_days_after_receipt(void **state)
 {
@@ -72,7 +72,8 @@ static void test_art22_art34_one_clock_runs_at_a_time(void **state)
 		xf_due_kind kind = xf_matter_next_due(&c, &due);
 		if (kind != rows[i].kind || due != rows[i].due)
 			fail_msg("row %zu (%s): kind %d due %lld, expected %d %lld", i, rows[i].why,
-			         (int)kind, (long long)due, (int)rows[i].kind, (long long)rows[i].due);
+			         (int)kind, (long long)due, (int)rows[i].kind,
+			         (long long)rows[i].due);
 	}
 	assert_string_equal(xf_due_kind_id(XF_DUE_ACCEPTANCE), "acceptance");
 	assert_string_equal(xf_due_kind_id(XF_DUE_CONCLUSION), "conclusion");

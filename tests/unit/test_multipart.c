@@ -137,7 +137,8 @@ static void test_boundary_from_content_type(void **state)
 	assert_int_equal(
 	    xf_multipart_boundary("Multipart/Form-Data; charset=utf-8; BOUNDARY=\"a b:c\"", b), 0);
 	assert_string_equal(b, "a b:c");
-	assert_int_equal(xf_multipart_boundary("multipart/form-data; boundary=----WebKitFormBoundaryx", b), 0);
+	assert_int_equal(
+	    xf_multipart_boundary("multipart/form-data; boundary=----WebKitFormBoundaryx", b), 0);
 	assert_string_equal(b, "----WebKitFormBoundaryx");
 	assert_int_equal(xf_multipart_boundary("application/json", b), -1);
 	assert_int_equal(xf_multipart_boundary(NULL, b), -1);
@@ -237,10 +238,12 @@ static void test_malformed(void **state)
 	               "not form-data");
 	expect_refused("b", "--b\r\nContent-Disposition: form-data; name=\"a\r\n\r\n--b--",
 	               "not form-data");
-	expect_refused("b", "--b\r\nContent-Disposition: form-data; filename*=latin1''x; name=a\r\n\r\n--b--",
-	               "not form-data");
-	expect_refused("b", "--b\r\nContent-Disposition: form-data; name=a\r\n"
-	                    "Content-Disposition: form-data; name=b\r\n\r\n--b--",
+	expect_refused(
+	    "b", "--b\r\nContent-Disposition: form-data; filename*=latin1''x; name=a\r\n\r\n--b--",
+	    "not form-data");
+	expect_refused("b",
+	               "--b\r\nContent-Disposition: form-data; name=a\r\n"
+	               "Content-Disposition: form-data; name=b\r\n\r\n--b--",
 	               "two Content-Disposition");
 	expect_refused("b", "--b\r\nNoColon\r\n\r\n--b--", "no name");
 
@@ -272,7 +275,8 @@ static void test_callback_refusal_stops(void **state)
 	c.refuse_at = 3;
 	xf_multipart mp;
 	xf_multipart_init(&mp, "b", &callbacks, &c);
-	const char *body = "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n0123456789\r\n--b--";
+	const char *body =
+	    "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n0123456789\r\n--b--";
 	assert_int_equal(xf_multipart_feed(&mp, body, strlen(body)), -1);
 	assert_int_equal(xf_multipart_feed(&mp, "x", 1), -1);
 	assert_int_equal(xf_multipart_finish(&mp), -1);

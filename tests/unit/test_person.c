@@ -326,23 +326,27 @@ static void test_art22_art34_art30_matters_due_from_core(void **state)
 		                                        t0 + (19 - i) * day, &appeals[i]),
 		                 XF_OK);
 	/* received day 0 too, so it ties with the last appeal: the lower id first */
-	assert_int_equal(xf_store_matter_insert(db, zhang, 0, "accusation", "检举", team, 0, t0,
-	                                        &accusation),
-	                 XF_OK);
+	assert_int_equal(
+	    xf_store_matter_insert(db, zhang, 0, "accusation", "检举", team, 0, t0, &accusation),
+	    XF_OK);
 	/* accepted on day 1: Art. 34, conclusion due on day 61 */
-	assert_int_equal(xf_store_matter_insert(db, zhang, 0, "appeal", "已受理", 0, 0, t0, &accepted),
-	                 XF_OK);
+	assert_int_equal(
+	    xf_store_matter_insert(db, zhang, 0, "appeal", "已受理", 0, 0, t0, &accepted), XF_OK);
 	assert_int_equal(xf_store_matter_update(db, accepted, true, NULL, NULL, false, t0 + day),
 	                 XF_OK);
-	assert_int_equal(xf_store_matter_insert(db, zhang, 0, "appeal", "已办结", 0, 0, t0, &concluded),
-	                 XF_OK);
+	assert_int_equal(
+	    xf_store_matter_insert(db, zhang, 0, "appeal", "已办结", 0, 0, t0, &concluded), XF_OK);
 	assert_int_equal(xf_store_matter_update(db, concluded, true, "supported", NULL, true, t0),
 	                 XF_OK);
 	assert_int_equal(xf_tx_commit(db), XF_OK);
 
-	xf_viewer office = {.scope = {.all = true}, .user_id = 1, .unit_id = mine,
+	xf_viewer office = {.scope = {.all = true},
+	                    .user_id = 1,
+	                    .unit_id = mine,
 	                    .roles = 1u << XF_ROLE_PETITION_OFFICE};
-	xf_viewer head = {.scope = {.all = true}, .user_id = 2, .unit_id = team,
+	xf_viewer head = {.scope = {.all = true},
+	                  .user_id = 2,
+	                  .unit_id = team,
 	                  .roles = 1u << XF_ROLE_UNIT_HEAD};
 	json_t *list;
 	/* everything open up to day 61 */
@@ -378,8 +382,8 @@ static void test_art22_art34_art30_matters_due_from_core(void **state)
 	assert_int_equal(xf_store_matters_due(db, &head, t0, t0 + 16 * day, &list), XF_OK);
 	assert_int_equal(json_array_size(list), 2);
 	for (size_t i = 0; i < 2; i++)
-		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(list, i), "id")),
-		                     accusation);
+		assert_int_not_equal(
+		    json_integer_value(json_object_get(json_array_get(list, i), "id")), accusation);
 	json_decref(list);
 }
 

@@ -222,9 +222,10 @@ static void check_step(const xf_plan_step *s, const expected_step *e)
 	assert_string_equal(s->id, e->id);
 	assert_non_null(s->title);
 	assert_non_null(s->text);
-	static const char kinds[] = {
-	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p',
-	    [XF_OWNER_HEADS_OF] = 'h'};
+	static const char kinds[] = {[XF_OWNER_ROLE] = 'r',
+	                             [XF_OWNER_UNIT] = 'u',
+	                             [XF_OWNER_POSITION] = 'p',
+	                             [XF_OWNER_HEADS_OF] = 'h'};
 	char owner[64];
 	snprintf(owner, sizeof owner, "%c:%s", kinds[s->owner.kind], s->owner.value);
 	assert_string_equal(owner, e->owner);
@@ -326,9 +327,10 @@ static void test_shipped_plan_procedures(void **state)
 /* The contacts of a step as "r:role", "u:unit", "p:position" joined by '/'. */
 static void contacts_text(const xf_plan_step *s, char *out, size_t size)
 {
-	static const char kind[] = {
-	    [XF_OWNER_ROLE] = 'r', [XF_OWNER_UNIT] = 'u', [XF_OWNER_POSITION] = 'p',
-	    [XF_OWNER_HEADS_OF] = 'h'};
+	static const char kind[] = {[XF_OWNER_ROLE] = 'r',
+	                            [XF_OWNER_UNIT] = 'u',
+	                            [XF_OWNER_POSITION] = 'p',
+	                            [XF_OWNER_HEADS_OF] = 'h'};
 	size_t used = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < s->n_contacts && used < size; i++)
@@ -429,7 +431,8 @@ static void test_heads_of_and_english(void **state)
 	assert_string_equal(b5->owner.label_en, "head of the petitioners' unit");
 	assert_string_equal(xf_owner_kind_ids[XF_OWNER_HEADS_OF], "heads_of");
 	/* the English of rules and principles stays in the document */
-	json_t *rule = json_array_get(json_object_get(json_object_get(plan->doc, "scope"), "rules"), 0);
+	json_t *rule =
+	    json_array_get(json_object_get(json_object_get(plan->doc, "scope"), "rules"), 0);
 	assert_string_equal(json_string_value(json_object_get(rule, "text_en")),
 	                    "a collective visit of three or more people");
 	xf_plan_free(plan);
@@ -442,8 +445,9 @@ static void test_heads_of_and_english(void **state)
 	assert_non_null(doc);
 	json_t *b1 = json_array_get(
 	    json_object_get(json_array_get(json_object_get(doc, "procedures"), 1), "steps"), 0);
-	json_object_set_new(b1, "owner", json_pack("{s:s, s:s}", "heads_of", "unit_of_incident",
-	                                           "label_en", "unit head"));
+	json_object_set_new(
+	    b1, "owner",
+	    json_pack("{s:s, s:s}", "heads_of", "unit_of_incident", "label_en", "unit head"));
 	json_object_set_new(b1, "contacts",
 	                    json_pack("[{s:s}, {s:s}]", "heads_of", "unit_of_incident", "heads_of",
 	                              "unit_of_petitioners"));
@@ -827,7 +831,8 @@ static void test_evaluation_errors(void **state)
 {
 	static const char dim[] = "{\"id\": \"speed\", \"title\": \"反应速度\"}";
 	char buf[512];
-	snprintf(buf, sizeof buf, "{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": [%s]}", dim);
+	snprintf(buf, sizeof buf, "{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": [%s]}",
+	         dim);
 	/* the good one loads */
 	char *path = source_path("tests/unit/plans/valid-minimal.json");
 	json_error_t je;
@@ -854,16 +859,18 @@ static void test_evaluation_errors(void **state)
 	expect_evaluation_error("{\"scale\": {\"min\": 5, \"max\": 1}, \"dimensions\": "
 	                        "[{\"id\": \"a\", \"title\": \"甲\"}]}",
 	                        "evaluation.scale.max: must be greater than min (5), not 1");
-	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
-	                        "[{\"id\": \"a\", \"title\": \"甲\"}, {\"id\": \"a\", \"title\": \"乙\"}]}",
-	                        "evaluation.dimensions[1].id: duplicate dimension id 'a' (first at "
-	                        "evaluation.dimensions[0].id)");
+	expect_evaluation_error(
+	    "{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
+	    "[{\"id\": \"a\", \"title\": \"甲\"}, {\"id\": \"a\", \"title\": \"乙\"}]}",
+	    "evaluation.dimensions[1].id: duplicate dimension id 'a' (first at "
+	    "evaluation.dimensions[0].id)");
 	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
 	                        "[{\"id\": \"a\"}]}",
 	                        "evaluation.dimensions[0].title: is required");
-	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
-	                        "[{\"id\": \"a\", \"title\": \"甲\", \"title_en\": 3}]}",
-	                        "evaluation.dimensions[0].title_en: must be a string, not an integer");
+	expect_evaluation_error(
+	    "{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
+	    "[{\"id\": \"a\", \"title\": \"甲\", \"title_en\": 3}]}",
+	    "evaluation.dimensions[0].title_en: must be a string, not an integer");
 	expect_evaluation_error("{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": "
 	                        "[{\"id\": \"a\", \"title\": \"甲\", \"weight\": 2}]}",
 	                        "evaluation.dimensions[0].weight: unknown key");
@@ -923,7 +930,8 @@ static void test_retention(void **state)
 		assert_int_equal(plan->retention_days[k], 0);
 	xf_plan_free(plan);
 	xf_plan_errors errors;
-	plan = plan_with_retention("{\"photo_days\": 30, \"other_days\": 1, \"note\": \"n\"}", &errors);
+	plan = plan_with_retention("{\"photo_days\": 30, \"other_days\": 1, \"note\": \"n\"}",
+	                           &errors);
 	assert_non_null(plan);
 	assert_int_equal(plan->retention_days[1], 30);
 	assert_int_equal(plan->retention_days[5], 1);
@@ -931,7 +939,8 @@ static void test_retention(void **state)
 	xf_plan_free(plan);
 
 	expect_retention_error("[]", "retention: must be an object, not an array");
-	expect_retention_error("{\"photo_days\": 0}", "retention.photo_days: must be at least 1, not 0");
+	expect_retention_error("{\"photo_days\": 0}",
+	                       "retention.photo_days: must be at least 1, not 0");
 	expect_retention_error("{\"photo_days\": 40000}",
 	                       "retention.photo_days: must be at most 36500, not 40000");
 	expect_retention_error("{\"photo_days\": \"5\"}",

@@ -445,12 +445,14 @@ static void test_duplicates_read_their_indexes(void **state)
 	plan = trace_plans(db);
 	json_t *row;
 	size_t i;
-	json_array_foreach(list, i, row) {
+	json_array_foreach(list, i, row)
+	{
 		/* a~c by name and unit, b~c by ID number */
 		int64_t id = json_integer_value(json_object_get(row, "id"));
 		int64_t want = id == c ? 2 : id == a || id == b ? 1 : id == d ? 0 : -1;
 		if (want >= 0)
-			assert_int_equal(json_integer_value(json_object_get(row, "duplicate_count")), want);
+			assert_int_equal(
+			    json_integer_value(json_object_get(row, "duplicate_count")), want);
 	}
 	json_decref(list);
 	require("person list", plan, "persons_id_number (id_number=?)");

@@ -18,15 +18,11 @@ static void test_each_role(void **state)
 		xf_roles roles;
 		bool all, unit, user;
 	} cases[] = {
-		{0, false, false, false},
-		{R(PETITION_OFFICE), true, false, false},
-		{R(LEADER), true, false, false},
-		{R(UNIT_HEAD), false, true, true},
-		{R(DISPATCH), true, false, false},
-		{R(OFFICIAL), false, false, true},
-		{R(COMPANY), true, false, false},
-		{R(AUDITOR), true, false, false},
-		{R(ADMIN), false, false, false},
+	    {0, false, false, false},          {R(PETITION_OFFICE), true, false, false},
+	    {R(LEADER), true, false, false},   {R(UNIT_HEAD), false, true, true},
+	    {R(DISPATCH), true, false, false}, {R(OFFICIAL), false, false, true},
+	    {R(COMPANY), true, false, false},  {R(AUDITOR), true, false, false},
+	    {R(ADMIN), false, false, false},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		xf_user u = {.id = 7, .unit_id = 3, .roles = cases[i].roles};
@@ -54,8 +50,8 @@ static void test_roles_combine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_each_role),
-		cmocka_unit_test(test_roles_combine),
+	    cmocka_unit_test(test_each_role),
+	    cmocka_unit_test(test_roles_combine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,8 +216,9 @@ static void test_refuses_backslash(void **state)
 
 static void test_refuses_invalid_utf8(void **state)
 {
-	static const char *const raw[] = {"/%ff", "/api/v1/%e4%b8", "/\xff", "/a?q=%c0%af",
-	                                  "/a?q=%ed%a0%80", "/a?%f4%90%80%80=1", "/\xe4\xb8"};
+	static const char *const raw[] = {"/%ff",        "/api/v1/%e4%b8", "/\xff",
+	                                  "/a?q=%c0%af", "/a?q=%ed%a0%80", "/a?%f4%90%80%80=1",
+	                                  "/\xe4\xb8"};
 	for (size_t i = 0; i < XF_ARRAY_LEN(raw); i++)
 		assert_refused(*state, raw[i], "UTF-8");
 	xf_url url;

@@ -15,13 +15,20 @@
 
 static void test_valid(void **state)
 {
-	static const char *const good[] = {"", "abc", "井下", "\xc2\x80", "\xed\x9f\xbf",
-	                                   "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "a\xe4\xba\x95z"};
+	static const char *const good[] = {"",
+	                                   "abc",
+	                                   "井下",
+	                                   "\xc2\x80",
+	                                   "\xed\x9f\xbf",
+	                                   "\xf0\x90\x80\x80",
+	                                   "\xf4\x8f\xbf\xbf",
+	                                   "a\xe4\xba\x95z"};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
 		assert_true(xf_utf8_valid(good[i], strlen(good[i])));
-	static const char *const bad[] = {"\xff", "\x80", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf",
-	                                  "\xed\xa0\x80", "\xf0\x80\x80\x80", "\xf4\x90\x80\x80",
-	                                  "\xe4\xb8", "a\xe4", "\xf5\x80\x80\x80"};
+	static const char *const bad[] = {
+	    "\xff",         "\x80",         "\xc0\xaf",         "\xc1\xbf",
+	    "\xe0\x80\xaf", "\xed\xa0\x80", "\xf0\x80\x80\x80", "\xf4\x90\x80\x80",
+	    "\xe4\xb8",     "a\xe4",        "\xf5\x80\x80\x80"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		assert_false(xf_utf8_valid(bad[i], strlen(bad[i])));
 	assert_true(xf_utf8_valid("a\0b", 3)); /* NUL is a character; callers refuse it */
@@ -39,11 +46,13 @@ static void clean(const char *in, const char *want)
 static void test_clean(void **state)
 {
 	clean("井下作业", "井下作业");
-	clean("a\xff" "b", "a?b");
+	clean("a\xff"
+	      "b",
+	      "a?b");
 	clean("\xc0\xaf", "??");
-	clean("井\xe4\xb8", "井");      /* cut short at the end: dropped */
+	clean("井\xe4\xb8", "井"); /* cut short at the end: dropped */
 	clean("井\xe4", "井");
-	clean("\xe4\xb8x", "??x");     /* cut short in the middle: marked */
+	clean("\xe4\xb8x", "??x");    /* cut short in the middle: marked */
 	clean("\xed\xa0\x80", "???"); /* a surrogate */
 }
 
@@ -60,9 +69,9 @@ static void test_clean_after_truncation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_clean),
-		cmocka_unit_test(test_clean_after_truncation),
+	    cmocka_unit_test(test_valid),
+	    cmocka_unit_test(test_clean),
+	    cmocka_unit_test(test_clean_after_truncation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
