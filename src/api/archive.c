@@ -211,66 +211,61 @@ static int temp_file(void)
 	return fd;
 }
 
-static void xf_api_archive_get(xf_req *req)
-{
-	int64_t id, plan_id;
+/* What the archive is built from, read in one snapshot. */
+typedef struct archive_src {
 	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id))
-		return;
+	json_t *seal, *records, *reports, *entries;
+	const xf_plan *plan;
+} archive_src;
+
+/* Reads the incident, which must be archived, and everything the archive lists; false
+ * when it replied. */
+static bool archive_load(xf_req *req, xf_db *db, int64_t id, archive_src *src)
+{
 	int rc = xf_tx_begin(db, false);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
-		return;
+		return false;
 	}
-	if (!xf_api_incident(req, db, id, &state)) {
+	if (!xf_api_incident(req, db, id, &src->state)) {
 		xf_tx_rollback(db);
-		return;
+		return false;
 	}
-	if (strcmp(state.status, "archived") != 0) {
+	if (strcmp(src->state.status, "archived") != 0) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "not_archived", NULL,
 		               "%s is not archived yet; the archive can be downloaded once it is",
-		               state.number);
-		return;
+		               src->state.number);
+		return false;
 	}
 	/* One read snapshot for everything listed; the files are content-addressed and
 	 * the rows sealed, so building after it ends changes nothing. */
-	json_t *seal = NULL, *records = NULL, *reports = NULL, *entries = NULL;
-	rc = xf_seal_json(db, id, &seal);
+	src->seal = src->records = src->reports = src->entries = NULL;
+	rc = xf_seal_json(db, id, &src->seal);
 	if (rc == XF_NOTFOUND) { /* archived before seals existed */
-		seal = json_pack("{s:s}", "hash", "");
+		src->seal = json_pack("{s:s}", "hash", "");
 		rc = XF_OK;
 	}
 	if (rc == XF_OK)
-		rc = xf_archive_contents(db, id, &records, &reports);
+		rc = xf_archive_contents(db, id, &src->records, &src->reports);
 	if (rc == XF_OK)
-		rc = xf_store_timeline(db, id, 0, &entries);
-	const xf_plan *plan = rc == XF_OK ? xf_plans_get(db, state.plan_id) : NULL;
-	plan_id = state.plan_id;
+		rc = xf_store_timeline(db, id, 0, &src->entries);
+	src->plan = rc == XF_OK ? xf_plans_get(db, src->state.plan_id) : NULL;
 	xf_tx_rollback(db);
 	if (rc != XF_OK) {
-		json_decref(seal);
-		json_decref(records);
-		json_decref(reports);
+		json_decref(src->seal);
+		json_decref(src->records);
+		json_decref(src->reports);
 		xf_api_store_error(req, db, rc);
-		return;
+		return false;
 	}
+	return true;
+}
 
-	char err[256] = "";
-	int fd = temp_file();
-	xf_doc_sink sink = {.fd = fd, .buf = NULL};
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	archive a = {.files = json_array(), .missing = json_array(), .err = err};
-	if (fd < 0) {
-		snprintf(err, sizeof err, "cannot create a temporary file: %s", strerror(errno));
-		rc = XF_ERR;
-	} else {
-		a.zip = xf_zip_new(&sink, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		                   tm.tm_min);
-	}
+/* Adds each issued report's PDF and DOCX. */
+static int archive_add_reports(xf_req *req, archive *a, const char *number, json_t *reports)
+{
+	int rc = XF_OK;
 	size_t i;
 	json_t *r;
 	json_array_foreach(reports, i, r)
@@ -285,102 +280,171 @@ static void xf_api_archive_get(xf_req *req)
 			if (!sha[0])
 				continue;
 			const char *name = xf_arena_printf(
-			    &req->arena, "reports/%s-%s-v%lld-%lld.%s", state.number,
-			    str(r, "kind"), (long long)version, (long long)rid, files[f][1]);
+			    &req->arena, "reports/%s-%s-v%lld-%lld.%s", number, str(r, "kind"),
+			    (long long)version, (long long)rid, files[f][1]);
 			json_t *about =
 			    json_pack("{s:s, s:I, s:s, s:s, s:I, s:O}", "type",
 			              f ? "report_docx" : "report_pdf", "report_id", rid, "kind",
 			              str(r, "kind"), "kind_zh", kind_zh(str(r, "kind")), "version",
 			              version, "number", json_object_get(r, "number"));
-			rc = add_stored(&a, name, sha, about);
+			rc = add_stored(a, name, sha, about);
 		}
 	}
+	return rc;
+}
+
+/* A 谈话记录 typed in (no file): its structured content as JSON; nothing when the
+ * content does not parse. */
+static int archive_add_interview(xf_req *req, archive *a, json_t *r)
+{
+	json_int_t rid = json_integer_value(json_object_get(r, "id"));
+	json_t *content = json_loads(str(r, "interview"), 0, NULL);
+	if (!content)
+		return XF_OK;
+	json_t *doc =
+	    json_pack("{s:I, s:s, s:s, s:O, s:s, s:s, s:o}", "id", rid, "kind", str(r, "kind"),
+	              "title", str(r, "title"), "captured_ms", json_object_get(r, "captured_ms"),
+	              "place", str(r, "place"), "note", str(r, "note"), "interview", content);
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(doc);
+	if (!text)
+		xf_die("out of memory encoding an interview record");
+	int rc = add_bytes(
+	    a, xf_arena_printf(&req->arena, "records/%lld-interview.json", (long long)rid), text,
+	    strlen(text), false,
+	    json_pack("{s:s, s:I, s:s, s:s}", "type", "interview", "record_id", rid, "kind",
+	              str(r, "kind"), "title", str(r, "title")));
+	free(text);
+	return rc;
+}
+
+/* Adds each record: its stored file, or a typed-in 谈话记录 as JSON. */
+static int archive_add_records(xf_req *req, archive *a, json_t *records)
+{
+	int rc = XF_OK;
+	size_t i;
+	json_t *r;
 	json_array_foreach(records, i, r)
 	{
 		if (rc != XF_OK)
 			break;
 		const char *sha = str(r, "sha256");
-		json_int_t rid = json_integer_value(json_object_get(r, "id"));
 		if (!sha[0]) {
-			/* A 谈话记录 typed in: its structured content as JSON. */
-			json_t *content = json_loads(str(r, "interview"), 0, NULL);
-			if (!content)
-				continue;
-			json_t *doc =
-			    json_pack("{s:I, s:s, s:s, s:O, s:s, s:s, s:o}", "id", rid, "kind",
-			              str(r, "kind"), "title", str(r, "title"), "captured_ms",
-			              json_object_get(r, "captured_ms"), "place", str(r, "place"),
-			              "note", str(r, "note"), "interview", content);
-			char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
-			json_decref(doc);
-			if (!text)
-				xf_die("out of memory encoding an interview record");
-			rc = add_bytes(&a,
-			               xf_arena_printf(&req->arena, "records/%lld-interview.json",
-			                               (long long)rid),
-			               text, strlen(text), false,
-			               json_pack("{s:s, s:I, s:s, s:s}", "type", "interview",
-			                         "record_id", rid, "kind", str(r, "kind"), "title",
-			                         str(r, "title")));
-			free(text);
+			rc = archive_add_interview(req, a, r);
 			continue;
 		}
+		json_int_t rid = json_integer_value(json_object_get(r, "id"));
 		const char *name = xf_arena_printf(&req->arena, "records/%lld-%s%s", (long long)rid,
 		                                   str(r, "kind"), suffix(req, str(r, "filename")));
 		json_t *about =
 		    json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "type", "record", "record_id", rid,
 		              "kind", str(r, "kind"), "title", str(r, "title"), "filename",
 		              str(r, "filename"), "mime", str(r, "mime"));
-		rc = add_stored(&a, name, sha, about);
+		rc = add_stored(a, name, sha, about);
 	}
-	if (rc == XF_OK) {
-		xf_buf pdf = XF_BUF_INIT;
-		rc = timeline_pdf(&state, seal, entries, &pdf, err);
-		if (rc == XF_OK)
-			rc = add_bytes(&a, "timeline.pdf", pdf.data, pdf.len, false,
-			               json_pack("{s:s}", "type", "timeline"));
-		xf_buf_release(&pdf);
+	return rc;
+}
+
+/* Adds timeline.pdf. */
+static int archive_add_timeline(archive *a, const archive_src *src)
+{
+	xf_buf pdf = XF_BUF_INIT;
+	int rc = timeline_pdf(&src->state, src->seal, src->entries, &pdf, a->err);
+	if (rc == XF_OK)
+		rc = add_bytes(a, "timeline.pdf", pdf.data, pdf.len, false,
+		               json_pack("{s:s}", "type", "timeline"));
+	xf_buf_release(&pdf);
+	return rc;
+}
+
+/* Adds manifest.json: the incident, its plan, the seal and every file added or missing. */
+static int archive_write_manifest(xf_req *req, archive *a, int64_t id, const archive_src *src)
+{
+	const xf_plan *plan = src->plan;
+	char at[XF_TIME_LEN];
+	xf_time_format(xf_now_ms(), at);
+	json_t *manifest = json_pack(
+	    "{s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:s}, s:O, s:s, s:s, s:O, s:O}", "format",
+	    "xinfang-archive-v1", "incident", "id", (json_int_t)id, "number", src->state.number,
+	    "status", src->state.status, "plan", "id", (json_int_t)src->state.plan_id, "key",
+	    plan && plan->id ? plan->id : "", "title", plan && plan->title ? plan->title : "",
+	    "version", plan ? plan->hash : "", "seal", src->seal, "generated_at", at,
+	    "generated_by", req->user.username, "files", a->files, "missing", a->missing);
+	char *text = json_dumps(manifest, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(manifest);
+	if (!text)
+		xf_die("out of memory encoding the manifest");
+	int rc = xf_zip_add(a->zip, "manifest.json", text, strlen(text), false);
+	free(text);
+	return rc;
+}
+
+/* Writes the whole ZIP into a new temporary file and leaves it at its start; on failure
+ * the file is closed and err says why. */
+static int archive_build(xf_req *req, int64_t id, const archive_src *src, int *fd_out,
+                         struct stat *st, size_t *n_files, size_t *n_missing, char err[256])
+{
+	int rc = XF_OK;
+	int fd = temp_file();
+	xf_doc_sink sink = {.fd = fd, .buf = NULL};
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	archive a = {.files = json_array(), .missing = json_array(), .err = err};
+	if (fd < 0) {
+		snprintf(err, 256, "cannot create a temporary file: %s", strerror(errno));
+		rc = XF_ERR;
+	} else {
+		a.zip = xf_zip_new(&sink, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		                   tm.tm_min);
 	}
-	if (rc == XF_OK) {
-		char at[XF_TIME_LEN];
-		xf_time_format(xf_now_ms(), at);
-		json_t *manifest = json_pack(
-		    "{s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:s}, s:O, s:s, s:s, s:O, s:O}",
-		    "format", "xinfang-archive-v1", "incident", "id", (json_int_t)id, "number",
-		    state.number, "status", state.status, "plan", "id", (json_int_t)plan_id, "key",
-		    plan && plan->id ? plan->id : "", "title",
-		    plan && plan->title ? plan->title : "", "version", plan ? plan->hash : "",
-		    "seal", seal, "generated_at", at, "generated_by", req->user.username, "files",
-		    a.files, "missing", a.missing);
-		char *text = json_dumps(manifest, JSON_INDENT(2) | JSON_SORT_KEYS);
-		json_decref(manifest);
-		if (!text)
-			xf_die("out of memory encoding the manifest");
-		rc = xf_zip_add(a.zip, "manifest.json", text, strlen(text), false);
-		free(text);
-	}
+	if (rc == XF_OK)
+		rc = archive_add_reports(req, &a, src->state.number, src->reports);
+	if (rc == XF_OK)
+		rc = archive_add_records(req, &a, src->records);
+	if (rc == XF_OK)
+		rc = archive_add_timeline(&a, src);
+	if (rc == XF_OK)
+		rc = archive_write_manifest(req, &a, id, src);
 	if (a.zip && xf_zip_finish(a.zip) != XF_OK && rc == XF_OK) {
-		snprintf(err, sizeof err, "cannot write the temporary file: %s", strerror(errno));
+		snprintf(err, 256, "cannot write the temporary file: %s", strerror(errno));
 		rc = XF_ERR;
 	}
-	size_t n_files = json_array_size(a.files), n_missing = json_array_size(a.missing);
+	*n_files = json_array_size(a.files);
+	*n_missing = json_array_size(a.missing);
 	json_decref(a.files);
 	json_decref(a.missing);
-	json_decref(records);
-	json_decref(reports);
-	json_decref(entries);
-	struct stat st;
-	if (rc == XF_OK && (fstat(fd, &st) != 0 || lseek(fd, 0, SEEK_SET) != 0)) {
-		snprintf(err, sizeof err, "%s", strerror(errno));
+	if (rc == XF_OK && (fstat(fd, st) != 0 || lseek(fd, 0, SEEK_SET) != 0)) {
+		snprintf(err, 256, "%s", strerror(errno));
 		rc = XF_ERR;
 	}
+	if (rc != XF_OK && fd >= 0)
+		close(fd);
+	*fd_out = rc == XF_OK ? fd : -1;
+	return rc;
+}
+
+static void xf_api_archive_get(xf_req *req)
+{
+	int64_t id;
+	archive_src src;
+	xf_db *db = xf_db_get();
+	if (!xf_api_path_id(req, "id", &id) || !archive_load(req, db, id, &src))
+		return;
+
+	char err[256] = "";
+	int fd;
+	struct stat st;
+	size_t n_files, n_missing;
+	int rc = archive_build(req, id, &src, &fd, &st, &n_files, &n_missing, err);
+	json_decref(src.records);
+	json_decref(src.reports);
+	json_decref(src.entries);
 	if (rc != XF_OK) {
-		json_decref(seal);
-		if (fd >= 0)
-			close(fd);
-		xf_log("req=%s archive of %s: %s", req->request_id, state.number, err);
+		json_decref(src.seal);
+		xf_log("req=%s archive of %s: %s", req->request_id, src.state.number, err);
 		xf_reply_error(req, 500, "internal", NULL,
-		               "the archive of %s cannot be written: %s", state.number,
+		               "the archive of %s cannot be written: %s", src.state.number,
 		               err[0] ? err : "see the server log");
 		return;
 	}
@@ -388,7 +452,7 @@ static void xf_api_archive_get(xf_req *req)
 	/* Who took the archive, and which seal it carried (chain of custody). */
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db)) {
-		json_decref(seal);
+		json_decref(src.seal);
 		close(fd);
 		return;
 	}
@@ -396,10 +460,10 @@ static void xf_api_archive_get(xf_req *req)
 	                     json_pack("{s:s, s:s, s:I, s:I, s:I}", "summary",
 	                               xf_arena_printf(&req->arena, "下载归档包（%zu 个文件%s）",
 	                                               n_files, n_missing ? "，部分文件缺失" : ""),
-	                               "seal", str(seal, "hash"), "files", (json_int_t)n_files,
+	                               "seal", str(src.seal, "hash"), "files", (json_int_t)n_files,
 	                               "missing", (json_int_t)n_missing, "bytes",
 	                               (json_int_t)st.st_size));
-	json_decref(seal);
+	json_decref(src.seal);
 	if (!xf_api_finish(req, db, rc)) {
 		close(fd);
 		return;
@@ -409,9 +473,9 @@ static void xf_api_archive_get(xf_req *req)
 	req->content_type = "application/zip";
 	req->static_fd = fd;
 	req->static_size = (uint64_t)st.st_size;
-	xf_reply_header(
-	    req, "Content-Disposition",
-	    xf_arena_printf(&req->arena, "attachment; filename=\"%s-archive.zip\"", state.number));
+	xf_reply_header(req, "Content-Disposition",
+	                xf_arena_printf(&req->arena, "attachment; filename=\"%s-archive.zip\"",
+	                                src.state.number));
 	xf_reply_header(req, "X-Content-Type-Options", "nosniff");
 }
 

@@ -221,7 +221,16 @@ static int64_t progress_due(const xf_plan *plan, const xf_incident_state *state,
 
 static char *local_time(xf_req *req, int64_t ms);
 
-static void xf_api_incidents_create(xf_req *req)
+/* The fields of a registration as read from the body. */
+typedef struct {
+	int64_t headcount, occurred_ms, expected_ms;
+	const char *destination, *place, *demands, *category, *expected_destination;
+	bool advance_info, drill;
+} incident_form;
+
+/* Reads and checks the body of a registration, times included; false after answering
+ * 400. */
+static bool read_registration(xf_req *req, json_t *body, incident_form *f)
 {
 	static const char *const fields[] = {"headcount",
 	                                     "destination",
@@ -236,113 +245,131 @@ static void xf_api_incidents_create(xf_req *req)
 	                                     "expected_destination",
 	                                     NULL};
 	xf_field_error err;
-	int64_t headcount, occurred_ms, expected_ms;
-	const char *destination, *place = "", *demands = "", *category = "";
-	const char *expected_destination = NULL;
-	bool advance_info, drill = false;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
+	*f = (incident_form){.place = "", .demands = "", .category = ""};
 	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "headcount", true, 1, 100000, &headcount, &err) != XF_OK ||
-	    xf_json_choice(body, "destination", true, xf_destination_ids, &destination, &err) !=
+	    xf_json_int(body, "headcount", true, 1, 100000, &f->headcount, &err) != XF_OK ||
+	    xf_json_choice(body, "destination", true, xf_destination_ids, &f->destination, &err) !=
 	        XF_OK ||
-	    xf_json_bool(body, "advance_info", true, &advance_info, &err) != XF_OK ||
-	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
-	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &demands, &err) == XF_ERR ||
-	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
-	    xf_json_bool(body, "drill", false, &drill, &err) == XF_ERR ||
+	    xf_json_bool(body, "advance_info", true, &f->advance_info, &err) != XF_OK ||
+	    xf_json_string(body, "place", false, 0, 200, &f->place, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &f->demands, &err) ==
+	        XF_ERR ||
+	    xf_json_string(body, "category", false, 0, 64, &f->category, &err) == XF_ERR ||
+	    xf_json_bool(body, "drill", false, &f->drill, &err) == XF_ERR ||
 	    (json_is_null(json_object_get(body, "expected_destination"))
 	         ? false
 	         : xf_json_choice(body, "expected_destination", false, xf_destination_ids,
-	                          &expected_destination, &err) == XF_ERR)) {
+	                          &f->expected_destination, &err) == XF_ERR)) {
 		xf_reply_field_error(req, &err);
-		return;
+		return false;
 	}
-	if (read_time(req, body, "occurred_at", &occurred_ms, NULL) == XF_ERR ||
-	    read_time(req, body, "expected_at", &expected_ms, NULL) == XF_ERR)
-		return;
+	if (read_time(req, body, "occurred_at", &f->occurred_ms, NULL) == XF_ERR ||
+	    read_time(req, body, "expected_at", &f->expected_ms, NULL) == XF_ERR)
+		return false;
 	/* 发生时间 defaults to the registration time (the store's now_ms) */
-	if (!check_times(req, occurred_ms ? occurred_ms : xf_now_ms(), true, advance_info,
-	                 expected_ms, expected_destination))
-		return;
-	int64_t plan_id;
-	const xf_plan *plan = xf_plans_current(&plan_id);
-	xf_plan_facts facts = {.headcount = (int)headcount,
-	                       .destination = (xf_destination)xf_destination_parse(destination),
-	                       .advance_info = advance_info};
-	xf_plan_decision d;
-	xf_plan_decide(plan, &facts, &d);
+	return check_times(req, f->occurred_ms ? f->occurred_ms : xf_now_ms(), true,
+	                   f->advance_info, f->expected_ms, f->expected_destination);
+}
 
-	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
-	int64_t *units, id;
-	size_t n_units;
-	const char *dry_run = xf_req_query(req, "dry_run");
-	if (dry_run && strcmp(dry_run, "1") == 0) {
-		preview_reply(req, db, body, &d);
-		return;
-	}
-	if (!xf_api_begin(req, db))
-		return;
-	int rc = XF_OK;
-	if (!read_units(req, db, body, &units, &n_units)) {
-		xf_tx_rollback(db);
-		return;
-	}
-	json_t *reasons = reasons_json(&d);
+/* The summary of the registration event, as the timeline shows it. */
+static char *registration_summary(xf_req *req, const incident_form *f, const xf_plan_decision *d)
+{
+	char *summary = xf_arena_printf(
+	    &req->arena, "登记%s事件：%lld人，去向%s，%s%s", f->drill ? "演练" : "",
+	    (long long)f->headcount, destination_zh[xf_destination_parse(f->destination)],
+	    d->in_scope ? "适用预案" : "不启动", f->place[0] ? "，地点" : "");
+	if (f->place[0])
+		summary = xf_arena_printf(&req->arena, "%s%s", summary, f->place);
+	if (f->occurred_ms)
+		summary = xf_arena_printf(&req->arena, "%s，发生于%s", summary,
+		                          local_time(req, f->occurred_ms));
+	if (f->expected_ms)
+		summary = xf_arena_printf(
+		    &req->arena, "%s，预计%s到访%s", summary, local_time(req, f->expected_ms),
+		    f->expected_destination
+		        ? destination_zh[xf_destination_parse(f->expected_destination)]
+		        : "");
+	return summary;
+}
+
+/* Stores the registration as the plan decided it, its event and its search entry, in
+ * the open transaction; the store's answer. */
+static int register_incident(xf_req *req, xf_db *db, const incident_form *f,
+                             const xf_plan_decision *d, int64_t plan_id, int64_t *units,
+                             size_t n_units, int64_t *id)
+{
+	json_t *reasons = reasons_json(d);
 	xf_incident_new in = {
-	    .headcount = (int)headcount,
-	    .destination = destination,
-	    .advance_info = advance_info,
-	    .drill = drill,
-	    .in_scope = d.in_scope,
-	    .place = place,
-	    .category = category,
-	    .demands = demands,
-	    .status = xf_status_ids[d.in_scope ? XF_STATUS_REGISTERED : XF_STATUS_NOT_ACTIVATED],
-	    .grade = d.in_scope ? d.grade->id : NULL,
-	    .grade_name = d.in_scope ? d.grade->name : NULL,
-	    .procedure = d.procedure->id,
-	    .procedure_name = d.procedure->name,
+	    .headcount = (int)f->headcount,
+	    .destination = f->destination,
+	    .advance_info = f->advance_info,
+	    .drill = f->drill,
+	    .in_scope = d->in_scope,
+	    .place = f->place,
+	    .category = f->category,
+	    .demands = f->demands,
+	    .status = xf_status_ids[d->in_scope ? XF_STATUS_REGISTERED : XF_STATUS_NOT_ACTIVATED],
+	    .grade = d->in_scope ? d->grade->id : NULL,
+	    .grade_name = d->in_scope ? d->grade->name : NULL,
+	    .procedure = d->procedure->id,
+	    .procedure_name = d->procedure->name,
 	    .reasons = reasons,
 	    .plan_id = plan_id,
 	    .created_by = req->user.id,
 	    .now_ms = xf_now_ms(),
 	    .units = units,
 	    .n_units = n_units,
-	    .occurred_ms = occurred_ms,
-	    .expected_ms = expected_ms,
-	    .expected_destination = expected_destination,
+	    .occurred_ms = f->occurred_ms,
+	    .expected_ms = f->expected_ms,
+	    .expected_destination = f->expected_destination,
 	};
-	rc = xf_store_incident_insert(db, &in, &id);
+	int rc = xf_store_incident_insert(db, &in, id);
 	if (rc == XF_OK) {
-		char *summary = xf_arena_printf(
-		    &req->arena, "登记%s事件：%lld人，去向%s，%s%s", drill ? "演练" : "",
-		    (long long)headcount, destination_zh[facts.destination],
-		    d.in_scope ? "适用预案" : "不启动", place[0] ? "，地点" : "");
-		if (place[0])
-			summary = xf_arena_printf(&req->arena, "%s%s", summary, place);
-		if (occurred_ms)
-			summary = xf_arena_printf(&req->arena, "%s，发生于%s", summary,
-			                          local_time(req, occurred_ms));
-		if (expected_ms)
-			summary = xf_arena_printf(
-			    &req->arena, "%s，预计%s到访%s", summary, local_time(req, expected_ms),
-			    expected_destination
-			        ? destination_zh[xf_destination_parse(expected_destination)]
-			        : "");
+		xf_actor actor = xf_api_actor(req);
+		char *summary = registration_summary(req, f, d);
 		rc = xf_audit_append(
-		    db, &actor, "incident.register", "incident", xf_api_id_text(req, id),
-		    json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:o, s:O}", "summary", summary,
-		              "headcount", (json_int_t)headcount, "destination", destination,
-		              "advance_info", advance_info, "drill", drill, "in_scope", d.in_scope,
-		              "grade", d.in_scope ? json_string(d.grade->id) : json_null(),
-		              "reasons", reasons));
+		    db, &actor, "incident.register", "incident", xf_api_id_text(req, *id),
+		    json_pack(
+		        "{s:s, s:I, s:s, s:b, s:b, s:b, s:o, s:O}", "summary", summary, "headcount",
+		        (json_int_t)f->headcount, "destination", f->destination, "advance_info",
+		        f->advance_info, "drill", f->drill, "in_scope", d->in_scope, "grade",
+		        d->in_scope ? json_string(d->grade->id) : json_null(), "reasons", reasons));
 	}
 	json_decref(reasons);
 	if (rc == XF_OK)
-		rc = index_incident(db, id);
+		rc = index_incident(db, *id);
+	return rc;
+}
+
+static void xf_api_incidents_create(xf_req *req)
+{
+	incident_form f;
+	json_t *body = xf_req_json(req);
+	if (!body || !read_registration(req, body, &f))
+		return;
+	int64_t plan_id;
+	const xf_plan *plan = xf_plans_current(&plan_id);
+	xf_plan_facts facts = {.headcount = (int)f.headcount,
+	                       .destination = (xf_destination)xf_destination_parse(f.destination),
+	                       .advance_info = f.advance_info};
+	xf_plan_decision d;
+	xf_plan_decide(plan, &facts, &d);
+
+	xf_db *db = xf_db_get();
+	const char *dry_run = xf_req_query(req, "dry_run");
+	if (dry_run && strcmp(dry_run, "1") == 0) {
+		preview_reply(req, db, body, &d);
+		return;
+	}
+	int64_t *units, id;
+	size_t n_units;
+	if (!xf_api_begin(req, db))
+		return;
+	if (!read_units(req, db, body, &units, &n_units)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	int rc = register_incident(req, db, &f, &d, plan_id, units, n_units, &id);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 201);
@@ -1229,151 +1256,193 @@ static int change_times(xf_db *db, const xf_incident_state *state, json_t *chang
 	return rc;
 }
 
-static void xf_api_incidents_update(xf_req *req)
+/* The fields of a PATCH of an incident as read from the body: each has_* is XF_OK when
+ * its field was given; units are read later, inside the transaction. */
+typedef struct {
+	const char *place, *demands, *category, *destination, *expected_destination;
+	int64_t headcount, occurred_ms, expected_ms, *units;
+	size_t n_units;
+	bool advance_info, expected_cleared, destination_cleared;
+	int has_headcount, has_destination, has_advance, has_occurred, has_expected,
+	    has_expected_destination;
+} incident_patch;
+
+/* Reads and checks the body of a PATCH; false after answering 400. */
+static bool read_patch(xf_req *req, json_t *body, incident_patch *p)
 {
 	static const char *const fields[] = {
 	    "place",       "demands",      "category",    "units",       "headcount",
 	    "destination", "advance_info", "occurred_at", "expected_at", "expected_destination",
 	    NULL};
 	xf_field_error err;
-	const char *place = NULL, *demands = NULL, *category = NULL, *destination = NULL;
-	const char *expected_destination = NULL;
-	int64_t id, *units, headcount = 0, occurred_ms, expected_ms;
-	size_t n_units;
-	bool advance_info = false, expected_cleared, destination_cleared;
-	xf_incident_state state;
-	int has_headcount, has_destination, has_advance, has_occurred, has_expected,
-	    has_expected_destination = XF_NOTFOUND;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
+	*p = (incident_patch){.has_expected_destination = XF_NOTFOUND};
 	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
-	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &demands, &err) == XF_ERR ||
-	    xf_json_string(body, "category", false, 0, 64, &category, &err) == XF_ERR ||
-	    (has_headcount = xf_json_int(body, "headcount", false, 1, 100000, &headcount, &err)) ==
+	    xf_json_string(body, "place", false, 0, 200, &p->place, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", false, 0, XF_API_TEXT_MAX, &p->demands, &err) ==
 	        XF_ERR ||
-	    (has_destination = xf_json_choice(body, "destination", false, xf_destination_ids,
-	                                      &destination, &err)) == XF_ERR ||
-	    (has_advance = xf_json_bool(body, "advance_info", false, &advance_info, &err)) ==
+	    xf_json_string(body, "category", false, 0, 64, &p->category, &err) == XF_ERR ||
+	    (p->has_headcount =
+	         xf_json_int(body, "headcount", false, 1, 100000, &p->headcount, &err)) == XF_ERR ||
+	    (p->has_destination = xf_json_choice(body, "destination", false, xf_destination_ids,
+	                                         &p->destination, &err)) == XF_ERR ||
+	    (p->has_advance = xf_json_bool(body, "advance_info", false, &p->advance_info, &err)) ==
 	        XF_ERR ||
-	    (!(destination_cleared = json_is_null(json_object_get(body, "expected_destination"))) &&
-	     (has_expected_destination =
+	    (!(p->destination_cleared =
+	           json_is_null(json_object_get(body, "expected_destination"))) &&
+	     (p->has_expected_destination =
 	          xf_json_choice(body, "expected_destination", false, xf_destination_ids,
-	                         &expected_destination, &err)) == XF_ERR)) {
+	                         &p->expected_destination, &err)) == XF_ERR)) {
 		xf_reply_field_error(req, &err);
-		return;
+		return false;
 	}
-	if ((has_occurred = read_time(req, body, "occurred_at", &occurred_ms, NULL)) == XF_ERR ||
-	    (has_expected = read_time(req, body, "expected_at", &expected_ms, &expected_cleared)) ==
-	        XF_ERR)
-		return;
-	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
-	if (!xf_api_begin(req, db))
-		return;
-	int rc = XF_OK;
-	if (!xf_api_incident(req, db, id, &state) || !read_units(req, db, body, &units, &n_units)) {
-		xf_tx_rollback(db);
-		return;
+	return (p->has_occurred = read_time(req, body, "occurred_at", &p->occurred_ms, NULL)) !=
+	           XF_ERR &&
+	       (p->has_expected = read_time(req, body, "expected_at", &p->expected_ms,
+	                                    &p->expected_cleared)) != XF_ERR;
+}
+
+/* 提前掌握信息 decides the procedure, so it changes only before activation; false after
+ * answering 409. */
+static bool advance_info_may_change(xf_req *req, const xf_incident_state *state,
+                                    const incident_patch *p)
+{
+	if (p->has_advance != XF_OK || p->advance_info == state->advance_info ||
+	    xf_status_before_activation(state_status(state)))
+		return true;
+	xf_reply_error(req, 409, "conflict", "advance_info",
+	               "'advance_info' decides the procedure and can change only before "
+	               "activation; %s is '%s'",
+	               state->number, state->status);
+	return false;
+}
+
+/* The facts that decide (人数, 去向, 提前掌握信息) the patch changes: old and new into
+ * changes and the summary, the new values into facts. */
+static void decisive_changes(xf_req *req, const xf_incident_state *state, const incident_patch *p,
+                             xf_plan_facts *facts, json_t *changes, char **summary,
+                             const char **sep)
+{
+	if (p->has_headcount == XF_OK && p->headcount != state->headcount) {
+		json_object_set_new(changes, "headcount",
+		                    json_pack("{s:i, s:I}", "from", state->headcount, "to",
+		                              (json_int_t)p->headcount));
+		*summary = xf_arena_printf(&req->arena, "%s%s人数%d → %lld", *summary, *sep,
+		                           state->headcount, (long long)p->headcount);
+		*sep = "；";
+		facts->headcount = (int)p->headcount;
 	}
-	/* The facts that decide: what changed, old and new. */
-	xf_plan_facts facts = {state.headcount,
-	                       (xf_destination)xf_destination_parse(state.destination),
-	                       state.advance_info};
-	json_t *changes = json_object();
-	char *summary = xf_arena_printf(&req->arena, "事实变更");
-	const char *sep = "：";
-	if (has_headcount == XF_OK && headcount != state.headcount) {
-		json_object_set_new(
-		    changes, "headcount",
-		    json_pack("{s:i, s:I}", "from", state.headcount, "to", (json_int_t)headcount));
-		summary = xf_arena_printf(&req->arena, "%s%s人数%d → %lld", summary, sep,
-		                          state.headcount, (long long)headcount);
-		sep = "；";
-		facts.headcount = (int)headcount;
-	}
-	if (has_destination == XF_OK && strcmp(destination, state.destination) != 0) {
+	if (p->has_destination == XF_OK && strcmp(p->destination, state->destination) != 0) {
 		json_object_set_new(
 		    changes, "destination",
-		    json_pack("{s:s, s:s}", "from", state.destination, "to", destination));
-		int to = xf_destination_parse(destination);
-		summary = xf_arena_printf(&req->arena, "%s%s去向%s → %s", summary, sep,
-		                          destination_zh[facts.destination], destination_zh[to]);
-		sep = "；";
-		facts.destination = (xf_destination)to;
+		    json_pack("{s:s, s:s}", "from", state->destination, "to", p->destination));
+		int to = xf_destination_parse(p->destination);
+		*summary = xf_arena_printf(&req->arena, "%s%s去向%s → %s", *summary, *sep,
+		                           destination_zh[facts->destination], destination_zh[to]);
+		*sep = "；";
+		facts->destination = (xf_destination)to;
 	}
-	if (has_advance == XF_OK && advance_info != state.advance_info) {
-		if (!xf_status_before_activation(state_status(&state))) {
-			xf_tx_rollback(db);
-			json_decref(changes);
-			xf_reply_error(
-			    req, 409, "conflict", "advance_info",
-			    "'advance_info' decides the procedure and can change only before "
-			    "activation; %s is '%s'",
-			    state.number, state.status);
-			return;
-		}
+	if (p->has_advance == XF_OK && p->advance_info != state->advance_info) {
 		json_object_set_new(
 		    changes, "advance_info",
-		    json_pack("{s:b, s:b}", "from", state.advance_info, "to", advance_info));
-		summary =
-		    xf_arena_printf(&req->arena, "%s%s提前掌握信息：%s → %s", summary, sep,
-		                    state.advance_info ? "是" : "否", advance_info ? "是" : "否");
-		sep = "；";
-		facts.advance_info = advance_info;
+		    json_pack("{s:b, s:b}", "from", state->advance_info, "to", p->advance_info));
+		*summary = xf_arena_printf(&req->arena, "%s%s提前掌握信息：%s → %s", *summary, *sep,
+		                           state->advance_info ? "是" : "否",
+		                           p->advance_info ? "是" : "否");
+		*sep = "；";
+		facts->advance_info = p->advance_info;
 	}
+}
+
+/* Appends the event of a PATCH: incident.facts with the changes when something that
+ * decides or a time changed, else incident.update. Merges time_changes into changes. */
+static int append_update_event(xf_req *req, xf_db *db, int64_t id, json_t *body, json_t *changes,
+                               json_t *time_changes, const char *summary)
+{
+	bool changed = json_object_size(changes) > 0 || json_object_size(time_changes) > 0;
+	xf_actor actor = xf_api_actor(req);
+	json_t *data = json_deep_copy(body);
+	json_object_update(changes, time_changes);
+	if (changed)
+		json_object_set_new(data, "changes", json_incref(changes));
+	json_object_set_new(data, "summary", json_string(changed ? summary : "补充事件信息"));
+	return xf_audit_append(db, &actor, changed ? "incident.facts" : "incident.update",
+	                       "incident", xf_api_id_text(req, id), data);
+}
+
+/* Applies a checked patch in the open transaction: the facts, the times and the tasks
+ * that follow them, a new decision when a deciding fact changed, and the event. False
+ * after answering (the caller rolls back); else *rc is the store's answer. changes and
+ * time_changes stay the caller's. */
+static bool apply_patch(xf_req *req, xf_db *db, int64_t id, json_t *body, const incident_patch *p,
+                        xf_incident_state *state, json_t *changes, json_t *time_changes, int *rc)
+{
+	if (!advance_info_may_change(req, state, p))
+		return false;
+	xf_plan_facts facts = {state->headcount,
+	                       (xf_destination)xf_destination_parse(state->destination),
+	                       state->advance_info};
+	char *summary = xf_arena_printf(&req->arena, "事实变更");
+	const char *sep = "：";
+	decisive_changes(req, state, p, &facts, changes, &summary, &sep);
 	/* When it happened and when it is expected: not decisive, but report-up limits
 	 * count from 发生时间 and progress reports follow 预计到访时间. */
-	json_t *time_changes = json_object();
-	if (!time_fields(req, &state, &facts, has_advance == XF_OK, has_occurred, occurred_ms,
-	                 has_expected, expected_ms, expected_cleared, has_expected_destination,
-	                 expected_destination, destination_cleared, time_changes, &summary, &sep)) {
-		xf_tx_rollback(db);
-		json_decref(changes);
-		json_decref(time_changes);
-		return;
-	}
+	if (!time_fields(req, state, &facts, p->has_advance == XF_OK, p->has_occurred,
+	                 p->occurred_ms, p->has_expected, p->expected_ms, p->expected_cleared,
+	                 p->has_expected_destination, p->expected_destination,
+	                 p->destination_cleared, time_changes, &summary, &sep))
+		return false;
 	bool decides = json_object_size(changes) > 0;
 	bool times = json_object_size(time_changes) > 0;
 	const xf_plan *plan = NULL;
-	if (decides && xf_status_closed(state_status(&state))) {
-		xf_tx_rollback(db);
-		json_decref(changes);
-		json_decref(time_changes);
+	if (decides && xf_status_closed(state_status(state))) {
 		xf_reply_error(req, 409, "conflict", NULL,
-		               "%s is '%s'; its facts can no longer change", state.number,
-		               state.status);
-		return;
+		               "%s is '%s'; its facts can no longer change", state->number,
+		               state->status);
+		return false;
 	}
-	if (decides && !(plan = incident_plan(req, db, &state))) {
+	if (decides && !(plan = incident_plan(req, db, state)))
+		return false;
+	*rc = xf_store_incident_set_facts(db, id, p->place, p->demands, p->category,
+	                                  json_object_get(body, "units") ? p->units : NULL,
+	                                  p->n_units, xf_now_ms());
+	if (*rc == XF_OK && times)
+		*rc = change_times(db, state, time_changes);
+	if (*rc == XF_OK && decides)
+		*rc = change_decision(req, db, state, plan, &facts, changes, &summary);
+	if (*rc == XF_OK)
+		*rc = append_update_event(req, db, id, body, changes, time_changes, summary);
+	return true;
+}
+
+static void xf_api_incidents_update(xf_req *req)
+{
+	int64_t id;
+	incident_patch p;
+	xf_incident_state state;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body || !read_patch(req, body, &p))
+		return;
+	xf_db *db = xf_db_get();
+	if (!xf_api_begin(req, db))
+		return;
+	if (!xf_api_incident(req, db, id, &state) ||
+	    !read_units(req, db, body, &p.units, &p.n_units)) {
 		xf_tx_rollback(db);
-		json_decref(changes);
-		json_decref(time_changes);
 		return;
 	}
-	rc = xf_store_incident_set_facts(db, id, place, demands, category,
-	                                 json_object_get(body, "units") ? units : NULL, n_units,
-	                                 xf_now_ms());
-	if (rc == XF_OK && times)
-		rc = change_times(db, &state, time_changes);
-	if (rc == XF_OK && decides)
-		rc = change_decision(req, db, &state, plan, &facts, changes, &summary);
-	if (rc == XF_OK) {
-		json_t *data = json_deep_copy(body);
-		json_object_update(changes, time_changes);
-		if (decides || times)
-			json_object_set_new(data, "changes", json_incref(changes));
-		json_object_set_new(data, "summary",
-		                    json_string(decides || times ? summary : "补充事件信息"));
-		rc = xf_audit_append(db, &actor,
-		                     decides || times ? "incident.facts" : "incident.update",
-		                     "incident", xf_api_id_text(req, id), data);
-	}
+	/* the one place changes and time_changes are released, whatever apply_patch did */
+	json_t *changes = json_object();
+	json_t *time_changes = json_object();
+	int rc = XF_OK;
+	bool applied = apply_patch(req, db, id, body, &p, &state, changes, time_changes, &rc);
 	json_decref(changes);
 	json_decref(time_changes);
+	if (!applied) {
+		xf_tx_rollback(db);
+		return;
+	}
 	if (rc == XF_OK)
 		rc = index_incident(db, id);
 	if (!xf_api_finish(req, db, rc))

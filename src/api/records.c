@@ -394,9 +394,10 @@ static void upload_before(xf_req *req, int64_t id)
 	req->body_release = upload_release;
 }
 
-static void upload_done(xf_req *req, int64_t id)
+/* Replies to what went wrong while the body arrived (storage, size, parts, parsing, no
+ * file); false when it replied. */
+static bool upload_body_ok(xf_req *req, upload *u)
 {
-	upload *u = req->body_ctx;
 	if (!u->parse_failed && xf_multipart_finish(&u->mp) != 0) {
 		u->parse_failed = true;
 		snprintf(u->parse_error, sizeof u->parse_error, "%s", u->mp.error);
@@ -405,16 +406,16 @@ static void upload_done(xf_req *req, int64_t id)
 		xf_log("req=%s cannot write an upload into '%s/records/tmp': %s", req->request_id,
 		       data_dir, strerror(errno));
 		xf_reply_error(req, 507, "storage", NULL, "the file could not be stored");
-		return;
+		return false;
 	}
 	if (u->too_large) {
 		xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
 		               (size_t)max_bytes);
-		return;
+		return false;
 	}
 	if (u->too_many_files) {
 		xf_reply_error(req, 400, "invalid_field", "file", "one 'file' part per record");
-		return;
+		return false;
 	}
 	if (u->unknown_part[0]) {
 		xf_reply_error(
@@ -422,22 +423,27 @@ static void upload_done(xf_req *req, int64_t id)
 		    "part '%s' is unknown, given twice, too long or holds a NUL byte; parts "
 		    "are file, kind, title, captured_at, place, note",
 		    u->unknown_part);
-		return;
+		return false;
 	}
 	if (u->parse_failed) {
 		xf_reply_error(req, 400, "bad_multipart", NULL,
 		               "the multipart body is malformed: %s", u->parse_error);
-		return;
+		return false;
 	}
 	if (!u->has_file) {
 		xf_reply_error(req, 400, "invalid_field", "file",
 		               "'file' is required (a 谈话记录 without a file is written at "
 		               "/incidents/{id}/interviews)");
-		return;
+		return false;
 	}
+	return true;
+}
+
+/* Checks the text parts and the file's name; false when it replied. */
+static bool upload_fields_ok(xf_req *req, const upload *u, const char *name, int64_t *captured_ms)
+{
 	const char *kind = u->values[0], *title = u->values[1], *captured = u->values[2],
 	           *place = u->values[3], *note = u->values[4];
-	const char *name = base_name(u->filename);
 	bool known = false;
 	for (size_t i = 0; kind && kinds[i]; i++)
 		known |= strcmp(kinds[i], kind) == 0;
@@ -445,41 +451,46 @@ static void upload_done(xf_req *req, int64_t id)
 		xf_reply_error(
 		    req, 400, "invalid_field", "kind",
 		    "'kind' must be one of interview, photo, video, audio, document, other");
-		return;
+		return false;
 	}
-	int64_t captured_ms = 0;
-	if (captured && *captured && xf_iso_time_parse(captured, &captured_ms) != XF_OK) {
+	*captured_ms = 0;
+	if (captured && *captured && xf_iso_time_parse(captured, captured_ms) != XF_OK) {
 		xf_reply_error(req, 400, "invalid_field", "captured_at",
 		               "'captured_at' is not an ISO 8601 time with a zone");
-		return;
+		return false;
 	}
 	if (!text_ok(req, "title", title, 200, false) ||
 	    !text_ok(req, "place", place, 200, false) ||
 	    !text_ok(req, "note", note, XF_API_TEXT_MAX, false))
-		return;
+		return false;
 	if (!xf_utf8_valid(name, strlen(name))) {
 		xf_reply_error(req, 400, "invalid_field", "file",
 		               "the file name is not valid UTF-8");
-		return;
+		return false;
 	}
-	if (!title || !*title)
-		title = *name ? name : kind_zh(kind);
+	return true;
+}
 
+/* Moves the uploaded file to its content address and makes its thumbnail; fills its
+ * hash, type and thumbnail hash ("" when none). False when it replied. */
+static bool upload_store_file(xf_req *req, upload *u, char sha256[65], char mime[128],
+                              char thumb[65])
+{
 	unsigned char digest[crypto_hash_sha256_BYTES];
-	char sha256[65], mime[128], thumb[65] = "";
+	thumb[0] = '\0';
 	crypto_hash_sha256_final(&u->sha, digest);
 	xf_hex_encode(digest, sizeof digest, sha256);
 	int fd = u->fd;
 	u->fd = -1;
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		xf_reply_error(req, 507, "storage", NULL, "the file could not be stored");
-		return;
+		return false;
 	}
-	sniff(u->head, u->head_len, mime, sizeof mime);
+	sniff(u->head, u->head_len, mime, 128);
 	if (store_content(u->tmp, sha256) != XF_OK) {
 		xf_log("req=%s cannot store '%s': %s", req->request_id, sha256, strerror(errno));
 		xf_reply_error(req, 507, "storage", NULL, "the file could not be stored");
-		return;
+		return false;
 	}
 	u->tmp[0] = '\0';
 	char path[PATH_MAX + 80];
@@ -491,7 +502,28 @@ static void upload_done(xf_req *req, int64_t id)
 			thumb[0] = '\0';
 		free(thumb_bytes);
 	}
+	return true;
+}
 
+/* The second run, after the body: checks the parts, stores the file, then adds the
+ * record with its audit event in one transaction. */
+static void upload_done(xf_req *req, int64_t id)
+{
+	upload *u = req->body_ctx;
+	if (!upload_body_ok(req, u))
+		return;
+	const char *kind = u->values[0], *title = u->values[1], *place = u->values[3],
+	           *note = u->values[4];
+	const char *name = base_name(u->filename);
+	int64_t captured_ms;
+	if (!upload_fields_ok(req, u, name, &captured_ms))
+		return;
+	if (!title || !*title)
+		title = *name ? name : kind_zh(kind);
+
+	char sha256[65], mime[128], thumb[65];
+	if (!upload_store_file(req, u, sha256, mime, thumb))
+		return;
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	xf_incident_state state;

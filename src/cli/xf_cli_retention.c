@@ -68,7 +68,15 @@ static int delete_files(xf_db *db, const xf_retention_item *items, size_t n, int
 	return rc;
 }
 
-int xf_cli_retention(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct retention_opts {
+	const char *db_path, *data_dir, *plan_path;
+	bool apply;
+	int64_t as_of;
+} retention_opts;
+
+/* Reads the flags over the XINFANG_* variables; -1 to go on, else the exit status. */
+static int retention_parse_options(int argc, char **argv, retention_opts *o)
 {
 	enum { O_APPLY = 256, O_AS_OF, O_DB, O_DATA, O_PLAN, O_HELP };
 	static const struct option options[] = {
@@ -80,20 +88,20 @@ int xf_cli_retention(int argc, char **argv)
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *db_path = env_or("XINFANG_DB", "var/xinfang.db");
-	const char *data_dir = env_or("XINFANG_DATA_DIR", NULL);
-	const char *plan_path = env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
-	bool apply = false;
-	int64_t as_of = xf_now_ms();
+	o->db_path = env_or("XINFANG_DB", "var/xinfang.db");
+	o->data_dir = env_or("XINFANG_DATA_DIR", NULL);
+	o->plan_path = env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
+	o->apply = false;
+	o->as_of = xf_now_ms();
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case O_APPLY:
-			apply = true;
+			o->apply = true;
 			break;
 		case O_AS_OF:
-			if (xf_iso_time_parse(optarg, &as_of) != XF_OK) {
+			if (xf_iso_time_parse(optarg, &o->as_of) != XF_OK) {
 				fprintf(
 				    stderr,
 				    "xinfang: --as-of '%s' is not an ISO 8601 time with a zone\n",
@@ -102,13 +110,13 @@ int xf_cli_retention(int argc, char **argv)
 			}
 			break;
 		case O_DB:
-			db_path = optarg;
+			o->db_path = optarg;
 			break;
 		case O_DATA:
-			data_dir = optarg;
+			o->data_dir = optarg;
 			break;
 		case O_PLAN:
-			plan_path = optarg;
+			o->plan_path = optarg;
 			break;
 		case 'h':
 		case O_HELP:
@@ -119,41 +127,13 @@ int xf_cli_retention(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage(2);
-	char *dir_copy = NULL;
-	if (!data_dir) { /* records live next to the database unless told otherwise */
-		dir_copy = xf_strdup(db_path);
-		char *slash = strrchr(dir_copy, '/');
-		if (slash)
-			slash[slash == dir_copy ? 1 : 0] = '\0';
-		data_dir = slash ? dir_copy : ".";
-	}
+	return -1;
+}
 
-	xf_plan_errors errors;
-	xf_plan *plan = xf_plan_load_file(plan_path, &errors);
-	if (!plan) {
-		for (size_t i = 0; i < errors.n; i++)
-			fprintf(stderr, "xinfang: plan '%s': %s\n", plan_path, errors.items[i]);
-		free(dir_copy);
-		return 1;
-	}
-	char error[512];
-	int status = 0;
-	if (xf_records_configure(data_dir, 0) != XF_OK ||
-	    xf_store_open(db_path, error, sizeof error) != XF_OK) {
-		if (error[0])
-			fprintf(stderr, "xinfang: %s\n", error);
-		xf_plan_free(plan);
-		free(dir_copy);
-		return 1;
-	}
-	xf_db *db = xf_db_get();
-	xf_retention_item *items = NULL;
-	size_t n = 0;
-	int rc = xf_tx_begin(db, apply);
-	if (rc == XF_OK)
-		rc = xf_retention_due(db, xf_record_kind_ids, plan->retention_days,
-		                      XF_RECORD_KIND_COUNT, as_of, &items, &n);
-	for (size_t i = 0; rc == XF_OK && i < n; i++) {
+/* Prints one line per record past its retention, with the days its kind is kept. */
+static void print_due(const xf_plan *plan, const xf_retention_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
 		char closed[XF_TIME_LEN];
 		xf_time_format(items[i].closed_ms, closed);
 		int days = 0;
@@ -164,22 +144,47 @@ int xf_cli_retention(int argc, char **argv)
 		       (long long)items[i].record_id, items[i].kind, closed, days,
 		       items[i].sha256[0] ? " file " : "", items[i].sha256);
 	}
-	size_t incidents = 0;
-	for (size_t i = 0, start = 0; apply && rc == XF_OK && i < n; i++) {
+}
+
+/* Removes the rows, one run of items (one retention.apply event) per incident; the items
+ * come grouped by incident. */
+static int remove_rows(xf_db *db, const xf_retention_item *items, size_t n, size_t *incidents)
+{
+	int rc = XF_OK;
+	for (size_t i = 0, start = 0; rc == XF_OK && i < n; i++) {
 		if (i + 1 < n && items[i + 1].incident_id == items[start].incident_id)
 			continue;
 		rc = xf_retention_remove(db, &cli_actor, items[start].incident_id, items + start,
 		                         i + 1 - start);
-		incidents++;
+		(*incidents)++;
 		start = i + 1;
 	}
-	if (rc == XF_OK && apply)
+	return rc;
+}
+
+/* Lists what is due and, with --apply, removes it in one transaction, then deletes the
+ * files left unused; returns the exit status. */
+static int run_retention(xf_db *db, const xf_plan *plan, const retention_opts *o)
+{
+	int status = 0;
+	xf_retention_item *items = NULL;
+	size_t n = 0;
+	int rc = xf_tx_begin(db, o->apply);
+	if (rc == XF_OK)
+		rc = xf_retention_due(db, xf_record_kind_ids, plan->retention_days,
+		                      XF_RECORD_KIND_COUNT, o->as_of, &items, &n);
+	if (rc == XF_OK)
+		print_due(plan, items, n);
+	size_t incidents = 0;
+	if (o->apply && rc == XF_OK)
+		rc = remove_rows(db, items, n, &incidents);
+	if (rc == XF_OK && o->apply)
 		rc = xf_tx_commit(db);
 	if (rc != XF_OK) {
 		fprintf(stderr, "xinfang: retention failed: %s\n", xf_db_error(db));
 		xf_tx_rollback(db);
 		status = 1;
-	} else if (!apply) {
+	} else if (!o->apply) {
 		xf_tx_rollback(db);
 		printf("%zu records past their retention%s\n", n,
 		       n ? "; run with --apply to delete them" : "");
@@ -193,6 +198,42 @@ int xf_cli_retention(int argc, char **argv)
 		       incidents, deleted);
 	}
 	free(items);
+	return status;
+}
+
+int xf_cli_retention(int argc, char **argv)
+{
+	retention_opts o;
+	int status = retention_parse_options(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	char *dir_copy = NULL;
+	if (!o.data_dir) { /* records live next to the database unless told otherwise */
+		dir_copy = xf_strdup(o.db_path);
+		char *slash = strrchr(dir_copy, '/');
+		if (slash)
+			slash[slash == dir_copy ? 1 : 0] = '\0';
+		o.data_dir = slash ? dir_copy : ".";
+	}
+
+	xf_plan_errors errors;
+	xf_plan *plan = xf_plan_load_file(o.plan_path, &errors);
+	if (!plan) {
+		for (size_t i = 0; i < errors.n; i++)
+			fprintf(stderr, "xinfang: plan '%s': %s\n", o.plan_path, errors.items[i]);
+		free(dir_copy);
+		return 1;
+	}
+	char error[512];
+	if (xf_records_configure(o.data_dir, 0) != XF_OK ||
+	    xf_store_open(o.db_path, error, sizeof error) != XF_OK) {
+		if (error[0])
+			fprintf(stderr, "xinfang: %s\n", error);
+		xf_plan_free(plan);
+		free(dir_copy);
+		return 1;
+	}
+	status = run_retention(xf_db_get(), plan, &o);
 	xf_store_close();
 	xf_plan_free(plan);
 	free(dir_copy);

@@ -315,6 +315,212 @@ static const char *workstream_name(const json_t *plan, const char *id, const cha
 	return fallback;
 }
 
+/* Each report kind has its own list of sections; they share one text buffer, which
+ * section() empties after every heading. */
+
+static void draft_first(json_t *list, xf_buf *b, const json_t *facts, const json_t *plan,
+                        const json_t *reporter)
+{
+	basic_facts(b, facts, plan);
+	section(list, "basic", "基本情况", b);
+	units_line(b, facts);
+	section(list, "units", "涉及单位", b);
+	grade_lines(b, facts, true);
+	section(list, "grade", "事件等级及依据", b);
+	xf_buf_puts(b, "已启动应急预案，相关人员按分工开展工作。\n");
+	done_lines(b, facts, 0, NULL);
+	dispatch_lines(b, facts);
+	section(list, "measures", "已采取的措施", b);
+	next_lines(b, facts);
+	section(list, "next", "下一步工作", b);
+	reporter_line(b, reporter);
+	section(list, "reporter", "报告人及联系方式", b);
+}
+
+static void follow_up_changes(xf_buf *b, const json_t *facts, const json_t *plan, int64_t since)
+{
+	const json_t *inc = json_object_get(facts, "incident");
+	if (since) {
+		char when[64];
+		zh_time(since, when);
+		xf_buf_printf(b, "自上次报告（%s）以来：\n", when);
+	}
+	timeline_lines(b, facts, since);
+	xf_buf_printf(b, "目前事件人数%lld人，去向%s，等级%s。\n",
+	              (long long)json_integer_value(json_object_get(inc, "headcount")),
+	              destination_zh(plan, str(inc, "destination")),
+	              *str(inc, "grade_name") ? str(inc, "grade_name") : "未定级");
+}
+
+static void reply_lines(xf_buf *b, const json_t *facts)
+{
+	size_t n = 0, i;
+	json_t *t;
+	json_array_foreach(json_object_get(facts, "tasks"), i, t)
+	{
+		if (!json_is_true(json_object_get(t, "chooses_venue")))
+			continue;
+		xf_buf_printf(b, "%s：%s%s%s。\n", str(t, "title"),
+		              is_open(t) ? "正在安排" : "已完成", *str(t, "note") ? "，" : "",
+		              str(t, "note"));
+		n++;
+	}
+	if (!n)
+		xf_buf_puts(b, "答复时间、地点待定。\n");
+}
+
+static void draft_follow_up(json_t *list, xf_buf *b, const json_t *facts, const json_t *plan,
+                            const json_t *reporter)
+{
+	int64_t since = json_integer_value(json_object_get(facts, "last_issued_ms"));
+	follow_up_changes(b, facts, plan, since);
+	section(list, "changes", "事态变化", b);
+	if (!done_lines(b, facts, since, NULL))
+		xf_buf_puts(b, "继续按预案开展处置工作。\n");
+	section(list, "measures", "处置措施", b);
+	dispatch_lines(b, facts);
+	if (!b->len)
+		xf_buf_puts(b, "现场由信访办和相关单位人员负责劝导。\n");
+	section(list, "on_site", "现场人员", b);
+	assignment_summary(b, facts);
+	section(list, "persons", "包保情况", b);
+	reply_lines(b, facts);
+	section(list, "reply", "答复安排", b);
+	next_lines(b, facts);
+	section(list, "next", "下一步工作", b);
+	reporter_line(b, reporter);
+	section(list, "reporter", "报告人及联系方式", b);
+}
+
+/* One line per matter; counts the satisfaction answers into sat[3]. */
+static void matter_lines(xf_buf *b, const json_t *facts, int sat[3])
+{
+	const json_t *inc = json_object_get(facts, "incident");
+	size_t i, n = 0;
+	json_t *m;
+	json_array_foreach(json_object_get(facts, "matters"), i, m)
+	{
+		const char *outcome = str(m, "outcome");
+		xf_buf_printf(b, "%zu. %s反映的%s事项", ++n, str(m, "person"),
+		              xf_category_zh(str(m, "category")));
+		if (json_is_string(json_object_get(m, "content")))
+			xf_buf_printf(b, "（%s）", str(m, "content"));
+		xf_buf_printf(b, "：%s。\n",
+		              *outcome ? lookup(outcome_ids, outcome_zh, outcome) : "正在办理");
+		for (int k = 0; k < 3; k++)
+			sat[k] += strcmp(str(m, "satisfaction"), sat_ids[k]) == 0;
+	}
+	if (!n)
+		xf_buf_printf(b, "信访人诉求“%s”已依法依规办理。\n", str(inc, "demands"));
+}
+
+static void lessons_line(xf_buf *b, const json_t *facts)
+{
+	const json_t *ev = json_object_get(facts, "evaluation");
+	xf_buf_puts(b, *str(ev, "lessons") ? str(ev, "lessons") : "（请填写经验教训。）");
+}
+
+static void draft_final(json_t *list, xf_buf *b, const json_t *facts, const json_t *plan)
+{
+	basic_facts(b, facts, plan);
+	timeline_lines(b, facts, 0);
+	section(list, "course", "事件经过", b);
+	int sat[3] = {0, 0, 0};
+	matter_lines(b, facts, sat);
+	section(list, "outcome", "诉求办理结果", b);
+	if (sat[0] + sat[1] + sat[2])
+		xf_buf_printf(b, "满意%d件，基本满意%d件，不满意%d件。\n", sat[0], sat[1], sat[2]);
+	else
+		xf_buf_puts(b, "尚未评价满意度。\n");
+	section(list, "satisfaction", "信访人满意度", b);
+	xf_buf_puts(b, "（请填写事件发生的原因分析。）\n");
+	section(list, "cause", "原因分析", b);
+	lessons_line(b, facts);
+	section(list, "lessons", "经验教训", b);
+	const char *acc = str(json_object_get(plan, "accountability"), "text");
+	if (*acc)
+		xf_buf_printf(b, "按照预案要求：%s\n", acc);
+	xf_buf_puts(b, "（请根据调查情况提出具体的责任追究建议。）\n");
+	section(list, "accountability", "责任追究建议", b);
+}
+
+static void summary_course(xf_buf *b, const json_t *facts, const json_t *plan)
+{
+	static const char *const ws[] = {"control", "guidance", "liaison"};
+	static const char *const ws_zh[] = {"事态控制", "教育引导", "协调联络"};
+	static const char *const num[] = {"（一）", "（二）", "（三）", "（四）"};
+	for (int k = 0; k < 3; k++) {
+		xf_buf_printf(b, "%s%s\n", num[k], workstream_name(plan, ws[k], ws_zh[k]));
+		if (!done_lines(b, facts, 0, ws[k]))
+			xf_buf_puts(b, "无记录。\n");
+	}
+	xf_buf_printf(b, "%s其他工作\n", num[3]);
+	if (!done_lines(b, facts, 0, ""))
+		xf_buf_puts(b, "无记录。\n");
+}
+
+static void summary_practices(xf_buf *b, const json_t *facts)
+{
+	const json_t *inc = json_object_get(facts, "incident");
+	xf_buf_printf(b, "1. 及时启动应急预案（%s）。\n",
+	              *str(inc, "procedure_name") ? str(inc, "procedure_name") : "预案处置程序");
+	xf_buf_puts(b, "2. ");
+	assignment_summary(b, facts);
+	xf_buf_printf(b, "3. 记录在案材料%zu份（见附件）。\n",
+	              json_array_size(json_object_get(facts, "records")));
+	dispatch_lines(b, facts);
+}
+
+static void summary_problems(xf_buf *b, const json_t *facts)
+{
+	size_t i, n = 0;
+	json_t *t;
+	json_array_foreach(json_object_get(facts, "tasks"), i, t)
+	{
+		if (strcmp(str(t, "status"), "skipped") == 0)
+			xf_buf_printf(b, "%zu. %s未完成：%s。\n", ++n, str(t, "title"),
+			              str(t, "skip_reason"));
+	}
+	if (!n)
+		xf_buf_puts(b, "（请填写处置中存在的问题。）\n");
+}
+
+static void summary_next(xf_buf *b, const json_t *facts)
+{
+	size_t i, assigned = 0;
+	json_t *t;
+	json_array_foreach(json_object_get(facts, "persons"), i, t) assigned +=
+	    *str(t, "official") && strcmp(str(t, "assignment"), "resolved") != 0;
+	if (assigned)
+		xf_buf_printf(b, "继续做好%zu名信访人的包保稳控和回访工作。\n", assigned);
+	next_lines(b, facts);
+}
+
+static void draft_summary(json_t *list, xf_buf *b, const json_t *facts, const json_t *plan)
+{
+	basic_facts(b, facts, plan);
+	units_line(b, facts);
+	grade_lines(b, facts, false);
+	section(list, "basic", "基本情况", b);
+	summary_course(b, facts, plan);
+	section(list, "course", "处置经过", b);
+	summary_practices(b, facts);
+	section(list, "practices", "主要做法", b);
+	summary_problems(b, facts);
+	section(list, "problems", "存在问题", b);
+	lessons_line(b, facts);
+	section(list, "lessons", "经验教训", b);
+	summary_next(b, facts);
+	section(list, "next", "下一步工作", b);
+	const json_t *ev = json_object_get(facts, "evaluation");
+	xf_buf_puts(b, json_is_object(ev) ? "综合评价各项得分见下表。" : "尚未进行综合评价。");
+	section(list, "evaluation", "综合评价", b);
+	xf_buf_puts(b, "信访人及包保责任落实情况见下表。");
+	section(list, "persons", "人员及包保情况", b);
+	xf_buf_puts(b, "记录在案材料及其SHA-256校验值见下表。");
+	section(list, "records", "记录清单", b);
+}
+
 json_t *xf_report_draft(const char *kind, const json_t *facts, const json_t *plan,
                         const json_t *reporter)
 {
@@ -322,155 +528,14 @@ json_t *xf_report_draft(const char *kind, const json_t *facts, const json_t *pla
 	json_t *list = json_array();
 	xf_buf b;
 	xf_buf_init(&b, 0);
-	int64_t since = json_integer_value(json_object_get(facts, "last_issued_ms"));
-	if (strcmp(kind, "first") == 0) {
-		basic_facts(&b, facts, plan);
-		section(list, "basic", "基本情况", &b);
-		units_line(&b, facts);
-		section(list, "units", "涉及单位", &b);
-		grade_lines(&b, facts, true);
-		section(list, "grade", "事件等级及依据", &b);
-		xf_buf_puts(&b, "已启动应急预案，相关人员按分工开展工作。\n");
-		done_lines(&b, facts, 0, NULL);
-		dispatch_lines(&b, facts);
-		section(list, "measures", "已采取的措施", &b);
-		next_lines(&b, facts);
-		section(list, "next", "下一步工作", &b);
-		reporter_line(&b, reporter);
-		section(list, "reporter", "报告人及联系方式", &b);
-	} else if (strcmp(kind, "follow_up") == 0) {
-		if (since) {
-			char when[64];
-			zh_time(since, when);
-			xf_buf_printf(&b, "自上次报告（%s）以来：\n", when);
-		}
-		timeline_lines(&b, facts, since);
-		xf_buf_printf(&b, "目前事件人数%lld人，去向%s，等级%s。\n",
-		              (long long)json_integer_value(json_object_get(inc, "headcount")),
-		              destination_zh(plan, str(inc, "destination")),
-		              *str(inc, "grade_name") ? str(inc, "grade_name") : "未定级");
-		section(list, "changes", "事态变化", &b);
-		if (!done_lines(&b, facts, since, NULL))
-			xf_buf_puts(&b, "继续按预案开展处置工作。\n");
-		section(list, "measures", "处置措施", &b);
-		dispatch_lines(&b, facts);
-		if (!b.len)
-			xf_buf_puts(&b, "现场由信访办和相关单位人员负责劝导。\n");
-		section(list, "on_site", "现场人员", &b);
-		assignment_summary(&b, facts);
-		section(list, "persons", "包保情况", &b);
-		size_t n = 0, i;
-		json_t *t;
-		json_array_foreach(json_object_get(facts, "tasks"), i, t)
-		{
-			if (!json_is_true(json_object_get(t, "chooses_venue")))
-				continue;
-			xf_buf_printf(&b, "%s：%s%s%s。\n", str(t, "title"),
-			              is_open(t) ? "正在安排" : "已完成",
-			              *str(t, "note") ? "，" : "", str(t, "note"));
-			n++;
-		}
-		if (!n)
-			xf_buf_puts(&b, "答复时间、地点待定。\n");
-		section(list, "reply", "答复安排", &b);
-		next_lines(&b, facts);
-		section(list, "next", "下一步工作", &b);
-		reporter_line(&b, reporter);
-		section(list, "reporter", "报告人及联系方式", &b);
-	} else if (strcmp(kind, "final") == 0) {
-		basic_facts(&b, facts, plan);
-		timeline_lines(&b, facts, 0);
-		section(list, "course", "事件经过", &b);
-		size_t i, n = 0;
-		int sat[3] = {0, 0, 0};
-		json_t *m;
-		json_array_foreach(json_object_get(facts, "matters"), i, m)
-		{
-			const char *outcome = str(m, "outcome");
-			xf_buf_printf(&b, "%zu. %s反映的%s事项", ++n, str(m, "person"),
-			              xf_category_zh(str(m, "category")));
-			if (json_is_string(json_object_get(m, "content")))
-				xf_buf_printf(&b, "（%s）", str(m, "content"));
-			xf_buf_printf(&b, "：%s。\n",
-			              *outcome ? lookup(outcome_ids, outcome_zh, outcome)
-			                       : "正在办理");
-			for (int k = 0; k < 3; k++)
-				sat[k] += strcmp(str(m, "satisfaction"), sat_ids[k]) == 0;
-		}
-		if (!n)
-			xf_buf_printf(&b, "信访人诉求“%s”已依法依规办理。\n", str(inc, "demands"));
-		section(list, "outcome", "诉求办理结果", &b);
-		if (sat[0] + sat[1] + sat[2])
-			xf_buf_printf(&b, "满意%d件，基本满意%d件，不满意%d件。\n", sat[0], sat[1],
-			              sat[2]);
-		else
-			xf_buf_puts(&b, "尚未评价满意度。\n");
-		section(list, "satisfaction", "信访人满意度", &b);
-		xf_buf_puts(&b, "（请填写事件发生的原因分析。）\n");
-		section(list, "cause", "原因分析", &b);
-		const json_t *ev = json_object_get(facts, "evaluation");
-		xf_buf_puts(&b, *str(ev, "lessons") ? str(ev, "lessons") : "（请填写经验教训。）");
-		section(list, "lessons", "经验教训", &b);
-		const char *acc = str(json_object_get(plan, "accountability"), "text");
-		if (*acc)
-			xf_buf_printf(&b, "按照预案要求：%s\n", acc);
-		xf_buf_puts(&b, "（请根据调查情况提出具体的责任追究建议。）\n");
-		section(list, "accountability", "责任追究建议", &b);
-	} else { /* summary */
-		basic_facts(&b, facts, plan);
-		units_line(&b, facts);
-		grade_lines(&b, facts, false);
-		section(list, "basic", "基本情况", &b);
-		static const char *const ws[] = {"control", "guidance", "liaison"};
-		static const char *const ws_zh[] = {"事态控制", "教育引导", "协调联络"};
-		static const char *const num[] = {"（一）", "（二）", "（三）", "（四）"};
-		for (int k = 0; k < 3; k++) {
-			xf_buf_printf(&b, "%s%s\n", num[k], workstream_name(plan, ws[k], ws_zh[k]));
-			if (!done_lines(&b, facts, 0, ws[k]))
-				xf_buf_puts(&b, "无记录。\n");
-		}
-		xf_buf_printf(&b, "%s其他工作\n", num[3]);
-		if (!done_lines(&b, facts, 0, ""))
-			xf_buf_puts(&b, "无记录。\n");
-		section(list, "course", "处置经过", &b);
-		xf_buf_printf(&b, "1. 及时启动应急预案（%s）。\n",
-		              *str(inc, "procedure_name") ? str(inc, "procedure_name")
-		                                          : "预案处置程序");
-		xf_buf_puts(&b, "2. ");
-		assignment_summary(&b, facts);
-		xf_buf_printf(&b, "3. 记录在案材料%zu份（见附件）。\n",
-		              json_array_size(json_object_get(facts, "records")));
-		dispatch_lines(&b, facts);
-		section(list, "practices", "主要做法", &b);
-		size_t i, n = 0;
-		json_t *t;
-		json_array_foreach(json_object_get(facts, "tasks"), i, t)
-		{
-			if (strcmp(str(t, "status"), "skipped") == 0)
-				xf_buf_printf(&b, "%zu. %s未完成：%s。\n", ++n, str(t, "title"),
-				              str(t, "skip_reason"));
-		}
-		if (!n)
-			xf_buf_puts(&b, "（请填写处置中存在的问题。）\n");
-		section(list, "problems", "存在问题", &b);
-		const json_t *ev = json_object_get(facts, "evaluation");
-		xf_buf_puts(&b, *str(ev, "lessons") ? str(ev, "lessons") : "（请填写经验教训。）");
-		section(list, "lessons", "经验教训", &b);
-		size_t assigned = 0;
-		json_array_foreach(json_object_get(facts, "persons"), i, t) assigned +=
-		    *str(t, "official") && strcmp(str(t, "assignment"), "resolved") != 0;
-		if (assigned)
-			xf_buf_printf(&b, "继续做好%zu名信访人的包保稳控和回访工作。\n", assigned);
-		next_lines(&b, facts);
-		section(list, "next", "下一步工作", &b);
-		xf_buf_puts(&b,
-		            json_is_object(ev) ? "综合评价各项得分见下表。" : "尚未进行综合评价。");
-		section(list, "evaluation", "综合评价", &b);
-		xf_buf_puts(&b, "信访人及包保责任落实情况见下表。");
-		section(list, "persons", "人员及包保情况", &b);
-		xf_buf_puts(&b, "记录在案材料及其SHA-256校验值见下表。");
-		section(list, "records", "记录清单", &b);
-	}
+	if (strcmp(kind, "first") == 0)
+		draft_first(list, &b, facts, plan, reporter);
+	else if (strcmp(kind, "follow_up") == 0)
+		draft_follow_up(list, &b, facts, plan, reporter);
+	else if (strcmp(kind, "final") == 0)
+		draft_final(list, &b, facts, plan);
+	else /* summary */
+		draft_summary(list, &b, facts, plan);
 	xf_buf_release(&b);
 	char title[512];
 	snprintf(title, sizeof title, "关于%s号信访事件的%s", str(inc, "number"),
