@@ -174,6 +174,8 @@ int xf_records_open(const char *sha256, uint64_t *size)
 
 static const char *const text_fields[] = {"kind", "title", "captured_at", "place", "note", NULL};
 enum { N_TEXT = 5 };
+/* The size of one write of an uploaded file to disk. */
+enum { WRITE_BYTES = 256 << 10 };
 
 typedef struct upload {
 	xf_multipart mp;
@@ -187,6 +189,10 @@ typedef struct upload {
 	uint64_t size;
 	unsigned char head[SNIFF_BYTES];
 	size_t head_len;
+	/* File bytes not yet written: the parser hands over the runs between CRs (a few
+	 * hundred bytes in binary data), so they are gathered into writes of WRITE_BYTES. */
+	char *pending;
+	size_t pending_len;
 	int field; /* index in text_fields of the part being read; -1 for none */
 	xf_buf value;
 	char *values[N_TEXT];
@@ -197,6 +203,7 @@ typedef struct upload {
 static void upload_release(void *ctx)
 {
 	upload *u = ctx;
+	free(u->pending);
 	if (u->fd >= 0)
 		close(u->fd);
 	if (u->tmp[0])
@@ -243,6 +250,26 @@ static int part_begin(void *ctx, const xf_multipart_part *part)
 	return -1;
 }
 
+/* Writes the gathered file bytes; false (io_failed set) when the disk refuses. */
+static bool flush_pending(upload *u)
+{
+	const char *data = u->pending;
+	size_t len = u->pending_len;
+	u->pending_len = 0;
+	while (len) {
+		ssize_t n = write(u->fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			u->io_failed = true;
+			return false;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
 static int part_data(void *ctx, const char *data, size_t len)
 {
 	upload *u = ctx;
@@ -259,16 +286,17 @@ static int part_data(void *ctx, const char *data, size_t len)
 			u->head_len += n;
 		}
 		u->size += len;
+		if (!u->pending)
+			u->pending = xf_malloc(WRITE_BYTES);
 		while (len) {
-			ssize_t n = write(u->fd, data, len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				u->io_failed = true;
-				return -1;
-			}
+			size_t n =
+			    len < WRITE_BYTES - u->pending_len ? len : WRITE_BYTES - u->pending_len;
+			memcpy(u->pending + u->pending_len, data, n);
+			u->pending_len += n;
 			data += n;
-			len -= (size_t)n;
+			len -= n;
+			if (u->pending_len == WRITE_BYTES && !flush_pending(u))
+				return -1;
 		}
 		return 0;
 	}
@@ -287,6 +315,8 @@ static int part_data(void *ctx, const char *data, size_t len)
 static int part_end(void *ctx)
 {
 	upload *u = ctx;
+	if (u->in_file && !flush_pending(u))
+		return -1;
 	if (u->field >= 0) {
 		char *v = xf_malloc(u->value.len + 1);
 		memcpy(v, u->value.data ? u->value.data : "", u->value.len);
