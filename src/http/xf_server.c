@@ -897,7 +897,8 @@ void xf_http_local_request(xf_server *s, const char *method, const char *target,
 		/* An upload: the same three steps as over a socket, the body in one piece. */
 		run_route(s, req);
 		after_run(req);
-		if (!req->answer_now) {
+		/* Refused before its body (answered, no sink): the body is never read. */
+		if (!req->answer_now && req->status == 0 && req->body_sink) {
 			req->body_bytes = body_len;
 			if (body_len > stream_cap(s))
 				xf_reply_error(req, 413, "body_too_large", NULL,
