@@ -83,11 +83,11 @@ bench: release
 	bench/document/run
 
 format:
-	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c' 'bench/*.h')
 
 # Every C file is as `make format` leaves it (.clang-format); names the ones that are not.
 check-format:
-	@bad=$$(for f in $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c'); do \
+	@bad=$$(for f in $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c' 'bench/*.h'); do \
 	  clang-format --dry-run -Werror $$f >/dev/null 2>&1 || echo $$f; done); \
 	[ -z "$$bad" ] || { echo "not formatted (run make format):" $$bad; exit 1; }
 

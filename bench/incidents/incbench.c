@@ -20,23 +20,18 @@
  *
  * Results are printed as key=value lines for the script to tabulate. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "xfbench.h"
 
 static const char *host, *cookie, *csrf;
 static int port;
@@ -45,202 +40,41 @@ static const char register_body[] =
     "{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
     "\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark\",\"drill\":true}";
 
-static void die(const char *msg)
-{
-	fprintf(stderr, "incbench: %s: %s\n", msg, errno ? strerror(errno) : "failed");
-	exit(1);
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int dial(bool nonblocking)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
-		die("bad host address");
-	int fd = socket(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
-	if (fd < 0)
-		die("socket");
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS)
-		die("connect");
-	return fd;
-}
-
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			die("write");
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* ---- request/response on a blocking keep-alive connection ---- */
-
+/* The times of register + activate pairs (ms): the pair, each half. */
 typedef struct {
-	int fd;
-	char buf[65536];
-	size_t len; /* bytes buffered */
-} conn;
-
-static void conn_open(conn *c)
-{
-	c->fd = dial(false);
-	c->len = 0;
-}
-
-/* Sends a request and reads the whole response; returns the status, the body in
- * *body (NUL-terminated, inside c->buf until the next call). Reconnects when the
- * server closed the connection. */
-static int request(conn *c, const char *method, const char *path, const char *json, char **body,
-                   int64_t *sent_us)
-{
-	char head[2048];
-	int n = snprintf(head, sizeof head,
-	                 "%s %s HTTP/1.1\r\nHost: %s:%d\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
-	                 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-	                 method, path, host, port, cookie, csrf, json ? strlen(json) : 0);
-	if (sent_us)
-		*sent_us = now_us();
-	write_all(c->fd, head, (size_t)n);
-	if (json)
-		write_all(c->fd, json, strlen(json));
-	c->len = 0;
-	size_t header_end = 0, content_length = 0;
-	bool close_after = false;
-	for (;;) {
-		if (c->len == sizeof c->buf - 1)
-			die("response too large");
-		ssize_t r = read(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			errno = 0;
-			die("connection closed while reading a response");
-		}
-		c->len += (size_t)r;
-		c->buf[c->len] = 0;
-		if (!header_end) {
-			char *e = strstr(c->buf, "\r\n\r\n");
-			if (!e)
-				continue;
-			header_end = (size_t)(e - c->buf) + 4;
-			char *cl = strcasestr(c->buf, "\r\nContent-Length:");
-			if (!cl || cl > e)
-				die("response without Content-Length");
-			content_length = strtoul(cl + 17, NULL, 10);
-			char *cc = strcasestr(c->buf, "\r\nConnection: close");
-			close_after = cc && cc < e;
-		}
-		if (c->len >= header_end + content_length)
-			break;
-	}
-	int status = atoi(c->buf + 9);
-	c->buf[header_end + content_length] = 0;
-	*body = c->buf + header_end;
-	if (close_after) {
-		close(c->fd);
-		c->fd = dial(false);
-	}
-	return status;
-}
-
-static int64_t json_first_id(const char *body)
-{
-	const char *p = strstr(body, "\"id\":");
-	return p ? strtoll(p + 5, NULL, 10) : -1;
-}
-
-typedef struct {
-	double *pair, *reg, *act; /* milliseconds */
-	size_t n, cap;
+	xfb_samples pair, reg, act;
 	int errors;
 } samples;
 
-static void samples_add(samples *s, double pair, double reg, double act)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->pair = realloc(s->pair, s->cap * sizeof *s->pair);
-		s->reg = realloc(s->reg, s->cap * sizeof *s->reg);
-		s->act = realloc(s->act, s->cap * sizeof *s->act);
-		if (!s->pair || !s->reg || !s->act)
-			die("out of memory");
-	}
-	s->pair[s->n] = pair;
-	s->reg[s->n] = reg;
-	s->act[s->n] = act;
-	s->n++;
-}
-
 /* One register + activate pair; false on an unexpected status. */
-static bool pair(conn *c, samples *s)
+static bool pair(xfb_conn *c, samples *s)
 {
-	char *body, path[96];
-	int64_t t0, t1;
-	int st = request(c, "POST", "/api/v1/incidents", register_body, &body, &t0);
-	if (st != 201) {
-		fprintf(stderr, "incbench: POST /incidents answered %d: %.200s\n", st, body);
+	int64_t t[3];
+	if (xfb_register_activate(c, register_body, t) < 0) {
 		s->errors++;
 		return false;
 	}
-	int64_t id = json_first_id(body);
-	snprintf(path, sizeof path, "/api/v1/incidents/%lld/activate", (long long)id);
-	t1 = now_us();
-	st = request(c, "POST", path, "{}", &body, NULL);
-	int64_t t2 = now_us();
-	if (st != 200) {
-		fprintf(stderr, "incbench: activate answered %d: %.200s\n", st, body);
-		s->errors++;
-		return false;
-	}
-	samples_add(s, (t2 - t0) / 1000.0, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0);
+	xfb_samples_add(&s->pair, (t[2] - t[0]) / 1000.0);
+	xfb_samples_add(&s->reg, (t[1] - t[0]) / 1000.0);
+	xfb_samples_add(&s->act, (t[2] - t[1]) / 1000.0);
 	return true;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static double pct(const double *v, size_t n, double q)
-{
-	if (!n)
-		return NAN;
-	size_t k = (size_t)ceil(q * (double)n);
-	return v[k ? k - 1 : 0];
 }
 
 static void report(const char *name, double *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_double);
-	printf("%s_n=%zu\n%s_p50_ms=%.3f\n%s_p99_ms=%.3f\n%s_max_ms=%.3f\n", name, n, name,
-	       pct(v, n, 0.50), name, pct(v, n, 0.99), name, n ? v[n - 1] : NAN);
+	xfb_samples s = {.ms = v, .n = n};
+	xfb_report(name, &s, false, 3);
 }
 
 static int run_pairs(int n)
 {
-	conn *c = calloc(1, sizeof *c);
+	xfb_conn *c = xfb_session_conn(host, port, cookie, csrf, 65536);
 	samples s = {0};
-	conn_open(c);
 	for (int i = 0; i < n; i++)
 		pair(c, &s);
-	report("pair", s.pair, s.n);
-	report("register", s.reg, s.n);
-	report("activate", s.act, s.n);
+	xfb_report("pair", &s.pair, false, 3);
+	xfb_report("register", &s.reg, false, 3);
+	xfb_report("activate", &s.act, false, 3);
 	printf("errors=%d\n", s.errors);
 	return s.errors ? 1 : 0;
 }
@@ -253,13 +87,11 @@ typedef struct {
 static void *load_worker(void *arg)
 {
 	worker *w = arg;
-	conn *c = calloc(1, sizeof *c);
-	conn_open(c);
-	while (now_us() < w->until)
+	xfb_conn *c = xfb_session_conn(host, port, cookie, csrf, 65536);
+	while (xfb_now_us() < w->until)
 		if (!pair(c, &w->s) && w->s.errors > 100)
 			break;
-	close(c->fd);
-	free(c);
+	xfb_conn_free(c);
 	return NULL;
 }
 
@@ -267,22 +99,21 @@ static int run_load(int clients, double seconds)
 {
 	worker *w = calloc((size_t)clients, sizeof *w);
 	pthread_t *t = calloc((size_t)clients, sizeof *t);
-	int64_t start = now_us();
+	int64_t start = xfb_now_us();
 	for (int i = 0; i < clients; i++) {
 		w[i].until = start + (int64_t)(seconds * 1e6);
 		pthread_create(&t[i], NULL, load_worker, &w[i]);
 	}
-	samples all = {0};
+	xfb_samples all = {0};
 	for (int i = 0; i < clients; i++) {
 		pthread_join(t[i], NULL);
-		for (size_t k = 0; k < w[i].s.n; k++)
-			samples_add(&all, w[i].s.pair[k], w[i].s.reg[k], w[i].s.act[k]);
+		xfb_samples_merge(&all, &w[i].s.pair);
 		all.errors += w[i].s.errors;
 	}
-	double elapsed = (now_us() - start) / 1e6;
+	double elapsed = (xfb_now_us() - start) / 1e6;
 	printf("load_pairs=%zu\nload_seconds=%.2f\nload_pairs_per_s=%.1f\n", all.n, elapsed,
 	       all.n / elapsed);
-	report("load_pair", all.pair, all.n);
+	xfb_report("load_pair", &all, false, 3);
 	printf("errors=%d\n", all.errors);
 	return all.errors ? 1 : 0;
 }
@@ -405,72 +236,65 @@ typedef struct {
 static void *post_main(void *arg)
 {
 	poster *ps = arg;
-	conn *c = calloc(1, sizeof *c);
-	conn_open(c);
-	int64_t start = now_us();
+	xfb_conn *c = xfb_session_conn(host, port, cookie, csrf, 65536);
+	int64_t start = xfb_now_us();
 	for (int i = 0; i < ps->incidents; i++) {
 		int64_t slot = start + (int64_t)i * ps->spacing_ms * 1000;
-		int64_t wait = slot - now_us();
+		int64_t wait = slot - xfb_now_us();
 		if (wait > 0)
 			usleep((useconds_t)wait);
 		char *body;
-		int st =
-		    request(c, "POST", "/api/v1/incidents", register_body, &body, &ps->sent_us[i]);
-		ps->answered_us[i] = now_us();
-		ps->ids[i] = st == 201 ? json_first_id(body) : -1;
+		int st = xfb_request(c, "POST", "/api/v1/incidents", register_body, &body,
+		                     &ps->sent_us[i]);
+		ps->answered_us[i] = xfb_now_us();
+		ps->ids[i] = st == 201 ? xfb_json_first_id(body) : -1;
 		if (st != 201) {
 			fprintf(stderr, "incbench: POST /incidents answered %d: %.200s\n", st,
 			        body);
 			ps->errors++;
 		}
 	}
-	close(c->fd);
-	free(c);
+	xfb_conn_free(c);
 	__atomic_store_n(&ps->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
-static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
+/* Opens the clients' streams in batches of 100, so that the listen backlog never
+ * overflows, and waits for each batch to be answered; false when some were not. */
+static bool sse_open(sse_client *cl, int clients, int ep)
 {
-	long rss_before = rss_kib(server_pid);
-	sse_client *cl = calloc((size_t)clients, sizeof *cl);
-	int ep = epoll_create1(0);
-	if (ep < 0 || !cl)
-		die("epoll/calloc");
-	char req[2048];
+	char req[2048], buf[65536];
 	int rn = snprintf(req, sizeof req,
 	                  "GET /api/v1/stream HTTP/1.1\r\nHost: %s:%d\r\nCookie: %s\r\n"
 	                  "Accept: text/event-stream\r\n\r\n",
 	                  host, port, cookie);
-	int64_t t_open = now_us();
 	struct epoll_event ev, events[256];
-	char buf[65536];
 	int connected = 0;
-	/* Connect in batches so the listen backlog never overflows. */
 	for (int i = 0; i < clients; i++) {
-		cl[i].fd = dial(false);
-		write_all(cl[i].fd, req, (size_t)rn);
+		cl[i].fd = xfb_dial(host, port, false);
+		if (!xfb_write_all(cl[i].fd, req, (size_t)rn))
+			xfb_die("write");
 		fcntl(cl[i].fd, F_SETFL, fcntl(cl[i].fd, F_GETFL) | O_NONBLOCK);
 		ev.events = EPOLLIN;
 		ev.data.u32 = (uint32_t)i;
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, cl[i].fd, &ev) != 0)
-			die("epoll_ctl");
-		if (i % 100 == 99 || i == clients - 1) {
-			/* let the server answer this batch */
-			int64_t until = now_us() + 2000000;
-			while (connected < i + 1 && now_us() < until) {
-				int k = epoll_wait(ep, events, 256, 100);
-				for (int e = 0; e < k; e++) {
-					sse_client *c = &cl[events[e].data.u32];
-					ssize_t r = read(c->fd, buf, sizeof buf);
-					if (r > 0) {
-						bool was = c->connected;
-						sse_bytes(c, buf, (size_t)r, now_us());
-						connected += !was && c->connected;
-					} else if (r == 0) {
-						errno = 0;
-						die("a stream connection closed while connecting");
-					}
+			xfb_die("epoll_ctl");
+		if (i % 100 != 99 && i != clients - 1)
+			continue;
+		/* let the server answer this batch */
+		int64_t until = xfb_now_us() + 2000000;
+		while (connected < i + 1 && xfb_now_us() < until) {
+			int k = epoll_wait(ep, events, 256, 100);
+			for (int e = 0; e < k; e++) {
+				sse_client *c = &cl[events[e].data.u32];
+				ssize_t r = read(c->fd, buf, sizeof buf);
+				if (r > 0) {
+					bool was = c->connected;
+					sse_bytes(c, buf, (size_t)r, xfb_now_us());
+					connected += !was && c->connected;
+				} else if (r == 0) {
+					errno = 0;
+					xfb_die("a stream connection closed while connecting");
 				}
 			}
 		}
@@ -478,30 +302,29 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 	if (connected < clients) {
 		fprintf(stderr, "incbench: only %d of %d stream connections were answered\n",
 		        connected, clients);
-		return 1;
+		return false;
 	}
-	double open_ms = (now_us() - t_open) / 1000.0;
-	usleep(500000);
-	long rss_connected = rss_kib(server_pid);
+	return true;
+}
 
-	poster ps = {.incidents = incidents, .spacing_ms = spacing_ms};
-	ps.sent_us = calloc((size_t)incidents, sizeof *ps.sent_us);
-	ps.ids = calloc((size_t)incidents, sizeof *ps.ids);
-	ps.answered_us = calloc((size_t)incidents, sizeof *ps.answered_us);
-	pthread_t pt;
-	pthread_create(&pt, NULL, post_main, &ps);
-	int64_t expected = (int64_t)clients * incidents, received = 0;
-	int64_t quiet_until = 0;
+/* Reads the streams while ps registers, until all `expected` deliveries arrived or 3 s
+ * after the last registration; returns how many streams the server closed. */
+static int sse_receive(sse_client *cl, int ep, poster *ps, int64_t expected)
+{
+	struct epoll_event events[256];
+	char buf[65536];
+	int64_t received = 0, quiet_until = 0;
 	int closed = 0;
 	for (;;) {
-		if (__atomic_load_n(&ps.done, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&ps->done, __ATOMIC_ACQUIRE)) {
 			if (!quiet_until)
-				quiet_until = now_us() + 3000000; /* stragglers: at most 3 s more */
-			if (received >= expected || now_us() > quiet_until)
+				quiet_until =
+				    xfb_now_us() + 3000000; /* stragglers: at most 3 s more */
+			if (received >= expected || xfb_now_us() > quiet_until)
 				break;
 		}
 		int k = epoll_wait(ep, events, 256, 50);
-		int64_t t = now_us();
+		int64_t t = xfb_now_us();
 		for (int e = 0; e < k; e++) {
 			sse_client *c = &cl[events[e].data.u32];
 			for (;;) {
@@ -520,9 +343,17 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 			}
 		}
 	}
-	pthread_join(pt, NULL);
-	long rss_after = rss_kib(server_pid);
+	return closed;
+}
 
+/* Matches every delivery to its registration and prints the latencies: from the POST to
+ * each client, the POST's own answer (the durable commit; the server publishes before
+ * answering), the first client, and the spread from first to last client. Returns the
+ * number of deliveries matched. */
+static size_t sse_report(const sse_client *cl, int clients, const poster *ps, int64_t expected,
+                         int closed)
+{
+	int incidents = ps->incidents;
 	double *lat = malloc((size_t)expected * sizeof *lat);
 	double *first = calloc((size_t)incidents, sizeof *first),
 	       *last = calloc((size_t)incidents, sizeof *last);
@@ -531,13 +362,13 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 	for (int i = 0; i < clients; i++)
 		for (int s = 0; s < cl[i].n_seen; s++) {
 			int j;
-			for (j = 0; j < incidents && ps.ids[j] != cl[i].seen_id[s]; j++)
+			for (j = 0; j < incidents && ps->ids[j] != cl[i].seen_id[s]; j++)
 				;
 			if (j == incidents) {
 				unmatched++;
 				continue;
 			}
-			double l = (cl[i].seen_us[s] - ps.sent_us[j]) / 1000.0;
+			double l = (cl[i].seen_us[s] - ps->sent_us[j]) / 1000.0;
 			if (!first[j] || l < first[j])
 				first[j] = l;
 			if (l > last[j])
@@ -545,24 +376,51 @@ static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
 			if (n < (size_t)expected)
 				lat[n++] = l;
 		}
-	printf("sse_clients=%d\nsse_open_ms=%.1f\nsse_incidents=%d\n", clients, open_ms, incidents);
-	printf("rss_before_kib=%ld\nrss_connected_kib=%ld\nrss_after_kib=%ld\n", rss_before,
-	       rss_connected, rss_after);
 	printf("sse_expected=%lld\nsse_missing=%lld\nsse_unmatched=%lld\nsse_closed=%d\n",
 	       (long long)expected, (long long)(expected - (int64_t)n), (long long)unmatched,
 	       closed);
 	report("sse", lat, n);
-	/* Where the time goes: the POST's own answer (the durable commit, the server publishes
-	 * before answering), the first client, and the spread from first to last client. */
 	double *post = malloc((size_t)incidents * sizeof *post),
 	       *spread = malloc((size_t)incidents * sizeof *spread);
 	for (int j = 0; j < incidents; j++) {
-		post[j] = (ps.answered_us[j] - ps.sent_us[j]) / 1000.0;
+		post[j] = (ps->answered_us[j] - ps->sent_us[j]) / 1000.0;
 		spread[j] = last[j] - first[j];
 	}
 	report("sse_post", post, (size_t)incidents);
 	report("sse_first", first, (size_t)incidents);
 	report("sse_spread", spread, (size_t)incidents);
+	return n;
+}
+
+static int run_sse(int clients, int incidents, int spacing_ms, int server_pid)
+{
+	long rss_before = rss_kib(server_pid);
+	sse_client *cl = calloc((size_t)clients, sizeof *cl);
+	int ep = epoll_create1(0);
+	if (ep < 0 || !cl)
+		xfb_die("epoll/calloc");
+	int64_t t_open = xfb_now_us();
+	if (!sse_open(cl, clients, ep))
+		return 1;
+	double open_ms = (xfb_now_us() - t_open) / 1000.0;
+	usleep(500000);
+	long rss_connected = rss_kib(server_pid);
+
+	poster ps = {.incidents = incidents, .spacing_ms = spacing_ms};
+	ps.sent_us = calloc((size_t)incidents, sizeof *ps.sent_us);
+	ps.ids = calloc((size_t)incidents, sizeof *ps.ids);
+	ps.answered_us = calloc((size_t)incidents, sizeof *ps.answered_us);
+	pthread_t pt;
+	pthread_create(&pt, NULL, post_main, &ps);
+	int64_t expected = (int64_t)clients * incidents;
+	int closed = sse_receive(cl, ep, &ps, expected);
+	pthread_join(pt, NULL);
+	long rss_after = rss_kib(server_pid);
+
+	printf("sse_clients=%d\nsse_open_ms=%.1f\nsse_incidents=%d\n", clients, open_ms, incidents);
+	printf("rss_before_kib=%ld\nrss_connected_kib=%ld\nrss_after_kib=%ld\n", rss_before,
+	       rss_connected, rss_after);
+	size_t n = sse_report(cl, clients, &ps, expected, closed);
 	printf("errors=%d\n", ps.errors);
 	for (int i = 0; i < clients; i++)
 		close(cl[i].fd);
@@ -575,17 +433,18 @@ static int run_fsync(const char *dir, int n)
 	snprintf(path, sizeof path, "%s/fsync-probe", dir);
 	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
 	if (fd < 0)
-		die("open the fsync probe file");
+		xfb_die("open the fsync probe file");
 	memset(block, 'x', sizeof block);
 	double *v = malloc((size_t)n * sizeof *v);
 	for (int i = 0; i < n; i++) {
 		if (i % 1000 == 0 && lseek(fd, 0, SEEK_SET) < 0)
-			die("lseek");
-		int64_t t0 = now_us();
-		write_all(fd, block, sizeof block);
+			xfb_die("lseek");
+		int64_t t0 = xfb_now_us();
+		if (!xfb_write_all(fd, block, sizeof block))
+			xfb_die("write");
 		if (fdatasync(fd) != 0)
-			die("fdatasync");
-		v[i] = (now_us() - t0) / 1000.0;
+			xfb_die("fdatasync");
+		v[i] = (xfb_now_us() - t0) / 1000.0;
 	}
 	close(fd);
 	unlink(path);
@@ -595,6 +454,7 @@ static int run_fsync(const char *dir, int n)
 
 int main(int argc, char **argv)
 {
+	xfb_start("incbench");
 	if (argc == 4 && strcmp(argv[1], "fsync") == 0)
 		return run_fsync(argv[2], atoi(argv[3]));
 	if (argc < 6) {

@@ -22,6 +22,9 @@
 
 #include "store/xf_search.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
+#include "xfbench.h"
+#include "xfbench_store.h"
 
 #define BATCH 10000
 
@@ -31,11 +34,7 @@ static uint64_t rng_state = 0x5eed2026c0a1f00dULL;
 
 static uint64_t rng(void)
 {
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return xfb_splitmix64(&rng_state);
 }
 
 static size_t pick(size_t n)
@@ -355,8 +354,45 @@ static int64_t one_int(const char *sql)
 	return v;
 }
 
+/* 1. build: RECORDS documents in transactions of BATCH; prints the time and the sizes. */
+static void build(xf_db *db, long records)
+{
+	text *title = malloc(sizeof *title), *body = malloc(sizeof *body);
+	int64_t t0 = xf_mono_us(), bytes = 0;
+	for (long i = 0; i < records; i += BATCH) {
+		xfb_check(xf_tx_begin(db, true), "begin", db);
+		for (long k = i; k < i + BATCH && k < records; k++) {
+			xf_search_doc d;
+			make_doc(k, &d, title, body);
+			bytes += (int64_t)(title->n + body->n);
+			xfb_check(xf_search_put(db, &d), "put", db);
+		}
+		xfb_check(xf_tx_commit(db), "commit", db);
+		if ((i / BATCH) % 10 == 9)
+			fprintf(stderr, "searchbench: %ld documents, %.0f s\n", i + BATCH,
+			        (xf_mono_us() - t0) / 1e6);
+	}
+	double build_s = (xf_mono_us() - t0) / 1e6 + 1e-9;
+	xfb_exec_sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	printf("records=%ld\ntext_bytes=%lld\nbuild_s=%.1f\nbuild_docs_per_s=%.0f\n", records,
+	       (long long)bytes, build_s, records / build_s);
+	int64_t page = one_int("PRAGMA page_size");
+	printf("db_bytes=%lld\n", (long long)(one_int("PRAGMA page_count") * page));
+	/* dbstat is compiled into Debian's SQLite; -1 when it is not */
+	printf("fts_bytes=%lld\n",
+	       (long long)one_int("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_fts%'"));
+	printf("docs_bytes=%lld\n",
+	       (long long)one_int("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_docs%'"));
+	printf("segments=%lld\n",
+	       (long long)one_int("SELECT count(DISTINCT segid) FROM search_fts_idx"));
+	fflush(stdout);
+	free(title);
+	free(body);
+}
+
 int main(int argc, char **argv)
 {
+	xfb_start("searchbench");
 	if (argc != 5) {
 		fprintf(stderr, "usage: searchbench DB RECORDS QUERIES EXACT_QUERIES\n");
 		return 2;
@@ -374,45 +410,7 @@ int main(int argc, char **argv)
 	if (window)
 		xf_search_set_rank_window(atol(window));
 
-	/* 1. build */
-	text *title = malloc(sizeof *title), *body = malloc(sizeof *body);
-	int64_t t0 = xf_mono_us(), bytes = 0;
-	for (long i = 0; i < records; i += BATCH) {
-		if (xf_tx_begin(db, true) != XF_OK) {
-			fprintf(stderr, "searchbench: begin: %s\n", xf_db_error(db));
-			return 1;
-		}
-		for (long k = i; k < i + BATCH && k < records; k++) {
-			xf_search_doc d;
-			make_doc(k, &d, title, body);
-			bytes += (int64_t)(title->n + body->n);
-			if (xf_search_put(db, &d) != XF_OK) {
-				fprintf(stderr, "searchbench: put: %s\n", xf_db_error(db));
-				return 1;
-			}
-		}
-		if (xf_tx_commit(db) != XF_OK) {
-			fprintf(stderr, "searchbench: commit: %s\n", xf_db_error(db));
-			return 1;
-		}
-		if ((i / BATCH) % 10 == 9)
-			fprintf(stderr, "searchbench: %ld documents, %.0f s\n", i + BATCH,
-			        (xf_mono_us() - t0) / 1e6);
-	}
-	double build_s = (xf_mono_us() - t0) / 1e6 + 1e-9;
-	sqlite3_exec(xf_db_handle(db), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-	printf("records=%ld\ntext_bytes=%lld\nbuild_s=%.1f\nbuild_docs_per_s=%.0f\n", records,
-	       (long long)bytes, build_s, records / build_s);
-	int64_t page = one_int("PRAGMA page_size");
-	printf("db_bytes=%lld\n", (long long)(one_int("PRAGMA page_count") * page));
-	/* dbstat is compiled into Debian's SQLite; -1 when it is not */
-	printf("fts_bytes=%lld\n",
-	       (long long)one_int("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_fts%'"));
-	printf("docs_bytes=%lld\n",
-	       (long long)one_int("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_docs%'"));
-	printf("segments=%lld\n",
-	       (long long)one_int("SELECT count(DISTINCT segid) FROM search_fts_idx"));
-	fflush(stdout);
+	build(db, records);
 
 	/* 2. queries with the rank window */
 	fprintf(stderr, "searchbench: queries ...\n");
@@ -433,8 +431,6 @@ int main(int argc, char **argv)
 		measure("exact_char2", "char2", exact, 20);
 	}
 	printf("rank_window=%ld\n", window ? atol(window) : (long)XF_SEARCH_RANK_WINDOW);
-	free(title);
-	free(body);
 	xf_store_close();
 	return 0;
 }

@@ -12,33 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "store/xf_store.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void check(int rc, const char *what, xf_db *db)
-{
-	if (rc != XF_OK) {
-		fprintf(stderr, "auditgen: %s: %s\n", what, xf_db_error(db));
-		exit(1);
-	}
-}
-
-static void exec_sql(xf_db *db, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(xf_db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fprintf(stderr, "auditgen: '%s': %s\n", sql, msg ? msg : "?");
-		exit(1);
-	}
-}
+#include "store/xf_store_db.h"
+#include "xfbench.h"
+#include "xfbench_store.h"
 
 int main(int argc, char **argv)
 {
@@ -46,6 +24,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: auditgen DB EVENTS\n");
 		return 2;
 	}
+	xfb_start("auditgen");
 	char error[512];
 	if (xf_store_open(argv[1], error, sizeof error) != XF_OK) {
 		fprintf(stderr, "auditgen: %s\n", error);
@@ -53,27 +32,27 @@ int main(int argc, char **argv)
 	}
 	int64_t events = atoll(argv[2]);
 	xf_db *db = xf_db_get();
-	exec_sql(db, "PRAGMA synchronous=OFF");
+	xfb_exec_sql(db, "PRAGMA synchronous=OFF");
 	xf_actor actor = {.id = 0, .name = "信访办张三", .request_id = "auditgen"};
-	double t0 = now_s();
-	check(xf_tx_begin(db, true), "begin", db);
+	double t0 = xfb_now_s();
+	xfb_check(xf_tx_begin(db, true), "begin", db);
 	for (int64_t i = 1; i <= events; i++) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)(1 + i % 200000));
-		check(xf_audit_append(db, &actor, "person.view", "person", id,
-		                      json_pack("{s:s}", "summary", "查阅档案")),
-		      "append", db);
+		xfb_check(xf_audit_append(db, &actor, "person.view", "person", id,
+		                          json_pack("{s:s}", "summary", "查阅档案")),
+		          "append", db);
 		if (i % 50000 == 0) {
-			check(xf_tx_commit(db), "commit", db);
-			check(xf_tx_begin(db, true), "begin", db);
+			xfb_check(xf_tx_commit(db), "commit", db);
+			xfb_check(xf_tx_begin(db, true), "begin", db);
 			fprintf(stderr, "\rauditgen: %lld events, %.0f s", (long long)i,
-			        now_s() - t0);
+			        xfb_now_s() - t0);
 		}
 	}
-	check(xf_tx_commit(db), "commit", db);
-	exec_sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	xfb_check(xf_tx_commit(db), "commit", db);
+	xfb_exec_sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	fprintf(stderr, "\n");
-	printf("events=%lld\ngen_seconds=%.1f\n", (long long)events, now_s() - t0);
+	printf("events=%lld\ngen_seconds=%.1f\n", (long long)events, xfb_now_s() - t0);
 	xf_store_close();
 	return 0;
 }

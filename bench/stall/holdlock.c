@@ -11,15 +11,9 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "xfbench.h"
 
 int main(int argc, char **argv)
 {
@@ -38,13 +32,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "holdlock: 'BEGIN IMMEDIATE': %s\n", msg ? msg : "?");
 		return 1;
 	}
-	printf("locked %.3f\n", now_s());
+	printf("locked %.3f\n", xfb_now_s());
 	fflush(stdout);
-	double until = now_s() + atof(argv[2]);
-	while (now_s() < until)
+	double until = xfb_now_s() + atof(argv[2]);
+	while (xfb_now_s() < until)
 		usleep(10000);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	printf("released %.3f\n", now_s());
+	printf("released %.3f\n", xfb_now_s());
 	sqlite3_close(db);
 	return 0;
 }

@@ -33,23 +33,19 @@
  * an error and the connection is opened again; nothing here stops on the server's
  * behaviour, only on its own faults. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "xfbench.h"
 
 static const char *host;
 static int port;
@@ -57,199 +53,6 @@ static int port;
 static const char register_body[] =
     "{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
     "\"place\":\"stall bench\",\"units\":[],\"demands\":\"benchmark\",\"drill\":true}";
-
-static void die(const char *msg)
-{
-	fprintf(stderr, "stallbench: %s: %s\n", msg, errno ? strerror(errno) : "failed");
-	exit(1);
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void sleep_until(int64_t t)
-{
-	int64_t d = t - now_us();
-	if (d > 0) {
-		struct timespec ts = {.tv_sec = d / 1000000, .tv_nsec = (d % 1000000) * 1000};
-		nanosleep(&ts, NULL);
-	}
-}
-
-static struct sockaddr_in address_of(const char *ip, int p)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
-	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) {
-		errno = 0;
-		die("bad IPv4 address");
-	}
-	return a;
-}
-
-/* ---- samples ---- */
-
-typedef struct {
-	double *ms;
-	size_t n, cap;
-	int errors;
-} samples;
-
-static void samples_add(samples *s, double ms)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->ms = realloc(s->ms, s->cap * sizeof *s->ms);
-		if (!s->ms)
-			die("out of memory");
-	}
-	s->ms[s->n++] = ms;
-}
-
-static void samples_merge(samples *into, const samples *from)
-{
-	for (size_t i = 0; i < from->n; i++)
-		samples_add(into, from->ms[i]);
-	into->errors += from->errors;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static double pct(const double *v, size_t n, double q)
-{
-	if (!n)
-		return NAN;
-	size_t k = (size_t)ceil(q * (double)n);
-	return v[k ? k - 1 : 0];
-}
-
-static void report(const char *name, samples *s)
-{
-	qsort(s->ms, s->n, sizeof *s->ms, cmp_double);
-	printf("%s_n=%zu\n%s_errors=%d\n%s_p50_ms=%.2f\n%s_p99_ms=%.2f\n%s_max_ms=%.2f\n", name,
-	       s->n, name, s->errors, name, pct(s->ms, s->n, 0.50), name, pct(s->ms, s->n, 0.99),
-	       name, s->n ? s->ms[s->n - 1] : NAN);
-}
-
-/* ---- request/response on a blocking keep-alive connection ---- */
-
-typedef struct {
-	int fd; /* -1: not connected */
-	int timeout_s;
-	char buf[1 << 18];
-	size_t len;
-} conn;
-
-static bool conn_open(conn *c)
-{
-	struct sockaddr_in a = address_of(host, port);
-	c->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (c->fd < 0)
-		die("socket");
-	int one = 1;
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	struct timeval tv = {.tv_sec = c->timeout_s};
-	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv); /* bounds connect too */
-	if (connect(c->fd, (struct sockaddr *)&a, sizeof a) != 0) {
-		close(c->fd);
-		c->fd = -1;
-		return false;
-	}
-	return true;
-}
-
-static void conn_close(conn *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Sends one request and reads the whole answer. Returns the status, or -1 when the
- * connection failed (it is then closed; the next call opens another). The body is
- * in *body until the next call. */
-static int request(conn *c, const char *method, const char *path, const char *cookie,
-                   const char *csrf, const char *json, char **body)
-{
-	static char empty[] = "";
-	*body = empty;
-	if (c->fd < 0 && !conn_open(c))
-		return -1;
-	char head[2048];
-	int n = snprintf(head, sizeof head,
-	                 "%s %s HTTP/1.1\r\nHost: %s:%d\r\n%s%s%s%s%s%s"
-	                 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-	                 method, path, host, port, cookie ? "Cookie: " : "", cookie ? cookie : "",
-	                 cookie ? "\r\n" : "", csrf ? "X-CSRF-Token: " : "", csrf ? csrf : "",
-	                 csrf ? "\r\n" : "", json ? strlen(json) : 0);
-	if (!write_all(c->fd, head, (size_t)n) || (json && !write_all(c->fd, json, strlen(json)))) {
-		conn_close(c);
-		return -1;
-	}
-	c->len = 0;
-	size_t header_end = 0, content_length = 0;
-	bool close_after = false;
-	for (;;) {
-		if (c->len == sizeof c->buf - 1) {
-			conn_close(c);
-			return -1;
-		}
-		ssize_t r = read(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			conn_close(c);
-			return -1;
-		}
-		c->len += (size_t)r;
-		c->buf[c->len] = 0;
-		if (!header_end) {
-			char *e = strstr(c->buf, "\r\n\r\n");
-			if (!e)
-				continue;
-			header_end = (size_t)(e - c->buf) + 4;
-			char *cl = strcasestr(c->buf, "\r\nContent-Length:");
-			if (!cl || cl > e) {
-				conn_close(c);
-				return -1;
-			}
-			content_length = strtoul(cl + 17, NULL, 10);
-			char *cc = strcasestr(c->buf, "\r\nConnection: close");
-			close_after = cc && cc < e;
-		}
-		if (c->len >= header_end + content_length)
-			break;
-	}
-	int status = atoi(c->buf + 9);
-	c->buf[header_end + content_length] = 0;
-	*body = c->buf + header_end;
-	if (close_after)
-		conn_close(c);
-	return status;
-}
 
 /* ---- probe, write and verify clients ---- */
 
@@ -261,7 +64,7 @@ typedef struct {
 	int64_t open_at;      /* us: when to connect (0: at once) */
 	int64_t open_step;    /* us: the next client of a group connects this much later */
 	int timeout_s;
-	samples s;
+	xfb_samples s;
 	char last[512]; /* the last answer's body, cut */
 	int last_status;
 } client;
@@ -269,26 +72,26 @@ typedef struct {
 static void *client_main(void *arg)
 {
 	client *k = arg;
-	conn *c = calloc(1, sizeof *c);
-	if (!c)
-		die("out of memory");
+	xfb_conn *c = xfb_conn_new(host, port, 1 << 18);
+	c->cookie = k->cookie;
+	c->csrf = k->csrf;
 	c->timeout_s = k->timeout_s;
-	sleep_until(k->open_at);
-	if (!conn_open(c))
+	xfb_sleep_until(k->open_at);
+	if (!xfb_conn_open(c))
 		k->s.errors++;
-	sleep_until(k->start);
+	xfb_sleep_until(k->start);
 	for (int64_t i = 0;; i++) {
-		int64_t due = k->interval ? k->start + i * k->interval : now_us();
+		int64_t due = k->interval ? k->start + i * k->interval : xfb_now_us();
 		if (due >= k->until)
 			break;
-		sleep_until(due);
+		xfb_sleep_until(due);
 		char *body;
-		int st = request(c, k->method, k->path, k->cookie, k->csrf, k->json, &body);
-		int64_t done = now_us();
+		int st = xfb_request(c, k->method, k->path, k->json, &body, NULL);
+		int64_t done = xfb_now_us();
 		k->last_status = st;
 		snprintf(k->last, sizeof k->last, "%s", body);
 		if (st == k->expect) {
-			samples_add(&k->s, (double)(done - due) / 1000.0);
+			xfb_samples_add(&k->s, (double)(done - due) / 1000.0);
 		} else {
 			k->s.errors++;
 			if (k->s.errors <= 3)
@@ -299,8 +102,7 @@ static void *client_main(void *arg)
 				    10000); /* a refused connection is not retried in a busy loop */
 		}
 	}
-	conn_close(c);
-	free(c);
+	xfb_conn_free(c);
 	return NULL;
 }
 
@@ -317,23 +119,23 @@ static void group_start(group *g)
 	g->k = calloc((size_t)g->n, sizeof *g->k);
 	g->t = calloc((size_t)g->n, sizeof *g->t);
 	if (!g->k || !g->t)
-		die("out of memory");
+		xfb_die("out of memory");
 	for (int i = 0; i < g->n; i++) {
 		g->k[i] = g->tpl;
 		g->k[i].open_at = g->tpl.open_at + g->tpl.open_step * i;
 		if (g->tpl.interval)
 			g->k[i].start = g->tpl.start + g->tpl.interval * i / g->n;
 		if (pthread_create(&g->t[i], NULL, client_main, &g->k[i]) != 0)
-			die("pthread_create");
+			xfb_die("pthread_create");
 	}
 }
 
-static samples group_join(group *g)
+static xfb_samples group_join(group *g)
 {
-	samples all = {0};
+	xfb_samples all = {0};
 	for (int i = 0; i < g->n; i++) {
 		pthread_join(g->t[i], NULL);
-		samples_merge(&all, &g->k[i].s);
+		xfb_samples_merge(&all, &g->k[i].s);
 	}
 	return all;
 }
@@ -343,7 +145,7 @@ static int run_probe(const char *cookie, double seconds, int conns, double hz, i
 {
 	/* One connection every 25 ms, alternating endpoints, as clients arriving one by
 	 * one: each is accepted on its own, so they spread over the polling threads. */
-	int64_t opening = now_us(), step = 25000;
+	int64_t opening = xfb_now_us(), step = 25000;
 	int64_t start = opening + 2 * conns * step + 10000 + (int64_t)(delay_s * 1e6),
 	        until = start + (int64_t)(seconds * 1e6);
 	int64_t interval = (int64_t)(1e6 / hz);
@@ -372,16 +174,16 @@ static int run_probe(const char *cookie, double seconds, int conns, double hz, i
 	                      .open_step = 2 * step}};
 	group_start(&health);
 	group_start(&read);
-	samples h = group_join(&health), r = group_join(&read);
-	report("health", &h);
-	report("read", &r);
+	xfb_samples h = group_join(&health), r = group_join(&read);
+	xfb_report("health", &h, true, 2);
+	xfb_report("read", &r, true, 2);
 	return 0;
 }
 
 static int run_write(const char *cookie, const char *csrf, int clients, double seconds,
                      double delay_s)
 {
-	int64_t start = now_us() + (int64_t)(delay_s * 1e6);
+	int64_t start = xfb_now_us() + (int64_t)(delay_s * 1e6);
 	group w = {.name = "write",
 	           .n = clients,
 	           .tpl = {.method = "POST",
@@ -394,15 +196,15 @@ static int run_write(const char *cookie, const char *csrf, int clients, double s
 	                   .until = start + (int64_t)(seconds * 1e6),
 	                   .timeout_s = 60}};
 	group_start(&w);
-	samples s = group_join(&w);
-	printf("write_per_s=%.1f\n", (double)s.n / ((double)(now_us() - start) / 1e6));
-	report("write", &s);
+	xfb_samples s = group_join(&w);
+	printf("write_per_s=%.1f\n", (double)s.n / ((double)(xfb_now_us() - start) / 1e6));
+	xfb_report("write", &s, true, 2);
 	return 0;
 }
 
 static int run_verify(const char *cookie, double seconds, double delay_s)
 {
-	int64_t start = now_us() + (int64_t)(delay_s * 1e6);
+	int64_t start = xfb_now_us() + (int64_t)(delay_s * 1e6);
 	group v = {.name = "verify",
 	           .n = 1,
 	           .tpl = {.method = "GET",
@@ -413,8 +215,8 @@ static int run_verify(const char *cookie, double seconds, double delay_s)
 	                   .until = start + (int64_t)(seconds * 1e6),
 	                   .timeout_s = 600}};
 	group_start(&v);
-	samples s = group_join(&v);
-	report("verify", &s);
+	xfb_samples s = group_join(&v);
+	xfb_report("verify", &s, true, 2);
 	for (char *p = v.k[0].last; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
@@ -447,7 +249,7 @@ static void slow_poll(int epfd, slow_conn *sc, int64_t deadline, int *closed_by_
 {
 	struct epoll_event ev[256];
 	for (;;) {
-		int64_t left = deadline - now_us();
+		int64_t left = deadline - xfb_now_us();
 		if (left <= 0)
 			return;
 		int n = epoll_wait(epfd, ev, 256, (int)(left / 1000) + 1);
@@ -491,20 +293,20 @@ static void slow_poll(int epfd, slow_conn *sc, int64_t deadline, int *closed_by_
 static int run_slowloris(const char *source, int n, double seconds, double trickle_s,
                          const char *ready_file)
 {
-	struct sockaddr_in from = address_of(source, 0), to = address_of(host, port);
+	struct sockaddr_in from = xfb_address(source, 0), to = xfb_address(host, port);
 	slow_conn *sc = calloc((size_t)n, sizeof *sc);
 	int epfd = epoll_create1(0);
 	if (!sc || epfd < 0)
-		die("setup");
-	int64_t start = now_us();
+		xfb_die("setup");
+	int64_t start = xfb_now_us();
 	int closed_by_server = 0;
 	/* batches of 100 every 20 ms, so the listen queue never overflows */
 	for (int i = 0; i < n; i++) {
 		sc[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (sc[i].fd < 0)
-			die("socket (raise ulimit -n)");
+			xfb_die("socket (raise ulimit -n)");
 		if (bind(sc[i].fd, (struct sockaddr *)&from, sizeof from) != 0)
-			die("bind to the source address");
+			xfb_die("bind to the source address");
 		if (connect(sc[i].fd, (struct sockaddr *)&to, sizeof to) != 0 &&
 		    errno != EINPROGRESS) {
 			close(sc[i].fd);
@@ -516,9 +318,9 @@ static int run_slowloris(const char *source, int n, double seconds, double trick
 		                        .data.u32 = (uint32_t)i};
 		epoll_ctl(epfd, EPOLL_CTL_ADD, sc[i].fd, &e);
 		if (i % 100 == 99)
-			slow_poll(epfd, sc, now_us() + 20000, &closed_by_server);
+			slow_poll(epfd, sc, xfb_now_us() + 20000, &closed_by_server);
 	}
-	int64_t connected_at = now_us();
+	int64_t connected_at = xfb_now_us();
 	slow_poll(epfd, sc, connected_at + 2000000, &closed_by_server);
 	int handshakes = 0, open = 0, failed = 0;
 	for (int i = 0; i < n; i++) {
@@ -532,12 +334,12 @@ static int run_slowloris(const char *source, int n, double seconds, double trick
 	fflush(stdout);
 	FILE *f = fopen(ready_file, "w");
 	if (!f)
-		die("cannot create the ready file");
+		xfb_die("cannot create the ready file");
 	fclose(f);
-	int64_t next = now_us(), until = next + (int64_t)(seconds * 1e6);
+	int64_t next = xfb_now_us(), until = next + (int64_t)(seconds * 1e6);
 	int trickled = 0;
-	while (now_us() < until) {
-		if (now_us() >= next) {
+	while (xfb_now_us() < until) {
+		if (xfb_now_us() >= next) {
 			for (int i = 0; i < n; i++) {
 				slow_conn *s = &sc[i];
 				if (s->state != SL_OPEN)
@@ -580,6 +382,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	xfb_start("stallbench");
 	if (argc < 2)
 		usage();
 	const char *mode = argv[1];

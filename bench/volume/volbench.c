@@ -23,11 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/xf_api.h"
 #include "api/xf_incident_json.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
+#include "xfbench.h"
+#include "xfbench_store.h"
 
 /* ---- deterministic choices ---- */
 
@@ -35,11 +37,7 @@ static uint64_t rng_state = 0x5eed2026b0e1f00dULL;
 
 static uint64_t rng(void)
 {
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return xfb_splitmix64(&rng_state);
 }
 
 static int64_t pick(int64_t n)
@@ -63,39 +61,6 @@ static const char *const active_statuses[] = {"registered", "activated",  "on_si
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The CPU time of this thread: what an operation costs, without the wait for a core
- * on a busy machine. */
-static double cpu_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void check(int rc, const char *what, xf_db *db)
-{
-	if (rc != XF_OK) {
-		fprintf(stderr, "volbench: %s failed (%d): %s\n", what, rc, xf_db_error(db));
-		exit(1);
-	}
-}
-
-static void exec_sql(xf_db *db, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(xf_db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fprintf(stderr, "volbench: '%s': %s\n", sql, msg ? msg : "?");
-		exit(1);
-	}
-}
-
 /* ---- generation ---- */
 
 typedef struct gen {
@@ -110,27 +75,27 @@ static void event(gen *g, const char *action, const char *type, int64_t id, json
 	char text[24];
 	snprintf(text, sizeof text, "%lld", (long long)id);
 	xf_actor actor = {.id = 0, .name = "信访办张三", .request_id = "volbench"};
-	check(xf_audit_append(g->db, &actor, action, type, text, data), action, g->db);
+	xfb_check(xf_audit_append(g->db, &actor, action, type, text, data), action, g->db);
 	g->events++;
 }
 
 static void make_units(gen *g, int64_t units)
 {
-	check(xf_store_unit_insert(g->db, 0, "本矿", "mine", &g->root), "unit", g->db);
+	xfb_check(xf_store_unit_insert(g->db, 0, "本矿", "mine", &g->root), "unit", g->db);
 	int64_t mines = units / 40 > 0 ? units / 40 : 1, made = 1;
 	g->leaves = malloc((size_t)(units + 1) * sizeof *g->leaves);
 	for (int64_t m = 0; m < mines && made < units; m++) {
 		char name[64];
 		int64_t mine;
 		snprintf(name, sizeof name, "第%lld矿", (long long)m + 1);
-		check(xf_store_unit_insert(g->db, g->root, name, "mine", &mine), "unit", g->db);
+		xfb_check(xf_store_unit_insert(g->db, g->root, name, "mine", &mine), "unit", g->db);
 		made++;
 		for (int d = 0; d < 39 && made < units; d++, made++) {
 			int64_t id;
 			snprintf(name, sizeof name, "第%lld矿第%d科", (long long)m + 1, d + 1);
-			check(xf_store_unit_insert(g->db, mine, name,
-			                           d < 10 ? "department" : "team", &id),
-			      "unit", g->db);
+			xfb_check(xf_store_unit_insert(g->db, mine, name,
+			                               d < 10 ? "department" : "team", &id),
+			          "unit", g->db);
 			g->leaves[g->n_leaves++] = id;
 		}
 	}
@@ -200,7 +165,7 @@ static void make_incident(gen *g, int64_t i, int64_t n, int tasks_per)
 	    .n_units = 1 + (size_t)pick(2),
 	};
 	int64_t id;
-	check(xf_store_incident_insert(g->db, &in, &id), "incident insert", g->db);
+	xfb_check(xf_store_incident_insert(g->db, &in, &id), "incident insert", g->db);
 	json_decref(reasons);
 	event(g, "incident.register", "incident", id,
 	      json_pack("{s:s, s:s, s:i}", "summary", "登记信访事件", "place", in.place,
@@ -208,7 +173,7 @@ static void make_incident(gen *g, int64_t i, int64_t n, int tasks_per)
 	if (!activated)
 		return;
 	int64_t at = registered + 10 * 60 * 1000;
-	check(xf_store_incident_activate(g->db, id, at), "activate", g->db);
+	xfb_check(xf_store_incident_activate(g->db, id, at), "activate", g->db);
 	for (int k = 0; k < tasks_per; k++) {
 		char title[64];
 		snprintf(title, sizeof title, "处置步骤 %d", k + 1);
@@ -228,16 +193,16 @@ static void make_incident(gen *g, int64_t i, int64_t n, int tasks_per)
 		    .now_ms = at,
 		};
 		int64_t task;
-		check(xf_store_task_insert(g->db, &t, &task), "task insert", g->db);
+		xfb_check(xf_store_task_insert(g->db, &t, &task), "task insert", g->db);
 		if (k < tasks_per / 2 && strcmp(status, "archived") == 0)
-			check(xf_store_task_update(g->db, task, "done", 0, NULL, NULL,
-			                           at + 3600 * 1000),
-			      "task done", g->db);
+			xfb_check(xf_store_task_update(g->db, task, "done", 0, NULL, NULL,
+			                               at + 3600 * 1000),
+			          "task done", g->db);
 	}
 	event(g, "incident.activate", "incident", id, json_pack("{s:s}", "summary", "启动预案"));
 	if (strcmp(status, "activated") != 0) {
-		check(xf_store_incident_set_status(g->db, id, status, at + 2 * 3600 * 1000),
-		      "status", g->db);
+		xfb_check(xf_store_incident_set_status(g->db, id, status, at + 2 * 3600 * 1000),
+		          "status", g->db);
 		event(g, "incident.transition", "incident", id,
 		      json_pack("{s:s, s:s}", "summary", "状态变更", "to", status));
 	}
@@ -252,16 +217,16 @@ static int generate(const char *path, int64_t incidents, int64_t persons, int64_
 		return 1;
 	}
 	gen g = {.db = xf_db_get(), .now = xf_now_ms()};
-	exec_sql(g.db, "PRAGMA synchronous=OFF"); /* generation only; measurements run FULL */
-	double t0 = now_s();
-	check(xf_tx_begin(g.db, true), "begin", g.db);
-	check(xf_store_plan_register(g.db, "volbench-plan", "coal-mine", "某煤矿信访工作应急预案",
-	                             "{}", &g.plan_id),
-	      "plan", g.db);
+	xfb_exec_sql(g.db, "PRAGMA synchronous=OFF"); /* generation only; measurements run FULL */
+	double t0 = xfb_now_s();
+	xfb_check(xf_tx_begin(g.db, true), "begin", g.db);
+	xfb_check(xf_store_plan_register(g.db, "volbench-plan", "coal-mine",
+	                                 "某煤矿信访工作应急预案", "{}", &g.plan_id),
+	          "plan", g.db);
 	make_units(&g, units);
-	check(xf_store_user_insert(g.db, "volbench-official", "包保责任人", g.leaves[0], "",
-	                           1u << XF_ROLE_OFFICIAL, "-", false, &g.official_id),
-	      "user", g.db);
+	xfb_check(xf_store_user_insert(g.db, "volbench-official", "包保责任人", g.leaves[0], "",
+	                               1u << XF_ROLE_OFFICIAL, "-", false, &g.official_id),
+	          "user", g.db);
 	if (sqlite3_prepare_v2(xf_db_handle(g.db),
 	                       "INSERT INTO persons (name, id_number, phone, unit_id, created_ms,"
 	                       " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -279,20 +244,20 @@ static int generate(const char *path, int64_t incidents, int64_t persons, int64_
 			      json_pack("{s:s}", "summary", "查阅档案"));
 		}
 		if (i % 5000 == 4999) {
-			check(xf_tx_commit(g.db), "commit", g.db);
-			check(xf_tx_begin(g.db, true), "begin", g.db);
+			xfb_check(xf_tx_commit(g.db), "commit", g.db);
+			xfb_check(xf_tx_begin(g.db, true), "begin", g.db);
 			fprintf(stderr,
 			        "\rvolbench: %lld incidents, %lld persons, %lld events, %.0f s",
 			        (long long)i + 1, (long long)g.persons, (long long)g.events,
-			        now_s() - t0);
+			        xfb_now_s() - t0);
 		}
 	}
-	check(xf_tx_commit(g.db), "commit", g.db);
+	xfb_check(xf_tx_commit(g.db), "commit", g.db);
 	sqlite3_finalize(g.person_insert);
-	exec_sql(g.db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	xfb_exec_sql(g.db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	fprintf(stderr, "\n");
 	printf("gen_seconds=%.1f\nincidents=%lld\npersons=%lld\nevents=%lld\nunits=%lld\n",
-	       now_s() - t0, (long long)incidents, (long long)g.persons, (long long)g.events,
+	       xfb_now_s() - t0, (long long)incidents, (long long)g.persons, (long long)g.events,
 	       (long long)units);
 	free(g.leaves);
 	xf_store_close();
@@ -355,29 +320,23 @@ typedef struct measure_ctx {
 
 typedef void (*op_fn)(measure_ctx *m);
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void run_op(measure_ctx *m, const char *name, op_fn fn, int runs)
 {
 	double *ms = malloc((size_t)runs * sizeof *ms), *cpu = malloc((size_t)runs * sizeof *cpu);
 	traced.on = true;
-	double t = now_s();
+	double t = xfb_now_s();
 	fn(m);
-	double first = (now_s() - t) * 1000;
+	double first = (xfb_now_s() - t) * 1000;
 	traced.on = false;
 	for (int i = 0; i < runs; i++) {
-		double c = cpu_s();
-		t = now_s();
+		double c = xfb_cpu_s();
+		t = xfb_now_s();
 		fn(m);
-		ms[i] = (now_s() - t) * 1000;
-		cpu[i] = (cpu_s() - c) * 1000;
+		ms[i] = (xfb_now_s() - t) * 1000;
+		cpu[i] = (xfb_cpu_s() - c) * 1000;
 	}
-	qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
+	xfb_sort(ms, (size_t)runs);
+	xfb_sort(cpu, (size_t)runs);
 	int p99 = (runs * 99) / 100 < runs ? (runs * 99) / 100 : runs - 1;
 	printf("%s.n=%d\n%s.first_ms=%.2f\n%s.p50_ms=%.3f\n%s.p99_ms=%.3f\n%s.max_ms=%.3f\n"
 	       "%s.cpu_p50_ms=%.3f\n%s.cpu_p99_ms=%.3f\n",
@@ -392,8 +351,8 @@ static void run_op(measure_ctx *m, const char *name, op_fn fn, int runs)
 static void op_feed(measure_ctx *m)
 {
 	json_t *out;
-	check(xf_store_incident_events_after(m->db, m->last_seq - 1 - pick(32), 256, &out), "feed",
-	      m->db);
+	xfb_check(xf_store_incident_events_after(m->db, m->last_seq - 1 - pick(32), 256, &out),
+	          "feed", m->db);
 	json_decref(out);
 }
 
@@ -409,8 +368,8 @@ static void list(measure_ctx *m, xf_scope scope, const char *status, bool active
 {
 	xf_buf b = XF_BUF_INIT;
 	int64_t next;
-	check(xf_api_incident_list_text(m->db, &scope, status, active, before, 25, &b, &next),
-	      "list", m->db);
+	xfb_check(xf_api_incident_list_text(m->db, &scope, status, active, before, 25, &b, &next),
+	          "list", m->db);
 	xf_buf_release(&b);
 }
 
@@ -472,8 +431,8 @@ static void op_subtree(measure_ctx *m)
 {
 	int64_t *ids;
 	size_t n;
-	check(xf_store_unit_subtree(m->db, pick(2) ? m->root : m->mine, &ids, &n), "subtree",
-	      m->db);
+	xfb_check(xf_store_unit_subtree(m->db, pick(2) ? m->root : m->mine, &ids, &n), "subtree",
+	          m->db);
 	free(ids);
 }
 
@@ -482,7 +441,7 @@ static void op_visible(measure_ctx *m)
 	xf_scope scope = {.unit_id = m->mine};
 	int rc = xf_store_incident_visible(m->db, &scope, 1 + pick(m->max_incident));
 	if (rc != XF_OK && rc != XF_NOTFOUND)
-		check(rc, "visible", m->db);
+		xfb_check(rc, "visible", m->db);
 }
 
 static void duplicates(measure_ctx *m, bool with_id_number)
@@ -498,11 +457,11 @@ static void duplicates(measure_ctx *m, bool with_id_number)
 	traced.on = tracing;
 	if (rc == SQLITE_ROW) {
 		json_t *out;
-		check(xf_store_person_duplicates(
-		          m->db, 0, (const char *)sqlite3_column_text(st, 0),
-		          sqlite3_column_int64(st, 1),
-		          with_id_number ? (const char *)sqlite3_column_text(st, 2) : "", &out),
-		      "duplicates", m->db);
+		xfb_check(xf_store_person_duplicates(
+		              m->db, 0, (const char *)sqlite3_column_text(st, 0),
+		              sqlite3_column_int64(st, 1),
+		              with_id_number ? (const char *)sqlite3_column_text(st, 2) : "", &out),
+		          "duplicates", m->db);
 		json_decref(out);
 	}
 	sqlite3_finalize(st);
@@ -531,12 +490,12 @@ static int64_t scalar(xf_db *db, const char *sql)
 static int measure(const char *path, int runs)
 {
 	char error[512];
-	double t0 = now_s();
+	double t0 = xfb_now_s();
 	if (xf_store_open(path, error, sizeof error) != XF_OK) {
 		fprintf(stderr, "volbench: %s\n", error);
 		return 1;
 	}
-	printf("open_ms=%.1f\nschema_version=%d\n", (now_s() - t0) * 1000,
+	printf("open_ms=%.1f\nschema_version=%d\n", (xfb_now_s() - t0) * 1000,
 	       xf_store_schema_version());
 	measure_ctx m = {.db = xf_db_get()};
 	sqlite3_trace_v2(xf_db_handle(m.db), SQLITE_TRACE_STMT, trace_sql, NULL);
@@ -585,6 +544,7 @@ static int measure(const char *path, int runs)
 
 int main(int argc, char **argv)
 {
+	xfb_start("volbench");
 	if (argc == 8 && strcmp(argv[1], "gen") == 0)
 		return generate(argv[2], atoll(argv[3]), atoll(argv[4]), atoll(argv[5]),
 		                atoll(argv[6]), atoi(argv[7]));

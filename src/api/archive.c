@@ -40,6 +40,7 @@ static void sha256_hex(const void *bytes, size_t n, char out[XF_HASH_HEX_LEN])
 }
 
 typedef struct archive {
+	const char *number; /* the incident's */
 	xf_zip *zip;
 	json_t *files, *missing;
 	uint64_t total; /* bytes added: the ZIP writer has no ZIP64, so under 4 GiB */
@@ -218,20 +219,28 @@ typedef struct archive_src {
 	const xf_plan *plan;
 } archive_src;
 
-/* Reads the incident, which must be archived, and everything the archive lists; false
- * when it replied. */
-static bool archive_load(xf_req *req, xf_db *db, int64_t id, archive_src *src)
+/* Begins a read snapshot and loads an incident the user may see; on failure ends it,
+ * answers and returns false. */
+static bool begin_read_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state)
 {
 	int rc = xf_tx_begin(db, false);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return false;
 	}
-	if (!xf_api_incident(req, db, id, &src->state)) {
-		xf_tx_rollback(db);
+	if (xf_api_incident(req, db, id, state))
+		return true;
+	xf_tx_rollback(db);
+	return false;
+}
+
+/* Reads the incident, which must be archived, and everything the archive lists; false
+ * when it replied. */
+static bool archive_load(xf_req *req, xf_db *db, int64_t id, archive_src *src)
+{
+	if (!begin_read_incident(req, db, id, &src->state))
 		return false;
-	}
-	if (strcmp(src->state.status, "archived") != 0) {
+	if (xf_api_status(&src->state) != XF_STATUS_ARCHIVED) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "not_archived", NULL,
 		               "%s is not archived yet; the archive can be downloaded once it is",
@@ -241,7 +250,7 @@ static bool archive_load(xf_req *req, xf_db *db, int64_t id, archive_src *src)
 	/* One read snapshot for everything listed; the files are content-addressed and
 	 * the rows sealed, so building after it ends changes nothing. */
 	src->seal = src->records = src->reports = src->entries = NULL;
-	rc = xf_seal_json(db, id, &src->seal);
+	int rc = xf_seal_json(db, id, &src->seal);
 	if (rc == XF_NOTFOUND) { /* archived before seals existed */
 		src->seal = json_pack("{s:s}", "hash", "");
 		rc = XF_OK;
@@ -262,33 +271,25 @@ static bool archive_load(xf_req *req, xf_db *db, int64_t id, archive_src *src)
 	return true;
 }
 
-/* Adds each issued report's PDF and DOCX. */
-static int archive_add_reports(xf_req *req, archive *a, const char *number, json_t *reports)
+/* Adds an issued report's PDF and DOCX. */
+static int archive_add_report(xf_req *req, archive *a, json_t *r)
 {
 	int rc = XF_OK;
-	size_t i;
-	json_t *r;
-	json_array_foreach(reports, i, r)
-	{
-		if (rc != XF_OK)
-			break;
-		json_int_t rid = json_integer_value(json_object_get(r, "id"));
-		json_int_t version = json_integer_value(json_object_get(r, "version"));
-		const char *files[][2] = {{"pdf_sha256", "pdf"}, {"docx_sha256", "docx"}};
-		for (size_t f = 0; rc == XF_OK && f < 2; f++) {
-			const char *sha = str(r, files[f][0]);
-			if (!sha[0])
-				continue;
-			const char *name = xf_arena_printf(
-			    &req->arena, "reports/%s-%s-v%lld-%lld.%s", number, str(r, "kind"),
-			    (long long)version, (long long)rid, files[f][1]);
-			json_t *about =
-			    json_pack("{s:s, s:I, s:s, s:s, s:I, s:O}", "type",
-			              f ? "report_docx" : "report_pdf", "report_id", rid, "kind",
-			              str(r, "kind"), "kind_zh", kind_zh(str(r, "kind")), "version",
-			              version, "number", json_object_get(r, "number"));
-			rc = add_stored(a, name, sha, about);
-		}
+	json_int_t rid = json_integer_value(json_object_get(r, "id"));
+	json_int_t version = json_integer_value(json_object_get(r, "version"));
+	const char *files[][2] = {{"pdf_sha256", "pdf"}, {"docx_sha256", "docx"}};
+	for (size_t f = 0; rc == XF_OK && f < 2; f++) {
+		const char *sha = str(r, files[f][0]);
+		if (!sha[0])
+			continue;
+		const char *name = xf_arena_printf(&req->arena, "reports/%s-%s-v%lld-%lld.%s",
+		                                   a->number, str(r, "kind"), (long long)version,
+		                                   (long long)rid, files[f][1]);
+		json_t *about = json_pack(
+		    "{s:s, s:I, s:s, s:s, s:I, s:O}", "type", f ? "report_docx" : "report_pdf",
+		    "report_id", rid, "kind", str(r, "kind"), "kind_zh", kind_zh(str(r, "kind")),
+		    "version", version, "number", json_object_get(r, "number"));
+		rc = add_stored(a, name, sha, about);
 	}
 	return rc;
 }
@@ -318,30 +319,28 @@ static int archive_add_interview(xf_req *req, archive *a, json_t *r)
 	return rc;
 }
 
-/* Adds each record: its stored file, or a typed-in 谈话记录 as JSON. */
-static int archive_add_records(xf_req *req, archive *a, json_t *records)
+/* Adds a record: its stored file, or a typed-in 谈话记录 as JSON. */
+static int archive_add_record(xf_req *req, archive *a, json_t *r)
+{
+	const char *sha = str(r, "sha256");
+	if (!sha[0])
+		return archive_add_interview(req, a, r);
+	json_int_t rid = json_integer_value(json_object_get(r, "id"));
+	const char *name = xf_arena_printf(&req->arena, "records/%lld-%s%s", (long long)rid,
+	                                   str(r, "kind"), suffix(req, str(r, "filename")));
+	json_t *about = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "type", "record", "record_id",
+	                          rid, "kind", str(r, "kind"), "title", str(r, "title"), "filename",
+	                          str(r, "filename"), "mime", str(r, "mime"));
+	return add_stored(a, name, sha, about);
+}
+
+/* Adds each item of list with add, up to the first failure. */
+static int archive_add_each(xf_req *req, archive *a, json_t *list,
+                            int (*add)(xf_req *req, archive *a, json_t *item))
 {
 	int rc = XF_OK;
-	size_t i;
-	json_t *r;
-	json_array_foreach(records, i, r)
-	{
-		if (rc != XF_OK)
-			break;
-		const char *sha = str(r, "sha256");
-		if (!sha[0]) {
-			rc = archive_add_interview(req, a, r);
-			continue;
-		}
-		json_int_t rid = json_integer_value(json_object_get(r, "id"));
-		const char *name = xf_arena_printf(&req->arena, "records/%lld-%s%s", (long long)rid,
-		                                   str(r, "kind"), suffix(req, str(r, "filename")));
-		json_t *about =
-		    json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "type", "record", "record_id", rid,
-		              "kind", str(r, "kind"), "title", str(r, "title"), "filename",
-		              str(r, "filename"), "mime", str(r, "mime"));
-		rc = add_stored(a, name, sha, about);
-	}
+	for (size_t i = 0; rc == XF_OK && i < json_array_size(list); i++)
+		rc = add(req, a, json_array_get(list, i));
 	return rc;
 }
 
@@ -390,7 +389,10 @@ static int archive_build(xf_req *req, int64_t id, const archive_src *src, int *f
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
-	archive a = {.files = json_array(), .missing = json_array(), .err = err};
+	archive a = {.number = src->state.number,
+	             .files = json_array(),
+	             .missing = json_array(),
+	             .err = err};
 	if (fd < 0) {
 		snprintf(err, 256, "cannot create a temporary file: %s", strerror(errno));
 		rc = XF_ERR;
@@ -399,9 +401,9 @@ static int archive_build(xf_req *req, int64_t id, const archive_src *src, int *f
 		                   tm.tm_min);
 	}
 	if (rc == XF_OK)
-		rc = archive_add_reports(req, &a, src->state.number, src->reports);
+		rc = archive_add_each(req, &a, src->reports, archive_add_report);
 	if (rc == XF_OK)
-		rc = archive_add_records(req, &a, src->records);
+		rc = archive_add_each(req, &a, src->records, archive_add_record);
 	if (rc == XF_OK)
 		rc = archive_add_timeline(&a, src);
 	if (rc == XF_OK)
@@ -468,15 +470,13 @@ static void xf_api_archive_get(xf_req *req)
 		close(fd);
 		return;
 	}
-	xf_buf_reset(&req->out);
-	req->status = 200;
-	req->content_type = "application/zip";
-	req->static_fd = fd;
-	req->static_size = (uint64_t)st.st_size;
-	xf_reply_header(req, "Content-Disposition",
-	                xf_arena_printf(&req->arena, "attachment; filename=\"%s-archive.zip\"",
-	                                src.state.number));
-	xf_reply_header(req, "X-Content-Type-Options", "nosniff");
+	xf_api_send_file(
+	    req, &(xf_api_file){
+	             .fd = fd,
+	             .size = (uint64_t)st.st_size,
+	             .mime = "application/zip",
+	             .name = xf_arena_printf(&req->arena, "%s-archive.zip", src.state.number),
+	         });
 }
 
 /* The seal and whether the rows still give it (recomputed now). */
@@ -485,19 +485,10 @@ static void xf_api_seal_get(xf_req *req)
 	int64_t id;
 	xf_incident_state state;
 	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id))
+	if (!xf_api_path_id(req, "id", &id) || !begin_read_incident(req, db, id, &state))
 		return;
-	int rc = xf_tx_begin(db, false);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	if (!xf_api_incident(req, db, id, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
 	json_t *seal = NULL;
-	rc = xf_seal_json(db, id, &seal);
+	int rc = xf_seal_json(db, id, &seal);
 	if (rc == XF_NOTFOUND) {
 		xf_tx_rollback(db);
 		xf_reply_json(req, 200,

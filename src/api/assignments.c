@@ -44,8 +44,8 @@ static int followup_task(xf_req *req, xf_db *db, int64_t incident_id, const char
 	    .owner_value = official->user.name,
 	    .assignee_id = official->user.id,
 	    .base_ms = now,
-	    .due_minutes = interval_days * 24 * 60,
-	    .due_ms = now + interval_days * XF_DAY_MS,
+	    .due_minutes = xf_followup_minutes(interval_days),
+	    .due_ms = xf_followup_due(now, interval_days),
 	    .now_ms = now,
 	};
 	if (rc == XF_OK)
@@ -92,12 +92,12 @@ static void reply_incident_assignments(xf_req *req, xf_db *db, int64_t incident_
 	    json_pack("{s:o, s:o}", "assignments", assignments, "unassigned", unassigned));
 }
 
-static void incident_assignments_list(xf_req *req)
+static void xf_api_incident_assignments_list(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
 	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+	if (!xf_api_path_incident(req, db, &id, &state))
 		return;
 	reply_incident_assignments(req, db, id, 200);
 }
@@ -202,7 +202,7 @@ static bool assign_unit(xf_req *req, xf_db *db, int64_t id, json_t *persons, int
 	return true;
 }
 
-static void incident_assignments_create(xf_req *req)
+static void xf_api_incident_assignments_create(xf_req *req)
 {
 	static const char *const fields[] = {"pairs", "unit_id", "official_id", NULL};
 	xf_field_error err;
@@ -210,12 +210,11 @@ static void incident_assignments_create(xf_req *req)
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
 	json_t *pairs = json_object_get(body, "pairs");
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
+	if (xf_json_int(body, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
 	    xf_json_int(body, "official_id", !pairs, 1, INT64_MAX, &official_id, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -261,7 +260,7 @@ static void incident_assignments_create(xf_req *req)
 	reply_incident_assignments(req, db, id, 201);
 }
 
-static void assignments_list(xf_req *req)
+static void xf_api_assignments_list(xf_req *req)
 {
 	const char *mine = xf_req_query(req, "mine");
 	xf_scope scope = xf_api_scope(req);
@@ -273,11 +272,7 @@ static void assignments_list(xf_req *req)
 	json_t *list;
 	int rc = xf_store_assignment_list(db, 0, mine && strcmp(mine, "1") == 0 ? req->user.id : 0,
 	                                  &list);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "assignments", list));
+	xf_api_reply_list(req, db, rc, "assignments", list);
 }
 
 /* Loads an assignment whose petitioner the user may see; answers 404 otherwise. */
@@ -297,18 +292,16 @@ static bool load_assignment(xf_req *req, xf_db *db, int64_t id, xf_assignment_ro
 	return false;
 }
 
-static void reply_assignment(xf_req *req, xf_db *db, int64_t id, int status)
+/* Answers 409 and returns false when the assignment has ended. */
+static bool assignment_open(xf_req *req, int64_t id, const xf_assignment_row *row)
 {
-	json_t *a;
-	int rc = xf_store_assignment_json(db, id, &a);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, status, a);
+	if (!row->ended_ms)
+		return true;
+	xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended", (long long)id);
+	return false;
 }
 
-static void assignments_update(xf_req *req)
+static void xf_api_assignments_update(xf_req *req)
 {
 	static const char *const fields[] = {"official_id", "interval_days", "status", NULL};
 	xf_field_error err;
@@ -318,11 +311,10 @@ static void assignments_update(xf_req *req)
 	xf_user_row official;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "official_id", false, 1, INT64_MAX, &official_id, &err) == XF_ERR ||
+	if (xf_json_int(body, "official_id", false, 1, INT64_MAX, &official_id, &err) == XF_ERR ||
 	    xf_json_int(body, "interval_days", false, 1, 365, &interval, &err) == XF_ERR ||
 	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) ==
 	        XF_ERR) {
@@ -334,14 +326,9 @@ static void assignments_update(xf_req *req)
 	if (!xf_api_begin(req, db))
 		return;
 	if (!load_assignment(req, db, id, &row) ||
-	    (official_id && !official_ok(req, db, "official_id", official_id, &official))) {
+	    (official_id && !official_ok(req, db, "official_id", official_id, &official)) ||
+	    !assignment_open(req, id, &row)) {
 		xf_tx_rollback(db);
-		return;
-	}
-	if (row.ended_ms) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended",
-		               (long long)id);
 		return;
 	}
 	int64_t now = xf_now_ms();
@@ -361,102 +348,125 @@ static void assignments_update(xf_req *req)
 		              "summary", "调整包保"));
 	if (!xf_api_finish(req, db, rc))
 		return;
-	reply_assignment(req, db, id, 200);
+	xf_api_reply_read(req, db, xf_store_assignment_json, id, NULL, 200);
 }
 
-static void followups_create(xf_req *req)
+/* Inside the transaction: loads assignment id for a follow-up the user may record
+ * (officials on their own petitioners; the petition office and unit heads on any they
+ * may see) on an assignment that has not ended; answers and returns false otherwise. */
+static bool followup_allowed(xf_req *req, xf_db *db, int64_t id, xf_assignment_row *row)
 {
-	static const char *const fields[] = {"kind", "content", "status", NULL};
-	static const char *const status_zh[] = {"稳定", "有反复", "已化解"};
-	xf_field_error err;
-	const char *kind, *content, *status = NULL;
-	int64_t id, followup_id;
-	xf_assignment_row row;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_choice(body, "kind", true, xf_followup_kind_ids, &kind, &err) != XF_OK ||
-	    xf_json_string(body, "content", true, 1, XF_API_TEXT_MAX, &content, &err) != XF_OK ||
-	    xf_json_choice(body, "status", false, xf_assignment_status_ids, &status, &err) ==
-	        XF_ERR) {
-		xf_reply_field_error(req, &err);
-		return;
-	}
-	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
-	if (!xf_api_begin(req, db))
-		return;
-	if (!load_assignment(req, db, id, &row)) {
-		xf_tx_rollback(db);
-		return;
-	}
-	/* Officials record on their own petitioners; the petition office and unit heads on
-	 * any they may see. */
-	if (row.official_id != req->user.id &&
+	if (!load_assignment(req, db, id, row))
+		return false;
+	if (row->official_id != req->user.id &&
 	    !xf_perm_allows(req->user.roles, XF_PERM_ASSIGNMENT_WRITE)) {
-		xf_tx_rollback(db);
 		xf_reply_error(
 		    req, 403, "forbidden", NULL,
 		    "only the responsible official records follow-ups of assignment %lld",
 		    (long long)id);
-		return;
+		return false;
 	}
-	if (row.ended_ms) {
+	return assignment_open(req, id, row);
+}
+
+/* The next follow-up of an unresolved assignment on an incident falls due as a task
+ * of its official; *brief gets the petitioner (the caller releases it). */
+static int schedule_followup(xf_req *req, xf_db *db, const xf_assignment_row *row, int64_t now,
+                             int64_t *task_id, json_t **brief)
+{
+	xf_user_row official;
+	int rc = xf_store_user_by_id(db, row->official_id, &official);
+	if (rc == XF_OK)
+		rc = xf_store_person_brief(db, row->person_id, brief);
+	if (rc == XF_OK)
+		rc = followup_task(req, db, row->incident_id,
+		                   json_string_value(json_object_get(*brief, "name")), &official,
+		                   row->interval_days, now, task_id);
+	return rc;
+}
+
+/* The audit summary of a follow-up: "包保走访：张三，状态：稳定". */
+static const char *followup_summary(xf_req *req, const char *kind, const json_t *brief,
+                                    const char *status)
+{
+	static const char *const status_zh[] = {"稳定", "有反复", "已化解"};
+	int s = 0;
+	while (status && strcmp(xf_assignment_status_ids[s], status) != 0)
+		s++;
+	return xf_arena_printf(&req->arena, "包保%s：%s%s%s", xf_followup_kind_zh(kind),
+	                       brief ? json_string_value(json_object_get(brief, "name")) : "",
+	                       status ? "，状态：" : "", status ? status_zh[s] : "");
+}
+
+/* Reads a follow-up: its kind, what happened, and the petitioner's status (NULL: not
+ * given). */
+static bool read_followup(xf_req *req, json_t *body, const char **kind, const char **content,
+                          const char **status)
+{
+	xf_field_error err;
+	*status = NULL;
+	if (xf_json_choice(body, "kind", true, xf_followup_kind_ids, kind, &err) != XF_OK ||
+	    xf_json_string(body, "content", true, 1, XF_API_TEXT_MAX, content, &err) != XF_OK ||
+	    xf_json_choice(body, "status", false, xf_assignment_status_ids, status, &err) ==
+	        XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return false;
+	}
+	return true;
+}
+
+static void xf_api_followups_create(xf_req *req)
+{
+	static const char *const fields[] = {"kind", "content", "status", NULL};
+	const char *kind, *content, *status;
+	int64_t id, followup_id;
+	xf_assignment_row row;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_api_body(req, fields);
+	if (!body || !read_followup(req, body, &kind, &content, &status))
+		return;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
+	if (!xf_api_begin(req, db))
+		return;
+	if (!followup_allowed(req, db, id, &row)) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "assignment %lld has ended",
-		               (long long)id);
 		return;
 	}
 	int64_t now = xf_now_ms(), task_id = 0;
 	bool resolved = status && strcmp(status, "resolved") == 0;
-	xf_user_row official;
 	json_t *brief = NULL;
 	int rc = xf_store_followup_insert(db, id, now, kind, content, req->user.id, &followup_id);
 	if (rc == XF_OK && row.task_id)
 		rc = xf_store_task_update(db, row.task_id, "done", row.official_id, content, NULL,
 		                          now);
-	if (rc == XF_OK && !resolved && row.incident_id) {
-		rc = xf_store_user_by_id(db, row.official_id, &official);
-		if (rc == XF_OK)
-			rc = xf_store_person_brief(db, row.person_id, &brief);
-		if (rc == XF_OK)
-			rc = followup_task(req, db, row.incident_id,
-			                   json_string_value(json_object_get(brief, "name")),
-			                   &official, row.interval_days, now, &task_id);
-	}
+	if (rc == XF_OK && !resolved && row.incident_id)
+		rc = schedule_followup(req, db, &row, now, &task_id, &brief);
 	if (rc == XF_OK)
-		rc = xf_store_assignment_update(db, id, 0, 0, status,
-		                                now + row.interval_days * XF_DAY_MS, task_id, now);
-	if (rc == XF_OK) {
-		int s = 0;
-		while (status && strcmp(xf_assignment_status_ids[s], status) != 0)
-			s++;
+		rc = xf_store_assignment_update(
+		    db, id, 0, 0, status, xf_followup_due(now, row.interval_days), task_id, now);
+	if (rc == XF_OK)
 		rc = xf_audit_append(
 		    db, &actor, "followup.create", row.incident_id ? "incident" : "person",
 		    xf_api_id_text(req, row.incident_id ? row.incident_id : row.person_id),
 		    json_pack("{s:I, s:I, s:s, s:s}", "assignment_id", (json_int_t)id,
 		              "followup_id", (json_int_t)followup_id, "kind", kind, "summary",
-		              xf_arena_printf(
-		                  &req->arena, "包保%s：%s%s%s", xf_followup_kind_zh(kind),
-		                  brief ? json_string_value(json_object_get(brief, "name")) : "",
-		                  status ? "，状态：" : "", status ? status_zh[s] : "")));
-	}
+		              followup_summary(req, kind, brief, status)));
 	json_decref(brief);
 	if (!xf_api_finish(req, db, rc))
 		return;
-	reply_assignment(req, db, id, 201);
+	xf_api_reply_read(req, db, xf_store_assignment_json, id, NULL, 201);
 }
 
 static const xf_route routes[] = {
-    {"GET", "/incidents/{id}/assignments", XF_PERM_PERSON_READ, 0, incident_assignments_list},
+    {"GET", "/incidents/{id}/assignments", XF_PERM_PERSON_READ, 0,
+     xf_api_incident_assignments_list},
     {"POST", "/incidents/{id}/assignments", XF_PERM_ASSIGNMENT_WRITE, 0,
-     incident_assignments_create},
-    {"GET", "/assignments", XF_PERM_PERSON_READ, 0, assignments_list},
-    {"PATCH", "/assignments/{id}", XF_PERM_ASSIGNMENT_WRITE, 0, assignments_update},
-    {"POST", "/assignments/{id}/followups", XF_PERM_FOLLOWUP_WRITE, 0, followups_create},
+     xf_api_incident_assignments_create},
+    {"GET", "/assignments", XF_PERM_PERSON_READ, 0, xf_api_assignments_list},
+    {"PATCH", "/assignments/{id}", XF_PERM_ASSIGNMENT_WRITE, 0, xf_api_assignments_update},
+    {"POST", "/assignments/{id}/followups", XF_PERM_FOLLOWUP_WRITE, 0, xf_api_followups_create},
 };
 
 const xf_route_list xf_routes_assignments = {routes, XF_ARRAY_LEN(routes)};

@@ -10,7 +10,7 @@
 
 #define DIRECTORY_LIMIT_MAX 50
 
-static void xf_api_directory(xf_req *req)
+static void xf_api_directory_get(xf_req *req)
 {
 	const char *q = xf_req_query(req, "q");
 	const char *role_id = xf_req_query(req, "role");
@@ -55,7 +55,7 @@ static void xf_api_directory(xf_req *req)
 }
 
 static const xf_route routes[] = {
-    {"GET", "/directory", XF_PERM_DIRECTORY_READ, 0, xf_api_directory},
+    {"GET", "/directory", XF_PERM_DIRECTORY_READ, 0, xf_api_directory_get},
 };
 
 const xf_route_list xf_routes_directory = {routes, XF_ARRAY_LEN(routes)};

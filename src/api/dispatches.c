@@ -15,18 +15,7 @@ static const char *resource_zh(const char *resource)
 
 static void xf_api_dispatches_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
-		return;
-	json_t *list;
-	int rc = xf_store_dispatch_list(db, id, &list);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "dispatches", list));
+	xf_api_incident_sublist(req, xf_store_dispatch_list, "dispatches");
 }
 
 static void reply_dispatch(xf_req *req, xf_db *db, int64_t id, int status)
@@ -48,13 +37,10 @@ static void xf_api_dispatches_create(xf_req *req)
 	const char *resource, *note = "";
 	int64_t id, quantity, dispatch_id;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_choice(body, "resource", true, resources, &resource, &err) != XF_OK ||
+	if (xf_json_choice(body, "resource", true, resources, &resource, &err) != XF_OK ||
 	    xf_json_int(body, "quantity", true, 1, 1000, &quantity, &err) != XF_OK ||
 	    xf_json_string(body, "note", false, 0, 500, &note, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
@@ -64,17 +50,15 @@ static void xf_api_dispatches_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	int rc;
-	int status = xf_status_parse(state.status);
-	if (status < 0 || !xf_status_active((xf_status)status)) {
+	if (!xf_status_active(xf_api_status(&state))) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", NULL,
 		               "%s is '%s'; nothing can be dispatched to it", state.number,
 		               state.status);
 		return;
 	}
-	rc = xf_store_dispatch_insert(db, id, resource, (int)quantity, note, req->user.name,
-	                              xf_now_ms(), &dispatch_id);
+	int rc = xf_store_dispatch_insert(db, id, resource, (int)quantity, note, req->user.name,
+	                                  xf_now_ms(), &dispatch_id);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
 		    db, &actor, "dispatch.create", "incident", xf_api_id_text(req, id),
@@ -97,13 +81,10 @@ static void xf_api_dispatches_update(xf_req *req)
 	int64_t id, eta_minutes = -1, incident_id;
 	bool arrived = false, released = false;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "eta_minutes", false, 0, 24 * 60, &eta_minutes, &err) == XF_ERR ||
+	if (xf_json_int(body, "eta_minutes", false, 0, 24 * 60, &eta_minutes, &err) == XF_ERR ||
 	    xf_json_bool(body, "arrived", false, &arrived, &err) == XF_ERR ||
 	    xf_json_bool(body, "released", false, &released, &err) == XF_ERR ||
 	    xf_json_string(body, "note", false, 0, 500, &note, &err) == XF_ERR) {

@@ -67,20 +67,25 @@ static int evaluation_json(xf_db *db, const xf_incident_state *state, json_t **o
 	return XF_OK;
 }
 
-void xf_api_evaluation_get(xf_req *req)
+/* Answers 200 with evaluation_json, or the store error. */
+static void reply_evaluation(xf_req *req, xf_db *db, const xf_incident_state *state)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
-		return;
 	json_t *out;
-	int rc = evaluation_json(db, &state, &out);
+	int rc = evaluation_json(db, state, &out);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
 	}
 	xf_reply_json(req, 200, out);
+}
+
+void xf_api_evaluation_get(xf_req *req)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (xf_api_path_incident(req, db, &id, &state))
+		reply_evaluation(req, db, &state);
 }
 
 static void reply_problem(xf_req *req, const xf_plan *plan, const xf_eval_problem *p)
@@ -111,6 +116,30 @@ static void reply_problem(xf_req *req, const xf_plan *plan, const xf_eval_proble
 	}
 }
 
+/* The strings item[key] of the items of list joined by sep, at most 8 KiB (in the
+ * request's arena). */
+static const char *joined(xf_req *req, json_t *list, const char *key, const char *sep)
+{
+	xf_buf b;
+	xf_buf_init(&b, 8192);
+	json_t *item;
+	size_t i;
+	json_array_foreach(list, i, item)
+	    xf_buf_printf(&b, "%s%s", i ? sep : "", json_string_value(json_object_get(item, key)));
+	const char *out = xf_arena_strdup(&req->arena, b.data ? b.data : "");
+	xf_buf_release(&b);
+	return out;
+}
+
+/* Answers status {"error": {code, message, field, missing}}; steals missing. */
+static void reply_missing(xf_req *req, int status, const char *code, const char *field,
+                          const char *message, json_t *missing)
+{
+	json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", code, "message", message, "field",
+	                          field, "missing", missing);
+	xf_reply_json(req, status, json_pack("{s:o}", "error", error));
+}
+
 /* Scores given for some dimensions replace those; the others stay as saved. */
 static json_t *merged_scores(const json_t *saved, const json_t *given)
 {
@@ -131,6 +160,96 @@ static json_t *merged_scores(const json_t *saved, const json_t *given)
 	return scores;
 }
 
+/* Answers unless the plan is known and the scores given (NULL: none) fit its form. */
+static bool scores_ok(xf_req *req, xf_db *db, const xf_plan *plan, const json_t *given)
+{
+	xf_eval_problem problem;
+	if (!plan)
+		xf_api_store_error(req, db, XF_ERR);
+	else if (given && !xf_eval_check_scores(plan, given, &problem))
+		reply_problem(req, plan, &problem);
+	else
+		return true;
+	return false;
+}
+
+/* Answers 409 unless the evaluation may change now: drafts from activation until the
+ * incident is reported; completing in 总结评价. */
+static bool evaluation_open(xf_req *req, const xf_incident_state *state, bool complete)
+{
+	xf_status status = xf_api_status(state);
+	if (status == XF_STATUS_REGISTERED || status == XF_STATUS_NOT_ACTIVATED ||
+	    status == XF_STATUS_WITHDRAWN || status == XF_STATUS_REPORTED ||
+	    status == XF_STATUS_ARCHIVED) {
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "%s is '%s'; its evaluation cannot change", state->number,
+		               state->status);
+		return false;
+	}
+	if (complete && status != XF_STATUS_EVALUATING) {
+		xf_reply_error(req, 409, "conflict", "complete",
+		               "%s is '%s'; the evaluation is completed while evaluating",
+		               state->number, state->status);
+		return false;
+	}
+	return true;
+}
+
+/* An evaluation about to be saved: the saved one with what the body gives over it. */
+typedef struct eval_change {
+	json_t *scores; /* owned */
+	const char *lessons;
+	bool was_completed;
+} eval_change;
+
+/* Reads the saved evaluation and lays the given scores (NULL: none) and lessons (NULL:
+ * as saved) over it. */
+static int eval_merge(xf_req *req, xf_db *db, int64_t id, const json_t *given, const char *lessons,
+                      eval_change *out)
+{
+	json_t *saved = NULL;
+	int rc = xf_store_evaluation_get(db, id, &saved);
+	if (rc != XF_OK && rc != XF_NOTFOUND)
+		return rc;
+	out->was_completed = saved && !json_is_null(json_object_get(saved, "completed_at"));
+	out->scores = merged_scores(json_object_get(saved, "scores"), given);
+	if (!lessons)
+		lessons = saved ? json_string_value(json_object_get(saved, "lessons")) : "";
+	out->lessons = xf_arena_strdup(&req->arena, lessons ? lessons : "");
+	json_decref(saved);
+	return XF_OK;
+}
+
+/* Answers 422 "incomplete" naming the dimensions not scored (unscored, stolen). */
+static void reply_unscored(xf_req *req, json_t *unscored)
+{
+	reply_missing(req, 422, "incomplete", "scores",
+	              xf_req_message(req, "the evaluation is not complete: %s not scored",
+	                             joined(req, unscored, "title", "、")),
+	              unscored);
+}
+
+/* Saves the change with the facts as they are now, and its event. */
+static int eval_save(xf_req *req, xf_db *db, int64_t id, const eval_change *e, bool complete)
+{
+	json_t *facts = NULL;
+	xf_actor actor = xf_api_actor(req);
+	bool completing = complete && !e->was_completed;
+	int rc = facts_now(db, id, &facts);
+	if (rc == XF_OK)
+		rc = xf_store_evaluation_save(db, id, e->scores, e->lessons, facts, complete,
+		                              req->user.id, xf_now_ms());
+	if (rc == XF_OK)
+		rc = xf_audit_append(db, &actor,
+		                     completing ? "evaluation.complete" : "evaluation.save",
+		                     "incident", xf_api_id_text(req, id),
+		                     json_pack("{s:s, s:O, s:s}", "summary",
+		                               completing ? "综合评价完成" : "保存综合评价",
+		                               "scores", e->scores, "lessons", e->lessons));
+	json_decref(facts);
+	return rc;
+}
+
 void xf_api_evaluation_put(xf_req *req)
 {
 	static const char *const fields[] = {"scores", "lessons", "complete", NULL};
@@ -139,13 +258,10 @@ void xf_api_evaluation_put(xf_req *req)
 	bool complete = false;
 	int64_t id;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "lessons", false, 0, 20000, &lessons, &err) == XF_ERR ||
+	if (xf_json_string(body, "lessons", false, 0, 20000, &lessons, &err) == XF_ERR ||
 	    xf_json_bool(body, "complete", false, &complete, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -155,93 +271,30 @@ void xf_api_evaluation_put(xf_req *req)
 		return;
 	const xf_plan *plan = xf_plans_get(db, state.plan_id);
 	json_t *given = json_object_get(body, "scores");
-	xf_eval_problem problem;
-	if (!plan || (given && !xf_eval_check_scores(plan, given, &problem))) {
+	if (!scores_ok(req, db, plan, given) || !evaluation_open(req, &state, complete)) {
 		xf_tx_rollback(db);
-		if (!plan)
-			xf_api_store_error(req, db, XF_ERR);
-		else
-			reply_problem(req, plan, &problem);
 		return;
 	}
-	int status = xf_status_parse(state.status);
-	/* Drafts from activation until the incident is reported; completing in 总结评价. */
-	if (status < 0 || status == XF_STATUS_REGISTERED || status == XF_STATUS_NOT_ACTIVATED ||
-	    status == XF_STATUS_WITHDRAWN || status == XF_STATUS_REPORTED ||
-	    status == XF_STATUS_ARCHIVED) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "%s is '%s'; its evaluation cannot change", state.number,
-		               state.status);
-		return;
-	}
-	if (complete && status != XF_STATUS_EVALUATING) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "complete",
-		               "%s is '%s'; the evaluation is completed while evaluating",
-		               state.number, state.status);
-		return;
-	}
-	json_t *saved = NULL;
-	int rc = xf_store_evaluation_get(db, id, &saved);
-	if (rc != XF_OK && rc != XF_NOTFOUND) {
+	eval_change change;
+	int rc = eval_merge(req, db, id, given, lessons, &change);
+	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		xf_api_store_error(req, db, rc);
 		return;
 	}
-	bool was_completed = saved && !json_is_null(json_object_get(saved, "completed_at"));
-	json_t *scores = merged_scores(json_object_get(saved, "scores"), given ? given : NULL);
-	if (!lessons)
-		lessons = saved ? json_string_value(json_object_get(saved, "lessons")) : "";
-	lessons = xf_arena_strdup(&req->arena, lessons ? lessons : "");
-	json_decref(saved);
 	/* A completed evaluation keeps every dimension scored. */
-	json_t *unscored = xf_eval_unscored(plan, scores);
-	if ((complete || was_completed) && json_array_size(unscored)) {
+	json_t *unscored = xf_eval_unscored(plan, change.scores);
+	if ((complete || change.was_completed) && json_array_size(unscored)) {
 		xf_tx_rollback(db);
-		json_decref(scores);
-		xf_buf titles;
-		xf_buf_init(&titles, 4096);
-		json_t *item;
-		size_t i;
-		json_array_foreach(unscored, i, item)
-		    xf_buf_printf(&titles, "%s%s", i ? "、" : "",
-		                  json_string_value(json_object_get(item, "title")));
-		const char *message =
-		    xf_req_message(req, "the evaluation is not complete: %s not scored",
-		                   titles.data ? titles.data : "");
-		xf_buf_release(&titles);
-		json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "incomplete", "message",
-		                          message, "field", "scores", "missing", unscored);
-		xf_reply_json(req, 422, json_pack("{s:o}", "error", error));
+		json_decref(change.scores);
+		reply_unscored(req, unscored);
 		return;
 	}
 	json_decref(unscored);
-	json_t *facts = NULL;
-	int64_t now = xf_now_ms();
-	xf_actor actor = xf_api_actor(req);
-	rc = facts_now(db, id, &facts);
-	if (rc == XF_OK)
-		rc = xf_store_evaluation_save(db, id, scores, lessons, facts, complete,
-		                              req->user.id, now);
-	bool completing = complete && !was_completed;
-	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor,
-		                     completing ? "evaluation.complete" : "evaluation.save",
-		                     "incident", xf_api_id_text(req, id),
-		                     json_pack("{s:s, s:O, s:s}", "summary",
-		                               completing ? "综合评价完成" : "保存综合评价",
-		                               "scores", scores, "lessons", lessons));
-	json_decref(scores);
-	json_decref(facts);
-	if (!xf_api_finish(req, db, rc))
-		return;
-	json_t *out;
-	if ((rc = evaluation_json(db, &state, &out)) != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, out);
+	rc = eval_save(req, db, id, &change, complete);
+	json_decref(change.scores);
+	if (xf_api_finish(req, db, rc))
+		reply_evaluation(req, db, &state);
 }
 
 int xf_closing_missing(xf_db *db, const xf_incident_state *state, xf_status to, json_t **missing)
@@ -275,16 +328,8 @@ int xf_closing_missing(xf_db *db, const xf_incident_state *state, xf_status to, 
 void xf_closing_reply_missing(xf_req *req, const xf_incident_state *state, const char *to,
                               json_t *missing)
 {
-	xf_buf words;
-	xf_buf_init(&words, 8192);
-	json_t *item;
-	size_t i;
-	json_array_foreach(missing, i, item) xf_buf_printf(
-	    &words, "%s%s", i ? "；" : "", json_string_value(json_object_get(item, "text")));
-	const char *message = xf_req_message(req, "%s cannot go to '%s' yet: %s", state->number, to,
-	                                     words.data ? words.data : "");
-	xf_buf_release(&words);
-	json_t *error = json_pack("{s:s, s:s, s:s, s:o}", "code", "conflict", "message", message,
-	                          "field", "to", "missing", missing);
-	xf_reply_json(req, 409, json_pack("{s:o}", "error", error));
+	reply_missing(req, 409, "conflict", "to",
+	              xf_req_message(req, "%s cannot go to '%s' yet: %s", state->number, to,
+	                             joined(req, missing, "text", "；")),
+	              missing);
 }

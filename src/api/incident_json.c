@@ -4,28 +4,8 @@
 #include <stdlib.h>
 
 #include "store/xf_store_reports.h"
+#include "util/xf_jsonv.h"
 #include "util/xf_util.h"
-
-static json_t *text_or_null(const char *text)
-{
-	return text ? json_string(text) : json_null();
-}
-
-static json_t *time_or_null(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char text[XF_TIME_LEN];
-	xf_time_format(ms, text);
-	return json_string(text);
-}
-
-/* JSON text the store kept (an override, the reasons), as a value. */
-static json_t *stored_json(const char *text)
-{
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	return v ? v : json_null();
-}
 
 json_t *xf_api_incident_of(const xf_incident_row *r, int64_t now_ms)
 {
@@ -44,30 +24,30 @@ json_t *xf_api_incident_of(const xf_incident_row *r, int64_t now_ms)
 	json_object_set_new(o, "demands", json_string(r->demands));
 	json_object_set_new(o, "category", json_string(r->category));
 	json_object_set_new(o, "in_scope", json_boolean(r->in_scope));
-	json_object_set_new(o, "grade", text_or_null(r->grade));
-	json_object_set_new(o, "grade_name", text_or_null(r->grade_name));
-	json_object_set_new(o, "grade_computed", text_or_null(r->grade_computed));
-	json_object_set_new(o, "override", stored_json(r->override));
-	json_object_set_new(o, "procedure", text_or_null(r->procedure));
-	json_object_set_new(o, "procedure_name", text_or_null(r->procedure_name));
-	json_object_set_new(o, "reasons", stored_json(r->reasons));
+	json_object_set_new(o, "grade", xf_jsonv_text(r->grade));
+	json_object_set_new(o, "grade_name", xf_jsonv_text(r->grade_name));
+	json_object_set_new(o, "grade_computed", xf_jsonv_text(r->grade_computed));
+	json_object_set_new(o, "override", xf_jsonv_parse(r->override));
+	json_object_set_new(o, "procedure", xf_jsonv_text(r->procedure));
+	json_object_set_new(o, "procedure_name", xf_jsonv_text(r->procedure_name));
+	json_object_set_new(o, "reasons", xf_jsonv_parse(r->reasons));
 	json_object_set_new(o, "plan",
 	                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->plan_id, "hash",
 	                              r->plan_hash, "title", r->plan_title));
-	json_object_set_new(o, "registered_at", time_or_null(r->registered_ms));
+	json_object_set_new(o, "registered_at", xf_jsonv_time(r->registered_ms));
 	json_object_set_new(o, "elapsed_s", json_integer((now_ms - r->registered_ms) / 1000));
-	json_object_set_new(o, "activated_at", time_or_null(r->activated_ms));
-	json_object_set_new(o, "updated_at", time_or_null(r->updated_ms));
+	json_object_set_new(o, "activated_at", xf_jsonv_time(r->activated_ms));
+	json_object_set_new(o, "updated_at", xf_jsonv_time(r->updated_ms));
 	json_object_set_new(o, "tasks",
 	                    json_pack("{s:i, s:i, s:i, s:i}", "total", r->tasks.total, "done",
 	                              r->tasks.done, "skipped", r->tasks.skipped, "overdue",
 	                              r->tasks.overdue));
 	json_object_set_new(o, "units", units);
-	json_object_set_new(o, "withdrawn", stored_json(r->withdrawn));
-	json_object_set_new(o, "escalation", stored_json(r->escalation));
-	json_object_set_new(o, "occurred_at", time_or_null(r->occurred_ms));
-	json_object_set_new(o, "expected_at", time_or_null(r->expected_ms));
-	json_object_set_new(o, "expected_destination", text_or_null(r->expected_destination));
+	json_object_set_new(o, "withdrawn", xf_jsonv_parse(r->withdrawn));
+	json_object_set_new(o, "escalation", xf_jsonv_parse(r->escalation));
+	json_object_set_new(o, "occurred_at", xf_jsonv_time(r->occurred_ms));
+	json_object_set_new(o, "expected_at", xf_jsonv_time(r->expected_ms));
+	json_object_set_new(o, "expected_destination", xf_jsonv_text(r->expected_destination));
 	return o;
 }
 

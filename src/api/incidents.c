@@ -51,17 +51,16 @@ void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status)
 /* Reads "units": an array of existing unit ids; answers 400 naming the item. */
 static bool read_units(xf_req *req, xf_db *db, json_t *body, int64_t **units, size_t *n)
 {
-	json_t *list = json_object_get(body, "units"), *item;
+	json_t *list, *item;
 	size_t i;
 	*units = NULL;
 	*n = 0;
+	if (!xf_api_array(req, body, "units", 64,
+	                  xf_req_message(req, "'units' must be an array of at most 64 unit ids"),
+	                  &list))
+		return false;
 	if (!list)
 		return true;
-	if (!json_is_array(list) || json_array_size(list) > 64) {
-		xf_reply_error(req, 400, "invalid_field", "units",
-		               "'units' must be an array of at most 64 unit ids");
-		return false;
-	}
 	*units = xf_arena_alloc(&req->arena, (json_array_size(list) + 1) * sizeof **units);
 	json_array_foreach(list, i, item)
 	{
@@ -508,7 +507,7 @@ static void xf_api_incidents_get(xf_req *req)
 	int64_t id;
 	xf_incident_state state;
 	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+	if (!xf_api_path_incident(req, db, &id, &state))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
 }
@@ -752,6 +751,72 @@ static int stop_progress_reports(xf_db *db, int64_t incident_id, int64_t now)
 	return rc;
 }
 
+/* Inside the transaction: the life cycle allows the move from the incident's status to
+ * target, and closing is enforced (issue 9 item 7: an issued final report and a
+ * completed evaluation before `reported`, the closing steps and no open work before
+ * `archived`); answers 409 (or the store error) and returns false otherwise. */
+static bool transition_allowed(xf_req *req, xf_db *db, const xf_incident_state *state,
+                               const char *to, xf_status target)
+{
+	int from = xf_status_parse(state->status);
+	if (from < 0 || !xf_status_can((xf_status)from, target, state->procedure[0])) {
+		reply_not_allowed(req, state, to);
+		return false;
+	}
+	json_t *missing = NULL;
+	int rc = xf_closing_missing(db, state, target, &missing);
+	if (rc == XF_OK && !missing)
+		return true;
+	if (missing)
+		xf_closing_reply_missing(req, state, to, missing);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+/* Withdraws a mistaken registration (作废), marked with its reason and who withdrew it. */
+static int withdraw_registration(xf_req *req, xf_db *db, const xf_actor *actor,
+                                 const xf_incident_state *state, const char *to, const char *reason,
+                                 int64_t now)
+{
+	char at[XF_TIME_LEN];
+	xf_time_format(now, at);
+	json_t *mark = json_pack("{s:s, s:s, s:s, s:s}", "reason", reason, "by", req->user.username,
+	                         "by_name", req->user.name, "at", at);
+	int rc = xf_store_incident_withdraw(db, state->id, mark, now);
+	json_decref(mark);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+		    db, actor, "incident.withdraw", "incident", xf_api_id_text(req, state->id),
+		    json_pack("{s:s, s:s, s:s, s:s}", "summary",
+		              xf_arena_printf(&req->arena, "登记作废；理由：%s", reason), "from",
+		              state->status, "to", to, "reason", reason));
+	return rc;
+}
+
+/* Moves the incident to target: open progress reports end once it is no longer handled
+ * on the ground, and archiving seals (issue 9 item 8: the snapshot's hash, in the same
+ * transaction). */
+static int move_status(xf_req *req, xf_db *db, const xf_actor *actor,
+                       const xf_incident_state *state, const char *to, xf_status target,
+                       const char *reason, int64_t now)
+{
+	int rc = xf_store_incident_set_status(db, state->id, to, now);
+	if (rc == XF_OK && !xf_status_reports_progress(target))
+		rc = stop_progress_reports(db, state->id, now);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+		    db, actor, "incident.transition", "incident", xf_api_id_text(req, state->id),
+		    json_pack("{s:s, s:s, s:s, s:s}", "summary",
+		              xf_arena_printf(&req->arena, "状态：%s → %s%s%s",
+		                              xf_status_zh(state_status(state)),
+		                              xf_status_zh(target), reason[0] ? "；" : "", reason),
+		              "from", state->status, "to", to, "reason", reason));
+	if (rc == XF_OK && target == XF_STATUS_ARCHIVED)
+		rc = xf_seal_incident(db, actor, state->id, NULL);
+	return rc;
+}
+
 static void xf_api_incidents_transition(xf_req *req)
 {
 	static const char *const fields[] = {"to", "reason", NULL};
@@ -761,17 +826,17 @@ static void xf_api_incidents_transition(xf_req *req)
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_choice(body, "to", true, xf_status_ids, &to, &err) != XF_OK ||
+	if (xf_json_choice(body, "to", true, xf_status_ids, &to, &err) != XF_OK ||
 	    xf_json_string(body, "reason", false, 0, 500, &reason, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
+	xf_status target = (xf_status)xf_status_parse(to);
 	/* Withdrawing a mistaken registration (作废) needs its reason. */
-	bool withdraw = xf_status_parse(to) == XF_STATUS_WITHDRAWN;
+	bool withdraw = target == XF_STATUS_WITHDRAWN;
 	if (withdraw && strlen(reason) < 2) {
 		xf_reply_error(req, 400, "invalid_field", "reason",
 		               "'reason' is required to withdraw a registration");
@@ -781,59 +846,13 @@ static void xf_api_incidents_transition(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	int rc;
-	int from = xf_status_parse(state.status), target = xf_status_parse(to);
-	if (from < 0 || !xf_status_can((xf_status)from, (xf_status)target, state.procedure[0])) {
+	if (!transition_allowed(req, db, &state, to, target)) {
 		xf_tx_rollback(db);
-		reply_not_allowed(req, &state, to);
-		return;
-	}
-	/* Closing is enforced (issue 9 item 7): an issued final report and a completed
-	 * evaluation before `reported`, the closing steps and no open work before
-	 * `archived`. */
-	json_t *missing = NULL;
-	rc = xf_closing_missing(db, &state, (xf_status)target, &missing);
-	if (rc != XF_OK || missing) {
-		xf_tx_rollback(db);
-		if (missing)
-			xf_closing_reply_missing(req, &state, to, missing);
-		else
-			xf_api_store_error(req, db, rc);
 		return;
 	}
 	int64_t now = xf_now_ms();
-	if (withdraw) {
-		char at[XF_TIME_LEN];
-		xf_time_format(now, at);
-		json_t *mark = json_pack("{s:s, s:s, s:s, s:s}", "reason", reason, "by",
-		                         req->user.username, "by_name", req->user.name, "at", at);
-		rc = xf_store_incident_withdraw(db, id, mark, now);
-		json_decref(mark);
-		if (rc == XF_OK)
-			rc = xf_audit_append(
-			    db, &actor, "incident.withdraw", "incident", xf_api_id_text(req, id),
-			    json_pack("{s:s, s:s, s:s, s:s}", "summary",
-			              xf_arena_printf(&req->arena, "登记作废；理由：%s", reason),
-			              "from", state.status, "to", to, "reason", reason));
-		if (!xf_api_finish(req, db, rc))
-			return;
-		xf_api_incident_reply(req, db, id, 200);
-		return;
-	}
-	rc = xf_store_incident_set_status(db, id, to, now);
-	if (rc == XF_OK && !xf_status_reports_progress((xf_status)target))
-		rc = stop_progress_reports(db, id, now);
-	if (rc == XF_OK)
-		rc = xf_audit_append(
-		    db, &actor, "incident.transition", "incident", xf_api_id_text(req, id),
-		    json_pack("{s:s, s:s, s:s, s:s}", "summary",
-		              xf_arena_printf(
-		                  &req->arena, "状态：%s → %s%s%s", xf_status_zh((xf_status)from),
-		                  xf_status_zh((xf_status)target), reason[0] ? "；" : "", reason),
-		              "from", state.status, "to", to, "reason", reason));
-	/* Archiving seals (issue 9 item 8): the snapshot's hash, in the same transaction. */
-	if (rc == XF_OK && target == XF_STATUS_ARCHIVED)
-		rc = xf_seal_incident(db, &actor, id, NULL);
+	int rc = withdraw ? withdraw_registration(req, db, &actor, &state, to, reason, now)
+	                  : move_status(req, db, &actor, &state, to, target, reason, now);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
@@ -868,38 +887,147 @@ static int withdraw_override(xf_req *req, xf_db *db, const xf_incident_state *st
 	return rc;
 }
 
+/* What POST /incidents/{id}/override asks: a grade, a scope, or to withdraw. */
+typedef struct override_in {
+	const char *grade_id, *reason;
+	bool in_scope, withdraw;
+	int has_scope; /* XF_OK when in_scope was given */
+} override_in;
+
+static bool read_override(xf_req *req, json_t *body, override_in *o)
+{
+	xf_field_error err;
+	memset(o, 0, sizeof *o);
+	if (xf_json_string(body, "grade", false, 1, 16, &o->grade_id, &err) == XF_ERR ||
+	    (o->has_scope = xf_json_bool(body, "in_scope", false, &o->in_scope, &err)) == XF_ERR ||
+	    xf_json_string(body, "reason", true, 2, 500, &o->reason, &err) != XF_OK ||
+	    xf_json_bool(body, "withdraw", false, &o->withdraw, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return false;
+	}
+	if (o->withdraw && (o->grade_id || o->has_scope == XF_OK)) {
+		xf_reply_error(req, 400, "invalid_field", "withdraw",
+		               "'withdraw' takes no 'grade' or 'in_scope'");
+		return false;
+	}
+	if (!o->withdraw && !o->grade_id && o->has_scope != XF_OK) {
+		xf_reply_error(req, 400, "invalid_field", "grade",
+		               "give 'grade' or 'in_scope' to override");
+		return false;
+	}
+	return true;
+}
+
+/* Withdraws the incident's override; answers 409 and returns false when it has none,
+ * otherwise true with the store's code in *rc. */
+static bool override_withdrawn(xf_req *req, xf_db *db, const xf_incident_state *state,
+                               const xf_plan *plan, const char *reason, xf_actor *actor, int *rc)
+{
+	json_t *incident = NULL;
+	*rc = xf_api_incident_read(db, state->id, &incident);
+	bool has = *rc == XF_OK && json_is_object(json_object_get(incident, "override"));
+	json_decref(incident);
+	if (*rc == XF_OK && !has) {
+		xf_reply_error(req, 409, "conflict", "withdraw", "%s has no override to withdraw",
+		               state->number);
+		return false;
+	}
+	if (*rc == XF_OK)
+		*rc = withdraw_override(req, db, state, plan, reason, actor);
+	return true;
+}
+
+/* The grade an override sets: the one named, or, bringing an incident into scope
+ * without a grade, its own or the computed one; NULL out of scope. Answers 400 and
+ * returns false when the plan has no such grade. */
+static bool override_grade(xf_req *req, const xf_plan *plan, const xf_incident_state *state,
+                           const override_in *o, const xf_plan_grade **grade)
+{
+	*grade = NULL;
+	if (o->grade_id) {
+		*grade = xf_plan_grade_by_id(plan, o->grade_id);
+		if (!*grade)
+			xf_reply_error(req, 400, "invalid_field", "grade",
+			               "the plan has no grade '%s'", o->grade_id);
+		return *grade != NULL;
+	}
+	if (o->in_scope) {
+		xf_plan_facts facts = {state->headcount,
+		                       (xf_destination)xf_destination_parse(state->destination),
+		                       state->advance_info};
+		xf_plan_decision d;
+		xf_plan_decide(plan, &facts, &d);
+		*grade = state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : d.grade;
+	}
+	return true;
+}
+
+/* Stores the override (re-planning the tasks of an activated incident whose grade
+ * changes) and its event. */
+static int apply_override(xf_req *req, xf_db *db, const xf_incident_state *state,
+                          const override_in *o, const xf_plan_grade *grade, const char *status,
+                          xf_actor *actor)
+{
+	char at[XF_TIME_LEN];
+	int64_t now = xf_now_ms();
+	xf_time_format(now, at);
+	json_t *override = json_pack(
+	    "{s:o, s:b, s:s, s:s, s:s}", "grade", grade ? json_string(grade->id) : json_null(),
+	    "in_scope", o->in_scope, "reason", o->reason, "by", req->user.username, "at", at);
+	int rc = xf_store_incident_override(db, state->id, o->in_scope, grade ? grade->id : NULL,
+	                                    grade ? grade->name : NULL, status, override, now);
+	int replanned = 0;
+	if (rc == XF_OK && grade && state->activated_ms && strcmp(grade->id, state->grade) != 0)
+		rc = xf_api_replan(db, state, grade, &replanned);
+	if (rc == XF_OK) {
+		json_object_set_new(override, "from_grade",
+		                    state->grade[0] ? json_string(state->grade) : json_null());
+		json_object_set_new(override, "replanned", json_integer(replanned));
+		json_object_set_new(override, "summary",
+		                    json_string(xf_arena_printf(
+		                        &req->arena, "人工调整：%s%s%s；理由：%s",
+		                        o->in_scope ? "适用预案" : "不启动", grade ? "，等级" : "",
+		                        grade ? grade->name : "", o->reason)));
+		rc = xf_audit_append(db, actor, "incident.override", "incident",
+		                     xf_api_id_text(req, state->id), json_incref(override));
+	}
+	json_decref(override);
+	return rc;
+}
+
+/* Sets the override's grade and status; answers and returns false when refused (no such
+ * grade, or taking out of scope an incident already handled), otherwise true with the
+ * store's code in *rc. */
+static bool override_set(xf_req *req, xf_db *db, const xf_incident_state *state,
+                         const xf_plan *plan, override_in *o, xf_actor *actor, int *rc)
+{
+	const xf_plan_grade *grade;
+	if (o->has_scope != XF_OK)
+		o->in_scope = state->in_scope;
+	if (!override_grade(req, plan, state, o, &grade))
+		return false;
+	xf_status to = xf_status_for_scope(state_status(state), o->in_scope);
+	if (!o->in_scope && to != XF_STATUS_NOT_ACTIVATED) {
+		xf_reply_error(req, 409, "conflict", "in_scope",
+		               "%s is already being handled; it cannot be taken out of scope",
+		               state->number);
+		return false;
+	}
+	*rc = apply_override(req, db, state, o, grade, xf_status_ids[to], actor);
+	return true;
+}
+
 static void xf_api_incidents_override(xf_req *req)
 {
 	static const char *const fields[] = {"grade", "in_scope", "reason", "withdraw", NULL};
-	xf_field_error err;
-	const char *grade_id = NULL, *reason;
-	bool in_scope, withdraw = false;
+	override_in o;
 	int64_t id;
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
+	json_t *body = xf_api_body(req, fields);
+	if (!body || !read_override(req, body, &o))
 		return;
-	int has_scope;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "grade", false, 1, 16, &grade_id, &err) == XF_ERR ||
-	    (has_scope = xf_json_bool(body, "in_scope", false, &in_scope, &err)) == XF_ERR ||
-	    xf_json_string(body, "reason", true, 2, 500, &reason, &err) != XF_OK ||
-	    xf_json_bool(body, "withdraw", false, &withdraw, &err) == XF_ERR) {
-		xf_reply_field_error(req, &err);
-		return;
-	}
-	if (withdraw && (grade_id || has_scope == XF_OK)) {
-		xf_reply_error(req, 400, "invalid_field", "withdraw",
-		               "'withdraw' takes no 'grade' or 'in_scope'");
-		return;
-	}
-	if (!withdraw && !grade_id && has_scope != XF_OK) {
-		xf_reply_error(req, 400, "invalid_field", "grade",
-		               "give 'grade' or 'in_scope' to override");
-		return;
-	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
@@ -916,83 +1044,126 @@ static void xf_api_incidents_override(xf_req *req)
 		               state.status);
 		return;
 	}
-	if (withdraw) {
-		json_t *incident = NULL;
-		rc = xf_api_incident_read(db, id, &incident);
-		bool has = rc == XF_OK && json_is_object(json_object_get(incident, "override"));
-		json_decref(incident);
-		if (rc == XF_OK && !has) {
-			xf_tx_rollback(db);
-			xf_reply_error(req, 409, "conflict", "withdraw",
-			               "%s has no override to withdraw", state.number);
-			return;
-		}
-		if (rc == XF_OK)
-			rc = withdraw_override(req, db, &state, plan, reason, &actor);
-		if (!xf_api_finish(req, db, rc))
-			return;
-		xf_api_incident_reply(req, db, id, 200);
-		return;
-	}
-	if (has_scope != XF_OK)
-		in_scope = state.in_scope;
-	/* Bringing an incident into scope without a grade takes the computed one. */
-	const xf_plan_grade *grade = NULL;
-	if (grade_id) {
-		grade = xf_plan_grade_by_id(plan, grade_id);
-		if (!grade) {
-			xf_tx_rollback(db);
-			xf_reply_error(req, 400, "invalid_field", "grade",
-			               "the plan has no grade '%s'", grade_id);
-			return;
-		}
-	} else if (in_scope) {
-		xf_plan_facts facts = {state.headcount,
-		                       (xf_destination)xf_destination_parse(state.destination),
-		                       state.advance_info};
-		xf_plan_decision d;
-		xf_plan_decide(plan, &facts, &d);
-		grade = state.grade[0] ? xf_plan_grade_by_id(plan, state.grade) : d.grade;
-	}
-	xf_status to = xf_status_for_scope(state_status(&state), in_scope);
-	const char *status = xf_status_ids[to];
-	if (!in_scope && to != XF_STATUS_NOT_ACTIVATED) {
+	bool ok = o.withdraw ? override_withdrawn(req, db, &state, plan, o.reason, &actor, &rc)
+	                     : override_set(req, db, &state, plan, &o, &actor, &rc);
+	if (!ok) {
 		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", "in_scope",
-		               "%s is already being handled; it cannot be taken out of scope",
-		               state.number);
 		return;
 	}
-	char at[XF_TIME_LEN];
-	int64_t now = xf_now_ms();
-	xf_time_format(now, at);
-	json_t *override = json_pack(
-	    "{s:o, s:b, s:s, s:s, s:s}", "grade", grade ? json_string(grade->id) : json_null(),
-	    "in_scope", in_scope, "reason", reason, "by", req->user.username, "at", at);
-	rc = xf_store_incident_override(db, id, in_scope, grade ? grade->id : NULL,
-	                                grade ? grade->name : NULL, status, override, now);
-	int replanned = 0;
-	if (rc == XF_OK && grade && state.activated_ms && strcmp(grade->id, state.grade) != 0)
-		rc = xf_api_replan(db, &state, grade, &replanned);
-	if (rc == XF_OK) {
-		json_object_set_new(override, "from_grade",
-		                    state.grade[0] ? json_string(state.grade) : json_null());
-		json_object_set_new(override, "replanned", json_integer(replanned));
-		json_object_set_new(
-		    override, "summary",
-		    json_string(xf_arena_printf(
-		        &req->arena, "人工调整：%s%s%s；理由：%s", in_scope ? "适用预案" : "不启动",
-		        grade ? "，等级" : "", grade ? grade->name : "", reason)));
-		rc = xf_audit_append(db, &actor, "incident.override", "incident",
-		                     xf_api_id_text(req, id), json_incref(override));
-	}
-	json_decref(override);
 	if (!xf_api_finish(req, db, rc))
 		return;
 	xf_api_incident_reply(req, db, id, 200);
 }
 
 static int grade_rank(const xf_plan *plan, const char *grade);
+
+/* A decision recomputed from changed facts, beside what the incident held before. */
+typedef struct redecision {
+	const xf_incident_state *state;
+	const xf_plan *plan;
+	xf_plan_decision d;
+	bool before; /* not yet activated: the procedure may change */
+	bool in_scope;
+	const xf_plan_grade *grade; /* NULL out of scope */
+	xf_status to;               /* the status for the scope */
+	const char *ov_grade;       /* the override's grade, or NULL */
+	const char *old_computed;   /* the grade the facts gave before, or NULL */
+	bool escalated;             /* the grade rises now */
+} redecision;
+
+/* Decides from facts: an override decided the scope; once handled, an incident stays
+ * in scope; an override's grade wins over the computed one. */
+static void redecide(redecision *r, const json_t *incident, const xf_plan_facts *facts)
+{
+	const xf_incident_state *state = r->state;
+	json_t *ov = json_object_get(incident, "override");
+	r->ov_grade = json_string_value(json_object_get(ov, "grade"));
+	r->old_computed = json_string_value(json_object_get(incident, "grade_computed"));
+	xf_plan_decide(r->plan, facts, &r->d);
+	r->before = xf_status_before_activation(state_status(state));
+	r->in_scope = json_is_object(ov) ? state->in_scope : r->before ? r->d.in_scope : true;
+	r->grade = NULL;
+	if (r->in_scope)
+		r->grade = r->ov_grade && xf_plan_grade_by_id(r->plan, r->ov_grade)
+		               ? xf_plan_grade_by_id(r->plan, r->ov_grade)
+		               : r->d.grade;
+	r->to = xf_status_for_scope(state_status(state), r->in_scope);
+}
+
+/* The 升级 to store (NULL: none), and whether the grade rises now (r->escalated). 升级
+ * counts from the grade before the first rise, and holds while the grade stays above
+ * it. *set: the stored escalation changes (set or cleared). */
+static json_t *escalation_of(redecision *r, const json_t *incident, const char *at, bool *set)
+{
+	const xf_incident_state *state = r->state;
+	int old_rank = state->grade[0] ? grade_rank(r->plan, state->grade) : 99;
+	int new_rank = r->grade ? grade_rank(r->plan, r->grade->id) : 99;
+	r->escalated = state->grade[0] && r->grade && new_rank < old_rank;
+	json_t *old_escalation = json_object_get(incident, "escalation");
+	const char *base = json_string_value(json_object_get(old_escalation, "from"));
+	if (!base)
+		base = state->grade[0] ? state->grade : NULL;
+	bool above = base && r->grade && new_rank < grade_rank(r->plan, base);
+	*set = above || json_is_object(old_escalation);
+	if (!above)
+		return NULL;
+	const xf_plan_grade *from = xf_plan_grade_by_id(r->plan, base);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "from", base, "from_name",
+	                 from ? from->name : base, "to", r->grade->id, "to_name", r->grade->name,
+	                 "at",
+	                 new_rank == old_rank && json_is_object(old_escalation)
+	                     ? json_string_value(json_object_get(old_escalation, "at"))
+	                     : at);
+}
+
+/* Adds the grade's change (or why an override's grade holds) to changes and summary. */
+static void note_grade_change(xf_req *req, const redecision *r, json_t *changes, char **summary)
+{
+	const xf_incident_state *state = r->state;
+	const char *new_grade = r->grade ? r->grade->id : NULL;
+	bool grade_changed = state->grade[0] ? !new_grade || strcmp(state->grade, new_grade) != 0
+	                                     : new_grade != NULL;
+	if (grade_changed) {
+		const xf_plan_grade *from =
+		    state->grade[0] ? xf_plan_grade_by_id(r->plan, state->grade) : NULL;
+		json_object_set_new(
+		    changes, "grade",
+		    json_pack("{s:o, s:o}", "from",
+		              state->grade[0] ? json_string(state->grade) : json_null(), "to",
+		              new_grade ? json_string(new_grade) : json_null()));
+		*summary = xf_arena_printf(
+		    &req->arena, "%s；等级%s → %s%s", *summary, from ? from->name : "无",
+		    r->grade ? r->grade->name : "无", r->escalated ? "（升级）" : "");
+	} else if (r->ov_grade && r->in_scope &&
+	           (!r->old_computed || strcmp(r->old_computed, r->d.grade->id) != 0)) {
+		*summary = xf_arena_printf(&req->arena, "%s；按事实应为%s，人工调整的等级%s不变",
+		                           *summary, r->d.grade->name, r->grade->name);
+	}
+}
+
+/* Adds what else the decision changed (old and new values) to changes. */
+static void note_decision_changes(const redecision *r, const char *grade_computed, json_t *changes)
+{
+	const xf_incident_state *state = r->state;
+	if (!r->old_computed || !grade_computed || strcmp(r->old_computed, grade_computed) != 0)
+		json_object_set_new(
+		    changes, "grade_computed",
+		    json_pack("{s:o, s:o}", "from",
+		              r->old_computed ? json_string(r->old_computed) : json_null(), "to",
+		              grade_computed ? json_string(grade_computed) : json_null()));
+	if (r->in_scope != state->in_scope)
+		json_object_set_new(
+		    changes, "in_scope",
+		    json_pack("{s:b, s:b}", "from", state->in_scope, "to", r->in_scope));
+	if (r->to != state_status(state))
+		json_object_set_new(
+		    changes, "status",
+		    json_pack("{s:s, s:s}", "from", state->status, "to", xf_status_ids[r->to]));
+	if (r->before && strcmp(state->procedure, r->d.procedure->id) != 0)
+		json_object_set_new(
+		    changes, "procedure",
+		    json_pack("{s:s, s:s}", "from", state->procedure, "to", r->d.procedure->id));
+}
 
 /* The facts that decide, as changed by a PATCH: the decision is recomputed with its
  * reasons; an override keeps winning (scope and grade) until withdrawn; a grade
@@ -1007,104 +1178,39 @@ static int change_decision(xf_req *req, xf_db *db, const xf_incident_state *stat
 	int rc = xf_api_incident_read(db, state->id, &incident);
 	if (rc != XF_OK)
 		return rc;
-	json_t *ov = json_object_get(incident, "override");
-	const char *ov_grade = json_string_value(json_object_get(ov, "grade"));
-	const char *old_computed = json_string_value(json_object_get(incident, "grade_computed"));
-	xf_plan_decision d;
-	xf_plan_decide(plan, facts, &d);
-	bool before = xf_status_before_activation(state_status(state));
-	/* An override decided the scope; once handled, an incident stays in scope. */
-	bool in_scope = json_is_object(ov) ? state->in_scope : before ? d.in_scope : true;
-	const xf_plan_grade *grade = NULL;
-	if (in_scope)
-		grade = ov_grade && xf_plan_grade_by_id(plan, ov_grade)
-		            ? xf_plan_grade_by_id(plan, ov_grade)
-		            : d.grade;
-	xf_status to = xf_status_for_scope(state_status(state), in_scope);
-	const char *status = xf_status_ids[to];
-	int old_rank = state->grade[0] ? grade_rank(plan, state->grade) : 99;
-	int new_rank = grade ? grade_rank(plan, grade->id) : 99;
-	bool escalated = state->grade[0] && grade && new_rank < old_rank;
-	/* 升级 counts from the grade before the first rise, and holds while the grade stays
-	 * above it. */
-	json_t *old_escalation = json_object_get(incident, "escalation");
-	const char *base = json_string_value(json_object_get(old_escalation, "from"));
-	if (!base)
-		base = state->grade[0] ? state->grade : NULL;
-	bool above = base && grade && new_rank < grade_rank(plan, base);
+	redecision r = {.state = state, .plan = plan};
+	redecide(&r, incident, facts);
 	char at[XF_TIME_LEN];
 	int64_t now = xf_now_ms();
 	xf_time_format(now, at);
-	json_t *escalation = NULL;
-	if (above) {
-		const xf_plan_grade *from = xf_plan_grade_by_id(plan, base);
-		escalation = json_pack(
-		    "{s:s, s:s, s:s, s:s, s:s}", "from", base, "from_name",
-		    from ? from->name : base, "to", grade->id, "to_name", grade->name, "at",
-		    new_rank == old_rank && json_is_object(old_escalation)
-		        ? json_string_value(json_object_get(old_escalation, "at"))
-		        : at);
-	}
-	json_t *reasons = reasons_json(&d);
+	bool set_escalation;
+	json_t *escalation = escalation_of(&r, incident, at, &set_escalation);
+	json_t *reasons = reasons_json(&r.d);
 	xf_incident_decision upd = {
 	    .headcount = facts->headcount,
 	    .destination = xf_destination_ids[facts->destination],
 	    .advance_info = facts->advance_info,
-	    .in_scope = in_scope,
-	    .grade = grade ? grade->id : NULL,
-	    .grade_name = grade ? grade->name : NULL,
-	    .grade_computed = in_scope ? d.grade->id : NULL,
-	    .procedure = before ? d.procedure->id : NULL,
-	    .procedure_name = before ? d.procedure->name : NULL,
-	    .status = status,
+	    .in_scope = r.in_scope,
+	    .grade = r.grade ? r.grade->id : NULL,
+	    .grade_name = r.grade ? r.grade->name : NULL,
+	    .grade_computed = r.in_scope ? r.d.grade->id : NULL,
+	    .procedure = r.before ? r.d.procedure->id : NULL,
+	    .procedure_name = r.before ? r.d.procedure->name : NULL,
+	    .status = xf_status_ids[r.to],
 	    .reasons = reasons,
-	    .set_escalation = above || json_is_object(old_escalation),
+	    .set_escalation = set_escalation,
 	    .escalation = escalation,
 	};
 	rc = xf_store_incident_set_decision(db, state->id, &upd, now);
 	int replanned = 0;
-	if (rc == XF_OK && grade && state->activated_ms && strcmp(grade->id, state->grade) != 0)
-		rc = xf_api_replan(db, state, grade, &replanned);
-	const char *new_grade = grade ? grade->id : NULL;
-	bool grade_changed = state->grade[0] ? !new_grade || strcmp(state->grade, new_grade) != 0
-	                                     : new_grade != NULL;
-	if (grade_changed) {
-		const xf_plan_grade *from =
-		    state->grade[0] ? xf_plan_grade_by_id(plan, state->grade) : NULL;
-		json_object_set_new(
-		    changes, "grade",
-		    json_pack("{s:o, s:o}", "from",
-		              state->grade[0] ? json_string(state->grade) : json_null(), "to",
-		              new_grade ? json_string(new_grade) : json_null()));
-		*summary = xf_arena_printf(&req->arena, "%s；等级%s → %s%s", *summary,
-		                           from ? from->name : "无", grade ? grade->name : "无",
-		                           escalated ? "（升级）" : "");
-	} else if (ov_grade && in_scope &&
-	           (!old_computed || strcmp(old_computed, d.grade->id) != 0)) {
-		*summary = xf_arena_printf(&req->arena, "%s；按事实应为%s，人工调整的等级%s不变",
-		                           *summary, d.grade->name, grade->name);
-	}
-	if (!old_computed || !upd.grade_computed || strcmp(old_computed, upd.grade_computed) != 0)
-		json_object_set_new(
-		    changes, "grade_computed",
-		    json_pack("{s:o, s:o}", "from",
-		              old_computed ? json_string(old_computed) : json_null(), "to",
-		              upd.grade_computed ? json_string(upd.grade_computed) : json_null()));
-	if (in_scope != state->in_scope)
-		json_object_set_new(
-		    changes, "in_scope",
-		    json_pack("{s:b, s:b}", "from", state->in_scope, "to", in_scope));
-	if (to != state_status(state))
-		json_object_set_new(changes, "status",
-		                    json_pack("{s:s, s:s}", "from", state->status, "to", status));
-	if (before && strcmp(state->procedure, d.procedure->id) != 0)
-		json_object_set_new(
-		    changes, "procedure",
-		    json_pack("{s:s, s:s}", "from", state->procedure, "to", d.procedure->id));
+	if (rc == XF_OK && r.grade && state->activated_ms && strcmp(r.grade->id, state->grade) != 0)
+		rc = xf_api_replan(db, state, r.grade, &replanned);
+	note_grade_change(req, &r, changes, summary);
+	note_decision_changes(&r, upd.grade_computed, changes);
 	if (replanned)
 		*summary =
 		    xf_arena_printf(&req->arena, "%s，重新安排%d项任务", *summary, replanned);
-	json_object_set_new(changes, "escalated", json_boolean(escalated));
+	json_object_set_new(changes, "escalated", json_boolean(r.escalated));
 	json_object_set_new(changes, "replanned", json_integer(replanned));
 	json_object_set_new(changes, "reasons", reasons);
 	json_decref(escalation);
@@ -1138,6 +1244,18 @@ static json_t *time_or_null(int64_t ms)
  * left in state. Advance information withdrawn clears the expected visit. They change
  * while the incident is registered or handled (not once evaluated, archived or
  * withdrawn). False after answering. */
+/* Adds a time's change (from, to) to changes and a line "LABEL from → to" to summary. */
+static void note_time_change(xf_req *req, const char *key, const char *label, int64_t from,
+                             int64_t to, json_t *changes, char **summary, const char **sep)
+{
+	json_object_set_new(
+	    changes, key,
+	    json_pack("{s:o, s:o}", "from", time_or_null(from), "to", time_or_null(to)));
+	*summary = xf_arena_printf(&req->arena, "%s%s%s%s → %s", *summary, *sep, label,
+	                           local_time(req, from), local_time(req, to));
+	*sep = "；";
+}
+
 static bool time_fields(xf_req *req, xf_incident_state *state, const xf_plan_facts *facts,
                         bool advance_given, int has_occurred, int64_t occurred_ms, int has_expected,
                         int64_t expected_ms, bool expected_cleared, int has_destination,
@@ -1181,26 +1299,12 @@ static bool time_fields(xf_req *req, xf_incident_state *state, const xf_plan_fac
 	 * its own. */
 	if (!check_times(req, occurred, occurred_changed, facts->advance_info, expected, dest))
 		return false;
-	if (occurred_changed) {
-		json_object_set_new(changes, "occurred_at",
-		                    json_pack("{s:o, s:o}", "from",
-		                              time_or_null(state->occurred_ms), "to",
-		                              time_or_null(occurred)));
-		*summary =
-		    xf_arena_printf(&req->arena, "%s%s发生时间%s → %s", *summary, *sep,
-		                    local_time(req, state->occurred_ms), local_time(req, occurred));
-		*sep = "；";
-	}
-	if (expected_changed) {
-		json_object_set_new(changes, "expected_at",
-		                    json_pack("{s:o, s:o}", "from",
-		                              time_or_null(state->expected_ms), "to",
-		                              time_or_null(expected)));
-		*summary =
-		    xf_arena_printf(&req->arena, "%s%s预计到访时间%s → %s", *summary, *sep,
-		                    local_time(req, state->expected_ms), local_time(req, expected));
-		*sep = "；";
-	}
+	if (occurred_changed)
+		note_time_change(req, "occurred_at", "发生时间", state->occurred_ms, occurred,
+		                 changes, summary, sep);
+	if (expected_changed)
+		note_time_change(req, "expected_at", "预计到访时间", state->expected_ms, expected,
+		                 changes, summary, sep);
 	if (dest_changed) {
 		int from = xf_destination_parse(state->expected_destination);
 		int to = dest ? xf_destination_parse(dest) : -1;
@@ -1482,7 +1586,7 @@ static void xf_api_incidents_timeline(xf_req *req)
 	int64_t id;
 	xf_incident_state state;
 	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+	if (!xf_api_path_incident(req, db, &id, &state))
 		return;
 	json_t *entries;
 	int rc = xf_store_timeline(db, id, 0, &entries);
@@ -1509,11 +1613,10 @@ static void xf_api_notes_create(xf_req *req)
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "text", true, 1, XF_API_TEXT_MAX, &text, &err) != XF_OK) {
+	if (xf_json_string(body, "text", true, 1, XF_API_TEXT_MAX, &text, &err) != XF_OK) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -1533,12 +1636,7 @@ static void xf_api_notes_create(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin_incident(req, db, id, &state))
-		return;
-	if (state_status(&state) == XF_STATUS_ARCHIVED) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL, "%s is archived", state.number);
-		return;
-	}
+		return; /* an archived incident answers 409 "sealed" there */
 	if (at_ms && at_ms < state.registered_ms - NOTE_AT_BEFORE_REGISTRATION_MS) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 400, "invalid_field", "at",
@@ -1655,7 +1753,7 @@ static void summarise_tasks(json_t *incident, json_t *tasks, const xf_plan *plan
 	json_object_set_new(incident, "workstreams", streams);
 }
 
-static void xf_api_dashboard(xf_req *req)
+static void xf_api_dashboard_get(xf_req *req)
 {
 	xf_scope scope = xf_api_scope(req);
 	xf_db *db = xf_db_get();
@@ -1736,7 +1834,7 @@ static const xf_route routes[] = {
     {"POST", "/incidents/{id}/notes", XF_PERM_TASK_ACT, 0, xf_api_notes_create},
     {"GET", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_READ, 0, xf_api_evaluation_get},
     {"PUT", "/incidents/{id}/evaluation", XF_PERM_INCIDENT_MANAGE, 0, xf_api_evaluation_put},
-    {"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard},
+    {"GET", "/dashboard", XF_PERM_INCIDENT_READ, 0, xf_api_dashboard_get},
 };
 
 const xf_route_list xf_routes_incidents = {routes, XF_ARRAY_LEN(routes)};

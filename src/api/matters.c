@@ -4,12 +4,13 @@
  * the petition office's follow-up. Creating and updating a matter stays with its
  * person (persons.c). */
 #include "api/xf_api.h"
+#include "core/xf_matter.h"
 
 #include <string.h>
 
 #define DUE_DAYS_MAX 60
 
-static void matters_due(xf_req *req)
+static void xf_api_matters_due(xf_req *req)
 {
 	const char *due = xf_req_query(req, "due");
 	int64_t within_days;
@@ -26,7 +27,7 @@ static void matters_due(xf_req *req)
 	xf_viewer viewer = xf_api_viewer(req);
 	int64_t now = xf_now_ms();
 	/* Overdue: due before now; soon: due within the days given, or already past. */
-	int64_t until = soon ? now + within_days * XF_DAY_MS : now - 1;
+	int64_t until = xf_matter_due_until(now, soon, (int)within_days);
 	json_t *list;
 	int rc = xf_store_matters_due(db, &viewer, now, until, &list);
 	if (rc != XF_OK) {
@@ -42,7 +43,7 @@ static void matters_due(xf_req *req)
 }
 
 static const xf_route routes[] = {
-    {"GET", "/matters", XF_PERM_PERSON_READ, 0, matters_due},
+    {"GET", "/matters", XF_PERM_PERSON_READ, 0, xf_api_matters_due},
 };
 
 const xf_route_list xf_routes_matters = {routes, XF_ARRAY_LEN(routes)};

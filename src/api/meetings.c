@@ -33,8 +33,7 @@ typedef struct decision {
 /* Answers 409 unless the incident is being handled (activated .. resolving). */
 static bool incident_in_handling(xf_req *req, const xf_incident_state *state)
 {
-	int status = xf_status_parse(state->status);
-	if (status >= 0 && xf_incident_in_handling((xf_status)status))
+	if (xf_incident_in_handling(xf_api_status(state)))
 		return true;
 	xf_reply_error(req, 409, "conflict", NULL,
 	               "%s is '%s'; meetings are held and minuted only while an incident is "
@@ -129,12 +128,60 @@ static bool read_attendees(xf_req *req, json_t *body, attendee **out, size_t *n,
 	return true;
 }
 
-/* Reads "decisions": [{text, assignee_id | owner_role, due_minutes}]; answers 400 naming
- * the item. Owners are checked later, in the transaction. */
-static bool read_decisions(xf_req *req, json_t *body, bool required, decision **out, size_t *n)
+/* Reads decisions[i], {text, assignee_id | owner_role, due_minutes}, into d; answers
+ * 400 naming the item and returns false when it is not one. */
+static bool read_decision(xf_req *req, json_t *item, size_t i, decision *d)
 {
 	static const char *const fields[] = {"text", "assignee_id", "owner_role", "due_minutes",
 	                                     NULL};
+	const char *at = xf_arena_printf(&req->arena, "decisions[%zu]", i);
+	const char *role_field = xf_arena_printf(&req->arena, "%s.owner_role", at);
+	xf_field_error err;
+	memset(&err, 0, sizeof err);
+	if (!json_is_object(item)) {
+		xf_reply_error(req, 400, "invalid_field", at,
+		               "'%s' must be an object with 'text', 'due_minutes' and "
+		               "'assignee_id' or 'owner_role'",
+		               at);
+		return false;
+	}
+	if (xf_json_only(item, fields, &err) != XF_OK ||
+	    xf_json_string(item, "text", true, 1, 1000, &d->text, &err) != XF_OK ||
+	    xf_json_int(item, "assignee_id", false, 1, INT64_MAX, &d->assignee_id, &err) ==
+	        XF_ERR ||
+	    xf_json_choice(item, "owner_role", false, xf_role_ids, &d->owner_role, &err) ==
+	        XF_ERR ||
+	    xf_json_int(item, "due_minutes", true, 0, MAX_DUE_MINUTES, &d->due_minutes, &err) !=
+	        XF_OK) {
+		xf_reply_error(
+		    req, 400, "invalid_field",
+		    xf_arena_printf(&req->arena, "%s%s%s", at, err.field[0] ? "." : "", err.field),
+		    "'%s': %s", at, err.message);
+		return false;
+	}
+	bool has_user = d->assignee_id != 0, has_role = d->owner_role != NULL;
+	if (has_user == has_role) {
+		xf_reply_error(req, 400, "invalid_field", role_field,
+		               "'%s': give either 'assignee_id' (a user) or 'owner_role' "
+		               "(a role) as the owner",
+		               at);
+		return false;
+	}
+	if (d->owner_role &&
+	    !xf_perm_allows(1u << xf_role_parse(d->owner_role), XF_PERM_TASK_ACT)) {
+		xf_reply_error(req, 400, "invalid_field", role_field,
+		               "'%s': role '%s' cannot act on tasks", at, d->owner_role);
+		return false;
+	}
+	if (d->owner_role)
+		d->owner_label = xf_role_zh((xf_role)xf_role_parse(d->owner_role));
+	return true;
+}
+
+/* Reads "decisions", a list of read_decision's; answers 400 naming the item. Owners are
+ * checked later, in the transaction. */
+static bool read_decisions(xf_req *req, json_t *body, bool required, decision **out, size_t *n)
+{
 	json_t *list = json_object_get(body, "decisions"), *item;
 	size_t i;
 	*out = NULL;
@@ -151,78 +198,44 @@ static bool read_decisions(xf_req *req, json_t *body, bool required, decision **
 	*out = xf_arena_alloc(&req->arena, (json_array_size(list) + 1) * sizeof **out);
 	json_array_foreach(list, i, item)
 	{
-		decision *d = &(*out)[i];
-		xf_field_error err;
-		memset(&err, 0, sizeof err);
-		if (!json_is_object(item)) {
-			xf_reply_error(req, 400, "invalid_field",
-			               xf_arena_printf(&req->arena, "decisions[%zu]", i),
-			               "'%s' must be an object with 'text', 'due_minutes' and "
-			               "'assignee_id' or 'owner_role'",
-			               xf_arena_printf(&req->arena, "decisions[%zu]", i));
+		if (!read_decision(req, item, i, &(*out)[i]))
 			return false;
-		}
-		if (xf_json_only(item, fields, &err) != XF_OK ||
-		    xf_json_string(item, "text", true, 1, 1000, &d->text, &err) != XF_OK ||
-		    xf_json_int(item, "assignee_id", false, 1, INT64_MAX, &d->assignee_id, &err) ==
-		        XF_ERR ||
-		    xf_json_choice(item, "owner_role", false, xf_role_ids, &d->owner_role, &err) ==
-		        XF_ERR ||
-		    xf_json_int(item, "due_minutes", true, 0, MAX_DUE_MINUTES, &d->due_minutes,
-		                &err) != XF_OK) {
-			xf_reply_error(req, 400, "invalid_field",
-			               xf_arena_printf(&req->arena, "decisions[%zu]%s%s", i,
-			                               err.field[0] ? "." : "", err.field),
-			               "'%s': %s",
-			               xf_arena_printf(&req->arena, "decisions[%zu]", i),
-			               err.message);
-			return false;
-		}
-		bool has_user = d->assignee_id != 0, has_role = d->owner_role != NULL;
-		if (has_user == has_role) {
-			xf_reply_error(req, 400, "invalid_field",
-			               xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
-			               "'%s': give either 'assignee_id' (a user) or 'owner_role' "
-			               "(a role) as the owner",
-			               xf_arena_printf(&req->arena, "decisions[%zu]", i));
-			return false;
-		}
-		if (d->owner_role &&
-		    !xf_perm_allows(1u << xf_role_parse(d->owner_role), XF_PERM_TASK_ACT)) {
-			xf_reply_error(req, 400, "invalid_field",
-			               xf_arena_printf(&req->arena, "decisions[%zu].owner_role", i),
-			               "'%s': role '%s' cannot act on tasks",
-			               xf_arena_printf(&req->arena, "decisions[%zu]", i),
-			               d->owner_role);
-			return false;
-		}
-		if (d->owner_role)
-			d->owner_label = xf_role_zh((xf_role)xf_role_parse(d->owner_role));
 		(*n)++;
 	}
 	return true;
+}
+
+/* Reads the account of user_id named in field (an active one when active); answers 400
+ * naming field, or the store error, and returns false when there is none. */
+static bool named_user(xf_req *req, xf_db *db, int64_t user_id, const char *field, bool active,
+                       xf_user_row *row)
+{
+	int rc = xf_store_user_by_id(db, user_id, row);
+	if (rc != XF_OK && rc != XF_NOTFOUND) {
+		xf_api_store_error(req, db, rc);
+		return false;
+	}
+	if (rc == XF_OK && !(active && row->user.disabled))
+		return true;
+	if (active)
+		xf_reply_error(req, 400, "invalid_field", field,
+		               "'%s': there is no active user %lld", field, (long long)user_id);
+	else
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld",
+		               field, (long long)user_id);
+	return false;
 }
 
 /* Looks the attendees' accounts up, recording their names as they are now. */
 static bool resolve_attendees(xf_req *req, xf_db *db, attendee *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		xf_user_row row;
 		if (!list[i].user_id)
 			continue;
-		xf_user_row row;
-		int rc = xf_store_user_by_id(db, list[i].user_id, &row);
-		if (rc == XF_NOTFOUND) {
-			xf_reply_error(req, 400, "invalid_field",
-			               xf_arena_printf(&req->arena, "attendees[%zu]", i),
-			               "'%s': there is no user %lld",
-			               xf_arena_printf(&req->arena, "attendees[%zu]", i),
-			               (long long)list[i].user_id);
+		if (!named_user(req, db, list[i].user_id,
+		                xf_arena_printf(&req->arena, "attendees[%zu]", i), false, &row))
 			return false;
-		}
-		if (rc != XF_OK) {
-			xf_api_store_error(req, db, rc);
-			return false;
-		}
 		list[i].name = xf_arena_strdup(&req->arena, row.user.name);
 	}
 	return true;
@@ -232,21 +245,12 @@ static bool resolve_attendees(xf_req *req, xf_db *db, attendee *list, size_t n)
 static bool resolve_owners(xf_req *req, xf_db *db, decision *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		xf_user_row row;
+		const char *field = xf_arena_printf(&req->arena, "decisions[%zu].assignee_id", i);
 		if (!list[i].assignee_id)
 			continue;
-		xf_user_row row;
-		int rc = xf_store_user_by_id(db, list[i].assignee_id, &row);
-		if (rc != XF_OK && rc != XF_NOTFOUND) {
-			xf_api_store_error(req, db, rc);
+		if (!named_user(req, db, list[i].assignee_id, field, true, &row))
 			return false;
-		}
-		const char *field = xf_arena_printf(&req->arena, "decisions[%zu].assignee_id", i);
-		if (rc == XF_NOTFOUND || row.user.disabled) {
-			xf_reply_error(req, 400, "invalid_field", field,
-			               "'%s': there is no active user %lld", field,
-			               (long long)list[i].assignee_id);
-			return false;
-		}
 		if (!xf_perm_allows(row.user.roles, XF_PERM_TASK_ACT)) {
 			xf_reply_error(req, 400, "invalid_field", field,
 			               "'%s': user %lld has no role that acts on tasks", field,
@@ -369,31 +373,9 @@ static int add_attendees(xf_db *db, int64_t meeting_id, const attendee *list, si
 	return rc;
 }
 
-static void reply_meeting(xf_req *req, xf_db *db, int64_t id, int status)
-{
-	json_t *m;
-	int rc = xf_store_meeting_json(db, id, &m);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, status, m);
-}
-
 static void xf_api_meetings_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
-		return;
-	json_t *list;
-	int rc = xf_store_meeting_list(db, id, &list);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "meetings", list));
+	xf_api_incident_sublist(req, xf_store_meeting_list, "meetings");
 }
 
 /* Puts the meeting's minutes in the search index, as a document of its incident. */
@@ -451,13 +433,10 @@ static void xf_api_meetings_create(xf_req *req)
 	size_t n_attendees, n_decisions;
 	xf_incident_state state;
 	xf_task_row task;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_choice(body, "kind", true, xf_meeting_kind_ids, &kind, &err) != XF_OK ||
+	if (xf_json_choice(body, "kind", true, xf_meeting_kind_ids, &kind, &err) != XF_OK ||
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
 	    xf_json_string(body, "minutes", false, 0, 20000, &minutes, &err) == XF_ERR ||
 	    xf_json_int(body, "task_id", false, 1, INT64_MAX, &task_id, &err) == XF_ERR) {
@@ -513,9 +492,8 @@ static void xf_api_meetings_create(xf_req *req)
 		rc = complete_step(req, db, &actor, &task, meeting_id, minutes, now);
 	if (rc == XF_OK)
 		rc = index_meeting(db, meeting_id);
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_meeting(req, db, meeting_id, 201);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_meeting_json, meeting_id, NULL, 201);
 }
 
 /* Loads a meeting and its incident, both visible to the user; answers 404 otherwise.
@@ -547,7 +525,7 @@ static void xf_api_meetings_get(xf_req *req)
 	xf_db *db = xf_db_get();
 	if (!xf_api_path_id(req, "id", &id) || !visible_meeting(req, db, id, &meeting, &state))
 		return;
-	reply_meeting(req, db, id, 200);
+	xf_api_reply_read(req, db, xf_store_meeting_json, id, NULL, 200);
 }
 
 /* Begins a write transaction on a visible meeting of an incident being handled; on
@@ -614,13 +592,10 @@ static void xf_api_meetings_update(xf_req *req)
 	xf_meeting_row meeting;
 	xf_incident_state state;
 	xf_task_row task;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "minutes", false, 0, 20000, &minutes, &err) == XF_ERR ||
+	if (xf_json_string(body, "minutes", false, 0, 20000, &minutes, &err) == XF_ERR ||
 	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
 	    xf_json_int(body, "task_id", false, 1, INT64_MAX, &task_id, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
@@ -673,30 +648,21 @@ static void xf_api_meetings_update(xf_req *req)
 		rc = complete_step_by_update(req, db, &actor, &task, id, minutes, now);
 	if (rc == XF_OK)
 		rc = index_meeting(db, id);
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_meeting(req, db, id, 200);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_meeting_json, id, NULL, 200);
 }
 
 static void xf_api_meetings_decide(xf_req *req)
 {
 	static const char *const fields[] = {"decisions", NULL};
-	xf_field_error err;
 	int64_t id;
 	decision *decisions;
 	size_t n_decisions;
 	xf_meeting_row meeting;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK) {
-		xf_reply_field_error(req, &err);
-		return;
-	}
-	if (!read_decisions(req, body, true, &decisions, &n_decisions))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)) ||
+	    !read_decisions(req, body, true, &decisions, &n_decisions))
 		return;
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
@@ -711,9 +677,8 @@ static void xf_api_meetings_decide(xf_req *req)
 	                       n_decisions, now);
 	if (rc == XF_OK)
 		rc = xf_store_meeting_update(db, id, NULL, NULL, 0, 0, now);
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_meeting(req, db, id, 201);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_meeting_json, id, NULL, 201);
 }
 
 static const xf_route routes[] = {

@@ -63,20 +63,14 @@ static bool live_person(xf_req *req, xf_db *db, int64_t id, const char *field)
 	return false;
 }
 
-/* Answers 400 naming field unless unit id exists. */
-static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
+/* Begins a write transaction on the live file id (live_person); false when answered. */
+static bool begin_person(xf_req *req, xf_db *db, int64_t id)
 {
-	json_t *unit;
-	int rc = xf_store_unit_get(db, id, &unit);
-	if (rc == XF_OK) {
-		json_decref(unit);
+	if (!xf_api_begin(req, db))
+		return false;
+	if (live_person(req, db, id, NULL))
 		return true;
-	}
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld",
-		               field, (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
+	xf_tx_rollback(db);
 	return false;
 }
 
@@ -126,15 +120,14 @@ static int index_person(xf_db *db, int64_t id, const xf_person_in *in)
 /* Reads and validates "family": [{name, relation, phone?, unit?}]. */
 static bool read_family(xf_req *req, json_t *body)
 {
-	json_t *list = json_object_get(body, "family"), *m;
+	json_t *list, *m;
 	size_t i;
+	if (!xf_api_array(req, body, "family", 30,
+	                  xf_req_message(req, "'family' must be an array of at most 30 members"),
+	                  &list))
+		return false;
 	if (!list)
 		return true;
-	if (!json_is_array(list) || json_array_size(list) > 30) {
-		xf_reply_error(req, 400, "invalid_field", "family",
-		               "'family' must be an array of at most 30 members");
-		return false;
-	}
 	json_array_foreach(list, i, m)
 	{
 		static const char *const fields[] = {"name", "relation", "phone", "unit", NULL};
@@ -192,7 +185,7 @@ static void reply_person(xf_req *req, xf_db *db, int64_t id, bool reveal, int st
 	xf_reply_json(req, status, person);
 }
 
-static void persons_list(xf_req *req)
+static void xf_api_persons_list(xf_req *req)
 {
 	int64_t limit, before, incident_id, next;
 	if (!xf_api_query_int(req, "limit", 1, 200, 50, &limit) ||
@@ -235,7 +228,7 @@ static int link_person(xf_req *req, xf_db *db, int64_t incident_id, int64_t pers
 	return rc;
 }
 
-static void persons_create(xf_req *req)
+static void xf_api_persons_create(xf_req *req)
 {
 	static const char *const fields[] = {"name",    "id_number",   "phone",  "address",
 	                                     "unit_id", "employment",  "health", "note",
@@ -244,11 +237,10 @@ static void persons_create(xf_req *req)
 	xf_person_in in;
 	int64_t incident_id = 0, id;
 	const char *role = "participant";
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "incident_id", false, 1, INT64_MAX, &incident_id, &err) == XF_ERR ||
+	if (xf_json_int(body, "incident_id", false, 1, INT64_MAX, &incident_id, &err) == XF_ERR ||
 	    xf_json_choice(body, "role", false, xf_person_role_ids, &role, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -261,7 +253,7 @@ static void persons_create(xf_req *req)
 	if (!(incident_id ? xf_api_begin_incident(req, db, incident_id, &state)
 	                  : xf_api_begin(req, db)))
 		return;
-	if (in.unit_id > 0 && !unit_exists(req, db, "unit_id", in.unit_id)) {
+	if (in.unit_id > 0 && !xf_api_unit_exists(req, db, "unit_id", in.unit_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -283,7 +275,7 @@ static void persons_create(xf_req *req)
 	reply_person(req, db, id, false, 201);
 }
 
-static void persons_get(xf_req *req)
+static void xf_api_persons_get(xf_req *req)
 {
 	int64_t id;
 	const char *reveal_text = xf_req_query(req, "reveal");
@@ -327,31 +319,25 @@ static void persons_get(xf_req *req)
 	reply_person(req, db, id, reveal, 200);
 }
 
-static void persons_update(xf_req *req)
+static void xf_api_persons_update(xf_req *req)
 {
 	static const char *const fields[] = {"name",    "id_number", "phone",
 	                                     "address", "unit_id",   "employment",
 	                                     "health",  "note",      NULL};
-	xf_field_error err;
 	xf_person_in in;
 	int64_t id;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK) {
-		xf_reply_field_error(req, &err);
-		return;
-	}
 	if (!read_person(req, body, false, &in))
 		return;
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	if (!xf_api_begin(req, db))
+	if (!begin_person(req, db, id))
 		return;
-	if (!live_person(req, db, id, NULL) ||
-	    (in.unit_id > 0 && !unit_exists(req, db, "unit_id", in.unit_id))) {
+	if (in.unit_id > 0 && !xf_api_unit_exists(req, db, "unit_id", in.unit_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -386,7 +372,7 @@ static void persons_update(xf_req *req)
 /* POST /persons/{id}/merge {"into", "reason"}: file id is merged into file into
  * (xf_store_person_merge); the audit event names both files and the fields filled,
  * never their values. */
-static void persons_merge(xf_req *req)
+static void xf_api_persons_merge(xf_req *req)
 {
 	static const char *const fields[] = {"into", "reason", NULL};
 	xf_field_error err;
@@ -394,11 +380,10 @@ static void persons_merge(xf_req *req)
 	const char *reason;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "into", true, 1, INT64_MAX, &into, &err) != XF_OK ||
+	if (xf_json_int(body, "into", true, 1, INT64_MAX, &into, &err) != XF_OK ||
 	    xf_json_string(body, "reason", true, 1, 500, &reason, &err) != XF_OK) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -410,9 +395,9 @@ static void persons_merge(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	if (!xf_api_begin(req, db))
+	if (!begin_person(req, db, id))
 		return;
-	if (!live_person(req, db, id, NULL) || !live_person(req, db, into, "into")) {
+	if (!live_person(req, db, into, "into")) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -445,7 +430,7 @@ static void persons_merge(xf_req *req)
 	reply_person(req, db, into, false, 200);
 }
 
-static void family_create(xf_req *req)
+static void xf_api_family_create(xf_req *req)
 {
 	static const char *const fields[] = {"name", "relation", "phone", "unit", NULL};
 	xf_field_error err;
@@ -453,11 +438,10 @@ static void family_create(xf_req *req)
 	int64_t id, member;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
+	if (xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
 	    xf_json_string(body, "relation", true, 1, 16, &relation, &err) != XF_OK ||
 	    xf_json_string(body, "phone", false, 0, 32, &phone, &err) == XF_ERR ||
 	    xf_json_string(body, "unit", false, 0, 100, &unit, &err) == XF_ERR) {
@@ -468,12 +452,8 @@ static void family_create(xf_req *req)
 		return;
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
-	if (!xf_api_begin(req, db))
+	if (!begin_person(req, db, id))
 		return;
-	if (!live_person(req, db, id, NULL)) {
-		xf_tx_rollback(db);
-		return;
-	}
 	int rc = xf_store_family_insert(db, id, name, relation, phone, unit, &member);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
@@ -484,7 +464,7 @@ static void family_create(xf_req *req)
 	reply_person(req, db, id, false, 201);
 }
 
-static void family_delete(xf_req *req)
+static void xf_api_family_delete(xf_req *req)
 {
 	int64_t id, person_id;
 	if (!xf_api_path_id(req, "id", &id))
@@ -521,7 +501,7 @@ static void reply_matter(xf_req *req, xf_db *db, int64_t id, int status)
 	xf_reply_json(req, status, matter);
 }
 
-static void matters_create(xf_req *req)
+static void xf_api_matters_create(xf_req *req)
 {
 	static const char *const fields[] = {"category", "content", "incident_id",
 	                                     "accused_unit_id", NULL};
@@ -530,11 +510,10 @@ static void matters_create(xf_req *req)
 	int64_t person_id, incident_id = 0, accused = 0, id;
 	if (!xf_api_path_id(req, "id", &person_id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_choice(body, "category", true, xf_category_ids, &category, &err) != XF_OK ||
+	if (xf_json_choice(body, "category", true, xf_category_ids, &category, &err) != XF_OK ||
 	    xf_json_string(body, "content", true, 1, XF_API_TEXT_MAX, &content, &err) != XF_OK ||
 	    xf_json_int(body, "incident_id", false, 1, INT64_MAX, &incident_id, &err) == XF_ERR ||
 	    xf_json_int(body, "accused_unit_id", false, 1, INT64_MAX, &accused, &err) == XF_ERR) {
@@ -544,11 +523,10 @@ static void matters_create(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	xf_incident_state state;
-	if (!xf_api_begin(req, db))
+	if (!begin_person(req, db, person_id))
 		return;
-	if (!live_person(req, db, person_id, NULL) ||
-	    (incident_id && !xf_api_incident(req, db, incident_id, &state)) ||
-	    (accused && !unit_exists(req, db, "accused_unit_id", accused))) {
+	if ((incident_id && !xf_api_incident(req, db, incident_id, &state)) ||
+	    (accused && !xf_api_unit_exists(req, db, "accused_unit_id", accused, NULL, 0))) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -577,7 +555,7 @@ static void matters_create(xf_req *req)
 	reply_matter(req, db, id, 201);
 }
 
-static void matters_update(xf_req *req)
+static void xf_api_matters_update(xf_req *req)
 {
 	static const char *const fields[] = {"accepted", "outcome", "satisfaction", "concluded",
 	                                     NULL};
@@ -587,11 +565,10 @@ static void matters_update(xf_req *req)
 	int64_t id;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_bool(body, "accepted", false, &accepted, &err) == XF_ERR ||
+	if (xf_json_bool(body, "accepted", false, &accepted, &err) == XF_ERR ||
 	    xf_json_choice(body, "outcome", false, xf_outcome_ids, &outcome, &err) == XF_ERR ||
 	    xf_json_choice(body, "satisfaction", false, xf_satisfaction_ids, &satisfaction, &err) ==
 	        XF_ERR ||
@@ -649,17 +626,17 @@ static void reply_incident_persons(xf_req *req, xf_db *db, int64_t incident_id, 
 	                        representatives, "warnings", warnings));
 }
 
-static void incident_persons_list(xf_req *req)
+static void xf_api_incident_persons_list(xf_req *req)
 {
 	int64_t id;
 	xf_incident_state state;
 	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
+	if (!xf_api_path_incident(req, db, &id, &state))
 		return;
 	reply_incident_persons(req, db, id, 200);
 }
 
-static void incident_persons_link(xf_req *req)
+static void xf_api_incident_persons_link(xf_req *req)
 {
 	static const char *const fields[] = {"person_id", "role", NULL};
 	xf_field_error err;
@@ -668,11 +645,10 @@ static void incident_persons_link(xf_req *req)
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
+	if (xf_json_int(body, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
 	    xf_json_choice(body, "role", false, xf_person_role_ids, &role, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -697,7 +673,7 @@ static void incident_persons_link(xf_req *req)
 	reply_incident_persons(req, db, id, 200);
 }
 
-static void incident_persons_unlink(xf_req *req)
+static void xf_api_incident_persons_unlink(xf_req *req)
 {
 	int64_t id, person_id;
 	xf_incident_state state;
@@ -770,17 +746,17 @@ static int entry_duplicates(xf_req *req, xf_db *db, const entry *en, json_t **ou
 
 /* Reads "use_existing": [{line, person_id}] onto the entries: each line must be one
  * of them, its file visible and not merged. */
-static bool read_use_existing(xf_req *req, xf_db *db, json_t *list, entry *entries, size_t n)
+static bool read_use_existing(xf_req *req, xf_db *db, json_t *body, entry *entries, size_t n)
 {
-	json_t *u;
+	json_t *list, *u;
 	size_t i;
+	if (!xf_api_array(
+	        req, body, "use_existing", 500,
+	        xf_req_message(req, "'use_existing' must be an array of {\"line\", \"person_id\"}"),
+	        &list))
+		return false;
 	if (!list)
 		return true;
-	if (!json_is_array(list) || json_array_size(list) > 500) {
-		xf_reply_error(req, 400, "invalid_field", "use_existing",
-		               "'use_existing' must be an array of {\"line\", \"person_id\"}");
-		return false;
-	}
 	json_array_foreach(list, i, u)
 	{
 		static const char *const ufields[] = {"line", "person_id", NULL};
@@ -997,14 +973,14 @@ static json_t *person_briefs(xf_db *db, json_t *ids)
 	return briefs;
 }
 
-/* Stores the entries (none unless all) and answers with the files created and linked. */
-static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *use_existing, entry *entries,
-                       size_t n)
+/* Stores the entries (none unless all), linking the files of body's "use_existing"
+ * instead, and answers with the files created and linked. */
+static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *body, entry *entries, size_t n)
 {
 	xf_incident_state state;
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	if (!read_use_existing(req, db, use_existing, entries, n)) {
+	if (!read_use_existing(req, db, body, entries, n)) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -1035,7 +1011,7 @@ static void store_bulk(xf_req *req, xf_db *db, int64_t id, json_t *use_existing,
 	                        "problems", "duplicates", duplicates, "warnings", warnings));
 }
 
-static void incident_persons_bulk(xf_req *req)
+static void xf_api_incident_persons_bulk(xf_req *req)
 {
 	static const char *const fields[] = {"text", "persons", "check", "use_existing", NULL};
 	xf_field_error err;
@@ -1044,12 +1020,11 @@ static void incident_persons_bulk(xf_req *req)
 	int64_t id;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
 	json_t *given = json_object_get(body, "persons");
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR ||
+	if (xf_json_string(body, "text", false, 0, 100000, &text, &err) == XF_ERR ||
 	    xf_json_bool(body, "check", false, &check, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
@@ -1099,25 +1074,25 @@ static void incident_persons_bulk(xf_req *req)
 	if (check)
 		reply_bulk_check(req, db, id, entries, n);
 	else
-		store_bulk(req, db, id, json_object_get(body, "use_existing"), entries, n);
+		store_bulk(req, db, id, body, entries, n);
 	free(entries);
 }
 
 static const xf_route routes[] = {
-    {"GET", "/persons", XF_PERM_PERSON_READ, 0, persons_list},
-    {"POST", "/persons", XF_PERM_PERSON_WRITE, 0, persons_create},
-    {"GET", "/persons/{id}", XF_PERM_PERSON_READ, XF_ROUTE_WRITES, persons_get},
-    {"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, persons_update},
-    {"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, family_create},
-    {"POST", "/persons/{id}/merge", XF_PERM_PERSON_WRITE, 0, persons_merge},
-    {"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, family_delete},
-    {"POST", "/persons/{id}/matters", XF_PERM_PERSON_WRITE, 0, matters_create},
-    {"PATCH", "/matters/{id}", XF_PERM_PERSON_WRITE, 0, matters_update},
-    {"GET", "/incidents/{id}/persons", XF_PERM_PERSON_READ, 0, incident_persons_list},
-    {"POST", "/incidents/{id}/persons", XF_PERM_PERSON_WRITE, 0, incident_persons_link},
-    {"POST", "/incidents/{id}/persons/bulk", XF_PERM_PERSON_WRITE, 0, incident_persons_bulk},
+    {"GET", "/persons", XF_PERM_PERSON_READ, 0, xf_api_persons_list},
+    {"POST", "/persons", XF_PERM_PERSON_WRITE, 0, xf_api_persons_create},
+    {"GET", "/persons/{id}", XF_PERM_PERSON_READ, XF_ROUTE_WRITES, xf_api_persons_get},
+    {"PATCH", "/persons/{id}", XF_PERM_PERSON_WRITE, 0, xf_api_persons_update},
+    {"POST", "/persons/{id}/family", XF_PERM_PERSON_WRITE, 0, xf_api_family_create},
+    {"POST", "/persons/{id}/merge", XF_PERM_PERSON_WRITE, 0, xf_api_persons_merge},
+    {"DELETE", "/family/{id}", XF_PERM_PERSON_WRITE, 0, xf_api_family_delete},
+    {"POST", "/persons/{id}/matters", XF_PERM_PERSON_WRITE, 0, xf_api_matters_create},
+    {"PATCH", "/matters/{id}", XF_PERM_PERSON_WRITE, 0, xf_api_matters_update},
+    {"GET", "/incidents/{id}/persons", XF_PERM_PERSON_READ, 0, xf_api_incident_persons_list},
+    {"POST", "/incidents/{id}/persons", XF_PERM_PERSON_WRITE, 0, xf_api_incident_persons_link},
+    {"POST", "/incidents/{id}/persons/bulk", XF_PERM_PERSON_WRITE, 0, xf_api_incident_persons_bulk},
     {"DELETE", "/incidents/{id}/persons/{person_id}", XF_PERM_PERSON_WRITE, 0,
-     incident_persons_unlink},
+     xf_api_incident_persons_unlink},
 };
 
 const xf_route_list xf_routes_persons = {routes, XF_ARRAY_LEN(routes)};

@@ -391,17 +391,6 @@ static bool text_ok(xf_req *req, const char *field, const char *v, size_t max, b
 	return true;
 }
 
-static void reply_record(xf_req *req, xf_db *db, int64_t id, int status)
-{
-	json_t *r;
-	int rc = xf_store_record_json(db, id, &r);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, status, r);
-}
-
 /* The first run, before the body: the incident is visible, the body multipart. */
 static void upload_before(xf_req *req, int64_t id)
 {
@@ -535,6 +524,28 @@ static bool upload_store_file(xf_req *req, upload *u, char sha256[65], char mime
 	return true;
 }
 
+/* Inside the transaction: inserts the record with its record.add event (extra: more of
+ * the event's data, stolen; may be NULL), commits and answers 201 with it. */
+static void add_record(xf_req *req, xf_db *db, const xf_record_new *in, json_t *extra)
+{
+	xf_actor actor = xf_api_actor(req);
+	int64_t record_id;
+	int rc = xf_store_record_insert(db, in, &record_id);
+	if (rc == XF_OK) {
+		json_t *data = json_pack("{s:I, s:s, s:s}", "record_id", (json_int_t)record_id,
+		                         "kind", in->kind, "title", in->title);
+		json_object_update(data, extra);
+		json_object_set_new(data, "summary",
+		                    json_string(xf_arena_printf(&req->arena, "记录在案：%s「%s」",
+		                                                kind_zh(in->kind), in->title)));
+		rc = xf_audit_append(db, &actor, "record.add", "incident",
+		                     xf_api_id_text(req, in->incident_id), data);
+	}
+	json_decref(extra);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_record_json, record_id, NULL, 201);
+}
+
 /* The second run, after the body: checks the parts, stores the file, then adds the
  * record with its audit event in one transaction. */
 static void upload_done(xf_req *req, int64_t id)
@@ -555,11 +566,9 @@ static void upload_done(xf_req *req, int64_t id)
 	if (!upload_store_file(req, u, sha256, mime, thumb))
 		return;
 	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
 	xf_incident_state state;
 	if (!xf_api_begin_incident(req, db, id, &state))
 		return;
-	int64_t now = xf_now_ms(), record_id;
 	xf_record_new in = {
 	    .incident_id = id,
 	    .kind = kind,
@@ -573,20 +582,11 @@ static void upload_done(xf_req *req, int64_t id)
 	    .mime = mime,
 	    .thumb_sha256 = thumb[0] ? thumb : NULL,
 	    .added_by = req->user.id,
-	    .now_ms = now,
+	    .now_ms = xf_now_ms(),
 	};
-	int rc = xf_store_record_insert(db, &in, &record_id);
-	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "record.add", "incident", xf_api_id_text(req, id),
-		                     json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "record_id",
-		                               (json_int_t)record_id, "kind", kind, "title", title,
-		                               "sha256", sha256, "size", (json_int_t)u->size,
-		                               "mime", mime, "summary",
-		                               xf_arena_printf(&req->arena, "记录在案：%s「%s」",
-		                                               kind_zh(kind), title)));
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_record(req, db, record_id, 201);
+	add_record(req, db, &in,
+	           json_pack("{s:s, s:I, s:s}", "sha256", sha256, "size", (json_int_t)u->size,
+	                     "mime", mime));
 }
 
 static void xf_api_records_upload(xf_req *req)
@@ -606,18 +606,7 @@ static void xf_api_records_upload(xf_req *req)
 
 static void xf_api_records_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
-		return;
-	json_t *list;
-	int rc = xf_store_record_list(db, id, &list);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "records", list));
+	xf_api_incident_sublist(req, xf_store_record_list, "records");
 }
 
 /* Loads a record of an incident the user may see; answers 404 otherwise. */
@@ -635,50 +624,6 @@ static bool visible_record(xf_req *req, xf_db *db, int64_t id, xf_record_row *ro
 	else
 		xf_api_store_error(req, db, rc);
 	return false;
-}
-
-/* Answers with the stored file of sha256, streamed from disk by the HTTP layer. */
-static bool reply_file(xf_req *req, const char *sha256, const char *mime)
-{
-	char path[PATH_MAX + 80];
-	content_path(data_dir, sha256, path, sizeof path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		xf_log("req=%s stored file '%s' is missing", req->request_id, path);
-		xf_reply_error(req, 500, "file_missing", NULL,
-		               "the stored file is missing; run 'xinfang check'");
-		return false;
-	}
-	xf_buf_reset(&req->out);
-	req->status = 200;
-	req->content_type = xf_arena_strdup(&req->arena, mime);
-	req->static_fd = fd;
-	req->static_size = (uint64_t)st.st_size;
-	return true;
-}
-
-/* Content-Disposition: attachment with an ASCII fallback and RFC 5987 filename*. */
-static const char *disposition(xf_req *req, const char *name)
-{
-	xf_buf b = XF_BUF_INIT;
-	xf_buf_puts(&b, "attachment; filename=\"");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		xf_buf_printf(&b, "%c",
-		              *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ? *p : '_');
-	xf_buf_puts(&b, "\"; filename*=UTF-8''");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || strchr("!#$&+-.^_`|~", *p))
-			xf_buf_printf(&b, "%c", *p);
-		else
-			xf_buf_printf(&b, "%%%02X", *p);
-	}
-	const char *out = xf_arena_strdup(&req->arena, b.data);
-	xf_buf_release(&b);
-	return out;
 }
 
 static void xf_api_records_file(xf_req *req)
@@ -706,13 +651,14 @@ static void xf_api_records_file(xf_req *req)
 	        xf_arena_printf(&req->arena, "下载记录 #%lld「%s」", (long long)id, row.filename)));
 	if (!xf_api_finish(req, db, rc))
 		return;
-	if (!reply_file(req, row.sha256, row.mime[0] ? row.mime : "application/octet-stream"))
-		return;
-	const char *name = row.filename[0]
-	                       ? row.filename
-	                       : xf_arena_printf(&req->arena, "record-%lld", (long long)id);
-	xf_reply_header(req, "Content-Disposition", disposition(req, name));
-	xf_reply_header(req, "X-Content-SHA256", row.sha256);
+	xf_api_send_file(
+	    req, &(xf_api_file){
+	             .sha256 = row.sha256,
+	             .mime = row.mime[0] ? row.mime : "application/octet-stream",
+	             .name = row.filename[0]
+	                         ? row.filename
+	                         : xf_arena_printf(&req->arena, "record-%lld", (long long)id),
+	         });
 }
 
 static void xf_api_records_thumbnail(xf_req *req)
@@ -727,8 +673,9 @@ static void xf_api_records_thumbnail(xf_req *req)
 		               (long long)id);
 		return;
 	}
-	if (reply_file(req, row.thumb_sha256, "image/jpeg"))
-		xf_reply_header(req, "Cache-Control", "private, max-age=86400");
+	xf_api_send_file(req, &(xf_api_file){.sha256 = row.thumb_sha256,
+	                                     .mime = "image/jpeg",
+	                                     .cache = "private, max-age=86400"});
 }
 
 /* ---- 谈话记录 ---- */
@@ -766,6 +713,7 @@ static bool read_people(xf_req *req, xf_db *db, json_t *body, const char *key, b
 		}
 		if (!name) {
 			json_decref(*out);
+			*out = NULL;
 			xf_reply_error(req, 400, "invalid_field", key,
 			               "'%s' names no %s %lld you may see", key,
 			               users ? "user" : "person", (long long)pid);
@@ -777,90 +725,104 @@ static bool read_people(xf_req *req, xf_db *db, json_t *body, const char *key, b
 	return true;
 }
 
-static void xf_api_interviews_create(xf_req *req)
+/* A 谈话记录 as the body gives it. */
+typedef struct interview_in {
+	const char *title, *held_at, *place, *demands, *explained, *agreed, *note;
+	int64_t matter_id, held_ms;
+} interview_in;
+
+/* Reads the body's fields but the people (read in the transaction); false when it
+ * answered. */
+static bool read_interview(xf_req *req, json_t *body, interview_in *in)
 {
 	static const char *const fields[] = {"title",       "held_at", "place",     "officials",
 	                                     "petitioners", "demands", "explained", "agreed",
 	                                     "matter_id",   "note",    NULL};
 	xf_field_error err;
-	const char *title = "", *held_at = NULL, *place = "", *demands, *explained = "",
-	           *agreed = "", *note = "";
-	int64_t id, matter_id = 0, held_ms;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
+	*in = (interview_in){.title = "", .place = "", .explained = "", .agreed = "", .note = ""};
 	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "title", false, 0, 200, &title, &err) == XF_ERR ||
-	    xf_json_string(body, "held_at", true, 1, 64, &held_at, &err) == XF_ERR ||
-	    xf_json_string(body, "place", false, 0, 200, &place, &err) == XF_ERR ||
-	    xf_json_string(body, "demands", true, 1, 10000, &demands, &err) == XF_ERR ||
-	    xf_json_string(body, "explained", false, 0, 10000, &explained, &err) == XF_ERR ||
-	    xf_json_string(body, "agreed", false, 0, 10000, &agreed, &err) == XF_ERR ||
-	    xf_json_string(body, "note", false, 0, XF_API_TEXT_MAX, &note, &err) == XF_ERR ||
-	    xf_json_int(body, "matter_id", false, 1, INT64_MAX, &matter_id, &err) == XF_ERR) {
+	    xf_json_string(body, "title", false, 0, 200, &in->title, &err) == XF_ERR ||
+	    xf_json_string(body, "held_at", true, 1, 64, &in->held_at, &err) == XF_ERR ||
+	    xf_json_string(body, "place", false, 0, 200, &in->place, &err) == XF_ERR ||
+	    xf_json_string(body, "demands", true, 1, 10000, &in->demands, &err) == XF_ERR ||
+	    xf_json_string(body, "explained", false, 0, 10000, &in->explained, &err) == XF_ERR ||
+	    xf_json_string(body, "agreed", false, 0, 10000, &in->agreed, &err) == XF_ERR ||
+	    xf_json_string(body, "note", false, 0, XF_API_TEXT_MAX, &in->note, &err) == XF_ERR ||
+	    xf_json_int(body, "matter_id", false, 1, INT64_MAX, &in->matter_id, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
-		return;
+		return false;
 	}
-	if (xf_iso_time_parse(held_at, &held_ms) != XF_OK) {
+	if (xf_iso_time_parse(in->held_at, &in->held_ms) != XF_OK) {
 		xf_reply_error(req, 400, "invalid_field", "held_at",
 		               "'held_at' is not an ISO 8601 time with a zone");
-		return;
+		return false;
 	}
-	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
-	xf_incident_state state;
+	if (!in->title[0])
+		in->title = "谈话记录";
+	return true;
+}
+
+/* Inside the transaction: the interview's content as JSON text (to free), with the
+ * officials and petitioners named (those the user may see) and the matter; NULL when
+ * it answered. */
+static char *interview_content(xf_req *req, xf_db *db, json_t *body, const interview_in *in)
+{
 	json_t *officials = NULL, *petitioners = NULL;
-	if (!xf_api_begin_incident(req, db, id, &state))
-		return;
 	if (!read_people(req, db, body, "officials", true, &officials) ||
 	    !read_people(req, db, body, "petitioners", false, &petitioners)) {
 		json_decref(officials);
+		return NULL;
+	}
+	if (in->matter_id) {
+		xf_viewer viewer = xf_api_viewer(req);
+		if (xf_store_matter_visible(db, &viewer, in->matter_id) != XF_OK) {
+			json_decref(officials);
+			json_decref(petitioners);
+			xf_reply_error(req, 400, "invalid_field", "matter_id",
+			               "there is no matter %lld you may see",
+			               (long long)in->matter_id);
+			return NULL;
+		}
+	}
+	json_t *interview = json_pack("{s:o, s:o, s:s, s:s, s:s}", "officials", officials,
+	                              "petitioners", petitioners, "demands", in->demands,
+	                              "explained", in->explained, "agreed", in->agreed);
+	json_object_set_new(interview, "matter_id",
+	                    in->matter_id ? json_integer(in->matter_id) : json_null());
+	char *text = json_dumps(interview, JSON_COMPACT);
+	json_decref(interview);
+	return text;
+}
+
+static void xf_api_interviews_create(xf_req *req)
+{
+	int64_t id;
+	interview_in in;
+	if (!xf_api_path_id(req, "id", &id))
+		return;
+	json_t *body = xf_req_json(req);
+	if (!body || !read_interview(req, body, &in))
+		return;
+	xf_db *db = xf_db_get();
+	xf_incident_state state;
+	if (!xf_api_begin_incident(req, db, id, &state))
+		return;
+	char *content = interview_content(req, db, body, &in);
+	if (!content) {
 		xf_tx_rollback(db);
 		return;
 	}
-	if (matter_id) {
-		xf_viewer viewer = xf_api_viewer(req);
-		if (xf_store_matter_visible(db, &viewer, matter_id) != XF_OK) {
-			json_decref(officials);
-			json_decref(petitioners);
-			xf_tx_rollback(db);
-			xf_reply_error(req, 400, "invalid_field", "matter_id",
-			               "there is no matter %lld you may see", (long long)matter_id);
-			return;
-		}
-	}
-	json_t *interview =
-	    json_pack("{s:o, s:o, s:s, s:s, s:s}", "officials", officials, "petitioners",
-	              petitioners, "demands", demands, "explained", explained, "agreed", agreed);
-	json_object_set_new(interview, "matter_id",
-	                    matter_id ? json_integer(matter_id) : json_null());
-	char *interview_text = json_dumps(interview, JSON_COMPACT);
-	json_decref(interview);
-	if (!title[0])
-		title = "谈话记录";
-	int64_t now = xf_now_ms(), record_id;
-	xf_record_new in = {.incident_id = id,
-	                    .kind = "interview",
-	                    .title = title,
-	                    .place = place,
-	                    .note = note,
-	                    .captured_ms = held_ms,
-	                    .interview = interview_text,
-	                    .added_by = req->user.id,
-	                    .now_ms = now};
-	int rc = xf_store_record_insert(db, &in, &record_id);
-	free(interview_text);
-	if (rc == XF_OK)
-		rc = xf_audit_append(
-		    db, &actor, "record.add", "incident", xf_api_id_text(req, id),
-		    json_pack("{s:I, s:s, s:s, s:s}", "record_id", (json_int_t)record_id, "kind",
-		              "interview", "title", title, "summary",
-		              xf_arena_printf(&req->arena, "记录在案：谈话记录「%s」", title)));
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_record(req, db, record_id, 201);
+	xf_record_new record = {.incident_id = id,
+	                        .kind = "interview",
+	                        .title = in.title,
+	                        .place = in.place,
+	                        .note = in.note,
+	                        .captured_ms = in.held_ms,
+	                        .interview = content,
+	                        .added_by = req->user.id,
+	                        .now_ms = xf_now_ms()};
+	add_record(req, db, &record, NULL);
+	free(content);
 }
 
 /* ---- xinfang check ---- */

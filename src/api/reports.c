@@ -33,41 +33,71 @@ static const json_t *plan_doc(xf_db *db, const xf_incident_state *state)
 static bool visible_report(xf_req *req, xf_db *db, int64_t id, xf_report_row *row,
                            xf_incident_state *state)
 {
-	int rc = xf_store_report_get(db, id, row);
-	if (rc == XF_NOTFOUND) {
-		xf_reply_error(req, 404, "not_found", NULL, "there is no report %lld you may see",
-		               (long long)id);
-		return false;
-	}
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return false;
-	}
 	xf_scope scope = xf_api_scope(req);
-	rc = xf_store_incident_visible(db, &scope, row->incident_id);
+	int rc = xf_store_report_get(db, id, row);
+	if (rc == XF_OK)
+		rc = xf_store_incident_visible(db, &scope, row->incident_id);
 	if (rc == XF_OK)
 		rc = xf_store_incident_state(db, row->incident_id, state);
-	if (rc == XF_NOTFOUND) {
+	if (rc == XF_OK)
+		return xf_api_unsealed(req,
+		                       state); /* an archived incident's reports never change */
+	if (rc == XF_NOTFOUND)
 		xf_reply_error(req, 404, "not_found", NULL, "there is no report %lld you may see",
 		               (long long)id);
-		return false;
-	}
-	if (rc != XF_OK) {
+	else
 		xf_api_store_error(req, db, rc);
-		return false;
-	}
-	return xf_api_unsealed(req, state); /* an archived incident's reports never change */
+	return false;
 }
 
-static void reply_report(xf_req *req, xf_db *db, int64_t id, int status)
+/* Begins a transaction (a write one when write) and loads a report as visible_report;
+ * on failure rolls back, answers and returns false. */
+static bool begin_report(xf_req *req, xf_db *db, int64_t id, bool write, xf_report_row *row,
+                         xf_incident_state *state)
 {
-	json_t *r;
-	int rc = xf_store_report_json(db, id, &r);
+	int rc = xf_tx_begin(db, write);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
-		return;
+		return false;
 	}
-	xf_reply_json(req, status, r);
+	if (visible_report(req, db, id, row, state))
+		return true;
+	xf_tx_rollback(db);
+	return false;
+}
+
+/* Inside the transaction: true when the report is a draft (want "draft") or issued
+ * (want "issued"); otherwise rolls back and answers 409 saying what to do instead. */
+static bool report_is(xf_req *req, xf_db *db, const xf_report_row *row, const char *want)
+{
+	if (strcmp(row->status, want) == 0)
+		return true;
+	xf_tx_rollback(db);
+	if (strcmp(want, "draft") == 0)
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "report %lld is issued (%s) and never changes; correct it with POST "
+		               "/reports/%lld/correct",
+		               (long long)row->id, row->number, (long long)row->id);
+	else
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "report %lld is a draft; edit it instead of correcting it",
+		               (long long)row->id);
+	return false;
+}
+
+/* What the document engine takes of a report: its row as the API shows it and the
+ * incident's facts (core/xf_report_builder.h); both NULL on failure. */
+static int report_sources(xf_db *db, const xf_report_row *row, json_t **report, json_t **facts)
+{
+	*report = *facts = NULL;
+	int rc = xf_store_report_json(db, row->id, report);
+	if (rc == XF_OK)
+		rc = xf_api_report_facts(db, row->incident_id, facts);
+	if (rc != XF_OK) {
+		json_decref(*report);
+		*report = NULL;
+	}
+	return rc;
 }
 
 /* The reporting user as {name, phone}. */
@@ -128,13 +158,10 @@ static void xf_api_reports_create(xf_req *req)
 	xf_field_error err;
 	const char *kind;
 	int64_t id, replaces = 0, report_id;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "replaces", false, 1, INT64_MAX, &replaces, &err) == XF_ERR) {
+	if (xf_json_int(body, "replaces", false, 1, INT64_MAX, &replaces, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -162,9 +189,8 @@ static void xf_api_reports_create(xf_req *req)
 		json_decref(draft);
 		json_decref(facts);
 	}
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_report(req, db, report_id, 201);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_report_json, report_id, NULL, 201);
 }
 
 static void xf_api_reports_correct(xf_req *req)
@@ -175,19 +201,8 @@ static void xf_api_reports_correct(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_report_row row;
 	xf_incident_state state;
-	if (!xf_api_begin(req, db))
+	if (!begin_report(req, db, id, true, &row, &state) || !report_is(req, db, &row, "issued"))
 		return;
-	if (!visible_report(req, db, id, &row, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
-	if (strcmp(row.status, "issued") != 0) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "report %lld is a draft; edit it instead of correcting it",
-		               (long long)id);
-		return;
-	}
 	json_t *old;
 	int rc = xf_store_report_json(db, id, &old);
 	if (rc == XF_OK) {
@@ -196,9 +211,8 @@ static void xf_api_reports_correct(xf_req *req)
 		                  json_object_get(old, "sections"), id, &report_id);
 		json_decref(old);
 	}
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_report(req, db, report_id, 201);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_report_json, report_id, NULL, 201);
 }
 
 static void xf_api_reports_get(xf_req *req)
@@ -207,25 +221,13 @@ static void xf_api_reports_get(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_report_row row;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id) || !visible_report(req, db, id, &row, &state))
-		return;
-	reply_report(req, db, id, 200);
+	if (xf_api_path_id(req, "id", &id) && visible_report(req, db, id, &row, &state))
+		xf_api_reply_read(req, db, xf_store_report_json, id, NULL, 200);
 }
 
 static void xf_api_reports_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
-		return;
-	json_t *list;
-	int rc = xf_store_report_list(db, id, &list);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "reports", list));
+	xf_api_incident_sublist(req, xf_store_report_list, "reports");
 }
 
 /* Checks sections: [{key, heading, text}], answering 400 naming the place. */
@@ -267,13 +269,10 @@ static void xf_api_reports_update(xf_req *req)
 	xf_field_error err;
 	const char *title = NULL;
 	int64_t id;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "title", false, 1, 200, &title, &err) == XF_ERR) {
+	if (xf_json_string(body, "title", false, 1, 200, &title, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
@@ -283,20 +282,8 @@ static void xf_api_reports_update(xf_req *req)
 	xf_db *db = xf_db_get();
 	xf_report_row row;
 	xf_incident_state state;
-	if (!xf_api_begin(req, db))
+	if (!begin_report(req, db, id, true, &row, &state) || !report_is(req, db, &row, "draft"))
 		return;
-	if (!visible_report(req, db, id, &row, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
-	if (strcmp(row.status, "draft") != 0) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "report %lld is issued (%s) and never changes; correct it with POST "
-		               "/reports/%lld/correct",
-		               (long long)id, row.number, (long long)id);
-		return;
-	}
 	char *text = sections ? json_dumps(sections, JSON_COMPACT) : NULL;
 	int rc = xf_store_report_update(db, id, title, text, req->user.id, xf_now_ms());
 	free(text);
@@ -314,9 +301,8 @@ static void xf_api_reports_update(xf_req *req)
 		rc = xf_audit_append(db, &actor, "report.edit", "incident",
 		                     xf_api_id_text(req, row.incident_id), data);
 	}
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_report(req, db, id, 200);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_report_json, id, NULL, 200);
 }
 
 /* Renders the document of a report into pdf and docx (either may be NULL). */
@@ -422,214 +408,188 @@ static int shanghai_year(int64_t ms)
 	return tm.tm_year + 1900;
 }
 
+/* A report being issued: its row, its incident, and the number, version and files it
+ * was rendered with. */
+typedef struct issuing {
+	xf_report_row row;
+	xf_incident_state state;
+	int64_t now, version;
+	char number[40];
+	char pdf_sha[65], docx_sha[65];
+} issuing;
+
+/* Renders the report as issued now into PDF and DOCX and stores both; false when it
+ * answered. */
+static bool issue_render(xf_req *req, json_t *report, const json_t *facts, const json_t *plan,
+                         issuing *is)
+{
+	char when[XF_TIME_LEN];
+	xf_time_format(is->now, when);
+	json_object_set_new(report, "status", json_string("issued"));
+	json_object_set_new(report, "version", json_integer(is->version));
+	json_object_set_new(report, "number", json_string(is->number));
+	json_object_set_new(report, "issued_at", json_string(when));
+	json_object_set_new(report, "issued_by_name", json_string(req->user.name));
+	xf_buf pdf = XF_BUF_INIT, docx = XF_BUF_INIT;
+	bool ok = render(req, report, facts, plan, false, &pdf, &docx);
+	if (ok && (xf_records_store_bytes(pdf.data, pdf.len, is->pdf_sha) != XF_OK ||
+	           xf_records_store_bytes(docx.data, docx.len, is->docx_sha) != XF_OK)) {
+		xf_reply_error(req, 507, "storage", NULL, "the report's files could not be stored");
+		ok = false;
+	}
+	xf_buf_release(&pdf);
+	xf_buf_release(&docx);
+	return ok;
+}
+
+/* Reads the draft, the number and version it would get now and its facts in one read
+ * snapshot, then (outside any lock) makes its files; false when it answered. */
+static bool issue_prepare(xf_req *req, xf_db *db, int64_t id, issuing *is)
+{
+	if (!begin_report(req, db, id, false, &is->row, &is->state))
+		return false;
+	if (strcmp(is->row.status, "draft") != 0) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL, "report %lld is issued already (%s)",
+		               (long long)id, is->row.number);
+		return false;
+	}
+	is->now = xf_now_ms();
+	json_t *report = NULL, *facts = NULL;
+	int rc = xf_store_report_next(db, is->row.incident_id, is->row.kind, shanghai_year(is->now),
+	                              &is->version, is->number);
+	if (rc == XF_OK)
+		rc = report_sources(db, &is->row, &report, &facts);
+	const json_t *plan = plan_doc(db, &is->state);
+	xf_tx_rollback(db);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return false;
+	}
+	bool ok = issue_render(req, report, facts, plan, is);
+	json_decref(report);
+	json_decref(facts);
+	return ok;
+}
+
+/* In a write transaction: issues the report under the number its files carry, with its
+ * event and the task it completes, and answers. False, answering nothing, when another
+ * report took that number meanwhile. */
+static bool issue_commit(xf_req *req, xf_db *db, int64_t id, const issuing *is)
+{
+	if (!xf_api_begin(req, db))
+		return true;
+	int64_t version;
+	char number[40];
+	int rc = xf_store_report_next(db, is->row.incident_id, is->row.kind, shanghai_year(is->now),
+	                              &version, number);
+	if (rc == XF_OK && (version != is->version || strcmp(number, is->number) != 0)) {
+		xf_tx_rollback(db);
+		return false;
+	}
+	if (rc == XF_OK)
+		rc = xf_store_report_issue(db, id, is->version, is->number, is->now, req->user.id,
+		                           is->pdf_sha, is->docx_sha);
+	if (rc == XF_NOTFOUND) {
+		xf_tx_rollback(db);
+		xf_reply_error(req, 409, "conflict", NULL, "report %lld is issued already",
+		               (long long)id);
+		return true;
+	}
+	xf_actor actor = xf_api_actor(req);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+		    db, &actor, "report.issue", "incident",
+		    xf_api_id_text(req, is->row.incident_id),
+		    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "report_id", (json_int_t)id,
+		              "kind", is->row.kind, "version", (json_int_t)is->version, "number",
+		              is->number, "pdf_sha256", is->pdf_sha, "docx_sha256", is->docx_sha,
+		              "summary",
+		              xf_arena_printf(&req->arena, "签发%s%s（第%lld版）",
+		                              xf_report_kind_zh(is->row.kind), is->number,
+		                              (long long)is->version)));
+	if (rc == XF_OK)
+		rc = complete_report_task(req, db, &is->state, id, is->row.kind, is->number,
+		                          is->now);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_report_json, id, NULL, 200);
+	return true;
+}
+
 static void xf_api_reports_issue(xf_req *req)
 {
 	int64_t id;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
 	/* Number, version and files are made outside the write lock and checked again
 	 * inside it: when another report took the number meanwhile, the files are made
 	 * again. */
 	for (int attempt = 0; attempt < 4; attempt++) {
-		xf_report_row row;
-		xf_incident_state state;
-		if (xf_tx_begin(db, false) != XF_OK) {
-			xf_api_store_error(req, db, XF_UNAVAILABLE);
+		issuing is;
+		if (!issue_prepare(req, db, id, &is) || issue_commit(req, db, id, &is))
 			return;
-		}
-		if (!visible_report(req, db, id, &row, &state)) {
-			xf_tx_rollback(db);
-			return;
-		}
-		if (strcmp(row.status, "draft") != 0) {
-			xf_tx_rollback(db);
-			xf_reply_error(req, 409, "conflict", NULL,
-			               "report %lld is issued already (%s)", (long long)id,
-			               row.number);
-			return;
-		}
-		int64_t now = xf_now_ms(), version;
-		char number[40];
-		json_t *report = NULL, *facts = NULL;
-		int rc = xf_store_report_next(db, row.incident_id, row.kind, shanghai_year(now),
-		                              &version, number);
-		if (rc == XF_OK)
-			rc = xf_store_report_json(db, id, &report);
-		if (rc == XF_OK)
-			rc = xf_api_report_facts(db, row.incident_id, &facts);
-		const json_t *plan = plan_doc(db, &state);
-		xf_tx_rollback(db);
-		if (rc != XF_OK) {
-			json_decref(report);
-			xf_api_store_error(req, db, rc);
-			return;
-		}
-		char when[XF_TIME_LEN];
-		xf_time_format(now, when);
-		json_object_set_new(report, "status", json_string("issued"));
-		json_object_set_new(report, "version", json_integer(version));
-		json_object_set_new(report, "number", json_string(number));
-		json_object_set_new(report, "issued_at", json_string(when));
-		json_object_set_new(report, "issued_by_name", json_string(req->user.name));
-		xf_buf pdf, docx;
-		xf_buf_init(&pdf, 0);
-		xf_buf_init(&docx, 0);
-		bool ok = render(req, report, facts, plan, false, &pdf, &docx);
-		json_decref(report);
-		json_decref(facts);
-		char pdf_sha[65], docx_sha[65];
-		if (ok && (xf_records_store_bytes(pdf.data, pdf.len, pdf_sha) != XF_OK ||
-		           xf_records_store_bytes(docx.data, docx.len, docx_sha) != XF_OK)) {
-			xf_reply_error(req, 507, "storage", NULL,
-			               "the report's files could not be stored");
-			ok = false;
-		}
-		xf_buf_release(&pdf);
-		xf_buf_release(&docx);
-		if (!ok)
-			return;
-		if (!xf_api_begin(req, db))
-			return;
-		int64_t version2;
-		char number2[40];
-		rc = xf_store_report_next(db, row.incident_id, row.kind, shanghai_year(now),
-		                          &version2, number2);
-		if (rc == XF_OK && (version2 != version || strcmp(number, number2) != 0)) {
-			xf_tx_rollback(db);
-			continue; /* another issue came first: the files again */
-		}
-		if (rc == XF_OK)
-			rc = xf_store_report_issue(db, id, version, number, now, req->user.id,
-			                           pdf_sha, docx_sha);
-		if (rc == XF_NOTFOUND) {
-			xf_tx_rollback(db);
-			xf_reply_error(req, 409, "conflict", NULL, "report %lld is issued already",
-			               (long long)id);
-			return;
-		}
-		if (rc == XF_OK)
-			rc = xf_audit_append(
-			    db, &actor, "report.issue", "incident",
-			    xf_api_id_text(req, row.incident_id),
-			    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "report_id",
-			              (json_int_t)id, "kind", row.kind, "version",
-			              (json_int_t)version, "number", number, "pdf_sha256", pdf_sha,
-			              "docx_sha256", docx_sha, "summary",
-			              xf_arena_printf(&req->arena, "签发%s%s（第%lld版）",
-			                              xf_report_kind_zh(row.kind), number,
-			                              (long long)version)));
-		if (rc == XF_OK)
-			rc = complete_report_task(req, db, &state, id, row.kind, number, now);
-		if (!xf_api_finish(req, db, rc))
-			return;
-		reply_report(req, db, id, 200);
-		return;
 	}
 	xf_reply_error(req, 503, "unavailable", NULL,
 	               "too many reports are being issued; try again");
 }
 
-/* Content-Disposition: attachment with an ASCII fallback and RFC 5987 filename*. */
-static const char *disposition(xf_req *req, const char *name, const char *ascii)
+/* Appends the report.download event of a report's file in format ext. */
+static int download_event(xf_req *req, xf_db *db, const xf_report_row *row, const char *ext)
 {
-	xf_buf b = XF_BUF_INIT;
-	xf_buf_printf(&b, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || strchr("!#$&+-.^_`|~", *p))
-			xf_buf_printf(&b, "%c", *p);
-		else
-			xf_buf_printf(&b, "%%%02X", *p);
-	}
-	const char *out = xf_arena_strdup(&req->arena, b.data);
-	xf_buf_release(&b);
-	return out;
+	bool draft = strcmp(row->status, "draft") == 0;
+	const char *sha = strcmp(ext, "pdf") == 0 ? row->pdf_sha256 : row->docx_sha256;
+	xf_actor actor = xf_api_actor(req);
+	return xf_audit_append(
+	    db, &actor, "report.download", "incident", xf_api_id_text(req, row->incident_id),
+	    json_pack("{s:I, s:s, s:s, s:s}", "report_id", (json_int_t)row->id, "format", ext,
+	              "sha256", draft ? "" : sha, "summary",
+	              xf_arena_printf(&req->arena, "下载%s%s #%lld（%s）",
+	                              xf_report_kind_zh(row->kind), draft ? "草稿" : row->number,
+	                              (long long)row->id, ext)));
 }
 
+/* A report's PDF or DOCX: an issued one as stored, a draft rendered now with its
+ * watermark; either download is an event. */
 static void download(xf_req *req, bool pdf)
 {
 	const char *ext = pdf ? "pdf" : "docx";
-	const char *mime =
-	    pdf ? "application/pdf"
-	        : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 	int64_t id;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
 	xf_report_row row;
 	xf_incident_state state;
-	if (!xf_api_begin(req, db))
+	xf_db *db = xf_db_get();
+	if (!xf_api_path_id(req, "id", &id) || !begin_report(req, db, id, true, &row, &state))
 		return;
-	if (!visible_report(req, db, id, &row, &state)) {
-		xf_tx_rollback(db);
-		return;
-	}
 	bool draft = strcmp(row.status, "draft") == 0;
 	json_t *report = NULL, *facts = NULL;
-	int rc = XF_OK;
-	if (draft) {
-		rc = xf_store_report_json(db, id, &report);
-		if (rc == XF_OK)
-			rc = xf_api_report_facts(db, row.incident_id, &facts);
-	}
-	const char *sha = pdf ? row.pdf_sha256 : row.docx_sha256;
+	int rc = draft ? report_sources(db, &row, &report, &facts) : XF_OK;
 	if (rc == XF_OK)
-		rc = xf_audit_append(
-		    db, &actor, "report.download", "incident", xf_api_id_text(req, row.incident_id),
-		    json_pack("{s:I, s:s, s:s, s:s}", "report_id", (json_int_t)id, "format", ext,
-		              "sha256", draft ? "" : sha, "summary",
-		              xf_arena_printf(&req->arena, "下载%s%s #%lld（%s）",
-		                              xf_report_kind_zh(row.kind),
-		                              draft ? "草稿" : row.number, (long long)id, ext)));
+		rc = download_event(req, db, &row, ext);
 	const json_t *plan = plan_doc(db, &state);
-	if (!xf_api_finish(req, db, rc)) {
-		json_decref(report);
-		json_decref(facts);
-		return;
-	}
-	const char *name = xf_arena_printf(&req->arena, "%s%s-%s%s.%s", draft ? "草稿-" : "",
-	                                   xf_report_kind_zh(row.kind), state.number,
-	                                   draft ? "" : row.number, ext);
-	const char *ascii = xf_arena_printf(&req->arena, "report-%lld%s.%s", (long long)id,
-	                                    draft ? "-draft" : "", ext);
-	if (draft) {
-		xf_buf out;
-		xf_buf_init(&out, 0);
-		bool ok =
-		    render(req, report, facts, plan, true, pdf ? &out : NULL, pdf ? NULL : &out);
-		json_decref(report);
-		json_decref(facts);
-		if (!ok) {
-			xf_buf_release(&out);
-			return;
-		}
-		xf_buf_reset(&req->out);
-		xf_buf_append(&req->out, out.data, out.len);
-		xf_buf_release(&out);
-		req->status = 200;
-		req->content_type = mime;
-		xf_reply_header(req, "Cache-Control", "no-store");
-	} else {
-		uint64_t size;
-		int fd = xf_records_open(sha, &size);
-		if (fd < 0) {
-			xf_log("req=%s stored report file '%s' is missing", req->request_id, sha);
-			xf_reply_error(req, 500, "file_missing", NULL,
-			               "the issued file is missing; run 'xinfang check'");
-			return;
-		}
-		xf_buf_reset(&req->out);
-		req->status = 200;
-		req->content_type = mime;
-		req->static_fd = fd;
-		req->static_size = size;
-		xf_reply_header(req, "X-Content-SHA256", sha);
-	}
-	xf_reply_header(req, "Content-Disposition", disposition(req, name, ascii));
-	/* X-Content-Type-Options: nosniff comes with every answer (http/xf_server.c) */
+	xf_buf out = XF_BUF_INIT;
+	bool ok = xf_api_finish(req, db, rc) &&
+	          (!draft ||
+	           render(req, report, facts, plan, true, pdf ? &out : NULL, pdf ? NULL : &out));
+	json_decref(report);
+	json_decref(facts);
+	if (ok)
+		xf_api_send_file(
+		    req,
+		    &(xf_api_file){
+		        .sha256 = draft ? NULL
+		                  : pdf ? row.pdf_sha256
+		                        : row.docx_sha256,
+		        .bytes = draft ? &out : NULL,
+		        .mime = pdf ? "application/pdf"
+		                    : "application/"
+		                      "vnd.openxmlformats-officedocument.wordprocessingml.document",
+		        .name = xf_arena_printf(&req->arena, "%s%s-%s%s.%s", draft ? "草稿-" : "",
+		                                xf_report_kind_zh(row.kind), state.number,
+		                                draft ? "" : row.number, ext),
+		        .ascii = xf_arena_printf(&req->arena, "report-%lld%s.%s", (long long)id,
+		                                 draft ? "-draft" : "", ext),
+		    });
+	xf_buf_release(&out);
 }
 
 static void xf_api_reports_pdf(xf_req *req)

@@ -12,64 +12,17 @@
 
 #include "api/xf_roster.h"
 
-bool xf_roster_unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id, char *name,
-                           size_t name_size)
-{
-	json_t *unit;
-	int rc = xf_store_unit_get(db, id, &unit);
-	if (rc == XF_OK) {
-		if (name)
-			snprintf(name, name_size, "%s",
-			         json_string_value(json_object_get(unit, "name")));
-		json_decref(unit);
-		return true;
-	}
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld",
-		               field, (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
-}
-
-bool xf_roster_user_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
-{
-	xf_user_row row;
-	int rc = xf_store_user_by_id(db, id, &row);
-	if (rc == XF_OK)
-		return true;
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no user %lld",
-		               field, (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
-}
-
 bool xf_roster_staff_exists(xf_req *req, xf_db *db, const char *field, int64_t id, xf_staff *out)
 {
-	int rc = xf_store_staff_get(db, id, out);
-	if (rc == XF_OK)
-		return true;
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field,
-		               "'%s': there is no staff member %lld", field, (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
+	return xf_api_field_found(req, db, xf_store_staff_get(db, id, out), field, "staff member",
+	                          id);
 }
 
 bool xf_roster_loaded(xf_req *req, xf_db *db, int rc, const char *what, int64_t id)
 {
-	if (rc == XF_OK)
-		return true;
-	xf_tx_rollback(db);
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 404, "not_found", NULL, "there is no %s %lld", what,
-		               (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
+	if (rc != XF_OK)
+		xf_tx_rollback(db);
+	return xf_api_loaded(req, db, rc, what, id);
 }
 
 int xf_roster_audit(xf_req *req, xf_db *db, const char *action, const char *object_type, int64_t id,

@@ -64,7 +64,7 @@ void xf_api_contacts_create(xf_req *req)
 	xf_db *db = xf_db_get();
 	if (!xf_api_begin(req, db))
 		return;
-	if (c.unit_id && !xf_roster_unit_exists(req, db, "unit_id", c.unit_id, NULL, 0)) {
+	if (c.unit_id && !xf_api_unit_exists(req, db, "unit_id", c.unit_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -99,7 +99,7 @@ void xf_api_contacts_update(xf_req *req)
 	if (!begin_change(req, db, id, &c))
 		return;
 	if (f.has_unit == XF_OK && f.unit_id &&
-	    !xf_roster_unit_exists(req, db, "unit_id", f.unit_id, NULL, 0)) {
+	    !xf_api_unit_exists(req, db, "unit_id", f.unit_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}

@@ -211,11 +211,10 @@ void xf_api_duty_create(xf_req *req)
 	xf_field_error err;
 	int64_t staff_id, starts = 0, ends = 0;
 	const char *note = "";
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "staff_id", true, 1, INT64_MAX, &staff_id, &err) != XF_OK ||
+	if (xf_json_int(body, "staff_id", true, 1, INT64_MAX, &staff_id, &err) != XF_OK ||
 	    xf_json_string(body, "note", false, 0, XF_ROSTER_NOTE_MAX, &note, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;

@@ -110,7 +110,7 @@ static bool leader_refs_ok(xf_req *req, xf_db *db, const xf_leader *l)
 		return false;
 	}
 	return (!l->staff_id || xf_roster_staff_exists(req, db, "staff_id", l->staff_id, &s)) &&
-	       (!l->user_id || xf_roster_user_exists(req, db, "user_id", l->user_id));
+	       (!l->user_id || xf_api_user_exists(req, db, "user_id", l->user_id, NULL));
 }
 
 static const char *leader_name(xf_req *req, xf_db *db, int64_t id)

@@ -69,10 +69,10 @@ static bool staff_refs_ok(xf_req *req, xf_db *db, const staff_fields *f, int64_t
 {
 	xf_staff other;
 	if (f->has_unit == XF_OK &&
-	    !xf_roster_unit_exists(req, db, "unit_id", f->unit_id, unit_name, unit_name_size))
+	    !xf_api_unit_exists(req, db, "unit_id", f->unit_id, unit_name, unit_name_size))
 		return false;
 	if (f->has_user == XF_OK && f->user_id &&
-	    !xf_roster_user_exists(req, db, "user_id", f->user_id))
+	    !xf_api_user_exists(req, db, "user_id", f->user_id, NULL))
 		return false;
 	if (f->staff_number) {
 		int rc = xf_store_staff_by_number(db, f->staff_number, &other);

@@ -114,7 +114,7 @@ static long utf8_chars(const char *q)
 	return n;
 }
 
-static void xf_api_search(xf_req *req)
+static void xf_api_search_get(xf_req *req)
 {
 	int64_t started = xf_mono_us();
 	const char *q = xf_req_query(req, "q");
@@ -171,7 +171,7 @@ static void xf_api_search(xf_req *req)
 }
 
 static const xf_route routes[] = {
-    {"GET", "/search", XF_PERM_SIGNED_IN, 0, xf_api_search},
+    {"GET", "/search", XF_PERM_SIGNED_IN, 0, xf_api_search_get},
 };
 
 const xf_route_list xf_routes_search = {routes, XF_ARRAY_LEN(routes)};

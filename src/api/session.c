@@ -61,88 +61,117 @@ static void reply_throttled(xf_req *req, int64_t wait_ms)
 	               "too many failed sign-ins; try again in %s seconds", seconds);
 }
 
-static void xf_api_session_create(xf_req *req)
+/* A sign-in is refused while its account or its address is throttled: answers 429 and
+ * returns true then. */
+static bool sign_in_throttled(xf_req *req, const char *account_key, const char *address_key,
+                              int64_t now)
 {
-	static const char *const fields[] = {"username", "password", NULL};
-	xf_field_error err;
-	const char *username, *password;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "username", true, 1, 64, &username, &err) != XF_OK ||
-	    xf_json_string(body, "password", true, 1, 256, &password, &err) != XF_OK) {
-		xf_reply_field_error(req, &err);
-		return;
-	}
-
-	char account_key[80], address_key[80];
-	snprintf(account_key, sizeof account_key, "%s", username);
-	snprintf(address_key, sizeof address_key, "%s", req->client_addr);
-	int64_t now = xf_now_ms();
 	int64_t wait = xf_throttle_wait(&account_throttle, account_key, now);
 	int64_t wait_address = xf_throttle_wait(&address_throttle, address_key, now);
 	if (wait_address > wait)
 		wait = wait_address;
-	if (wait > 0) {
-		reply_throttled(req, wait);
-		return;
-	}
+	if (wait <= 0)
+		return false;
+	reply_throttled(req, wait);
+	return true;
+}
 
-	xf_db *db = xf_db_get();
-	xf_user_row row;
-	int rc = xf_store_user_by_username(db, username, &row);
-	if (rc != XF_OK && rc != XF_NOTFOUND) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	bool ok;
+/* Checks username and password (as long for an unknown user as for a known one):
+ * XF_OK with *ok set and row filled, or the store's error. */
+static int check_credentials(xf_db *db, const char *username, const char *password,
+                             xf_user_row *row, bool *ok)
+{
+	int rc = xf_store_user_by_username(db, username, row);
+	if (rc != XF_OK && rc != XF_NOTFOUND)
+		return rc;
 	if (rc == XF_NOTFOUND) {
 		xf_password_verify_dummy(password);
-		ok = false;
+		*ok = false;
 	} else {
-		ok = xf_password_verify(row.password_hash, password) && !row.user.disabled;
+		*ok = xf_password_verify(row->password_hash, password) && !row->user.disabled;
 	}
-	sodium_memzero(row.password_hash, sizeof row.password_hash);
+	sodium_memzero(row->password_hash, sizeof row->password_hash);
+	return XF_OK;
+}
 
-	xf_actor actor = {.id = ok ? row.user.id : 0,
-	                  .name = ok ? row.user.username : "anonymous",
-	                  .request_id = req->request_id};
-	if (!ok) {
-		xf_throttle_fail(&account_throttle, account_key, now);
-		xf_throttle_fail(&address_throttle, address_key, now);
-		rc = xf_tx_begin(db, true);
-		if (rc == XF_OK)
-			rc = xf_audit_append(db, &actor, "session.login_failed", "user", username,
-			                     json_pack("{s:s, s:s}", "username", username,
-			                               "address", req->client_addr));
-		if (!xf_api_finish(req, db, rc))
-			return;
-		xf_reply_error(req, 401, "bad_credentials", NULL, "wrong username or password");
+/* A failed sign-in: counted against the account and the address, logged, answered 401. */
+static void sign_in_failed(xf_req *req, xf_db *db, const xf_actor *actor, const char *username,
+                           const char *account_key, const char *address_key, int64_t now)
+{
+	xf_throttle_fail(&account_throttle, account_key, now);
+	xf_throttle_fail(&address_throttle, address_key, now);
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_audit_append(
+		    db, actor, "session.login_failed", "user", username,
+		    json_pack("{s:s, s:s}", "username", username, "address", req->client_addr));
+	if (!xf_api_finish(req, db, rc))
 		return;
-	}
-	xf_throttle_clear(&account_throttle, account_key);
+	xf_reply_error(req, 401, "bad_credentials", NULL, "wrong username or password");
+}
 
+/* Stores a new session of user (purging the ended ones), sets its cookie, answers. */
+static void start_session(xf_req *req, xf_db *db, const xf_user *user, const xf_actor *actor,
+                          int64_t now)
+{
 	char token[XF_TOKEN_LEN], csrf[XF_TOKEN_LEN], digest[XF_TOKEN_DIGEST_LEN];
 	int64_t session_id;
 	xf_token_new(token);
 	xf_token_new(csrf);
 	xf_token_digest(token, digest);
-	rc = xf_tx_begin(db, true);
+	int rc = xf_tx_begin(db, true);
 	if (rc == XF_OK)
 		rc = xf_store_session_purge(db, now, xf_api_settings_get()->session_idle_ms,
 		                            xf_api_settings_get()->session_absolute_ms);
 	if (rc == XF_OK)
-		rc = xf_store_session_create(db, row.user.id, digest, csrf, now, &session_id);
+		rc = xf_store_session_create(db, user->id, digest, csrf, now, &session_id);
 	if (rc == XF_OK)
-		rc = xf_audit_append(db, &actor, "session.login", "user",
-		                     xf_api_id_text(req, row.user.id),
+		rc = xf_audit_append(db, actor, "session.login", "user",
+		                     xf_api_id_text(req, user->id),
 		                     json_pack("{s:s}", "address", req->client_addr));
 	if (!xf_api_finish(req, db, rc))
 		return;
 	set_cookie(req, token, false);
 	sodium_memzero(token, sizeof token);
-	reply_user(req, row.user.id, csrf);
+	reply_user(req, user->id, csrf);
+}
+
+static void xf_api_session_create(xf_req *req)
+{
+	static const char *const fields[] = {"username", "password", NULL};
+	xf_field_error err;
+	const char *username, *password;
+	json_t *body = xf_api_body(req, fields);
+	if (!body)
+		return;
+	if (xf_json_string(body, "username", true, 1, 64, &username, &err) != XF_OK ||
+	    xf_json_string(body, "password", true, 1, 256, &password, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return;
+	}
+	char account_key[80], address_key[80];
+	snprintf(account_key, sizeof account_key, "%s", username);
+	snprintf(address_key, sizeof address_key, "%s", req->client_addr);
+	int64_t now = xf_now_ms();
+	if (sign_in_throttled(req, account_key, address_key, now))
+		return;
+	xf_db *db = xf_db_get();
+	xf_user_row row;
+	bool ok;
+	int rc = check_credentials(db, username, password, &row, &ok);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_actor actor = {.id = ok ? row.user.id : 0,
+	                  .name = ok ? row.user.username : "anonymous",
+	                  .request_id = req->request_id};
+	if (!ok) {
+		sign_in_failed(req, db, &actor, username, account_key, address_key, now);
+		return;
+	}
+	xf_throttle_clear(&account_throttle, account_key);
+	start_session(req, db, &row.user, &actor, now);
 }
 
 static void xf_api_session_get(xf_req *req)
@@ -171,11 +200,10 @@ static void xf_api_session_password(xf_req *req)
 	static const char *const fields[] = {"old_password", "new_password", NULL};
 	xf_field_error err;
 	const char *old_password, *new_password;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "old_password", true, 1, 256, &old_password, &err) != XF_OK ||
+	if (xf_json_string(body, "old_password", true, 1, 256, &old_password, &err) != XF_OK ||
 	    xf_json_string(body, "new_password", true, 0, 1000, &new_password, &err) != XF_OK) {
 		xf_reply_field_error(req, &err);
 		return;

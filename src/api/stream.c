@@ -307,24 +307,26 @@ static bool session_over(const xf_user *user, int64_t created_ms, int64_t last_s
 	       now - last_seen_ms > cfg->session_idle_ms;
 }
 
-static void xf_api_stream(xf_req *req)
+/* The last event a reconnecting client saw (Last-Event-ID, or ?last_event_id=), or -1:
+ * anything but a sequence number asks for no replay. */
+static int64_t last_event_id(xf_req *req)
 {
-	if (!feed.started || feed.stopping) {
-		xf_reply_error(req, 503, "unavailable", NULL, "the live feed is not running");
-		return;
-	}
 	const char *last = xf_req_header(req, "Last-Event-ID");
 	if (!last)
 		last = xf_req_query(req, "last_event_id");
-	/* Anything but a sequence number asks for no replay. */
 	char *end = NULL;
 	int64_t last_id = last ? strtoll(last, &end, 10) : -1;
 	if (!last || end == last || *end || last_id < 0)
-		last_id = -1;
+		return -1;
+	return last_id;
+}
 
-	/* The session as the store has it now, not as the session cache remembers it: a
-	 * change made by another process (the command line) counts at once. */
-	xf_db *db = xf_db_get();
+/* The session as the store has it now, not as the session cache remembers it: a change
+ * made by another process (the command line) counts at once. Takes the user's roles
+ * and unit of now into req->user; answers 401, 403 or the store error and returns
+ * false when the stream may not open. */
+static bool stream_session_ok(xf_req *req, xf_db *db)
+{
 	xf_user current;
 	int64_t created, last_seen;
 	int rc = xf_store_session_by_id(db, req->user.session_id, &current, &created, &last_seen);
@@ -333,20 +335,26 @@ static void xf_api_stream(xf_req *req)
 	if (rc == XF_NOTFOUND) {
 		xf_reply_error(req, 401, "unauthenticated", NULL,
 		               "the session has ended; sign in again");
-		return;
+		return false;
 	}
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
-		return;
+		return false;
 	}
 	if (!xf_perm_allows(current.roles, XF_PERM_INCIDENT_READ)) {
 		xf_reply_error(req, 403, "forbidden", NULL, "your roles do not allow '%s'",
 		               xf_perm_name(XF_PERM_INCIDENT_READ));
-		return;
+		return false;
 	}
 	req->user.roles = current.roles;
 	req->user.unit_id = current.unit_id;
+	return true;
+}
 
+/* A new client of the request's user, with the units a unit head may see; NULL,
+ * having answered the store error, when they cannot be read. */
+static client *new_client(xf_req *req, xf_db *db)
+{
 	client *c = xf_calloc(1, sizeof *c);
 	c->conn = req->conn;
 	c->scope = xf_api_scope(req);
@@ -360,57 +368,66 @@ static void xf_api_stream(xf_req *req)
 		xf_buf_release(&c->out);
 		free(c);
 		xf_api_store_error(req, db, XF_ERR);
-		return;
+		return NULL;
 	}
-	xf_buf_puts(&c->out, "retry: 3000\n: connected\n\n");
+	return c;
+}
 
-	/* Replay from the database up to what the feed has published; the ring has what
-	 * comes after. The database is read without holding the feed, so a long replay
-	 * holds up no one else. */
-	pthread_mutex_lock(&feed.lock);
-	int64_t upto = feed.published_seq;
-	pthread_mutex_unlock(&feed.lock);
+/* Writes onto c->out one batch of the events after *last_id up to upto that c may see;
+ * counts them in *replayed. Returns true when there may be more. */
+static bool replay_batch(xf_db *db, client *c, int64_t *last_id, int64_t upto, int64_t *replayed)
+{
+	json_t *events, *e;
+	size_t i;
+	if (xf_store_incident_events_after(db, *last_id, REPLAY_BATCH, &events) != XF_OK)
+		return false;
+	bool more = json_array_size(events) == REPLAY_BATCH;
+	json_array_foreach(events, i, e)
+	{
+		int64_t seq = json_integer_value(json_object_get(e, "seq"));
+		int64_t incident = json_integer_value(json_object_get(e, "incident_id"));
+		if (seq > upto) {
+			more = false;
+			break;
+		}
+		*last_id = seq;
+		(*replayed)++;
+		if (xf_store_incident_visible(db, &c->scope, incident) != XF_OK)
+			continue;
+		char *text = render(seq, incident, json_string_value(json_object_get(e, "action")),
+		                    json_string_value(json_object_get(e, "at")),
+		                    json_string_value(json_object_get(e, "actor")));
+		xf_buf_puts(&c->out, text);
+		free(text);
+	}
+	json_decref(events);
+	return more;
+}
+
+/* Replays from the database what a reconnecting client missed after last_id, up to
+ * upto (what the feed has published; the ring has what comes after), at most
+ * REPLAY_MAX events. The database is read without holding the feed, so a long replay
+ * holds up no one else. */
+static void replay(xf_db *db, client *c, int64_t last_id, int64_t upto)
+{
 	int64_t replayed = 0;
 	while (last_id >= 0 && last_id < upto) {
-		json_t *events;
 		if (replayed >= REPLAY_MAX) {
 			xf_buf_puts(
 			    &c->out,
 			    "event: reset\ndata: {\"reason\":\"too many missed changes\"}\n\n");
-			break;
+			return;
 		}
-		if (xf_store_incident_events_after(db, last_id, REPLAY_BATCH, &events) != XF_OK)
-			break;
-		size_t i;
-		json_t *e;
-		bool more = json_array_size(events) == REPLAY_BATCH;
-		json_array_foreach(events, i, e)
-		{
-			int64_t seq = json_integer_value(json_object_get(e, "seq"));
-			int64_t incident = json_integer_value(json_object_get(e, "incident_id"));
-			if (seq > upto) {
-				more = false;
-				break;
-			}
-			last_id = seq;
-			replayed++;
-			if (xf_store_incident_visible(db, &c->scope, incident) != XF_OK)
-				continue;
-			char *text =
-			    render(seq, incident, json_string_value(json_object_get(e, "action")),
-			           json_string_value(json_object_get(e, "at")),
-			           json_string_value(json_object_get(e, "actor")));
-			xf_buf_puts(&c->out, text);
-			free(text);
-		}
-		json_decref(events);
-		if (!more)
-			break;
+		if (!replay_batch(db, c, &last_id, upto, &replayed))
+			return;
 	}
-	pthread_mutex_lock(&feed.lock);
-	/* Over the limit the user's oldest stream ends: the newest is the one a person
-	 * is looking at, the oldest the likeliest to be a tab left open or a connection
-	 * that died unnoticed. */
+}
+
+/* Adds c to the feed from upto on; called with feed.lock held. Over the limit the
+ * user's oldest stream ends: the newest is the one a person is looking at, the oldest
+ * the likeliest to be a tab left open or a connection that died unnoticed. */
+static void join_feed(client *c, int64_t upto)
+{
 	size_t held = 0;
 	client *oldest = NULL;
 	for (client *o = feed.clients; o; o = o->next)
@@ -426,8 +443,29 @@ static void xf_api_stream(xf_req *req)
 		feed.clients->prev = c;
 	feed.clients = c;
 	feed.n_clients++;
-	pthread_mutex_unlock(&feed.lock);
+}
 
+static void xf_api_stream_get(xf_req *req)
+{
+	if (!feed.started || feed.stopping) {
+		xf_reply_error(req, 503, "unavailable", NULL, "the live feed is not running");
+		return;
+	}
+	int64_t last_id = last_event_id(req);
+	xf_db *db = xf_db_get();
+	if (!stream_session_ok(req, db))
+		return;
+	client *c = new_client(req, db);
+	if (!c)
+		return;
+	xf_buf_puts(&c->out, "retry: 3000\n: connected\n\n");
+	pthread_mutex_lock(&feed.lock);
+	int64_t upto = feed.published_seq;
+	pthread_mutex_unlock(&feed.lock);
+	replay(db, c, last_id, upto);
+	pthread_mutex_lock(&feed.lock);
+	join_feed(c, upto);
+	pthread_mutex_unlock(&feed.lock);
 	xf_reply_stream(req, "text/event-stream; charset=utf-8", read_stream, release_stream, c);
 }
 
@@ -637,7 +675,7 @@ size_t xf_stream_clients(void)
 static const xf_route routes[] = {
     /* A GET: the handler, and with it the replay from the database, runs on the read
      * pool, never on a polling thread. */
-    {"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream},
+    {"GET", "/stream", XF_PERM_INCIDENT_READ, 0, xf_api_stream_get},
 };
 
 const xf_route_list xf_routes_stream = {routes, XF_ARRAY_LEN(routes)};

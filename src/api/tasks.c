@@ -73,6 +73,18 @@ static int unassigned_reason(xf_db *db, json_t *task, const xf_plan_owner *owner
 	return XF_OK;
 }
 
+/* Replies with the task as it is now, in its API shape. */
+static void reply_task(xf_req *req, xf_db *db, int64_t id, int status)
+{
+	json_t *out;
+	int rc = xf_store_task_json(db, id, &out);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, status, out);
+}
+
 static void xf_api_tasks_list(xf_req *req)
 {
 	int64_t id;
@@ -150,11 +162,10 @@ static void xf_api_tasks_create(xf_req *req)
 	xf_incident_state state;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "title", true, 1, 200, &title, &err) != XF_OK ||
+	if (xf_json_string(body, "title", true, 1, 200, &title, &err) != XF_OK ||
 	    xf_json_string(body, "text", false, 0, 2000, &text, &err) == XF_ERR ||
 	    xf_json_string(body, "workstream", false, 1, 32, &workstream, &err) == XF_ERR ||
 	    xf_json_int(body, "due_minutes", true, 0, 60 * 24 * 90, &due_minutes, &err) != XF_OK ||
@@ -213,12 +224,7 @@ static void xf_api_tasks_create(xf_req *req)
 		              "summary", xf_arena_printf(&req->arena, "新增任务「%s」", title)));
 	if (!xf_api_finish(req, db, rc))
 		return;
-	json_t *task;
-	if ((rc = xf_store_task_json(db, task_id, &task)) != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 201, task);
+	reply_task(req, db, task_id, 201);
 }
 
 /* Whether the user may act on the task: the petition office and the leadership group
@@ -355,11 +361,10 @@ static void xf_api_tasks_update(xf_req *req)
 	int64_t id, assignee_id = 0;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_choice(body, "action", true, xf_task_action_ids, &action_id, &err) != XF_OK ||
+	if (xf_json_choice(body, "action", true, xf_task_action_ids, &action_id, &err) != XF_OK ||
 	    xf_json_int(body, "assignee_id", false, 1, INT64_MAX, &assignee_id, &err) == XF_ERR ||
 	    xf_json_string(body, "note", false, 0, 2000, &note, &err) == XF_ERR ||
 	    xf_json_string(body, "reason", false, 1, 500, &reason, &err) == XF_ERR) {
@@ -424,12 +429,7 @@ static void xf_api_tasks_update(xf_req *req)
 		                                     assignee.user.name, note, reason));
 	if (!xf_api_finish(req, db, rc))
 		return;
-	json_t *out;
-	if ((rc = xf_store_task_json(db, id, &out)) != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, out);
+	reply_task(req, db, id, 200);
 }
 
 static const xf_route routes[] = {

@@ -1,4 +1,6 @@
 /* The unit resource: the tree of 单位 every user and incident belongs to. */
+#include <string.h>
+
 #include "api/xf_api.h"
 
 static void xf_api_units_list(xf_req *req)
@@ -14,23 +16,6 @@ static void xf_api_units_list(xf_req *req)
 	xf_buf_puts(out, "}");
 }
 
-/* Answers 400 naming field when unit id does not exist. */
-static bool unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id)
-{
-	json_t *unit;
-	int rc = xf_store_unit_get(db, id, &unit);
-	if (rc == XF_OK) {
-		json_decref(unit);
-		return true;
-	}
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no unit %lld",
-		               field, (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
-}
-
 static void reply_sibling_conflict(xf_req *req, const char *name)
 {
 	xf_reply_error(req, 409, "conflict", "name", "a unit named '%s' already exists there",
@@ -43,11 +28,10 @@ static void xf_api_units_create(xf_req *req)
 	xf_field_error err;
 	const char *name, *kind = "department";
 	int64_t parent_id = 0, id;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
+	if (xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
 	    xf_json_id_or_null(body, "parent_id", false, &parent_id, &err) == XF_ERR ||
 	    xf_json_choice(body, "kind", false, xf_unit_kinds, &kind, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
@@ -57,12 +41,11 @@ static void xf_api_units_create(xf_req *req)
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
 		return;
-	int rc = XF_OK;
-	if (parent_id && !unit_exists(req, db, "parent_id", parent_id)) {
+	if (parent_id && !xf_api_unit_exists(req, db, "parent_id", parent_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}
-	rc = xf_store_unit_insert(db, parent_id, name, kind, &id);
+	int rc = xf_store_unit_insert(db, parent_id, name, kind, &id);
 	if (rc == XF_CONFLICT) {
 		xf_tx_rollback(db);
 		reply_sibling_conflict(req, name);
@@ -73,106 +56,96 @@ static void xf_api_units_create(xf_req *req)
 		                     json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind,
 		                               "parent_id",
 		                               parent_id ? json_integer(parent_id) : json_null()));
-	if (!xf_api_finish(req, db, rc))
-		return;
-	json_t *unit;
-	rc = xf_store_unit_get(db, id, &unit);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_unit_get, id, NULL, 201);
+}
+
+/* A PATCH of a unit: what the body sets (has_*: XF_OK when given, null included). */
+typedef struct unit_patch {
+	const char *name, *kind;
+	int64_t parent_id, head_user_id;
+	int has_parent, has_head;
+} unit_patch;
+
+static bool read_unit_patch(xf_req *req, json_t *body, unit_patch *p)
+{
+	xf_field_error err;
+	memset(p, 0, sizeof *p);
+	if (xf_json_string(body, "name", false, 1, 64, &p->name, &err) == XF_ERR ||
+	    xf_json_choice(body, "kind", false, xf_unit_kinds, &p->kind, &err) == XF_ERR ||
+	    (p->has_parent = xf_json_id_or_null(body, "parent_id", false, &p->parent_id, &err)) ==
+	        XF_ERR ||
+	    (p->has_head = xf_json_id_or_null(body, "head_user_id", false, &p->head_user_id,
+	                                      &err)) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return false;
 	}
-	xf_reply_json(req, 201, unit);
+	return true;
+}
+
+/* Inside the transaction: the unit and the ids the patch names exist. */
+static bool unit_patch_ok(xf_req *req, xf_db *db, int64_t id, const unit_patch *p)
+{
+	json_t *before;
+	int rc = xf_store_unit_get(db, id, &before);
+	if (!xf_api_loaded(req, db, rc, "unit", id))
+		return false;
+	json_decref(before);
+	if (p->has_parent == XF_OK && p->parent_id &&
+	    !xf_api_unit_exists(req, db, "parent_id", p->parent_id, NULL, 0))
+		return false;
+	return !(p->has_head == XF_OK && p->head_user_id &&
+	         !xf_api_user_exists(req, db, "head_user_id", p->head_user_id, NULL));
+}
+
+/* Writes the patch. Returns false, having answered, when a change is refused (a name
+ * taken among the siblings, a move below itself); otherwise true with the store's code
+ * in *rc. */
+static bool apply_unit_patch(xf_req *req, xf_db *db, int64_t id, const unit_patch *p, int *rc)
+{
+	*rc = XF_OK;
+	if (p->name && (*rc = xf_store_unit_set_name(db, id, p->name)) == XF_CONFLICT) {
+		reply_sibling_conflict(req, p->name);
+		return false;
+	}
+	if (*rc == XF_OK && p->kind)
+		*rc = xf_store_unit_set_kind(db, id, p->kind);
+	if (*rc == XF_OK && p->has_head == XF_OK)
+		*rc = xf_store_unit_set_head(db, id, p->head_user_id);
+	if (*rc == XF_OK && p->has_parent == XF_OK &&
+	    (*rc = xf_store_unit_set_parent(db, id, p->parent_id)) == XF_CONFLICT) {
+		xf_reply_error(req, 409, "conflict", "parent_id",
+		               "a unit cannot be moved below itself or a unit under it, and names "
+		               "must be unique among siblings");
+		return false;
+	}
+	return true;
 }
 
 static void xf_api_units_update(xf_req *req)
 {
 	static const char *const fields[] = {"name", "parent_id", "kind", "head_user_id", NULL};
-	xf_field_error err;
-	const char *name = NULL, *kind = NULL;
-	int64_t id, parent_id = 0, head_user_id = 0;
-	int has_parent, has_head;
+	unit_patch patch;
+	int64_t id;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
+	json_t *body = xf_api_body(req, fields);
+	if (!body || !read_unit_patch(req, body, &patch))
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "name", false, 1, 64, &name, &err) == XF_ERR ||
-	    xf_json_choice(body, "kind", false, xf_unit_kinds, &kind, &err) == XF_ERR ||
-	    (has_parent = xf_json_id_or_null(body, "parent_id", false, &parent_id, &err)) ==
-	        XF_ERR ||
-	    (has_head = xf_json_id_or_null(body, "head_user_id", false, &head_user_id, &err)) ==
-	        XF_ERR) {
-		xf_reply_field_error(req, &err);
-		return;
-	}
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
 		return;
-	int rc = XF_OK;
-	json_t *before;
-	rc = xf_store_unit_get(db, id, &before);
-	if (rc != XF_OK) {
-		xf_tx_rollback(db);
-		if (rc == XF_NOTFOUND)
-			xf_reply_error(req, 404, "not_found", NULL, "there is no unit %lld",
-			               (long long)id);
-		else
-			xf_api_store_error(req, db, rc);
-		return;
-	}
-	json_decref(before);
-	if (has_parent == XF_OK && parent_id && !unit_exists(req, db, "parent_id", parent_id)) {
+	int rc;
+	if (!unit_patch_ok(req, db, id, &patch) || !apply_unit_patch(req, db, id, &patch, &rc)) {
 		xf_tx_rollback(db);
 		return;
-	}
-	if (has_head == XF_OK && head_user_id) {
-		xf_user_row head;
-		rc = xf_store_user_by_id(db, head_user_id, &head);
-		if (rc != XF_OK) {
-			xf_tx_rollback(db);
-			if (rc == XF_NOTFOUND)
-				xf_reply_error(req, 400, "invalid_field", "head_user_id",
-				               "'head_user_id': there is no user %lld",
-				               (long long)head_user_id);
-			else
-				xf_api_store_error(req, db, rc);
-			return;
-		}
-	}
-	if (name && (rc = xf_store_unit_set_name(db, id, name)) == XF_CONFLICT) {
-		xf_tx_rollback(db);
-		reply_sibling_conflict(req, name);
-		return;
-	}
-	if (rc == XF_OK && kind)
-		rc = xf_store_unit_set_kind(db, id, kind);
-	if (rc == XF_OK && has_head == XF_OK)
-		rc = xf_store_unit_set_head(db, id, head_user_id);
-	if (rc == XF_OK && has_parent == XF_OK) {
-		rc = xf_store_unit_set_parent(db, id, parent_id);
-		if (rc == XF_CONFLICT) {
-			xf_tx_rollback(db);
-			xf_reply_error(
-			    req, 409, "conflict", "parent_id",
-			    "a unit cannot be moved below itself or a unit under it, and names "
-			    "must be unique among siblings");
-			return;
-		}
 	}
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "unit.update", "unit", xf_api_id_text(req, id),
 		                     json_incref(body));
-	if (!xf_api_finish(req, db, rc))
-		return;
-	json_t *unit;
-	rc = xf_store_unit_get(db, id, &unit);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, unit);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_unit_get, id, NULL, 200);
 }
 
 static const xf_route routes[] = {

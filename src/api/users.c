@@ -22,24 +22,13 @@ static void xf_api_users_list(xf_req *req)
 	xf_db *db = xf_db_get();
 	json_t *users;
 	int rc = xf_store_user_list(db, &users);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "users", users));
+	xf_api_reply_list(req, db, rc, "users", users);
 }
 
 /* Loads user id; answers 404 (or the store error) and returns false when it cannot. */
 static bool load_user(xf_req *req, xf_db *db, int64_t id, xf_user_row *row)
 {
-	int rc = xf_store_user_by_id(db, id, row);
-	if (rc == XF_OK)
-		return true;
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 404, "not_found", NULL, "there is no user %lld", (long long)id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
+	return xf_api_loaded(req, db, xf_store_user_by_id(db, id, row), "user", id);
 }
 
 static void xf_api_users_get(xf_req *req)
@@ -51,21 +40,11 @@ static void xf_api_users_get(xf_req *req)
 	xf_reply_json(req, 200, xf_user_json(&row));
 }
 
-/* Answers 400 on unit_id when the unit does not exist. */
-static bool check_unit(xf_req *req, xf_db *db, int64_t unit_id)
+/* A new one-time password and its hash (creating a user, resetting a password). */
+static void one_time_password(char one_time[XF_ONE_TIME_LEN], char hash[XF_PASSWORD_HASH_LEN])
 {
-	json_t *unit;
-	int rc = xf_store_unit_get(db, unit_id, &unit);
-	if (rc == XF_OK) {
-		json_decref(unit);
-		return true;
-	}
-	if (rc == XF_NOTFOUND)
-		xf_reply_error(req, 400, "invalid_field", "unit_id",
-		               "'unit_id': there is no unit %lld", (long long)unit_id);
-	else
-		xf_api_store_error(req, db, rc);
-	return false;
+	xf_password_one_time(one_time);
+	xf_password_hash(one_time, hash);
 }
 
 static json_t *roles_json(xf_roles roles)
@@ -84,11 +63,10 @@ static void xf_api_users_create(xf_req *req)
 	const char *username, *name, *phone = "";
 	int64_t unit_id, id;
 	uint32_t roles;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "username", true, 2, 32, &username, &err) != XF_OK ||
+	if (xf_json_string(body, "username", true, 2, 32, &username, &err) != XF_OK ||
 	    xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
 	    xf_json_int(body, "unit_id", true, 1, INT64_MAX, &unit_id, &err) != XF_OK ||
 	    xf_json_choice_set(body, "roles", true, xf_role_ids, &roles, &err) != XF_OK ||
@@ -110,19 +88,17 @@ static void xf_api_users_create(xf_req *req)
 		return;
 	}
 	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
-	xf_password_one_time(one_time);
-	xf_password_hash(one_time, hash);
+	one_time_password(one_time, hash);
 
 	xf_db *db = xf_db_get();
 	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_begin(req, db))
 		return;
-	int rc = XF_OK;
-	if (!check_unit(req, db, unit_id)) {
+	if (!xf_api_unit_exists(req, db, "unit_id", unit_id, NULL, 0)) {
 		xf_tx_rollback(db);
 		return;
 	}
-	rc = xf_store_user_insert(db, username, name, unit_id, phone, roles, hash, true, &id);
+	int rc = xf_store_user_insert(db, username, name, unit_id, phone, roles, hash, true, &id);
 	if (rc == XF_CONFLICT) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", "username", "the username '%s' is taken",
@@ -156,11 +132,10 @@ static void xf_api_users_update(xf_req *req)
 	int has_roles, has_disabled;
 	if (!xf_api_path_id(req, "id", &id))
 		return;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "name", false, 1, 64, &name, &err) == XF_ERR ||
+	if (xf_json_string(body, "name", false, 1, 64, &name, &err) == XF_ERR ||
 	    xf_json_int(body, "unit_id", false, 1, INT64_MAX, &unit_id, &err) == XF_ERR ||
 	    (has_roles = xf_json_choice_set(body, "roles", false, xf_role_ids, &roles, &err)) ==
 	        XF_ERR ||
@@ -193,7 +168,8 @@ static void xf_api_users_update(xf_req *req)
 	if (!xf_api_begin(req, db))
 		return;
 	int rc = XF_OK;
-	if (!load_user(req, db, id, &row) || (unit_id && !check_unit(req, db, unit_id))) {
+	if (!load_user(req, db, id, &row) ||
+	    (unit_id && !xf_api_unit_exists(req, db, "unit_id", unit_id, NULL, 0))) {
 		xf_tx_rollback(db);
 		return;
 	}
@@ -222,13 +198,12 @@ static void xf_api_users_reset_password(xf_req *req)
 {
 	int64_t id;
 	xf_user_row row;
+	xf_db *db = xf_db_get();
+	xf_actor actor = xf_api_actor(req);
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	char one_time[XF_ONE_TIME_LEN], hash[XF_PASSWORD_HASH_LEN];
-	xf_password_one_time(one_time);
-	xf_password_hash(one_time, hash);
-	xf_db *db = xf_db_get();
-	xf_actor actor = xf_api_actor(req);
+	one_time_password(one_time, hash);
 	if (!xf_api_begin(req, db))
 		return;
 	int rc = XF_OK;

@@ -149,49 +149,41 @@ static bool body_time(xf_req *req, json_t *body, const char *key, bool required,
 	return false;
 }
 
-static void xf_api_venues_list(xf_req *req)
+/* The query of GET /venues. */
+typedef struct venue_query {
+	int64_t incident_id, headcount, all, starts_ms, ends_ms;
+	bool times; /* starts_at and ends_at given: which venues are free then */
+} venue_query;
+
+/* Reads and checks the query; false when it answered. */
+static bool read_venue_query(xf_req *req, venue_query *q)
 {
-	int64_t incident_id, headcount, starts_ms = 0, ends_ms = 0, all;
 	bool starts_given, ends_given;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_query_int(req, "incident_id", 1, INT64_MAX, 0, &incident_id) ||
-	    !xf_api_query_int(req, "headcount", 1, XF_VENUE_CAPACITY_MAX, 0, &headcount) ||
-	    !xf_api_query_int(req, "all", 0, 1, 0, &all) ||
-	    !query_time(req, "starts_at", &starts_ms, &starts_given) ||
-	    !query_time(req, "ends_at", &ends_ms, &ends_given))
-		return;
+	*q = (venue_query){0};
+	if (!xf_api_query_int(req, "incident_id", 1, INT64_MAX, 0, &q->incident_id) ||
+	    !xf_api_query_int(req, "headcount", 1, XF_VENUE_CAPACITY_MAX, 0, &q->headcount) ||
+	    !xf_api_query_int(req, "all", 0, 1, 0, &q->all) ||
+	    !query_time(req, "starts_at", &q->starts_ms, &starts_given) ||
+	    !query_time(req, "ends_at", &q->ends_ms, &ends_given))
+		return false;
 	if (starts_given != ends_given) {
 		xf_reply_error(req, 400, "bad_request", starts_given ? "ends_at" : "starts_at",
 		               "give both 'starts_at' and 'ends_at' to see which venues are free");
-		return;
+		return false;
 	}
-	const char *problem = starts_given ? xf_booking_times_problem(starts_ms, ends_ms) : NULL;
+	q->times = starts_given;
+	const char *problem = q->times ? xf_booking_times_problem(q->starts_ms, q->ends_ms) : NULL;
 	if (problem) {
 		xf_reply_error(req, 400, "bad_request", "ends_at", "%s", problem);
-		return;
+		return false;
 	}
-	if (incident_id) {
-		if (!xf_perm_allows(req->user.roles, XF_PERM_INCIDENT_READ)) {
-			xf_reply_error(req, 403, "forbidden", "incident_id",
-			               "your roles do not allow reading incidents");
-			return;
-		}
-		if (!xf_api_incident(req, db, incident_id, &state))
-			return;
-		if (!headcount)
-			headcount = state.headcount;
-	}
-	if (!plan_venues_ready(req, db))
-		return;
-	int64_t plan_id;
-	const xf_plan *plan = xf_plans_current(&plan_id);
-	json_t *stored;
-	int rc = xf_store_venue_list(db, all == 1, &stored);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
+	return true;
+}
+
+/* The stored venues in the order people choose from (core/xf_venue.h: the plan's
+ * first, as the plan lists them). */
+static xf_venue_key *venue_order(xf_req *req, json_t *stored, const xf_plan *plan)
+{
 	size_t n = json_array_size(stored);
 	xf_venue_key *keys = xf_arena_alloc(&req->arena, (n + 1) * sizeof *keys);
 	for (size_t i = 0; i < n; i++) {
@@ -205,24 +197,62 @@ static void xf_api_venues_list(xf_req *req)
 		};
 	}
 	xf_venue_sort(keys, n);
-	json_t *list = json_array();
-	for (size_t i = 0; rc == XF_OK && i < n; i++) {
-		json_t *v = json_array_get(stored, keys[i].at);
-		add_plan_facts(v, plan);
-		if (headcount)
-			json_object_set_new(
-			    v, "fits",
-			    json_boolean(xf_venue_fits(keys[i].capacity, (int)headcount)));
-		if (starts_given) {
-			xf_booking_row b;
-			rc = xf_store_booking_conflict(db, keys[i].id, starts_ms, ends_ms, &b);
-			if (rc == XF_OK)
-				json_object_set_new(v, "conflict", conflict_json(req, db, &b));
-			else if (rc == XF_NOTFOUND) {
-				json_object_set_new(v, "conflict", json_null());
-				rc = XF_OK;
-			}
+	return keys;
+}
+
+/* Adds to venue v what the plan says of it and what the query asks: whether it seats
+ * the headcount, and the booking in the way of the times (null when free). */
+static int venue_facts(xf_req *req, xf_db *db, json_t *v, const xf_plan *plan,
+                       const xf_venue_key *key, const venue_query *q)
+{
+	add_plan_facts(v, plan);
+	if (q->headcount)
+		json_object_set_new(v, "fits",
+		                    json_boolean(xf_venue_fits(key->capacity, (int)q->headcount)));
+	if (!q->times)
+		return XF_OK;
+	xf_booking_row b;
+	int rc = xf_store_booking_conflict(db, key->id, q->starts_ms, q->ends_ms, &b);
+	if (rc == XF_OK)
+		json_object_set_new(v, "conflict", conflict_json(req, db, &b));
+	else if (rc == XF_NOTFOUND)
+		json_object_set_new(v, "conflict", json_null());
+	return rc == XF_NOTFOUND ? XF_OK : rc;
+}
+
+static void xf_api_venues_list(xf_req *req)
+{
+	venue_query q;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (!read_venue_query(req, &q))
+		return;
+	if (q.incident_id) {
+		if (!xf_perm_allows(req->user.roles, XF_PERM_INCIDENT_READ)) {
+			xf_reply_error(req, 403, "forbidden", "incident_id",
+			               "your roles do not allow reading incidents");
+			return;
 		}
+		if (!xf_api_incident(req, db, q.incident_id, &state))
+			return;
+		if (!q.headcount)
+			q.headcount = state.headcount;
+	}
+	if (!plan_venues_ready(req, db))
+		return;
+	int64_t plan_id;
+	const xf_plan *plan = xf_plans_current(&plan_id);
+	json_t *stored;
+	int rc = xf_store_venue_list(db, q.all == 1, &stored);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_venue_key *keys = venue_order(req, stored, plan);
+	json_t *list = json_array();
+	for (size_t i = 0; rc == XF_OK && i < json_array_size(stored); i++) {
+		json_t *v = json_array_get(stored, keys[i].at);
+		rc = venue_facts(req, db, v, plan, &keys[i], &q);
 		json_array_append(list, v);
 	}
 	json_decref(stored);
@@ -232,10 +262,10 @@ static void xf_api_venues_list(xf_req *req)
 		return;
 	}
 	json_t *out = json_pack("{s:o}", "venues", list);
-	if (incident_id)
-		json_object_set_new(out, "incident_id", json_integer(incident_id));
-	if (headcount)
-		json_object_set_new(out, "headcount", json_integer(headcount));
+	if (q.incident_id)
+		json_object_set_new(out, "incident_id", json_integer(q.incident_id));
+	if (q.headcount)
+		json_object_set_new(out, "headcount", json_integer(q.headcount));
 	xf_reply_json(req, 200, out);
 }
 
@@ -278,11 +308,10 @@ static void xf_api_venues_create(xf_req *req)
 	xf_field_error err;
 	const char *name, *note = "";
 	int64_t capacity, id;
-	json_t *body = xf_req_json(req);
+	json_t *body = xf_api_body(req, fields);
 	if (!body)
 		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "name", true, 1, 60, &name, &err) != XF_OK ||
+	if (xf_json_string(body, "name", true, 1, 60, &name, &err) != XF_OK ||
 	    xf_json_int(body, "capacity", true, 1, XF_VENUE_CAPACITY_MAX, &capacity, &err) !=
 	        XF_OK ||
 	    xf_json_string(body, "note", false, 0, 500, &note, &err) == XF_ERR) {
@@ -319,13 +348,10 @@ static void xf_api_venues_update(xf_req *req)
 	int64_t id, capacity = 0;
 	bool active = true;
 	xf_venue_row before;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_string(body, "name", false, 1, 60, &name, &err) == XF_ERR ||
+	if (xf_json_string(body, "name", false, 1, 60, &name, &err) == XF_ERR ||
 	    xf_json_int(body, "capacity", false, 1, XF_VENUE_CAPACITY_MAX, &capacity, &err) ==
 	        XF_ERR ||
 	    xf_json_string(body, "note", false, 0, 500, &note, &err) == XF_ERR ||
@@ -386,29 +412,7 @@ static void xf_api_venues_update(xf_req *req)
 
 static void xf_api_bookings_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_id(req, "id", &id) || !xf_api_incident(req, db, id, &state))
-		return;
-	json_t *list;
-	int rc = xf_store_booking_list(db, id, &list);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, 200, json_pack("{s:o}", "bookings", list));
-}
-
-static void reply_booking(xf_req *req, xf_db *db, int64_t id, int status)
-{
-	json_t *b;
-	int rc = xf_store_booking_json(db, id, &b);
-	if (rc != XF_OK) {
-		xf_api_store_error(req, db, rc);
-		return;
-	}
-	xf_reply_json(req, status, b);
+	xf_api_incident_sublist(req, xf_store_booking_list, "bookings");
 }
 
 /* Answers 409 on field with extra members in the error object (stolen). */
@@ -429,8 +433,7 @@ static bool booking_allowed(xf_req *req, xf_db *db, const xf_incident_state *sta
                             int64_t *headcount, xf_venue_row *venue)
 {
 	xf_booking_row other;
-	int status = xf_status_parse(state->status);
-	if (status < 0 || !xf_incident_in_handling((xf_status)status)) {
+	if (!xf_incident_in_handling(xf_api_status(state))) {
 		xf_tx_rollback(db);
 		xf_reply_error(req, 409, "conflict", NULL,
 		               "%s is '%s'; venues are booked only while an incident is handled "
@@ -525,13 +528,10 @@ static void xf_api_bookings_create(xf_req *req)
 	bool given;
 	xf_incident_state state;
 	xf_venue_row venue;
-	if (!xf_api_path_id(req, "id", &id))
+	json_t *body;
+	if (!xf_api_path_id(req, "id", &id) || !(body = xf_api_body(req, fields)))
 		return;
-	json_t *body = xf_req_json(req);
-	if (!body)
-		return;
-	if (xf_json_only(body, fields, &err) != XF_OK ||
-	    xf_json_int(body, "venue_id", true, 1, INT64_MAX, &venue_id, &err) != XF_OK ||
+	if (xf_json_int(body, "venue_id", true, 1, INT64_MAX, &venue_id, &err) != XF_OK ||
 	    xf_json_int(body, "headcount", false, 1, XF_VENUE_CAPACITY_MAX, &headcount, &err) ==
 	        XF_ERR ||
 	    xf_json_choice(body, "purpose", false, xf_booking_purpose_ids, &purpose, &err) ==
@@ -566,9 +566,8 @@ static void xf_api_bookings_create(xf_req *req)
 	    .now_ms = xf_now_ms(),
 	};
 	int rc = booking_store(req, db, &actor, &venue, &b, &booking_id);
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_booking(req, db, booking_id, 201);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_booking_json, booking_id, NULL, 201);
 }
 
 static void xf_api_bookings_cancel(xf_req *req)
@@ -612,9 +611,8 @@ static void xf_api_bookings_cancel(xf_req *req)
 		              xf_arena_printf(&req->arena, "取消预订「%s」：%s 至 %s", b.venue_name,
 		                              starts_local, ends_local)));
 	}
-	if (!xf_api_finish(req, db, rc))
-		return;
-	reply_booking(req, db, id, 200);
+	if (xf_api_finish(req, db, rc))
+		xf_api_reply_read(req, db, xf_store_booking_json, id, NULL, 200);
 }
 
 static const xf_route routes[] = {

@@ -321,7 +321,7 @@ xf_scope xf_api_scope(const xf_req *req)
 
 bool xf_api_unsealed(xf_req *req, const xf_incident_state *state)
 {
-	if (strcmp(state->status, "archived") != 0 || strcmp(req->method, "GET") == 0)
+	if (xf_api_status(state) != XF_STATUS_ARCHIVED || strcmp(req->method, "GET") == 0)
 		return true;
 	xf_reply_error(req, 409, "sealed", NULL,
 	               "%s is archived and sealed; its facts, tasks, notes, records and reports"
@@ -365,5 +365,81 @@ bool xf_api_begin_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state
 	if (xf_api_incident(req, db, id, state))
 		return true;
 	xf_tx_rollback(db);
+	return false;
+}
+
+json_t *xf_api_body(xf_req *req, const char *const *fields)
+{
+	xf_field_error err;
+	json_t *body = xf_req_json(req);
+	if (body && xf_json_only(body, fields, &err) != XF_OK) {
+		xf_reply_field_error(req, &err);
+		return NULL;
+	}
+	return body;
+}
+
+bool xf_api_loaded(xf_req *req, xf_db *db, int rc, const char *what, int64_t id)
+{
+	if (rc == XF_OK)
+		return true;
+	if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 404, "not_found", NULL, "there is no %s %lld", what,
+		               (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+bool xf_api_field_found(xf_req *req, xf_db *db, int rc, const char *field, const char *what,
+                        int64_t id)
+{
+	if (rc == XF_OK)
+		return true;
+	if (rc == XF_NOTFOUND)
+		xf_reply_error(req, 400, "invalid_field", field, "'%s': there is no %s %lld", field,
+		               what, (long long)id);
+	else
+		xf_api_store_error(req, db, rc);
+	return false;
+}
+
+bool xf_api_unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id, char *name,
+                        size_t name_size)
+{
+	json_t *unit;
+	int rc = xf_store_unit_get(db, id, &unit);
+	if (rc == XF_OK) {
+		if (name)
+			snprintf(name, name_size, "%s",
+			         json_string_value(json_object_get(unit, "name")));
+		json_decref(unit);
+	}
+	return xf_api_field_found(req, db, rc, field, "unit", id);
+}
+
+bool xf_api_user_exists(xf_req *req, xf_db *db, const char *field, int64_t id, xf_user_row *row)
+{
+	xf_user_row unused;
+	return xf_api_field_found(req, db, xf_store_user_by_id(db, id, row ? row : &unused), field,
+	                          "user", id);
+}
+
+void xf_api_reply_list(xf_req *req, xf_db *db, int rc, const char *key, json_t *list)
+{
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
+	xf_reply_json(req, 200, json_pack("{s:o}", key, list));
+}
+
+bool xf_api_array(xf_req *req, json_t *body, const char *field, size_t max, const char *message,
+                  json_t **list)
+{
+	*list = json_object_get(body, field);
+	if (!*list || (json_is_array(*list) && json_array_size(*list) <= max))
+		return true;
+	xf_reply_error(req, 400, "invalid_field", field, "%s", message);
 	return false;
 }

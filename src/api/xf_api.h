@@ -54,6 +54,27 @@ bool xf_api_query_int(xf_req *req, const char *name, int64_t min, int64_t max, i
 bool xf_api_phone_ok(xf_req *req, const char *field, const char *phone);
 /* A string id for audit object ids. */
 const char *xf_api_id_text(xf_req *req, int64_t id);
+/* The JSON body of a write, holding no member but fields; answers 400 and returns NULL
+ * otherwise. */
+json_t *xf_api_body(xf_req *req, const char *const *fields);
+/* After loading what id (a label: "user", "staff member"): true when rc is XF_OK;
+ * otherwise answers 404 "there is no WHAT ID" (or the store error) and returns false. */
+bool xf_api_loaded(xf_req *req, xf_db *db, int rc, const char *what, int64_t id);
+/* The same for an id a field of the body names: 400 "'FIELD': there is no WHAT ID". */
+bool xf_api_field_found(xf_req *req, xf_db *db, int rc, const char *field, const char *what,
+                        int64_t id);
+/* Answers 400 naming field unless unit id exists; name (NULL: not wanted) receives its
+ * name. */
+bool xf_api_unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id, char *name,
+                        size_t name_size);
+/* Answers 400 naming field unless user id exists; row (NULL: not wanted) receives it. */
+bool xf_api_user_exists(xf_req *req, xf_db *db, const char *field, int64_t id, xf_user_row *row);
+/* body[field] (NULL: absent) must be an array of at most max items: false, having
+ * answered 400 with message (xf_req_message words it), when it is not. */
+bool xf_api_array(xf_req *req, json_t *body, const char *field, size_t max, const char *message,
+                  json_t **list);
+/* Answers {"key": list} with status 200 (list is taken), or the store error rc. */
+void xf_api_reply_list(xf_req *req, xf_db *db, int rc, const char *key, json_t *list);
 
 /* The incidents the user may see (docs/api.md, incident.read). */
 xf_scope xf_api_scope(const xf_req *req);
@@ -65,6 +86,39 @@ bool xf_api_unsealed(xf_req *req, const xf_incident_state *state);
 /* Loads an incident the user may see (for a write, one not sealed: xf_api_unsealed);
  * answers 404 (409) and returns false otherwise. */
 bool xf_api_incident(xf_req *req, xf_db *db, int64_t id, xf_incident_state *state);
+
+/* Shared steps (api/steps.c). */
+/* The incident's status as the life cycle's enum. */
+xf_status xf_api_status(const xf_incident_state *state);
+/* Reads path parameter "id" and loads that incident (xf_api_incident); false when it
+ * answered. */
+bool xf_api_path_incident(xf_req *req, xf_db *db, int64_t *id, xf_incident_state *state);
+/* Reads one stored object by id, or an incident's list of them, as the API shows it. */
+typedef int (*xf_api_read_fn)(xf_db *db, int64_t id, json_t **out);
+/* Answers status with what read gives for id, as {key: …} when key is not NULL; the
+ * store error otherwise. */
+void xf_api_reply_read(xf_req *req, xf_db *db, xf_api_read_fn read, int64_t id, const char *key,
+                       int status);
+/* A whole GET /incidents/{id}/…: answers {key: read(incident id)} when the user may see
+ * the incident. */
+void xf_api_incident_sublist(xf_req *req, xf_api_read_fn read, const char *key);
+
+/* A file as an answer (api/files.c): a file of the content store (api/xf_records.h) by
+ * its hash, else bytes made for this answer, else an open file. */
+typedef struct xf_api_file {
+	const char *sha256;  /* stored file: opened here, and sent as X-Content-SHA256 */
+	const xf_buf *bytes; /* made now (a draft): copied into the answer */
+	int fd;              /* else: an open file of size bytes; the answer owns it */
+	uint64_t size;
+	const char *mime;
+	const char *name;  /* the download's name (UTF-8), in Content-Disposition: attachment;
+	                      NULL: shown inline (a thumbnail) */
+	const char *ascii; /* the name's ASCII fallback; NULL: the name, other bytes as '_' */
+	const char *cache; /* Cache-Control; NULL: no-store, as every answer */
+} xf_api_file;
+/* Answers 200 with the file (streamed from disk by the HTTP layer, never read whole);
+ * false, having answered 500 file_missing (logged), when a stored file is not there. */
+bool xf_api_send_file(xf_req *req, const xf_api_file *file);
 /* Answers with the incident's API shape, "allowed" included. */
 void xf_api_incident_reply(xf_req *req, xf_db *db, int64_t id, int status);
 /* Frees the cached incident lists (at shutdown). */

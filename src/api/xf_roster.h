@@ -4,7 +4,8 @@
  * roster.c holds the helpers below and the one route table, xf_routes_roster.
  *
  * The checks below run inside a transaction: each answers (400 naming the field, or the
- * store error) and returns false when the object is not there. */
+ * store error) and returns false when the object is not there; units and users are
+ * checked with xf_api_unit_exists() and xf_api_user_exists(). */
 #ifndef XF_ROSTER_H
 #define XF_ROSTER_H
 
@@ -14,9 +15,6 @@
 #define XF_ROSTER_TEXT_MAX 64  /* names, positions, labels */
 #define XF_ROSTER_NOTE_MAX 500 /* notes */
 
-bool xf_roster_unit_exists(xf_req *req, xf_db *db, const char *field, int64_t id, char *name,
-                           size_t name_size);
-bool xf_roster_user_exists(xf_req *req, xf_db *db, const char *field, int64_t id);
 bool xf_roster_staff_exists(xf_req *req, xf_db *db, const char *field, int64_t id, xf_staff *out);
 
 /* After loading the object in the path inside the transaction: true when rc is XF_OK;

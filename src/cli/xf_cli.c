@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "api/xf_api.h"
 #include "api/xf_records.h"
+#include "cli/xf_cli_common.h"
 #include "cli/xf_cli_import.h"
 #include "cli/xf_cli_render.h"
 #include "cli/xf_cli_retention.h"
@@ -31,24 +33,18 @@ typedef struct config {
 	int64_t body_max;
 } config;
 
-static const char *env_or(const char *name, const char *fallback)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : fallback;
-}
-
 static void config_defaults(config *c)
 {
 	memset(c, 0, sizeof *c);
-	c->listen = env_or("XINFANG_LISTEN", "127.0.0.1:8080");
-	c->db = env_or("XINFANG_DB", "var/xinfang.db");
-	c->data_dir = env_or("XINFANG_DATA_DIR", NULL); /* NULL: the database's directory */
-	c->plan = env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
-	c->web_dir = env_or("XINFANG_WEB_DIR", XF_DEFAULT_WEB_DIR);
-	c->admin_password = env_or("XINFANG_ADMIN_PASSWORD", NULL);
-	c->secure_cookies = strcmp(env_or("XINFANG_SECURE_COOKIES", "0"), "1") == 0;
+	c->listen = xf_cli_env_or("XINFANG_LISTEN", "127.0.0.1:8080");
+	c->db = xf_cli_env_or("XINFANG_DB", "var/xinfang.db");
+	c->data_dir = xf_cli_env_or("XINFANG_DATA_DIR", NULL); /* NULL: the database's directory */
+	c->plan = xf_cli_env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
+	c->web_dir = xf_cli_env_or("XINFANG_WEB_DIR", XF_DEFAULT_WEB_DIR);
+	c->admin_password = xf_cli_env_or("XINFANG_ADMIN_PASSWORD", NULL);
+	c->secure_cookies = strcmp(xf_cli_env_or("XINFANG_SECURE_COOKIES", "0"), "1") == 0;
 	c->threads = 2;
-	c->overdue_ms = atoi(env_or("XINFANG_OVERDUE_INTERVAL_MS", "5000"));
+	c->overdue_ms = atoi(xf_cli_env_or("XINFANG_OVERDUE_INTERVAL_MS", "5000"));
 	c->body_max = 1024 * 1024;
 }
 
@@ -129,97 +125,59 @@ static int usage(const char *command, int status)
 	return status;
 }
 
+/* The options every command accepts, each setting one field of config. */
+static const struct cli_option {
+	const char *name;
+	enum { OPT_TEXT, OPT_FLAG, OPT_THREADS } kind;
+	size_t field; /* offset in config of a const char * (text) or a bool (flag) */
+} cli_options[] = {
+    {"listen", OPT_TEXT, offsetof(config, listen)},
+    {"db", OPT_TEXT, offsetof(config, db)},
+    {"data-dir", OPT_TEXT, offsetof(config, data_dir)},
+    {"plan", OPT_TEXT, offsetof(config, plan)},
+    {"web-dir", OPT_TEXT, offsetof(config, web_dir)},
+    {"threads", OPT_THREADS, offsetof(config, threads)},
+    {"quiet", OPT_FLAG, offsetof(config, quiet)},
+    {"name", OPT_TEXT, offsetof(config, name)},
+    {"unit", OPT_TEXT, offsetof(config, unit)},
+    {"roles", OPT_TEXT, offsetof(config, roles)},
+    {"phone", OPT_TEXT, offsetof(config, phone)},
+    {"parent", OPT_TEXT, offsetof(config, parent)},
+    {"kind", OPT_TEXT, offsetof(config, kind)},
+    {"password-stdin", OPT_FLAG, offsetof(config, password_stdin)},
+};
+
+/* getopt_long's values of cli_options[i]: OPT_FIRST + i. */
+#define OPT_FIRST 256
+
 /* Parses options into c; positional arguments stay in argv[optind..]. Returns -1 on a
  * bad option, 1 on --help, 0 otherwise. */
 static int parse_options(int argc, char **argv, config *c)
 {
-	enum {
-		O_LISTEN = 256,
-		O_DB,
-		O_DATA,
-		O_PLAN,
-		O_WEB,
-		O_THREADS,
-		O_QUIET,
-		O_NAME,
-		O_UNIT,
-		O_ROLES,
-		O_PHONE,
-		O_PARENT,
-		O_KIND,
-		O_STDIN,
-		O_HELP
-	};
-	static const struct option options[] = {
-	    {"listen", required_argument, NULL, O_LISTEN},
-	    {"db", required_argument, NULL, O_DB},
-	    {"data-dir", required_argument, NULL, O_DATA},
-	    {"plan", required_argument, NULL, O_PLAN},
-	    {"web-dir", required_argument, NULL, O_WEB},
-	    {"threads", required_argument, NULL, O_THREADS},
-	    {"quiet", no_argument, NULL, O_QUIET},
-	    {"name", required_argument, NULL, O_NAME},
-	    {"unit", required_argument, NULL, O_UNIT},
-	    {"roles", required_argument, NULL, O_ROLES},
-	    {"phone", required_argument, NULL, O_PHONE},
-	    {"parent", required_argument, NULL, O_PARENT},
-	    {"kind", required_argument, NULL, O_KIND},
-	    {"password-stdin", no_argument, NULL, O_STDIN},
-	    {"help", no_argument, NULL, O_HELP},
-	    {NULL, 0, NULL, 0},
-	};
+	enum { N = XF_ARRAY_LEN(cli_options) };
+	struct option options[N + 2];
+	for (size_t i = 0; i < N; i++)
+		options[i] = (struct option){cli_options[i].name,
+		                             cli_options[i].kind == OPT_FLAG ? no_argument
+		                                                             : required_argument,
+		                             NULL, OPT_FIRST + (int)i};
+	options[N] = (struct option){"help", no_argument, NULL, 'h'};
+	options[N + 1] = (struct option){NULL, 0, NULL, 0};
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case O_LISTEN:
-			c->listen = optarg;
-			break;
-		case O_DB:
-			c->db = optarg;
-			break;
-		case O_DATA:
-			c->data_dir = optarg;
-			break;
-		case O_PLAN:
-			c->plan = optarg;
-			break;
-		case O_WEB:
-			c->web_dir = optarg;
-			break;
-		case O_THREADS:
-			c->threads = (unsigned)strtoul(optarg, NULL, 10);
-			break;
-		case O_QUIET:
-			c->quiet = true;
-			break;
-		case O_NAME:
-			c->name = optarg;
-			break;
-		case O_UNIT:
-			c->unit = optarg;
-			break;
-		case O_ROLES:
-			c->roles = optarg;
-			break;
-		case O_PHONE:
-			c->phone = optarg;
-			break;
-		case O_PARENT:
-			c->parent = optarg;
-			break;
-		case O_KIND:
-			c->kind = optarg;
-			break;
-		case O_STDIN:
-			c->password_stdin = true;
-			break;
-		case 'h':
-		case O_HELP:
+		if (opt == 'h')
 			return 1;
-		default:
+		if (opt < OPT_FIRST || opt >= OPT_FIRST + N)
 			return -1;
-		}
+		const struct cli_option *o = &cli_options[opt - OPT_FIRST];
+		char *field = (char *)c + o->field;
+		if (o->kind == OPT_TEXT)
+			*(const char **)field = optarg;
+		else if (o->kind == OPT_FLAG)
+			*(bool *)field = true;
+		else
+			*(unsigned *)field = (unsigned)strtoul(optarg, NULL, 10);
 	}
 	if (c->threads < 1 || c->threads > 64) {
 		fprintf(stderr, "xinfang: --threads must be from 1 to 64\n");
@@ -271,6 +229,15 @@ static int open_store_current(const config *c)
 }
 
 static const xf_actor cli_actor = {.id = 0, .name = "cli", .request_id = ""};
+
+/* The audit event of a row the command line created: `action` on the `type` row id. */
+static int audit_created(xf_db *db, const char *action, const char *type, int64_t id,
+                         json_t *details)
+{
+	char id_text[24];
+	snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+	return xf_audit_append(db, &cli_actor, action, type, id_text, details);
+}
 
 static int finish(xf_db *db, int rc)
 {
@@ -339,36 +306,43 @@ static int bootstrap(const config *c)
 	return XF_OK;
 }
 
-static int cmd_serve(const config *c)
+/* Blocks SIGINT and SIGTERM (to be taken by sigwait) before any thread starts, so every
+ * thread inherits the mask; ignores SIGPIPE. */
+static void block_signals(sigset_t *signals)
 {
-	sigset_t signals;
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGTERM);
-	/* Block before any thread starts, so every thread inherits the mask and the
-	 * signals reach sigwait() below. */
-	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	sigemptyset(signals);
+	sigaddset(signals, SIGINT);
+	sigaddset(signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
 
+/* Everything the server stands on: the data directory, the record store, the database and
+ * its first account, the plans and the live feed. */
+static int serve_prepare(const config *c, uint64_t record_max)
+{
 	if (mkdir(c->data_dir, 0750) != 0 && errno != EEXIST) {
 		fprintf(stderr, "xinfang: cannot create data directory '%s': %s\n", c->data_dir,
 		        strerror(errno));
-		return 1;
+		return XF_ERR;
 	}
-	uint64_t record_max = strtoull(env_or("XINFANG_RECORD_MAX_BYTES", "0"), NULL, 10);
 	if (xf_records_configure(c->data_dir, record_max) != XF_OK || open_store(c) != XF_OK ||
 	    bootstrap(c) != XF_OK || xf_plans_start(c->plan) != XF_OK ||
 	    xf_stream_start() != XF_OK) {
 		xf_plans_stop();
 		xf_store_close();
-		return 1;
+		return XF_ERR;
 	}
-	xf_api_config api = {
-	    .session_idle_ms = 2 * XF_HOUR_MS,
-	    .session_absolute_ms = 12 * XF_HOUR_MS,
-	    .secure_cookies = c->secure_cookies,
-	};
-	xf_api_init(&api);
+	return XF_OK;
+}
+
+static unsigned env_unsigned(const char *name)
+{
+	return (unsigned)atoi(xf_cli_env_or(name, "0"));
+}
+
+static xf_server *serve_start_http(const config *c, uint64_t record_max)
+{
 	size_t n_routes;
 	const xf_route *routes = xf_api_routes(&n_routes);
 	xf_http_config http = {
@@ -379,23 +353,45 @@ static int cmd_serve(const config *c)
 	    .stream_body_max = record_max,
 	    .poll_threads = c->threads,
 	    /* 0 takes the HTTP layer's default (README: connection limits). */
-	    .max_connections = (unsigned)atoi(env_or("XINFANG_MAX_CONNECTIONS", "0")),
-	    .per_address = (unsigned)atoi(env_or("XINFANG_CONNECTIONS_PER_ADDRESS", "0")),
-	    .reserve = (unsigned)atoi(env_or("XINFANG_CONNECTION_RESERVE", "0")),
-	    .timeout_s = (unsigned)atoi(env_or("XINFANG_IDLE_TIMEOUT_S", "0")),
+	    .max_connections = env_unsigned("XINFANG_MAX_CONNECTIONS"),
+	    .per_address = env_unsigned("XINFANG_CONNECTIONS_PER_ADDRESS"),
+	    .reserve = env_unsigned("XINFANG_CONNECTION_RESERVE"),
+	    .timeout_s = env_unsigned("XINFANG_IDLE_TIMEOUT_S"),
 	    .routes = routes,
 	    .n_routes = n_routes,
 	    .authenticate = xf_api_authenticate,
 	    .authenticate_cached = xf_api_authenticate_cached,
 	    .quiet = c->quiet,
 	};
-	xf_server *server = xf_http_start(&http);
+	return xf_http_start(&http);
+}
+
+/* Stops what serve_prepare and the api started, in reverse order. */
+static void serve_release(void)
+{
+	xf_stream_free();
+	xf_api_shutdown();
+	xf_plans_stop();
+	xf_store_close();
+}
+
+static int cmd_serve(const config *c)
+{
+	sigset_t signals;
+	block_signals(&signals);
+	uint64_t record_max = strtoull(xf_cli_env_or("XINFANG_RECORD_MAX_BYTES", "0"), NULL, 10);
+	if (serve_prepare(c, record_max) != XF_OK)
+		return 1;
+	xf_api_config api = {
+	    .session_idle_ms = 2 * XF_HOUR_MS,
+	    .session_absolute_ms = 12 * XF_HOUR_MS,
+	    .secure_cookies = c->secure_cookies,
+	};
+	xf_api_init(&api);
+	xf_server *server = serve_start_http(c, record_max);
 	if (!server) {
 		xf_stream_stop();
-		xf_stream_free();
-		xf_api_shutdown();
-		xf_plans_stop();
-		xf_store_close();
+		serve_release();
 		return 1;
 	}
 	xf_overdue_start(c->overdue_ms);
@@ -415,10 +411,7 @@ static int cmd_serve(const config *c)
 	xf_stream_stop();
 	xf_http_stop(server);
 	xf_store_head_writer_stop();
-	xf_stream_free();
-	xf_api_shutdown();
-	xf_plans_stop();
-	xf_store_close();
+	serve_release();
 	return 0;
 }
 
@@ -524,14 +517,11 @@ static int user_add(const config *c, xf_db *db, const char *username)
 		xf_tx_rollback(db);
 		return 1;
 	}
-	if (rc == XF_OK) {
-		char id_text[24];
-		snprintf(id_text, sizeof id_text, "%lld", (long long)id);
-		rc = xf_audit_append(db, &cli_actor, "user.create", "user", id_text,
-		                     json_pack("{s:s, s:s, s:I, s:s}", "username", username, "name",
-		                               c->name, "unit_id", (json_int_t)unit_id, "roles",
-		                               c->roles));
-	}
+	if (rc == XF_OK)
+		rc = audit_created(db, "user.create", "user", id,
+		                   json_pack("{s:s, s:s, s:I, s:s}", "username", username, "name",
+		                             c->name, "unit_id", (json_int_t)unit_id, "roles",
+		                             c->roles));
 	if (finish(db, rc) != XF_OK)
 		return 1;
 	printf("created account '%s' with one-time password: %s\n", username, one_time);
@@ -678,14 +668,11 @@ static int cmd_unit(const config *c, const char *verb, char **args, int n_args)
 		xf_tx_rollback(db);
 		return 1;
 	}
-	if (rc == XF_OK) {
-		char id_text[24];
-		snprintf(id_text, sizeof id_text, "%lld", (long long)id);
-		rc = xf_audit_append(db, &cli_actor, "unit.create", "unit", id_text,
-		                     json_pack("{s:s, s:s, s:o}", "name", args[0], "kind", kind,
-		                               "parent_id",
-		                               parent ? json_integer(parent) : json_null()));
-	}
+	if (rc == XF_OK)
+		rc = audit_created(db, "unit.create", "unit", id,
+		                   json_pack("{s:s, s:s, s:o}", "name", args[0], "kind", kind,
+		                             "parent_id",
+		                             parent ? json_integer(parent) : json_null()));
 	if (finish(db, rc) != XF_OK)
 		return 1;
 	printf("created unit %lld '%s'\n", (long long)id, args[0]);

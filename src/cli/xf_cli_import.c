@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/xf_cli_common.h"
 #include "core/xf_password.h"
 #include "store/xf_store_roster.h"
 #include "util/xf_buf.h"
@@ -28,35 +29,7 @@ static const char usage_text[] =
 
 static int usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	return status;
-}
-
-static int read_file(const char *path, xf_buf *out)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "xinfang: cannot open '%s': %s\n", path, strerror(errno));
-		return XF_ERR;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (xf_buf_append(out, chunk, n) != XF_OK)
-			break;
-	int failed = ferror(f) ? errno : 0;
-	if (f != stdin)
-		fclose(f);
-	if (out->overflow) {
-		fprintf(stderr, "xinfang: '%s' is larger than %u MiB; split it\n", path,
-		        FILE_MAX >> 20);
-		return XF_ERR;
-	}
-	if (failed) {
-		fprintf(stderr, "xinfang: cannot read '%s': %s\n", path, strerror(failed));
-		return XF_ERR;
-	}
-	return XF_OK;
+	return xf_cli_usage(usage_text, status);
 }
 
 static void print_report(const char *path, const xf_import *imp, bool dry_run, bool applied)
@@ -84,86 +57,106 @@ static void print_report(const char *path, const xf_import *imp, bool dry_run, b
 		       dry_run ? " (dry run: nothing was imported)" : "");
 }
 
-int xf_cli_import(int argc, char **argv)
+/* The import's arguments: a kind, a file, --dry-run and --db. */
+typedef struct import_args {
+	const char *path, *db_path;
+	xf_import_kind kind;
+	bool dry_run;
+} import_args;
+
+/* Parses argv into a; returns -1 when the import is to run, else the exit status. */
+static int parse_args(int argc, char **argv, import_args *a)
 {
-	const char *kind_name = NULL, *path = NULL, *db_path = getenv("XINFANG_DB");
-	bool dry_run = false;
-	if (!db_path || !*db_path)
-		db_path = "var/xinfang.db";
+	const char *kind_name = NULL;
+	*a = (import_args){.db_path = xf_cli_env_or("XINFANG_DB", "var/xinfang.db")};
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+		const char *arg = argv[i];
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
 			return usage(0);
-		if (strcmp(a, "--dry-run") == 0)
-			dry_run = true;
-		else if (strcmp(a, "--db") == 0) {
+		if (strcmp(arg, "--dry-run") == 0)
+			a->dry_run = true;
+		else if (strcmp(arg, "--db") == 0) {
 			if (i + 1 == argc) {
 				fprintf(stderr, "xinfang: --db needs a database file\n");
 				return usage(2);
 			}
-			db_path = argv[++i];
-		} else if (strncmp(a, "--db=", 5) == 0)
-			db_path = a + 5;
-		else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "xinfang: unknown option '%s'\n", a);
+			a->db_path = argv[++i];
+		} else if (strncmp(arg, "--db=", 5) == 0)
+			a->db_path = arg + 5;
+		else if (arg[0] == '-' && arg[1] != '\0') {
+			fprintf(stderr, "xinfang: unknown option '%s'\n", arg);
 			return usage(2);
 		} else if (!kind_name)
-			kind_name = a;
-		else if (!path)
-			path = a;
+			kind_name = arg;
+		else if (!a->path)
+			a->path = arg;
 		else
 			return usage(2);
 	}
-	if (!kind_name || !path ||
+	if (!kind_name || !a->path ||
 	    (strcmp(kind_name, "units") != 0 && strcmp(kind_name, "staff") != 0))
 		return usage(2);
-	xf_import_kind kind = strcmp(kind_name, "units") == 0 ? XF_IMPORT_UNITS : XF_IMPORT_STAFF;
+	a->kind = strcmp(kind_name, "units") == 0 ? XF_IMPORT_UNITS : XF_IMPORT_STAFF;
+	return -1;
+}
+
+/* Checks the file's bytes against the open database and, unless a dry run or the file has
+ * problems, applies them with their audit event; prints the report. The exit status. */
+static int import_bytes(const import_args *a, const char *data, size_t len)
+{
+	xf_crypto_init();
+	xf_db *db = xf_db_get();
+	xf_import imp;
+	json_t *changed = NULL;
+	xf_import_init(&imp, a->kind);
+	int rc = xf_tx_begin(db, !a->dry_run);
+	if (rc == XF_OK)
+		rc = xf_store_import(db, &imp, data, len, !a->dry_run, xf_now_ms(), &changed, 200);
+	bool clean = rc == XF_OK && xf_csv_problem_count(&imp.problems) == 0;
+	if (rc == XF_OK && clean && !a->dry_run) {
+		const xf_actor cli = {.id = 0, .name = "cli", .request_id = ""};
+		rc = xf_store_import_audit(db, &cli, &imp, data, len, changed);
+		if (rc == XF_OK)
+			rc = xf_tx_commit(db);
+	}
+	if (rc != XF_OK)
+		fprintf(stderr, "xinfang: cannot import into '%s': %s\n", a->db_path,
+		        xf_db_error(db));
+	xf_tx_rollback(db); /* a dry run, a file with problems or a failure leave nothing */
+	if (rc == XF_OK)
+		print_report(a->path, &imp, a->dry_run, clean && !a->dry_run);
+	json_decref(changed);
+	xf_import_release(&imp);
+	return rc == XF_OK && clean ? 0 : 1;
+}
+
+int xf_cli_import(int argc, char **argv)
+{
+	import_args a;
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
 
 	/* Importing into a database that is not there is a typo, not a wish for a new one. */
 	struct stat st;
-	if (stat(db_path, &st) != 0) {
-		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", db_path,
+	if (stat(a.db_path, &st) != 0) {
+		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", a.db_path,
 		        strerror(errno));
 		return 1;
 	}
 	xf_buf bytes;
 	xf_buf_init(&bytes, FILE_MAX);
-	if (read_file(path, &bytes) != XF_OK) {
+	if (xf_cli_read_input(a.path, &bytes, "; split it") != XF_OK) {
 		xf_buf_release(&bytes);
 		return 1;
 	}
 	char error[512];
-	if (xf_store_open(db_path, error, sizeof error) != XF_OK) {
+	status = 1;
+	if (xf_store_open(a.db_path, error, sizeof error) != XF_OK)
 		fprintf(stderr, "xinfang: %s\n", error);
-		xf_buf_release(&bytes);
-		xf_store_close();
-		return 1;
-	}
-	xf_crypto_init();
-	xf_db *db = xf_db_get();
-	xf_import imp;
-	json_t *changed = NULL;
-	xf_import_init(&imp, kind);
-	const char *data = bytes.data ? bytes.data : "";
-	int rc = xf_tx_begin(db, !dry_run);
-	if (rc == XF_OK)
-		rc = xf_store_import(db, &imp, data, bytes.len, !dry_run, xf_now_ms(), &changed,
-		                     200);
-	bool clean = rc == XF_OK && xf_csv_problem_count(&imp.problems) == 0;
-	if (rc == XF_OK && clean && !dry_run) {
-		const xf_actor cli = {.id = 0, .name = "cli", .request_id = ""};
-		rc = xf_store_import_audit(db, &cli, &imp, data, bytes.len, changed);
-		if (rc == XF_OK)
-			rc = xf_tx_commit(db);
-	}
-	if (rc != XF_OK)
-		fprintf(stderr, "xinfang: cannot import into '%s': %s\n", db_path, xf_db_error(db));
-	xf_tx_rollback(db); /* a dry run, a file with problems or a failure leave nothing */
-	if (rc == XF_OK)
-		print_report(path, &imp, dry_run, clean && !dry_run);
-	json_decref(changed);
-	xf_import_release(&imp);
+	else
+		status = import_bytes(&a, bytes.data ? bytes.data : "", bytes.len);
 	xf_buf_release(&bytes);
 	xf_store_close();
-	return rc == XF_OK && clean ? 0 : 1;
+	return status;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/xf_cli_common.h"
 #include "doc/xf_document.h"
 #include "util/xf_buf.h"
 
@@ -35,35 +36,7 @@ static const char usage_text[] =
 
 static int usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	return status;
-}
-
-static int read_all(const char *path, xf_buf *out)
-{
-	FILE *f = !path || strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "xinfang: cannot open '%s': %s\n", path, strerror(errno));
-		return XF_ERR;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (xf_buf_append(out, chunk, n) != XF_OK)
-			break;
-	int failed = ferror(f) ? errno : 0;
-	if (f != stdin)
-		fclose(f);
-	const char *name = path ? path : "-";
-	if (out->overflow) {
-		fprintf(stderr, "xinfang: '%s' is larger than %u MiB\n", name, INPUT_MAX >> 20);
-		return XF_ERR;
-	}
-	if (failed) {
-		fprintf(stderr, "xinfang: cannot read '%s': %s\n", name, strerror(failed));
-		return XF_ERR;
-	}
-	return XF_OK;
+	return xf_cli_usage(usage_text, status);
 }
 
 static int write_one(const xf_document *d, const char *path, bool pdf)
@@ -128,7 +101,7 @@ int xf_cli_render(int argc, char **argv)
 	}
 	xf_buf text;
 	xf_buf_init(&text, INPUT_MAX);
-	if (read_all(input, &text) != XF_OK) {
+	if (xf_cli_read_input(input, &text, "") != XF_OK) {
 		xf_buf_release(&text);
 		return 1;
 	}

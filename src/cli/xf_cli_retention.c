@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/xf_records.h"
+#include "cli/xf_cli_common.h"
 #include "core/xf_plan.h"
 #include "core/xf_venue.h"
 #include "store/xf_store_seal.h"
@@ -30,14 +31,7 @@ static const char usage_text[] =
 
 static int usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	return status;
-}
-
-static const char *env_or(const char *name, const char *fallback)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : fallback;
+	return xf_cli_usage(usage_text, status);
 }
 
 static const xf_actor cli_actor = {.id = 0, .name = "cli", .request_id = ""};
@@ -88,9 +82,9 @@ static int retention_parse_options(int argc, char **argv, retention_opts *o)
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	o->db_path = env_or("XINFANG_DB", "var/xinfang.db");
-	o->data_dir = env_or("XINFANG_DATA_DIR", NULL);
-	o->plan_path = env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
+	o->db_path = xf_cli_env_or("XINFANG_DB", "var/xinfang.db");
+	o->data_dir = xf_cli_env_or("XINFANG_DATA_DIR", NULL);
+	o->plan_path = xf_cli_env_or("XINFANG_PLAN", XF_DEFAULT_PLAN);
 	o->apply = false;
 	o->as_of = xf_now_ms();
 	int opt;

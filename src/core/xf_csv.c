@@ -399,14 +399,24 @@ static bool scientific_notation(const char *s)
 	return *p == '\0';
 }
 
-const char *xf_phone_problem(const char *s)
+/* What is wrong with a phone or staff number whatever its characters: longer than 32
+ * characters, or a number Excel turned into scientific notation. NULL when neither. */
+static const char *code_problem(const char *s)
 {
+	_Static_assert(PHONE_MAX_CHARS == 32 && NUMBER_MAX_CHARS == 32, "the message says 32");
 	if (xf_utf8_chars(s) > PHONE_MAX_CHARS)
 		return "must be at most 32 characters";
 	if (scientific_notation(s))
 		return "looks like a number Excel wrote in scientific notation; format the column "
-		       "as "
-		       "text and export again";
+		       "as text and export again";
+	return NULL;
+}
+
+const char *xf_phone_problem(const char *s)
+{
+	const char *why = code_problem(s);
+	if (why)
+		return why;
 	bool digit = false;
 	for (const char *p = s; *p;) {
 		if (*p >= '0' && *p <= '9') {
@@ -429,12 +439,9 @@ const char *xf_staff_number_problem(const char *s)
 {
 	if (!*s)
 		return "must not be empty";
-	if (xf_utf8_chars(s) > NUMBER_MAX_CHARS)
-		return "must be at most 32 characters";
-	if (scientific_notation(s))
-		return "looks like a number Excel wrote in scientific notation; format the column "
-		       "as "
-		       "text and export again";
+	const char *why = code_problem(s);
+	if (why)
+		return why;
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7F)
 			return "must not contain spaces or control characters";
@@ -772,80 +779,97 @@ static long unit_cell(xf_import *imp, const unit_index *x, size_t line, const ch
 
 /* ---- the checks ---- */
 
+enum { UNIT_C_NAME, UNIT_C_PARENT, UNIT_C_KIND };
+
+/* A unit row's cells: a name (required, without '/'), a kind and a parent (stored or on an
+ * earlier line). Returns whether the row can be keyed: its name and parent are good. The
+ * parent's index in x goes to *parent_at, -1 for none. */
+static bool unit_row_cells(xf_import *imp, unit_index *x, const column_map *map,
+                           const xf_csv_record *rec, xf_unit_row *row, long *parent_at)
+{
+	char quoted[QUOTE_BYTES + 4];
+	const char *name = cell_of(map, rec, UNIT_C_NAME);
+	const char *parent = cell_of(map, rec, UNIT_C_PARENT);
+	const char *kind = cell_of(map, rec, UNIT_C_KIND);
+	bool name_ok = false;
+	if (!*name)
+		xf_csv_problem_add(&imp->problems, rec->line, "name", "'name' is required");
+	else if (strchr(name, '/'))
+		xf_csv_problem_add(
+		    &imp->problems, rec->line, "name",
+		    "'name' must not contain '/' (it separates the parts of a path)");
+	else
+		name_ok = text_ok(imp, rec->line, "name", name, NAME_MAX_CHARS);
+	row->name = name;
+	if (kind && *kind) {
+		row->kind = xf_unit_kind_parse(kind);
+		if (!row->kind)
+			xf_csv_problem_add(
+			    &imp->problems, rec->line, "kind",
+			    "unknown kind '%s' (one of 矿, 科室, 区队, 其他 or mine, "
+			    "department, team, other)",
+			    quote_cell(kind, quoted));
+	}
+	*parent_at = -1;
+	bool parent_ok = true;
+	if (parent && *parent) {
+		*parent_at = unit_cell(imp, x, rec->line, "parent", parent,
+		                       " (neither stored nor on an earlier line)");
+		parent_ok = *parent_at >= 0;
+	}
+	row->parent_id = *parent_at >= 0 ? x->units[*parent_at].id : 0;
+	return name_ok && parent_ok;
+}
+
+/* The unit row i names: the same name under the same parent, stored (unchanged or updated)
+ * or new (added to x). False when an earlier line of the file named it already. */
+static bool unit_row_match(xf_import *imp, unit_index *x, const xf_csv_record *rec,
+                           xf_unit_row *row, size_t i, long parent_at)
+{
+	long same = -1;
+	for (long u = first_named(x, row->name); u >= 0 && same < 0; u = x->units[u].same_name)
+		if (x->units[u].parent == parent_at)
+			same = u;
+	if (same >= 0 && (x->units[same].claimed_line || x->units[same].id < 0)) {
+		char quoted[QUOTE_BYTES + 4];
+		xf_csv_problem_add(&imp->problems, rec->line, "name",
+		                   "unit '%s' is listed twice under the same parent (first on line "
+		                   "%zu)",
+		                   quote_cell(row->name, quoted), x->units[same].claimed_line);
+		return false;
+	}
+	if (same >= 0) {
+		x->units[same].claimed_line = rec->line;
+		row->unit_id = x->units[same].id;
+		row->action = row->kind && strcmp(row->kind, x->units[same].kind) != 0
+		                  ? XF_IMPORT_UPDATE
+		                  : XF_IMPORT_UNCHANGED;
+	} else {
+		long at = index_add(x, -(int64_t)i - 1, parent_at, row->name,
+		                    row->kind ? row->kind : "department");
+		x->units[at].claimed_line = rec->line;
+		row->action = XF_IMPORT_CREATE;
+	}
+	return true;
+}
+
 static void check_units(xf_import *imp, const column_map *map, const xf_csv_unit *units,
                         size_t n_units)
 {
-	enum { C_NAME, C_PARENT, C_KIND };
 	unit_index x;
 	index_build(&x, units, n_units, imp->n_rows);
 	imp->unit_rows = xf_calloc(imp->n_rows ? imp->n_rows : 1, sizeof *imp->unit_rows);
-	char quoted[QUOTE_BYTES + 4];
 	for (size_t i = 0; i < imp->n_rows; i++) {
 		const xf_csv_record *rec = &imp->table.records[i + 1];
 		xf_unit_row *row = &imp->unit_rows[i];
 		size_t before = xf_csv_problem_count(&imp->problems);
 		row->line = rec->line;
 		extra_cells(imp, rec);
-		const char *name = cell_of(map, rec, C_NAME);
-		const char *parent = cell_of(map, rec, C_PARENT);
-		const char *kind = cell_of(map, rec, C_KIND);
-		bool name_ok = false;
-		if (!*name)
-			xf_csv_problem_add(&imp->problems, rec->line, "name", "'name' is required");
-		else if (strchr(name, '/'))
-			xf_csv_problem_add(
-			    &imp->problems, rec->line, "name",
-			    "'name' must not contain '/' (it separates the parts of a path)");
-		else
-			name_ok = text_ok(imp, rec->line, "name", name, NAME_MAX_CHARS);
-		row->name = name;
-		if (kind && *kind) {
-			row->kind = xf_unit_kind_parse(kind);
-			if (!row->kind)
-				xf_csv_problem_add(
-				    &imp->problems, rec->line, "kind",
-				    "unknown kind '%s' (one of 矿, 科室, 区队, 其他 or mine, "
-				    "department, team, other)",
-				    quote_cell(kind, quoted));
-		}
-		long parent_at = -1;
-		bool parent_ok = true;
-		if (parent && *parent) {
-			parent_at = unit_cell(imp, &x, rec->line, "parent", parent,
-			                      " (neither stored nor on an earlier line)");
-			parent_ok = parent_at >= 0;
-		}
-		row->parent_id = parent_at >= 0 ? x.units[parent_at].id : 0;
-		if (!name_ok || !parent_ok) { /* the row cannot be keyed */
+		long parent_at;
+		if (!unit_row_cells(imp, &x, map, rec, row, &parent_at) || /* cannot be keyed */
+		    !unit_row_match(imp, &x, rec, row, i, parent_at)) {
 			row->bad = true;
 			continue;
-		}
-
-		/* The unit this row names: the same name under the same parent. */
-		long same = -1;
-		for (long u = first_named(&x, name); u >= 0 && same < 0; u = x.units[u].same_name)
-			if (x.units[u].parent == parent_at)
-				same = u;
-		if (same >= 0 && (x.units[same].claimed_line || x.units[same].id < 0)) {
-			xf_csv_problem_add(
-			    &imp->problems, rec->line, "name",
-			    "unit '%s' is listed twice under the same parent (first on line "
-			    "%zu)",
-			    quote_cell(name, quoted), x.units[same].claimed_line);
-			row->bad = true;
-			continue;
-		}
-		if (same >= 0) {
-			x.units[same].claimed_line = rec->line;
-			row->unit_id = x.units[same].id;
-			row->action = row->kind && strcmp(row->kind, x.units[same].kind) != 0
-			                  ? XF_IMPORT_UPDATE
-			                  : XF_IMPORT_UNCHANGED;
-		} else {
-			long at = index_add(&x, -(int64_t)i - 1, parent_at, name,
-			                    row->kind ? row->kind : "department");
-			x.units[at].claimed_line = rec->line;
-			row->action = XF_IMPORT_CREATE;
 		}
 		row->bad = xf_csv_problem_count(&imp->problems) != before;
 		if (row->bad)

@@ -49,3 +49,8 @@ bool xf_matter_overdue(int64_t due_ms, int64_t now_ms)
 {
 	return due_ms < now_ms;
 }
+
+int64_t xf_matter_due_until(int64_t now_ms, bool soon, int within_days)
+{
+	return soon ? now_ms + within_days * XF_DAY_MS : now_ms - 1;
+}

@@ -45,5 +45,8 @@ xf_due_kind xf_matter_next_due(const xf_matter_clock *c, int64_t *due_ms);
 const char *xf_due_kind_id(xf_due_kind kind);
 /* Overdue: the due time lies before now. */
 bool xf_matter_overdue(int64_t due_ms, int64_t now_ms);
+/* The latest due time a list of matters due "soon" (within within_days of now, or
+ * already past) or only "overdue" (soon false: past now) takes in. */
+int64_t xf_matter_due_until(int64_t now_ms, bool soon, int within_days);
 
 #endif

@@ -43,6 +43,11 @@ int64_t xf_followup_due(int64_t from_ms, int interval_days)
 	return from_ms + interval_days * XF_DAY_MS;
 }
 
+int xf_followup_minutes(int interval_days)
+{
+	return (int)(interval_days * XF_DAY_MS / XF_MINUTE_MS);
+}
+
 const char *xf_category_zh(const char *id)
 {
 	static const char *const zh[] = {"建议意见", "检举控告", "申诉求决"};

@@ -30,6 +30,8 @@ void xf_mask_id_number(const char *in, char *out, size_t size);
 /* A 包保 official follows a person up every interval_days: the next follow-up is due
  * that many days (of 24 hours) after from_ms. */
 int64_t xf_followup_due(int64_t from_ms, int interval_days);
+/* The same interval in minutes: the due_minutes of the follow-up's task. */
+int xf_followup_minutes(int interval_days);
 
 /* Art. 20: a group visit elects at most 5 representatives. */
 #define XF_MAX_REPRESENTATIVES 5

@@ -293,10 +293,7 @@ static void only_keys(loader *L, const jpath *p, json_t *obj, const char *const 
 	json_t *value;
 	json_object_foreach(obj, key, value)
 	{
-		bool known = false;
-		for (const char *const *a = allowed; *a && !known; a++)
-			known = strcmp(*a, key) == 0;
-		if (!known) {
+		if (!xf_str_in(key, allowed)) {
 			jpath kp = path_key(p, key);
 			problem(L, &kp, "unknown key");
 		}
@@ -459,29 +456,117 @@ static void free_list(char **list, size_t n)
 
 /* ---- the parts of a plan ---- */
 
+/* The document itself, parent of the top-level sections. */
+static const jpath root_path;
+
+/* Checks arr as a list of distinct non-empty strings, keeping nothing. */
+static void check_string_list(loader *L, const jpath *p, json_t *arr)
+{
+	size_t n;
+	char **list = string_list(L, p, arr, &n);
+	free_list(list, n);
+}
+
+/* obj[key] as an object whose keys are among `keys`, its path in *out. NULL (reported
+ * when wrong or required) when absent or not an object. */
+static json_t *object_member(loader *L, const jpath *p, json_t *obj, const char *key, bool required,
+                             const char *const *keys, jpath *out)
+{
+	*out = path_key(p, key);
+	json_t *o = member(L, p, obj, key, K_OBJECT, required);
+	if (o)
+		only_keys(L, out, o, keys);
+	return o;
+}
+
+/* A top-level section of the plan: object_member of the document. */
+static json_t *section(loader *L, json_t *root, const char *key, bool required,
+                       const char *const *keys, jpath *out)
+{
+	return object_member(L, &root_path, root, key, required, keys, out);
+}
+
+/* array_member with its path in *out and its length in *n (0 when absent or bad). */
+static json_t *array_at(loader *L, const jpath *p, json_t *obj, const char *key, bool required,
+                        bool nonempty, const char *why, jpath *out, size_t *n)
+{
+	*out = path_key(p, key);
+	json_t *arr = array_member(L, p, obj, key, required, nonempty, why);
+	*n = arr ? json_array_size(arr) : 0;
+	return arr;
+}
+
+/* obj["id"] as an id not yet in `ids`, where it is then added as a `what` id. Borrowed;
+ * NULL when absent or bad. */
+static const char *unique_id(loader *L, const jpath *p, json_t *obj, idset *ids, const char *what)
+{
+	const char *id = id_member(L, p, obj, "id");
+	if (id) {
+		jpath idp = path_key(p, "id");
+		idset_add(L, ids, &idp, what, id);
+	}
+	return id;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xf_strdup(s) : NULL;
+}
+
+/* Entry i of arr (at p) as a declaration: an object with keys among `keys` and a unique
+ * id. Its path goes to *ip and its id (or NULL) to *id. Returns the object, or NULL
+ * (reported) when the entry is not one. */
+static json_t *declaration(loader *L, const jpath *p, json_t *arr, size_t i,
+                           const char *const *keys, idset *ids, const char *what, jpath *ip,
+                           const char **id)
+{
+	*ip = path_index(p, i);
+	*id = NULL;
+	json_t *o = json_array_get(arr, i);
+	if (!expect(L, ip, o, K_OBJECT))
+		return NULL;
+	only_keys(L, ip, o, keys);
+	*id = unique_id(L, ip, o, ids, what);
+	return o;
+}
+
 /* [{id, text}], kept only in the document (principles, requirements). */
 static void check_numbered_texts(loader *L, json_t *root, const char *key)
 {
 	static const char *const keys[] = {"id", "text", "text_en", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, key);
-	json_t *arr = array_member(L, &root_path, root, key, false, false, NULL);
+	jpath p, ip;
+	size_t n;
+	json_t *arr = array_at(L, &root_path, root, key, false, false, NULL, &p, &n);
 	idset ids = {0};
-	for (size_t i = 0; arr && i < json_array_size(arr); i++) {
-		jpath ip = path_index(&p, i);
-		json_t *o = json_array_get(arr, i);
-		if (!expect(L, &ip, o, K_OBJECT))
+	for (size_t i = 0; i < n; i++) {
+		const char *id;
+		json_t *o = declaration(L, &p, arr, i, keys, &ids, key, &ip, &id);
+		if (!o)
 			continue;
-		only_keys(L, &ip, o, keys);
-		const char *id = id_member(L, &ip, o, "id");
-		if (id) {
-			jpath idp = path_key(&ip, "id");
-			idset_add(L, &ids, &idp, key, id);
-		}
 		string_member(L, &ip, o, "text", true);
 		string_member(L, &ip, o, "text_en", false);
 	}
 	idset_release(&ids);
+}
+
+/* A body of the organisation: obj[key] with a name, one more text and a non-empty list of
+ * strings. Returns the list when every entry of it is good, else NULL. */
+static json_t *check_body(loader *L, const jpath *p, json_t *org, const char *key,
+                          const char *const *keys, const char *text, const char *list)
+{
+	jpath bp, lp;
+	json_t *body = object_member(L, p, org, key, true, keys, &bp);
+	if (!body)
+		return NULL;
+	string_member(L, &bp, body, "name", true);
+	string_member(L, &bp, body, text, true);
+	size_t n;
+	json_t *arr = array_at(L, &bp, body, list, true, true, NULL, &lp, &n);
+	if (!arr)
+		return NULL;
+	size_t before = L->errors->n + L->errors->dropped;
+	check_string_list(L, &lp, arr);
+	return L->errors->n + L->errors->dropped == before ? arr : NULL;
 }
 
 static void check_organisation(loader *L, json_t *root)
@@ -489,54 +574,20 @@ static void check_organisation(loader *L, json_t *root)
 	static const char *const keys[] = {"command", "office", NULL};
 	static const char *const command_keys[] = {"name", "duty", "positions", NULL};
 	static const char *const office_keys[] = {"name", "powers", "duties", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "organisation");
-	json_t *org = member(L, &root_path, root, "organisation", K_OBJECT, false);
+	jpath p;
+	json_t *org = section(L, root, "organisation", false, keys, &p);
 	if (!org)
 		return;
-	only_keys(L, &p, org, keys);
-
-	jpath cp = path_key(&p, "command");
-	json_t *command = member(L, &p, org, "command", K_OBJECT, true);
-	if (command) {
-		only_keys(L, &cp, command, command_keys);
-		string_member(L, &cp, command, "name", true);
-		string_member(L, &cp, command, "duty", true);
-		jpath pp = path_key(&cp, "positions");
-		json_t *positions = array_member(L, &cp, command, "positions", true, true, NULL);
-		if (positions) {
-			size_t before = L->errors->n + L->errors->dropped, n;
-			char **list = string_list(L, &pp, positions, &n);
-			free_list(list, n);
-			if (L->errors->n + L->errors->dropped == before)
-				L->positions = positions;
-		}
-	}
-
-	jpath op = path_key(&p, "office");
-	json_t *office = member(L, &p, org, "office", K_OBJECT, true);
-	if (office) {
-		only_keys(L, &op, office, office_keys);
-		string_member(L, &op, office, "name", true);
-		string_member(L, &op, office, "powers", true);
-		jpath dp = path_key(&op, "duties");
-		json_t *duties = array_member(L, &op, office, "duties", true, true, NULL);
-		if (duties) {
-			size_t n;
-			char **list = string_list(L, &dp, duties, &n);
-			free_list(list, n);
-		}
-	}
+	L->positions = check_body(L, &p, org, "command", command_keys, "duty", "positions");
+	check_body(L, &p, org, "office", office_keys, "powers", "duties");
 }
 
 static void load_destinations(loader *L, json_t *root)
 {
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "destinations");
-	json_t *d = member(L, &root_path, root, "destinations", K_OBJECT, true);
+	jpath p;
+	json_t *d = section(L, root, "destinations", true, xf_destination_ids, &p);
 	if (!d)
 		return;
-	only_keys(L, &p, d, xf_destination_ids);
 	for (int i = 0; i < XF_DEST_COUNT; i++)
 		L->plan->destination_names[i] = string_copy(L, &p, d, xf_destination_ids[i], true);
 }
@@ -552,9 +603,10 @@ static void load_condition(loader *L, const jpath *p, json_t *o, xf_plan_conditi
 		return;
 	}
 	int_member(L, p, o, "min_headcount", false, 1, HEADCOUNT_MAX, &c->min_headcount);
-	jpath dp = path_key(p, "destinations");
-	json_t *dests = array_member(L, p, o, "destinations", false, true, NULL);
-	for (size_t i = 0; dests && i < json_array_size(dests); i++) {
+	jpath dp;
+	size_t n;
+	json_t *dests = array_at(L, p, o, "destinations", false, true, NULL, &dp, &n);
+	for (size_t i = 0; i < n; i++) {
 		jpath ip = path_index(&dp, i);
 		const char *s = string_value(L, &ip, json_array_get(dests, i));
 		if (!s)
@@ -589,42 +641,49 @@ static void load_scope(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"rules", NULL};
 	static const char *const rule_keys[] = {"id", "text", "text_en", "conditions", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "scope");
-	json_t *scope = member(L, &root_path, root, "scope", K_OBJECT, true);
+	jpath p, rp, ip, cp;
+	json_t *scope = section(L, root, "scope", true, keys, &p);
 	if (!scope)
 		return;
-	only_keys(L, &p, scope, keys);
-	jpath rp = path_key(&p, "rules");
-	json_t *rules = array_member(L, &p, scope, "rules", true, true,
-	                             " (without rules no incident is in scope)");
-	if (!rules)
-		return;
 	xf_plan *plan = L->plan;
-	plan->n_scope = json_array_size(rules);
+	json_t *rules = array_at(L, &p, scope, "rules", true, true,
+	                         " (without rules no incident is in scope)", &rp, &plan->n_scope);
+	if (!plan->n_scope)
+		return;
 	plan->scope = xf_calloc(plan->n_scope, sizeof *plan->scope);
 	idset ids = {0};
 	for (size_t i = 0; i < plan->n_scope; i++) {
-		jpath ip = path_index(&rp, i);
-		json_t *o = json_array_get(rules, i);
 		xf_plan_rule *rule = &plan->scope[i];
-		if (!expect(L, &ip, o, K_OBJECT))
+		const char *id;
+		json_t *o = declaration(L, &rp, rules, i, rule_keys, &ids, "rule", &ip, &id);
+		if (!o)
 			continue;
-		only_keys(L, &ip, o, rule_keys);
-		const char *id = id_member(L, &ip, o, "id");
-		if (id) {
-			jpath idp = path_key(&ip, "id");
-			idset_add(L, &ids, &idp, "rule", id);
-			rule->id = xf_strdup(id);
-		}
+		rule->id = dup_or_null(id);
 		rule->text = string_copy(L, &ip, o, "text", true);
 		string_member(L, &ip, o, "text_en", false);
-		jpath cp = path_key(&ip, "conditions");
-		json_t *conds = array_member(L, &ip, o, "conditions", true, true,
-		                             " (a rule without conditions never fires)");
+		size_t n;
+		json_t *conds = array_at(L, &ip, o, "conditions", true, true,
+		                         " (a rule without conditions never fires)", &cp, &n);
 		load_conditions(L, &cp, conds, rule);
 	}
 	idset_release(&ids);
+}
+
+/* A grade's conditions. Only the last grade may (and must) be unconditional: the grades
+ * are tried in order, so an unconditional grade earlier would hide the ones after it, and
+ * without one at the end an in-scope incident could have no grade. */
+static void load_grade_conditions(loader *L, const jpath *p, json_t *o, bool last, xf_plan_grade *g)
+{
+	jpath cp = path_key(p, "conditions");
+	json_t *conds = member(L, p, o, "conditions", K_ARRAY, false);
+	if (!conds && json_object_get(o, "conditions"))
+		return; /* wrongly typed: reported */
+	if (last && conds && json_array_size(conds) > 0)
+		problem(L, &cp, "the last grade must have no conditions (it always fires)");
+	else if (!last && (!conds || json_array_size(conds) == 0))
+		problem(L, &cp, "must not be empty (only the last grade always fires)");
+	else
+		load_conditions(L, &cp, conds, &g->rule);
 }
 
 static void load_grades(loader *L, json_t *root)
@@ -639,33 +698,25 @@ static void load_grades(loader *L, json_t *root)
 	                                   "due_percent",
 	                                   "name_en",
 	                                   NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "grades");
-	json_t *grades = array_member(L, &root_path, root, "grades", true, true, NULL);
-	if (!grades)
-		return;
 	xf_plan *plan = L->plan;
-	plan->n_grades = json_array_size(grades);
+	jpath p, ip;
+	json_t *grades =
+	    array_at(L, &root_path, root, "grades", true, true, NULL, &p, &plan->n_grades);
+	if (!plan->n_grades)
+		return;
 	plan->grades = xf_calloc(plan->n_grades, sizeof *plan->grades);
 	idset ids = {0};
 	for (size_t i = 0; i < plan->n_grades; i++) {
-		jpath ip = path_index(&p, i);
-		json_t *o = json_array_get(grades, i);
 		xf_plan_grade *g = &plan->grades[i];
-		if (!expect(L, &ip, o, K_OBJECT))
+		const char *id;
+		json_t *o = declaration(L, &p, grades, i, keys, &ids, "grade", &ip, &id);
+		if (!o)
 			continue;
-		only_keys(L, &ip, o, keys);
-		const char *id = id_member(L, &ip, o, "id");
-		if (id) {
-			jpath idp = path_key(&ip, "id");
-			idset_add(L, &ids, &idp, "grade", id);
-			g->id = xf_strdup(id);
-			g->rule.id = xf_strdup(id);
-		}
+		g->id = dup_or_null(id);
+		g->rule.id = dup_or_null(id);
 		g->name = string_copy(L, &ip, o, "name", true);
 		string_member(L, &ip, o, "name_en", false);
-		if (g->name)
-			g->rule.text = xf_strdup(g->name);
+		g->rule.text = dup_or_null(g->name);
 		g->is_default = bool_member(L, &ip, o, "is_default", false);
 		int_member(L, &ip, o, "report_oral_minutes", true, 0, MINUTES_MAX,
 		           &g->report_oral_minutes);
@@ -674,22 +725,7 @@ static void load_grades(loader *L, json_t *root)
 		int_member(L, &ip, o, "progress_interval_minutes", true, 5, MINUTES_MAX,
 		           &g->progress_interval_minutes);
 		int_member(L, &ip, o, "due_percent", true, 10, 400, &g->due_percent);
-
-		/* Only the last grade may (and must) be unconditional: the grades are tried
-		 * in order, so an unconditional grade earlier would hide the ones after it,
-		 * and without one at the end an in-scope incident could have no grade. */
-		jpath cp = path_key(&ip, "conditions");
-		json_t *conds = member(L, &ip, o, "conditions", K_ARRAY, false);
-		bool bad_type = !conds && json_object_get(o, "conditions");
-		bool last = i + 1 == plan->n_grades;
-		if (bad_type)
-			continue;
-		if (last && conds && json_array_size(conds) > 0)
-			problem(L, &cp, "the last grade must have no conditions (it always fires)");
-		else if (!last && (!conds || json_array_size(conds) == 0))
-			problem(L, &cp, "must not be empty (only the last grade always fires)");
-		else
-			load_conditions(L, &cp, conds, &g->rule);
+		load_grade_conditions(L, &ip, o, i + 1 == plan->n_grades, g);
 	}
 	idset_release(&ids);
 }
@@ -702,35 +738,27 @@ static xf_plan_named *load_named(loader *L, json_t *root, const char *key, bool 
 	                                              "name_en", "text_en", NULL};
 	static const char *const venue_keys[] = {"id",         "name",    "capacity",
 	                                         "is_default", "name_en", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, key);
-	json_t *arr = array_member(L, &root_path, root, key, false, false, NULL);
-	*n_out = arr ? json_array_size(arr) : 0;
+	jpath p, ip;
+	json_t *arr = array_at(L, &root_path, root, key, false, false, NULL, &p, n_out);
 	if (!*n_out)
 		return NULL;
 	xf_plan_named *list = xf_calloc(*n_out, sizeof *list);
 	idset ids = {0};
 	for (size_t i = 0; i < *n_out; i++) {
-		jpath ip = path_index(&p, i);
-		json_t *o = json_array_get(arr, i);
 		xf_plan_named *item = &list[i];
-		if (!expect(L, &ip, o, K_OBJECT))
+		const char *id;
+		json_t *o = declaration(L, &p, arr, i, venues ? venue_keys : workstream_keys, &ids,
+		                        venues ? "venue" : "workstream", &ip, &id);
+		if (!o)
 			continue;
-		only_keys(L, &ip, o, venues ? venue_keys : workstream_keys);
-		const char *id = id_member(L, &ip, o, "id");
-		if (id) {
-			jpath idp = path_key(&ip, "id");
-			idset_add(L, &ids, &idp, venues ? "venue" : "workstream", id);
-			item->id = xf_strdup(id);
-		}
+		item->id = dup_or_null(id);
 		item->name = string_copy(L, &ip, o, "name", true);
 		string_member(L, &ip, o, "name_en", false);
-		if (!venues)
-			string_member(L, &ip, o, "text_en", false);
 		if (venues) {
 			int_member(L, &ip, o, "capacity", true, 1, CAPACITY_MAX, &item->capacity);
 			bool_member(L, &ip, o, "is_default", false);
 		} else {
+			string_member(L, &ip, o, "text_en", false);
 			item->text = string_copy(L, &ip, o, "text", true);
 		}
 	}
@@ -780,21 +808,27 @@ static void load_owner(loader *L, const jpath *p, json_t *o, xf_plan_owner *owne
 		        clip(s, buf));
 		return;
 	}
-	if (kinds[found] == XF_OWNER_HEADS_OF) {
-		bool known = false;
-		for (const char *const *h = xf_heads_of_ids; *h && !known; h++)
-			known = strcmp(*h, s) == 0;
-		if (!known) {
-			jpath hp = path_key(p, "heads_of");
-			problem(L, &hp,
-			        "unknown value '%s' (one of unit_of_incident, unit_of_petitioners)",
-			        clip(s, buf));
-			return;
-		}
+	if (kinds[found] == XF_OWNER_HEADS_OF && !xf_str_in(s, xf_heads_of_ids)) {
+		jpath hp = path_key(p, "heads_of");
+		problem(L, &hp, "unknown value '%s' (one of unit_of_incident, unit_of_petitioners)",
+		        clip(s, buf));
+		return;
 	}
 	owner->kind = kinds[found];
 	owner->value = xf_strdup(s);
-	owner->label_en = label_en ? xf_strdup(label_en) : NULL;
+	owner->label_en = dup_or_null(label_en);
+}
+
+/* obj[key] as an owner, which must be there. */
+static void required_owner(loader *L, const jpath *p, json_t *obj, const char *key,
+                           xf_plan_owner *owner)
+{
+	jpath op = path_key(p, key);
+	json_t *o = json_object_get(obj, key);
+	if (o)
+		load_owner(L, &op, o, owner);
+	else
+		problem(L, &op, "is required");
 }
 
 /* [owner, ...]: whom to call for a step, each entry an owner; no entry twice. */
@@ -828,65 +862,43 @@ static bool is_workstream(const xf_plan *plan, const char *id)
 	return false;
 }
 
-static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
+/* obj[key] as a string of at most max characters, copied; NULL when absent or bad. The
+ * longer wording belongs in obj[longer]. */
+static char *title_copy(loader *L, const jpath *p, json_t *obj, const char *key, bool required,
+                        int max, const char *longer)
 {
-	static const char *const keys[] = {
-	    "id",          "title",     "text",     "workstream", "owner",         "contacts",
-	    "due_minutes", "recurring", "evidence", "dispatch",   "chooses_venue", "is_default",
-	    "title_en",    "text_en",   NULL};
-	static const char *const resources[] = {"guards", "vehicles"};
-	if (!expect(L, p, o, K_OBJECT))
-		return;
-	only_keys(L, p, o, keys);
-	char buf[CLIP_BYTES + 4];
+	const char *t = string_member(L, p, obj, key, required);
+	if (t && utf8_chars(t) > (size_t)max) {
+		jpath tp = path_key(p, key);
+		problem(L, &tp, "must be at most %d characters, not %zu (the wording goes in '%s')",
+		        max, utf8_chars(t), longer);
+		return NULL;
+	}
+	return dup_or_null(t);
+}
 
-	const char *id = id_member(L, p, o, "id");
-	if (id) {
-		jpath idp = path_key(p, "id");
-		idset_add(L, &L->step_ids, &idp, "step", id);
-		s->id = xf_strdup(id);
-	}
-	const char *title = string_member(L, p, o, "title", true);
-	if (title && utf8_chars(title) > TITLE_MAX_CHARS) {
-		jpath tp = path_key(p, "title");
-		problem(L, &tp,
-		        "must be at most %d characters, not %zu (the wording goes in 'text')",
-		        TITLE_MAX_CHARS, utf8_chars(title));
-	} else if (title) {
-		s->title = xf_strdup(title);
-	}
+/* A step's words: id, title, text, their English, and its workstream. */
+static void load_step_texts(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
+{
+	s->id = dup_or_null(unique_id(L, p, o, &L->step_ids, "step"));
+	s->title = title_copy(L, p, o, "title", true, TITLE_MAX_CHARS, "text");
 	s->text = string_copy(L, p, o, "text", true);
-	const char *title_en = string_member(L, p, o, "title_en", false);
-	if (title_en && utf8_chars(title_en) > TITLE_EN_MAX_CHARS) {
-		jpath tp = path_key(p, "title_en");
-		problem(L, &tp,
-		        "must be at most %d characters, not %zu (the wording goes in 'text_en')",
-		        TITLE_EN_MAX_CHARS, utf8_chars(title_en));
-	} else if (title_en) {
-		s->title_en = xf_strdup(title_en);
-	}
+	s->title_en = title_copy(L, p, o, "title_en", false, TITLE_EN_MAX_CHARS, "text_en");
 	s->text_en = string_copy(L, p, o, "text_en", false);
 
 	const char *ws = string_member(L, p, o, "workstream", false);
 	if (ws && !is_workstream(L->plan, ws)) {
+		char buf[CLIP_BYTES + 4];
 		jpath wp = path_key(p, "workstream");
 		problem(L, &wp, "unknown workstream '%s'", clip(ws, buf));
-	} else if (ws) {
-		s->workstream = xf_strdup(ws);
+	} else {
+		s->workstream = dup_or_null(ws);
 	}
+}
 
-	jpath op = path_key(p, "owner");
-	json_t *owner = json_object_get(o, "owner");
-	if (owner)
-		load_owner(L, &op, owner, &s->owner);
-	else
-		problem(L, &op, "is required");
-
-	jpath cp = path_key(p, "contacts");
-	json_t *contacts = array_member(L, p, o, "contacts", false, false, NULL);
-	if (contacts)
-		load_contacts(L, &cp, contacts, s);
-
+/* A step's timing: recurring, or due some minutes after activation. */
+static void load_step_due(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
+{
 	json_t *recurring = json_object_get(o, "recurring");
 	s->recurring = bool_member(L, p, o, "recurring", false);
 	/* a wrongly typed "recurring" was reported; do not guess whether due is needed */
@@ -897,29 +909,50 @@ static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 	} else {
 		int_member(L, p, o, "due_minutes", false, 0, MINUTES_MAX, &s->due_minutes);
 	}
+}
 
-	jpath ep = path_key(p, "evidence");
-	json_t *evidence = array_member(L, p, o, "evidence", false, false, NULL);
-	if (evidence)
-		s->evidence = string_list(L, &ep, evidence, &s->n_evidence);
-
-	jpath dp = path_key(p, "dispatch");
-	json_t *dispatch = array_member(L, p, o, "dispatch", false, false, NULL);
-	if (dispatch) {
-		s->dispatch = string_list(L, &dp, dispatch, &s->n_dispatch);
-		for (size_t i = 0; i < s->n_dispatch; i++) {
-			if (!s->dispatch[i])
-				continue;
-			bool known = false;
-			for (size_t r = 0; r < XF_ARRAY_LEN(resources) && !known; r++)
-				known = strcmp(resources[r], s->dispatch[i]) == 0;
-			if (!known) {
-				jpath ip = path_index(&dp, i);
-				problem(L, &ip, "unknown resource '%s' (one of guards, vehicles)",
-				        clip(s->dispatch[i], buf));
-			}
-		}
+/* The resources a step dispatches: distinct, each one of guards or vehicles. */
+static void load_step_dispatch(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
+{
+	static const char *const resources[] = {"guards", "vehicles", NULL};
+	jpath dp;
+	size_t n;
+	json_t *dispatch = array_at(L, p, o, "dispatch", false, false, NULL, &dp, &n);
+	if (!dispatch)
+		return;
+	s->dispatch = string_list(L, &dp, dispatch, &s->n_dispatch);
+	for (size_t i = 0; i < s->n_dispatch; i++) {
+		if (!s->dispatch[i] || xf_str_in(s->dispatch[i], resources))
+			continue;
+		char buf[CLIP_BYTES + 4];
+		jpath ip = path_index(&dp, i);
+		problem(L, &ip, "unknown resource '%s' (one of guards, vehicles)",
+		        clip(s->dispatch[i], buf));
 	}
+}
+
+static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
+{
+	static const char *const keys[] = {
+	    "id",          "title",     "text",     "workstream", "owner",         "contacts",
+	    "due_minutes", "recurring", "evidence", "dispatch",   "chooses_venue", "is_default",
+	    "title_en",    "text_en",   NULL};
+	if (!expect(L, p, o, K_OBJECT))
+		return;
+	only_keys(L, p, o, keys);
+	load_step_texts(L, p, o, s);
+	required_owner(L, p, o, "owner", &s->owner);
+
+	jpath lp;
+	size_t n;
+	json_t *contacts = array_at(L, p, o, "contacts", false, false, NULL, &lp, &n);
+	if (contacts)
+		load_contacts(L, &lp, contacts, s);
+	load_step_due(L, p, o, s);
+	json_t *evidence = array_at(L, p, o, "evidence", false, false, NULL, &lp, &n);
+	if (evidence)
+		s->evidence = string_list(L, &lp, evidence, &s->n_evidence);
+	load_step_dispatch(L, p, o, s);
 
 	s->chooses_venue = bool_member(L, p, o, "chooses_venue", false);
 	if (s->chooses_venue && L->plan->n_venues == 0) {
@@ -933,16 +966,37 @@ static void load_step(loader *L, const jpath *p, json_t *o, xf_plan_step *s)
 static void load_steps(loader *L, const jpath *p, json_t *obj, bool nonempty, xf_plan_step **steps,
                        size_t *n_steps)
 {
-	json_t *arr = array_member(L, p, obj, "steps", true, nonempty, NULL);
-	if (!arr || json_array_size(arr) == 0)
+	jpath sp;
+	size_t n;
+	json_t *arr = array_at(L, p, obj, "steps", true, nonempty, NULL, &sp, &n);
+	if (!n)
 		return;
-	jpath sp = path_key(p, "steps");
-	*n_steps = json_array_size(arr);
-	*steps = xf_calloc(*n_steps, sizeof **steps);
-	for (size_t i = 0; i < *n_steps; i++) {
+	*n_steps = n;
+	*steps = xf_calloc(n, sizeof **steps);
+	for (size_t i = 0; i < n; i++) {
 		jpath ip = path_index(&sp, i);
 		load_step(L, &ip, json_array_get(arr, i), &(*steps)[i]);
 	}
+}
+
+/* A procedure's advance_info: which procedure answers false and which true is noted in
+ * owner_of (-1: none yet); no two may answer the same. False when it is absent or bad. */
+static bool load_advance_info(loader *L, const jpath *ip, json_t *o, size_t i,
+                              xf_plan_procedure *proc, long owner_of[2])
+{
+	json_t *adv = member(L, ip, o, "advance_info", K_BOOL, true);
+	if (!adv)
+		return false;
+	proc->advance_info = json_is_true(adv);
+	int a = proc->advance_info;
+	if (owner_of[a] >= 0) {
+		jpath ap = path_key(ip, "advance_info");
+		problem(L, &ap, "procedures[%ld] already has advance_info %s", owner_of[a],
+		        a ? "true" : "false");
+	} else {
+		owner_of[a] = (long)i;
+	}
+	return true;
 }
 
 static void load_procedures(loader *L, json_t *root)
@@ -955,49 +1009,29 @@ static void load_procedures(loader *L, json_t *root)
 	                                   "progress_interval_before_minutes",
 	                                   "progress_days_before",
 	                                   NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "procedures");
-	json_t *arr = array_member(L, &root_path, root, "procedures", true, true, NULL);
-	if (!arr)
-		return;
 	xf_plan *plan = L->plan;
-	plan->n_procedures = json_array_size(arr);
+	jpath p, ip;
+	json_t *arr =
+	    array_at(L, &root_path, root, "procedures", true, true, NULL, &p, &plan->n_procedures);
+	if (!plan->n_procedures)
+		return;
 	plan->procedures = xf_calloc(plan->n_procedures, sizeof *plan->procedures);
 	idset ids = {0};
-	/* which procedure answers advance_info false / true; -1: none yet */
 	long owner_of[2] = {-1, -1};
 	bool all_known = true;
 	for (size_t i = 0; i < plan->n_procedures; i++) {
-		jpath ip = path_index(&p, i);
-		json_t *o = json_array_get(arr, i);
 		xf_plan_procedure *proc = &plan->procedures[i];
-		if (!expect(L, &ip, o, K_OBJECT)) {
+		const char *id;
+		json_t *o = declaration(L, &p, arr, i, keys, &ids, "procedure", &ip, &id);
+		if (!o) {
 			all_known = false;
 			continue;
 		}
-		only_keys(L, &ip, o, keys);
-		const char *id = id_member(L, &ip, o, "id");
-		if (id) {
-			jpath idp = path_key(&ip, "id");
-			idset_add(L, &ids, &idp, "procedure", id);
-			proc->id = xf_strdup(id);
-		}
+		proc->id = dup_or_null(id);
 		proc->name = string_copy(L, &ip, o, "name", true);
 		string_member(L, &ip, o, "name_en", false);
-		json_t *adv = member(L, &ip, o, "advance_info", K_BOOL, true);
-		if (adv) {
-			proc->advance_info = json_is_true(adv);
-			int a = proc->advance_info;
-			if (owner_of[a] >= 0) {
-				jpath ap = path_key(&ip, "advance_info");
-				problem(L, &ap, "procedures[%ld] already has advance_info %s",
-				        owner_of[a], a ? "true" : "false");
-			} else {
-				owner_of[a] = (long)i;
-			}
-		} else {
+		if (!load_advance_info(L, &ip, o, i, proc, owner_of))
 			all_known = false;
-		}
 		int_member(L, &ip, o, "progress_interval_before_minutes", false, 5, MINUTES_MAX,
 		           &proc->progress_interval_before_minutes);
 		proc->progress_days_before = 1;
@@ -1019,12 +1053,10 @@ static void load_procedures(loader *L, json_t *root)
 static void load_closing(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"text", "steps", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "closing");
-	json_t *c = member(L, &root_path, root, "closing", K_OBJECT, true);
+	jpath p;
+	json_t *c = section(L, root, "closing", true, keys, &p);
 	if (!c)
 		return;
-	only_keys(L, &p, c, keys);
 	string_member(L, &p, c, "text", true);
 	load_steps(L, &p, c, false, &L->plan->closing, &L->plan->n_closing);
 }
@@ -1033,33 +1065,24 @@ static void load_report_up(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"oral_title",    "written_title",    "owner",
 	                                   "oral_title_en", "written_title_en", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "report_up");
-	json_t *r = member(L, &root_path, root, "report_up", K_OBJECT, true);
+	jpath p;
+	json_t *r = section(L, root, "report_up", true, keys, &p);
 	if (!r)
 		return;
-	only_keys(L, &p, r, keys);
 	L->plan->report_oral_title = string_copy(L, &p, r, "oral_title", true);
 	L->plan->report_written_title = string_copy(L, &p, r, "written_title", true);
 	string_member(L, &p, r, "oral_title_en", false);
 	string_member(L, &p, r, "written_title_en", false);
-	jpath op = path_key(&p, "owner");
-	json_t *owner = json_object_get(r, "owner");
-	if (owner)
-		load_owner(L, &op, owner, &L->plan->report_owner);
-	else
-		problem(L, &op, "is required");
+	required_owner(L, &p, r, "owner", &L->plan->report_owner);
 }
 
 static void load_three_no(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"text", "note", "is_default", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "three_no");
-	json_t *t = member(L, &root_path, root, "three_no", K_OBJECT, true);
+	jpath p;
+	json_t *t = section(L, root, "three_no", true, keys, &p);
 	if (!t)
 		return;
-	only_keys(L, &p, t, keys);
 	L->plan->three_no = string_copy(L, &p, t, "text", true);
 	string_member(L, &p, t, "note", false);
 	bool_member(L, &p, t, "is_default", false);
@@ -1069,17 +1092,32 @@ static void load_three_no(loader *L, json_t *root)
 static void load_assignment(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"followup_interval_days", "note", "is_default", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "assignment");
+	jpath p;
 	L->plan->followup_interval_days = 7;
-	json_t *a = member(L, &root_path, root, "assignment", K_OBJECT, false);
+	json_t *a = section(L, root, "assignment", false, keys, &p);
 	if (!a)
 		return;
-	only_keys(L, &p, a, keys);
 	int_member(L, &p, a, "followup_interval_days", true, 1, 365,
 	           &L->plan->followup_interval_days);
 	string_member(L, &p, a, "note", false);
 	bool_member(L, &p, a, "is_default", false);
+}
+
+/* The evaluation's scale {min, max}: max above min. */
+static void load_scale(loader *L, const jpath *p, json_t *e)
+{
+	static const char *const keys[] = {"min", "max", NULL};
+	jpath sp;
+	json_t *scale = object_member(L, p, e, "scale", true, keys, &sp);
+	if (!scale)
+		return;
+	int_member(L, &sp, scale, "min", true, 0, 100, &L->plan->score_min);
+	int_member(L, &sp, scale, "max", true, 1, 100, &L->plan->score_max);
+	if (L->plan->score_max <= L->plan->score_min) {
+		jpath mp = path_key(&sp, "max");
+		problem(L, &mp, "must be greater than min (%d), not %d", L->plan->score_min,
+		        L->plan->score_max);
+	}
 }
 
 /* "evaluation" (综合评价): a scale {min, max} and the dimensions scored, each {id, title,
@@ -1087,33 +1125,18 @@ static void load_assignment(loader *L, json_t *root)
 static void load_evaluation(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"text", "text_en", "scale", "dimensions", NULL};
-	static const char *const scale_keys[] = {"min", "max", NULL};
 	static const char *const dim_keys[] = {"id", "title", "title_en", "text", "text_en", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "evaluation");
+	jpath p, dp, ip;
 	L->plan->score_min = 1;
 	L->plan->score_max = 5;
-	json_t *e = member(L, &root_path, root, "evaluation", K_OBJECT, false);
+	json_t *e = section(L, root, "evaluation", false, keys, &p);
 	if (!e)
 		return;
-	only_keys(L, &p, e, keys);
 	string_member(L, &p, e, "text", false);
 	string_member(L, &p, e, "text_en", false);
-	json_t *scale = member(L, &p, e, "scale", K_OBJECT, true);
-	if (scale) {
-		jpath sp = path_key(&p, "scale");
-		only_keys(L, &sp, scale, scale_keys);
-		int_member(L, &sp, scale, "min", true, 0, 100, &L->plan->score_min);
-		int_member(L, &sp, scale, "max", true, 1, 100, &L->plan->score_max);
-		if (L->plan->score_max <= L->plan->score_min) {
-			jpath mp = path_key(&sp, "max");
-			problem(L, &mp, "must be greater than min (%d), not %d", L->plan->score_min,
-			        L->plan->score_max);
-		}
-	}
-	jpath dp = path_key(&p, "dimensions");
-	json_t *arr = array_member(L, &p, e, "dimensions", true, true, NULL);
-	size_t n = arr ? json_array_size(arr) : 0;
+	load_scale(L, &p, e);
+	size_t n;
+	json_t *arr = array_at(L, &p, e, "dimensions", true, true, NULL, &dp, &n);
 	if (!n)
 		return;
 	xf_plan_named *list = xf_calloc(n, sizeof *list);
@@ -1121,17 +1144,11 @@ static void load_evaluation(loader *L, json_t *root)
 	L->plan->n_evaluation_dimensions = n;
 	idset ids = {0};
 	for (size_t i = 0; i < n; i++) {
-		jpath ip = path_index(&dp, i);
-		json_t *o = json_array_get(arr, i);
-		if (!expect(L, &ip, o, K_OBJECT))
+		const char *id;
+		json_t *o = declaration(L, &dp, arr, i, dim_keys, &ids, "dimension", &ip, &id);
+		if (!o)
 			continue;
-		only_keys(L, &ip, o, dim_keys);
-		const char *id = id_member(L, &ip, o, "id");
-		if (id) {
-			jpath idp = path_key(&ip, "id");
-			idset_add(L, &ids, &idp, "dimension", id);
-			list[i].id = xf_strdup(id);
-		}
+		list[i].id = dup_or_null(id);
 		list[i].name = string_copy(L, &ip, o, "title", true);
 		list[i].text = string_copy(L, &ip, o, "text", false);
 		string_member(L, &ip, o, "title_en", false);
@@ -1143,13 +1160,10 @@ static void load_evaluation(loader *L, json_t *root)
 static void check_accountability(loader *L, json_t *root)
 {
 	static const char *const keys[] = {"text", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "accountability");
-	json_t *a = member(L, &root_path, root, "accountability", K_OBJECT, false);
-	if (!a)
-		return;
-	only_keys(L, &p, a, keys);
-	string_member(L, &p, a, "text", true);
+	jpath p;
+	json_t *a = section(L, root, "accountability", false, keys, &p);
+	if (a)
+		string_member(L, &p, a, "text", true);
 }
 
 const char *const xf_record_kind_ids[XF_RECORD_KIND_COUNT + 1] = {
@@ -1163,12 +1177,10 @@ static void load_retention(loader *L, json_t *root)
 	static const char *const keys[] = {
 	    "interview_days", "photo_days", "video_days", "audio_days", "document_days",
 	    "other_days",     "note",       "note_en",    "is_default", NULL};
-	jpath root_path = {{0}};
-	jpath p = path_key(&root_path, "retention");
-	json_t *r = member(L, &root_path, root, "retention", K_OBJECT, false);
+	jpath p;
+	json_t *r = section(L, root, "retention", false, keys, &p);
 	if (!r)
 		return;
-	only_keys(L, &p, r, keys);
 	for (int k = 0; k < XF_RECORD_KIND_COUNT; k++)
 		int_member(L, &p, r, keys[k], false, 1, 36500, &L->plan->retention_days[k]);
 	string_member(L, &p, r, "note", false);
@@ -1187,7 +1199,6 @@ static void load_document(loader *L, json_t *root)
 	    "procedures",   "closing",      "report_up",      "venues",
 	    "three_no",     "requirements", "accountability", "assignment",
 	    "title_en",     "evaluation",   "retention",      NULL};
-	jpath root_path = {{0}};
 	xf_plan *plan = L->plan;
 	char buf[CLIP_BYTES + 4];
 
@@ -1198,8 +1209,7 @@ static void load_document(loader *L, json_t *root)
 		problem(L, &fp, "unsupported format '%s' (expected '%s')", clip(format, buf),
 		        PLAN_FORMAT);
 	}
-	const char *id = id_member(L, &root_path, root, "id");
-	plan->id = id ? xf_strdup(id) : NULL;
+	plan->id = dup_or_null(id_member(L, &root_path, root, "id"));
 	plan->title = string_copy(L, &root_path, root, "title", true);
 	string_member(L, &root_path, root, "title_en", false);
 	string_member(L, &root_path, root, "purpose", false);
@@ -1231,7 +1241,6 @@ xf_plan *xf_plan_load(const char *bytes, size_t len, xf_plan_errors *errors)
 		errors = &scratch;
 	memset(errors, 0, sizeof *errors);
 	loader L = {.errors = errors};
-	jpath root_path = {{0}};
 
 	/* Editors on some systems start UTF-8 files with a byte-order mark; it is not part
 	 * of the JSON text (the hash below still covers the file as written). */

@@ -3,6 +3,7 @@
  * with the tables the facts give. Times are read in Asia/Shanghai (UTC+8, no DST). */
 #include "core/xf_report_builder.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -591,35 +592,56 @@ static int table(xf_document *d, xf_doc_section *s, size_t cols, const double *w
 	return XF_OK;
 }
 
-static int persons_table(xf_document *d, xf_doc_section *s, const json_t *facts)
+/* Fills the cells after the number of one row of a list_table for item; scratch has room
+ * for a cell the filler makes up. */
+typedef void (*row_filler)(const json_t *item, const char **cells, char scratch[64]);
+
+/* facts[key] as a table with a running number in its first column and one row of `cols`
+ * cells per element, or the paragraph `none` when there is no element. */
+static int list_table(xf_document *d, xf_doc_section *s, const json_t *facts, const char *key,
+                      const char *none, size_t cols, const double *widths, const char *const *head,
+                      row_filler fill)
 {
-	const json_t *persons = json_object_get(facts, "persons");
-	if (!json_array_size(persons))
-		return para(d, s, "（尚未录入信访人。）");
-	static const char *const head[] = {"序号", "姓名",       "身份证号", "身份",
-	                                   "单位", "包保责任人", "包保状态"};
-	static const double widths[] = {0.6, 1.1, 2.9, 0.7, 1.6, 1.3, 1};
+	const json_t *list = json_object_get(facts, key);
+	if (!json_array_size(list))
+		return para(d, s, none);
 	xf_doc_block *t;
-	if (table(d, s, 7, widths, head, &t) != XF_OK)
+	if (table(d, s, cols, widths, head, &t) != XF_OK)
 		return XF_ERR;
 	size_t i;
-	json_t *p;
-	json_array_foreach(persons, i, p)
+	json_t *item;
+	json_array_foreach(list, i, item)
 	{
-		char no[24];
+		char no[24], scratch[64];
+		const char *row[8] = {no};
+		assert(cols <= XF_ARRAY_LEN(row));
 		snprintf(no, sizeof no, "%zu", i + 1);
-		const char *a = str(p, "assignment");
-		const char *row[] = {no,
-		                     str(p, "name"),
-		                     *str(p, "id_number") ? str(p, "id_number") : "—",
-		                     lookup(emp_ids, emp_zh, str(p, "employment")),
-		                     str(p, "unit"),
-		                     *str(p, "official") ? str(p, "official") : "未落实",
-		                     *a ? lookup(asg_ids, asg_zh, a) : "—"};
+		fill(item, row + 1, scratch);
 		if (xf_doc_table_row(d, t, row) != XF_OK)
 			return XF_ERR;
 	}
 	return XF_OK;
+}
+
+static void person_row(const json_t *p, const char **cells, char scratch[64])
+{
+	(void)scratch;
+	const char *a = str(p, "assignment");
+	cells[0] = str(p, "name");
+	cells[1] = *str(p, "id_number") ? str(p, "id_number") : "—";
+	cells[2] = lookup(emp_ids, emp_zh, str(p, "employment"));
+	cells[3] = str(p, "unit");
+	cells[4] = *str(p, "official") ? str(p, "official") : "未落实";
+	cells[5] = *a ? lookup(asg_ids, asg_zh, a) : "—";
+}
+
+static int persons_table(xf_document *d, xf_doc_section *s, const json_t *facts)
+{
+	static const char *const head[] = {"序号", "姓名",       "身份证号", "身份",
+	                                   "单位", "包保责任人", "包保状态"};
+	static const double widths[] = {0.6, 1.1, 2.9, 0.7, 1.6, 1.3, 1};
+	return list_table(d, s, facts, "persons", "（尚未录入信访人。）", 7, widths, head,
+	                  person_row);
 }
 
 static int evaluation_table(xf_document *d, xf_doc_section *s, const json_t *facts,
@@ -658,37 +680,27 @@ static int evaluation_table(xf_document *d, xf_doc_section *s, const json_t *fac
 	return XF_OK;
 }
 
-static int records_table(xf_document *d, xf_doc_section *s, const json_t *facts)
+static void record_row(const json_t *r, const char **cells, char scratch[64])
 {
-	const json_t *records = json_object_get(facts, "records");
-	if (!json_array_size(records))
-		return para(d, s, "（无记录在案材料。）");
-	static const char *const head[] = {"序号", "标题", "类别", "时间", "SHA-256"};
-	static const double widths[] = {0.5, 1.6, 0.8, 1.4, 3.6};
-	xf_doc_block *t;
-	if (table(d, s, 5, widths, head, &t) != XF_OK)
-		return XF_ERR;
-	size_t i;
-	json_t *r;
-	json_array_foreach(records, i, r)
-	{
-		char no[24], when[64];
-		snprintf(no, sizeof no, "%zu", i + 1);
-		zh_time(iso_ms(str(r, "at")), when);
-		const char *row[] = {no, str(r, "title"), lookup(rec_ids, rec_zh, str(r, "kind")),
-		                     when, *str(r, "sha256") ? str(r, "sha256") : "（无文件）"};
-		if (xf_doc_table_row(d, t, row) != XF_OK)
-			return XF_ERR;
-	}
-	return XF_OK;
+	zh_time(iso_ms(str(r, "at")), scratch);
+	cells[0] = str(r, "title");
+	cells[1] = lookup(rec_ids, rec_zh, str(r, "kind"));
+	cells[2] = scratch;
+	cells[3] = *str(r, "sha256") ? str(r, "sha256") : "（无文件）";
 }
 
-xf_document *xf_report_document(const json_t *report, const json_t *facts, const json_t *plan,
-                                bool draft, char err[256])
+static int records_table(xf_document *d, xf_doc_section *s, const json_t *facts)
 {
-	xf_document *d = xf_doc_new();
-	const char *kind = str(report, "kind");
-	int64_t issued = iso_ms(str(report, "issued_at"));
+	static const char *const head[] = {"序号", "标题", "类别", "时间", "SHA-256"};
+	static const double widths[] = {0.5, 1.6, 0.8, 1.4, 3.6};
+	return list_table(d, s, facts, "records", "（无记录在案材料。）", 5, widths, head,
+	                  record_row);
+}
+
+/* 文头: title, issuer, number, date, recipient and, on a draft, the watermark. */
+static int report_front(xf_document *d, const json_t *report, const json_t *facts, int64_t issued,
+                        bool draft)
+{
 	struct tm tm = shanghai(issued ? issued : xf_now_ms());
 	char date[32];
 	xf_doc_format_date(date, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
@@ -704,25 +716,36 @@ xf_document *xf_report_document(const json_t *report, const json_t *facts, const
 		rc = xf_doc_set_recipient(d, "公司信访办公室");
 	if (rc == XF_OK && draft)
 		rc = xf_doc_set_watermark(d, "草稿");
-	/* 版记: what the version is and what it stood on */
+	return rc;
+}
+
+/* 版记 of an issued version: which version, when and by whom it was issued. */
+static int issued_meta(xf_document *d, const json_t *report, int64_t issued)
+{
+	char v[32], when[64];
+	snprintf(v, sizeof v, "第%lld版",
+	         (long long)json_integer_value(json_object_get(report, "version")));
+	zh_time(issued, when);
+	int rc = xf_doc_add_meta(d, "版本", v);
+	if (rc == XF_OK)
+		rc = xf_doc_add_meta(d, "签发时间", when);
+	if (rc == XF_OK)
+		rc = xf_doc_add_meta(d, "签发人", str(report, "issued_by_name"));
+	return rc;
+}
+
+/* 版记: what the version is and what it stood on. */
+static int report_meta(xf_document *d, const json_t *report, const json_t *facts, int64_t issued,
+                       bool draft)
+{
 	const json_t *inc = json_object_get(facts, "incident");
+	int rc = xf_doc_add_meta(d, "事件编号", str(inc, "number"));
 	if (rc == XF_OK)
-		rc = xf_doc_add_meta(d, "事件编号", str(inc, "number"));
-	if (rc == XF_OK)
-		rc = xf_doc_add_meta(d, "报告类别", xf_report_kind_zh(kind));
+		rc = xf_doc_add_meta(d, "报告类别", xf_report_kind_zh(str(report, "kind")));
 	if (rc == XF_OK && draft)
 		rc = xf_doc_add_meta(d, "状态", "草稿，未签发");
-	if (rc == XF_OK && !draft) {
-		char v[32], when[64];
-		snprintf(v, sizeof v, "第%lld版",
-		         (long long)json_integer_value(json_object_get(report, "version")));
-		zh_time(issued, when);
-		rc = xf_doc_add_meta(d, "版本", v);
-		if (rc == XF_OK)
-			rc = xf_doc_add_meta(d, "签发时间", when);
-		if (rc == XF_OK)
-			rc = xf_doc_add_meta(d, "签发人", str(report, "issued_by_name"));
-	}
+	if (rc == XF_OK && !draft)
+		rc = issued_meta(d, report, issued);
 	if (rc == XF_OK && *str(report, "replaces_number")) {
 		char r[96];
 		snprintf(r, sizeof r, "本版更正%s", str(report, "replaces_number"));
@@ -736,39 +759,57 @@ xf_document *xf_report_document(const json_t *report, const json_t *facts, const
 		         str(head, "hash"));
 		rc = xf_doc_add_meta(d, "审计链头", h);
 	}
+	return rc;
+}
+
+/* One section of the report: its heading, a paragraph per line of its text and, for the
+ * sections that have one, the table of the facts. */
+static int report_section(xf_document *d, const json_t *s, const json_t *facts, const json_t *plan)
+{
+	const char *key = str(s, "key");
+	xf_doc_section *sec = xf_doc_section_add(d, str(s, "heading"), 1);
+	if (!sec)
+		return XF_ERR;
+	if (strcmp(key, "records") == 0)
+		sec->attachment = true;
+	int rc = XF_OK;
+	const char *text = str(s, "text");
+	while (rc == XF_OK && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		if (len) {
+			char *line = xf_malloc(len + 1);
+			memcpy(line, text, len);
+			line[len] = '\0';
+			rc = para(d, sec, line);
+			free(line);
+		}
+		text += len + (nl ? 1 : 0);
+	}
+	if (rc == XF_OK && strcmp(key, "persons") == 0)
+		rc = persons_table(d, sec, facts);
+	else if (rc == XF_OK && strcmp(key, "evaluation") == 0)
+		rc = evaluation_table(d, sec, facts, plan);
+	else if (rc == XF_OK && strcmp(key, "records") == 0)
+		rc = records_table(d, sec, facts);
+	return rc;
+}
+
+xf_document *xf_report_document(const json_t *report, const json_t *facts, const json_t *plan,
+                                bool draft, char err[256])
+{
+	xf_document *d = xf_doc_new();
+	int64_t issued = iso_ms(str(report, "issued_at"));
+	int rc = report_front(d, report, facts, issued, draft);
+	if (rc == XF_OK)
+		rc = report_meta(d, report, facts, issued, draft);
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(report, "sections"), i, s)
 	{
 		if (rc != XF_OK)
 			break;
-		const char *key = str(s, "key");
-		xf_doc_section *sec = xf_doc_section_add(d, str(s, "heading"), 1);
-		if (!sec) {
-			rc = XF_ERR;
-			break;
-		}
-		if (strcmp(key, "records") == 0)
-			sec->attachment = true;
-		const char *text = str(s, "text");
-		while (rc == XF_OK && *text) {
-			const char *nl = strchr(text, '\n');
-			size_t len = nl ? (size_t)(nl - text) : strlen(text);
-			if (len) {
-				char *line = xf_malloc(len + 1);
-				memcpy(line, text, len);
-				line[len] = '\0';
-				rc = para(d, sec, line);
-				free(line);
-			}
-			text += len + (nl ? 1 : 0);
-		}
-		if (rc == XF_OK && strcmp(key, "persons") == 0)
-			rc = persons_table(d, sec, facts);
-		else if (rc == XF_OK && strcmp(key, "evaluation") == 0)
-			rc = evaluation_table(d, sec, facts, plan);
-		else if (rc == XF_OK && strcmp(key, "records") == 0)
-			rc = records_table(d, sec, facts);
+		rc = report_section(d, s, facts, plan);
 	}
 	if (rc != XF_OK) {
 		snprintf(err, 256, "the report's text is not valid UTF-8 or too long");

@@ -153,14 +153,9 @@ static void blocks(xf_buf *b, const xf_doc_section *s)
 	}
 }
 
-static void document_xml(xf_buf *b, const xf_document *d)
+/* 文头: issuer, number, title and recipient. */
+static void docx_head(xf_buf *b, const xf_document *d)
 {
-	xf_buf_puts(
-	    b,
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-	    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-	    "<w:body>");
 	if (d->issuer)
 		para(b, "XfIssuerHead", d->issuer);
 	if (d->issuer || d->number)
@@ -174,6 +169,12 @@ static void document_xml(xf_buf *b, const xf_document *d)
 		para(b, "XfRecipient", r);
 		free(r);
 	}
+}
+
+/* 正文: the sections that are not attachments, headings numbered per level. Returns the
+ * number of attachments. */
+static int docx_body(xf_buf *b, const xf_document *d)
+{
 	int counters[4] = {0}, n_att = 0;
 	for (const xf_doc_section *s = d->sections; s; s = s->next) {
 		if (s->attachment) {
@@ -194,25 +195,35 @@ static void document_xml(xf_buf *b, const xf_document *d)
 		}
 		blocks(b, s);
 	}
-	if (n_att) {
-		para(b, "XfPlain", NULL);
-		int i = 0;
-		for (const xf_doc_section *s = d->sections; s; s = s->next) {
-			if (!s->attachment)
-				continue;
-			char line[64];
-			if (n_att == 1)
-				snprintf(line, sizeof line, "附件：");
-			else
-				snprintf(line, sizeof line, i == 0 ? "附件：%d. " : "　　　%d. ",
-				         i + 1);
-			xf_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr>");
-			run(b, line, NULL);
-			run(b, s->heading ? s->heading : "", NULL);
-			xf_buf_puts(b, "</w:p>");
-			i++;
-		}
+	return n_att;
+}
+
+/* 附件说明: the list of the n_att attachments under the body. */
+static void docx_attachment_list(xf_buf *b, const xf_document *d, int n_att)
+{
+	if (!n_att)
+		return;
+	para(b, "XfPlain", NULL);
+	int i = 0;
+	for (const xf_doc_section *s = d->sections; s; s = s->next) {
+		if (!s->attachment)
+			continue;
+		char line[64];
+		if (n_att == 1)
+			snprintf(line, sizeof line, "附件：");
+		else
+			snprintf(line, sizeof line, i == 0 ? "附件：%d. " : "　　　%d. ", i + 1);
+		xf_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr>");
+		run(b, line, NULL);
+		run(b, s->heading ? s->heading : "", NULL);
+		xf_buf_puts(b, "</w:p>");
+		i++;
 	}
+}
+
+/* 落款 (issuer and date), then each attachment on a page of its own. */
+static void docx_signature_and_attachments(xf_buf *b, const xf_document *d, int n_att)
+{
 	if (d->issuer || d->date) {
 		para(b, "XfPlain", NULL);
 		para(b, "XfPlain", NULL);
@@ -232,20 +243,40 @@ static void document_xml(xf_buf *b, const xf_document *d)
 		para(b, "Title", s->heading);
 		blocks(b, s);
 	}
-	if (d->meta) {
-		para(b, "XfPlain", NULL);
-		for (const xf_doc_kv *kv = d->meta; kv; kv = kv->next) {
-			xf_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"XfMeta\"/>%s</w:pPr>",
-			              kv == d->meta ? "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" "
-			                              "w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
-			                            : "");
-			run(b, kv->key, NULL);
-			run(b, "：", NULL);
-			run(b, kv->value, NULL);
-			xf_buf_puts(b, "</w:p>");
-		}
-		para(b, "XfMetaEnd", NULL);
+}
+
+/* 版记: the key-value lines at the end, the first under a rule. */
+static void docx_meta(xf_buf *b, const xf_document *d)
+{
+	if (!d->meta)
+		return;
+	para(b, "XfPlain", NULL);
+	for (const xf_doc_kv *kv = d->meta; kv; kv = kv->next) {
+		xf_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"XfMeta\"/>%s</w:pPr>",
+		              kv == d->meta ? "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" "
+		                              "w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
+		                            : "");
+		run(b, kv->key, NULL);
+		run(b, "：", NULL);
+		run(b, kv->value, NULL);
+		xf_buf_puts(b, "</w:p>");
 	}
+	para(b, "XfMetaEnd", NULL);
+}
+
+static void document_xml(xf_buf *b, const xf_document *d)
+{
+	xf_buf_puts(
+	    b,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+	    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	    "<w:body>");
+	docx_head(b, d);
+	int n_att = docx_body(b, d);
+	docx_attachment_list(b, d, n_att);
+	docx_signature_and_attachments(b, d, n_att);
+	docx_meta(b, d);
 	xf_buf_puts(b, "<w:sectPr>");
 	if (d->watermark)
 		xf_buf_puts(b, "<w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/>"
@@ -409,113 +440,138 @@ static void core_xml(xf_buf *b, const xf_document *d)
 	xf_buf_puts(b, "<dc:language>zh-CN</dc:language></cp:coreProperties>");
 }
 
+/* The parts of the package that are the same in every document. */
+static const char content_types_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+    "<Default Extension=\"rels\" "
+    "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+    "<Override PartName=\"/word/document.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+    "<Override PartName=\"/word/styles.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+    "<Override PartName=\"/word/settings.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
+    "<Override PartName=\"/word/footer1.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+    "<Override PartName=\"/word/footer2.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+    "<Override PartName=\"/word/header1.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/docProps/core.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+    "<Override PartName=\"/docProps/app.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+    "</Types>";
+
+static const char package_rels_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Relationships "
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/officeDocument\" Target=\"word/document.xml\"/>"
+    "<Relationship Id=\"rId2\" "
+    "Type=\"http://schemas.openxmlformats.org/package/2006/relationships/"
+    "metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+    "<Relationship Id=\"rId3\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
+    "</Relationships>";
+
+static const char app_xml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                              "<Properties "
+                              "xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+                              "extended-properties\">"
+                              "<Application>xinfang " XF_VERSION "</Application></Properties>";
+
+static const char document_rels_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Relationships "
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rIdStyles\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/styles\" Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rIdSettings\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/settings\" Target=\"settings.xml\"/>"
+    "<Relationship Id=\"rIdFooterOdd\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/footer\" Target=\"footer1.xml\"/>"
+    "<Relationship Id=\"rIdFooterEven\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/footer\" Target=\"footer2.xml\"/>"
+    "<Relationship Id=\"rIdHeader\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/header\" Target=\"header1.xml\"/>"
+    "</Relationships>";
+
+static const char settings_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<w:settings "
+    "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    "<w:evenAndOddHeaders/><w:defaultTabStop w:val=\"420\"/>"
+    "<w:characterSpacingControl w:val=\"compressPunctuation\"/>"
+    "<w:compat><w:compatSetting w:name=\"compatibilityMode\" "
+    "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
+    "</w:settings>";
+
+static void fixed_part(xf_zip *z, const char *name, const char *xml)
+{
+	xf_zip_add(z, name, xml, strlen(xml), false);
+}
+
+/* Adds what b holds as the part `name` and empties b for the next part. Returns true when
+ * b had overflowed. */
+static bool buf_part(xf_zip *z, xf_buf *b, const char *name)
+{
+	bool overflow = b->overflow;
+	xf_zip_add(z, name, b->data ? b->data : "", b->len, false);
+	xf_buf_reset(b);
+	return overflow;
+}
+
+/* The document's date as the zip entries' time stamp; 1980-01-01 when there is none a zip
+ * can hold. */
+static void docx_stamp(const xf_document *d, int *y, int *m, int *day)
+{
+	if (!d->date || sscanf(d->date, "%d年%d月%d日", y, m, day) != 3 || *y < 1980 || *y > 2107 ||
+	    *m < 1 || *m > 12 || *day < 1 || *day > 31)
+		*y = 1980, *m = 1, *day = 1;
+}
+
 int xf_doc_write_docx(const xf_document *d, xf_doc_sink *out, char err[256])
 {
-	int y = 1980, m = 1, day = 1;
-	if (d->date && sscanf(d->date, "%d年%d月%d日", &y, &m, &day) != 3)
-		y = 1980, m = 1, day = 1;
-	if (y < 1980 || y > 2107 || m < 1 || m > 12 || day < 1 || day > 31)
-		y = 1980, m = 1, day = 1;
+	int y, m, day;
+	docx_stamp(d, &y, &m, &day);
 	xf_zip *z = xf_zip_new(out, y, m, day, 0, 0);
 	xf_buf b = XF_BUF_INIT;
-#define PART(name, ...)                                                                            \
-	do {                                                                                       \
-		xf_buf_reset(&b);                                                                  \
-		__VA_ARGS__;                                                                       \
-		xf_zip_add(z, name, b.data ? b.data : "", b.len, false);                           \
-	} while (0)
-	PART("[Content_Types].xml",
-	     xf_buf_puts(
-	         &b,
-	         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	         "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-	         "<Default Extension=\"rels\" "
-	         "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-	         "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-	         "<Override PartName=\"/word/document.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-	         "<Override PartName=\"/word/styles.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
-	         "<Override PartName=\"/word/settings.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
-	         "<Override PartName=\"/word/footer1.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
-	         "<Override PartName=\"/word/footer2.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
-	         "<Override PartName=\"/word/header1.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
-	         "<Override PartName=\"/docProps/core.xml\" "
-	         "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
-	         "<Override PartName=\"/docProps/app.xml\" "
-	         "ContentType=\"application/"
-	         "vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
-	         "</Types>"));
-	PART("_rels/.rels",
-	     xf_buf_puts(&b,
-	                 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<Relationships "
-	                 "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	                 "<Relationship Id=\"rId1\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/officeDocument\" Target=\"word/document.xml\"/>"
-	                 "<Relationship Id=\"rId2\" "
-	                 "Type=\"http://schemas.openxmlformats.org/package/2006/relationships/"
-	                 "metadata/core-properties\" Target=\"docProps/core.xml\"/>"
-	                 "<Relationship Id=\"rId3\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
-	                 "</Relationships>"));
-	PART("docProps/core.xml", core_xml(&b, d));
-	PART("docProps/app.xml",
-	     xf_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                     "<Properties "
-	                     "xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                     "extended-properties\">"
-	                     "<Application>xinfang " XF_VERSION "</Application></Properties>"));
-	PART("word/_rels/document.xml.rels",
-	     xf_buf_puts(&b,
-	                 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<Relationships "
-	                 "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-	                 "<Relationship Id=\"rIdStyles\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/styles\" Target=\"styles.xml\"/>"
-	                 "<Relationship Id=\"rIdSettings\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/settings\" Target=\"settings.xml\"/>"
-	                 "<Relationship Id=\"rIdFooterOdd\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/footer\" Target=\"footer1.xml\"/>"
-	                 "<Relationship Id=\"rIdFooterEven\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/footer\" Target=\"footer2.xml\"/>"
-	                 "<Relationship Id=\"rIdHeader\" "
-	                 "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-	                 "relationships/header\" Target=\"header1.xml\"/>"
-	                 "</Relationships>"));
-	PART("word/document.xml", document_xml(&b, d));
-	PART("word/styles.xml", styles_xml(&b));
-	PART("word/settings.xml",
-	     xf_buf_puts(
-	         &b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	             "<w:settings "
-	             "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-	             "<w:evenAndOddHeaders/><w:defaultTabStop w:val=\"420\"/>"
-	             "<w:characterSpacingControl w:val=\"compressPunctuation\"/>"
-	             "<w:compat><w:compatSetting w:name=\"compatibilityMode\" "
-	             "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
-	             "</w:settings>"));
-	PART("word/footer1.xml", footer_xml(&b, "right", "<w:ind w:right=\"280\"/>"));
-	PART("word/footer2.xml", footer_xml(&b, "left", "<w:ind w:left=\"280\"/>"));
-	PART("word/header1.xml", header_xml(&b, d->watermark ? d->watermark : ""));
-#undef PART
-	bool overflow = b.overflow;
+	bool overflow = false;
+	fixed_part(z, "[Content_Types].xml", content_types_xml);
+	fixed_part(z, "_rels/.rels", package_rels_xml);
+	core_xml(&b, d);
+	overflow |= buf_part(z, &b, "docProps/core.xml");
+	fixed_part(z, "docProps/app.xml", app_xml);
+	fixed_part(z, "word/_rels/document.xml.rels", document_rels_xml);
+	document_xml(&b, d);
+	overflow |= buf_part(z, &b, "word/document.xml");
+	styles_xml(&b);
+	overflow |= buf_part(z, &b, "word/styles.xml");
+	fixed_part(z, "word/settings.xml", settings_xml);
+	footer_xml(&b, "right", "<w:ind w:right=\"280\"/>");
+	overflow |= buf_part(z, &b, "word/footer1.xml");
+	footer_xml(&b, "left", "<w:ind w:left=\"280\"/>");
+	overflow |= buf_part(z, &b, "word/footer2.xml");
+	header_xml(&b, d->watermark ? d->watermark : "");
+	overflow |= buf_part(z, &b, "word/header1.xml");
 	xf_buf_release(&b);
 	if (xf_zip_finish(z) != XF_OK || overflow) {
 		snprintf(err, 256, "cannot write the docx: %s",

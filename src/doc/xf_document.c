@@ -189,26 +189,27 @@ static xf_doc_row *row_make(xf_document *d, xf_doc_block *t, const char *const *
 	return r;
 }
 
-int xf_doc_table_header(xf_document *d, xf_doc_block *t, const char *const *cells)
+/* Appends a row of cells at *tail (a list of t's) and counts it in *n. */
+static int row_append(xf_document *d, xf_doc_block *t, const char *const *cells, xf_doc_row ***tail,
+                      size_t *n)
 {
 	xf_doc_row *r = row_make(d, t, cells);
 	if (!r)
 		return XF_ERR;
-	*t->header_tail = r;
-	t->header_tail = &r->next;
-	t->n_header++;
+	**tail = r;
+	*tail = &r->next;
+	(*n)++;
 	return XF_OK;
+}
+
+int xf_doc_table_header(xf_document *d, xf_doc_block *t, const char *const *cells)
+{
+	return row_append(d, t, cells, &t->header_tail, &t->n_header);
 }
 
 int xf_doc_table_row(xf_document *d, xf_doc_block *t, const char *const *cells)
 {
-	xf_doc_row *r = row_make(d, t, cells);
-	if (!r)
-		return XF_ERR;
-	*t->rows_tail = r;
-	t->rows_tail = &r->next;
-	t->n_rows++;
-	return XF_OK;
+	return row_append(d, t, cells, &t->rows_tail, &t->n_rows);
 }
 
 int xf_doc_sink_write(xf_doc_sink *s, const void *bytes, size_t n)
@@ -415,22 +416,17 @@ static int block_from_json(jctx *c, xf_doc_section *s, json_t *b)
 	return XF_OK;
 }
 
-static int document_from_json(jctx *c, json_t *root)
+static const char *const document_keys[] = {"title",     "issuer", "number",   "date", "recipient",
+                                            "watermark", "meta",   "sections", NULL};
+
+/* The document's own fields: no unknown key, the texts of the 文头, and a title. */
+static int head_from_json(jctx *c, json_t *root)
 {
-	if (!json_is_object(root)) {
-		snprintf(c->path, sizeof c->path, "(document)");
-		return fail(c, "expected an object");
-	}
-	static const char *const known[] = {"title",     "issuer",    "number", "date",
-	                                    "recipient", "watermark", "meta",   "sections"};
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v)
 	{
-		bool ok = false;
-		for (size_t i = 0; i < XF_ARRAY_LEN(known); i++)
-			ok |= strcmp(key, known[i]) == 0;
-		if (!ok) {
+		if (!xf_str_in(key, document_keys)) {
 			snprintf(c->path, sizeof c->path, "%.60s", key);
 			return fail(c, "unknown field");
 		}
@@ -440,10 +436,10 @@ static int document_from_json(jctx *c, json_t *root)
 	    xf_doc_set_title, xf_doc_set_issuer,    xf_doc_set_number,
 	    xf_doc_set_date,  xf_doc_set_recipient, xf_doc_set_watermark};
 	for (size_t i = 0; i < XF_ARRAY_LEN(setters); i++) {
-		if (opt_string(c, root, known[i], &s) != XF_OK)
+		if (opt_string(c, root, document_keys[i], &s) != XF_OK)
 			return XF_ERR;
 		if (setters[i](c->d, s) != XF_OK) {
-			snprintf(c->path, sizeof c->path, "%s", known[i]);
+			snprintf(c->path, sizeof c->path, "%s", document_keys[i]);
 			return fail(c, "not valid text");
 		}
 	}
@@ -451,58 +447,81 @@ static int document_from_json(jctx *c, json_t *root)
 		snprintf(c->path, sizeof c->path, "title");
 		return fail(c, "missing; a document needs a title");
 	}
-	json_t *meta = json_object_get(root, "meta");
-	if (meta) {
-		snprintf(c->path, sizeof c->path, "meta");
-		if (!json_is_array(meta))
-			return fail(c, "expected an array of [key, value] pairs");
-		for (size_t i = 0; i < json_array_size(meta); i++) {
-			const char *kv[2];
-			snprintf(c->path, sizeof c->path, "meta[%zu]", i);
-			if (string_cells(c, json_array_get(meta, i), 2, kv) != XF_OK)
-				return XF_ERR;
-			if (i >= 64 || xf_doc_add_meta(c->d, kv[0], kv[1]) != XF_OK)
-				return fail(c, "too many entries (at most 64)");
-		}
+	return XF_OK;
+}
+
+/* "meta": the 版记, [key, value] pairs, at most 64. */
+static int meta_from_json(jctx *c, json_t *meta)
+{
+	snprintf(c->path, sizeof c->path, "meta");
+	if (!json_is_array(meta))
+		return fail(c, "expected an array of [key, value] pairs");
+	for (size_t i = 0; i < json_array_size(meta); i++) {
+		const char *kv[2];
+		snprintf(c->path, sizeof c->path, "meta[%zu]", i);
+		if (string_cells(c, json_array_get(meta, i), 2, kv) != XF_OK)
+			return XF_ERR;
+		if (i >= 64 || xf_doc_add_meta(c->d, kv[0], kv[1]) != XF_OK)
+			return fail(c, "too many entries (at most 64)");
 	}
+	return XF_OK;
+}
+
+/* sections[i]: {heading, level, attachment, blocks}, c->path naming it. */
+static int section_from_json(jctx *c, json_t *sec)
+{
+	if (!json_is_object(sec))
+		return fail(c, "expected an object");
+	const char *heading;
+	if (opt_string(c, sec, "heading", &heading) != XF_OK)
+		return XF_ERR;
+	json_t *level = json_object_get(sec, "level"), *att = json_object_get(sec, "attachment");
+	int lv = 1;
+	if (level) {
+		if (!json_is_integer(level) || json_integer_value(level) < 1 ||
+		    json_integer_value(level) > 3)
+			return fail(c, "level: expected 1, 2 or 3");
+		lv = (int)json_integer_value(level);
+	}
+	if (att && !json_is_boolean(att))
+		return fail(c, "attachment: expected true or false");
+	xf_doc_section *s = xf_doc_section_add(c->d, heading, lv);
+	if (!s)
+		return fail(c, "too many blocks (at most %d)", XF_DOC_MAX_BLOCKS);
+	s->attachment = att && json_is_true(att);
+	json_t *blocks = json_object_get(sec, "blocks");
+	if (!blocks)
+		return XF_OK;
+	size_t base = strlen(c->path);
+	if (!json_is_array(blocks))
+		return fail(c, "blocks: expected an array");
+	for (size_t j = 0; j < json_array_size(blocks); j++) {
+		snprintf(c->path + base, sizeof c->path - base, ".blocks[%zu]", j);
+		if (block_from_json(c, s, json_array_get(blocks, j)) != XF_OK)
+			return XF_ERR;
+	}
+	return XF_OK;
+}
+
+static int document_from_json(jctx *c, json_t *root)
+{
+	if (!json_is_object(root)) {
+		snprintf(c->path, sizeof c->path, "(document)");
+		return fail(c, "expected an object");
+	}
+	if (head_from_json(c, root) != XF_OK)
+		return XF_ERR;
+	json_t *meta = json_object_get(root, "meta");
+	if (meta && meta_from_json(c, meta) != XF_OK)
+		return XF_ERR;
 	json_t *sections = json_object_get(root, "sections");
 	snprintf(c->path, sizeof c->path, "sections");
 	if (!json_is_array(sections))
 		return fail(c, "expected an array of sections");
 	for (size_t i = 0; i < json_array_size(sections); i++) {
-		json_t *sec = json_array_get(sections, i);
 		snprintf(c->path, sizeof c->path, "sections[%zu]", i);
-		if (!json_is_object(sec))
-			return fail(c, "expected an object");
-		const char *heading;
-		if (opt_string(c, sec, "heading", &heading) != XF_OK)
+		if (section_from_json(c, json_array_get(sections, i)) != XF_OK)
 			return XF_ERR;
-		json_t *level = json_object_get(sec, "level"),
-		       *att = json_object_get(sec, "attachment");
-		int lv = 1;
-		if (level) {
-			if (!json_is_integer(level) || json_integer_value(level) < 1 ||
-			    json_integer_value(level) > 3)
-				return fail(c, "level: expected 1, 2 or 3");
-			lv = (int)json_integer_value(level);
-		}
-		if (att && !json_is_boolean(att))
-			return fail(c, "attachment: expected true or false");
-		xf_doc_section *s2 = xf_doc_section_add(c->d, heading, lv);
-		if (!s2)
-			return fail(c, "too many blocks (at most %d)", XF_DOC_MAX_BLOCKS);
-		s2->attachment = att && json_is_true(att);
-		json_t *blocks = json_object_get(sec, "blocks");
-		if (!blocks)
-			continue;
-		size_t base = strlen(c->path);
-		if (!json_is_array(blocks))
-			return fail(c, "blocks: expected an array");
-		for (size_t j = 0; j < json_array_size(blocks); j++) {
-			snprintf(c->path + base, sizeof c->path - base, ".blocks[%zu]", j);
-			if (block_from_json(c, s2, json_array_get(blocks, j)) != XF_OK)
-				return XF_ERR;
-		}
 	}
 	return XF_OK;
 }

@@ -48,6 +48,19 @@ static void put32(unsigned char *p, uint32_t v)
 	put16(p, (uint16_t)v), put16(p + 2, (uint16_t)(v >> 16));
 }
 
+/* What an entry's local header and its central directory record share, from the method
+ * to the name's length (20 bytes at p). */
+static void put_entry(unsigned char *p, const xf_zip *z, const entry *e, size_t name_len)
+{
+	put16(p, e->method);
+	put16(p + 2, z->dos_time);
+	put16(p + 4, z->dos_date);
+	put32(p + 6, e->crc);
+	put32(p + 10, e->csize);
+	put32(p + 14, e->usize);
+	put16(p + 18, (uint16_t)name_len);
+}
+
 static void emit(xf_zip *z, const void *bytes, size_t n)
 {
 	if (xf_doc_sink_write(z->out, bytes, n) != XF_OK)
@@ -96,13 +109,7 @@ int xf_zip_add(xf_zip *z, const char *name, const void *data, size_t n, bool sto
 	put32(h, 0x04034b50);
 	put16(h + 4, 20);     /* version needed: 2.0 */
 	put16(h + 6, 0x0800); /* names are UTF-8 */
-	put16(h + 8, e->method);
-	put16(h + 10, z->dos_time);
-	put16(h + 12, z->dos_date);
-	put32(h + 14, e->crc);
-	put32(h + 18, e->csize);
-	put32(h + 22, e->usize);
-	put16(h + 26, (uint16_t)name_len);
+	put_entry(h + 8, z, e, name_len);
 	put16(h + 28, 0);
 	emit(z, h, sizeof h);
 	emit(z, name, name_len);
@@ -122,13 +129,7 @@ int xf_zip_finish(xf_zip *z)
 		put16(h + 4, 0x0314); /* made by: Unix, 2.0 */
 		put16(h + 6, 20);
 		put16(h + 8, 0x0800);
-		put16(h + 10, e->method);
-		put16(h + 12, z->dos_time);
-		put16(h + 14, z->dos_date);
-		put32(h + 16, e->crc);
-		put32(h + 20, e->csize);
-		put32(h + 24, e->usize);
-		put16(h + 28, (uint16_t)name_len);
+		put_entry(h + 10, z, e, name_len);
 		put16(h + 30, 0); /* extra */
 		put16(h + 32, 0); /* comment */
 		put16(h + 34, 0); /* disk */

@@ -131,10 +131,7 @@ int xf_json_only(json_t *obj, const char *const *allowed, xf_field_error *err)
 	json_t *value;
 	json_object_foreach(obj, key, value)
 	{
-		bool known = false;
-		for (const char *const *a = allowed; *a && !known; a++)
-			known = strcmp(*a, key) == 0;
-		if (!known) {
+		if (!xf_str_in(key, allowed)) {
 			xf_field_error_set(err, key, "unknown field '%s'", key);
 			return XF_ERR;
 		}

@@ -142,7 +142,6 @@ const xf_message xf_messages[] = {
      "「发生时间」必须是带时区的时间，如 2026-11-28T23:10:29Z"},
     {"'at' is in the future; a note records what has happened",
      "「发生时间」不能晚于现在：记录的是已经发生的事"},
-    {"%s is archived", "%s 已归档"},
     {"'at' is more than 7 days before %s was registered", "「发生时间」早于 %s 登记时间 7 天以上"},
     {"'due' must be 'soon' or 'overdue'", "「期限」必须是 soon（即将到期）或 overdue（已超时）"},
 
@@ -239,6 +238,7 @@ const xf_message xf_messages[] = {
     {"no plan is loaded", "尚未加载预案"},
     {"'%s': there is no staff member %lld", "%s：工作人员 %lld 不存在"},
     {"there is no %s %lld", "%s %lld 不存在"},
+    {"'%s': there is no %s %lld", "%s：%s %lld 不存在"},
     {"'%s' must be a time with its zone, e.g. '2026-11-28T08:00:00+08:00' or "
      "'2026-11-28T00:00:00.000Z'",
      "「%s」必须是带时区的时间，如 2026-11-28T08:00:00+08:00 或 2026-11-28T00:00:00.000Z"},
@@ -333,8 +333,6 @@ const xf_message xf_messages[] = {
     /* ---- reports (issued files) ---- */
     {"the report's files could not be stored", "报告文件无法保存"},
     {"too many reports are being issued; try again", "正在生成的报告过多，请稍后再试"},
-    {"the issued file is missing; run 'xinfang check'",
-     "已生成的文件缺失，请运行「xinfang check」检查"},
 
     /* ---- imports (CSV files of units and staff) ---- */
     {"the file has 1 problem; nothing was imported", "文件中有 1 个问题，未导入任何数据"},

@@ -288,6 +288,79 @@ static int scan(xf_multipart *mp, const char *data, size_t len, size_t *at)
 	return 0;
 }
 
+/* One byte of what follows a boundary: "--" (the last), padding, then CRLF and the next
+ * part's headers. */
+static int after_boundary_byte(xf_multipart *mp, char c)
+{
+	switch (mp->state) {
+	case S_AFTER:
+		if (c == '-')
+			mp->state = S_DASH2;
+		else if (c == ' ' || c == '\t')
+			mp->state = S_PAD;
+		else if (c == '\r')
+			mp->state = S_LF;
+		else
+			return fail(mp, "a boundary line is followed by other text");
+		return 0;
+	case S_DASH2:
+		if (c != '-')
+			return fail(mp, "a boundary line is followed by other text");
+		mp->state = S_EPILOGUE;
+		return 0;
+	case S_PAD:
+		if (c == '\r')
+			mp->state = S_LF;
+		else if (c != ' ' && c != '\t')
+			return fail(mp, "a boundary line is followed by other text");
+		return 0;
+	default: /* S_LF */
+		if (c != '\n')
+			return fail(mp, "a boundary line does not end with CRLF");
+		if (++mp->n_parts > XF_MULTIPART_PARTS_MAX)
+			return fail(mp, "the body has more than %d parts", XF_MULTIPART_PARTS_MAX);
+		memset(&mp->part, 0, sizeof mp->part);
+		mp->has_disposition = false;
+		mp->n_headers = 0;
+		mp->line_len = 0;
+		mp->state = S_HEADERS;
+		return 0;
+	}
+}
+
+/* One byte of a part's header lines; the empty line ends them and starts the data. */
+static int header_byte(xf_multipart *mp, char c)
+{
+	if (mp->state == S_HEADERS) {
+		if (c == '\r')
+			mp->state = S_HEADER_LF;
+		else if (c == '\n' || c == '\0')
+			return fail(mp, "a part header line holds a bare LF or a NUL byte");
+		else if (mp->line_len == XF_MULTIPART_LINE_MAX)
+			return fail(mp, "a part header line is longer than %d bytes",
+			            XF_MULTIPART_LINE_MAX);
+		else
+			mp->line[mp->line_len++] = c;
+		return 0;
+	}
+	if (c != '\n')
+		return fail(mp, "a part header line does not end with CRLF");
+	if (mp->line_len == 0) {
+		if (!mp->has_disposition)
+			return fail(mp, "a part has no Content-Disposition");
+		if (mp->cb.part_begin && mp->cb.part_begin(mp->ctx, &mp->part) != 0)
+			return fail(mp, "part '%s' was refused", mp->part.name);
+		mp->state = S_DATA;
+		mp->match = 0;
+		return 0;
+	}
+	if (header_line(mp) != 0)
+		return -1;
+	mp->line_len = 0;
+	mp->state = S_HEADERS;
+	return 0;
+}
+
 int xf_multipart_feed(xf_multipart *mp, const char *data, size_t len)
 {
 	size_t i = 0;
@@ -302,71 +375,23 @@ int xf_multipart_feed(xf_multipart *mp, const char *data, size_t len)
 		if (mp->state == S_EPILOGUE)
 			return 0;
 		char c = data[i++];
+		int rc;
 		switch (mp->state) {
 		case S_AFTER:
-			if (c == '-')
-				mp->state = S_DASH2;
-			else if (c == ' ' || c == '\t')
-				mp->state = S_PAD;
-			else if (c == '\r')
-				mp->state = S_LF;
-			else
-				return fail(mp, "a boundary line is followed by other text");
-			break;
 		case S_DASH2:
-			if (c != '-')
-				return fail(mp, "a boundary line is followed by other text");
-			mp->state = S_EPILOGUE;
-			break;
 		case S_PAD:
-			if (c == '\r')
-				mp->state = S_LF;
-			else if (c != ' ' && c != '\t')
-				return fail(mp, "a boundary line is followed by other text");
-			break;
 		case S_LF:
-			if (c != '\n')
-				return fail(mp, "a boundary line does not end with CRLF");
-			if (++mp->n_parts > XF_MULTIPART_PARTS_MAX)
-				return fail(mp, "the body has more than %d parts",
-				            XF_MULTIPART_PARTS_MAX);
-			memset(&mp->part, 0, sizeof mp->part);
-			mp->has_disposition = false;
-			mp->n_headers = 0;
-			mp->line_len = 0;
-			mp->state = S_HEADERS;
+			rc = after_boundary_byte(mp, c);
 			break;
 		case S_HEADERS:
-			if (c == '\r')
-				mp->state = S_HEADER_LF;
-			else if (c == '\n' || c == '\0')
-				return fail(mp, "a part header line holds a bare LF or a NUL byte");
-			else if (mp->line_len == XF_MULTIPART_LINE_MAX)
-				return fail(mp, "a part header line is longer than %d bytes",
-				            XF_MULTIPART_LINE_MAX);
-			else
-				mp->line[mp->line_len++] = c;
-			break;
 		case S_HEADER_LF:
-			if (c != '\n')
-				return fail(mp, "a part header line does not end with CRLF");
-			if (mp->line_len == 0) {
-				if (!mp->has_disposition)
-					return fail(mp, "a part has no Content-Disposition");
-				if (mp->cb.part_begin && mp->cb.part_begin(mp->ctx, &mp->part) != 0)
-					return fail(mp, "part '%s' was refused", mp->part.name);
-				mp->state = S_DATA;
-				mp->match = 0;
-			} else {
-				if (header_line(mp) != 0)
-					return -1;
-				mp->line_len = 0;
-				mp->state = S_HEADERS;
-			}
+			rc = header_byte(mp, c);
 			break;
 		default:
 			return fail(mp, "the parser is in no known state");
 		}
+		if (rc != 0)
+			return rc;
 	}
 	return mp->state == S_ERROR ? -1 : 0;
 }

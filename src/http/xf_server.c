@@ -728,6 +728,108 @@ static void client_address(xf_req *req)
 		          sizeof req->client_addr);
 }
 
+/* The first call for a request: its method, address and headers; admission; and for an
+ * upload, the run that checks it (and sets its sink) before the body is read. */
+static enum MHD_Result on_new(xf_server *s, xf_req *req, struct MHD_Connection *conn,
+                              const char *method)
+{
+	req->conn = conn;
+	req->method = xf_arena_strdup(&req->arena, method ? method : "");
+	client_address(req);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_header, req);
+	if (!admit(s, req)) {
+		req->state = ST_READY;
+		return queue_reply(req);
+	}
+	req->state = ST_BODY;
+	if (req->body_phase == XF_BODY_BEFORE) {
+		if (enqueue(s, XF_POOL_WRITE, req))
+			return MHD_YES;
+		run_route(s, req);
+		after_run(req);
+		req->body_resumed = false; /* never suspended */
+		if (req->answer_now)
+			return queue_reply(req);
+	}
+	return MHD_YES;
+}
+
+/* A body going to the route's sink as it arrives. */
+static enum MHD_Result on_streamed_body(xf_server *s, xf_req *req, const char *upload_data,
+                                        size_t *upload_data_size)
+{
+	/* libmicrohttpd calls once more, without data, when the connection resumes after the
+	 * first run; the body's end is the empty call after that. */
+	bool resumed = req->body_resumed;
+	req->body_resumed = false;
+	if (!*upload_data_size && resumed)
+		return MHD_YES;
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		req->body_bytes += n;
+		if (req->body_bytes > stream_cap(s))
+			req->body.overflow = true;
+		if (!req->body.overflow && !req->body_sink_failed &&
+		    req->body_sink(req->body_ctx, upload_data, n) != 0)
+			req->body_sink_failed = true;
+		return MHD_YES;
+	}
+	if (req->body.overflow) {
+		xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
+		               (size_t)stream_cap(s));
+		req->state = ST_READY;
+		return queue_reply(req);
+	}
+	req->body_phase = XF_BODY_DONE;
+	if (dispatch(s, req))
+		return MHD_YES;
+	req->state = ST_READY;
+	return queue_reply(req);
+}
+
+/* A body kept in memory, up to its cap; the route runs at its end. */
+static enum MHD_Result on_body(xf_server *s, xf_req *req, const char *upload_data,
+                               size_t *upload_data_size)
+{
+	if (req->body_phase == XF_BODY_STREAMING)
+		return on_streamed_body(s, req, upload_data, upload_data_size);
+	if (*upload_data_size) {
+		/* Past the cap the buffer refuses the bytes and remembers it overflowed. */
+		if (!req->body.overflow)
+			xf_buf_append(&req->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->body.overflow) {
+		xf_reply_error(req, 413, "body_too_large", NULL, "body is larger than %zu bytes",
+		               req->route ? (size_t)stream_cap(s) : s->config.body_max);
+	} else if (dispatch(s, req)) {
+		return MHD_YES;
+	}
+	req->state = ST_READY;
+	return queue_reply(req);
+}
+
+/* The answer is ready: queued once the rest of the body (if any) was passed over. */
+static enum MHD_Result on_ready(xf_req *req, size_t *upload_data_size)
+{
+	if (req->answer_now) {
+		*upload_data_size = 0; /* refused before its body: answered unread */
+		return queue_reply(req);
+	}
+	if (req->body_resumed) { /* see on_streamed_body: not yet the body's end */
+		req->body_resumed = false;
+		if (!*upload_data_size)
+			return MHD_YES;
+	}
+	if (*upload_data_size) {
+		*upload_data_size = 0; /* discard the rest of a refused body */
+		return MHD_YES;
+	}
+	return queue_reply(req);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_data_size, void **con_cls)
@@ -738,92 +840,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		return MHD_NO;
 	switch (req->state) {
 	case ST_NEW:
-		req->conn = conn;
-		req->method = xf_arena_strdup(&req->arena, method ? method : "");
-		client_address(req);
-		MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_header, req);
-		if (!admit(s, req)) {
-			req->state = ST_READY;
-			return queue_reply(req);
-		}
-		req->state = ST_BODY;
-		if (req->body_phase == XF_BODY_BEFORE) {
-			/* An upload: checked (and its sink set) before the body is read. */
-			if (enqueue(s, XF_POOL_WRITE, req))
-				return MHD_YES;
-			run_route(s, req);
-			after_run(req);
-			req->body_resumed = false; /* never suspended */
-			if (req->answer_now)
-				return queue_reply(req);
-		}
-		return MHD_YES;
+		return on_new(s, req, conn, method);
 	case ST_BODY:
-		if (req->body_phase == XF_BODY_STREAMING) {
-			/* libmicrohttpd calls once more, without data, when the connection resumes
-			 * after the first run; the body's end is the empty call after that. */
-			bool resumed = req->body_resumed;
-			req->body_resumed = false;
-			if (!*upload_data_size && resumed)
-				return MHD_YES;
-			if (*upload_data_size) {
-				size_t n = *upload_data_size;
-				*upload_data_size = 0;
-				req->body_bytes += n;
-				if (req->body_bytes > stream_cap(s))
-					req->body.overflow = true;
-				if (!req->body.overflow && !req->body_sink_failed &&
-				    req->body_sink(req->body_ctx, upload_data, n) != 0)
-					req->body_sink_failed = true;
-				return MHD_YES;
-			}
-			if (req->body.overflow) {
-				xf_reply_error(req, 413, "body_too_large", NULL,
-				               "body is larger than %zu bytes",
-				               (size_t)stream_cap(s));
-				req->state = ST_READY;
-				return queue_reply(req);
-			}
-			req->body_phase = XF_BODY_DONE;
-			if (dispatch(s, req))
-				return MHD_YES;
-			req->state = ST_READY;
-			return queue_reply(req);
-		}
-		if (*upload_data_size) {
-			/* Past the cap the buffer refuses the bytes and remembers it overflowed. */
-			if (!req->body.overflow)
-				xf_buf_append(&req->body, upload_data, *upload_data_size);
-			*upload_data_size = 0;
-			return MHD_YES;
-		}
-		if (req->body.overflow) {
-			xf_reply_error(req, 413, "body_too_large", NULL,
-			               "body is larger than %zu bytes",
-			               req->route ? (size_t)stream_cap(s) : s->config.body_max);
-		} else if (dispatch(s, req)) {
-			return MHD_YES;
-		}
-		req->state = ST_READY;
-		return queue_reply(req);
+		return on_body(s, req, upload_data, upload_data_size);
 	case ST_WORKING:
 		return MHD_YES;
 	case ST_READY:
 	default:
-		if (req->answer_now) {
-			*upload_data_size = 0; /* refused before its body: answered unread */
-			return queue_reply(req);
-		}
-		if (req->body_resumed) { /* see ST_BODY: not yet the body's end */
-			req->body_resumed = false;
-			if (!*upload_data_size)
-				return MHD_YES;
-		}
-		if (*upload_data_size) {
-			*upload_data_size = 0; /* discard the rest of a refused body */
-			return MHD_YES;
-		}
-		return queue_reply(req);
+		return on_ready(req, upload_data_size);
 	}
 }
 

@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "util/xf_utf8.h"
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/xf_util.h"
 
 /* Percent-decodes s[0..n) into the arena; '+' becomes a space when plus_is_space. */
 static char *decode(xf_arena *a, const char *s, size_t n, bool plus_is_space, const char **error)
@@ -24,8 +14,8 @@ static char *decode(xf_arena *a, const char *s, size_t n, bool plus_is_space, co
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
-			int hi = i + 1 < n ? hex_digit(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+			int hi = i + 1 < n ? xf_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < n ? xf_hex_digit(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				*error = "bad percent escape in the request target";
 				return NULL;

@@ -18,6 +18,7 @@
  * from the same tokenizer, not with FTS5's highlight(), so that they come out as
  * [[text, is_match], ...] and never as HTML. */
 #include "store/xf_search.h"
+#include "store/xf_store_db.h"
 
 #include <assert.h>
 #include <sodium.h>

@@ -10,13 +10,12 @@
 #define XF_SEARCH_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "store/xf_store.h"
 
-/* Registers the tokenizer on a new connection (every connection, before use). */
-int xf_search_register(sqlite3 *sql);
+/* The tokenizer is registered on every connection by xf_search_register
+ * (store/xf_store_db.h). */
 
 typedef struct xf_search_doc {
 	const char *kind;    /* "incident", "person", "matter", "note", "meeting" */

@@ -10,6 +10,7 @@
 
 #include "store/xf_migrations.h"
 #include "store/xf_search.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
 

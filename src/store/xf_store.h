@@ -7,17 +7,19 @@
  * nothing was changed; XF_CONFLICT means a uniqueness or reference rule refused the
  * change. xf_db_error() has the message of the last failure on that connection.
  * All SQL of the program lives in src/store/. Reads meant for the API come back as
- * jansson objects the caller owns. */
+ * rows the api serialises (incidents, tasks) or as jansson objects the caller owns.
+ * The SQLite half (statements, the connection) is in store/xf_store_db.h, internal
+ * to the store. */
 #ifndef XF_STORE_H
 #define XF_STORE_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "core/xf_audit.h"
 #include "core/xf_scope.h"
+#include "core/xf_task.h"
 #include "core/xf_user.h"
 #include "util/xf_buf.h"
 #include "util/xf_util.h"
@@ -35,7 +37,6 @@ int xf_store_open_current(const char *path, char *error, size_t error_size);
 void xf_store_close(void);
 /* The calling thread's connection, opened on first use. */
 xf_db *xf_db_get(void);
-sqlite3 *xf_db_handle(xf_db *db);
 const char *xf_db_error(xf_db *db);
 int xf_store_schema_version(void);
 
@@ -48,14 +49,6 @@ int xf_store_schema_version(void);
 int xf_tx_begin(xf_db *db, bool write);
 int xf_tx_commit(xf_db *db);
 void xf_tx_rollback(xf_db *db);
-
-/* A cached prepared statement, reset and unbound. sql must be a string literal (its
- * address is the cache key). */
-sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql);
-/* Maps a SQLite result to an XF_* code, recording the message. */
-int xf_db_fail(xf_db *db, int sqlite_rc);
-/* Runs a statement that returns no rows; XF_OK on SQLITE_DONE. */
-int xf_db_exec(xf_db *db, sqlite3_stmt *st);
 
 /* Accounts and sessions change: a counter that moves after every commit that changed
  * a user or ended a session (a new session or a recorded activity does not move it),
@@ -340,6 +333,15 @@ int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size
 int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position);
 /* How many tasks of a kind an incident has, in any status. */
 int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, int *count);
+/* The whole task (core/xf_task.h; XF_NOTFOUND when absent), which the caller frees
+ * with xf_task_view_free. */
+int xf_store_task_read(xf_db *db, int64_t id, xf_task_view *out);
+/* The tasks of an incident in checklist order; the caller frees them with
+ * xf_task_views_free. */
+int xf_store_task_rows(xf_db *db, int64_t incident_id, xf_task_view **rows, size_t *n);
+/* The same in the API shape: the rows above through core's one serialiser
+ * (xf_task_json), for the task routes and the store's composed JSON (meeting
+ * decisions, report facts). */
 int xf_store_task_json(xf_db *db, int64_t id, json_t **out);
 int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out);
 /* Open tasks due before now_ms and not yet reported overdue, up to max of them as

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
-#include "util/xf_jsonw.h"
 
 const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
 
@@ -14,21 +14,11 @@ static void now_text(char out[XF_TIME_LEN])
 	xf_time_format(xf_now_ms(), out);
 }
 
-static int count_rows(xf_db *db, sqlite3_stmt *st, int64_t *count)
-{
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		return xf_db_fail(db, rc);
-	*count = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return XF_OK;
-}
-
 /* ---- users ---- */
 
 int xf_store_user_count(xf_db *db, int64_t *count)
 {
-	return count_rows(db, xf_db_prepare(db, "SELECT count(*) FROM users"), count);
+	return xf_row_int64(db, xf_db_prepare(db, "SELECT count(*) FROM users"), count);
 }
 
 int xf_store_user_set_roles(xf_db *db, int64_t id, xf_roles roles)
@@ -72,6 +62,22 @@ int xf_store_user_insert(xf_db *db, const char *username, const char *name, int6
 	return xf_store_user_set_roles(db, *id, roles);
 }
 
+/* Roles as SQL's group_concat gives them: "admin,auditor" (unknown ids are left out). */
+static xf_roles roles_of_list(const char *list)
+{
+	xf_roles roles = 0;
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		char id[32];
+		snprintf(id, sizeof id, "%.*s", (int)(len < sizeof id ? len : sizeof id - 1), list);
+		int parsed = xf_role_parse(id);
+		if (parsed >= 0)
+			roles |= 1u << parsed;
+		list += len + (list[len] == ',');
+	}
+	return roles;
+}
+
 static int load_roles(xf_db *db, int64_t id, xf_roles *roles)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT role FROM user_roles WHERE user_id = ?");
@@ -90,8 +96,9 @@ static int load_roles(xf_db *db, int64_t id, xf_roles *roles)
 #define USER_COLUMNS                                                                               \
 	"id, username, name, unit_id, phone, password_hash, must_change_password, disabled"
 
-static void read_user(sqlite3_stmt *st, xf_user_row *out)
+static void read_user(sqlite3_stmt *st, void *item)
 {
+	xf_user_row *out = item;
 	memset(out, 0, sizeof *out);
 	out->user.id = sqlite3_column_int64(st, 0);
 	snprintf(out->user.username, sizeof out->user.username, "%s", xf_row_text(st, 1));
@@ -105,16 +112,8 @@ static void read_user(sqlite3_stmt *st, xf_user_row *out)
 
 static int fetch_user(xf_db *db, sqlite3_stmt *st, xf_user_row *out)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return XF_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return xf_db_fail(db, rc);
-	read_user(st, out);
-	sqlite3_reset(st);
-	return load_roles(db, out->user.id, &out->user.roles);
+	int rc = xf_row_get(db, st, read_user, out);
+	return rc == XF_OK ? load_roles(db, out->user.id, &out->user.roles) : rc;
 }
 
 int xf_store_user_by_username(xf_db *db, const char *username, xf_user_row *out)
@@ -132,59 +131,56 @@ int xf_store_user_by_id(xf_db *db, int64_t id, xf_user_row *out)
 	return fetch_user(db, st, out);
 }
 
-/* Runs an "UPDATE users SET x = ?1, updated_at = ?2 WHERE id = ?3" statement. */
-static int update_user(xf_db *db, sqlite3_stmt *st, int64_t id)
+/* Runs an "UPDATE users SET x = ?1, updated_at = ?2 WHERE id = ?3" statement with ?1
+ * the text, or the number when text is NULL. */
+static int update_user(xf_db *db, sqlite3_stmt *st, int64_t id, const char *text, int64_t number)
 {
 	xf_store_auth_dirty = true;
 	char now[XF_TIME_LEN];
 	now_text(now);
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, number);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, id);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
-		return XF_NOTFOUND;
-	return rc;
+	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_user_set_name(xf_db *db, int64_t id, const char *name)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "UPDATE users SET name = ?1, updated_at = ?2 WHERE id = ?3");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return update_user(db, st, id);
+	return update_user(
+	    db, xf_db_prepare(db, "UPDATE users SET name = ?1, updated_at = ?2 WHERE id = ?3"), id,
+	    name, 0);
 }
 
 int xf_store_user_set_unit(xf_db *db, int64_t id, int64_t unit_id)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "UPDATE users SET unit_id = ?1, updated_at = ?2 WHERE id = ?3");
-	sqlite3_bind_int64(st, 1, unit_id);
-	return update_user(db, st, id);
+	return update_user(
+	    db, xf_db_prepare(db, "UPDATE users SET unit_id = ?1, updated_at = ?2 WHERE id = ?3"),
+	    id, NULL, unit_id);
 }
 
 int xf_store_user_set_phone(xf_db *db, int64_t id, const char *phone)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "UPDATE users SET phone = ?1, updated_at = ?2 WHERE id = ?3");
-	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
-	return update_user(db, st, id);
+	return update_user(
+	    db, xf_db_prepare(db, "UPDATE users SET phone = ?1, updated_at = ?2 WHERE id = ?3"), id,
+	    phone, 0);
 }
 
 int xf_store_user_set_disabled(xf_db *db, int64_t id, bool disabled)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE id = ?3");
-	sqlite3_bind_int(st, 1, disabled);
-	return update_user(db, st, id);
+	return update_user(
+	    db, xf_db_prepare(db, "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE id = ?3"),
+	    id, NULL, disabled);
 }
 
 int xf_store_user_set_password(xf_db *db, int64_t id, const char *password_hash, bool must_change)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE users SET password_hash = ?1, updated_at = ?2,"
 	                                     " must_change_password = ?4 WHERE id = ?3");
-	sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, must_change);
-	return update_user(db, st, id);
+	return update_user(db, st, id, password_hash, 0);
 }
 
 json_t *xf_user_json(const xf_user_row *row)
@@ -203,30 +199,22 @@ json_t *xf_user_json(const xf_user_row *row)
 int xf_store_user_list(xf_db *db, json_t **users)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY id");
-	json_t *list = json_array();
-	int rc;
 	/* Collect the rows first: load_roles() uses another statement on this connection. */
-	size_t n = 0, cap = 16;
-	xf_user_row *rows = xf_malloc(cap * sizeof *rows);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		XF_GROW(rows, n + 1, cap);
-		read_user(st, &rows[n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = load_roles(db, rows[i].user.id, &rows[i].user.roles)) != XF_OK) {
-			free(rows);
-			json_decref(list);
-			return rc;
-		}
-		json_array_append_new(list, xf_user_json(&rows[i]));
-	}
+	void *items;
+	size_t n;
+	int rc = xf_rows_read(db, st, sizeof(xf_user_row), read_user, &items, &n);
+	if (rc != XF_OK)
+		return rc;
+	xf_user_row *rows = items;
+	json_t *list = json_array();
+	for (size_t i = 0; rc == XF_OK && i < n; i++)
+		if ((rc = load_roles(db, rows[i].user.id, &rows[i].user.roles)) == XF_OK)
+			json_array_append_new(list, xf_user_json(&rows[i]));
 	free(rows);
+	if (rc != XF_OK) {
+		json_decref(list);
+		return rc;
+	}
 	*users = list;
 	return XF_OK;
 }
@@ -262,17 +250,7 @@ int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int 
 		r->unit_id = sqlite3_column_int64(st, 2);
 		snprintf(r->unit_name, sizeof r->unit_name, "%s", xf_row_text(st, 3));
 		snprintf(r->phone, sizeof r->phone, "%s", xf_row_text(st, 4));
-		const char *roles = xf_row_text(st, 5);
-		while (*roles) {
-			size_t len = strcspn(roles, ",");
-			char id[32];
-			snprintf(id, sizeof id, "%.*s",
-			         (int)(len < sizeof id ? len : sizeof id - 1), roles);
-			int parsed = xf_role_parse(id);
-			if (parsed >= 0)
-				r->roles |= 1u << parsed;
-			roles += len + (roles[len] == ',');
-		}
+		r->roles = roles_of_list(xf_row_text(st, 5));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -296,10 +274,7 @@ int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest
 	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now_ms);
 	sqlite3_bind_int64(st, 5, now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
 #define SESSION_COLUMNS                                                                            \
@@ -312,13 +287,9 @@ int xf_store_session_create(xf_db *db, int64_t user_id, const char *token_digest
 static int fetch_session(xf_db *db, sqlite3_stmt *st, xf_user *out, int64_t *created_ms,
                          int64_t *last_seen_ms)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return XF_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return xf_db_fail(db, rc);
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
 	memset(out, 0, sizeof *out);
 	out->session_id = sqlite3_column_int64(st, 0);
 	snprintf(out->csrf, sizeof out->csrf, "%s", xf_row_text(st, 1));
@@ -330,16 +301,8 @@ static int fetch_session(xf_db *db, sqlite3_stmt *st, xf_user *out, int64_t *cre
 	out->unit_id = sqlite3_column_int64(st, 7);
 	out->must_change_password = sqlite3_column_int(st, 8) != 0;
 	out->disabled = sqlite3_column_int(st, 9) != 0;
-	/* Roles come as "admin,auditor". */
-	char roles[256];
-	snprintf(roles, sizeof roles, "%s", xf_row_text(st, 10));
+	out->roles = roles_of_list(xf_row_text(st, 10));
 	sqlite3_reset(st);
-	char *save = NULL;
-	for (char *r = strtok_r(roles, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
-		int role = xf_role_parse(r);
-		if (role >= 0)
-			out->roles |= 1u << role;
-	}
 	return XF_OK;
 }
 
@@ -413,7 +376,7 @@ int xf_store_session_delete_user(xf_db *db, int64_t user_id, int64_t keep_sessio
 
 int xf_store_unit_count(xf_db *db, int64_t *count)
 {
-	return count_rows(db, xf_db_prepare(db, "SELECT count(*) FROM units"), count);
+	return xf_row_int64(db, xf_db_prepare(db, "SELECT count(*) FROM units"), count);
 }
 
 int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const char *kind,
@@ -430,115 +393,75 @@ int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const c
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
-static void write_nullable_id(xf_buf *b, sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		xf_buf_puts(b, "null");
-	else
-		xf_jw_int(b, sqlite3_column_int64(st, i));
-}
+#define UNIT_COLUMNS "id, parent_id, name, kind, head_user_id"
 
-/* One unit in its API shape, as JSON text. */
-static void write_unit(xf_buf *b, sqlite3_stmt *st)
+/* One unit in its API shape. */
+static json_t *read_unit(sqlite3_stmt *st)
 {
-	xf_buf_puts(b, "{\"id\":");
-	xf_jw_int(b, sqlite3_column_int64(st, 0));
-	xf_buf_puts(b, ",\"parent_id\":");
-	write_nullable_id(b, st, 1);
-	xf_buf_puts(b, ",\"name\":");
-	xf_jw_string(b, xf_row_text(st, 2));
-	xf_buf_puts(b, ",\"kind\":");
-	xf_jw_string(b, xf_row_text(st, 3));
-	xf_buf_puts(b, ",\"head_user_id\":");
-	write_nullable_id(b, st, 4);
-	xf_buf_puts(b, "}");
+	return json_pack("{s:I, s:o, s:s, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "parent_id", xf_row_id(st, 1), "name", xf_row_text(st, 2), "kind",
+	                 xf_row_text(st, 3), "head_user_id", xf_row_id(st, 4));
 }
 
 int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT id, parent_id, name, kind, head_user_id FROM units WHERE id = ?");
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " UNIT_COLUMNS " FROM units WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	xf_buf b = XF_BUF_INIT;
-	if (rc == SQLITE_ROW)
-		write_unit(&b, st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return XF_NOTFOUND;
-	if (rc != SQLITE_ROW)
-		return xf_db_fail(db, rc);
-	*unit = xf_row_parse_own(&b);
-	return XF_OK;
-}
-
-int xf_store_unit_list_text(xf_db *db, xf_buf *out)
-{
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT id, parent_id, name, kind, head_user_id FROM units ORDER BY id");
-	int rc, n = 0;
-	xf_buf_puts(out, "[");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++)
-			xf_buf_puts(out, ",");
-		write_unit(out, st);
-	}
-	xf_buf_puts(out, "]");
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	return xf_row_json(db, st, read_unit, unit);
 }
 
 int xf_store_unit_list(xf_db *db, json_t **units)
 {
-	xf_buf b = XF_BUF_INIT;
-	int rc = xf_store_unit_list_text(db, &b);
-	if (rc != XF_OK) {
-		xf_buf_release(&b);
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " UNIT_COLUMNS " FROM units ORDER BY id");
+	return xf_rows_json(db, st, read_unit, units);
+}
+
+int xf_store_unit_list_text(xf_db *db, xf_buf *out)
+{
+	json_t *units;
+	int rc = xf_store_unit_list(db, &units);
+	if (rc != XF_OK)
 		return rc;
-	}
-	*units = xf_row_parse_own(&b);
+	char *text = json_dumps(units, JSON_COMPACT);
+	json_decref(units);
+	xf_buf_puts(out, text);
+	free(text);
 	return XF_OK;
 }
 
-static int update_unit(xf_db *db, sqlite3_stmt *st)
+/* Runs an "UPDATE units SET x = ?1 WHERE id = ?2" statement, ?1 bound by the caller. */
+static int update_unit(xf_db *db, sqlite3_stmt *st, int64_t id)
 {
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
-		return XF_NOTFOUND;
-	return rc;
+	sqlite3_bind_int64(st, 2, id);
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
+static int update_unit_text(xf_db *db, sqlite3_stmt *st, int64_t id, const char *text)
+{
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	return update_unit(db, st, id);
 }
 
 int xf_store_unit_set_name(xf_db *db, int64_t id, const char *name)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET name = ? WHERE id = ?");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	return update_unit(db, st);
+	return update_unit_text(db, xf_db_prepare(db, "UPDATE units SET name = ?1 WHERE id = ?2"),
+	                        id, name);
 }
 
 int xf_store_unit_set_kind(xf_db *db, int64_t id, const char *kind)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET kind = ? WHERE id = ?");
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	return update_unit(db, st);
+	return update_unit_text(db, xf_db_prepare(db, "UPDATE units SET kind = ?1 WHERE id = ?2"),
+	                        id, kind);
 }
 
 int xf_store_unit_set_head(xf_db *db, int64_t id, int64_t head_user_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET head_user_id = ? WHERE id = ?");
-	if (head_user_id)
-		sqlite3_bind_int64(st, 1, head_user_id);
-	else
-		sqlite3_bind_null(st, 1);
-	sqlite3_bind_int64(st, 2, id);
-	return update_unit(db, st);
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET head_user_id = ?1 WHERE id = ?2");
+	xf_bind_id(st, 1, head_user_id);
+	return update_unit(db, st, id);
 }
 
 int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
@@ -551,19 +474,15 @@ int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
 		        " SELECT 1 FROM up WHERE id = ?");
 		sqlite3_bind_int64(st, 1, parent_id);
 		sqlite3_bind_int64(st, 2, id);
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc == SQLITE_ROW) {
+		int rc = xf_row_one(db, st);
+		if (rc == XF_OK) {
+			sqlite3_reset(st);
 			return XF_CONFLICT;
 		}
-		if (rc != SQLITE_DONE)
-			return xf_db_fail(db, rc);
+		if (rc != XF_NOTFOUND)
+			return rc;
 	}
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET parent_id = ? WHERE id = ?");
-	if (parent_id)
-		sqlite3_bind_int64(st, 1, parent_id);
-	else
-		sqlite3_bind_null(st, 1);
-	sqlite3_bind_int64(st, 2, id);
-	return update_unit(db, st);
+	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE units SET parent_id = ?1 WHERE id = ?2");
+	xf_bind_id(st, 1, parent_id);
+	return update_unit(db, st, id);
 }

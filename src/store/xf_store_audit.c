@@ -16,6 +16,7 @@
 
 #include "core/xf_audit.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
 

@@ -2,12 +2,12 @@
  * xf_store_evaluation.h (tables of migration 13 in xf_migrations.c). */
 #include "store/xf_store_evaluation.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 #include "util/xf_util.h"
 
@@ -18,21 +18,31 @@ static json_t *json_column(sqlite3_stmt *st, int i)
 	return v ? v : json_null();
 }
 
+static json_t *read_evaluation(sqlite3_stmt *st)
+{
+	return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "scores", json_column(st, 0),
+	                 "lessons", xf_row_text(st, 1), "facts", json_column(st, 2), "completed_at",
+	                 xf_row_time(st, 3), "completed_by", xf_row_id(st, 4), "updated_at",
+	                 xf_row_time(st, 5), "updated_by", xf_row_id(st, 6));
+}
+
 int xf_store_evaluation_get(xf_db *db, int64_t incident_id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT scores, lessons, facts, completed_ms, completed_by, updated_ms, updated_by"
 	        " FROM evaluations WHERE incident_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*out = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "scores", json_column(st, 0),
-	                 "lessons", xf_row_text(st, 1), "facts", json_column(st, 2), "completed_at",
-	                 xf_row_time(st, 3), "completed_by", xf_row_id(st, 4), "updated_at",
-	                 xf_row_time(st, 5), "updated_by", xf_row_id(st, 6));
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_json(db, st, read_evaluation, out);
+}
+
+/* Whether the one row of st (a yes/no question, its answer no when there is no row)
+ * says yes. */
+static int row_flag(xf_db *db, sqlite3_stmt *st, bool *flag)
+{
+	int64_t v = 0;
+	int rc = xf_row_int64(db, st, &v);
+	*flag = rc == XF_OK && v != 0;
+	return rc == XF_NOTFOUND ? XF_OK : rc;
 }
 
 int xf_store_evaluation_completed(xf_db *db, int64_t incident_id, bool *completed)
@@ -40,15 +50,7 @@ int xf_store_evaluation_completed(xf_db *db, int64_t incident_id, bool *complete
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT completed_ms IS NOT NULL FROM evaluations WHERE incident_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = xf_row_one(db, st);
-	*completed = false;
-	if (rc == XF_NOTFOUND)
-		return XF_OK;
-	if (rc != XF_OK)
-		return rc;
-	*completed = sqlite3_column_int(st, 0) != 0;
-	sqlite3_reset(st);
-	return XF_OK;
+	return row_flag(db, st, completed);
 }
 
 int xf_store_evaluation_save(xf_db *db, int64_t incident_id, const json_t *scores,
@@ -84,12 +86,7 @@ int xf_store_final_report_issued(xf_db *db, int64_t incident_id, bool *issued)
 	    db, "SELECT EXISTS (SELECT 1 FROM reports WHERE incident_id = ? AND kind = 'final'"
 	        " AND status = 'issued')");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*issued = sqlite3_column_int(st, 0) != 0;
-	sqlite3_reset(st);
-	return XF_OK;
+	return row_flag(db, st, issued);
 }
 
 /* "2026-11-28T23:10:29.123Z" (events.at) as ms; 0 when it does not read. */
@@ -105,9 +102,23 @@ static int64_t iso_ms(const char *s)
 	return (int64_t)timegm(&tm) * 1000 + ms;
 }
 
-typedef struct task_text {
+/* A task as read: the rules' view of it and the strings it points to. */
+typedef struct task_row {
+	xf_close_task task;
 	char kind[16], status[16], step_id[32], title[256];
-} task_text;
+} task_row;
+
+static void read_task_row(sqlite3_stmt *st, void *row)
+{
+	task_row *t = row;
+	t->task = (xf_close_task){.id = sqlite3_column_int64(st, 0),
+	                          .due_ms = sqlite3_column_int64(st, 5),
+	                          .done_ms = sqlite3_column_int64(st, 6)};
+	xf_row_copy(t->kind, sizeof t->kind, st, 1);
+	xf_row_copy(t->status, sizeof t->status, st, 2);
+	xf_row_copy(t->step_id, sizeof t->step_id, st, 3);
+	xf_row_copy(t->title, sizeof t->title, st, 4);
+}
 
 static int read_tasks(xf_db *db, int64_t incident_id, xf_close_rows *out)
 {
@@ -115,30 +126,16 @@ static int read_tasks(xf_db *db, int64_t incident_id, xf_close_rows *out)
 	    db, "SELECT id, kind, status, coalesce(step_id, ''), title, coalesce(due_ms, 0),"
 	        " coalesce(done_ms, 0) FROM tasks WHERE incident_id = ? ORDER BY position, id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	size_t cap = 16, n = 0;
-	xf_close_task *tasks = xf_malloc(cap * sizeof *tasks);
-	task_text *text = xf_malloc(cap * sizeof *text);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t text_cap = cap; /* the two arrays grow in step */
-			XF_GROW(tasks, n + 1, cap);
-			XF_GROW(text, n + 1, text_cap);
-			assert(text_cap == cap);
-		}
-		task_text *t = &text[n];
-		xf_row_copy(t->kind, sizeof t->kind, st, 1);
-		xf_row_copy(t->status, sizeof t->status, st, 2);
-		xf_row_copy(t->step_id, sizeof t->step_id, st, 3);
-		xf_row_copy(t->title, sizeof t->title, st, 4);
-		tasks[n].id = sqlite3_column_int64(st, 0);
-		tasks[n].due_ms = sqlite3_column_int64(st, 5);
-		tasks[n].done_ms = sqlite3_column_int64(st, 6);
-		n++;
-	}
-	sqlite3_reset(st);
-	/* the strings' addresses settle once the array stops growing */
+	void *rows;
+	size_t n;
+	int rc = xf_rows_read(db, st, sizeof(task_row), read_task_row, &rows, &n);
+	if (rc != XF_OK)
+		return rc;
+	/* the rules take the tasks as one array; their strings stay in the rows */
+	task_row *text = rows;
+	xf_close_task *tasks = xf_calloc(n ? n : 1, sizeof *tasks);
 	for (size_t i = 0; i < n; i++) {
+		tasks[i] = text[i].task;
 		tasks[i].kind = text[i].kind;
 		tasks[i].status = text[i].status;
 		tasks[i].step_id = text[i].step_id;
@@ -148,47 +145,36 @@ static int read_tasks(xf_db *db, int64_t incident_id, xf_close_rows *out)
 	out->text = text;
 	out->eval.tasks = tasks;
 	out->eval.n_tasks = n;
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	return XF_OK;
 }
 
 static int read_people(xf_db *db, int64_t incident_id, xf_close_rows *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT ip.person_id, EXISTS (SELECT 1 FROM assignments a WHERE"
-	        " a.person_id = ip.person_id AND (a.ended_ms IS NULL OR a.incident_id = ?1))"
-	        " FROM incident_persons ip WHERE ip.incident_id = ?1 ORDER BY ip.person_id");
+	    db, "SELECT ip.person_id FROM incident_persons ip WHERE ip.incident_id = ?1"
+	        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
+	        " AND (a.ended_ms IS NULL OR a.incident_id = ?1)) ORDER BY ip.person_id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	size_t cap = 8, n = 0;
-	int64_t *ids = xf_malloc(cap * sizeof *ids);
-	int rc, count = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		count++;
-		if (sqlite3_column_int(st, 1))
-			continue;
-		XF_GROW(ids, n + 1, cap);
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	out->without_official = ids;
-	out->eval.without_official = ids;
-	out->eval.n_without_official = n;
-	out->eval.petitioners = count;
-	if (rc != SQLITE_DONE)
-		return xf_db_fail(db, rc);
+	int rc = xf_rows_ids(db, st, &out->without_official, &out->eval.n_without_official);
+	if (rc != XF_OK)
+		return rc;
+	out->eval.without_official = out->without_official;
 
 	st = xf_db_prepare(
-	    db, "SELECT count(*), count(concluded_ms), count(CASE satisfaction WHEN 'satisfied'"
+	    db, "SELECT (SELECT count(*) FROM incident_persons WHERE incident_id = ?1),"
+	        " count(*), count(concluded_ms), count(CASE satisfaction WHEN 'satisfied'"
 	        " THEN 1 END), count(CASE satisfaction WHEN 'basically_satisfied' THEN 1 END),"
 	        " count(CASE satisfaction WHEN 'unsatisfied' THEN 1 END) FROM matters"
-	        " WHERE incident_id = ?");
+	        " WHERE incident_id = ?1");
 	sqlite3_bind_int64(st, 1, incident_id);
 	if ((rc = xf_row_one(db, st)) != XF_OK)
 		return rc;
-	out->eval.matters = sqlite3_column_int(st, 0);
-	out->eval.matters_resolved = sqlite3_column_int(st, 1);
-	out->eval.satisfied = sqlite3_column_int(st, 2);
-	out->eval.basically_satisfied = sqlite3_column_int(st, 3);
-	out->eval.unsatisfied = sqlite3_column_int(st, 4);
+	out->eval.petitioners = sqlite3_column_int(st, 0);
+	out->eval.matters = sqlite3_column_int(st, 1);
+	out->eval.matters_resolved = sqlite3_column_int(st, 2);
+	out->eval.satisfied = sqlite3_column_int(st, 3);
+	out->eval.basically_satisfied = sqlite3_column_int(st, 4);
+	out->eval.unsatisfied = sqlite3_column_int(st, 5);
 	sqlite3_reset(st);
 	return XF_OK;
 }

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/xf_incident.h"
-#include "core/xf_perm.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 
 static json_t *json_column(sqlite3_stmt *st, int i)
@@ -15,12 +15,6 @@ static json_t *json_column(sqlite3_stmt *st, int i)
 		return json_null();
 	json_t *v = json_loads(xf_row_text(st, i), JSON_DECODE_ANY, NULL);
 	return v ? v : json_null();
-}
-
-static json_t *text_or_null(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_string(xf_row_text(st, i));
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -628,8 +622,9 @@ int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
 	" due_minutes, round, kind, status, coalesce(step_id, ''), coalesce(workstream, ''),"      \
 	" owner_kind, owner_value, title"
 
-static void read_task_row(sqlite3_stmt *st, xf_task_row *out)
+static void read_task_row(sqlite3_stmt *st, void *item)
 {
+	xf_task_row *out = item;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	out->incident_id = sqlite3_column_int64(st, 1);
@@ -652,12 +647,7 @@ int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	read_task_row(st, out);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_get(db, st, read_task_row, out);
 }
 
 int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assignee_id,
@@ -710,22 +700,11 @@ int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size
 	                      " WHERE incident_id = ? AND status IN ('pending','in_progress')"
 	                      " ORDER BY position");
 	sqlite3_bind_int64(st, 1, incident_id);
-	size_t cap = 16;
-	*n = 0;
-	*rows = xf_malloc(cap * sizeof **rows);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap)
-			*rows = xf_realloc(*rows, (cap *= 2) * sizeof **rows);
-		read_task_row(st, &(*rows)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		return xf_db_fail(db, rc);
-	}
-	return XF_OK;
+	void *items;
+	int rc = xf_rows_read(db, st, sizeof **rows, read_task_row, &items, n);
+	if (rc == XF_OK)
+		*rows = items;
+	return rc;
 }
 
 int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
@@ -761,84 +740,84 @@ int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, i
 	" t.dispatch, t.chooses_venue, t.round, t.note, t.skip_reason, t.started_ms, t.done_ms,"   \
 	" t.position, t.report_id"
 
-static json_t *read_task(sqlite3_stmt *st, int64_t now_ms)
+/* The column's text, owned; NULL for NULL. */
+static char *text_dup(sqlite3_stmt *st, int i)
 {
-	const char *owner_kind = xf_row_text(st, 7), *owner_value = xf_row_text(st, 8);
-	const char *label = owner_value;
-	if (strcmp(owner_kind, "role") == 0) {
-		int role = xf_role_parse(owner_value);
-		if (role >= 0)
-			label = xf_role_zh((xf_role)role);
-	} else if (strcmp(owner_kind, "heads_of") == 0) {
-		label = xf_role_zh(XF_ROLE_UNIT_HEAD);
-	}
-	json_t *assignee =
-	    sqlite3_column_type(st, 9) == SQLITE_NULL
-	        ? json_null()
-	        : json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 9), "name",
-	                    xf_row_text(st, 10));
-	const char *status = xf_row_text(st, 11);
-	bool open = strcmp(status, "pending") == 0 || strcmp(status, "in_progress") == 0;
-	int64_t due = sqlite3_column_int64(st, 12);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(o, "step_id", text_or_null(st, 2));
-	json_object_set_new(o, "kind", json_string(xf_row_text(st, 3)));
-	json_object_set_new(o, "title", json_string(xf_row_text(st, 4)));
-	json_object_set_new(o, "text", json_string(xf_row_text(st, 5)));
-	json_object_set_new(o, "workstream", text_or_null(st, 6));
-	json_object_set_new(
-	    o, "owner",
-	    json_pack("{s:s, s:s, s:s}", "kind", owner_kind, "value", owner_value, "label", label));
-	json_object_set_new(o, "assignee", assignee);
-	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "due_at", xf_row_time(st, 12));
-	json_object_set_new(o, "overdue", json_boolean(open && due && due < now_ms));
-	json_object_set_new(o, "evidence", json_column(st, 14));
-	json_object_set_new(o, "dispatch", json_column(st, 15));
-	json_object_set_new(o, "chooses_venue", json_boolean(sqlite3_column_int(st, 16)));
-	json_object_set_new(o, "round", json_integer(sqlite3_column_int(st, 17)));
-	json_object_set_new(o, "note", json_string(xf_row_text(st, 18)));
-	json_object_set_new(o, "skip_reason", json_string(xf_row_text(st, 19)));
-	json_object_set_new(o, "started_at", xf_row_time(st, 20));
-	json_object_set_new(o, "done_at", xf_row_time(st, 21));
-	json_object_set_new(o, "position", json_integer(sqlite3_column_int(st, 22)));
-	json_object_set_new(o, "report_id", xf_row_id(st, 23));
-	return o;
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xf_strdup(xf_row_text(st, i));
 }
 
-int xf_store_task_json(xf_db *db, int64_t id, json_t **out)
+static void read_task(sqlite3_stmt *st, void *item)
+{
+	xf_task_view *t = item;
+	*t = (xf_task_view){
+	    .id = sqlite3_column_int64(st, 0),
+	    .incident_id = sqlite3_column_int64(st, 1),
+	    .step_id = text_dup(st, 2),
+	    .kind = xf_strdup(xf_row_text(st, 3)),
+	    .title = xf_strdup(xf_row_text(st, 4)),
+	    .text = xf_strdup(xf_row_text(st, 5)),
+	    .workstream = text_dup(st, 6),
+	    .owner_kind = xf_strdup(xf_row_text(st, 7)),
+	    .owner_value = xf_strdup(xf_row_text(st, 8)),
+	    .assignee_id = sqlite3_column_int64(st, 9),
+	    .assignee_name = xf_strdup(xf_row_text(st, 10)),
+	    .status = xf_strdup(xf_row_text(st, 11)),
+	    .due_ms = sqlite3_column_int64(st, 12),
+	    .evidence = text_dup(st, 14),
+	    .dispatch = text_dup(st, 15),
+	    .chooses_venue = sqlite3_column_int(st, 16) != 0,
+	    .round = sqlite3_column_int(st, 17),
+	    .note = xf_strdup(xf_row_text(st, 18)),
+	    .skip_reason = xf_strdup(xf_row_text(st, 19)),
+	    .started_ms = sqlite3_column_int64(st, 20),
+	    .done_ms = sqlite3_column_int64(st, 21),
+	    .position = sqlite3_column_int(st, 22),
+	    .report_id = sqlite3_column_int64(st, 23),
+	};
+}
+
+int xf_store_task_read(xf_db *db, int64_t id, xf_task_view *out)
 {
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
 	                      " LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*out = read_task(st, xf_now_ms());
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_get(db, st, read_task, out);
 }
 
-int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out)
+int xf_store_task_rows(xf_db *db, int64_t incident_id, xf_task_view **rows, size_t *n)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
 	                                     " LEFT JOIN users u ON u.id = t.assignee_id"
 	                                     " WHERE t.incident_id = ? ORDER BY t.position, t.id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int64_t now = xf_now_ms();
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read_task(st, now));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
+	void *items;
+	int rc = xf_rows_read(db, st, sizeof **rows, read_task, &items, n);
+	if (rc == XF_OK)
+		*rows = items;
+	return rc;
+}
+
+int xf_store_task_json(xf_db *db, int64_t id, json_t **out)
+{
+	xf_task_view t;
+	int rc = xf_store_task_read(db, id, &t);
+	if (rc != XF_OK)
+		return rc;
+	*out = xf_task_json(&t, xf_now_ms());
+	xf_task_view_free(&t);
+	return XF_OK;
+}
+
+int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out)
+{
+	xf_task_view *rows;
+	size_t n;
+	int rc = xf_store_task_rows(db, incident_id, &rows, &n);
+	if (rc != XF_OK)
+		return rc;
+	*out = xf_task_list_json(rows, n, xf_now_ms());
+	xf_task_views_free(rows, n);
 	return XF_OK;
 }
 
@@ -872,6 +851,14 @@ int xf_store_task_mark_overdue(xf_db *db, int64_t id)
 
 /* ---- the timeline ---- */
 
+static json_t *read_timeline_entry(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
+	                 (json_int_t)sqlite3_column_int64(st, 0), "at", xf_row_text(st, 1), "actor",
+	                 xf_row_text(st, 2), "action", xf_row_text(st, 3), "data",
+	                 json_column(st, 4));
+}
+
 int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 {
 	char id_text[24];
@@ -887,19 +874,10 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 	        " LIMIT ?2");
 	sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
-	json_t *newest = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    newest, json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
-		                      (json_int_t)sqlite3_column_int64(st, 0), "at",
-		                      xf_row_text(st, 1), "actor", xf_row_text(st, 2), "action",
-		                      xf_row_text(st, 3), "data", json_column(st, 4)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(newest);
-		return xf_db_fail(db, rc);
-	}
+	json_t *newest;
+	int rc = xf_rows_json(db, st, read_timeline_entry, &newest);
+	if (rc != XF_OK)
+		return rc;
 	json_t *list = json_array();
 	for (size_t i = json_array_size(newest); i > 0; i--)
 		json_array_append(list, json_array_get(newest, i - 1));
@@ -986,17 +964,7 @@ int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS
 	                                     " FROM dispatches WHERE incident_id = ? ORDER BY id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read_dispatch(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json(db, st, read_dispatch, out);
 }
 
 int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_id, json_t *data,
@@ -1021,6 +989,14 @@ int xf_store_last_event_seq(xf_db *db, int64_t *seq)
 	return XF_OK;
 }
 
+static json_t *read_feed_event(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
+	                 (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
+	                 (json_int_t)sqlite3_column_int64(st, 1), "action", xf_row_text(st, 2),
+	                 "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4));
+}
+
 int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
@@ -1028,23 +1004,8 @@ int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t *
 	        " WHERE seq > ? AND object_type = 'incident' ORDER BY seq LIMIT ?");
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    list,
-		    json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
-		              (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
-		              (json_int_t)sqlite3_column_int64(st, 1), "action", xf_row_text(st, 2),
-		              "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		*out = NULL;
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	*out = NULL;
+	return xf_rows_json(db, st, read_feed_event, out);
 }
 
 static int collect_ids(xf_db *db, sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
@@ -1079,20 +1040,5 @@ int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
 	    xf_db_prepare(db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
 	                      " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
 	sqlite3_bind_int64(st, 1, unit_id);
-	size_t cap = 16;
-	int rc;
-	*n = 0;
-	*ids = xf_malloc(cap * sizeof **ids);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap)
-			*ids = xf_realloc(*ids, (cap *= 2) * sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*ids);
-		*ids = NULL;
-		return xf_db_fail(db, rc);
-	}
-	return XF_OK;
+	return xf_rows_ids(db, st, ids, n);
 }

@@ -8,6 +8,7 @@
 
 #include "core/xf_venue.h"
 #include "store/xf_migrations.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_meetings.h"
 #include "store/xf_store_rows.h"
 
@@ -75,11 +76,6 @@ static json_t *user_json(sqlite3_stmt *st, int i)
 	                 xf_row_text(st, i + 1));
 }
 
-static int64_t last_id(xf_db *db)
-{
-	return sqlite3_last_insert_rowid(xf_db_handle(db));
-}
-
 /* ---- meetings ---- */
 
 int xf_store_meeting_insert(xf_db *db, const xf_meeting_new *in, int64_t *id)
@@ -95,10 +91,19 @@ int xf_store_meeting_insert(xf_db *db, const xf_meeting_new *in, int64_t *id)
 	xf_bind_id(st, 6, in->task_id);
 	xf_bind_id(st, 7, in->created_by);
 	sqlite3_bind_int64(st, 8, in->now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = last_id(db);
-	return rc;
+	return xf_row_insert(db, st, id);
+}
+
+static void read_meeting_row(sqlite3_stmt *st, void *row)
+{
+	xf_meeting_row *out = row;
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->incident_id = sqlite3_column_int64(st, 1);
+	out->task_id = sqlite3_column_int64(st, 2);
+	out->starts_ms = sqlite3_column_int64(st, 3);
+	xf_row_copy(out->kind, sizeof out->kind, st, 4);
+	out->has_minutes = sqlite3_column_int(st, 5) != 0;
 }
 
 int xf_store_meeting_get(xf_db *db, int64_t id, xf_meeting_row *out)
@@ -107,18 +112,7 @@ int xf_store_meeting_get(xf_db *db, int64_t id, xf_meeting_row *out)
 	    xf_db_prepare(db, "SELECT id, incident_id, coalesce(task_id, 0), starts_ms,"
 	                      " kind, minutes != '' FROM meetings WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	out->incident_id = sqlite3_column_int64(st, 1);
-	out->task_id = sqlite3_column_int64(st, 2);
-	out->starts_ms = sqlite3_column_int64(st, 3);
-	xf_row_copy(out->kind, sizeof out->kind, st, 4);
-	out->has_minutes = sqlite3_column_int(st, 5) != 0;
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_get(db, st, read_meeting_row, out);
 }
 
 int xf_store_meeting_update(xf_db *db, int64_t id, const char *place, const char *minutes,
@@ -169,10 +163,12 @@ int xf_store_meeting_decision_add(xf_db *db, int64_t meeting_id, const char *tex
 	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, task_id);
 	sqlite3_bind_int64(st, 4, now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = last_id(db);
-	return rc;
+	return xf_row_insert(db, st, id);
+}
+
+static json_t *read_attendee(sqlite3_stmt *st)
+{
+	return json_pack("{s:o, s:s}", "user_id", xf_row_id(st, 0), "name", xf_row_text(st, 1));
 }
 
 static int meeting_attendees(xf_db *db, int64_t meeting_id, json_t **out)
@@ -180,18 +176,15 @@ static int meeting_attendees(xf_db *db, int64_t meeting_id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT user_id, name FROM meeting_attendees WHERE meeting_id = ? ORDER BY id");
 	sqlite3_bind_int64(st, 1, meeting_id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:o, s:s}", "user_id", xf_row_id(st, 0),
-		                                      "name", xf_row_text(st, 1)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json(db, st, read_attendee, out);
+}
+
+static json_t *read_decision(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:i, s:s, s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "position", sqlite3_column_int(st, 1), "text", xf_row_text(st, 2),
+	                 "task_id", (json_int_t)sqlite3_column_int64(st, 3), "created_at",
+	                 xf_row_time(st, 4));
 }
 
 static int meeting_decisions(xf_db *db, int64_t meeting_id, json_t **out)
@@ -200,20 +193,10 @@ static int meeting_decisions(xf_db *db, int64_t meeting_id, json_t **out)
 	                                     " FROM meeting_decisions WHERE meeting_id = ?"
 	                                     " ORDER BY position, id");
 	sqlite3_bind_int64(st, 1, meeting_id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:i, s:s, s:I, s:o}", "id",
-		                                      (json_int_t)sqlite3_column_int64(st, 0),
-		                                      "position", sqlite3_column_int(st, 1), "text",
-		                                      xf_row_text(st, 2), "task_id",
-		                                      (json_int_t)sqlite3_column_int64(st, 3),
-		                                      "created_at", xf_row_time(st, 4)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
+	json_t *list;
+	int rc = xf_rows_json(db, st, read_decision, &list);
+	if (rc != XF_OK)
+		return rc;
 	/* Each decision carries its task as the checklist shows it (status, owner, due). */
 	size_t i;
 	json_t *d;
@@ -234,17 +217,8 @@ static int meeting_decisions(xf_db *db, int64_t meeting_id, json_t **out)
 	return XF_OK;
 }
 
-int xf_store_meeting_json(xf_db *db, int64_t id, json_t **out)
+static json_t *read_meeting(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT m.id, m.incident_id, i.number, m.kind, m.starts_ms, m.place, m.minutes,"
-	        " m.task_id, m.created_by, u.name, m.created_ms, m.updated_ms"
-	        " FROM meetings m JOIN incidents i ON i.id = m.incident_id"
-	        " LEFT JOIN users u ON u.id = m.created_by WHERE m.id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
 	const char *kind = xf_row_text(st, 3);
 	json_t *m = json_object();
 	json_object_set_new(m, "id", json_integer(sqlite3_column_int64(st, 0)));
@@ -259,7 +233,21 @@ int xf_store_meeting_json(xf_db *db, int64_t id, json_t **out)
 	json_object_set_new(m, "created_by", user_json(st, 8));
 	json_object_set_new(m, "created_at", xf_row_time(st, 10));
 	json_object_set_new(m, "updated_at", xf_row_time(st, 11));
-	sqlite3_reset(st);
+	return m;
+}
+
+int xf_store_meeting_json(xf_db *db, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT m.id, m.incident_id, i.number, m.kind, m.starts_ms, m.place, m.minutes,"
+	        " m.task_id, m.created_by, u.name, m.created_ms, m.updated_ms"
+	        " FROM meetings m JOIN incidents i ON i.id = m.incident_id"
+	        " LEFT JOIN users u ON u.id = m.created_by WHERE m.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	json_t *m;
+	int rc = xf_row_json(db, st, read_meeting, &m);
+	if (rc != XF_OK)
+		return rc;
 	json_t *attendees = NULL, *decisions = NULL;
 	rc = meeting_attendees(db, id, &attendees);
 	if (rc == XF_OK)
@@ -280,32 +268,7 @@ int xf_store_meeting_list(xf_db *db, int64_t incident_id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT id FROM meetings WHERE incident_id = ? ORDER BY starts_ms, id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	size_t n = 0, cap = 8;
-	int64_t *ids = xf_malloc(cap * sizeof *ids);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		XF_GROW(ids, n + 1, cap);
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return xf_db_fail(db, rc);
-	}
-	json_t *list = json_array();
-	rc = XF_OK;
-	for (size_t i = 0; rc == XF_OK && i < n; i++) {
-		json_t *m;
-		if ((rc = xf_store_meeting_json(db, ids[i], &m)) == XF_OK)
-			json_array_append_new(list, m);
-	}
-	free(ids);
-	if (rc != XF_OK) {
-		json_decref(list);
-		return rc;
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json_by_id(db, st, xf_store_meeting_json, out);
 }
 
 /* ---- venues ---- */
@@ -314,12 +277,7 @@ int xf_store_venue_by_plan_id(xf_db *db, const char *plan_venue_id, int64_t *id)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id FROM venues WHERE plan_venue_id = ?");
 	sqlite3_bind_text(st, 1, plan_venue_id, -1, SQLITE_STATIC);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_int64(db, st, id);
 }
 
 int xf_store_venue_adopt(xf_db *db, const char *plan_venue_id, const char *name, int64_t now_ms,
@@ -353,10 +311,7 @@ int xf_store_venue_insert(xf_db *db, const char *name, int capacity, const char 
 		sqlite3_bind_text(st, 3, plan_venue_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = last_id(db);
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
 int xf_store_venue_update(xf_db *db, int64_t id, const char *name, int capacity, const char *note,
@@ -379,23 +334,24 @@ int xf_store_venue_update(xf_db *db, int64_t id, const char *name, int capacity,
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
-int xf_store_venue_get(xf_db *db, int64_t id, xf_venue_row *out)
+static void read_venue_row(sqlite3_stmt *st, void *row)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "SELECT id, capacity, active, name,"
-	                      " coalesce(plan_venue_id, '') FROM venues WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
+	xf_venue_row *out = row;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	out->capacity = sqlite3_column_int(st, 1);
 	out->active = sqlite3_column_int(st, 2) != 0;
 	xf_row_copy(out->name, sizeof out->name, st, 3);
 	xf_row_copy(out->plan_venue_id, sizeof out->plan_venue_id, st, 4);
-	sqlite3_reset(st);
-	return XF_OK;
+}
+
+int xf_store_venue_get(xf_db *db, int64_t id, xf_venue_row *out)
+{
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT id, capacity, active, name,"
+	                      " coalesce(plan_venue_id, '') FROM venues WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return xf_row_get(db, st, read_venue_row, out);
 }
 
 #define VENUE_COLUMNS "id, name, capacity, plan_venue_id, note, active, created_ms, updated_ms"
@@ -405,23 +361,16 @@ static json_t *read_venue(sqlite3_stmt *st)
 	return json_pack("{s:I, s:s, s:i, s:o, s:s, s:b, s:o, s:o}", "id",
 	                 (json_int_t)sqlite3_column_int64(st, 0), "name", xf_row_text(st, 1),
 	                 "capacity", sqlite3_column_int(st, 2), "plan_venue_id",
-	                 sqlite3_column_type(st, 3) == SQLITE_NULL
-	                     ? json_null()
-	                     : json_string(xf_row_text(st, 3)),
-	                 "note", xf_row_text(st, 4), "active", sqlite3_column_int(st, 5) != 0,
-	                 "created_at", xf_row_time(st, 6), "updated_at", xf_row_time(st, 7));
+	                 xf_row_string(st, 3), "note", xf_row_text(st, 4), "active",
+	                 sqlite3_column_int(st, 5) != 0, "created_at", xf_row_time(st, 6),
+	                 "updated_at", xf_row_time(st, 7));
 }
 
 int xf_store_venue_json(xf_db *db, int64_t id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*out = read_venue(st);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_json(db, st, read_venue, out);
 }
 
 int xf_store_venue_list(xf_db *db, bool all, json_t **out)
@@ -429,17 +378,7 @@ int xf_store_venue_list(xf_db *db, bool all, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " VENUE_COLUMNS " FROM venues"
 	                                     " WHERE ?1 = 1 OR active = 1 ORDER BY capacity, id");
 	sqlite3_bind_int(st, 1, all);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read_venue(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json(db, st, read_venue, out);
 }
 
 /* ---- bookings ---- */
@@ -451,8 +390,9 @@ int xf_store_venue_list(xf_db *db, bool all, json_t **out)
 	" FROM bookings b JOIN incidents i ON i.id = b.incident_id JOIN venues v ON v.id = "       \
 	"b.venue_id"
 
-static void read_booking_row(sqlite3_stmt *st, xf_booking_row *out)
+static void read_booking_row(sqlite3_stmt *st, void *row)
 {
+	xf_booking_row *out = row;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	out->venue_id = sqlite3_column_int64(st, 1);
@@ -477,12 +417,7 @@ int xf_store_booking_conflict(xf_db *db, int64_t venue_id, int64_t starts_ms, in
 	sqlite3_bind_int64(st, 1, venue_id);
 	sqlite3_bind_int64(st, 2, starts_ms);
 	sqlite3_bind_int64(st, 3, ends_ms);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	read_booking_row(st, out);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_get(db, st, read_booking_row, out);
 }
 
 int xf_store_booking_insert(xf_db *db, const xf_booking_new *in, int64_t *id)
@@ -500,10 +435,7 @@ int xf_store_booking_insert(xf_db *db, const xf_booking_new *in, int64_t *id)
 	sqlite3_bind_text(st, 7, in->note ? in->note : "", -1, SQLITE_STATIC);
 	xf_bind_id(st, 8, in->created_by);
 	sqlite3_bind_int64(st, 9, in->now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = last_id(db);
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
 int xf_store_booking_get(xf_db *db, int64_t id, xf_booking_row *out)
@@ -511,12 +443,7 @@ int xf_store_booking_get(xf_db *db, int64_t id, xf_booking_row *out)
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT " BOOKING_ROW_COLUMNS BOOKING_JOINS " WHERE b.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	read_booking_row(st, out);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_get(db, st, read_booking_row, out);
 }
 
 int xf_store_booking_cancel(xf_db *db, int64_t id, int64_t by_user_id, int64_t now_ms)
@@ -569,12 +496,7 @@ int xf_store_booking_json(xf_db *db, int64_t id, json_t **out)
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT " BOOKING_COLUMNS BOOKING_JSON_JOINS " WHERE b.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*out = read_booking(st);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_json(db, st, read_booking, out);
 }
 
 int xf_store_booking_list(xf_db *db, int64_t incident_id, json_t **out)
@@ -582,15 +504,5 @@ int xf_store_booking_list(xf_db *db, int64_t incident_id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " BOOKING_COLUMNS BOOKING_JSON_JOINS
 	                                     " WHERE b.incident_id = ? ORDER BY b.starts_ms, b.id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read_booking(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json(db, st, read_booking, out);
 }

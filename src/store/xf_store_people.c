@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xf_assignment.h"
 #include "core/xf_matter.h"
 #include "core/xf_person.h"
 #include "store/xf_migrations.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_people.h"
 #include "store/xf_store_rows.h"
 
@@ -157,22 +159,6 @@ static json_t *time_at(int64_t ms)
 	return json_string(text);
 }
 
-/* Runs st and appends one object per row made by read. */
-static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), json_t **out)
-{
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
-}
-
 /* ---- persons ---- */
 
 static void bind_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -264,6 +250,13 @@ static json_t *read_person_masked(sqlite3_stmt *st)
 	return o;
 }
 
+static json_t *read_duplicate(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	                 "name", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "reason",
+	                 xf_row_text(st, 3));
+}
+
 int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, int64_t unit_id,
                                const char *id_number, json_t **out)
 {
@@ -279,21 +272,7 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, unit_id);
 	sqlite3_bind_text(st, 4, id_number ? id_number : "", -1, SQLITE_STATIC);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list,
-		                      json_pack("{s:I, s:s, s:o, s:s}", "id",
-		                                (json_int_t)sqlite3_column_int64(st, 0), "name",
-		                                xf_row_text(st, 1), "unit_id", xf_row_id(st, 2),
-		                                "reason", xf_row_text(st, 3)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json(db, st, read_duplicate, out);
 }
 
 static json_t *read_family(sqlite3_stmt *st)
@@ -391,85 +370,119 @@ static int keep_visible(xf_db *db, const xf_viewer *viewer, json_t *list, const 
 	return XF_OK;
 }
 
+/* What the parts of a person's file are read with. */
+typedef struct person_file {
+	const xf_viewer *viewer;
+	int64_t id, unit_id;
+	char *name, *id_number;
+} person_file;
+
+static int add_family(xf_db *db, const person_file *f, json_t *o)
+{
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT id, name, relation, phone, unit"
+	                      " FROM family_members WHERE person_id = ? ORDER BY id");
+	sqlite3_bind_int64(st, 1, f->id);
+	json_t *part = NULL;
+	int rc = xf_rows_json(db, st, read_family, &part);
+	if (rc == XF_OK)
+		json_object_set_new(o, "family", part);
+	return rc;
+}
+
+/* Sets key to part when rc is XF_OK and the viewer may see the items keep_visible
+ * filters; frees part otherwise. */
+static int add_visible(xf_db *db, const person_file *f, json_t *o, const char *key, json_t *part,
+                       const char *id_key, int (*visible)(xf_db *, const xf_viewer *, int64_t))
+{
+	int rc = keep_visible(db, f->viewer, part, id_key, visible);
+	if (rc == XF_OK)
+		json_object_set_new(o, key, part);
+	else
+		json_decref(part);
+	return rc;
+}
+
+static int add_incidents(xf_db *db, const person_file *f, json_t *o)
+{
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT ip.incident_id, i.number, ip.role FROM incident_persons ip"
+	                      " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
+	                      " ORDER BY ip.incident_id DESC");
+	sqlite3_bind_int64(st, 1, f->id);
+	json_t *part = NULL;
+	int rc = xf_rows_json(db, st, read_link, &part);
+	return rc == XF_OK
+	           ? add_visible(db, f, o, "incidents", part, "incident_id", incident_visible)
+	           : rc;
+}
+
+/* Whether the viewer (ctx) may see the matter of a MATTER_COLUMNS and
+ * VIEWER_AT_OR_BELOW_ACCUSED row. */
+static bool matter_shown(sqlite3_stmt *st, const void *ctx)
+{
+	return matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW, ctx);
+}
+
+/* The matters, without accusations hidden from the viewer. */
+static int add_matters(xf_db *db, const person_file *f, json_t *o)
+{
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED
+	                      " FROM matters m WHERE m.person_id = ?5 ORDER BY m.id");
+	bind_viewer(st, f->viewer);
+	sqlite3_bind_int64(st, 5, f->id);
+	json_t *part = NULL;
+	int rc = xf_rows_json_where(db, st, matter_shown, f->viewer, read_matter, &part);
+	if (rc == XF_OK)
+		json_object_set_new(o, "matters", part);
+	return rc;
+}
+
+/* The active assignment, or null. */
+static int add_assignment(xf_db *db, const person_file *f, json_t *o)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
+	sqlite3_bind_int64(st, 1, f->id);
+	int64_t assignment = 0;
+	int rc = xf_row_int64(db, st, &assignment);
+	json_t *part = NULL;
+	if (rc == XF_OK)
+		rc = xf_store_assignment_json(db, assignment, &part);
+	else if (rc == XF_NOTFOUND)
+		rc = XF_OK;
+	if (rc == XF_OK)
+		json_object_set_new(o, "assignment", part ? part : json_null());
+	return rc;
+}
+
+/* Likely duplicates; one the viewer may not open is not named to them. */
+static int add_duplicates(xf_db *db, const person_file *f, json_t *o)
+{
+	json_t *part = NULL;
+	int rc = xf_store_person_duplicates(db, f->id, f->name, f->unit_id, f->id_number, &part);
+	return rc == XF_OK ? add_visible(db, f, o, "duplicates", part, "id", person_visible) : rc;
+}
+
 int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal, json_t **out)
 {
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE p.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
-	}
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
 	json_t *o = read_person(st, reveal);
-	int64_t unit_id = sqlite3_column_int64(st, 5);
-	char *name = xf_strdup(xf_row_text(st, 1)), *id_number = xf_strdup(xf_row_text(st, 2));
+	person_file f = {viewer, id, sqlite3_column_int64(st, 5), xf_strdup(xf_row_text(st, 1)),
+	                 xf_strdup(xf_row_text(st, 2))};
 	sqlite3_reset(st);
-
-	json_t *part = NULL;
-	st = xf_db_prepare(db, "SELECT id, name, relation, phone, unit FROM family_members"
-	                       " WHERE person_id = ? ORDER BY id");
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = collect(db, st, read_family, &part)) == XF_OK)
-		json_object_set_new(o, "family", part);
-	if (rc == XF_OK) {
-		st = xf_db_prepare(
-		    db, "SELECT ip.incident_id, i.number, ip.role FROM incident_persons ip"
-		        " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
-		        " ORDER BY ip.incident_id DESC");
-		sqlite3_bind_int64(st, 1, id);
-		part = NULL;
-		if ((rc = collect(db, st, read_link, &part)) == XF_OK)
-			rc = keep_visible(db, viewer, part, "incident_id", incident_visible);
-		if (rc == XF_OK)
-			json_object_set_new(o, "incidents", part);
-		else
-			json_decref(part);
-	}
-	if (rc == XF_OK) {
-		st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED
-		                       " FROM matters m WHERE m.person_id = ?5 ORDER BY m.id");
-		bind_viewer(st, viewer);
-		sqlite3_bind_int64(st, 5, id);
-		part = json_array();
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if (matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED,
-			                       MATTER_VIEWER_BELOW, viewer))
-				json_array_append_new(part, read_matter(st));
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE) {
-			rc = XF_OK;
-			json_object_set_new(o, "matters", part);
-		} else {
-			json_decref(part);
-			rc = xf_db_fail(db, rc);
-		}
-	}
-	if (rc == XF_OK) {
-		st = xf_db_prepare(
-		    db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
-		sqlite3_bind_int64(st, 1, id);
-		int64_t assignment = 0;
-		if (sqlite3_step(st) == SQLITE_ROW)
-			assignment = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		part = NULL;
-		if (assignment)
-			rc = xf_store_assignment_json(db, assignment, &part);
-		if (rc == XF_OK)
-			json_object_set_new(o, "assignment", part ? part : json_null());
-	}
-	if (rc == XF_OK)
-		rc = xf_store_person_duplicates(db, id, name, unit_id, id_number, &part);
-	if (rc == XF_OK) {
-		/* a likely duplicate the viewer may not open is not named to them */
-		if ((rc = keep_visible(db, viewer, part, "id", person_visible)) == XF_OK)
-			json_object_set_new(o, "duplicates", part);
-		else
-			json_decref(part);
-	}
-	free(name);
-	free(id_number);
+	static int (*const parts[])(xf_db *, const person_file *, json_t *) = {
+	    add_family, add_incidents, add_matters, add_assignment, add_duplicates};
+	for (size_t i = 0; rc == XF_OK && i < XF_ARRAY_LEN(parts); i++)
+		rc = parts[i](db, &f, o);
+	free(f.name);
+	free(f.id_number);
 	if (rc != XF_OK) {
 		json_decref(o);
 		return rc;
@@ -731,37 +744,45 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 	return XF_OK;
 }
 
+static bool needs_official(sqlite3_stmt *st, const void *ctx)
+{
+	(void)ctx;
+	return xf_person_needs_official(sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+}
+
 static json_t *read_brief(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
 	                 xf_row_text(st, 1), "unit_id", xf_row_id(st, 2));
 }
 
+/* The petitioners of an incident in unit_id (0: all) with how many of their
+ * assignments are active and how many ended resolved; core decides who still needs
+ * an official (xf_person_needs_official). */
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT p.id, p.name, p.unit_id FROM incident_persons ip"
-	        " JOIN persons p ON p.id = ip.person_id WHERE ip.incident_id = ?1"
-	        " AND (?2 = 0 OR p.unit_id = ?2) AND NOT EXISTS (SELECT 1 FROM assignments a"
-	        " WHERE a.person_id = p.id AND (a.ended_ms IS NULL OR a.status = 'resolved'))"
-	        " ORDER BY p.id");
+	    db, "SELECT p.id, p.name, p.unit_id,"
+	        " (SELECT count(*) FROM assignments a WHERE a.person_id = p.id"
+	        "  AND a.ended_ms IS NULL),"
+	        " (SELECT count(*) FROM assignments a WHERE a.person_id = p.id"
+	        "  AND a.status = 'resolved')"
+	        " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
+	        " WHERE ip.incident_id = ?1 AND (?2 = 0 OR p.unit_id = ?2) ORDER BY p.id");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, unit_id);
-	return collect(db, st, read_brief, out);
+	return xf_rows_json_where(db, st, needs_official, NULL, read_brief, out);
 }
 
 int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *count)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT count(*) FROM incident_persons ip WHERE ip.incident_id = ?"
-	        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
-	        " AND (a.ended_ms IS NULL OR a.status = 'resolved'))");
-	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
+	json_t *list;
+	int rc = xf_store_incident_unassigned(db, incident_id, 0, &list);
+	if (rc == XF_OK) {
+		*count = (int)json_array_size(list);
+		json_decref(list);
+	}
+	return rc;
 }
 
 /* ---- matters ---- */
@@ -960,10 +981,9 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	    "UPDATE assignments SET official_id = CASE WHEN ?1 > 0 THEN ?1 ELSE official_id END,"
 	    " interval_days = CASE WHEN ?2 > 0 THEN ?2 ELSE interval_days END,"
 	    " status = coalesce(?3, status),"
-	    " next_due_ms = CASE WHEN ?3 = 'resolved' THEN NULL WHEN ?4 > 0 THEN ?4"
-	    "   ELSE next_due_ms END,"
+	    " next_due_ms = CASE WHEN ?8 THEN NULL WHEN ?4 > 0 THEN ?4 ELSE next_due_ms END,"
 	    " task_id = CASE WHEN ?5 > 0 THEN ?5 ELSE task_id END,"
-	    " ended_ms = CASE WHEN ?3 = 'resolved' THEN ?6 ELSE ended_ms END WHERE id = ?7");
+	    " ended_ms = CASE WHEN ?8 THEN ?6 ELSE ended_ms END WHERE id = ?7");
 	sqlite3_bind_int64(st, 1, official_id);
 	sqlite3_bind_int(st, 2, interval_days);
 	bind_or_null(st, 3, status);
@@ -971,6 +991,7 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	sqlite3_bind_int64(st, 5, task_id);
 	sqlite3_bind_int64(st, 6, now_ms);
 	sqlite3_bind_int64(st, 7, id);
+	sqlite3_bind_int(st, 8, xf_assignment_status_ends(status));
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -1035,7 +1056,7 @@ int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id
 	        " ORDER BY a.next_due_ms IS NULL, a.next_due_ms, a.id");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int64(st, 2, official_id);
-	return collect(db, st, read_assignment, out);
+	return xf_rows_json(db, st, read_assignment, out);
 }
 
 int xf_store_followup_insert(xf_db *db, int64_t assignment_id, int64_t at_ms, const char *kind,

@@ -74,8 +74,8 @@ int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t pers
  * and how many are representatives. */
 int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id, json_t **out,
                               int *representatives);
-/* Petitioners of the incident in unit_id (0: all) without an active assignment and
- * not resolved. */
+/* Petitioners of the incident in unit_id (0: all) who still need a 包保 official
+ * (xf_person_needs_official, core/xf_assignment.h): [{id, name, unit_id}]. */
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out);
 
 int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id, const char *category,
@@ -103,7 +103,8 @@ int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id
                                int64_t official_id, int interval_days, int64_t now_ms, int64_t *id);
 int xf_store_assignment_get(xf_db *db, int64_t id, xf_assignment_row *out);
 /* Sets official, interval, status, next due time and follow-up task (0 keeps each;
- * status NULL keeps it); resolved ends the assignment. */
+ * status NULL keeps it); a status that ends it (xf_assignment_status_ends) stamps
+ * ended_ms and clears the next due time. */
 int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int interval_days,
                                const char *status, int64_t next_due_ms, int64_t task_id,
                                int64_t now_ms);
@@ -112,8 +113,7 @@ int xf_store_assignment_json(xf_db *db, int64_t id, json_t **out);
 int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id, json_t **out);
 int xf_store_followup_insert(xf_db *db, int64_t assignment_id, int64_t at_ms, const char *kind,
                              const char *content, int64_t author_id, int64_t *id);
-/* How many petitioners of the incident have no active assignment and are not
- * resolved. */
+/* How many petitioners of the incident still need an official (as above). */
 int xf_store_incident_unassigned_count(xf_db *db, int64_t incident_id, int *count);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
@@ -42,21 +43,12 @@ int xf_store_record_insert(xf_db *db, const xf_record_new *in, int64_t *id)
 	bind_text_or_null(st, 12, in->interview);
 	sqlite3_bind_int64(st, 13, in->added_by);
 	sqlite3_bind_int64(st, 14, in->now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
-int xf_store_record_get(xf_db *db, int64_t id, xf_record_row *out)
+static void read_record_row(sqlite3_stmt *st, void *row)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT id, incident_id, kind, sha256, coalesce(size, 0), mime, filename,"
-	        " thumb_sha256 FROM records WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
+	xf_record_row *out = row;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	out->incident_id = sqlite3_column_int64(st, 1);
@@ -66,14 +58,44 @@ int xf_store_record_get(xf_db *db, int64_t id, xf_record_row *out)
 	xf_row_copy(out->mime, sizeof out->mime, st, 5);
 	xf_row_copy(out->filename, sizeof out->filename, st, 6);
 	xf_row_copy(out->thumb_sha256, sizeof out->thumb_sha256, st, 7);
-	sqlite3_reset(st);
-	return XF_OK;
 }
 
-static json_t *text_or_null(sqlite3_stmt *st, int i)
+int xf_store_record_get(xf_db *db, int64_t id, xf_record_row *out)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_string(xf_row_text(st, i));
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT id, incident_id, kind, sha256, coalesce(size, 0), mime, filename,"
+	        " thumb_sha256 FROM records WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return xf_row_get(db, st, read_record_row, out);
+}
+
+static json_t *read_record(sqlite3_stmt *st)
+{
+	json_t *r = json_object();
+	json_object_set_new(r, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(r, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(r, "kind", json_string(xf_row_text(st, 2)));
+	json_object_set_new(r, "title", json_string(xf_row_text(st, 3)));
+	json_object_set_new(r, "captured_at", xf_row_time(st, 4));
+	json_object_set_new(r, "place", json_string(xf_row_text(st, 5)));
+	json_object_set_new(r, "note", json_string(xf_row_text(st, 6)));
+	json_object_set_new(r, "filename", xf_row_string(st, 7));
+	json_object_set_new(r, "sha256", xf_row_string(st, 8));
+	json_object_set_new(r, "size",
+	                    sqlite3_column_type(st, 9) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_integer(sqlite3_column_int64(st, 9)));
+	json_object_set_new(r, "mime", xf_row_string(st, 10));
+	json_object_set_new(r, "has_thumbnail",
+	                    json_boolean(sqlite3_column_type(st, 11) != SQLITE_NULL));
+	json_t *interview = NULL;
+	if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+		interview = json_loads(xf_row_text(st, 12), 0, NULL);
+	json_object_set_new(r, "interview", interview ? interview : json_null());
+	json_object_set_new(r, "added_by", json_integer(sqlite3_column_int64(st, 13)));
+	json_object_set_new(r, "added_by_name", json_string(xf_row_text(st, 14)));
+	json_object_set_new(r, "added_at", xf_row_time(st, 15));
+	return r;
 }
 
 int xf_store_record_json(xf_db *db, int64_t id, json_t **out)
@@ -84,36 +106,7 @@ int xf_store_record_json(xf_db *db, int64_t id, json_t **out)
 	        " coalesce(u.name, ''), r.added_ms FROM records r LEFT JOIN users u"
 	        " ON u.id = r.added_by WHERE r.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	json_t *r = json_object();
-	json_object_set_new(r, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(r, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(r, "kind", json_string(xf_row_text(st, 2)));
-	json_object_set_new(r, "title", json_string(xf_row_text(st, 3)));
-	json_object_set_new(r, "captured_at", xf_row_time(st, 4));
-	json_object_set_new(r, "place", json_string(xf_row_text(st, 5)));
-	json_object_set_new(r, "note", json_string(xf_row_text(st, 6)));
-	json_object_set_new(r, "filename", text_or_null(st, 7));
-	json_object_set_new(r, "sha256", text_or_null(st, 8));
-	json_object_set_new(r, "size",
-	                    sqlite3_column_type(st, 9) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_integer(sqlite3_column_int64(st, 9)));
-	json_object_set_new(r, "mime", text_or_null(st, 10));
-	json_object_set_new(r, "has_thumbnail",
-	                    json_boolean(sqlite3_column_type(st, 11) != SQLITE_NULL));
-	json_t *interview = NULL;
-	if (sqlite3_column_type(st, 12) != SQLITE_NULL)
-		interview = json_loads(xf_row_text(st, 12), 0, NULL);
-	json_object_set_new(r, "interview", interview ? interview : json_null());
-	json_object_set_new(r, "added_by", json_integer(sqlite3_column_int64(st, 13)));
-	json_object_set_new(r, "added_by_name", json_string(xf_row_text(st, 14)));
-	json_object_set_new(r, "added_at", xf_row_time(st, 15));
-	sqlite3_reset(st);
-	*out = r;
-	return XF_OK;
+	return xf_row_json(db, st, read_record, out);
 }
 
 int xf_store_record_list(xf_db *db, int64_t incident_id, json_t **out)
@@ -121,32 +114,7 @@ int xf_store_record_list(xf_db *db, int64_t incident_id, json_t **out)
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT id FROM records WHERE incident_id = ? ORDER BY id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	size_t n = 0, cap = 8;
-	int64_t *ids = xf_malloc(cap * sizeof *ids);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		XF_GROW(ids, n + 1, cap);
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return xf_db_fail(db, rc);
-	}
-	json_t *list = json_array();
-	rc = XF_OK;
-	for (size_t i = 0; rc == XF_OK && i < n; i++) {
-		json_t *r;
-		if ((rc = xf_store_record_json(db, ids[i], &r)) == XF_OK)
-			json_array_append_new(list, r);
-	}
-	free(ids);
-	if (rc != XF_OK) {
-		json_decref(list);
-		return rc;
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json_by_id(db, st, xf_store_record_json, out);
 }
 
 int xf_store_record_files(xf_db *db, int (*each)(void *ctx, const char *sha256, int64_t record_id),

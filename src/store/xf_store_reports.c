@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/xf_person.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 
 int xf_store_report_insert(xf_db *db, int64_t incident_id, const char *kind, const char *title,
@@ -25,22 +26,12 @@ int xf_store_report_insert(xf_db *db, int64_t incident_id, const char *kind, con
 	xf_bind_id(st, 5, replaces_id);
 	sqlite3_bind_int64(st, 6, now_ms);
 	sqlite3_bind_int64(st, 7, user_id);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
-int xf_store_report_get(xf_db *db, int64_t id, xf_report_row *out)
+static void read_report_row(sqlite3_stmt *st, void *row)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT id, incident_id, kind, status, coalesce(version, 0), number,"
-	        " coalesce(replaces_id, 0), coalesce(issued_ms, 0), coalesce(issued_by, 0),"
-	        " pdf_sha256, docx_sha256 FROM reports WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
+	xf_report_row *out = row;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	out->incident_id = sqlite3_column_int64(st, 1);
@@ -53,8 +44,16 @@ int xf_store_report_get(xf_db *db, int64_t id, xf_report_row *out)
 	out->issued_by = sqlite3_column_int64(st, 8);
 	xf_row_copy(out->pdf_sha256, sizeof out->pdf_sha256, st, 9);
 	xf_row_copy(out->docx_sha256, sizeof out->docx_sha256, st, 10);
-	sqlite3_reset(st);
-	return XF_OK;
+}
+
+int xf_store_report_get(xf_db *db, int64_t id, xf_report_row *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT id, incident_id, kind, status, coalesce(version, 0), number,"
+	        " coalesce(replaces_id, 0), coalesce(issued_ms, 0), coalesce(issued_by, 0),"
+	        " pdf_sha256, docx_sha256 FROM reports WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return xf_row_get(db, st, read_report_row, out);
 }
 
 int xf_store_report_update(xf_db *db, int64_t id, const char *title, const char *sections,
@@ -81,22 +80,19 @@ int xf_store_report_next(xf_db *db, int64_t incident_id, const char *kind, int y
 	                      " WHERE incident_id = ? AND kind = ? AND status = 'issued'");
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	int rc = xf_row_one(db, st);
+	int rc = xf_row_int64(db, st, version);
 	if (rc != XF_OK)
 		return rc;
-	*version = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	char prefix[24];
 	snprintf(prefix, sizeof prefix, "〔%04d〕", year % 10000);
 	st = xf_db_prepare(db, "SELECT count(*) FROM reports WHERE status = 'issued'"
 	                       " AND substr(number, 1, length(?1)) = ?1");
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
-	rc = xf_row_one(db, st);
+	int64_t issued;
+	rc = xf_row_int64(db, st, &issued);
 	if (rc != XF_OK)
 		return rc;
-	int n = (int)(sqlite3_column_int64(st, 0) % 1000000) + 1;
-	snprintf(number, 40, "〔%04d〕%d号", year % 10000, n);
-	sqlite3_reset(st);
+	snprintf(number, 40, "〔%04d〕%d号", year % 10000, (int)(issued % 1000000) + 1);
 	return XF_OK;
 }
 
@@ -128,12 +124,6 @@ int xf_store_report_issue(xf_db *db, int64_t id, int64_t version, const char *nu
 	" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by"   \
 	" LEFT JOIN users iu ON iu.id = r.issued_by"
 
-static json_t *text_or_null(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-	                                                 : json_string(xf_row_text(st, i));
-}
-
 static json_t *read_report(sqlite3_stmt *st, bool with_sections)
 {
 	json_t *o = json_object();
@@ -143,9 +133,9 @@ static json_t *read_report(sqlite3_stmt *st, bool with_sections)
 	json_object_set_new(o, "kind", json_string(xf_row_text(st, 3)));
 	json_object_set_new(o, "status", json_string(xf_row_text(st, 4)));
 	json_object_set_new(o, "version", xf_row_id(st, 5));
-	json_object_set_new(o, "number", text_or_null(st, 6));
+	json_object_set_new(o, "number", xf_row_string(st, 6));
 	json_object_set_new(o, "replaces_id", xf_row_id(st, 7));
-	json_object_set_new(o, "replaces_number", text_or_null(st, 8));
+	json_object_set_new(o, "replaces_number", xf_row_string(st, 8));
 	json_object_set_new(o, "title", json_string(xf_row_text(st, 9)));
 	if (with_sections) {
 		json_t *s = json_loads(xf_row_text(st, 10), 0, NULL);
@@ -156,9 +146,9 @@ static json_t *read_report(sqlite3_stmt *st, bool with_sections)
 	json_object_set_new(o, "updated_at", xf_row_time(st, 13));
 	json_object_set_new(o, "updated_by_name", json_string(xf_row_text(st, 14)));
 	json_object_set_new(o, "issued_at", xf_row_time(st, 15));
-	json_object_set_new(o, "issued_by_name", text_or_null(st, 16));
-	json_object_set_new(o, "pdf_sha256", text_or_null(st, 17));
-	json_object_set_new(o, "docx_sha256", text_or_null(st, 18));
+	json_object_set_new(o, "issued_by_name", xf_row_string(st, 16));
+	json_object_set_new(o, "pdf_sha256", xf_row_string(st, 17));
+	json_object_set_new(o, "docx_sha256", xf_row_string(st, 18));
 	json_t *tasks = json_array();
 	const char *ids = xf_row_text(st, 19);
 	while (*ids) {
@@ -170,16 +160,21 @@ static json_t *read_report(sqlite3_stmt *st, bool with_sections)
 	return o;
 }
 
+static json_t *read_report_full(sqlite3_stmt *st)
+{
+	return read_report(st, true);
+}
+
+static json_t *read_report_entry(sqlite3_stmt *st)
+{
+	return read_report(st, false);
+}
+
 int xf_store_report_json(xf_db *db, int64_t id, json_t **out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " REPORT_COLUMNS " WHERE r.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	*out = read_report(st, true);
-	sqlite3_reset(st);
-	return XF_OK;
+	return xf_row_json(db, st, read_report_full, out);
 }
 
 int xf_store_report_list(xf_db *db, int64_t incident_id, json_t **out)
@@ -189,33 +184,7 @@ int xf_store_report_list(xf_db *db, int64_t incident_id, json_t **out)
 	        " ORDER BY CASE r.kind WHEN 'first' THEN 0 WHEN 'follow_up' THEN 1"
 	        " WHEN 'final' THEN 2 ELSE 3 END, r.version IS NULL, r.version, r.id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read_report(st, false));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
-}
-
-/* Runs st (bound) and appends one object per row made by row(st). */
-static int rows(xf_db *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out)
-{
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, row(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
+	return xf_rows_json(db, st, read_report_entry, out);
 }
 
 static json_t *person_row(sqlite3_stmt *st)
@@ -240,7 +209,7 @@ static json_t *matter_row(sqlite3_stmt *st)
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "person", xf_row_text(st, 0), "category",
 	                 category, "content",
 	                 accusation ? json_null() : json_string(xf_row_text(st, 2)), "outcome",
-	                 text_or_null(st, 3), "satisfaction", text_or_null(st, 4), "concluded_at",
+	                 xf_row_string(st, 3), "satisfaction", xf_row_string(st, 4), "concluded_at",
 	                 xf_row_time(st, 5));
 }
 
@@ -248,7 +217,7 @@ static json_t *record_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
 	                 "title", xf_row_text(st, 1), "kind", xf_row_text(st, 2), "at",
-	                 xf_row_time(st, 3), "sha256", text_or_null(st, 4));
+	                 xf_row_time(st, 3), "sha256", xf_row_string(st, 4));
 }
 
 static json_t *name_row(sqlite3_stmt *st)
@@ -264,120 +233,134 @@ static json_t *dispatch_row(sqlite3_stmt *st)
 	                 xf_row_time(st, 4), "released_at", xf_row_time(st, 5));
 }
 
+/* The lists of the facts: each statement takes the incident's id as ?1. */
+static const struct {
+	const char *key, *sql;
+	json_t *(*row)(sqlite3_stmt *);
+} fact_lists[] = {
+    {"units",
+     "SELECT u.name FROM incident_units iu JOIN units u ON u.id = iu.unit_id"
+     " WHERE iu.incident_id = ?1 ORDER BY u.id",
+     name_row},
+    {"persons",
+     "SELECT p.name, p.id_number, p.employment, coalesce(un.name, ''), ip.role,"
+     " coalesce(o.name, ''), coalesce(a.status, '')"
+     " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
+     " LEFT JOIN units un ON un.id = p.unit_id"
+     " LEFT JOIN assignments a ON a.id = (SELECT max(id) FROM assignments"
+     "   WHERE person_id = p.id AND ended_ms IS NULL)"
+     " LEFT JOIN users o ON o.id = a.official_id"
+     " WHERE ip.incident_id = ?1 ORDER BY ip.role = 'participant', p.id",
+     person_row},
+    {"matters",
+     "SELECT p.name, m.category, m.content, m.outcome, m.satisfaction, m.concluded_ms"
+     " FROM matters m JOIN persons p ON p.id = m.person_id"
+     " WHERE m.incident_id = ?1 ORDER BY m.id",
+     matter_row},
+    {"records",
+     "SELECT id, title, kind, coalesce(captured_ms, added_ms), sha256 FROM records"
+     " WHERE incident_id = ?1 ORDER BY id",
+     record_row},
+    {"dispatches",
+     "SELECT resource, quantity, note, ordered_ms, arrived_ms, released_ms"
+     " FROM dispatches WHERE incident_id = ?1 ORDER BY id",
+     dispatch_row},
+};
+
+static int facts_lists(xf_db *db, int64_t incident_id, json_t *f)
+{
+	int rc = XF_OK;
+	for (size_t i = 0; rc == XF_OK && i < sizeof fact_lists / sizeof *fact_lists; i++) {
+		sqlite3_stmt *st = xf_db_prepare(db, fact_lists[i].sql);
+		sqlite3_bind_int64(st, 1, incident_id);
+		json_t *v;
+		if ((rc = xf_rows_json(db, st, fact_lists[i].row, &v)) == XF_OK)
+			json_object_set_new(f, fact_lists[i].key, v);
+	}
+	return rc;
+}
+
+/* Sets key of f to the value of st's one row, or to fallback (owned) when it has none. */
+static int fact_one(xf_db *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t *f,
+                    const char *key, json_t *fallback)
+{
+	json_t *v;
+	int rc = xf_row_json(db, st, row, &v);
+	if (rc == XF_NOTFOUND) {
+		v = fallback;
+		rc = XF_OK;
+	} else {
+		json_decref(fallback);
+	}
+	if (rc == XF_OK)
+		json_object_set_new(f, key, v);
+	return rc;
+}
+
+static json_t *evaluation_row(sqlite3_stmt *st)
+{
+	json_t *scores = json_loads(xf_row_text(st, 0), 0, NULL);
+	return json_pack("{s:o, s:s, s:o}", "scores", scores ? scores : json_object(), "lessons",
+	                 xf_row_text(st, 1), "completed_at", xf_row_time(st, 2));
+}
+
+static json_t *chain_head_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "hash",
+	                 xf_row_text(st, 1));
+}
+
+/* The evaluation (null when none was saved). */
+static int facts_evaluation(xf_db *db, int64_t incident_id, json_t *f)
+{
+	sqlite3_stmt *st = xf_db_prepare(
+	    db, "SELECT scores, lessons, completed_ms FROM evaluations WHERE incident_id = ?");
+	sqlite3_bind_int64(st, 1, incident_id);
+	return fact_one(db, st, evaluation_row, f, "evaluation", json_null());
+}
+
+/* When the incident's last report was issued, as a time and in ms. */
+static int facts_last_issued(xf_db *db, int64_t incident_id, json_t *f)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT max(issued_ms) FROM reports WHERE "
+	                                     "incident_id = ? AND status = 'issued'");
+	sqlite3_bind_int64(st, 1, incident_id);
+	int rc = xf_row_one(db, st);
+	if (rc == XF_OK) {
+		json_object_set_new(f, "last_issued_at", xf_row_time(st, 0));
+		json_object_set_new(f, "last_issued_ms", json_integer(sqlite3_column_int64(st, 0)));
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
+/* The issuer (the top unit, or the office of the leadership group) and the head of the
+ * audit chain (null before the first event). */
+static int facts_issuer_and_chain(xf_db *db, json_t *f)
+{
+	sqlite3_stmt *st =
+	    xf_db_prepare(db, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+	int rc = fact_one(db, st, name_row, f, "issuer", json_string("信访工作领导小组办公室"));
+	if (rc != XF_OK)
+		return rc;
+	st = xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+	return fact_one(db, st, chain_head_row, f, "chain_head", json_null());
+}
+
 int xf_store_report_facts(xf_db *db, int64_t incident_id, json_t **out)
 {
-	json_t *f = json_object(), *v = NULL;
-	int rc = XF_OK;
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(
-		    db, "SELECT u.name FROM incident_units iu JOIN units u ON u.id = iu.unit_id"
-		        " WHERE iu.incident_id = ? ORDER BY u.id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		if ((rc = rows(db, st, name_row, &v)) == XF_OK)
-			json_object_set_new(f, "units", v);
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(
-		    db, "SELECT p.name, p.id_number, p.employment, coalesce(un.name, ''), ip.role,"
-		        " coalesce(o.name, ''), coalesce(a.status, '')"
-		        " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
-		        " LEFT JOIN units un ON un.id = p.unit_id"
-		        " LEFT JOIN assignments a ON a.id = (SELECT max(id) FROM assignments"
-		        "   WHERE person_id = p.id AND ended_ms IS NULL)"
-		        " LEFT JOIN users o ON o.id = a.official_id"
-		        " WHERE ip.incident_id = ? ORDER BY ip.role = 'participant', p.id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		if ((rc = rows(db, st, person_row, &v)) == XF_OK)
-			json_object_set_new(f, "persons", v);
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st =
-		    xf_db_prepare(db, "SELECT p.name, m.category, m.content, m.outcome, "
-		                      "m.satisfaction, m.concluded_ms"
-		                      " FROM matters m JOIN persons p ON p.id = m.person_id"
-		                      " WHERE m.incident_id = ? ORDER BY m.id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		if ((rc = rows(db, st, matter_row, &v)) == XF_OK)
-			json_object_set_new(f, "matters", v);
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(
-		    db,
-		    "SELECT id, title, kind, coalesce(captured_ms, added_ms), sha256 FROM records"
-		    " WHERE incident_id = ? ORDER BY id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		if ((rc = rows(db, st, record_row, &v)) == XF_OK)
-			json_object_set_new(f, "records", v);
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(
-		    db, "SELECT resource, quantity, note, ordered_ms, arrived_ms, released_ms"
-		        " FROM dispatches WHERE incident_id = ? ORDER BY id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		if ((rc = rows(db, st, dispatch_row, &v)) == XF_OK)
-			json_object_set_new(f, "dispatches", v);
-	}
+	json_t *f = json_object(), *v;
+	int rc = facts_lists(db, incident_id, f);
 	if (rc == XF_OK && (rc = xf_store_task_list(db, incident_id, &v)) == XF_OK)
 		json_object_set_new(f, "tasks", v);
 	if (rc == XF_OK && (rc = xf_store_timeline(db, incident_id, 0, &v)) == XF_OK)
 		json_object_set_new(f, "timeline", v);
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(
-		    db,
-		    "SELECT scores, lessons, completed_ms FROM evaluations WHERE incident_id = ?");
-		sqlite3_bind_int64(st, 1, incident_id);
-		rc = xf_row_one(db, st);
-		if (rc == XF_OK) {
-			json_t *scores = json_loads(xf_row_text(st, 0), 0, NULL);
-			json_object_set_new(f, "evaluation",
-			                    json_pack("{s:o, s:s, s:o}", "scores",
-			                              scores ? scores : json_object(), "lessons",
-			                              xf_row_text(st, 1), "completed_at",
-			                              xf_row_time(st, 2)));
-			sqlite3_reset(st);
-		} else if (rc == XF_NOTFOUND) {
-			json_object_set_new(f, "evaluation", json_null());
-			rc = XF_OK;
-		}
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(db, "SELECT max(issued_ms) FROM reports WHERE "
-		                                     "incident_id = ? AND status = 'issued'");
-		sqlite3_bind_int64(st, 1, incident_id);
-		if ((rc = xf_row_one(db, st)) == XF_OK) {
-			json_object_set_new(f, "last_issued_at", xf_row_time(st, 0));
-			json_object_set_new(f, "last_issued_ms",
-			                    json_integer(sqlite3_column_int64(st, 0)));
-			sqlite3_reset(st);
-		}
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st = xf_db_prepare(
-		    db, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
-		rc = xf_row_one(db, st);
-		if (rc == XF_OK) {
-			json_object_set_new(f, "issuer", json_string(xf_row_text(st, 0)));
-			sqlite3_reset(st);
-		} else if (rc == XF_NOTFOUND) {
-			json_object_set_new(f, "issuer", json_string("信访工作领导小组办公室"));
-			rc = XF_OK;
-		}
-	}
-	if (rc == XF_OK) {
-		sqlite3_stmt *st =
-		    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-		rc = xf_row_one(db, st);
-		if (rc == XF_OK) {
-			json_object_set_new(f, "chain_head",
-			                    json_pack("{s:I, s:s}", "seq",
-			                              (json_int_t)sqlite3_column_int64(st, 0),
-			                              "hash", xf_row_text(st, 1)));
-			sqlite3_reset(st);
-		} else if (rc == XF_NOTFOUND) {
-			json_object_set_new(f, "chain_head", json_null());
-			rc = XF_OK;
-		}
-	}
+	if (rc == XF_OK)
+		rc = facts_evaluation(db, incident_id, f);
+	if (rc == XF_OK)
+		rc = facts_last_issued(db, incident_id, f);
+	if (rc == XF_OK)
+		rc = facts_issuer_and_chain(db, f);
 	if (rc != XF_OK) {
 		json_decref(f);
 		return rc;

@@ -2,6 +2,7 @@
  * duty_shifts and contacts tables, their reads and writes, the import of unit and staff
  * CSV files (checked by core/xf_csv.c, applied here), and the people to call for a
  * step of the plan. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sodium.h>
 
 #include "store/xf_migrations.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_roster.h"
 #include "store/xf_store_rows.h"
 
@@ -68,33 +70,168 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
 }
 
-/* Runs a write that must touch one row; XF_NOTFOUND when it touched none. */
-static int exec_one(xf_db *db, sqlite3_stmt *st)
+static int delete_by_id(xf_db *db, const char *sql, int64_t id)
 {
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) == 0)
+	sqlite3_stmt *st = xf_db_prepare(db, sql);
+	sqlite3_bind_int64(st, 1, id);
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
+/* The rows of st as values; when id > 0 asked for one, XF_NOTFOUND when it is not there. */
+static int list_or_one(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), int64_t id,
+                       json_t **out)
+{
+	int rc = xf_rows_json(db, st, read, out);
+	if (rc == XF_OK && id > 0 && json_array_size(*out) == 0) {
+		json_decref(*out);
 		return XF_NOTFOUND;
+	}
 	return rc;
 }
 
-/* Collects the rows of st through read into a JSON array. */
-static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *, int64_t),
-                   int64_t now_ms, json_t **out)
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+
+/* ---- rows written whole: staff, leadership seats, contacts ---- */
+
+/* How a member of a roster struct goes into and comes out of its column. */
+typedef struct roster_field {
+	enum { FIELD_TEXT, FIELD_ID, FIELD_INT64, FIELD_INT } kind; /* FIELD_ID: 0 is NULL */
+	size_t offset, size;
+} roster_field;
+
+/* The initializer of a roster_field: {FIELD(type, kind, member)}. */
+#define FIELD(type, kind, member) kind, offsetof(type, member), sizeof(((type *)0)->member)
+
+/* A roster table: its statements bind the fields in order (?1 ...); after them insert
+ * and save take now when stamped, and save then the row's id; get selects the fields
+ * of the row ?1. */
+typedef struct roster_table {
+	const char *insert, *save, *get;
+	const roster_field *fields;
+	size_t n_fields, size, id_offset;
+	bool stamped;
+} roster_table;
+
+/* Binds the fields of row; returns the next parameter's index. */
+static int bind_fields(sqlite3_stmt *st, const roster_table *t, const void *row)
 {
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, read(st, now_ms));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const roster_field *f = &t->fields[i];
+		const char *p = (const char *)row + f->offset;
+		int at = (int)i + 1;
+		switch (f->kind) {
+		case FIELD_TEXT:
+			bind_text(st, at, p);
+			break;
+		case FIELD_ID:
+			xf_bind_id(st, at, *(const int64_t *)p);
+			break;
+		case FIELD_INT64:
+			sqlite3_bind_int64(st, at, *(const int64_t *)p);
+			break;
+		case FIELD_INT:
+			sqlite3_bind_int(st, at, *(const int *)p);
+			break;
+		}
 	}
-	*out = list;
+	return (int)t->n_fields + 1;
+}
+
+static int row_insert(xf_db *db, const roster_table *t, const void *row, int64_t now_ms,
+                      int64_t *id)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, t->insert);
+	int at = bind_fields(st, t, row);
+	if (t->stamped)
+		sqlite3_bind_int64(st, at, now_ms);
+	return xf_row_insert(db, st, id);
+}
+
+/* Writes every field of row over the row of its id. */
+static int row_save(xf_db *db, const roster_table *t, const void *row, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, t->save);
+	int at = bind_fields(st, t, row);
+	if (t->stamped)
+		sqlite3_bind_int64(st, at++, now_ms);
+	sqlite3_bind_int64(st, at, *(const int64_t *)((const char *)row + t->id_offset));
+	return xf_row_changed(db, xf_db_exec(db, st));
+}
+
+static int row_get(xf_db *db, const roster_table *t, int64_t id, void *out)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, t->get);
+	sqlite3_bind_int64(st, 1, id);
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
+	memset(out, 0, t->size);
+	*(int64_t *)((char *)out + t->id_offset) = id;
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const roster_field *f = &t->fields[i];
+		char *p = (char *)out + f->offset;
+		int col = (int)i;
+		if (f->kind == FIELD_TEXT)
+			xf_row_copy(p, f->size, st, col);
+		else if (f->kind == FIELD_INT)
+			*(int *)p = sqlite3_column_int(st, col);
+		else
+			*(int64_t *)p = sqlite3_column_int64(st, col);
+	}
+	sqlite3_reset(st);
 	return XF_OK;
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+#define STAFF_FIELDS "staff_number, name, unit_id, position, phone, user_id"
+static const roster_field staff_fields[] = {
+    {FIELD(xf_staff, FIELD_TEXT, staff_number)}, {FIELD(xf_staff, FIELD_TEXT, name)},
+    {FIELD(xf_staff, FIELD_INT64, unit_id)},     {FIELD(xf_staff, FIELD_TEXT, position)},
+    {FIELD(xf_staff, FIELD_TEXT, phone)},        {FIELD(xf_staff, FIELD_ID, user_id)},
+};
+static const roster_table staff_table = {
+    .insert = "INSERT INTO staff (" STAFF_FIELDS ", created_ms, updated_ms)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    .save = "UPDATE staff SET (" STAFF_FIELDS ", updated_ms) = (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            " WHERE id = ?8",
+    .get = NULL, /* xf_store_staff_get: with the unit's name */
+    .fields = staff_fields,
+    .n_fields = sizeof staff_fields / sizeof *staff_fields,
+    .size = sizeof(xf_staff),
+    .id_offset = offsetof(xf_staff, id),
+    .stamped = true,
+};
+
+#define LEADER_FIELDS "position, staff_id, user_id, phone, sort_order"
+static const roster_field leader_fields[] = {
+    {FIELD(xf_leader, FIELD_TEXT, position)},  {FIELD(xf_leader, FIELD_ID, staff_id)},
+    {FIELD(xf_leader, FIELD_ID, user_id)},     {FIELD(xf_leader, FIELD_TEXT, phone)},
+    {FIELD(xf_leader, FIELD_INT, sort_order)},
+};
+static const roster_table leader_table = {
+    .insert = "INSERT INTO leadership (" LEADER_FIELDS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+    .save = "UPDATE leadership SET (" LEADER_FIELDS ") = (?1, ?2, ?3, ?4, ?5) WHERE id = ?6",
+    .get = "SELECT " LEADER_FIELDS " FROM leadership WHERE id = ?1",
+    .fields = leader_fields,
+    .n_fields = sizeof leader_fields / sizeof *leader_fields,
+    .size = sizeof(xf_leader),
+    .id_offset = offsetof(xf_leader, id),
+};
+
+#define CONTACT_FIELDS "label, unit_id, person, phone, note"
+static const roster_field contact_fields[] = {
+    {FIELD(xf_contact, FIELD_TEXT, label)},  {FIELD(xf_contact, FIELD_ID, unit_id)},
+    {FIELD(xf_contact, FIELD_TEXT, person)}, {FIELD(xf_contact, FIELD_TEXT, phone)},
+    {FIELD(xf_contact, FIELD_TEXT, note)},
+};
+static const roster_table contact_table = {
+    .insert = "INSERT INTO contacts (" CONTACT_FIELDS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+    .save = "UPDATE contacts SET (" CONTACT_FIELDS ") = (?1, ?2, ?3, ?4, ?5) WHERE id = ?6",
+    .get = "SELECT " CONTACT_FIELDS " FROM contacts WHERE id = ?1",
+    .fields = contact_fields,
+    .n_fields = sizeof contact_fields / sizeof *contact_fields,
+    .size = sizeof(xf_contact),
+    .id_offset = offsetof(xf_contact, id),
+};
 
 /* ---- staff ---- */
 
@@ -102,8 +239,9 @@ static int collect(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *, 
 	"s.id, s.staff_number, s.name, s.unit_id, un.name, s.position, s.phone, s.user_id"         \
 	" FROM staff s JOIN units un ON un.id = s.unit_id"
 
-static void read_staff(sqlite3_stmt *st, xf_staff *out)
+static void read_staff(sqlite3_stmt *st, void *row)
 {
+	xf_staff *out = row;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	COPY(out->staff_number, xf_row_text(st, 1));
@@ -117,60 +255,26 @@ static void read_staff(sqlite3_stmt *st, xf_staff *out)
 
 int xf_store_staff_insert(xf_db *db, const xf_staff *s, int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "INSERT INTO staff (staff_number, name, unit_id, position, phone, user_id,"
-	        " created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
-	bind_text(st, 1, s->staff_number);
-	bind_text(st, 2, s->name);
-	sqlite3_bind_int64(st, 3, s->unit_id);
-	bind_text(st, 4, s->position);
-	bind_text(st, 5, s->phone);
-	xf_bind_id(st, 6, s->user_id);
-	sqlite3_bind_int64(st, 7, now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return row_insert(db, &staff_table, s, now_ms, id);
 }
 
 int xf_store_staff_save(xf_db *db, const xf_staff *s, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "UPDATE staff SET staff_number = ?1, name = ?2, unit_id = ?3, position = ?4,"
-	        " phone = ?5, user_id = ?6, updated_ms = ?7 WHERE id = ?8");
-	bind_text(st, 1, s->staff_number);
-	bind_text(st, 2, s->name);
-	sqlite3_bind_int64(st, 3, s->unit_id);
-	bind_text(st, 4, s->position);
-	bind_text(st, 5, s->phone);
-	xf_bind_id(st, 6, s->user_id);
-	sqlite3_bind_int64(st, 7, now_ms);
-	sqlite3_bind_int64(st, 8, s->id);
-	return exec_one(db, st);
+	return row_save(db, &staff_table, s, now_ms);
 }
 
 int xf_store_staff_get(xf_db *db, int64_t id, xf_staff *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc == XF_OK) {
-		read_staff(st, out);
-		sqlite3_reset(st);
-	}
-	return rc;
+	return xf_row_get(db, st, read_staff, out);
 }
 
 int xf_store_staff_by_number(xf_db *db, const char *staff_number, xf_staff *out)
 {
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.staff_number = ?");
 	bind_text(st, 1, staff_number);
-	int rc = xf_row_one(db, st);
-	if (rc == XF_OK) {
-		read_staff(st, out);
-		sqlite3_reset(st);
-	}
-	return rc;
+	return xf_row_get(db, st, read_staff, out);
 }
 
 int xf_store_staff_delete(xf_db *db, int64_t id, int64_t *shifts, int64_t *seats)
@@ -187,9 +291,7 @@ int xf_store_staff_delete(xf_db *db, int64_t id, int64_t *shifts, int64_t *seats
 	sqlite3_reset(st);
 	if (*shifts || *seats)
 		return XF_CONFLICT;
-	st = xf_db_prepare(db, "DELETE FROM staff WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	return exec_one(db, st);
+	return delete_by_id(db, "DELETE FROM staff WHERE id = ?", id);
 }
 
 json_t *xf_staff_json(const xf_staff *s)
@@ -211,24 +313,19 @@ int xf_store_staff_list(xf_db *db, int64_t unit_id, const char *q, int64_t after
 	bind_text(st, 2, q);
 	sqlite3_bind_int64(st, 3, after_id);
 	sqlite3_bind_int(st, 4, limit + 1);
-	json_t *list = json_array();
-	int rc, n = 0;
-	xf_staff s = {0};
-	*next_after_id = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) { /* one more exists: the page ends at the last one given */
-			*next_after_id = s.id;
-			continue;
-		}
-		read_staff(st, &s);
-		json_array_append_new(list, xf_staff_json(&s));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
+	void *rows;
+	size_t n;
+	int rc = xf_rows_read(db, st, sizeof(xf_staff), read_staff, &rows, &n);
+	if (rc != XF_OK)
+		return rc;
+	/* one more than limit exists: the page ends at the last one given */
+	const xf_staff *staff = rows;
+	size_t given = n > (size_t)limit ? (size_t)limit : n;
+	*next_after_id = n > given && given > 0 ? staff[given - 1].id : 0;
+	*out = json_array();
+	for (size_t i = 0; i < given; i++)
+		json_array_append_new(*out, xf_staff_json(&staff[i]));
+	free(rows);
 	return XF_OK;
 }
 
@@ -242,46 +339,30 @@ int xf_store_staff_list(xf_db *db, int64_t unit_id, const char *q, int64_t after
 
 int xf_store_leader_insert(xf_db *db, const xf_leader *l, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "INSERT INTO leadership (position, staff_id, user_id, phone, sort_order)"
-	        " VALUES (?, ?, ?, ?, ?)");
-	bind_text(st, 1, l->position);
-	xf_bind_id(st, 2, l->staff_id);
-	xf_bind_id(st, 3, l->user_id);
-	bind_text(st, 4, l->phone);
-	sqlite3_bind_int(st, 5, l->sort_order);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return row_insert(db, &leader_table, l, 0, id);
 }
 
 int xf_store_leader_save(xf_db *db, const xf_leader *l)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "UPDATE leadership SET position = ?, staff_id = ?, user_id = ?, phone = ?,"
-	        " sort_order = ? WHERE id = ?");
-	bind_text(st, 1, l->position);
-	xf_bind_id(st, 2, l->staff_id);
-	xf_bind_id(st, 3, l->user_id);
-	bind_text(st, 4, l->phone);
-	sqlite3_bind_int(st, 5, l->sort_order);
-	sqlite3_bind_int64(st, 6, l->id);
-	return exec_one(db, st);
+	return row_save(db, &leader_table, l, 0);
 }
 
 int xf_store_leader_delete(xf_db *db, int64_t id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM leadership WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	return exec_one(db, st);
+	return delete_by_id(db, "DELETE FROM leadership WHERE id = ?", id);
 }
 
-/* The leadership members: ?1 the plan's positions (JSON array) for the order, ?2 one id
- * or 0, ?3 now, ?4 one position or NULL. */
-static sqlite3_stmt *leader_select(xf_db *db)
+int xf_store_leader_get(xf_db *db, int64_t id, xf_leader *out)
 {
-	return xf_db_prepare(
+	return row_get(db, &leader_table, id, out);
+}
+
+/* The leadership members ordered by their position's place in positions (may be NULL),
+ * then sort order: all, or the one id (> 0), or those holding position (not NULL). */
+static sqlite3_stmt *leader_query(xf_db *db, const json_t *positions, int64_t id,
+                                  const char *position, int64_t now_ms)
+{
+	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT l.id, l.position, l.staff_id, l.user_id, coalesce(s.name, u.name, ''),"
 	        " coalesce(nullif(l.phone, ''), nullif(s.phone, ''), u.phone, ''), "
 	        "l.sort_order, " ON_DUTY(
@@ -291,42 +372,7 @@ static sqlite3_stmt *leader_select(xf_db *db)
 	                  " WHERE (?2 = 0 OR l.id = ?2) AND (?4 IS NULL OR l.position = ?4)"
 	                  " ORDER BY coalesce((SELECT CAST(j.key AS INTEGER) FROM json_each(?1) j"
 	                  "   WHERE j.value = l.position LIMIT 1), 1000000), l.sort_order, l.id");
-}
-
-static json_t *read_leader(sqlite3_stmt *st, int64_t now_ms)
-{
-	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "position", xf_row_text(st, 1),
-	                 "staff_id", xf_row_id(st, 2), "user_id", xf_row_id(st, 3), "name",
-	                 xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
-	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
-}
-
-int xf_store_leader_get(xf_db *db, int64_t id, xf_leader *out)
-{
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT id, position, staff_id, user_id, phone, sort_order FROM leadership"
-	        " WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = xf_row_one(db, st);
-	if (rc != XF_OK)
-		return rc;
-	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	COPY(out->position, xf_row_text(st, 1));
-	out->staff_id = sqlite3_column_int64(st, 2);
-	out->user_id = sqlite3_column_int64(st, 3);
-	COPY(out->phone, xf_row_text(st, 4));
-	out->sort_order = sqlite3_column_int(st, 5);
-	sqlite3_reset(st);
-	return XF_OK;
-}
-
-static int leader_list(xf_db *db, const json_t *positions, int64_t id, const char *position,
-                       int64_t now_ms, json_t **out)
-{
 	char *order = positions ? json_dumps(positions, JSON_COMPACT) : NULL;
-	sqlite3_stmt *st = leader_select(db);
 	sqlite3_bind_text(st, 1, order ? order : "[]", -1, SQLITE_TRANSIENT);
 	free(order);
 	sqlite3_bind_int64(st, 2, id);
@@ -335,18 +381,22 @@ static int leader_list(xf_db *db, const json_t *positions, int64_t id, const cha
 		bind_text(st, 4, position);
 	else
 		sqlite3_bind_null(st, 4);
-	return collect(db, st, read_leader, now_ms, out);
+	return st;
+}
+
+static json_t *read_leader(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
+	                 (json_int_t)sqlite3_column_int64(st, 0), "position", xf_row_text(st, 1),
+	                 "staff_id", xf_row_id(st, 2), "user_id", xf_row_id(st, 3), "name",
+	                 xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
+	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
 }
 
 int xf_store_leader_list(xf_db *db, const json_t *positions, int64_t id, int64_t now_ms,
                          json_t **out)
 {
-	int rc = leader_list(db, positions, id, NULL, now_ms, out);
-	if (rc == XF_OK && id > 0 && json_array_size(*out) == 0) {
-		json_decref(*out);
-		return XF_NOTFOUND;
-	}
-	return rc;
+	return list_or_one(db, leader_query(db, positions, id, NULL, now_ms), read_leader, id, out);
 }
 
 /* ---- the duty roster ---- */
@@ -362,32 +412,26 @@ int xf_store_duty_insert(xf_db *db, int64_t staff_id, int64_t starts_ms, int64_t
 	sqlite3_bind_int64(st, 3, ends_ms);
 	bind_text(st, 4, note);
 	sqlite3_bind_int64(st, 5, now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return xf_row_insert(db, st, id);
 }
 
 int xf_store_duty_delete(xf_db *db, int64_t id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM duty_shifts WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	return exec_one(db, st);
+	return delete_by_id(db, "DELETE FROM duty_shifts WHERE id = ?", id);
 }
 
-static json_t *read_shift(sqlite3_stmt *st, int64_t now_ms)
+static json_t *read_shift(sqlite3_stmt *st)
 {
-	int64_t starts = sqlite3_column_int64(st, 8), ends = sqlite3_column_int64(st, 9);
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
 	                      (json_int_t)sqlite3_column_int64(st, 0), "staff_id",
 	                      (json_int_t)sqlite3_column_int64(st, 1), "staff_number",
 	                      xf_row_text(st, 2), "name", xf_row_text(st, 3), "unit_id",
 	                      (json_int_t)sqlite3_column_int64(st, 4), "unit", xf_row_text(st, 5),
 	                      "position", xf_row_text(st, 6), "phone", xf_row_text(st, 7));
-	json_object_set_new(o, "starts_at", time_json(starts));
-	json_object_set_new(o, "ends_at", time_json(ends));
+	json_object_set_new(o, "starts_at", time_json(sqlite3_column_int64(st, 8)));
+	json_object_set_new(o, "ends_at", time_json(sqlite3_column_int64(st, 9)));
 	json_object_set_new(o, "note", json_string(xf_row_text(st, 10)));
-	json_object_set_new(o, "on_duty", json_boolean(starts <= now_ms && now_ms < ends));
+	json_object_set_new(o, "on_duty", json_boolean(sqlite3_column_int(st, 11) != 0));
 	return o;
 }
 
@@ -396,7 +440,8 @@ int xf_store_duty_list(xf_db *db, int64_t from_ms, int64_t to_ms, int64_t id, in
 {
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT d.id, d.staff_id, s.staff_number, s.name, s.unit_id, un.name, s.position,"
-	        " coalesce(nullif(s.phone, ''), u.phone, ''), d.starts_ms, d.ends_ms, d.note"
+	        " coalesce(nullif(s.phone, ''), u.phone, ''), d.starts_ms, d.ends_ms, d.note,"
+	        " d.starts_ms <= ?4 AND ?4 < d.ends_ms"
 	        " FROM duty_shifts d JOIN staff s ON s.id = d.staff_id"
 	        " JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
 	        " WHERE (?3 > 0 AND d.id = ?3) OR (?3 = 0 AND d.ends_ms > ?1 AND d.starts_ms < ?2)"
@@ -404,98 +449,48 @@ int xf_store_duty_list(xf_db *db, int64_t from_ms, int64_t to_ms, int64_t id, in
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
 	sqlite3_bind_int64(st, 3, id);
-	int rc = collect(db, st, read_shift, now_ms, out);
-	if (rc == XF_OK && id > 0 && json_array_size(*out) == 0) {
-		json_decref(*out);
-		return XF_NOTFOUND;
-	}
-	return rc;
+	sqlite3_bind_int64(st, 4, now_ms);
+	return list_or_one(db, st, read_shift, id, out);
 }
 
 /* ---- department contacts ---- */
 
 int xf_store_contact_insert(xf_db *db, const xf_contact *c, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db,
-	    "INSERT INTO contacts (label, unit_id, person, phone, note) VALUES (?, ?, ?, ?, ?)");
-	bind_text(st, 1, c->label);
-	xf_bind_id(st, 2, c->unit_id);
-	bind_text(st, 3, c->person);
-	bind_text(st, 4, c->phone);
-	bind_text(st, 5, c->note);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	return row_insert(db, &contact_table, c, 0, id);
 }
 
 int xf_store_contact_save(xf_db *db, const xf_contact *c)
 {
-	sqlite3_stmt *st = xf_db_prepare(
-	    db, "UPDATE contacts SET label = ?, unit_id = ?, person = ?, phone = ?, note = ?"
-	        " WHERE id = ?");
-	bind_text(st, 1, c->label);
-	xf_bind_id(st, 2, c->unit_id);
-	bind_text(st, 3, c->person);
-	bind_text(st, 4, c->phone);
-	bind_text(st, 5, c->note);
-	sqlite3_bind_int64(st, 6, c->id);
-	return exec_one(db, st);
+	return row_save(db, &contact_table, c, 0);
 }
 
 int xf_store_contact_delete(xf_db *db, int64_t id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM contacts WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	return exec_one(db, st);
+	return delete_by_id(db, "DELETE FROM contacts WHERE id = ?", id);
 }
 
-static sqlite3_stmt *contact_select(xf_db *db, int64_t id)
+int xf_store_contact_get(xf_db *db, int64_t id, xf_contact *out)
+{
+	return row_get(db, &contact_table, id, out);
+}
+
+static json_t *read_contact(sqlite3_stmt *st)
+{
+	return json_pack(
+	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	    "label", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "unit", xf_row_string(st, 3),
+	    "person", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "note", xf_row_text(st, 6));
+}
+
+int xf_store_contact_list(xf_db *db, int64_t id, json_t **out)
 {
 	sqlite3_stmt *st =
 	    xf_db_prepare(db, "SELECT c.id, c.label, c.unit_id, un.name, c.person, c.phone, c.note"
 	                      " FROM contacts c LEFT JOIN units un ON un.id = c.unit_id"
 	                      " WHERE (?1 = 0 OR c.id = ?1) ORDER BY c.id");
 	sqlite3_bind_int64(st, 1, id);
-	return st;
-}
-
-int xf_store_contact_get(xf_db *db, int64_t id, xf_contact *out)
-{
-	sqlite3_stmt *st = contact_select(db, id);
-	int rc = id > 0 ? xf_row_one(db, st) : XF_NOTFOUND;
-	if (rc != XF_OK)
-		return rc;
-	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	COPY(out->label, xf_row_text(st, 1));
-	out->unit_id = sqlite3_column_int64(st, 2);
-	COPY(out->person, xf_row_text(st, 4));
-	COPY(out->phone, xf_row_text(st, 5));
-	COPY(out->note, xf_row_text(st, 6));
-	sqlite3_reset(st);
-	return XF_OK;
-}
-
-static json_t *read_contact(sqlite3_stmt *st, int64_t now_ms)
-{
-	return json_pack(
-	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-	    "label", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "unit",
-	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
-	                                              : json_string(xf_row_text(st, 3)),
-	    "person", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "note", xf_row_text(st, 6));
-}
-
-int xf_store_contact_list(xf_db *db, int64_t id, json_t **out)
-{
-	int rc = collect(db, contact_select(db, id), read_contact, 0, out);
-	if (rc == XF_OK && id > 0 && json_array_size(*out) == 0) {
-		json_decref(*out);
-		return XF_NOTFOUND;
-	}
-	return rc;
+	return list_or_one(db, st, read_contact, id, out);
 }
 
 /* ---- import ---- */
@@ -683,7 +678,8 @@ static int add_rows(xf_db *db, sqlite3_stmt *st, json_t *list, const char *kind,
 static int position_contacts(xf_db *db, const char *position, int64_t now_ms, json_t *list)
 {
 	json_t *members;
-	int rc = leader_list(db, NULL, 0, position, now_ms, &members);
+	int rc =
+	    xf_rows_json(db, leader_query(db, NULL, 0, position, now_ms), read_leader, &members);
 	if (rc != XF_OK)
 		return rc;
 	size_t i;

@@ -1,6 +1,7 @@
 /* Reading result rows, shared by the store's files: a text column, a time column as
- * ISO text, the one-row and changed-one-row outcomes as XF_* codes, and JSON text the
- * store wrote, read back. Internal to src/store/. */
+ * ISO text, the one-row and changed-one-row outcomes as XF_* codes, the loops that read
+ * every row (into structs, ids or JSON values) or the one row of a statement, and JSON
+ * text the store wrote, read back. Internal to src/store/. */
 #ifndef XF_STORE_ROWS_H
 #define XF_STORE_ROWS_H
 
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "util/xf_buf.h"
 
 /* Set by writes of accounts and sessions, and by every audit event, inside a
@@ -32,7 +34,34 @@ json_t *xf_row_time(sqlite3_stmt *st, int i);
 int xf_row_one(xf_db *db, sqlite3_stmt *st);
 /* rc of an UPDATE or DELETE, made XF_NOTFOUND when it changed no row. */
 int xf_row_changed(xf_db *db, int rc);
-/* JSON text the store wrote, as a value; the buffer is released. */
-json_t *xf_row_parse_own(xf_buf *b);
+/* Steps st to its end, reading each row into the next element of a growing array
+ * (elem bytes each) with read; *out (free() it) and *n are set on XF_OK only. The
+ * statement is reset. The one loop over rows into structs. */
+int xf_rows_read(xf_db *db, sqlite3_stmt *st, size_t elem, void (*read)(sqlite3_stmt *, void *),
+                 void **out, size_t *n);
+/* The first column of every row as ids, by xf_rows_read. */
+int xf_rows_ids(xf_db *db, sqlite3_stmt *st, int64_t **out, size_t *n);
+/* Steps st to its end, making each row a value with read: *out is the new array, set on
+ * XF_OK only. The statement is reset. read must not use the database. */
+int xf_rows_json(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), json_t **out);
+/* The rows of st that keep(st, ctx) accepts (every row when keep is NULL), each made a
+ * value with read. */
+int xf_rows_json_where(xf_db *db, sqlite3_stmt *st, bool (*keep)(sqlite3_stmt *, const void *),
+                       const void *ctx, json_t *(*read)(sqlite3_stmt *), json_t **out);
+/* The ids in the first column of st's rows, each made a value by one(db, id, &value):
+ * for lists whose items are read with statements of their own. */
+int xf_rows_json_by_id(xf_db *db, sqlite3_stmt *st, int (*one)(xf_db *, int64_t, json_t **),
+                       json_t **out);
+/* The one row of st read into out (a struct) with read; XF_NOTFOUND when none. The
+ * statement is reset. */
+int xf_row_get(xf_db *db, sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out);
+/* The one row of st made a value with read; XF_NOTFOUND when none. Reset. */
+int xf_row_json(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), json_t **out);
+/* The first column of the one row of st as a number; XF_NOTFOUND when none. Reset. */
+int xf_row_int64(xf_db *db, sqlite3_stmt *st, int64_t *out);
+/* Runs an INSERT; on XF_OK *id is the new row's id. */
+int xf_row_insert(xf_db *db, sqlite3_stmt *st, int64_t *id);
+/* The column as a string; null for NULL. */
+json_t *xf_row_string(sqlite3_stmt *st, int i);
 
 #endif

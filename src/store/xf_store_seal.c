@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/xf_audit.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 
 static void sha256_hex(const char *text, char out[XF_HASH_HEX_LEN])
@@ -54,14 +55,12 @@ static json_t *hash_of(const json_t *value)
 	return json_string(hex);
 }
 
-/* Steps st to the end, appending each row through add(row) to out. */
-static int collect(xf_db *db, sqlite3_stmt *st, json_t *out, json_t *(*add)(sqlite3_stmt *))
+/* Binds an incident's id as the events' object_id (text). */
+static void bind_object_id(sqlite3_stmt *st, int i, int64_t incident_id)
 {
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, add(st));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	char id_text[24];
+	snprintf(id_text, sizeof id_text, "%" PRId64, incident_id);
+	sqlite3_bind_text(st, i, id_text, -1, SQLITE_TRANSIENT);
 }
 
 static json_t *unit_entry(sqlite3_stmt *st)
@@ -113,9 +112,7 @@ static int add_removed_records(xf_db *db, int64_t incident_id, json_t *records)
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT data FROM events WHERE object_type = 'incident' AND object_id = ?"
 	        " AND action = 'retention.apply' ORDER BY seq");
-	char id_text[24];
-	snprintf(id_text, sizeof id_text, "%" PRId64, incident_id);
-	sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
+	bind_object_id(st, 1, incident_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *data = json_loads(xf_row_text(st, 0), 0, NULL);
@@ -149,12 +146,54 @@ static int add_removed_records(xf_db *db, int64_t incident_id, json_t *records)
 	return XF_OK;
 }
 
-int xf_seal_compute(xf_db *db, int64_t incident_id, int64_t audit_seq, const char *audit_head,
-                    char **canonical, char hash[XF_HASH_HEX_LEN], json_t **parts)
+/* The columns of a record in its seal entry (and in retention's, which must match). */
+#define RECORD_SEAL_COLUMNS                                                                        \
+	"id, incident_id, kind, title, captured_ms, place, note, filename, sha256, size, mime,"    \
+	" thumb_sha256, interview, added_by, added_ms"
+
+/* The lists of the snapshot, in its order: each statement takes the incident's id as ?1,
+ * as text where it is the events' object_id. */
+static const struct {
+	const char *key, *sql;
+	json_t *(*entry)(sqlite3_stmt *);
+	bool id_as_text;
+} seal_lists[] = {
+    {"units", "SELECT unit_id FROM incident_units WHERE incident_id = ?1 ORDER BY unit_id",
+     unit_entry, false},
+    /* 包保 follow-up tasks belong to the person and go on after archiving. */
+    {"tasks",
+     "SELECT id, incident_id, position, step_id, kind, title, text, workstream,"
+     " owner_kind, owner_value, assignee_id, evidence, dispatch, chooses_venue, round,"
+     " base_ms, due_minutes, due_ms, status, overdue, note, skip_reason, created_ms,"
+     " started_ms, done_ms FROM tasks WHERE incident_id = ?1 AND kind <> 'followup'"
+     " ORDER BY id",
+     row_object, false},
+    /* A note is its event; the chain's hash of it covers its text and time. */
+    {"notes",
+     "SELECT seq, hash FROM events WHERE object_type = 'incident'"
+     " AND object_id = ?1 AND action = 'note.create' ORDER BY seq",
+     note_entry, true},
+    {"records", "SELECT " RECORD_SEAL_COLUMNS " FROM records WHERE incident_id = ?1 ORDER BY id",
+     record_entry, false},
+    {"reports",
+     "SELECT id, incident_id, kind, status, version, number, replaces_id, title,"
+     " sections, created_ms, created_by, updated_ms, updated_by, issued_ms, issued_by,"
+     " pdf_sha256, docx_sha256 FROM reports WHERE incident_id = ?1 ORDER BY id",
+     report_entry, false},
+};
+
+static json_t *row_hash(sqlite3_stmt *st)
 {
-	json_t *incident = NULL, *units = json_array(), *tasks = json_array(),
-	       *notes = json_array(), *records = json_array(), *reports = json_array(),
-	       *evaluation = json_null();
+	json_t *row = row_object(st);
+	json_t *hash = hash_of(row);
+	json_decref(row);
+	return hash;
+}
+
+/* The incident's row, its lists and the hash of its evaluation (null when none) into
+ * snapshot. */
+static int seal_rows(xf_db *db, int64_t incident_id, json_t *snapshot)
+{
 	sqlite3_stmt *st = xf_db_prepare(
 	    db, "SELECT id, number, year, year_seq, headcount, destination, advance_info, place,"
 	        " category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
@@ -162,102 +201,67 @@ int xf_seal_compute(xf_db *db, int64_t incident_id, int64_t audit_seq, const cha
 	        " activated_ms, updated_ms, withdrawn, escalation, occurred_ms, expected_ms,"
 	        " expected_destination FROM incidents WHERE id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = xf_row_one(db, st);
+	json_t *v;
+	int rc = xf_row_json(db, st, row_object, &v);
 	if (rc == XF_OK)
-		incident = row_object(st);
-	sqlite3_reset(st);
-	if (rc == XF_OK) {
-		st = xf_db_prepare(db, "SELECT unit_id FROM incident_units WHERE incident_id = ?"
-		                       " ORDER BY unit_id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		rc = collect(db, st, units, unit_entry);
-	}
-	if (rc == XF_OK) {
-		/* 包保 follow-up tasks belong to the person and go on after archiving. */
-		st = xf_db_prepare(
-		    db,
-		    "SELECT id, incident_id, position, step_id, kind, title, text, workstream,"
-		    " owner_kind, owner_value, assignee_id, evidence, dispatch, chooses_venue, "
-		    "round,"
-		    " base_ms, due_minutes, due_ms, status, overdue, note, skip_reason, created_ms,"
-		    " started_ms, done_ms FROM tasks WHERE incident_id = ? AND kind <> 'followup'"
-		    " ORDER BY id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		rc = collect(db, st, tasks, row_object);
-	}
-	if (rc == XF_OK) {
-		/* A note is its event; the chain's hash of it covers its text and time. */
-		st =
-		    xf_db_prepare(db, "SELECT seq, hash FROM events WHERE object_type = 'incident'"
-		                      " AND object_id = ? AND action = 'note.create' ORDER BY seq");
-		char id_text[24];
-		snprintf(id_text, sizeof id_text, "%" PRId64, incident_id);
-		sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
-		rc = collect(db, st, notes, note_entry);
-	}
-	if (rc == XF_OK) {
-		st = xf_db_prepare(
-		    db, "SELECT id, incident_id, kind, title, captured_ms, place, note, filename,"
-		        " sha256, size, mime, thumb_sha256, interview, added_by, added_ms"
-		        " FROM records WHERE incident_id = ? ORDER BY id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		rc = collect(db, st, records, record_entry);
+		json_object_set_new(snapshot, "incident", v);
+	for (size_t i = 0; rc == XF_OK && i < sizeof seal_lists / sizeof *seal_lists; i++) {
+		st = xf_db_prepare(db, seal_lists[i].sql);
+		if (seal_lists[i].id_as_text)
+			bind_object_id(st, 1, incident_id);
+		else
+			sqlite3_bind_int64(st, 1, incident_id);
+		if ((rc = xf_rows_json(db, st, seal_lists[i].entry, &v)) == XF_OK)
+			json_object_set_new(snapshot, seal_lists[i].key, v);
 	}
 	if (rc == XF_OK)
-		rc = add_removed_records(db, incident_id, records);
-	if (rc == XF_OK) {
-		st = xf_db_prepare(
-		    db, "SELECT id, incident_id, kind, status, version, number, replaces_id, title,"
-		        " sections, created_ms, created_by, updated_ms, updated_by, issued_ms, "
-		        "issued_by,"
-		        " pdf_sha256, docx_sha256 FROM reports WHERE incident_id = ? ORDER BY id");
-		sqlite3_bind_int64(st, 1, incident_id);
-		rc = collect(db, st, reports, report_entry);
-	}
+		rc = add_removed_records(db, incident_id, json_object_get(snapshot, "records"));
 	if (rc == XF_OK) {
 		st = xf_db_prepare(db, "SELECT incident_id, scores, lessons, facts, completed_ms,"
 		                       " completed_by, updated_ms, updated_by FROM evaluations"
 		                       " WHERE incident_id = ?");
 		sqlite3_bind_int64(st, 1, incident_id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			json_t *row = row_object(st);
-			json_decref(evaluation);
-			evaluation = hash_of(row);
-			json_decref(row);
+		rc = xf_row_json(db, st, row_hash, &v);
+		if (rc == XF_NOTFOUND) {
+			v = json_null();
 			rc = XF_OK;
-		} else {
-			rc = rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
 		}
-		sqlite3_reset(st);
+		if (rc == XF_OK)
+			json_object_set_new(snapshot, "evaluation", v);
 	}
+	return rc;
+}
+
+/* The hash of each part of the snapshot but its format. */
+static json_t *part_hashes(json_t *snapshot)
+{
+	json_t *parts = json_object();
+	const char *key;
+	json_t *value;
+	json_object_foreach(snapshot, key, value)
+	{
+		if (strcmp(key, "format") != 0)
+			json_object_set_new(parts, key, hash_of(value));
+	}
+	return parts;
+}
+
+int xf_seal_compute(xf_db *db, int64_t incident_id, int64_t audit_seq, const char *audit_head,
+                    char **canonical, char hash[XF_HASH_HEX_LEN], json_t **parts)
+{
+	json_t *snapshot = json_pack("{s:s}", "format", XF_SEAL_FORMAT);
+	int rc = seal_rows(db, incident_id, snapshot);
 	if (rc != XF_OK) {
-		json_decref(incident);
-		json_decref(units);
-		json_decref(tasks);
-		json_decref(notes);
-		json_decref(records);
-		json_decref(reports);
-		json_decref(evaluation);
+		json_decref(snapshot);
 		return rc;
 	}
-	json_t *audit = json_pack("{s:I, s:s}", "seq", (json_int_t)audit_seq, "hash", audit_head);
-	json_t *snapshot = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "format",
-	                             XF_SEAL_FORMAT, "incident", incident, "units", units, "tasks",
-	                             tasks, "notes", notes, "records", records, "reports", reports,
-	                             "evaluation", evaluation, "audit", audit);
+	json_object_set_new(
+	    snapshot, "audit",
+	    json_pack("{s:I, s:s}", "seq", (json_int_t)audit_seq, "hash", audit_head));
 	char *text = xf_json_canonical(snapshot);
 	sha256_hex(text, hash);
-	if (parts) {
-		*parts = json_object();
-		const char *key;
-		json_t *value;
-		json_object_foreach(snapshot, key, value)
-		{
-			if (strcmp(key, "format") != 0)
-				json_object_set_new(*parts, key, hash_of(value));
-		}
-	}
+	if (parts)
+		*parts = part_hashes(snapshot);
 	json_decref(snapshot);
 	if (canonical)
 		*canonical = text;
@@ -333,92 +337,107 @@ int xf_seal_get(xf_db *db, int64_t incident_id, bool *sealed, char hash[XF_HASH_
 	return rc == XF_NOTFOUND ? XF_OK : rc;
 }
 
+/* A seal as the check reads it. */
 typedef struct seal_row {
 	int64_t incident_id, audit_seq;
 	char number[24], head[XF_HASH_HEX_LEN], hash[XF_HASH_HEX_LEN];
-	char *parts;
 } seal_row;
+
+static void read_seal_row(sqlite3_stmt *st, void *row)
+{
+	seal_row *r = row;
+	r->incident_id = sqlite3_column_int64(st, 0);
+	xf_row_copy(r->number, sizeof r->number, st, 1);
+	r->audit_seq = sqlite3_column_int64(st, 2);
+	xf_row_copy(r->head, sizeof r->head, st, 3);
+	xf_row_copy(r->hash, sizeof r->hash, st, 4);
+}
+
+/* The names of the parts whose hash differs from the one the seal of the incident
+ * keeps, ", "-separated into changed ("" when it keeps none). */
+static int changed_parts(xf_db *db, int64_t incident_id, json_t *parts, char *changed, size_t size)
+{
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT parts FROM seals WHERE incident_id = ?");
+	sqlite3_bind_int64(st, 1, incident_id);
+	int rc = xf_row_one(db, st);
+	if (rc != XF_OK)
+		return rc;
+	json_t *before = json_loads(xf_row_text(st, 0), 0, NULL);
+	sqlite3_reset(st);
+	changed[0] = '\0';
+	const char *key;
+	json_t *value;
+	json_object_foreach(parts, key, value)
+	{
+		const char *was = json_string_value(json_object_get(before, key));
+		if (!was || strcmp(was, json_string_value(value)) != 0)
+			snprintf(changed + strlen(changed), size - strlen(changed), "%s%s",
+			         changed[0] ? ", " : "", key);
+	}
+	json_decref(before);
+	return XF_OK;
+}
+
+/* Recomputes one seal: 0 when it holds, 1 when it does not (said on err), -1 when the
+ * database fails. */
+static int check_seal(xf_db *db, FILE *err, const seal_row *r)
+{
+	/* The head it was sealed at must still be that event of the chain. */
+	sqlite3_stmt *st = xf_db_prepare(db, "SELECT hash FROM events WHERE seq = ?");
+	sqlite3_bind_int64(st, 1, r->audit_seq);
+	int rc = xf_row_one(db, st);
+	bool head_ok = rc == XF_OK && strcmp(xf_row_text(st, 0), r->head) == 0;
+	sqlite3_reset(st);
+	if (rc != XF_OK && rc != XF_NOTFOUND)
+		return -1;
+	char again[XF_HASH_HEX_LEN], changed[256];
+	json_t *parts = NULL;
+	if (xf_seal_compute(db, r->incident_id, r->audit_seq, r->head, NULL, again, &parts) !=
+	    XF_OK)
+		return -1;
+	if (head_ok && strcmp(again, r->hash) == 0) {
+		json_decref(parts);
+		return 0;
+	}
+	/* Which parts changed: the seal keeps a hash of each. */
+	rc = changed_parts(db, r->incident_id, parts, changed, sizeof changed);
+	json_decref(parts);
+	if (rc != XF_OK)
+		return -1;
+	if (!head_ok)
+		fprintf(err,
+		        "xinfang: check failed: incident %" PRId64
+		        " '%s': the audit event seq=%" PRId64
+		        " it was sealed at is not the one recorded in its seal\n",
+		        r->incident_id, r->number, r->audit_seq);
+	else
+		fprintf(err,
+		        "xinfang: check failed: incident %" PRId64
+		        " '%s' changed after it was sealed (%s): seal %s, rows now give %s\n",
+		        r->incident_id, r->number, changed[0] ? changed : "the seal row", r->hash,
+		        again);
+	return 1;
+}
 
 int xf_seal_check_all(xf_db *db, FILE *err, int64_t *n_sealed)
 {
 	sqlite3_stmt *st = xf_db_prepare(
-	    db, "SELECT s.incident_id, coalesce(i.number, ''), s.audit_seq, s.audit_head, s.parts,"
-	        " s.hash FROM seals s LEFT JOIN incidents i ON i.id = s.incident_id"
+	    db, "SELECT s.incident_id, coalesce(i.number, ''), s.audit_seq, s.audit_head, s.hash"
+	        " FROM seals s LEFT JOIN incidents i ON i.id = s.incident_id"
 	        " ORDER BY s.incident_id");
-	seal_row *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		XF_GROW(rows, n + 1, cap);
-		seal_row *r = &rows[n++];
-		r->incident_id = sqlite3_column_int64(st, 0);
-		xf_row_copy(r->number, sizeof r->number, st, 1);
-		r->audit_seq = sqlite3_column_int64(st, 2);
-		xf_row_copy(r->head, sizeof r->head, st, 3);
-		r->parts = xf_strdup(xf_row_text(st, 4));
-		xf_row_copy(r->hash, sizeof r->hash, st, 5);
-	}
-	sqlite3_reset(st);
+	void *rows;
+	size_t n;
+	if (xf_rows_read(db, st, sizeof(seal_row), read_seal_row, &rows, &n) != XF_OK)
+		return -1;
 	int problems = 0;
-	if (rc != SQLITE_DONE) {
-		xf_db_fail(db, rc);
-		problems = -1;
-	}
-	for (size_t i = 0; problems >= 0 && i < n; i++) {
-		seal_row *r = &rows[i];
-		char again[XF_HASH_HEX_LEN];
-		json_t *parts = NULL;
-		/* The head it was sealed at must still be that event of the chain. */
-		st = xf_db_prepare(db, "SELECT hash FROM events WHERE seq = ?");
-		sqlite3_bind_int64(st, 1, r->audit_seq);
-		rc = xf_row_one(db, st);
-		bool head_ok = rc == XF_OK && strcmp(xf_row_text(st, 0), r->head) == 0;
-		sqlite3_reset(st);
-		if (rc != XF_OK && rc != XF_NOTFOUND) {
+	for (size_t i = 0; i < n; i++) {
+		int bad = check_seal(db, err, (seal_row *)rows + i);
+		if (bad < 0) {
 			problems = -1;
 			break;
 		}
-		rc =
-		    xf_seal_compute(db, r->incident_id, r->audit_seq, r->head, NULL, again, &parts);
-		if (rc != XF_OK) {
-			problems = -1;
-			break;
-		}
-		if (!head_ok || strcmp(again, r->hash) != 0) {
-			/* Which parts changed: the seal keeps a hash of each. */
-			json_t *before = json_loads(r->parts, 0, NULL);
-			char changed[256] = "";
-			const char *key;
-			json_t *value;
-			json_object_foreach(parts, key, value)
-			{
-				const char *was = json_string_value(json_object_get(before, key));
-				if (!was || strcmp(was, json_string_value(value)) != 0)
-					snprintf(changed + strlen(changed),
-					         sizeof changed - strlen(changed), "%s%s",
-					         changed[0] ? ", " : "", key);
-			}
-			json_decref(before);
-			if (!head_ok)
-				fprintf(err,
-				        "xinfang: check failed: incident %" PRId64
-				        " '%s': the audit event seq=%" PRId64
-				        " it was sealed at is not the one"
-				        " recorded in its seal\n",
-				        r->incident_id, r->number, r->audit_seq);
-			else
-				fprintf(err,
-				        "xinfang: check failed: incident %" PRId64
-				        " '%s' changed after it was sealed (%s): seal %s, rows now "
-				        "give %s\n",
-				        r->incident_id, r->number,
-				        changed[0] ? changed : "the seal row", r->hash, again);
-			problems++;
-		}
-		json_decref(parts);
+		problems += bad;
 	}
-	for (size_t i = 0; i < n; i++)
-		free(rows[i].parts);
 	free(rows);
 	if (n_sealed)
 		*n_sealed = (int64_t)n;
@@ -474,10 +493,8 @@ int xf_retention_remove(xf_db *db, const xf_actor *actor, int64_t incident_id,
 	int rc = XF_OK;
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		/* The entry the seal holds for the record, made by the same code. */
-		sqlite3_stmt *st = xf_db_prepare(
-		    db, "SELECT id, incident_id, kind, title, captured_ms, place, note, filename,"
-		        " sha256, size, mime, thumb_sha256, interview, added_by, added_ms"
-		        " FROM records WHERE id = ?");
+		sqlite3_stmt *st =
+		    xf_db_prepare(db, "SELECT " RECORD_SEAL_COLUMNS " FROM records WHERE id = ?");
 		sqlite3_bind_int64(st, 1, items[i].record_id);
 		rc = xf_row_one(db, st);
 		if (rc == XF_OK)
@@ -544,14 +561,13 @@ int xf_retention_file_used(xf_db *db, const char *sha256, bool *used)
 
 int xf_archive_contents(xf_db *db, int64_t incident_id, json_t **records, json_t **reports)
 {
-	*records = json_array();
-	*reports = json_array();
+	*records = *reports = NULL;
 	sqlite3_stmt *st = xf_db_prepare(
 	    db,
 	    "SELECT id, kind, title, filename, sha256, size, mime, captured_ms, added_ms, place,"
 	    " note, interview FROM records WHERE incident_id = ? ORDER BY id");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = collect(db, st, *records, row_object);
+	int rc = xf_rows_json(db, st, row_object, records);
 	if (rc == XF_OK) {
 		st = xf_db_prepare(
 		    db,
@@ -559,14 +575,20 @@ int xf_archive_contents(xf_db *db, int64_t incident_id, json_t **records, json_t
 		    " FROM reports WHERE incident_id = ? AND status = 'issued' ORDER BY kind, "
 		    "version");
 		sqlite3_bind_int64(st, 1, incident_id);
-		rc = collect(db, st, *reports, row_object);
+		rc = xf_rows_json(db, st, row_object, reports);
 	}
 	if (rc != XF_OK) {
 		json_decref(*records);
-		json_decref(*reports);
-		*records = *reports = NULL;
+		*records = NULL;
 	}
 	return rc;
+}
+
+static json_t *read_seal(sqlite3_stmt *st)
+{
+	return json_pack("{s:s, s:o, s:s, s:I, s:s}", "hash", xf_row_text(st, 5), "sealed_at",
+	                 xf_row_time(st, 1), "format", xf_row_text(st, 2), "audit_seq",
+	                 (json_int_t)sqlite3_column_int64(st, 3), "audit_head", xf_row_text(st, 4));
 }
 
 int xf_seal_json(xf_db *db, int64_t incident_id, json_t **out)
@@ -574,12 +596,5 @@ int xf_seal_json(xf_db *db, int64_t incident_id, json_t **out)
 	sqlite3_stmt *st = xf_db_prepare(db, "SELECT incident_id, sealed_ms, format, audit_seq,"
 	                                     " audit_head, hash FROM seals WHERE incident_id = ?");
 	sqlite3_bind_int64(st, 1, incident_id);
-	int rc = xf_row_one(db, st);
-	if (rc == XF_OK)
-		*out = json_pack("{s:s, s:o, s:s, s:I, s:s}", "hash", xf_row_text(st, 5),
-		                 "sealed_at", xf_row_time(st, 1), "format", xf_row_text(st, 2),
-		                 "audit_seq", (json_int_t)sqlite3_column_int64(st, 3), "audit_head",
-		                 xf_row_text(st, 4));
-	sqlite3_reset(st);
-	return rc;
+	return xf_row_json(db, st, read_seal, out);
 }

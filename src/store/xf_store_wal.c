@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_hooks.h"
 
 static pthread_t keeper;

@@ -99,7 +99,7 @@ void xf_hex_encode(const unsigned char *bytes, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int hex_value(char c)
+int xf_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -115,12 +115,20 @@ int xf_hex_decode(const char *hex, unsigned char *bytes, size_t n)
 	if (strlen(hex) != 2 * n)
 		return XF_ERR;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		int hi = xf_hex_digit(hex[2 * i]), lo = xf_hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return XF_ERR;
 		bytes[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return XF_OK;
+}
+
+bool xf_str_in(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
 }
 
 void xf_log(const char *fmt, ...)

@@ -70,6 +70,10 @@ void xf_time_format(int64_t ms, char out[XF_TIME_LEN]);
 void xf_hex_encode(const unsigned char *bytes, size_t n, char *out);
 /* Decodes exactly 2n hex characters; XF_ERR on anything else. */
 int xf_hex_decode(const char *hex, unsigned char *bytes, size_t n);
+/* The value of one hex digit (either case), -1 when c is not one. */
+int xf_hex_digit(char c);
+/* True when s equals one of the strings of list, which ends with NULL. */
+bool xf_str_in(const char *s, const char *const *list);
 
 /* Logging to stderr, one line each, prefixed with the UTC time. */
 void xf_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

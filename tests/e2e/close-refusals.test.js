@@ -6,63 +6,27 @@
 // test-results/ (close-refusals-*-1440.png).
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { setupOffice } = require('../lib/fixtures.js');
+const { officeSuite, shot: shoot, text } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'li.si', name: '李四', roles: ['petition_office'], password: 'Office-pass-2026' };
+const suite = officeSuite('close-refusals', OFFICE);
+const { call } = suite;
 
-let server;
-let browser;
-let api;
-const pages = {};
-const problems = [];
-const apiFailures = [];
+test('a refused close lists what is missing, in words', { timeout: 90000 }, () => suite.run('', flow));
 
-before(async () => {
-  ({ srv: server, office: api } = await setupOffice(OFFICE));
-  browser = await launchBrowser();
-  pages.office = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-});
-
-after(() => closeAll(browser, server));
-
-async function call(method, p, body, status) {
-  const r = await api.request(method, p, body);
-  assert.equal(r.status, status, `${method} ${p}: ${r.status} ${r.text.slice(0, 300)}`);
-  return r.json;
-}
-
-const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
-
-test('a refused close lists what is missing, in words', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('close-refusals', pages, problems);
-    throw e;
-  }
-});
-
-async function shot(page, name) {
-  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-  await page.screenshot({ path: path.join(root, 'test-results', `close-refusals-${name}-1440.png`) });
-}
+const shot = (page, name) => shoot(page, `close-refusals-${name}-1440.png`);
 
 async function flow() {
-  const page = pages.office;
+  const page = suite.pages.office;
   const inc = await call('POST', '/incidents', { headcount: 8, destination: 'mine', advance_info: true,
     place: '矿办公楼门前', demands: '要求补发拖欠工资' }, 201);
   await call('POST', `/incidents/${inc.id}/activate`, {}, 200);
   for (const to of ['resolving', 'evaluating']) await call('POST', `/incidents/${inc.id}/transition`, { to }, 200);
 
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  await page.goto(server.base + `/#/incidents/${inc.id}`);
+  await suite.signIn(page, OFFICE);
+  await page.goto(suite.base + `/#/incidents/${inc.id}`);
   await page.locator('#inc-head [data-testid="status"]', { hasText: '总结评价' }).waitFor();
 
   // 标记已上报: refused, with the two things missing listed.
@@ -116,9 +80,9 @@ async function flow() {
   await page.click('#transition-submit');
   await page.locator('#inc-head [data-testid="status"]', { hasText: '已归档' }).waitFor();
   assert.equal(await box.isVisible(), false);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
   // The two refusals are the only API errors the page met (besides the session check
   // before signing in).
-  assert.deepEqual(apiFailures.filter((f) => f !== 'office /api/v1/session'),
+  assert.deepEqual(suite.apiFailures.filter((f) => f !== 'office /api/v1/session'),
     Array(2).fill(`office /api/v1/incidents/${inc.id}/transition`));
 }

@@ -7,43 +7,24 @@
 // comes in English. 1440x900 screenshots go to test-results/errors-*.png.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUser } = require('../lib/fixtures.js');
+const { browserSuite, shot } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const INCIDENTS = /\/api\/v1\/incidents(\?.*)?$/; // registration, its check included
 const OFFICE = { username: 'wang.wu', name: '王五', roles: ['petition_office'], password: 'Office-pass-2026' };
-
-let server;
-let browser;
-const pages = {};
-const problems = [];
-const apiFailures = [];
+const suite = browserSuite('errors');
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  await makeUser(admin, { ...OFFICE, unit_id: (await rootUnit(admin)).id });
-
-  browser = await launchBrowser();
-  pages.zh = await openPage(browser, 'zh', { problems, apiFailures, timeout: TIMEOUT });
-  pages.en = await openPage(browser, 'en', { problems, apiFailures, timeout: TIMEOUT }, { locale: 'zh-CN', lang: 'en' });
+  const { admin, root } = await suite.start();
+  await makeUser(admin, { ...OFFICE, unit_id: root.id });
+  await suite.open('zh');
+  await suite.open('en', { locale: 'zh-CN', lang: 'en' });
 });
 
-after(() => closeAll(browser, server));
-
-test('errors are shown in the user\'s language, with the server\'s message and never a status code', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('errors', pages, problems);
-    throw e;
-  }
-});
+test('errors are shown in the user\'s language, with the server\'s message and never a status code', { timeout: 90000 },
+  () => suite.run('', flow));
 
 async function text(locator) {
   return (await locator.textContent()).trim();
@@ -51,8 +32,7 @@ async function text(locator) {
 
 // Opens the registration form and fills it with a headcount the server refuses.
 async function fillRegistration(page) {
-  await page.goto(server.base + '/#/incidents/new');
-  await page.locator('#reg-form').waitFor();
+  await suite.visit(page, '/#/incidents/new', '#reg-form');
   await page.fill('#reg-headcount', '1000000000');
   await page.click('label[for="reg-dest-province"]');
   await page.click('label[for="reg-advance-no"]');
@@ -68,8 +48,8 @@ async function submitAndReadError(page) {
 }
 
 async function flow() {
-  const page = pages.zh;
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
+  const page = suite.pages.zh;
+  await suite.signIn(page, OFFICE);
 
   // The server refuses the headcount: its Chinese message, naming the field by its label.
   await fillRegistration(page);
@@ -78,7 +58,7 @@ async function flow() {
   assert.match(shown.message, /^「人数」必须在 1 到 \d+ 之间$/, shown.message);
   assert.doesNotMatch(shown.message, /HTTP|headcount|输入有误/);
   await page.locator('#reg-headcount[aria-invalid="true"]').waitFor();
-  await page.screenshot({ path: path.join(root, 'test-results', 'errors-zh-1440.png') });
+  await shot(page, 'errors-zh-1440.png');
 
   // A code the UI has no words for (422): the server's message as it is.
   await page.route(INCIDENTS, (route) => route.fulfill({
@@ -100,14 +80,14 @@ async function flow() {
   await page.unroute(INCIDENTS);
 
   // In English mode the UI asks for English and shows the server's English message.
-  const en = pages.en;
-  await signIn(en, server.base, OFFICE.username, OFFICE.password);
+  const en = suite.pages.en;
+  await suite.signIn(en, OFFICE);
   await fillRegistration(en);
   shown = await submitAndReadError(en);
   assert.equal(shown.language, 'en');
   assert.match(shown.message, /^'headcount' must be between 1 and \d+$/, shown.message);
   assert.doesNotMatch(shown.message, /HTTP|[\u4e00-\u9fff]/);
-  await en.screenshot({ path: path.join(root, 'test-results', 'errors-en-1440.png') });
+  await shot(en, 'errors-en-1440.png');
 
-  assert.deepEqual(problems.filter((p) => !/server error 502|status of 502/.test(p)), []);
+  assert.deepEqual(suite.problems.filter((p) => !/server error 502|status of 502/.test(p)), []);
 }

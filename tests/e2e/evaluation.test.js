@@ -6,51 +6,19 @@
 // Screenshot at 1440x900: test-results/evaluation-form-1440.png.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { setupOffice } = require('../lib/fixtures.js');
+const { officeSuite, shot, text } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'zhao.liu', name: '赵六', roles: ['petition_office'], password: 'Office-pass-2026' };
+const suite = officeSuite('evaluation', OFFICE);
+const { call } = suite;
 
-let server;
-let browser;
-let api;
-const pages = {};
-const problems = [];
-const apiFailures = [];
-
-before(async () => {
-  ({ srv: server, office: api } = await setupOffice(OFFICE));
-  browser = await launchBrowser();
-  pages.office = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-});
-
-after(() => closeAll(browser, server));
-
-async function call(method, p, body, status) {
-  const r = await api.request(method, p, body);
-  assert.equal(r.status, status, `${method} ${p}: ${r.status} ${r.text.slice(0, 300)}`);
-  return r.json;
-}
-
-const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
-
-test('the evaluation form scores the plan\'s dimensions next to the measured facts', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('evaluation', pages, problems);
-    throw e;
-  }
-});
+test('the evaluation form scores the plan\'s dimensions next to the measured facts', { timeout: 90000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  const page = pages.office;
+  const page = suite.pages.office;
   const occurred = new Date(Date.now() - 25 * 60 * 1000).toISOString();
   const inc = await call('POST', '/incidents', { headcount: 23, destination: 'group', advance_info: false,
     place: '集团公司大门', demands: '退休待遇', occurred_at: occurred }, 201);
@@ -63,8 +31,8 @@ async function flow() {
     await call('POST', `/incidents/${inc.id}/transition`, { to }, 200);
   }
 
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  await page.goto(server.base + `/#/records/${inc.id}?tab=evaluation`);
+  await suite.signIn(page, OFFICE);
+  await page.goto(suite.base + `/#/records/${inc.id}?tab=evaluation`);
   await page.locator('#eval-form').waitFor();
   assert.match(await text(page.locator('#eval-fact-activation')), /^2[4-6] 分钟$/);
   assert.match(await text(page.locator('#eval-fact-arrival')), /^2[4-6] 分钟$/);
@@ -88,7 +56,6 @@ async function flow() {
   assert.equal(saved.scores.measures.score, 5);
   assert.equal(saved.scores.resolution.comment, '3 分：按预案处置');
   assert.equal(saved.lessons, '到场及时；答复口径需提前统一');
-  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-  await page.screenshot({ path: path.join(root, 'test-results', 'evaluation-form-1440.png'), fullPage: true });
-  assert.deepEqual(problems, []);
+  await shot(page, 'evaluation-form-1440.png', { fullPage: true });
+  assert.deepEqual(suite.problems, []);
 }

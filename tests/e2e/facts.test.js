@@ -11,57 +11,27 @@
 // registration go to test-results/ (facts-*-1440.png).
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { setupOffice } = require('../lib/fixtures.js');
+const { officeSuite, shot, text } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'wang.wu', name: '王五', roles: ['petition_office'], password: 'Office-pass-2026' };
-
-let server;
-let browser;
-let api;
-const pages = {};
-const problems = [];
-const apiFailures = [];
-
-before(async () => {
-  ({ srv: server, office: api } = await setupOffice(OFFICE));
-
-  browser = await launchBrowser();
-  pages.office = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-});
-
-after(() => closeAll(browser, server));
+const suite = officeSuite('facts', OFFICE);
 
 async function count() {
-  const r = await api.get('/incidents?limit=200');
+  const r = await suite.api.get('/incidents?limit=200');
   assert.equal(r.status, 200, r.text);
   return r.json.incidents.length;
 }
 
-const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
-
-test('Enter does not register, the decision is confirmed, 升级 shows, a registration is withdrawn', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('facts', pages, problems);
-    throw e;
-  }
-});
+test('Enter does not register, the decision is confirmed, 升级 shows, a registration is withdrawn', { timeout: 90000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  const page = pages.office;
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
+  const page = await suite.signedIn();
 
   // Registration: Enter in a field must not register.
-  await page.goto(server.base + '/#/incidents/new');
-  await page.locator('#reg-form').waitFor();
+  await suite.visit(page, '/#/incidents/new', '#reg-form');
   await page.fill('#reg-headcount', '5');
   await page.click('label[for="reg-dest-mine"]');
   await page.click('label[for="reg-advance-yes"]');
@@ -84,8 +54,7 @@ async function flow() {
   assert.equal(await page.locator('#reg-confirm-box').isVisible(), false);
   await page.click('#reg-submit');
   await summary.waitFor();
-  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-  await page.screenshot({ path: path.join(root, 'test-results', 'facts-register-confirm-1440.png'), fullPage: true });
+  await shot(page, 'facts-register-confirm-1440.png', { fullPage: true });
   await page.click('#reg-confirm');
   await page.waitForURL(/#\/incidents\/\d+$/);
   assert.equal(await count(), 1);
@@ -107,13 +76,12 @@ async function flow() {
   assert.match(await text(page.locator('#inc-escalation-note')), /四级.*二级/);
   assert.match(await text(page.locator('#inc-reasons')), /30/);
   await page.locator('li[data-action="incident.facts"]', { hasText: '人数5 → 30' }).first().waitFor();
-  const tasks = (await api.get(`/incidents/${id}/tasks`)).json.tasks;
+  const tasks = (await suite.api.get(`/incidents/${id}/tasks`)).json.tasks;
   assert.equal(tasks.filter((t) => t.kind === 'report_oral').length, 1, 'grade II adds the oral report');
-  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-  await page.screenshot({ path: path.join(root, 'test-results', 'facts-incident-escalated-1440.png') });
+  await shot(page, 'facts-incident-escalated-1440.png');
 
   // An override wins until it is withdrawn from the page.
-  const ov = await api.post(`/incidents/${id}/override`, { grade: 'I', reason: '领导小组决定提级' });
+  const ov = await suite.api.post(`/incidents/${id}/override`, { grade: 'I', reason: '领导小组决定提级' });
   assert.equal(ov.status, 200, ov.text);
   await page.locator('#inc-head [data-testid="grade"]', { hasText: '一级' }).waitFor();
   await page.click('#override-toggle');
@@ -123,15 +91,15 @@ async function flow() {
   assert.equal(await page.locator('#inc-override-note').count(), 0);
 
   // The dashboard shows 升级 on the card.
-  await page.goto(server.base + '/#/dashboard');
+  await page.goto(suite.base + '/#/dashboard');
   const card = page.locator(`[data-testid="incident-card"][data-incident-id="${id}"]`);
   await card.locator('[data-testid="escalation"]', { hasText: '升级' }).waitFor();
-  await page.screenshot({ path: path.join(root, 'test-results', 'facts-dashboard-escalated-1440.png') });
+  await shot(page, 'facts-dashboard-escalated-1440.png');
 
   // A mistaken registration is withdrawn from its page, with its reason.
-  const wrong = await api.post('/incidents', { headcount: 4, destination: 'city', advance_info: false, place: '误登记' });
+  const wrong = await suite.api.post('/incidents', { headcount: 4, destination: 'city', advance_info: false, place: '误登记' });
   assert.equal(wrong.status, 201, wrong.text);
-  await page.goto(server.base + `/#/incidents/${wrong.json.id}`);
+  await page.goto(suite.base + `/#/incidents/${wrong.json.id}`);
   await page.click('#transition-withdrawn');
   await page.locator('#transition-form').waitFor();
   await page.click('#transition-submit');
@@ -143,17 +111,17 @@ async function flow() {
   assert.match(await text(banner), /已作废.*重复登记/);
   assert.equal(await page.locator('#override-toggle').count(), 0, 'no override of a withdrawn registration');
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(root, 'test-results', 'facts-incident-withdrawn-1440.png') });
+  await shot(page, 'facts-incident-withdrawn-1440.png');
   await page.locator('#inc-head [data-testid="status"]', { hasText: '已作废' }).waitFor();
   assert.equal(await page.locator('#transition-withdrawn').count(), 0);
   assert.equal(await page.locator('#facts-toggle').count(), 0, 'no facts to change');
 
   // Left out of the list, shown under 已作废.
-  await page.goto(server.base + '/#/incidents?all=1');
+  await page.goto(suite.base + '/#/incidents?all=1');
   await page.locator(`#incidents-table tr[data-incident-id="${id}"]`).waitFor();
   assert.equal(await page.locator(`#incidents-table tr[data-incident-id="${wrong.json.id}"]`).count(), 0);
   await page.click('[data-testid="filter-withdrawn"]');
   await page.locator(`#incidents-table tr.is-withdrawn[data-incident-id="${wrong.json.id}"]`).waitFor();
 
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }

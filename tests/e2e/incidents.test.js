@@ -7,39 +7,29 @@
 // on-site note live. Any console error or page error fails it.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, openPage, signIn: signInAs, keepEvidence, closeAll } = require('../lib/browser.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser } = require('../lib/fixtures.js');
+const { browserSuite, shownText: text } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const PEOPLE = {
   office: { username: 'wang.wu', name: '王五', roles: ['petition_office'], password: 'Office-pass-2026' },
   leader: { username: 'li.si', name: '李四', roles: ['leader'], password: 'Leader-pass-2026' },
 };
 
-let server;
-let browser;
+const suite = browserSuite('incidents');
 let unit;
 let officeApi; // the petition office's own API session, for changes made "elsewhere"
-const pages = {};
-const problems = [];
-const apiFailures = [];
 const expectedFailures = []; // API paths the flow makes fail on purpose
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const root = await rootUnit(admin);
-  const u = await admin.post('/units', { name: '综采一队', parent_id: root.id, kind: 'team' });
-  assert.equal(u.status, 201, u.text);
-  unit = u.json;
+  const { admin, root } = await suite.start();
+  unit = await makeUnit(admin, '综采一队', root.id, 'team');
   officeApi = await makeUser(admin, { ...PEOPLE.office, unit_id: root.id });
   await makeUser(admin, { ...PEOPLE.leader, unit_id: root.id });
 
-  browser = await launchBrowser();
   for (const who of ['office', 'leader']) {
-    pages[who] = await openPage(browser, who, { problems, apiFailures, timeout: TIMEOUT }, {
+    await suite.open(who, {
       viewport: { width: 1400, height: 900 },
       // Keeps every EventSource the page opens, to check that leaving a page closes it.
       initScript: () => {
@@ -53,32 +43,15 @@ before(async () => {
   }
 });
 
-after(() => closeAll(browser, server));
-
-function signIn(page, person) {
-  return signInAs(page, server.base, person.username, person.password);
-}
-
-async function text(locator) {
-  await locator.waitFor({ state: 'visible' });
-  return (await locator.textContent()).trim();
-}
-
-test('register and activate a drill; the leader\'s dashboard follows live', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('incidents', pages, problems);
-    throw e;
-  }
-});
+test('register and activate a drill; the leader\'s dashboard follows live', { timeout: 90000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  const office = pages.office;
-  const leader = pages.leader;
+  const office = suite.pages.office;
+  const leader = suite.pages.leader;
 
   // The leader lands on the dashboard: no incidents yet, and the live feed is open.
-  await signIn(leader, PEOPLE.leader);
+  await suite.signIn(leader, PEOPLE.leader);
   assert.ok(leader.url().endsWith('#/dashboard'), leader.url());
   await leader.locator('#dash-empty').waitFor();
   assert.equal(await text(leader.locator('#dash-empty')), '当前没有进行中的信访事件。');
@@ -88,7 +61,7 @@ async function flow() {
   await leader.evaluate(() => { window.xfNoReload = 'still here'; });
 
   // The petition office registers an incident from the dashboard's 登记事件 button.
-  await signIn(office, PEOPLE.office);
+  await suite.signIn(office, PEOPLE.office);
   await office.click('#dash-register');
   await office.locator('#reg-form').waitFor();
   assert.ok(office.url().endsWith('#/incidents/new'), office.url());
@@ -219,9 +192,9 @@ async function flow() {
 
   // The only API failures the browsers logged are the session probes before sign-in
   // and the refused headcount.
-  for (const f of apiFailures) {
+  for (const f of suite.apiFailures) {
     const p = f.split(' ')[1]; // the watch records the path
     assert.ok(p === '/api/v1/session' || expectedFailures.includes(p), `unexpected API failure ${f}`);
   }
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }

@@ -10,45 +10,30 @@
 // incidents side by side. Screenshots and the PDF go to test-results/layout-*.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser, registerActive } = require('../lib/fixtures.js');
+const { browserSuite, shot, RESULTS: results } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'wang.wu', name: '王五', password: 'Office-pass-2026' };
 const NOTE = '东门集合，听从现场指挥安排，带好执法记录仪';
-const results = path.join(root, 'test-results');
 
-let server;
-let browser;
+const suite = browserSuite('layout');
 let page;
 let api;
 let real;
 let drill;
-const problems = [];
-const apiFailures = [];
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const top = await rootUnit(admin);
-  const unit = await admin.post('/units', { name: '综采一队', parent_id: top.id, kind: 'team' });
-  assert.equal(unit.status, 201, unit.text);
+  const { admin, root: top } = await suite.start();
+  const unit = await makeUnit(admin, '综采一队', top.id, 'team');
   api = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
 
-  async function incident(isDrill) {
-    const r = await api.post('/incidents', { headcount: 12, destination: 'province', advance_info: false,
-      place: '矿办公楼门前', units: [unit.json.id], demands: '要求补发拖欠工资', drill: isDrill });
-    assert.equal(r.status, 201, r.text);
-    const a = await api.post(`/incidents/${r.json.id}/activate`, {});
-    assert.equal(a.status, 200, a.text);
-    return a.json;
-  }
+  const incident = (isDrill) => registerActive(api, { headcount: 12, destination: 'province', advance_info: false,
+    place: '矿办公楼门前', units: [unit.id], demands: '要求补发拖欠工资', drill: isDrill });
   // The drill is the newer one, so that the server's own order puts it first.
   real = await incident(false);
   drill = await incident(true);
@@ -60,27 +45,17 @@ before(async () => {
     if (resource === 'guards') assert.equal((await api.patch(`/dispatches/${d.json.id}`, { eta_minutes: 20 })).status, 200);
   }
   const p = await api.post('/persons', { name: '赵大', id_number: '110101195003071234', phone: '13800000001',
-    unit_id: unit.json.id, incident_id: real.id, role: 'representative' });
+    unit_id: unit.id, incident_id: real.id, role: 'representative' });
   assert.equal(p.status, 201, p.text);
 
-  browser = await launchBrowser();
-  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
+  page = await suite.open('office');
+  await suite.signIn(page, OFFICE);
 });
 
-after(() => closeAll(browser, server));
-
-async function run(name, fn) {
-  try {
-    await fn();
-  } catch (e) {
-    await keepEvidence('layout-' + name, { office: page }, problems);
-    throw e;
-  }
-}
+const { run } = suite;
 
 async function openIncident() {
-  await page.goto(`${server.base}/#/incidents/${real.id}`);
+  await page.goto(`${suite.base}/#/incidents/${real.id}`);
   await page.locator('#dispatch-table tbody tr').first().waitFor();
 }
 
@@ -112,19 +87,18 @@ async function checkDispatchTable(width) {
 }
 
 test('the dispatch table fits at 1440x900 and on a 390x844 phone', { timeout: 60000 }, () => run('dispatch', async () => {
-  fs.mkdirSync(results, { recursive: true });
   await openIncident();
   await checkDispatchTable(1440);
-  await page.screenshot({ path: path.join(results, 'layout-incident-1440x900.png'), fullPage: true });
-  await page.locator('#dispatch-board').screenshot({ path: path.join(results, 'layout-dispatch-1440x900.png') });
+  await shot(page, 'layout-incident-1440x900.png', { fullPage: true });
+  await shot(page.locator('#dispatch-board'), 'layout-dispatch-1440x900.png');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.locator('#dispatch-table').scrollIntoViewIfNeeded();
   await checkDispatchTable(390);
   const overflow = await page.locator('#dispatch-board').evaluate((el) =>
     Math.max(el.getBoundingClientRect().right - window.innerWidth, el.querySelector('.table-wrap').scrollWidth - el.querySelector('.table-wrap').clientWidth));
   assert.ok(overflow <= 0, `the dispatch board overflows by ${overflow} px at 390 px`);
-  await page.screenshot({ path: path.join(results, 'layout-incident-390x844.png'), fullPage: true });
-  await page.locator('#dispatch-board').screenshot({ path: path.join(results, 'layout-dispatch-390x844.png') });
+  await shot(page, 'layout-incident-390x844.png', { fullPage: true });
+  await shot(page.locator('#dispatch-board'), 'layout-dispatch-390x844.png');
   await page.setViewportSize({ width: 1440, height: 900 });
 }));
 
@@ -138,7 +112,7 @@ test('the plan\'s principles and the current step are one click away', { timeout
   const current = tasks.find((x) => x.status === 'pending' || x.status === 'in_progress');
   const shown = await page.locator('#guide-current').innerText();
   assert.ok(shown.includes(current.step_id) && shown.includes(current.text), shown);
-  await page.locator('#inc-guide').screenshot({ path: path.join(results, 'layout-guide-1440x900.png') });
+  await shot(page.locator('#inc-guide'), 'layout-guide-1440x900.png');
   await page.click('#inc-guide-toggle');
 }));
 
@@ -154,7 +128,7 @@ test('all of B2 arrived: the dispatch board offers to complete B2', { timeout: 6
   await page.locator('#dispatch-table [data-testid="dispatch-arrived"]').first().click();
   await page.locator('#dispatch-offer').waitFor({ state: 'visible' });
   assert.match(await page.locator('#dispatch-offer').innerText(), /B2 调派的保卫干警、车辆均已到达/);
-  await page.locator('#dispatch-board').screenshot({ path: path.join(results, 'layout-dispatch-offer-1440x900.png') });
+  await shot(page.locator('#dispatch-board'), 'layout-dispatch-offer-1440x900.png');
   await page.click('#dispatch-complete-step');
   await page.locator('[data-testid="task"][data-step-id="B2"][data-status="done"]').waitFor();
   await page.locator('#dispatch-offer').waitFor({ state: 'hidden' });
@@ -199,17 +173,17 @@ test('the incident page prints as a clean record', { timeout: 60000 }, () => run
 }));
 
 test('drills sort after real incidents of the same grade on the dashboard', { timeout: 30000 }, () => run('dashboard', async () => {
-  await page.goto(`${server.base}/#/dashboard`);
+  await page.goto(`${suite.base}/#/dashboard`);
   await page.locator('.dash-card').nth(1).waitFor();
   const order = await page.locator('.dash-card').evaluateAll((cards) => cards.map((c) => c.classList.contains('is-drill')));
   assert.deepEqual(order, [false, true]);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }));
 
 test('the wall at 1920x1080: a strip of counts above incidents side by side', { timeout: 30000 }, () => run('wall', async () => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   try {
-    await page.goto(`${server.base}/#/dashboard?wall=1`);
+    await page.goto(`${suite.base}/#/dashboard?wall=1`);
     await page.locator('.dash-card').nth(1).waitFor();
     const counts = Object.fromEntries(await page.locator('#dash-strip [data-count]').evaluateAll((items) =>
       items.map((i) => [i.dataset.count, i.querySelector('.strip-num').textContent])));
@@ -218,9 +192,9 @@ test('the wall at 1920x1080: a strip of counts above incidents side by side', { 
     assert.match(await page.locator('#dash-strip').innerText(), /含演练 1/);
     const tops = await page.locator('.dash-card').evaluateAll((cards) => cards.map((c) => Math.round(c.getBoundingClientRect().top)));
     assert.equal(tops[0], tops[1], 'the incidents are not side by side');
-    await page.screenshot({ path: path.join(results, 'layout-wall-1920x1080.png') });
+    await shot(page, 'layout-wall-1920x1080.png');
     // Not on the ordinary dashboard.
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${suite.base}/#/dashboard`);
     await page.locator('.dash-card').nth(1).waitFor();
     assert.equal(await page.locator('#dash-strip').isVisible(), false);
   } finally {

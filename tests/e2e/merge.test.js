@@ -9,68 +9,42 @@
 // test-results/merge-*.png. Any console or page error fails it.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser, createPerson, registerActive } = require('../lib/fixtures.js');
+const { browserSuite, shot } = require('../lib/pages.js');
 
 const OFFICE = { username: 'xfb.merge', name: '信访办韩梅', password: 'Office-merge-2026' };
-const TIMEOUT = 10000;
 
-let server;
-let browser;
+const suite = browserSuite('merge');
 let page;
 let office;
 let incident;
 let unit;
 let existing; // 申国栋's file from before
-const problems = [];
-const apiFailures = [];
-const shots = path.join(root, 'test-results');
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const top = await rootUnit(admin);
-  const u = await admin.post('/units', { name: '退休支部', parent_id: top.id, kind: 'other' });
-  assert.equal(u.status, 201, u.text);
-  unit = u.json;
+  const { admin, root: top } = await suite.start();
+  unit = await makeUnit(admin, '退休支部', top.id, 'other');
   office = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
 
-  const p = await office.post('/persons', { name: '申国栋', phone: '13600000001', unit_id: unit.id, employment: 'retired', address: '矿区生活区7栋' });
-  assert.equal(p.status, 201, p.text);
-  existing = p.json;
-  const inc = await office.post('/incidents', {
+  existing = await createPerson(office, { name: '申国栋', phone: '13600000001', unit_id: unit.id, employment: 'retired', address: '矿区生活区7栋' });
+  incident = await registerActive(office, {
     headcount: 3, destination: 'mine', advance_info: true, place: '集团公司门口', units: [unit.id], demands: '退休待遇', drill: true,
   });
-  assert.equal(inc.status, 201, inc.text);
-  const act = await office.post(`/incidents/${inc.json.id}/activate`, {});
-  assert.equal(act.status, 200, act.text);
-  incident = act.json;
 
-  browser = await launchBrowser();
-  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-  fs.mkdirSync(shots, { recursive: true });
+  page = await suite.open('office');
 });
 
-after(() => closeAll(browser, server));
-
-async function run(name, fn) {
-  try {
-    await fn();
-  } catch (e) {
-    await keepEvidence('merge-' + name, { office: page }, problems);
-    throw e;
-  }
-  assert.deepEqual(problems, [], 'no page or console errors');
-}
+// A flow that also fails on any page or console error.
+const run = (name, fn) => suite.run(name, async () => {
+  await fn();
+  assert.deepEqual(suite.problems, [], 'no page or console errors');
+});
 
 test('quick entry offers 使用已有档案 for a flagged line', { timeout: 60000 }, () => run('quick', async () => {
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  await page.goto(`${server.base}/#/incidents/${incident.id}`);
+  await suite.signIn(page, OFFICE);
+  await page.goto(`${suite.base}/#/incidents/${incident.id}`);
   await page.locator('#people-empty').waitFor();
   await page.fill('#quick-text', '申国栋 退休支部\n邵玉兰 13600000002 退休支部\n戚保山 退休支部');
   await page.click('#quick-submit');
@@ -81,7 +55,7 @@ test('quick entry offers 使用已有档案 for a flagged line', { timeout: 6000
   assert.equal(await choices.locator('fieldset').count(), 1, 'only the flagged line is asked about');
   assert.equal(await page.locator('#petitioners-table').count(), 0, 'nothing stored before choosing');
   assert.ok(await choices.locator(`[data-testid="qd-use"][data-person-id="${existing.id}"]`).isChecked(), 'the existing file is proposed');
-  await page.screenshot({ path: path.join(shots, 'merge-quick-choice-1440x900.png') });
+  await shot(page, 'merge-quick-choice-1440x900.png');
   await page.click('#quick-choices-save');
   await page.locator('#quick-ok', { hasText: '已录入 3 人' }).waitFor();
   assert.match(await page.locator('#quick-ok').textContent(), /1 人使用已有档案/);
@@ -98,7 +72,7 @@ test('two files of one person are merged and the old address opens the kept one'
   const dup = await office.post('/persons', { name: '申国栋', unit_id: unit.id, employment: 'retired', id_number: '320102195501011234', note: '曾在综采一队' });
   assert.equal(dup.status, 201, dup.text);
   const dupId = dup.json.id;
-  await page.goto(`${server.base}/#/persons/${dupId}`);
+  await page.goto(`${suite.base}/#/persons/${dupId}`);
   await page.locator('#person-name', { hasText: '申国栋' }).waitFor();
   await page.locator('[data-testid="duplicates"]').waitFor();
   await page.click('#person-merge-open');
@@ -114,7 +88,7 @@ test('two files of one person are merged and the old address opens the kept one'
   assert.match(await compare.locator('tr[data-field="address"]').textContent(), /矿区生活区7栋/);
   await page.fill('#merge-reason', '同一人重复建档');
   await page.locator('#merge-panel').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(shots, 'merge-preview-1440x900.png') });
+  await shot(page, 'merge-preview-1440x900.png');
   await page.click('#merge-submit');
   await page.waitForURL(new RegExp(`#/persons/${existing.id}\\?merged=1$`));
   await page.locator('#person-merge-done').waitFor();
@@ -122,15 +96,15 @@ test('two files of one person are merged and the old address opens the kept one'
   assert.equal(await page.locator('[data-testid="duplicates"]').count(), 0, 'no duplicate left');
 
   // The old address: the kept file opens, with its own address and a notice.
-  await page.goto(`${server.base}/#/persons/${dupId}`);
+  await page.goto(`${suite.base}/#/persons/${dupId}`);
   await page.locator('#person-merged-notice').waitFor();
   assert.match(await page.locator('#person-merged-notice').textContent(), new RegExp(`#${dupId}`));
   assert.match(page.url(), new RegExp(`#/persons/${existing.id}$`));
   assert.match(await page.locator('#person-phone').textContent(), /13600000001/);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(shots, 'merge-old-address-1440x900.png') });
+  await shot(page, 'merge-old-address-1440x900.png');
   // The list shows one file.
-  await page.goto(`${server.base}/#/persons?q=${encodeURIComponent('申国栋')}`);
+  await page.goto(`${suite.base}/#/persons?q=${encodeURIComponent('申国栋')}`);
   await page.locator('#persons-table tr[data-testid="person-row"]').first().waitFor();
   assert.equal(await page.locator('#persons-table tr[data-testid="person-row"]').count(), 1);
 }));
@@ -139,7 +113,7 @@ test('the single-person form: a flagged new file offers 使用已有档案', { t
   const before = await office.get('/persons?q=' + encodeURIComponent('邵玉兰'));
   assert.equal(before.json.persons.length, 1, '邵玉兰 came in through quick entry');
   const kept = before.json.persons[0];
-  await page.goto(`${server.base}/#/persons/new`);
+  await page.goto(`${suite.base}/#/persons/new`);
   await page.locator('#person-new-form').waitFor();
   await page.fill('#pn-name', '邵玉兰');
   await page.selectOption('#pn-unit', String(unit.id));

@@ -12,12 +12,11 @@
 'use strict';
 
 const { execFileSync } = require('node:child_process');
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser, registerActive } = require('../lib/fixtures.js');
+const { browserSuite, shownText: text } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'xfb.zhou', name: '周信访', roles: ['petition_office'], password: 'Office-pass-2026' };
 // The roster as Excel on a Chinese Windows saves it: GBK bytes, CRLF line ends.
 const STAFF_CSV = [
@@ -31,34 +30,21 @@ const MINUTES = '研究稳控措施：保卫科维持现场秩序，工会负责
 const FRAGMENT = '疏导';
 const DECISION = '成立稳控工作组，信访办牵头';
 
-let server;
-let browser;
+const suite = browserSuite('organise');
 let page;
 let officeApi;
 const incidents = {};
-const problems = [];
-const apiFailures = [];
 
-async function registerAndActivate(unitId, advanceInfo, headcount) {
-  const inc = await officeApi.post('/incidents', {
-    headcount, destination: 'province', advance_info: advanceInfo, place: '矿办公楼门前',
-    units: [unitId], demands: '要求补发拖欠工资', drill: true,
-  });
-  assert.equal(inc.status, 201, inc.text);
-  const act = await officeApi.post(`/incidents/${inc.json.id}/activate`, {});
-  assert.equal(act.status, 200, act.text);
-  return act.json;
-}
+const registerAndActivate = (unitId, advanceInfo, headcount) => registerActive(officeApi, {
+  headcount, destination: 'province', advance_info: advanceInfo, place: '矿办公楼门前',
+  units: [unitId], demands: '要求补发拖欠工资', drill: true,
+});
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const root = await rootUnit(admin);
+  const { admin, root } = await suite.start();
   const units = {};
   for (const [name, kind] of [['保卫科', 'department'], ['工会', 'other']]) {
-    const u = await admin.post('/units', { name, parent_id: root.id, kind });
-    assert.equal(u.status, 201, u.text);
-    units[name] = u.json;
+    units[name] = await makeUnit(admin, name, root.id, kind);
   }
   const guard = await admin.post('/users', { username: 'bw.wu', name: '吴保卫', unit_id: units['保卫科'].id, roles: ['dispatch'] });
   assert.equal(guard.status, 201, guard.text);
@@ -69,28 +55,14 @@ before(async () => {
   incidents.b = await registerAndActivate(units['工会'].id, false, 30);
   assert.equal(incidents.b.procedure, 'B', JSON.stringify(incidents.b));
 
-  browser = await launchBrowser();
-  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT }, { viewport: { width: 1400, height: 900 } });
+  page = await suite.open('office', { viewport: { width: 1400, height: 900 } });
 });
 
-after(() => closeAll(browser, server));
-
-async function text(locator) {
-  await locator.waitFor({ state: 'visible' });
-  return (await locator.textContent()).trim();
-}
-
-test('GBK staff import, leadership meeting with a decision, venue booking, search of minutes', { timeout: 60000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    if (page) await keepEvidence('organise', { office: page }, problems);
-    throw e;
-  }
-});
+test('GBK staff import, leadership meeting with a decision, venue booking, search of minutes', { timeout: 60000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
+  await suite.signIn(page, OFFICE);
 
   // 设置 → 导入: the GBK roster, checked first, then imported.
   const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: Buffer.from(STAFF_CSV, 'utf8') });
@@ -127,7 +99,7 @@ async function flow() {
   assert.equal(tasksA.status, 200, tasksA.text);
   const a3 = (tasksA.json.tasks || tasksA.json).find((x) => x.step_id === 'A3');
   assert.ok(a3, 'procedure A has step A3');
-  await page.goto(`${server.base}/#/incidents/${incidents.a.id}`);
+  await page.goto(`${suite.base}/#/incidents/${incidents.a.id}`);
   await page.locator('#meeting-form').waitFor();
   await page.locator('li[data-testid="task"][data-step-id="A3"][data-status="pending"]').waitFor();
   await page.selectOption('#mtg-kind', 'leadership');
@@ -163,7 +135,7 @@ async function flow() {
   assert.equal(await page.inputValue('#mtg-minutes'), '', 'the form is emptied after saving');
 
   // Procedure B: step B4 books the reply venue; 30 people fit the 40-seat hall.
-  await page.goto(`${server.base}/#/incidents/${incidents.b.id}`);
+  await page.goto(`${suite.base}/#/incidents/${incidents.b.id}`);
   const b4 = page.locator('li[data-testid="task"][data-step-id="B4"]');
   await b4.waitFor();
   const box = b4.locator('[data-testid="venue-box"]');
@@ -191,6 +163,6 @@ async function flow() {
   assert.match(await hit.textContent(), /疏导情绪/);
 
   // Only the session probe before sign-in was refused.
-  for (const f of apiFailures) assert.ok(/ \/api\/v1\/session$/.test(f), `unexpected API failure ${f}`);
-  assert.deepEqual(problems, []);
+  for (const f of suite.apiFailures) assert.ok(/ \/api\/v1\/session$/.test(f), `unexpected API failure ${f}`);
+  assert.deepEqual(suite.problems, []);
 }

@@ -11,12 +11,11 @@
 // fails it, except the API refusals the flow provokes on purpose.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, openPage, signIn: signInAs, keepEvidence, closeAll } = require('../lib/browser.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser, registerActive } = require('../lib/fixtures.js');
+const { browserSuite } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const PEOPLE = {
   office: { username: 'xfb.wang', name: '王信访', roles: ['petition_office'], password: 'Office-pass-2026' },
   leader: { username: 'ld.li', name: '李组长', roles: ['leader'], password: 'Leader-pass-2026' },
@@ -37,24 +36,14 @@ const PETITIONERS = [
   ['令狐桂兰', '13800000010', '', '参与'],
 ];
 
-let server;
-let browser;
+const suite = browserSuite('people');
 let incident;
 const users = {};
-const pages = {};
-const problems = [];
-const apiFailures = [];
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const root = await rootUnit(admin);
+  const { admin, root } = await suite.start();
   const units = {};
-  for (const name of ['综采一队', '掘进二队']) {
-    const u = await admin.post('/units', { name, parent_id: root.id, kind: 'team' });
-    assert.equal(u.status, 201, u.text);
-    units[name] = u.json;
-  }
+  for (const name of ['综采一队', '掘进二队']) units[name] = await makeUnit(admin, name, root.id, 'team');
   for (const [key, p] of Object.entries(PEOPLE)) {
     const client = await makeUser(admin, { ...p, unit_id: root.id });
     users[key] = { client, user: client.user };
@@ -66,27 +55,15 @@ before(async () => {
   });
   assert.equal(staff.status, 201, staff.text);
 
-  const office = users.office.client;
-  const inc = await office.post('/incidents', {
+  incident = await registerActive(users.office.client, {
     headcount: 10, destination: 'province', advance_info: false, place: '矿办公楼门前',
     units: [units['综采一队'].id, units['掘进二队'].id], demands: '补发工资', drill: true,
   });
-  assert.equal(inc.status, 201, inc.text);
-  const act = await office.post(`/incidents/${inc.json.id}/activate`, {});
-  assert.equal(act.status, 200, act.text);
-  incident = act.json;
 
-  browser = await launchBrowser();
-  for (const who of ['office', 'off1']) {
-    pages[who] = await openPage(browser, who, { problems, apiFailures, timeout: TIMEOUT }, { viewport: { width: 1400, height: 900 } });
-  }
+  for (const who of ['office', 'off1']) await suite.open(who, { viewport: { width: 1400, height: 900 } });
 });
 
-after(() => closeAll(browser, server));
-
-function signIn(page, who) {
-  return signInAs(page, server.base, PEOPLE[who].username, PEOPLE[who].password);
-}
+const signIn = (page, who) => suite.signIn(page, PEOPLE[who]);
 
 // Ticks the petitioners with these names in the incident's table and assigns them to
 // the official, chosen from the directory's list, after typing part of the name when
@@ -107,19 +84,13 @@ async function assign(page, names, official, search) {
   }
 }
 
-test('quick entry of petitioners, 包保 assignment, follow-up by the official, search', { timeout: 60000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('people', pages, problems);
-    throw e;
-  }
-});
+test('quick entry of petitioners, 包保 assignment, follow-up by the official, search', { timeout: 60000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  const office = pages.office;
+  const office = suite.pages.office;
   await signIn(office, 'office');
-  await office.goto(`${server.base}/#/incidents/${incident.id}`);
+  await office.goto(`${suite.base}/#/incidents/${incident.id}`);
   await office.locator('#people-panel').waitFor();
   await office.locator('#people-empty').waitFor();
 
@@ -162,7 +133,7 @@ async function flow() {
   await office.locator('#group-followup li[data-testid="task"]').nth(9).waitFor();
 
   // The official: 包保 shows their own five, soonest due first.
-  const official = pages.off1;
+  const official = suite.pages.off1;
   await signIn(official, 'off1');
   await official.click('[data-testid="nav-assignments"]');
   await official.locator('#assignment-list [data-testid="assignment"]').nth(4).waitFor();
@@ -206,8 +177,8 @@ async function flow() {
   assert.match(await office.locator('#person-assignment').textContent(), /赵包保/);
 
   // Only the refusals the flow provokes: the session probe on load, the bad line.
-  for (const f of apiFailures) {
+  for (const f of suite.apiFailures) {
     assert.ok(/ \/api\/v1\/session$/.test(f) || f === `office /api/v1/incidents/${incident.id}/persons/bulk`, `unexpected API failure ${f}`);
   }
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }

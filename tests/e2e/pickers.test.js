@@ -10,15 +10,11 @@
 // typed. Screenshots of the 包保 screen at 1440x900 and 390x844 go to test-results/.
 'use strict';
 
-const path = require('node:path');
-const fs = require('node:fs');
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser, registerActive } = require('../lib/fixtures.js');
+const { browserSuite, shot } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'xfb.wang', name: '王信访', roles: ['petition_office'], password: 'Office-pass-2026' };
 const OFFICIALS = [
   { username: 'bb.zhao', name: '赵包保', roles: ['official'], password: 'Official-pass-2026a' },
@@ -34,25 +30,18 @@ const GIVEN = ['德福', '秀英', '国强', '桂芳', '建军', '玉兰', '振�
 const UNIT_OF = (i) => (i < 10 ? '退休一支部' : i < 18 ? '退休二支部' : '综采一队');
 const PETITIONERS = [...SURNAMES].map((s, i) => [s + GIVEN[i], '1390000' + String(1000 + i), UNIT_OF(i)]);
 
-let server;
-let browser;
+const suite = browserSuite('pickers');
 let page;
 let incident;
 const ids = {};
 const units = {};
-const problems = [];
-const apiFailures = [];
 const posts = [];
 let office;
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const top = await rootUnit(admin);
+  const { admin, root: top } = await suite.start();
   for (const name of ['退休一支部', '退休二支部', '综采一队', '保卫科']) {
-    const u = await admin.post('/units', { name, parent_id: top.id, kind: name === '保卫科' ? 'department' : 'team' });
-    assert.equal(u.status, 201, u.text);
-    units[name] = u.json.id;
+    units[name] = (await makeUnit(admin, name, top.id, name === '保卫科' ? 'department' : 'team')).id;
   }
   const add = (p, unit) => makeUser(admin, { ...p, unit_id: unit });
   office = await add(OFFICE, top.id);
@@ -60,32 +49,19 @@ before(async () => {
   ids[GUARD.name] = (await add(GUARD, units['保卫科'])).user.id;
   ids[HEAD.name] = (await add(HEAD, units['综采一队'])).user.id;
 
-  const inc = await office.post('/incidents', {
+  incident = await registerActive(office, {
     headcount: 23, destination: 'group', advance_info: false, place: '集团公司大门',
     units: [units['退休一支部'], units['退休二支部'], units['综采一队']], demands: '落实退休待遇', drill: true,
   });
-  assert.equal(inc.status, 201, inc.text);
-  const act = await office.post(`/incidents/${inc.json.id}/activate`, {});
-  assert.equal(act.status, 200, act.text);
-  incident = act.json;
   const bulk = await office.post(`/incidents/${incident.id}/persons/bulk`, { text: PETITIONERS.map((p) => p.join(' ')).join('\n') });
   assert.equal(bulk.status, 201, bulk.text);
 
-  browser = await launchBrowser();
-  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
+  page = await suite.open('office');
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith(`/incidents/${incident.id}/assignments`)) posts.push(r.postDataJSON()); });
 });
 
-after(() => closeAll(browser, server));
-
-test('tasks, 包保 for 23 people and roster links are picked by name', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('pickers', { office: page }, problems);
-    throw e;
-  }
-});
+test('tasks, 包保 for 23 people and roster links are picked by name', { timeout: 90000 },
+  () => suite.run('', flow));
 
 // Types part of a name into a picker and waits until that one person is chosen.
 async function typeName(prefix, part, name) {
@@ -96,13 +72,11 @@ async function typeName(prefix, part, name) {
 const rows = () => page.locator('#petitioners-table tr[data-testid="petitioner"]');
 
 async function flow() {
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  await page.goto(`${server.base}/#/incidents/${incident.id}`);
+  await suite.signIn(page, OFFICE);
+  await page.goto(`${suite.base}/#/incidents/${incident.id}`);
   await rows().nth(22).waitFor();
   assert.equal(await rows().count(), 23);
 
-  const dir = path.join(root, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
 
   // A task is assigned to 吴保卫 by typing "吴保".
   const task = page.locator('li[data-testid="task"]', { has: page.locator('[data-action="assign"]') }).first();
@@ -113,7 +87,7 @@ async function flow() {
   assert.equal(await task.locator('input[type="number"]').count(), 0, 'no user-number field');
   await typeName(prefix, '吴保', '吴保卫');
   assert.match(await page.locator(`#${prefix} option:checked`).textContent(), /保卫科/, 'the unit is shown with the name');
-  await task.screenshot({ path: path.join(dir, 'pickers-task-1440.png') });
+  await shot(task, 'pickers-task-1440.png');
   await task.locator('[data-testid="assign-confirm"]').click();
   await page.locator(`li[data-task-id="${taskId}"] .assignee`, { hasText: '吴保卫' }).waitFor();
   const tl = (await office.get(`/incidents/${incident.id}/tasks`)).json;
@@ -139,10 +113,10 @@ async function flow() {
   assert.equal(posts.length, 0, 'a preview saves nothing');
   assert.equal((await office.get(`/incidents/${incident.id}/persons`)).json.persons.filter((p) => p.assignment).length, 0);
 
-  await page.locator('#people-panel').screenshot({ path: path.join(dir, 'baobao-1440.png') });
+  await shot(page.locator('#people-panel'), 'baobao-1440.png');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.locator('#spread-save').scrollIntoViewIfNeeded();
-  await page.locator('#people-panel').screenshot({ path: path.join(dir, 'baobao-390.png') });
+  await shot(page.locator('#people-panel'), 'baobao-390.png');
   await page.setViewportSize({ width: 1440, height: 900 });
 
   await page.click('#spread-save');
@@ -175,27 +149,27 @@ async function flow() {
   await page.click('#mtg-attendee-add');
   await page.locator('#mtg-attendee-chosen .up-chip', { hasText: HEAD.name }).waitFor();
   await page.fill('#mtg-attendees', '矿工会主席');
-  await page.locator('#meeting-form').screenshot({ path: path.join(dir, 'pickers-meeting-1440.png') });
+  await shot(page.locator('#meeting-form'), 'pickers-meeting-1440.png');
   await page.click('#meeting-submit');
   await page.locator('#meetings-list [data-testid="meeting"]', { hasText: HEAD.name }).waitFor();
   const meeting = (await office.get(`/incidents/${incident.id}/meetings`)).json.meetings[0];
   assert.deepEqual(meeting.attendees.map((a) => [a.user_id, a.name]), [[ids[HEAD.name], HEAD.name], [null, '矿工会主席']]);
 
   // Roster: a 花名册 entry and a 领导小组 seat linked to 周明远's account, found by name.
-  await page.goto(`${server.base}/#/settings/staff`);
+  await page.goto(`${suite.base}/#/settings/staff`);
   await page.locator('#staff-add-form').waitFor();
   assert.equal(await page.locator('#staff-add-form input[type="number"]').count(), 0, 'no user-number field');
   await page.fill('#staff-add-number', 'Z001');
   await page.fill('#staff-add-name', HEAD.name);
   await page.selectOption('#staff-add-unit', String(units['综采一队']));
   await typeName('staff-add-user', '明远', HEAD.name);
-  await page.locator('#staff-add-form').screenshot({ path: path.join(dir, 'pickers-staff-1440.png') });
+  await shot(page.locator('#staff-add-form'), 'pickers-staff-1440.png');
   await page.click('#staff-add-submit');
   await page.locator('#staff-table tr', { hasText: 'Z001' }).locator('.linked', { hasText: '已关联' }).waitFor();
   const staff = (await office.get('/staff')).json.staff.find((s) => s.staff_number === 'Z001');
   assert.equal(staff.user_id, ids[HEAD.name]);
 
-  await page.goto(`${server.base}/#/settings/leadership`);
+  await page.goto(`${suite.base}/#/settings/leadership`);
   await page.locator('#leader-add-form').waitFor();
   assert.equal(await page.locator('#leader-add-form input[type="number"]').count(), 0, 'no user-number field');
   await typeName('leader-user', '周明', HEAD.name);
@@ -204,6 +178,6 @@ async function flow() {
   const seat = (await office.get('/leadership')).json.leadership.find((m) => m.name === HEAD.name);
   assert.equal(seat.user_id, ids[HEAD.name]);
 
-  for (const f of apiFailures) assert.match(f, / \/api\/v1\/session$/, `unexpected API failure ${f}`);
-  assert.deepEqual(problems, []);
+  for (const f of suite.apiFailures) assert.match(f, / \/api\/v1\/session$/, `unexpected API failure ${f}`);
+  assert.deepEqual(suite.problems, []);
 }

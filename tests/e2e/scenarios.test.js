@@ -13,15 +13,11 @@
 // and the wall into test-results/ (incident-1440.png, baobao-390.png, wall-1440.png, ...).
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser } = require('../lib/fixtures.js');
+const { browserSuite, shot: shoot } = require('../lib/pages.js');
 
-const TIMEOUT = 15000;
 const OFFICE = { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026' };
 const OFFICIALS = [
   { username: 'bb.zhou', name: '周平', password: 'Official-pass-2026a' },
@@ -32,7 +28,6 @@ const OFFICIALS = [
 const RETIREE_HEAD = { username: 'tx.head', name: '退休支部书记马洪', password: 'Head-pass-2026a' };
 const TEAM_HEAD = { username: 'zc.head', name: '综采一队队长王强', password: 'Head-pass-2026b' };
 const CLERK = { username: 'xfb.li', name: '李文静', password: 'Clerk-pass-2026' };
-const results = path.join(root, 'test-results');
 // 23 retirees and 8 workers, distinct names.
 const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
 const GIVEN = ['德福', '桂英', '建华', '秀兰', '国庆', '玉珍', '长顺', '淑芬'];
@@ -40,22 +35,15 @@ const names = (n, offset) => Array.from({ length: n }, (_, i) => SURNAMES[i + of
 const RETIREES = names(23, 0);
 const WORKERS = names(8, 23);
 
-let server;
-let browser;
+const suite = browserSuite('scenario', { timeout: 15000 });
 let page;
 let api;
 const units = {};
-const problems = [];
-const apiFailures = [];
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const top = await rootUnit(admin);
+  const { admin, root: top } = await suite.start();
   for (const [name, kind] of [['退休支部', 'other'], ['综采一队', 'team'], ['保卫科', 'department']]) {
-    const u = await admin.post('/units', { name, parent_id: top.id, kind });
-    assert.equal(u.status, 201, u.text);
-    units[name] = u.json;
+    units[name] = await makeUnit(admin, name, top.id, kind);
   }
   api = await makeUser(admin, { ...OFFICE, unit_id: top.id, roles: ['petition_office'] });
   const [retireeHead, teamHead] = await Promise.all([
@@ -71,24 +59,13 @@ before(async () => {
     assert.equal(r.status, 200, r.text);
   }
 
-  browser = await launchBrowser();
-  page = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  fs.mkdirSync(results, { recursive: true });
+  page = await suite.open('office');
+  await suite.signIn(page, OFFICE);
 });
 
-after(() => closeAll(browser, server));
+const { run } = suite;
 
-async function run(name, fn) {
-  try {
-    await fn();
-  } catch (e) {
-    await keepEvidence('scenario-' + name, { office: page }, problems);
-    throw e;
-  }
-}
-
-const shot = (name) => page.screenshot({ path: path.join(results, name), fullPage: true });
+const shot = (name) => shoot(page, name, { fullPage: true });
 
 // Picks a person by name in a userPicker (its select has id `id`): types the name in
 // its search box and chooses the one offered.
@@ -101,7 +78,7 @@ async function pickByName(id, name) {
 
 // Registration through the form, its one-line summary confirmed; returns the incident id.
 async function register({ headcount, destination, advance, place, unit, demands, expectedAt }) {
-  await page.goto(`${server.base}/#/dashboard`);
+  await page.goto(`${suite.base}/#/dashboard`);
   await page.click('#dash-register');
   await page.locator('#reg-form').waitFor();
   await page.fill('#reg-headcount', String(headcount));
@@ -174,11 +151,11 @@ async function shots(name, { full = false, element = null } = {}) {
     const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
     assert.ok(width <= w, `${name} scrolls sideways at ${w} px: ${width} px`);
     if (element) {
-      await page.locator(element).screenshot({ path: path.join(results, `${name}-${w}.png`) });
+      await shoot(page.locator(element), `${name}-${w}.png`);
       continue;
     }
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(results, `${name}-${w}.png`) });
+    await shoot(page, `${name}-${w}.png`);
     if (full) await shot(`${name}-${w}-full.png`);
   }
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -253,7 +230,7 @@ test('(a) 23 retirees at the group company\'s gate without warning, to 稳控化
   await page.locator('#timeline li', { hasText: '退休人员情绪平稳' }).first().waitFor();
 
   await shots('incident', { full: true });
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }));
 
 test('(b) 8 workers of 综采一队 planning a visit to the city 信访局 next Monday, to 稳控化解', { timeout: 180000 }, () => run('workers', async () => {
@@ -287,14 +264,14 @@ test('(b) 8 workers of 综采一队 planning a visit to the city 信访局 next 
   await noUserNumberFields();
   await transition('resolving', '稳控化解');
   assert.equal((await api.get(`/incidents/${id}`)).json.status, 'resolving');
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }));
 
 test('the wall with both incidents at 1440x900 and 390x844', { timeout: 60000 }, () => run('wall', async () => {
-  await page.goto(`${server.base}/#/dashboard?wall=1`);
+  await page.goto(`${suite.base}/#/dashboard?wall=1`);
   await page.locator('.dash-card').nth(1).waitFor();
   await page.locator('#strip-matters').waitFor();
   await shots('wall', { full: true });
-  await page.goto(`${server.base}/#/dashboard`);
-  assert.deepEqual(problems, []);
+  await page.goto(`${suite.base}/#/dashboard`);
+  assert.deepEqual(suite.problems, []);
 }));

@@ -3,66 +3,30 @@
 // shell and its navigation, creating a unit and a user in 设置, the audit log, the
 // switch to English, and signing out. Any console error or page error fails it.
 'use strict';
-const { test, before, after } = require('node:test');
+
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { launchBrowser, keepEvidence, closeAll } = require('../lib/browser.js');
 const { startServer, Client } = require('../lib/server.js');
+const { browserSuite, shownText } = require('../lib/pages.js');
 
 const NEW_PASSWORD = 'Xinfang-e2e-2026';
-const TIMEOUT = 10000;
-
+const suite = browserSuite('shell');
 let server;
-let browser;
-let context;
 let page;
-const problems = [];
-const expectedApiFailures = [];
 
+// The 4xx API answers of the flow (401 before login, 401 for a wrong password, 400 for
+// a short password) land in suite.apiFailures and are checked against the expected list.
 before(async () => {
   server = await startServer();
+  suite.server = server;
   assert.ok(server.oneTimePassword, `server printed no one-time password:\n${server.output()}`);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // Chromium logs every 4xx answer to fetch as "Failed to load resource". The API
-    // answers below are part of the flow (401 before login, 401 for a wrong password,
-    // 400 for a short password); they are checked against the expected list instead.
-    const url = msg.location().url || '';
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())
-      && url.includes('/api/v1/')) {
-      expectedApiFailures.push(url);
-      return;
-    }
-    problems.push(`console error: ${msg.text()} (${url})`);
-  });
-  page.on('response', (res) => {
-    const url = res.url();
-    if (!url.includes('/api/v1/') && res.status() >= 400) problems.push(`static ${res.status()}: ${url}`);
-    if (res.status() >= 500) problems.push(`server error ${res.status()}: ${url}`);
-  });
+  page = await suite.open('failure', { viewport: { width: 1280, height: 800 } });
 });
-
-after(() => closeAll(browser, server));
 
 // Text of the element, waiting until it is visible.
-async function textOf(selector) {
-  const loc = page.locator(selector);
-  await loc.waitFor({ state: 'visible' });
-  return (await loc.textContent()).trim();
-}
+const textOf = (selector) => shownText(page.locator(selector));
 
-test('login, forced password change, settings, language switch, sign out', { timeout: 45000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('shell', { failure: page }, problems);
-    throw e;
-  }
-});
+test('login, forced password change, settings, language switch, sign out', { timeout: 45000 }, () => suite.run('', flow));
 
 async function flow() {
   await page.goto(server.base + '/');
@@ -180,9 +144,9 @@ async function flow() {
 
   // Only the API failures the flow provokes were logged by the browser: the session
   // probe on load, the wrong password, the short password, the probe after sign-out.
-  const paths = expectedApiFailures.map((u) => new URL(u).pathname);
+  const paths = suite.apiFailures.map((f) => f.split(' ')[1]);
   for (const p of paths) {
     assert.ok(['/api/v1/session', '/api/v1/session/password'].includes(p), `unexpected API failure ${p}`);
   }
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }

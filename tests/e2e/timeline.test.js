@@ -9,72 +9,37 @@
 // counts hold it once. A 1440x900 screenshot of the incident page goes to test-results/.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { setupOffice } = require('../lib/fixtures.js');
+const { expectStatus: ok } = require('../lib/fixtures.js');
+const { officeSuite, shot, beijingInput } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const MINUTE = 60 * 1000;
 const OFFICE = { username: 'wang.wu', name: '王五', roles: ['petition_office'], password: 'Office-pass-2026' };
+const suite = officeSuite('timeline', OFFICE);
 
-let server;
-let browser;
-let api; // the petition office's API session
-const pages = {};
-const problems = [];
-const apiFailures = [];
-
-before(async () => {
-  ({ srv: server, office: api } = await setupOffice(OFFICE));
-
-  browser = await launchBrowser();
-  pages.office = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-});
-
-after(() => closeAll(browser, server));
-
-function ok(r, status, what) {
-  assert.equal(r.status, status, `${what}: ${r.text}`);
-  return r.json;
-}
-
-// "YYYY-MM-DDTHH:mm" in Beijing time, as a datetime-local input takes it.
-function beijingInput(ms) {
-  return new Date(ms + 8 * 60 * MINUTE).toISOString().slice(0, 16);
-}
-
-test('a note with 发生时间 stands where it happened; a recurring report is one row with its rounds', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('timeline', pages, problems);
-    throw e;
-  }
-});
+test('a note with 发生时间 stands where it happened; a recurring report is one row with its rounds', { timeout: 90000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  const page = pages.office;
-  const inc = ok(await api.post('/incidents', {
+  const page = suite.pages.office;
+  const inc = ok(await suite.api.post('/incidents', {
     headcount: 8, destination: 'mine', advance_info: true, place: '矿办公楼门前', units: [],
     demands: '要求补发拖欠工资', drill: true,
   }), 201, 'register');
-  ok(await api.post(`/incidents/${inc.id}/activate`, {}), 200, 'activate');
+  ok(await suite.api.post(`/incidents/${inc.id}/activate`, {}), 200, 'activate');
   // Two rounds of the progress report, done early: round 3 is due on the grid.
   for (let i = 0; i < 2; i++) {
-    const tasks = ok(await api.get(`/incidents/${inc.id}/tasks`), 200, 'tasks').tasks;
+    const tasks = ok(await suite.api.get(`/incidents/${inc.id}/tasks`), 200, 'tasks').tasks;
     const open = tasks.find((t) => t.kind === 'recurring' && t.status === 'pending');
-    ok(await api.patch(`/tasks/${open.id}`, { action: 'complete', note: `第${i + 1}次调度汇报` }), 200, 'complete round');
+    ok(await suite.api.patch(`/tasks/${open.id}`, { action: 'complete', note: `第${i + 1}次调度汇报` }), 200, 'complete round');
   }
-  ok(await api.post(`/incidents/${inc.id}/notes`, {
+  ok(await suite.api.post(`/incidents/${inc.id}/notes`, {
     text: '一小时前：人员在矿门口聚集', at: new Date(Date.now() - 60 * MINUTE).toISOString(),
   }), 201, 'note 1h ago');
 
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  await page.goto(`${server.base}/#/incidents/${inc.id}`);
+  await suite.signIn(page, OFFICE);
+  await page.goto(`${suite.base}/#/incidents/${inc.id}`);
   await page.locator('#note-form').waitFor();
 
   // A 发生时间 in the future is refused: the form marks the field and keeps the text.
@@ -127,20 +92,18 @@ async function flow() {
   assert.match(await rounds.nth(0).textContent(), /第 1 次 · 已完成/);
   assert.match((await group.locator('.group-count').textContent()).trim(), /^0\/1$/);
   // The counts hold it once: as many as rows, not as tasks.
-  const tasks = ok(await api.get(`/incidents/${inc.id}/tasks`), 200, 'tasks').tasks;
+  const tasks = ok(await suite.api.get(`/incidents/${inc.id}/tasks`), 200, 'tasks').tasks;
   const rowCount = await page.locator('#checklist li[data-task-id]').count();
   assert.equal(rowCount, tasks.length - 2, 'rounds 1 and 2 fold into round 3');
   assert.match(await page.locator('#checklist-summary').textContent(), new RegExp(`/${rowCount}`));
 
-  const dir = path.join(root, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, 'timeline-incident-1440x900.png') });
+  await shot(page, 'timeline-incident-1440x900.png');
   await mine.scrollIntoViewIfNeeded();
   await page.locator('#group-recurring').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(dir, 'timeline-incident-rounds-1440x900.png') });
+  await shot(page, 'timeline-incident-rounds-1440x900.png');
 
-  for (const f of apiFailures) {
+  for (const f of suite.apiFailures) {
     assert.ok(f.endsWith('/api/v1/session') || f.endsWith(refused), `unexpected API failure ${f}`);
   }
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }

@@ -9,33 +9,14 @@
 // page, its 更正 form and the dashboard go to test-results/ (times-*-1440.png).
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { setupOffice } = require('../lib/fixtures.js');
+const { officeSuite, shot, text, beijingInput } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const OFFICE = { username: 'zhao.liu', name: '赵六', roles: ['petition_office'], password: 'Office-pass-2026' };
 const HOUR = 3600 * 1000;
 const BEIJING = 8 * HOUR;
-
-let server;
-let browser;
-let api;
-const pages = {};
-const problems = [];
-const apiFailures = [];
-
-before(async () => {
-  ({ srv: server, office: api } = await setupOffice(OFFICE));
-
-  browser = await launchBrowser();
-  pages.office = await openPage(browser, 'office', { problems, apiFailures, timeout: TIMEOUT });
-});
-
-after(() => closeAll(browser, server));
+const suite = officeSuite('times', OFFICE);
 
 // "2026-12-07T08:00" (Beijing) of the next Monday after today, and its ms.
 function nextMonday0800() {
@@ -44,24 +25,14 @@ function nextMonday0800() {
   const day = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + days, 8, 0));
   return { input: day.toISOString().slice(0, 16), ms: day.getTime() - BEIJING };
 }
-const beijingInput = (ms) => new Date(ms + BEIJING).toISOString().slice(0, 16);
-const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
 const COUNTDOWN = /距预计到访 (\d+天\d+小时|\d+小时\d+分|\d+分钟)/;
 
-test('advance information with an expected time: the countdown on the incident page and the dashboard', { timeout: 90000 }, async () => {
-  try {
-    await flow();
-  } catch (e) {
-    await keepEvidence('times', pages, problems);
-    throw e;
-  }
-});
+test('advance information with an expected time: the countdown on the incident page and the dashboard', { timeout: 90000 },
+  () => suite.run('', flow));
 
 async function flow() {
-  const page = pages.office;
-  await signIn(page, server.base, OFFICE.username, OFFICE.password);
-  await page.goto(server.base + '/#/incidents/new');
-  await page.locator('#reg-form').waitFor();
+  const page = await suite.signedIn();
+  await suite.visit(page, '/#/incidents/new', '#reg-form');
   // 发生时间 defaults to now (Beijing time, to the minute).
   const shown = await page.inputValue('#reg-occurred');
   assert.ok(Math.abs(Date.parse(shown + ':00+08:00') - Date.now()) < 2 * 60 * 1000, `发生时间 defaults to now, not ${shown}`);
@@ -81,13 +52,13 @@ async function flow() {
   const summary = page.locator('#reg-summary');
   await summary.waitFor();
   assert.match(await text(summary), /预计.*到访市/);
-  await page.screenshot({ path: path.join(root, 'test-results', 'times-register-1440.png'), fullPage: true });
+  await shot(page, 'times-register-1440.png', { fullPage: true });
   await page.click('#reg-confirm');
   await page.waitForURL(/#\/incidents\/\d+$/);
   const id = Number(page.url().match(/#\/incidents\/(\d+)$/)[1]);
 
   // Stored as given.
-  const inc = await api.get(`/incidents/${id}`);
+  const inc = await suite.api.get(`/incidents/${id}`);
   assert.equal(inc.status, 200, inc.text);
   assert.equal(Date.parse(inc.json.expected_at), monday.ms);
   assert.equal(inc.json.expected_destination, 'city');
@@ -100,7 +71,7 @@ async function flow() {
   assert.match(await text(page.locator('#inc-expected-destination')), /市/);
   await page.locator('#inc-occurred').waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(root, 'test-results', 'times-incident-1440.png') });
+  await shot(page, 'times-incident-1440.png');
 
   // The visit moves to 10:00 through 更正 on the page: stored, shown, in the timeline.
   await page.click('#facts-toggle');
@@ -109,31 +80,31 @@ async function flow() {
   const ten = monday.input.replace('T08:00', 'T10:00');
   await page.fill('#facts-expected', ten);
   await page.locator('#facts-form').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(root, 'test-results', 'times-facts-1440.png') });
+  await shot(page, 'times-facts-1440.png');
   await page.click('#facts-submit');
   await page.locator('#inc-expected', { hasText: '10:00:00' }).waitFor();
   await page.locator('li[data-action="incident.facts"]', { hasText: '预计到访时间' }).first().waitFor();
-  const moved = await api.get(`/incidents/${id}`);
+  const moved = await suite.api.get(`/incidents/${id}`);
   assert.equal(Date.parse(moved.json.expected_at), monday.ms + 2 * HOUR);
 
   // The dashboard card shows the countdown too.
-  await page.goto(server.base + '/#/dashboard');
+  await page.goto(suite.base + '/#/dashboard');
   const card = page.locator(`[data-testid="incident-card"][data-incident-id="${id}"]`);
   await card.waitFor();
   assert.match(await text(card.locator('[data-testid="expected-countdown"]')), COUNTDOWN);
-  await page.screenshot({ path: path.join(root, 'test-results', 'times-dashboard-1440.png') });
+  await shot(page, 'times-dashboard-1440.png');
 
   // Once the expected time has passed: 已到预计时间.
-  const past = await api.post('/incidents', {
+  const past = await suite.api.post('/incidents', {
     headcount: 5, destination: 'mine', advance_info: true, place: '矿门口', units: [], demands: '',
     drill: false, occurred_at: new Date(Date.now() - 3 * HOUR).toISOString(),
     expected_at: new Date(Date.now() - HOUR).toISOString(),
   });
   assert.equal(past.status, 201, past.text);
-  await page.goto(server.base + `/#/incidents/${past.json.id}`);
+  await page.goto(suite.base + `/#/incidents/${past.json.id}`);
   const reached = page.locator('#inc-expected [data-testid="expected-countdown"]');
   await reached.waitFor();
   assert.equal(await text(reached), '已到预计时间');
 
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }

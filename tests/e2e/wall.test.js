@@ -6,47 +6,34 @@
 // with the sqlite3 tool. Screenshots go to test-results/wall-*.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launchBrowser, openPage, signIn, keepEvidence, closeAll } = require('../lib/browser.js');
-const { root } = require('../lib/server.js');
-const { startAdmin, rootUnit, makeUser } = require('../lib/fixtures.js');
+const { makeUnit, makeUser, registerActive } = require('../lib/fixtures.js');
+const { browserSuite, shot } = require('../lib/pages.js');
 
-const TIMEOUT = 10000;
 const DAY = 24 * 3600 * 1000;
 const LEADER = { username: 'ld.chen', name: '陈组长', password: 'Leader-pass-2026' };
 const HEAD = { username: 'zc.head', name: '综采队长', password: 'Head-pass-2026' };
-const results = path.join(root, 'test-results');
 
-let server;
-let browser;
+const suite = browserSuite('wall');
 let page;
 let incident;
-const problems = [];
-const apiFailures = [];
 
 before(async () => {
-  const { srv, admin } = await startAdmin();
-  server = srv;
-  const top = await rootUnit(admin);
-  const team = (await admin.post('/units', { name: '综采一队', parent_id: top.id, kind: 'team' })).json;
-  const dept = (await admin.post('/units', { name: '机电科', parent_id: top.id, kind: 'department' })).json;
+  const { admin, root: top } = await suite.start();
+  const team = await makeUnit(admin, '综采一队', top.id, 'team');
+  const dept = await makeUnit(admin, '机电科', top.id, 'department');
   const office = await makeUser(admin, { username: 'xfb.wang', name: '王信访', password: 'Office-pass-2026',
     unit_id: top.id, roles: ['petition_office'] });
   await makeUser(admin, { ...LEADER, unit_id: top.id, roles: ['leader'] });
   await makeUser(admin, { ...HEAD, unit_id: team.id, roles: ['unit_head'] });
 
   for (const [headcount, unit, drill] of [[23, team.id, false], [8, dept.id, false], [5, team.id, true]]) {
-    const r = await office.post('/incidents', { headcount, destination: 'group', advance_info: false,
+    const a = await registerActive(office, { headcount, destination: 'group', advance_info: false,
       place: '集团公司大门', units: [unit], demands: '要求落实退休待遇', drill });
-    assert.equal(r.status, 201, r.text);
-    const a = await office.post(`/incidents/${r.json.id}/activate`, {});
-    assert.equal(a.status, 200, a.text);
-    incident = incident || a.json;
-    const d = await office.post(`/incidents/${r.json.id}/dispatches`, { resource: 'guards', quantity: 4,
+    incident = incident || a;
+    const d = await office.post(`/incidents/${a.id}/dispatches`, { resource: 'guards', quantity: 4,
       note: '东门集合，听从现场指挥安排，带好执法记录仪' });
     assert.equal(d.status, 201, d.text);
   }
@@ -59,7 +46,7 @@ before(async () => {
   const matter = async (p, content, receivedDaysAgo, conclude) => {
     const r = await office.post(`/persons/${p.id}/matters`, { category: 'appeal', content });
     assert.equal(r.status, 201, r.text);
-    execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db,
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', suite.server.db,
       `UPDATE matters SET received_ms = ${Math.round(now - receivedDaysAgo * DAY)} WHERE id = ${r.json.id}`]);
     if (conclude) assert.equal((await office.patch(`/matters/${r.json.id}`, { accepted: true, concluded: true })).status, 200);
   };
@@ -69,20 +56,10 @@ before(async () => {
   await matter(li, '解决住房', 5);
   await matter(zhang, '补发津贴', 20, true);
 
-  browser = await launchBrowser();
-  page = await openPage(browser, 'leader', { problems, apiFailures, timeout: TIMEOUT }, { viewport: { width: 1920, height: 1080 } });
+  page = await suite.open('leader', { viewport: { width: 1920, height: 1080 } });
 });
 
-after(() => closeAll(browser, server));
-
-async function run(name, fn) {
-  try {
-    await fn();
-  } catch (e) {
-    await keepEvidence('wall-' + name, { leader: page }, problems);
-    throw e;
-  }
-}
+const { run } = suite;
 
 async function stripCounts() {
   return Object.fromEntries(await page.locator('#dash-strip [data-count]').evaluateAll((items) =>
@@ -90,9 +67,8 @@ async function stripCounts() {
 }
 
 test('the wall counts matters near their legal deadline and lists them on a click', { timeout: 60000 }, () => run('matters', async () => {
-  fs.mkdirSync(results, { recursive: true });
-  await signIn(page, server.base, LEADER.username, LEADER.password);
-  await page.goto(`${server.base}/#/dashboard?wall=1`);
+  await suite.signIn(page, LEADER);
+  await page.goto(`${suite.base}/#/dashboard?wall=1`);
   await page.locator('.dash-card').nth(2).waitFor();
   await page.locator('#strip-matters').waitFor();
   assert.deepEqual(await stripCounts(), { incidents: '3', people: '31', overdue: '0', unassigned: '0', matters: '3' });
@@ -108,33 +84,33 @@ test('the wall counts matters near their legal deadline and lists them on a clic
   assert.match(texts[1], /李秀兰[\s\S]*报销医药费[\s\S]*剩余/);
   assert.match(texts[2], /张建国[\s\S]*调整退休待遇[\s\S]*剩余/);
   assert.ok(await rows.first().evaluate((r) => r.classList.contains('late')));
-  await page.screenshot({ path: path.join(results, 'wall-matters-1920.png') });
+  await shot(page, 'wall-matters-1920.png');
   // The name leads to the file.
   assert.match(await rows.first().locator('a').getAttribute('href'), /^#\/persons\/\d+$/);
   // The panel follows the live refresh and closes on a second click.
   await page.click('#strip-matters');
   await page.locator('#dash-matters').waitFor({ state: 'hidden' });
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 }));
 
 test('a unit head counts only the matters of their unit', { timeout: 60000 }, () => run('head', async () => {
-  await page.goto(`${server.base}/#/dashboard`);
+  await page.goto(`${suite.base}/#/dashboard`);
   await page.locator('#nav').waitFor();
   await page.click('#logout');
-  await signIn(page, server.base, HEAD.username, HEAD.password);
-  await page.goto(`${server.base}/#/dashboard?wall=1`);
+  await suite.signIn(page, HEAD);
+  await page.goto(`${suite.base}/#/dashboard?wall=1`);
   await page.locator('#strip-matters').waitFor();
   assert.equal((await stripCounts()).matters, '2');
-  await page.goto(`${server.base}/#/dashboard`);
+  await page.goto(`${suite.base}/#/dashboard`);
   await page.locator('#nav').waitFor();
   await page.click('#logout');
-  await signIn(page, server.base, LEADER.username, LEADER.password);
+  await suite.signIn(page, LEADER);
 }));
 
 test('the wall and the dispatch rows on a 390x844 phone', { timeout: 60000 }, () => run('phone', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   try {
-    await page.goto(`${server.base}/#/dashboard?wall=1`);
+    await page.goto(`${suite.base}/#/dashboard?wall=1`);
     await page.locator('.dash-card').nth(2).waitFor();
     await page.locator('#strip-matters').waitFor();
     await page.click('#strip-matters');
@@ -157,10 +133,10 @@ test('the wall and the dispatch rows on a 390x844 phone', { timeout: 60000 }, ()
       assert.ok(n.size >= 24, `a count is ${n.size} px`);
       assert.ok(n.right <= 390 && n.label, JSON.stringify(n));
     }
-    await page.screenshot({ path: path.join(results, 'wall-phone-390.png'), fullPage: true });
+    await shot(page, 'wall-phone-390.png', { fullPage: true });
 
     // The dispatch rows of an incident on the phone.
-    await page.goto(`${server.base}/#/incidents/${incident.id}`);
+    await page.goto(`${suite.base}/#/incidents/${incident.id}`);
     await page.locator('#dispatch-table tbody tr').first().waitFor();
     const w2 = await page.evaluate(() => document.scrollingElement.scrollWidth);
     assert.ok(w2 <= 390, `the incident page scrolls sideways: ${w2} px wide`);
@@ -169,8 +145,8 @@ test('the wall and the dispatch rows on a 390x844 phone', { timeout: 60000 }, ()
       return { left: r.left, right: r.right };
     });
     assert.ok(row.left >= 0 && row.right <= 390, `a dispatch row is at ${row.left}..${row.right}`);
-    await page.locator('#dispatch-board').screenshot({ path: path.join(results, 'wall-dispatch-390.png') });
-    assert.deepEqual(problems, []);
+    await shot(page.locator('#dispatch-board'), 'wall-dispatch-390.png');
+    assert.deepEqual(suite.problems, []);
   } finally {
     await page.setViewportSize({ width: 1920, height: 1080 });
   }

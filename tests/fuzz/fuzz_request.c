@@ -23,6 +23,7 @@
 #include "api/xf_api.h"
 #include "api/xf_records.h"
 #include "core/xf_password.h"
+#include "store/xf_store_db.h"
 #include "util/xf_utf8.h"
 
 static xf_server *server;

@@ -22,6 +22,7 @@
 
 #include "core/xf_cjk.h"
 #include "store/xf_search.h"
+#include "store/xf_store_db.h"
 
 static void check(int ok, const char *what)
 {

@@ -22,6 +22,15 @@ static void assert_aligned_zeroed(const void *p, size_t n)
 		assert_int_equal(c[i], 0);
 }
 
+/* n fresh bytes from a (checked aligned and zeroed), then filled with `fill`. */
+static unsigned char *alloc_filled(xf_arena *a, size_t n, int fill)
+{
+	unsigned char *p = xf_arena_alloc(a, n);
+	assert_aligned_zeroed(p, n);
+	memset(p, fill, n);
+	return p;
+}
+
 static void test_many_small_allocations(void **state)
 {
 	xf_arena a;
@@ -78,28 +87,16 @@ static void test_large_allocation_then_small(void **state)
 	xf_arena_init(&a);
 
 	/* Large as the first allocation. */
-	unsigned char *big1 = xf_arena_alloc(&a, 5000);
-	assert_aligned_zeroed(big1, 5000);
-	memset(big1, 0xAA, 5000);
-
-	unsigned char *small1 = xf_arena_alloc(&a, 24);
-	assert_aligned_zeroed(small1, 24);
-	memset(small1, 0x11, 24);
+	unsigned char *big1 = alloc_filled(&a, 5000, 0xAA);
+	unsigned char *small1 = alloc_filled(&a, 24, 0x11);
 
 	/* Large after small ones: the head keeps serving small allocations. */
-	unsigned char *big2 = xf_arena_alloc(&a, 2049);
-	assert_aligned_zeroed(big2, 2049);
-	memset(big2, 0xBB, 2049);
-	unsigned char *big3 = xf_arena_alloc(&a, 100000);
-	assert_aligned_zeroed(big3, 100000);
-	memset(big3, 0xCC, 100000);
+	unsigned char *big2 = alloc_filled(&a, 2049, 0xBB);
+	unsigned char *big3 = alloc_filled(&a, 100000, 0xCC);
 
 	unsigned char *smalls[200];
-	for (int i = 0; i < 200; i++) {
-		smalls[i] = xf_arena_alloc(&a, 64);
-		assert_aligned_zeroed(smalls[i], 64);
-		memset(smalls[i], i, 64);
-	}
+	for (int i = 0; i < 200; i++)
+		smalls[i] = alloc_filled(&a, 64, i);
 
 	/* Nothing overwrote anything else. */
 	for (size_t i = 0; i < 5000; i++)

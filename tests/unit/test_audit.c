@@ -26,6 +26,7 @@
 #include "core/xf_password.h"
 #include "store/xf_search.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "util/xf_util.h"
 
 enum { N_ROWS = 5 };
@@ -87,6 +88,17 @@ static void assert_problem_mentions(const xf_audit_walk *w, const char *word)
 		fail_msg("problem '%s' does not mention '%s'", w->problem, word);
 }
 
+/* Walks rows (skipping `skip`, -1: none), expecting the walk to fail at bad_seq with a
+ * problem that mentions `word` (NULL: any). */
+static void assert_walk_fails(const stored_row *rows, int skip, int64_t bad_seq, const char *word,
+                              xf_audit_walk *w)
+{
+	assert_false(walk_rows(rows, N_ROWS, skip, w));
+	assert_int_equal(w->bad_seq, bad_seq);
+	if (word)
+		assert_problem_mentions(w, word);
+}
+
 /* ---- the encoding ---- */
 
 static void add_field(crypto_hash_sha256_state *st, const char *name, const char *value)
@@ -95,6 +107,27 @@ static void add_field(crypto_hash_sha256_state *st, const char *name, const char
 	int n = snprintf(line, sizeof line, "%s:%zu:%s\n", name, strlen(value), value);
 	assert_true(n > 0 && (size_t)n < sizeof line);
 	crypto_hash_sha256_update(st, (const unsigned char *)line, (unsigned long long)n);
+}
+
+/* The hash of row after prev as the header specifies it, with actor_id written as given
+ * (the row's seq is 12). */
+static void spec_hash(const unsigned char *prev, const xf_audit_row *row, const char *actor_id,
+                      unsigned char *want)
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, prev, XF_HASH_LEN);
+	crypto_hash_sha256_update(&st, (const unsigned char *)"xinfang-event-v1\n", 17);
+	add_field(&st, "seq", "12");
+	add_field(&st, "at", row->at);
+	add_field(&st, "actor_id", actor_id);
+	add_field(&st, "actor", row->actor);
+	add_field(&st, "action", row->action);
+	add_field(&st, "object_type", row->object_type);
+	add_field(&st, "object_id", row->object_id);
+	add_field(&st, "data", row->data);
+	add_field(&st, "request_id", row->request_id);
+	crypto_hash_sha256_final(&st, want);
 }
 
 /* The header's specification, written out independently: a change to the encoding
@@ -117,38 +150,14 @@ static void test_hash_follows_the_specification(void **state)
 	};
 	xf_audit_hash(prev, &row, got);
 
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, prev, XF_HASH_LEN);
-	crypto_hash_sha256_update(&st, (const unsigned char *)"xinfang-event-v1\n", 17);
-	add_field(&st, "seq", "12");
-	add_field(&st, "at", row.at);
-	add_field(&st, "actor_id", "3");
-	add_field(&st, "actor", row.actor); /* 6 bytes, 2 characters: LENGTH is in bytes */
-	add_field(&st, "action", row.action);
-	add_field(&st, "object_type", row.object_type);
-	add_field(&st, "object_id", row.object_id);
-	add_field(&st, "data", row.data);
-	add_field(&st, "request_id", row.request_id);
-	crypto_hash_sha256_final(&st, want);
+	/* the actor is 6 bytes, 2 characters: LENGTH is in bytes */
+	spec_hash(prev, &row, "3", want);
 	assert_memory_equal(got, want, XF_HASH_LEN);
 
 	/* an absent actor is the empty string, not "0" */
 	row.actor_id = 0;
 	xf_audit_hash(prev, &row, got);
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, prev, XF_HASH_LEN);
-	crypto_hash_sha256_update(&st, (const unsigned char *)"xinfang-event-v1\n", 17);
-	add_field(&st, "seq", "12");
-	add_field(&st, "at", row.at);
-	add_field(&st, "actor_id", "");
-	add_field(&st, "actor", row.actor);
-	add_field(&st, "action", row.action);
-	add_field(&st, "object_type", row.object_type);
-	add_field(&st, "object_id", row.object_id);
-	add_field(&st, "data", row.data);
-	add_field(&st, "request_id", row.request_id);
-	crypto_hash_sha256_final(&st, want);
+	spec_hash(prev, &row, "", want);
 	assert_memory_equal(got, want, XF_HASH_LEN);
 }
 
@@ -227,8 +236,7 @@ static void test_walk_tampered_field(void **state)
 
 	build_chain(rows);
 	rows[2].data[5] = '9'; /* {"n":2 -> {"n":9 */
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 3);
+	assert_walk_fails(rows, -1, 3, NULL, &w);
 	assert_int_equal(w.count, 2);
 	assert_int_equal(w.last_seq, 2);
 	assert_problem_mentions(&w, "hash");
@@ -238,14 +246,11 @@ static void test_walk_tampered_field(void **state)
 
 	build_chain(rows);
 	rows[2].row.actor = "mallory";
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 3);
-	assert_problem_mentions(&w, "hash");
+	assert_walk_fails(rows, -1, 3, "hash", &w);
 
 	build_chain(rows);
 	rows[2].row.actor_id = 1;
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 3);
+	assert_walk_fails(rows, -1, 3, NULL, &w);
 
 	/* a forged row whose hash is recomputed still breaks the next row's prev_hash */
 	build_chain(rows);
@@ -254,9 +259,7 @@ static void test_walk_tampered_field(void **state)
 	assert_int_equal(xf_hex_decode(rows[2].prev_hex, prev, XF_HASH_LEN), XF_OK);
 	xf_audit_hash(prev, &rows[2].row, hash);
 	xf_hex_encode(hash, XF_HASH_LEN, rows[2].hash_hex);
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 4);
-	assert_problem_mentions(&w, "prev_hash");
+	assert_walk_fails(rows, -1, 4, "prev_hash", &w);
 
 	/* once bad, the walk stays bad and keeps the first problem */
 	assert_false(xf_audit_walk_step(&w, &rows[4].row, rows[4].prev_hex, rows[4].hash_hex));
@@ -270,15 +273,12 @@ static void test_walk_wrong_prev_hash(void **state)
 	xf_audit_walk w;
 	build_chain(rows);
 	memcpy(rows[2].prev_hex, rows[0].hash_hex, XF_HASH_HEX_LEN);
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 3);
-	assert_problem_mentions(&w, "prev_hash");
+	assert_walk_fails(rows, -1, 3, "prev_hash", &w);
 
 	/* the first row must start from zeros */
 	build_chain(rows);
 	rows[0].prev_hex[63] = '1';
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 1);
+	assert_walk_fails(rows, -1, 1, NULL, &w);
 	assert_int_equal(w.count, 0);
 	assert_problem_mentions(&w, "prev_hash");
 }
@@ -289,13 +289,11 @@ static void test_walk_missing_and_misordered_rows(void **state)
 	xf_audit_walk w;
 	build_chain(rows);
 
-	assert_false(walk_rows(rows, N_ROWS, 2, &w)); /* seq 3 missing */
-	assert_int_equal(w.bad_seq, 4);
+	assert_walk_fails(rows, 2, 4, NULL, &w); /* seq 3 missing */
 	assert_int_equal(w.count, 2);
 	assert_problem_mentions(&w, "missing");
 
-	assert_false(walk_rows(rows, N_ROWS, 0, &w)); /* the first row missing */
-	assert_int_equal(w.bad_seq, 2);
+	assert_walk_fails(rows, 0, 2, NULL, &w); /* the first row missing */
 	assert_int_equal(w.count, 0);
 
 	/* a repeated row */
@@ -318,21 +316,15 @@ static void test_walk_non_hex_hash(void **state)
 
 	build_chain(rows);
 	rows[3].hash_hex[10] = 'z';
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 4);
-	assert_problem_mentions(&w, "hash is not 64 hex digits");
+	assert_walk_fails(rows, -1, 4, "hash is not 64 hex digits", &w);
 
 	build_chain(rows);
 	rows[3].hash_hex[63] = '\0'; /* 63 digits */
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 4);
-	assert_problem_mentions(&w, "hex");
+	assert_walk_fails(rows, -1, 4, "hex", &w);
 
 	build_chain(rows);
 	rows[1].prev_hex[0] = 'g';
-	assert_false(walk_rows(rows, N_ROWS, -1, &w));
-	assert_int_equal(w.bad_seq, 2);
-	assert_problem_mentions(&w, "prev_hash is not 64 hex digits");
+	assert_walk_fails(rows, -1, 2, "prev_hash is not 64 hex digits", &w);
 
 	build_chain(rows);
 	xf_audit_walk_init(&w);

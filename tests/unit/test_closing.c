@@ -122,26 +122,26 @@ static void check_problem(const xf_plan *plan, const char *scores, int kind, con
 static void test_form(void **state)
 {
 	xf_plan *plan = shipped_plan();
-	check_problem(plan, "{}", XF_EVAL_OK, "");
-	check_problem(plan, "{\"speed\": {\"score\": 5, \"comment\": \"快\"}, \"measures\": {}}",
-	              XF_EVAL_OK, "");
-	check_problem(plan, "{\"speed\": {\"score\": null}}", XF_EVAL_OK, "");
-	check_problem(plan, "[]", XF_EVAL_NOT_OBJECT, "scores");
-	check_problem(plan, "{\"speed\": 3}", XF_EVAL_NOT_OBJECT, "scores.speed");
-	check_problem(plan, "{\"morale\": {\"score\": 3}}", XF_EVAL_UNKNOWN_DIMENSION,
-	              "scores.morale");
-	check_problem(plan, "{\"speed\": {\"score\": 6}}", XF_EVAL_SCORE_RANGE,
-	              "scores.speed.score");
-	check_problem(plan, "{\"speed\": {\"score\": 0}}", XF_EVAL_SCORE_RANGE,
-	              "scores.speed.score");
-	check_problem(plan, "{\"speed\": {\"score\": 3.5}}", XF_EVAL_SCORE_RANGE,
-	              "scores.speed.score");
-	check_problem(plan, "{\"speed\": {\"score\": \"3\"}}", XF_EVAL_SCORE_RANGE,
-	              "scores.speed.score");
-	check_problem(plan, "{\"speed\": {\"comment\": 3}}", XF_EVAL_COMMENT,
-	              "scores.speed.comment");
-	check_problem(plan, "{\"speed\": {\"weight\": 3}}", XF_EVAL_UNKNOWN_KEY,
-	              "scores.speed.weight");
+	static const struct {
+		const char *scores;
+		int kind;
+		const char *field;
+	} cases[] = {
+	    {"{}", XF_EVAL_OK, ""},
+	    {"{\"speed\": {\"score\": 5, \"comment\": \"快\"}, \"measures\": {}}", XF_EVAL_OK, ""},
+	    {"{\"speed\": {\"score\": null}}", XF_EVAL_OK, ""},
+	    {"[]", XF_EVAL_NOT_OBJECT, "scores"},
+	    {"{\"speed\": 3}", XF_EVAL_NOT_OBJECT, "scores.speed"},
+	    {"{\"morale\": {\"score\": 3}}", XF_EVAL_UNKNOWN_DIMENSION, "scores.morale"},
+	    {"{\"speed\": {\"score\": 6}}", XF_EVAL_SCORE_RANGE, "scores.speed.score"},
+	    {"{\"speed\": {\"score\": 0}}", XF_EVAL_SCORE_RANGE, "scores.speed.score"},
+	    {"{\"speed\": {\"score\": 3.5}}", XF_EVAL_SCORE_RANGE, "scores.speed.score"},
+	    {"{\"speed\": {\"score\": \"3\"}}", XF_EVAL_SCORE_RANGE, "scores.speed.score"},
+	    {"{\"speed\": {\"comment\": 3}}", XF_EVAL_COMMENT, "scores.speed.comment"},
+	    {"{\"speed\": {\"weight\": 3}}", XF_EVAL_UNKNOWN_KEY, "scores.speed.weight"},
+	};
+	for (size_t i = 0; i < XF_ARRAY_LEN(cases); i++)
+		check_problem(plan, cases[i].scores, cases[i].kind, cases[i].field);
 
 	json_error_t je;
 	json_t *scores =

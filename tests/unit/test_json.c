@@ -40,6 +40,19 @@ static void assert_malformed(const char *text, size_t len, const char *message_p
 		fail_msg("message '%s' does not mention '%s'", err.message, message_part);
 }
 
+/* A body the parser must refuse as malformed, with a word its message must have. */
+typedef struct malformed_case {
+	const char *text;
+	size_t len;
+	const char *message_part;
+} malformed_case;
+
+static void assert_all_malformed(const malformed_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_malformed(cases[i].text, cases[i].len, cases[i].message_part);
+}
+
 /* ---- parsing ---- */
 
 static void test_parse_valid_object(void **state)
@@ -93,25 +106,27 @@ static void test_parse_reports_line_and_column(void **state)
 	if (!strstr(err.message, "line 3") || !strstr(err.message, "column"))
 		fail_msg("message '%s' does not locate the error", err.message);
 
-	assert_malformed("{\"a\" 1}", 7, "column");
-	assert_malformed("{\"a\":}", 6, "line 1");
-	assert_malformed("{\"a\":1", 6, "line");
-	assert_malformed("{'a':1}", 7, "line 1");
-	assert_malformed("{\"a\":01}", 8, "line");
-	assert_malformed("{\"a\":1,}", 8, "line");
+	static const malformed_case cases[] = {
+	    {"{\"a\" 1}", 7, "column"}, {"{\"a\":}", 6, "line 1"}, {"{\"a\":1", 6, "line"},
+	    {"{'a':1}", 7, "line 1"},   {"{\"a\":01}", 8, "line"}, {"{\"a\":1,}", 8, "line"},
+	};
+	assert_all_malformed(cases, XF_ARRAY_LEN(cases));
 }
 
 static void test_parse_invalid_utf8(void **state)
 {
-	assert_malformed("{\"a\":\"\xff\"}", 8, "line");
-	/* a truncated three-byte sequence (the first two bytes of 信) */
-	assert_malformed("{\"a\":\"\xe4\xbf\"}", 9, "line");
-	/* an overlong encoding of '/' */
-	assert_malformed("{\"a\":\"\xc0\xaf\"}", 9, "line");
-	/* a UTF-16 surrogate encoded as UTF-8 */
-	assert_malformed("{\"a\":\"\xed\xa0\x80\"}", 10, "line");
-	/* invalid UTF-8 in a key */
-	assert_malformed("{\"\xfe\":1}", 6, "line");
+	static const malformed_case cases[] = {
+	    {"{\"a\":\"\xff\"}", 8, "line"},
+	    /* a truncated three-byte sequence (the first two bytes of 信) */
+	    {"{\"a\":\"\xe4\xbf\"}", 9, "line"},
+	    /* an overlong encoding of '/' */
+	    {"{\"a\":\"\xc0\xaf\"}", 9, "line"},
+	    /* a UTF-16 surrogate encoded as UTF-8 */
+	    {"{\"a\":\"\xed\xa0\x80\"}", 10, "line"},
+	    /* invalid UTF-8 in a key */
+	    {"{\"\xfe\":1}", 6, "line"},
+	};
+	assert_all_malformed(cases, XF_ARRAY_LEN(cases));
 	/* an encoded NUL in a string is refused, naming the field (in nested values too) */
 	xf_field_error err;
 	assert_null(xf_json_parse_object("{\"a\":\"x\\u0000y\"}", 16, &err));
@@ -126,14 +141,17 @@ static void test_parse_invalid_utf8(void **state)
 
 static void test_parse_must_be_object(void **state)
 {
-	assert_malformed("[1,2]", 5, "must be a json object");
-	assert_malformed("[]", 2, "must be a json object");
-	assert_malformed("[{\"a\":1}]", 9, "must be a json object");
-	/* a bare scalar is valid JSON but no object: the message says what is wanted */
-	assert_malformed("\"text\"", 6, "must be a json object");
-	assert_malformed("42", 2, "must be a json object");
-	assert_malformed("null", 4, "must be a json object");
-	assert_malformed("true", 4, "must be a json object");
+	static const malformed_case cases[] = {
+	    {"[1,2]", 5, "must be a json object"},
+	    {"[]", 2, "must be a json object"},
+	    {"[{\"a\":1}]", 9, "must be a json object"},
+	    /* a bare scalar is valid JSON but no object: the message says what is wanted */
+	    {"\"text\"", 6, "must be a json object"},
+	    {"42", 2, "must be a json object"},
+	    {"null", 4, "must be a json object"},
+	    {"true", 4, "must be a json object"},
+	};
+	assert_all_malformed(cases, XF_ARRAY_LEN(cases));
 }
 
 static void test_parse_duplicate_keys(void **state)

@@ -103,6 +103,20 @@ static void test_art22_art34_overdue_only_after_the_due_time(void **state)
 	assert_true(xf_matter_overdue(due, due + 1));
 }
 
+/* GET /matters?due=soon takes in what falls due within the days asked, and what is past;
+ * due=overdue only what is past (xf_matter_overdue). */
+static void test_matters_due_soon_or_overdue(void **state)
+{
+	(void)state;
+	int64_t now = RECEIVED;
+	assert_int_equal(xf_matter_due_until(now, true, 3), now + 3 * XF_DAY_MS);
+	assert_int_equal(xf_matter_due_until(now, true, 0), now);
+	int64_t until = xf_matter_due_until(now, false, 3);
+	assert_true(until < now);
+	assert_true(xf_matter_overdue(until, now));
+	assert_false(xf_matter_overdue(until + 1, now));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +125,7 @@ int main(void)
 	    cmocka_unit_test(test_art22_art34_one_clock_runs_at_a_time),
 	    cmocka_unit_test(test_art22_days_are_elapsed_time_not_yet_civil_code),
 	    cmocka_unit_test(test_art22_art34_overdue_only_after_the_due_time),
+	    cmocka_unit_test(test_matters_due_soon_or_overdue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

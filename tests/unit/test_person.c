@@ -16,6 +16,7 @@
 #include "core/xf_password.h"
 #include "core/xf_person.h"
 #include "store/xf_store_people.h"
+#include "xf_test_store.h"
 
 static void test_masking(void **state)
 {
@@ -180,6 +181,10 @@ static void test_followup_due_after_interval(void **state)
 {
 	assert_int_equal(xf_followup_due(1000, 7), 1000 + 7 * 24 * 3600 * 1000LL);
 	assert_int_equal(xf_followup_due(1000, 0), 1000);
+	/* The task of the follow-up is due the same interval later, in minutes. */
+	assert_int_equal(xf_followup_minutes(7), 7 * 24 * 60);
+	assert_int_equal(xf_followup_minutes(1), 1440);
+	assert_int_equal(xf_followup_due(0, 3), xf_followup_minutes(3) * 60 * 1000LL);
 }
 
 static void test_zh_names(void **state)
@@ -193,21 +198,13 @@ static char dir[64];
 
 static int open_db(void **state)
 {
-	char path[128], error[256];
-	snprintf(dir, sizeof dir, "/tmp/xf-person-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof path, "%s/x.db", dir);
 	xf_crypto_init();
-	return xf_store_open(path, error, sizeof error) == XF_OK ? 0 : -1;
+	return xf_test_store_open(dir, "person");
 }
 
 static int close_db(void **state)
 {
-	char cmd[128];
-	xf_store_close();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return xf_test_store_remove(dir);
 }
 
 static int64_t person(xf_db *db, const char *name, int64_t unit, const char *id_number)

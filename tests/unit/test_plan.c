@@ -72,6 +72,67 @@ static xf_plan *load_source_file(const char *rel)
 	return plan;
 }
 
+/* The bytes of a file of the source tree. */
+static char *read_source(const char *rel, size_t *len)
+{
+	char *path = source_path(rel);
+	char *bytes = read_all(path, len);
+	free(path);
+	return bytes;
+}
+
+/* tests/unit/plans/valid-minimal.json as JSON, for a test to change. */
+static json_t *minimal_doc(void)
+{
+	char *path = source_path("tests/unit/plans/valid-minimal.json");
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	free(path);
+	assert_non_null(doc);
+	return doc;
+}
+
+/* Loads doc as a plan's text, releasing doc. */
+static xf_plan *load_doc(json_t *doc, xf_plan_errors *errors)
+{
+	char *text = json_dumps(doc, 0);
+	json_decref(doc);
+	xf_plan *plan = xf_plan_load(text, strlen(text), errors);
+	free(text);
+	return plan;
+}
+
+/* The steps of procedures[i] of a plan document. */
+static json_t *doc_steps(json_t *doc, size_t i)
+{
+	return json_object_get(json_array_get(json_object_get(doc, "procedures"), i), "steps");
+}
+
+/* valid-minimal.json with `key` set to section (JSON text): the plan, or NULL with
+ * errors. */
+static xf_plan *plan_with_section(const char *key, const char *section, xf_plan_errors *errors)
+{
+	json_t *doc = minimal_doc();
+	json_error_t je;
+	json_t *v = json_loads(section, 0, &je);
+	if (!v)
+		fail_msg("bad test JSON: %s", section);
+	json_object_set_new(doc, key, v);
+	return load_doc(doc, errors);
+}
+
+/* valid-minimal.json with `key` set to section: the one error expected. */
+static void expect_section_error(const char *key, const char *section, const char *error)
+{
+	xf_plan_errors errors;
+	xf_plan *plan = plan_with_section(key, section, &errors);
+	if (plan || errors.n != 1 || strcmp(errors.items[0], error) != 0) {
+		print_errors(section, &errors);
+		xf_plan_free(plan);
+		fail_msg("expected exactly \"%s\"", error);
+	}
+}
+
 static const xf_plan_step *step_by_id(const xf_plan *plan, const char *id)
 {
 	for (size_t p = 0; p < plan->n_procedures; p++)
@@ -377,25 +438,14 @@ static void test_shipped_plan_contacts(void **state)
 	xf_plan_free(plan);
 
 	/* the several kinds load in their order */
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	free(path);
-	assert_non_null(doc);
-	json_t *b1 = json_array_get(
-	    json_object_get(json_array_get(json_object_get(doc, "procedures"), 1), "steps"), 0);
+	json_t *doc = minimal_doc();
+	json_t *b1 = json_array_get(doc_steps(doc, 1), 0);
 	json_object_set_new(b1, "contacts",
 	                    json_pack("[{s:s}, {s:s}, {s:s}]", "position", "组长", "unit", "保卫科",
 	                              "role", "unit_head"));
-	json_object_set_new(
-	    json_array_get(
-	        json_object_get(json_array_get(json_object_get(doc, "procedures"), 0), "steps"), 0),
-	    "contacts", json_array());
-	char *text = json_dumps(doc, 0);
-	json_decref(doc);
+	json_object_set_new(json_array_get(doc_steps(doc, 0), 0), "contacts", json_array());
 	xf_plan_errors errors;
-	plan = xf_plan_load(text, strlen(text), &errors);
-	free(text);
+	plan = load_doc(doc, &errors);
 	if (!plan)
 		print_errors("contacts", &errors);
 	assert_non_null(plan);
@@ -438,13 +488,8 @@ static void test_heads_of_and_english(void **state)
 	xf_plan_free(plan);
 
 	/* both heads_of values load, as owners and as contacts, and a label_en with them */
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	free(path);
-	assert_non_null(doc);
-	json_t *b1 = json_array_get(
-	    json_object_get(json_array_get(json_object_get(doc, "procedures"), 1), "steps"), 0);
+	json_t *doc = minimal_doc();
+	json_t *b1 = json_array_get(doc_steps(doc, 1), 0);
 	json_object_set_new(
 	    b1, "owner",
 	    json_pack("{s:s, s:s}", "heads_of", "unit_of_incident", "label_en", "unit head"));
@@ -452,11 +497,8 @@ static void test_heads_of_and_english(void **state)
 	                    json_pack("[{s:s}, {s:s}]", "heads_of", "unit_of_incident", "heads_of",
 	                              "unit_of_petitioners"));
 	json_object_set_new(b1, "title_en", json_string("To the scene"));
-	char *text = json_dumps(doc, 0);
-	json_decref(doc);
 	xf_plan_errors errors;
-	plan = xf_plan_load(text, strlen(text), &errors);
-	free(text);
+	plan = load_doc(doc, &errors);
 	if (!plan)
 		print_errors("heads_of", &errors);
 	assert_non_null(plan);
@@ -478,10 +520,8 @@ static void test_heads_of_and_english(void **state)
 
 static void test_hash_is_sha256_of_file_bytes(void **state)
 {
-	char *path = source_path("plans/coal-mine.json");
 	size_t len;
-	char *bytes = read_all(path, &len);
-	free(path);
+	char *bytes = read_source("plans/coal-mine.json", &len);
 	xf_plan_errors errors;
 	xf_plan *plan = xf_plan_load(bytes, len, &errors);
 	assert_non_null(plan);
@@ -557,10 +597,8 @@ static void test_minimal_plan_and_defaults(void **state)
 
 static void test_byte_order_mark_and_null_errors(void **state)
 {
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
 	size_t len;
-	char *bytes = read_all(path, &len);
-	free(path);
+	char *bytes = read_source("tests/unit/plans/valid-minimal.json", &len);
 	char *with_bom = xf_malloc(len + 3);
 	memcpy(with_bom, "\xEF\xBB\xBF", 3);
 	memcpy(with_bom + 3, bytes, len);
@@ -688,13 +726,8 @@ static void test_several_errors_all_reported(void **state)
 static void test_errors_beyond_the_kept_are_counted(void **state)
 {
 	enum { N_BAD = 40 };
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	free(path);
-	assert_non_null(doc);
-	json_t *steps =
-	    json_object_get(json_array_get(json_object_get(doc, "procedures"), 0), "steps");
+	json_t *doc = minimal_doc();
+	json_t *steps = doc_steps(doc, 0);
 	for (int i = 0; i < N_BAD; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "X%d", i);
@@ -702,11 +735,8 @@ static void test_errors_beyond_the_kept_are_counted(void **state)
 		                                       "title", "t", "text", "t", "owner", "role",
 		                                       "boss", "due_minutes", 5));
 	}
-	char *text = json_dumps(doc, 0);
-	json_decref(doc);
 	xf_plan_errors errors;
-	assert_null(xf_plan_load(text, strlen(text), &errors));
-	free(text);
+	assert_null(load_doc(doc, &errors));
 	assert_int_equal(errors.n, XF_ARRAY_LEN(errors.items));
 	assert_int_equal(errors.dropped, N_BAD - XF_ARRAY_LEN(errors.items));
 	assert_string_equal(errors.items[0], "procedures[0].steps[1].owner: unknown role 'boss'");
@@ -803,28 +833,9 @@ static void test_shipped_plan_evaluation(void **state)
 	xf_plan_free(plan);
 }
 
-/* valid-minimal.json with "evaluation" set to the given JSON: the one error expected. */
 static void expect_evaluation_error(const char *section, const char *error)
 {
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	free(path);
-	assert_non_null(doc);
-	json_t *e = json_loads(section, 0, &je);
-	if (!e)
-		fail_msg("bad test JSON: %s", section);
-	json_object_set_new(doc, "evaluation", e);
-	char *text = json_dumps(doc, 0);
-	json_decref(doc);
-	xf_plan_errors errors;
-	xf_plan *plan = xf_plan_load(text, strlen(text), &errors);
-	free(text);
-	if (plan || errors.n != 1 || strcmp(errors.items[0], error) != 0) {
-		print_errors(section, &errors);
-		xf_plan_free(plan);
-		fail_msg("expected exactly \"%s\"", error);
-	}
+	expect_section_error("evaluation", section, error);
 }
 
 static void test_evaluation_errors(void **state)
@@ -834,16 +845,8 @@ static void test_evaluation_errors(void **state)
 	snprintf(buf, sizeof buf, "{\"scale\": {\"min\": 1, \"max\": 5}, \"dimensions\": [%s]}",
 	         dim);
 	/* the good one loads */
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	free(path);
-	json_object_set_new(doc, "evaluation", json_loads(buf, 0, &je));
-	char *text = json_dumps(doc, 0);
-	json_decref(doc);
 	xf_plan_errors errors;
-	xf_plan *plan = xf_plan_load(text, strlen(text), &errors);
-	free(text);
+	xf_plan *plan = plan_with_section("evaluation", buf, &errors);
 	assert_non_null(plan);
 	assert_int_equal(plan->n_evaluation_dimensions, 1);
 	assert_string_equal(plan->evaluation_dimensions[0].name, "反应速度");
@@ -881,35 +884,14 @@ static void test_evaluation_errors(void **state)
 
 /* ---- 保存期限 (retention): days per record kind (issue 9 item 8) ---- */
 
-/* valid-minimal.json with "retention" set to section (JSON text): the plan, or NULL
- * with errors. */
 static xf_plan *plan_with_retention(const char *section, xf_plan_errors *errors)
 {
-	char *path = source_path("tests/unit/plans/valid-minimal.json");
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	free(path);
-	assert_non_null(doc);
-	json_t *r = json_loads(section, 0, &je);
-	if (!r)
-		fail_msg("bad test JSON: %s", section);
-	json_object_set_new(doc, "retention", r);
-	char *text = json_dumps(doc, 0);
-	json_decref(doc);
-	xf_plan *plan = xf_plan_load(text, strlen(text), errors);
-	free(text);
-	return plan;
+	return plan_with_section("retention", section, errors);
 }
 
 static void expect_retention_error(const char *section, const char *error)
 {
-	xf_plan_errors errors;
-	xf_plan *plan = plan_with_retention(section, &errors);
-	if (plan || errors.n != 1 || strcmp(errors.items[0], error) != 0) {
-		print_errors(section, &errors);
-		xf_plan_free(plan);
-		fail_msg("expected exactly \"%s\"", error);
-	}
+	expect_section_error("retention", section, error);
 }
 
 static void test_retention(void **state)

@@ -18,7 +18,9 @@
 #include "api/xf_incident_json.h"
 #include "core/xf_perm.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
 #include "store/xf_store_people.h"
+#include "xf_test_store.h"
 
 static char dir[64];
 static int64_t plan_id, root, mine, team, other_team, official;
@@ -167,12 +169,7 @@ static int64_t incident(xf_db *db, int64_t unit, const char *status, int tasks, 
 
 static int open_db(void **state)
 {
-	char path[128], error[256];
-	snprintf(dir, sizeof dir, "/tmp/xf-plans-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof path, "%s/x.db", dir);
-	if (xf_store_open(path, error, sizeof error) != XF_OK)
+	if (xf_test_store_open(dir, "plans") != 0)
 		return -1;
 	xf_db *db = db_of();
 	sqlite3_trace_v2(xf_db_handle(db), SQLITE_TRACE_STMT, trace_sql, NULL);
@@ -199,10 +196,7 @@ static int open_db(void **state)
 
 static int close_db(void **state)
 {
-	char cmd[128];
-	xf_store_close();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return xf_test_store_remove(dir);
 }
 
 /* ---- (a) the live feed ---- */

@@ -20,21 +20,16 @@
 
 #include "store/xf_search.h"
 #include "store/xf_store.h"
+#include "store/xf_store_db.h"
+#include "xf_test_store.h"
 
 static char dir[64];
 
 static int open_db(void **state)
 {
 	(void)state;
-	char path[128], error[256];
-	snprintf(dir, sizeof dir, "/tmp/xf-test-search-XXXXXX");
-	if (!mkdtemp(dir))
+	if (xf_test_store_open(dir, "test-search") != 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/x.db", dir);
-	if (xf_store_open(path, error, sizeof error) != XF_OK) {
-		fprintf(stderr, "xf_store_open: %s\n", error);
-		return -1;
-	}
 	xf_search_set_rank_window(XF_SEARCH_RANK_WINDOW);
 	return 0;
 }
@@ -47,10 +42,7 @@ static int close_db(void **state)
 	int rc = xf_search_check(xf_db_get(), problem, sizeof problem);
 	if (rc != XF_OK)
 		fprintf(stderr, "%s\n", problem);
-	xf_store_close();
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return rc == XF_OK && system(cmd) == 0 ? 0 : -1;
+	return xf_test_store_remove(dir) == 0 && rc == XF_OK ? 0 : -1;
 }
 
 static void put(const char *kind, int64_t id, int64_t incident_id, const char *title,
