@@ -36,16 +36,19 @@ test: setup
 	@scripts/check-layers
 	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory release sanitize fuzz-build
-	@$(MAKE) --no-print-directory test-unit test-api test-e2e fuzz-smoke
+	@scripts/pg-test run $(MAKE) --no-print-directory test-unit test-api test-e2e fuzz-smoke
 	@echo "all test suites passed"
 
 # Every include in src/ follows the layering of docs/architecture.md.
 check-layers:
 	@scripts/check-layers
 
+# Both ctest runs see a throw-away PostgreSQL (XF_TEST_PG_URL, for tests/unit/test_sql.c):
+# scripts/pg-test starts one unless `make test` already did, and stops it afterwards,
+# also when a test fails.
 test-unit:
-	ctest --test-dir build --output-on-failure
-	ctest --test-dir build-sanitize --output-on-failure
+	scripts/pg-test run bash -c 'ctest --test-dir build --output-on-failure && \
+	  ctest --test-dir build-sanitize --output-on-failure'
 
 test-api:
 	node --test tests/api/
@@ -70,7 +73,8 @@ fuzz: fuzz-build
 
 # HTTP against nginx (~2 min), incidents and the live feed (~1 min), search over a
 # million records (~5 min), history at volume (~3 min), stalls (~4 min), the WAL under
-# load (10 min), a 20-page report as PDF and DOCX (~30 s), a 200 MiB record upload (~1 min).
+# load (10 min), a 20-page report as PDF and DOCX (~30 s), a 200 MiB record upload (~1 min),
+# the statement layer on SQLite against PostgreSQL (~3 min).
 bench: release
 	@XF_SETUP_BENCH=1 scripts/setup
 	bench/http/run
@@ -81,6 +85,7 @@ bench: release
 	bench/volume/run
 	bench/upload/run
 	bench/document/run
+	bench/sql/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c' 'bench/*.h')
