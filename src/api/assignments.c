@@ -94,12 +94,7 @@ static void reply_incident_assignments(xf_req *req, xf_db *db, int64_t incident_
 
 static void xf_api_incident_assignments_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_incident(req, db, &id, &state))
-		return;
-	reply_incident_assignments(req, db, id, 200);
+	xf_api_incident_get(req, reply_incident_assignments);
 }
 
 /* Assigns one petitioner of the incident to an official. */
@@ -208,9 +203,7 @@ static void xf_api_incident_assignments_create(xf_req *req)
 	xf_field_error err;
 	int64_t id, unit_id = 0, official_id = 0;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	json_t *pairs = json_object_get(body, "pairs");
@@ -309,9 +302,7 @@ static void xf_api_assignments_update(xf_req *req)
 	const char *status = NULL;
 	xf_assignment_row row;
 	xf_user_row official;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_int(body, "official_id", false, 1, INT64_MAX, &official_id, &err) == XF_ERR ||
@@ -421,9 +412,7 @@ static void xf_api_followups_create(xf_req *req)
 	const char *kind, *content, *status;
 	int64_t id, followup_id;
 	xf_assignment_row row;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body || !read_followup(req, body, &kind, &content, &status))
 		return;
 	xf_db *db = xf_db_get();

@@ -1,5 +1,5 @@
 /* The 综合评价 (evaluation) of an incident, issue 9 item 4, and the closing checks of
- * item 7 that api/incidents.c and api/tasks.c apply. The form's dimensions and scale
+ * item 7 that api/incident_transitions.c and api/tasks.c apply. The form's dimensions and scale
  * come from the incident's plan ("evaluation"); the measured facts are computed when
  * asked (core/xf_closing.h) from the rows the store supplies, and kept with each save
  * as they were then. Routes are listed in api/incidents.c. */

@@ -326,9 +326,7 @@ static void xf_api_persons_update(xf_req *req)
 	                                     "health",  "note",      NULL};
 	xf_person_in in;
 	int64_t id;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (!read_person(req, body, false, &in))
@@ -378,9 +376,7 @@ static void xf_api_persons_merge(xf_req *req)
 	xf_field_error err;
 	int64_t id, into;
 	const char *reason;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_int(body, "into", true, 1, INT64_MAX, &into, &err) != XF_OK ||
@@ -436,9 +432,7 @@ static void xf_api_family_create(xf_req *req)
 	xf_field_error err;
 	const char *name, *relation, *phone = "", *unit = "";
 	int64_t id, member;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
@@ -563,9 +557,7 @@ static void xf_api_matters_update(xf_req *req)
 	const char *outcome = NULL, *satisfaction = NULL;
 	bool accepted = false, concluded = false;
 	int64_t id;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_bool(body, "accepted", false, &accepted, &err) == XF_ERR ||
@@ -628,12 +620,7 @@ static void reply_incident_persons(xf_req *req, xf_db *db, int64_t incident_id, 
 
 static void xf_api_incident_persons_list(xf_req *req)
 {
-	int64_t id;
-	xf_incident_state state;
-	xf_db *db = xf_db_get();
-	if (!xf_api_path_incident(req, db, &id, &state))
-		return;
-	reply_incident_persons(req, db, id, 200);
+	xf_api_incident_get(req, reply_incident_persons);
 }
 
 static void xf_api_incident_persons_link(xf_req *req)
@@ -643,9 +630,7 @@ static void xf_api_incident_persons_link(xf_req *req)
 	int64_t id, person_id;
 	const char *role = "participant";
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_int(body, "person_id", true, 1, INT64_MAX, &person_id, &err) != XF_OK ||
@@ -1018,9 +1003,7 @@ static void xf_api_incident_persons_bulk(xf_req *req)
 	const char *text = NULL;
 	bool check = false;
 	int64_t id;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	json_t *given = json_object_get(body, "persons");

@@ -15,6 +15,20 @@ bool xf_api_path_incident(xf_req *req, xf_db *db, int64_t *id, xf_incident_state
 	return xf_api_path_id(req, "id", id) && xf_api_incident(req, db, *id, state);
 }
 
+json_t *xf_api_path_body(xf_req *req, const char *const *fields, int64_t *id)
+{
+	return xf_api_path_id(req, "id", id) ? xf_api_body(req, fields) : NULL;
+}
+
+void xf_api_incident_get(xf_req *req, xf_api_reply_fn reply)
+{
+	int64_t id;
+	xf_incident_state state;
+	xf_db *db = xf_db_get();
+	if (xf_api_path_incident(req, db, &id, &state))
+		reply(req, db, id, 200);
+}
+
 void xf_api_reply_read(xf_req *req, xf_db *db, xf_api_read_fn read, int64_t id, const char *key,
                        int status)
 {

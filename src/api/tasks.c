@@ -1,5 +1,5 @@
 /* The task resource: the checklist of an incident. Steps of the plan become tasks at
- * activation (incidents.c); here tasks are listed, added by hand, and acted on:
+ * activation (incident_activate.c); here tasks are listed, added by hand, and acted on:
  * claimed, assigned, started, completed with a note, or skipped with a reason.
  * Completing a periodic progress report schedules the next one. */
 #include <stdio.h>
@@ -160,9 +160,7 @@ static void xf_api_tasks_create(xf_req *req)
 	const char *title, *text = "", *workstream = NULL, *owner_role = "petition_office";
 	int64_t id, due_minutes, assignee_id = 0, task_id;
 	xf_incident_state state;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_string(body, "title", true, 1, 200, &title, &err) != XF_OK ||
@@ -359,9 +357,7 @@ static void xf_api_tasks_update(xf_req *req)
 	xf_field_error err;
 	const char *action_id, *note = NULL, *reason = NULL;
 	int64_t id, assignee_id = 0;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_choice(body, "action", true, xf_task_action_ids, &action_id, &err) != XF_OK ||

@@ -127,9 +127,7 @@ static void xf_api_units_update(xf_req *req)
 	static const char *const fields[] = {"name", "parent_id", "kind", "head_user_id", NULL};
 	unit_patch patch;
 	int64_t id;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body || !read_unit_patch(req, body, &patch))
 		return;
 	xf_db *db = xf_db_get();

@@ -130,9 +130,7 @@ static void xf_api_users_update(xf_req *req)
 	uint32_t roles = 0;
 	bool disabled = false;
 	int has_roles, has_disabled;
-	if (!xf_api_path_id(req, "id", &id))
-		return;
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = xf_api_path_body(req, fields, &id);
 	if (!body)
 		return;
 	if (xf_json_string(body, "name", false, 1, 64, &name, &err) == XF_ERR ||

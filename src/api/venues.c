@@ -574,6 +574,7 @@ static void xf_api_bookings_cancel(xf_req *req)
 {
 	int64_t id;
 	xf_booking_row b;
+	xf_incident_state state;
 	xf_scope scope = xf_api_scope(req);
 	if (!xf_api_path_id(req, "id", &id))
 		return;
@@ -584,6 +585,8 @@ static void xf_api_bookings_cancel(xf_req *req)
 	int rc = xf_store_booking_get(db, id, &b);
 	if (rc == XF_OK)
 		rc = xf_store_incident_visible(db, &scope, b.incident_id);
+	if (rc == XF_OK)
+		rc = xf_store_incident_state(db, b.incident_id, &state);
 	if (rc != XF_OK) {
 		xf_tx_rollback(db);
 		if (rc == XF_NOTFOUND)
@@ -591,6 +594,11 @@ static void xf_api_bookings_cancel(xf_req *req)
 			               "there is no booking %lld you may see", (long long)id);
 		else
 			xf_api_store_error(req, db, rc);
+		return;
+	}
+	/* The archive is sealed (issue 9 item 8): an archived incident's bookings stay. */
+	if (!xf_api_unsealed(req, &state)) {
+		xf_tx_rollback(db);
 		return;
 	}
 	if (b.cancelled_ms) {

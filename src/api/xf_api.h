@@ -93,6 +93,14 @@ xf_status xf_api_status(const xf_incident_state *state);
 /* Reads path parameter "id" and loads that incident (xf_api_incident); false when it
  * answered. */
 bool xf_api_path_incident(xf_req *req, xf_db *db, int64_t *id, xf_incident_state *state);
+/* Reads path parameter "id" and the body of a write holding no member but fields
+ * (xf_api_body); NULL when it answered. */
+json_t *xf_api_path_body(xf_req *req, const char *const *fields, int64_t *id);
+/* Answers an incident, or what belongs to it, with status. */
+typedef void (*xf_api_reply_fn)(xf_req *req, xf_db *db, int64_t id, int status);
+/* A whole GET /incidents/{id}…: reply(…, 200) for the incident in the path when the user
+ * may see it. */
+void xf_api_incident_get(xf_req *req, xf_api_reply_fn reply);
 /* Reads one stored object by id, or an incident's list of them, as the API shows it. */
 typedef int (*xf_api_read_fn)(xf_db *db, int64_t id, json_t **out);
 /* Answers status with what read gives for id, as {key: …} when key is not NULL; the

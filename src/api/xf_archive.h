@@ -1,5 +1,5 @@
 /* The sealed archive of an incident (src/api/archive.c): its download as a ZIP and its
- * seal. Archiving itself seals (incidents.c, store/xf_store_seal.h). */
+ * seal. Archiving itself seals (incident_transitions.c, store/xf_store_seal.h). */
 #ifndef XF_ARCHIVE_H
 #define XF_ARCHIVE_H
 

@@ -23,6 +23,7 @@ static const char usage_text[] =
     "and/or DOCX from its JSON form, read from JSON_FILE or standard input:\n"
     "  {\"title\": \"…\", \"issuer\": \"…煤矿信访办公室\", \"number\": \"〔2026〕15号\",\n"
     "   \"date\": \"2026年12月6日\", \"recipient\": \"公司信访办公室\", \"watermark\": \"草稿\",\n"
+    "   \"one_page\": false,\n"
     "   \"meta\": [[\"版本\", \"第1版\"], …],\n"
     "   \"sections\": [{\"heading\": \"基本情况\", \"level\": 1, \"attachment\": false,\n"
     "     \"blocks\": [\"a paragraph\", {\"type\": \"paragraph\", \"text\": \"…\"},\n"
@@ -31,7 +32,8 @@ static const char usage_text[] =
     "        \"header\": [[\"序号\", \"时间\", \"事项\"]], \"rows\": [[\"1\", \"…\", \"…\"], "
     "…]}]}]}\n"
     "Only title and sections are required. Headings are numbered 一、/（一）/1. by level;\n"
-    "attachment sections print after the signature as 附件1, 附件2. A problem in the\n"
+    "attachment sections print after the signature as 附件1, 附件2. With one_page the PDF\n"
+    "tightens its grid (down to 12 pt) to keep a short report on one page. A problem in the\n"
     "document exits 1 naming its field, e.g. sections[2].blocks[0].rows[3]: ….\n";
 
 static int usage(int status)

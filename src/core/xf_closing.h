@@ -1,7 +1,8 @@
 /* Closing an incident (issue 9 items 4 and 7), as pure rules over rows the store
  * supplies: the measured facts a 综合评价 (evaluation) is pre-filled with, checking an
  * evaluation form against the plan's dimensions, and what is missing before an incident
- * may go to `reported` or `archived`. api/evaluation.c and api/incidents.c apply them. */
+ * may go to `reported` or `archived`. api/evaluation.c and api/incident_transitions.c apply them.
+ */
 #ifndef XF_CLOSING_H
 #define XF_CLOSING_H
 

@@ -716,6 +716,7 @@ static int report_front(xf_document *d, const json_t *report, const json_t *fact
 		rc = xf_doc_set_recipient(d, "公司信访办公室");
 	if (rc == XF_OK && draft)
 		rc = xf_doc_set_watermark(d, "草稿");
+	d->one_page = strcmp(str(report, "kind"), "first") == 0; /* 首报: short, one page */
 	return rc;
 }
 

@@ -6,7 +6,9 @@
  * 22 lines of 16 pt a page; a red head (版头: issuer, number, red rule), the title
  * centred at 22 pt, headings numbered 一、/（一）/1., body indented two characters, the
  * issuer and date at the end, attachments on pages of their own, 版记 (meta) last, page
- * numbers "— N —" at the bottom on the outer side. Layout is streamed: each block is laid
+ * numbers "— N —" at the bottom on the outer side. A table row taller than a page goes
+ * on over the next pages; a document meant for one page (首报) is set on a tighter grid
+ * when it needs that to fit (styles[]). Layout is streamed: each block is laid
  * out, drawn and freed, and cairo writes each page out when it is finished, so memory
  * holds one page's drawing plus the embedded font subsets. */
 #include <math.h>
@@ -27,8 +29,6 @@
 #define AREA_W   (156 * MM)
 #define AREA_H   (225 * MM)
 #define BOTTOM   (TOP + AREA_H)
-#define PITCH    (AREA_H / 22) /* one line of the 22-line grid */
-#define BODY_PT  16.0
 #define TABLE_PT 12.0
 #define CELL_PAD 4.0
 
@@ -36,8 +36,27 @@
 #define F_HEI  "Noto Sans CJK SC"
 #define F_KAI  "AR PL UKai CN"
 
+/* The sizes of one layout: GB/T 9704's 22 lines of 3号, or tighter ones that a document
+ * meant for one page (xf_document.one_page) falls back to ("特定情况可以作适当调整"). */
+typedef struct style {
+	double body_pt, pitch;      /* body text; one line of the grid */
+	double issuer_pt, title_pt; /* 版头, 标题 */
+	double sign_gap;            /* lines between the body and the issuer's name */
+	double meta_pt, meta_pitch; /* 版记: size, line pitch as a part of a line */
+	bool meta_packed;           /* 版记 entries side by side where they fit */
+	double gap;                 /* the blank space around the 版头 and the 版记, in lines */
+} style;
+
+static const style styles[] = {
+    {16, AREA_H / 22, 26, 22, 2, 12, 0.8, false, 1},  /* 3号 on 22 lines */
+    {14, AREA_H / 30, 22, 18, 1, 10, 0.7, true, 0.5}, /* 4号 on 30 lines */
+    {13, AREA_H / 32, 20, 17, 1, 9, 0.7, true, 0.5},  /* 13 pt on 32 lines */
+    {12, AREA_H / 34, 20, 16, 1, 9, 0.7, true, 0.5},  /* 小4号 on 34 lines */
+};
+
 typedef struct pdf {
 	const xf_document *d;
+	const style *st;
 	xf_doc_sink *sink;
 	cairo_surface_t *surface;
 	cairo_t *cr;
@@ -187,10 +206,11 @@ static void text_block(pdf *p, const char *family, double pt, bool bold, PangoAl
 
 static void title(pdf *p, const char *text)
 {
-	PangoLayout *l = layout(p, F_SONG, 22, true, AREA_W, PANGO_ALIGN_CENTER, 0, text);
+	PangoLayout *l =
+	    layout(p, F_SONG, p->st->title_pt, true, AREA_W, PANGO_ALIGN_CENTER, 0, text);
 	balance(l, AREA_W);
 	int w = pango_layout_get_width(l) / PANGO_SCALE;
-	emit(p, l, LEFT + (AREA_W - w) / 2, PITCH * 1.3);
+	emit(p, l, LEFT + (AREA_W - w) / 2, p->st->pitch * 1.3);
 	g_object_unref(l);
 }
 
@@ -319,6 +339,76 @@ static void row_draw(pdf *p, size_t n, const double *w, double h, PangoLayout **
 	p->y += h;
 }
 
+/* How much of cell layout l, from its offset `from`, fits in `room` points: the height
+ * of the whole lines shown (at least one), with *next the offset the rest starts at
+ * (the layout's height when everything is shown). */
+static double cell_cut(PangoLayout *l, double from, double room, double *next)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	double shown = 0;
+	int cw, ch;
+	pango_layout_get_pixel_size(l, &cw, &ch);
+	*next = ch;
+	do {
+		PangoRectangle r;
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		double top = (double)r.y / PANGO_SCALE,
+		       bottom = (double)(r.y + r.height) / PANGO_SCALE;
+		if (bottom <= from + 0.5)
+			continue;
+		if (bottom - from > room && shown > 0) {
+			*next = top;
+			break;
+		}
+		shown = bottom - from;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	return shown;
+}
+
+static void header_draw(pdf *p, const xf_doc_block *t, const double *w);
+
+/* A row taller than what is left of the page: its cells continue, line by line, on the
+ * next pages under the table's header, each slice drawn within the bottom margin. */
+static void row_split(pdf *p, const xf_doc_block *t, const double *w, PangoLayout **ls)
+{
+	size_t n = t->n_cols;
+	double from[XF_DOC_MAX_COLS] = {0}, next[XF_DOC_MAX_COLS], shown[XF_DOC_MAX_COLS];
+	cairo_set_line_width(p->cr, 0.75);
+	for (;;) {
+		double room = BOTTOM - p->y - 2 * CELL_PAD, slice = 0;
+		bool done = true;
+		for (size_t i = 0; i < n; i++) {
+			shown[i] = cell_cut(ls[i], from[i], room, &next[i]);
+			int cw, ch;
+			pango_layout_get_pixel_size(ls[i], &cw, &ch);
+			done = done && next[i] >= ch;
+			slice = shown[i] > slice ? shown[i] : slice;
+		}
+		double h = slice + 2 * CELL_PAD, x = LEFT;
+		for (size_t i = 0; i < n; i++) {
+			cairo_rectangle(p->cr, x, p->y, w[i], h);
+			cairo_stroke(p->cr);
+			cairo_save(p->cr);
+			cairo_rectangle(p->cr, x, p->y + CELL_PAD, w[i], shown[i] + 1);
+			cairo_clip(p->cr);
+			cairo_move_to(p->cr, x + CELL_PAD, p->y + CELL_PAD - from[i]);
+			pango_cairo_show_layout(p->cr, ls[i]);
+			cairo_restore(p->cr);
+			from[i] = next[i];
+			x += w[i];
+		}
+		p->y += h;
+		if (done)
+			break;
+		page_end(p);
+		page_begin(p);
+		header_draw(p, t, w);
+	}
+	for (size_t i = 0; i < n; i++)
+		g_object_unref(ls[i]);
+}
+
 static void header_draw(pdf *p, const xf_doc_block *t, const double *w)
 {
 	PangoLayout *ls[XF_DOC_MAX_COLS];
@@ -340,26 +430,36 @@ static void table(pdf *p, const xf_doc_block *t)
 		for (size_t i = 0; i < t->n_cols; i++)
 			g_object_unref(ls[i]);
 	}
-	p->y += PITCH * 0.25;
+	p->y += p->st->pitch * 0.25;
 	const xf_doc_row *first = t->rows;
 	double first_h = first ? row_layout(p, first, t->n_cols, w, false, ls) : 0;
 	if (first)
 		for (size_t i = 0; i < t->n_cols; i++)
 			g_object_unref(ls[i]);
-	ensure(p, header_h + first_h);
+	/* a first row taller than a page starts on a fresh one and is split there */
+	double page_rows = BOTTOM - TOP - header_h;
+	ensure(p, header_h + (first_h < page_rows ? first_h : page_rows));
 	header_draw(p, t, w);
 	for (const xf_doc_row *r = t->rows; r; r = r->next) {
 		double h = row_layout(p, r, t->n_cols, w, false, ls);
-		if (p->y + h > BOTTOM + 0.5 && p->y > TOP + header_h + 0.5) {
+		bool fits = p->y + h <= BOTTOM + 0.5;
+		/* a row that fits a page moves to the next one whole; a taller one starts here
+		 * when a few lines of it still fit */
+		if (!fits && p->y > TOP + header_h + 0.5 &&
+		    (h <= page_rows || BOTTOM - p->y < 3 * TABLE_PT + 2 * CELL_PAD)) {
 			page_end(p);
 			page_begin(p);
 			header_draw(p, t, w);
+			fits = p->y + h <= BOTTOM + 0.5;
 		}
-		row_draw(p, t->n_cols, w, h, ls);
+		if (fits)
+			row_draw(p, t->n_cols, w, h, ls);
+		else
+			row_split(p, t, w, ls);
 	}
 	/* back onto the line grid */
-	double k = ceil((p->y - TOP) / PITCH - 0.01) + 0.25;
-	p->y = TOP + k * PITCH;
+	double k = ceil((p->y - TOP) / p->st->pitch - 0.01) + 0.25;
+	p->y = TOP + k * p->st->pitch;
 }
 
 static void kv_block(pdf *p, const xf_doc_block *b)
@@ -367,15 +467,15 @@ static void kv_block(pdf *p, const xf_doc_block *b)
 	for (const xf_doc_kv *kv = b->items; kv; kv = kv->next) {
 		size_t kl = strlen(kv->key);
 		char *text = g_strdup_printf("%s：%s", kv->key, kv->value);
-		PangoLayout *l =
-		    layout(p, F_SONG, BODY_PT, false, AREA_W, PANGO_ALIGN_LEFT, 2 * BODY_PT, text);
+		PangoLayout *l = layout(p, F_SONG, p->st->body_pt, false, AREA_W, PANGO_ALIGN_LEFT,
+		                        2 * p->st->body_pt, text);
 		PangoAttrList *attrs = pango_layout_get_attributes(l);
 		PangoAttribute *a = pango_attr_family_new(F_HEI);
 		a->start_index = 0;
 		a->end_index = (guint)(kl + strlen("："));
 		pango_attr_list_insert(attrs, a);
 		pango_layout_set_attributes(l, attrs);
-		emit(p, l, LEFT, PITCH);
+		emit(p, l, LEFT, p->st->pitch);
 		g_object_unref(l);
 		g_free(text);
 	}
@@ -401,9 +501,11 @@ static void heading(pdf *p, const xf_doc_section *s, int counters[4])
 	text = g_strdup_printf("%s%s", num, s->heading);
 	const char *family = s->level == 1 ? F_HEI : s->level == 2 ? F_KAI : F_SONG;
 	/* kept with the next block: the heading and two lines (or a table's first rows) */
-	double h = layout_lines_height(p, family, BODY_PT, text, PITCH) + 2 * PITCH;
+	double h =
+	    layout_lines_height(p, family, p->st->body_pt, text, p->st->pitch) + 2 * p->st->pitch;
 	ensure(p, h);
-	text_block(p, family, BODY_PT, s->level == 3, PANGO_ALIGN_LEFT, 2 * BODY_PT, text, PITCH);
+	text_block(p, family, p->st->body_pt, s->level == 3, PANGO_ALIGN_LEFT, 2 * p->st->body_pt,
+	           text, p->st->pitch);
 	g_free(text);
 }
 
@@ -411,8 +513,8 @@ static void blocks(pdf *p, const xf_doc_section *s)
 {
 	for (const xf_doc_block *b = s->blocks; b; b = b->next) {
 		if (b->kind == XF_DOC_PARAGRAPH)
-			text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 2 * BODY_PT,
-			           b->text, PITCH);
+			text_block(p, F_SONG, p->st->body_pt, false, PANGO_ALIGN_LEFT,
+			           2 * p->st->body_pt, b->text, p->st->pitch);
 		else if (b->kind == XF_DOC_KV)
 			kv_block(p, b);
 		else
@@ -426,12 +528,14 @@ static void head(pdf *p)
 	page_begin(p);
 	if (d->issuer) { /* 版头: the issuer in red, the number, the red rule */
 		cairo_set_source_rgb(p->cr, 0.8, 0, 0);
-		text_block(p, F_SONG, 26, true, PANGO_ALIGN_CENTER, 0, d->issuer, PITCH * 1.5);
+		text_block(p, F_SONG, p->st->issuer_pt, true, PANGO_ALIGN_CENTER, 0, d->issuer,
+		           p->st->pitch * 1.5);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 	}
 	if (d->number) {
-		p->y += PITCH * 0.5;
-		text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_CENTER, 0, d->number, PITCH);
+		p->y += p->st->pitch * 0.5 * p->st->gap;
+		text_block(p, F_SONG, p->st->body_pt, false, PANGO_ALIGN_CENTER, 0, d->number,
+		           p->st->pitch);
 	}
 	if (d->issuer || d->number) {
 		cairo_set_source_rgb(p->cr, 0.8, 0, 0);
@@ -440,13 +544,13 @@ static void head(pdf *p)
 		cairo_line_to(p->cr, LEFT + AREA_W, p->y + 4);
 		cairo_stroke(p->cr);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
-		p->y += PITCH;
+		p->y += p->st->pitch * p->st->gap;
 	}
 	title(p, d->title);
-	p->y += PITCH * 0.5;
+	p->y += p->st->pitch * 0.5 * p->st->gap;
 	if (d->recipient) {
 		char *r = g_strdup_printf("%s：", d->recipient);
-		text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 0, r, PITCH);
+		text_block(p, F_SONG, p->st->body_pt, false, PANGO_ALIGN_LEFT, 0, r, p->st->pitch);
 		g_free(r);
 	}
 }
@@ -459,7 +563,7 @@ static void signature(pdf *p)
 	for (const xf_doc_section *s = d->sections; s; s = s->next)
 		n_att += s->attachment;
 	if (n_att) {
-		p->y += PITCH;
+		p->y += p->st->pitch;
 		int i = 0;
 		for (const xf_doc_section *s = d->sections; s; s = s->next) {
 			if (!s->attachment)
@@ -467,20 +571,21 @@ static void signature(pdf *p)
 			char *line = n_att == 1 ? g_strdup_printf("附件：%s", s->heading)
 			             : i == 0 ? g_strdup_printf("附件：%d. %s", i + 1, s->heading)
 			                      : g_strdup_printf("      %d. %s", i + 1, s->heading);
-			text_block(p, F_SONG, BODY_PT, false, PANGO_ALIGN_LEFT, 2 * BODY_PT, line,
-			           PITCH);
+			text_block(p, F_SONG, p->st->body_pt, false, PANGO_ALIGN_LEFT,
+			           2 * p->st->body_pt, line, p->st->pitch);
 			g_free(line);
 			i++;
 		}
 	}
 	if (!d->issuer && !d->date)
 		return;
-	ensure(p, 4 * PITCH);
-	p->y += 2 * PITCH;
-	double right = LEFT + AREA_W - 4 * BODY_PT; /* the date 空四字 from the right */
+	ensure(p, (p->st->sign_gap + 2) * p->st->pitch);
+	p->y += p->st->sign_gap * p->st->pitch;
+	double right = LEFT + AREA_W - 4 * p->st->body_pt; /* the date 空四字 from the right */
 	double date_w = 0;
 	PangoLayout *dl =
-	    d->date ? layout(p, F_SONG, BODY_PT, false, -1, PANGO_ALIGN_LEFT, 0, d->date) : NULL;
+	    d->date ? layout(p, F_SONG, p->st->body_pt, false, -1, PANGO_ALIGN_LEFT, 0, d->date)
+	            : NULL;
 	if (dl) {
 		int w, h;
 		pango_layout_get_pixel_size(dl, &w, &h);
@@ -489,17 +594,17 @@ static void signature(pdf *p)
 	double centre = right - date_w / 2;
 	if (d->issuer) {
 		PangoLayout *il =
-		    layout(p, F_SONG, BODY_PT, false, -1, PANGO_ALIGN_LEFT, 0, d->issuer);
+		    layout(p, F_SONG, p->st->body_pt, false, -1, PANGO_ALIGN_LEFT, 0, d->issuer);
 		int w, h;
 		pango_layout_get_pixel_size(il, &w, &h);
 		double x = centre - w / 2.0;
 		if (x + w > LEFT + AREA_W)
 			x = LEFT + AREA_W - w;
-		emit(p, il, x < LEFT ? LEFT : x, PITCH);
+		emit(p, il, x < LEFT ? LEFT : x, p->st->pitch);
 		g_object_unref(il);
 	}
 	if (dl) {
-		emit(p, dl, right - date_w, PITCH);
+		emit(p, dl, right - date_w, p->st->pitch);
 		g_object_unref(dl);
 	}
 }
@@ -516,13 +621,42 @@ static void attachments(pdf *p)
 		page_begin(p);
 		char label[32];
 		snprintf(label, sizeof label, n_att == 1 ? "附件" : "附件%d", ++i);
-		text_block(p, F_HEI, BODY_PT, false, PANGO_ALIGN_LEFT, 0, label, PITCH);
-		p->y += PITCH * 0.5;
+		text_block(p, F_HEI, p->st->body_pt, false, PANGO_ALIGN_LEFT, 0, label,
+		           p->st->pitch);
+		p->y += p->st->pitch * 0.5;
 		if (s->heading && *s->heading)
 			title(p, s->heading);
-		p->y += PITCH * 0.5;
+		p->y += p->st->pitch * 0.5;
 		blocks(p, s);
 	}
+}
+
+/* The 版记's lines: "key：value" each, or, in a style that packs them, as many side by
+ * side as fit the line. */
+static GPtrArray *meta_lines(pdf *p)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	PangoLayout *l = layout(p, F_SONG, p->st->meta_pt, false, -1, PANGO_ALIGN_LEFT, 0, "");
+	for (const xf_doc_kv *kv = p->d->meta; kv; kv = kv->next) {
+		char *item = g_strdup_printf("%s：%s", kv->key, kv->value);
+		if (p->st->meta_packed && lines->len) {
+			char *joined =
+			    g_strdup_printf("%s　　%s", (char *)lines->pdata[lines->len - 1], item);
+			int w, h;
+			pango_layout_set_text(l, joined, -1);
+			pango_layout_get_pixel_size(l, &w, &h);
+			if (w <= AREA_W - 2 * 14) {
+				g_free(lines->pdata[lines->len - 1]);
+				lines->pdata[lines->len - 1] = joined;
+				g_free(item);
+				continue;
+			}
+			g_free(joined);
+		}
+		g_ptr_array_add(lines, item);
+	}
+	g_object_unref(l);
+	return lines;
 }
 
 /* 版记: the meta lines between two rules, after everything else. */
@@ -530,25 +664,23 @@ static void meta(pdf *p)
 {
 	if (!p->d->meta)
 		return;
-	double h = PITCH;
-	for (const xf_doc_kv *kv = p->d->meta; kv; kv = kv->next)
-		h += PITCH * 0.8;
-	p->y += PITCH;
-	ensure(p, h);
+	GPtrArray *lines = meta_lines(p);
+	double pitch = p->st->pitch * p->st->meta_pitch;
+	p->y += p->st->pitch * p->st->gap;
+	ensure(p, p->st->pitch * 0.4 + lines->len * pitch);
 	cairo_set_line_width(p->cr, 0.75);
 	cairo_move_to(p->cr, LEFT, p->y);
 	cairo_line_to(p->cr, LEFT + AREA_W, p->y);
 	cairo_stroke(p->cr);
-	p->y += PITCH * 0.2;
-	for (const xf_doc_kv *kv = p->d->meta; kv; kv = kv->next) {
-		char *line = g_strdup_printf("%s：%s", kv->key, kv->value);
-		PangoLayout *l =
-		    layout(p, F_SONG, 12, false, AREA_W - 2 * 14, PANGO_ALIGN_LEFT, 0, line);
-		emit(p, l, LEFT + 14, PITCH * 0.8);
+	p->y += p->st->pitch * 0.2;
+	for (guint i = 0; i < lines->len; i++) {
+		PangoLayout *l = layout(p, F_SONG, p->st->meta_pt, false, AREA_W - 2 * 14,
+		                        PANGO_ALIGN_LEFT, 0, lines->pdata[i]);
+		emit(p, l, LEFT + 14, pitch);
 		g_object_unref(l);
-		g_free(line);
 	}
-	p->y += PITCH * 0.2;
+	g_ptr_array_free(lines, TRUE);
+	p->y += p->st->pitch * 0.2;
 	cairo_move_to(p->cr, LEFT, p->y);
 	cairo_line_to(p->cr, LEFT + AREA_W, p->y);
 	cairo_stroke(p->cr);
@@ -573,9 +705,32 @@ static const char *missing_font(PangoContext *pc)
 	return missing;
 }
 
-int xf_doc_write_pdf(const xf_document *d, xf_doc_sink *out, int *n_pages_out, char err[256])
+/* The document's metadata: title, issuer, number, the font substitutes, the date. */
+static void metadata(cairo_surface_t *surface, const xf_document *d)
 {
-	pdf p = {.d = d, .sink = out};
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, d->title);
+	if (d->issuer)
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, d->issuer);
+	if (d->number)
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, d->number);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS,
+	                               "fonts: 仿宋_GB2312 → " F_SONG "; 方正小标宋简体 → " F_SONG
+	                               " Bold; 黑体 → " F_HEI "; 楷体_GB2312 → " F_KAI);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "xinfang " XF_VERSION);
+	int y, m, day; /* the document's date as the creation date: same input, same bytes */
+	if (d->date && sscanf(d->date, "%d年%d月%d日", &y, &m, &day) == 3 && y >= 1000 &&
+	    y <= 9999 && m >= 1 && m <= 12 && day >= 1 && day <= 31) {
+		char iso[32];
+		snprintf(iso, sizeof iso, "%04d-%02d-%02dT00:00:00", y, m, day);
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+	}
+}
+
+/* Writes the whole document in style st. */
+static int render(const xf_document *d, const style *st, xf_doc_sink *out, int *n_pages_out,
+                  char err[256])
+{
+	pdf p = {.d = d, .st = st, .sink = out};
 	p.surface = cairo_pdf_surface_create_for_stream(write_sink, out, PAGE_W, PAGE_H);
 	p.cr = cairo_create(p.surface);
 	p.pc = pango_cairo_create_context(p.cr);
@@ -589,23 +744,7 @@ int xf_doc_write_pdf(const xf_document *d, xf_doc_sink *out, int *n_pages_out, c
 		cairo_surface_destroy(p.surface);
 		return XF_ERR;
 	}
-	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE, d->title);
-	if (d->issuer)
-		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_AUTHOR, d->issuer);
-	if (d->number)
-		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_SUBJECT, d->number);
-	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_KEYWORDS,
-	                               "fonts: 仿宋_GB2312 → " F_SONG "; 方正小标宋简体 → " F_SONG
-	                               " Bold; 黑体 → " F_HEI "; 楷体_GB2312 → " F_KAI);
-	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR,
-	                               "xinfang " XF_VERSION);
-	int y, m, day; /* the document's date as the creation date: same input, same bytes */
-	if (d->date && sscanf(d->date, "%d年%d月%d日", &y, &m, &day) == 3 && y >= 1000 &&
-	    y <= 9999 && m >= 1 && m <= 12 && day >= 1 && day <= 31) {
-		char iso[32];
-		snprintf(iso, sizeof iso, "%04d-%02d-%02dT00:00:00", y, m, day);
-		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
-	}
+	metadata(p.surface, d);
 
 	head(&p);
 	int counters[4] = {0};
@@ -623,16 +762,44 @@ int xf_doc_write_pdf(const xf_document *d, xf_doc_sink *out, int *n_pages_out, c
 	g_object_unref(p.pc);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(p.surface);
-	cairo_status_t st = cairo_surface_status(p.surface);
+	cairo_status_t st_rc = cairo_surface_status(p.surface);
 	cairo_surface_destroy(p.surface);
-	if (st != CAIRO_STATUS_SUCCESS || out->failed) {
+	if (st_rc != CAIRO_STATUS_SUCCESS || out->failed) {
 		snprintf(err, 256, "cannot write the pdf: %s",
-		         out->failed ? "write failed" : cairo_status_to_string(st));
+		         out->failed ? "write failed" : cairo_status_to_string(st_rc));
 		return XF_ERR;
 	}
 	if (n_pages_out)
 		*n_pages_out = p.page;
 	return XF_OK;
+}
+
+int xf_doc_write_pdf(const xf_document *d, xf_doc_sink *out, int *n_pages_out, char err[256])
+{
+	if (!d->one_page)
+		return render(d, &styles[0], out, n_pages_out, err);
+	/* meant for one page: the first style it fits on one page in, else the standard one */
+	for (size_t i = 0; i < XF_ARRAY_LEN(styles); i++) {
+		xf_buf buf;
+		xf_buf_init(&buf, 0);
+		xf_doc_sink scratch = {.fd = -1, .buf = &buf};
+		int pages = 0;
+		int rc = render(d, &styles[i], &scratch, &pages, err);
+		if (rc == XF_OK && pages == 1 &&
+		    xf_doc_sink_write(out, buf.data, buf.len) != XF_OK) {
+			snprintf(err, 256, "cannot write the pdf: write failed");
+			rc = XF_ERR;
+		}
+		xf_buf_release(&buf);
+		if (rc != XF_OK)
+			return rc;
+		if (pages == 1) {
+			if (n_pages_out)
+				*n_pages_out = 1;
+			return XF_OK;
+		}
+	}
+	return render(d, &styles[0], out, n_pages_out, err);
 }
 
 void xf_doc_release_fonts(void)

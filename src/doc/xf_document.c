@@ -416,8 +416,9 @@ static int block_from_json(jctx *c, xf_doc_section *s, json_t *b)
 	return XF_OK;
 }
 
-static const char *const document_keys[] = {"title",     "issuer", "number",   "date", "recipient",
-                                            "watermark", "meta",   "sections", NULL};
+static const char *const document_keys[] = {"title",     "issuer",    "number", "date",
+                                            "recipient", "watermark", "meta",   "sections",
+                                            "one_page",  NULL};
 
 /* The document's own fields: no unknown key, the texts of the 文头, and a title. */
 static int head_from_json(jctx *c, json_t *root)
@@ -443,6 +444,12 @@ static int head_from_json(jctx *c, json_t *root)
 			return fail(c, "not valid text");
 		}
 	}
+	json_t *one_page = json_object_get(root, "one_page");
+	if (one_page && !json_is_boolean(one_page)) {
+		snprintf(c->path, sizeof c->path, "one_page");
+		return fail(c, "expected true or false");
+	}
+	c->d->one_page = json_is_true(one_page);
 	if (!c->d->title) {
 		snprintf(c->path, sizeof c->path, "title");
 		return fail(c, "missing; a document needs a title");

@@ -63,8 +63,9 @@ typedef struct xf_document {
 	const char *issuer; /* 发文单位, printed at the head (版头) and signed at the end */
 	const char *number; /* 发文字号, e.g. "〔2026〕15号"; NULL = none (a draft) */
 	const char *date;   /* "2026年12月6日" (xf_doc_format_date) */
-	const char *recipient;        /* 主送机关, e.g. "公司信访办公室"; NULL = none */
-	const char *watermark;        /* e.g. "草稿" on drafts; NULL = none */
+	const char *recipient; /* 主送机关, e.g. "公司信访办公室"; NULL = none */
+	const char *watermark; /* e.g. "草稿" on drafts; NULL = none */
+	bool one_page; /* meant for one page (首报): the PDF tightens its grid to fit one */
 	xf_doc_kv *meta, **meta_tail; /* 版记: version, issue time, issuer, chain head */
 	xf_doc_section *sections, **sections_tail;
 	size_t n_sections, n_blocks, n_cells;

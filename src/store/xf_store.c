@@ -569,6 +569,9 @@ int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 	return check_triggers(db, problem, problem_size);
 }
 
+/* How long a backup waits before it tries a locked source again. */
+#define BACKUP_RETRY_MS 20
+
 int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 {
 	sqlite3 *dest;
@@ -586,8 +589,15 @@ int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 		return XF_ERR;
 	}
 	/* One step copies every page under one read transaction: a consistent snapshot
-	 * even while the server writes. */
-	int rc = sqlite3_backup_step(b, -1);
+	 * even while the server writes. A step that finds the source locked (a checkpoint
+	 * of the server resetting the log) may be retried: for up to the busy wait. */
+	int rc;
+	for (int waited = 0;; waited += BACKUP_RETRY_MS) {
+		rc = sqlite3_backup_step(b, -1);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= XF_STORE_BUSY_MS)
+			break;
+		sqlite3_sleep(BACKUP_RETRY_MS);
+	}
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
 		snprintf(error, error_size, "cannot back up to '%s': %s", path, sqlite3_errstr(rc));

@@ -2,7 +2,8 @@
  * API fills: the builder copies text, drops control characters, refuses invalid UTF-8
  * and bad tables, numbers headings 一、/（一）/1.; both writers write into a buffer (a PDF
  * that starts %PDF- and ends %%EOF with its page count; a DOCX that is a zip) and fail
- * cleanly on a sink that cannot be written; the JSON form builds the same model. */
+ * cleanly on a sink that cannot be written; the JSON form builds the same model; a
+ * document meant for one page fits one; a table row taller than a page is split. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,71 @@ static void test_json(void **state)
 	assert_string_equal(err, "sections[0].blocks[0].items[0]: expected 2 cells, found 1");
 }
 
+/* Pages of d's PDF, written into a buffer. */
+static int pdf_pages(const xf_document *d)
+{
+	char err[256] = "";
+	xf_buf pdf = XF_BUF_INIT;
+	xf_doc_sink sink = {.fd = -1, .buf = &pdf};
+	int pages = 0;
+	assert_int_equal(xf_doc_write_pdf(d, &sink, &pages, err), XF_OK);
+	assert_true(pdf.len > 1000 && memcmp(pdf.data, "%PDF-", 5) == 0);
+	xf_buf_release(&pdf);
+	return pages;
+}
+
+/* A document meant for one page (首报) of about 25 lines in all: two pages on the 22-line grid,
+ * one when it may tighten it; "one_page" in the JSON form. */
+static void test_a_document_meant_for_one_page_fits_one(void **state)
+{
+	(void)state;
+	xf_document *d = sample();
+	xf_doc_section *s = xf_doc_section_add(d, "下一步工作", 1);
+	for (int i = 0; i < 12; i++)
+		assert_non_null(xf_doc_paragraph(d, s, "召开信访领导小组会议研究稳控措施。"));
+	assert_int_equal(pdf_pages(d), 2);
+	d->one_page = true;
+	assert_int_equal(pdf_pages(d), 1);
+	/* written through a sink that fails: an error */
+	char err[256] = "";
+	xf_doc_sink bad = {.fd = -1};
+	assert_int_equal(xf_doc_write_pdf(d, &bad, NULL, err), XF_ERR);
+	assert_non_null(strstr(err, "cannot write the pdf"));
+	/* too long for one page even so: the 22-line grid */
+	for (int i = 0; i < 40; i++)
+		assert_non_null(xf_doc_paragraph(d, s, "对工作进度情况及时调度、及时汇报。"));
+	assert_true(pdf_pages(d) >= 3);
+	xf_doc_free(d);
+
+	const char *json = "{\"title\":\"首报\",\"one_page\":true,\"sections\":[]}";
+	d = xf_doc_from_json(json, strlen(json), err);
+	assert_non_null(d);
+	assert_true(d->one_page);
+	xf_doc_free(d);
+	const char *bad_json = "{\"title\":\"首报\",\"one_page\":\"yes\",\"sections\":[]}";
+	assert_null(xf_doc_from_json(bad_json, strlen(bad_json), err));
+	assert_string_equal(err, "one_page: expected true or false");
+}
+
+/* A table row taller than a page is split over the next pages, not drawn past them. */
+static void test_a_row_taller_than_a_page_is_split(void **state)
+{
+	(void)state;
+	xf_document *d = sample();
+	xf_doc_section *s = xf_doc_section_add(d, "记录", 1);
+	xf_doc_block *t = xf_doc_table(d, s, 2, NULL);
+	char *long_text = calloc(1, 300 * 64);
+	for (int i = 0; i < 300; i++) /* about three pages in its column */
+		sprintf(long_text + strlen(long_text), "第%d段记录现场情况。", i + 1);
+	const char *h[] = {"序号", "事项"}, *r1[] = {"1", long_text}, *r2[] = {"2", "末行"};
+	assert_int_equal(xf_doc_table_header(d, t, h), XF_OK);
+	assert_int_equal(xf_doc_table_row(d, t, r1), XF_OK);
+	assert_int_equal(xf_doc_table_row(d, t, r2), XF_OK);
+	free(long_text);
+	assert_true(pdf_pages(d) >= 5); /* drawn past the page's bottom, it took 3 */
+	xf_doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +197,8 @@ int main(void)
 	    cmocka_unit_test(test_heading_numbers),
 	    cmocka_unit_test(test_writers_to_buffer),
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_a_document_meant_for_one_page_fits_one),
+	    cmocka_unit_test(test_a_row_taller_than_a_page_is_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
