@@ -18,7 +18,9 @@
  * from the same tokenizer, not with FTS5's highlight(), so that they come out as
  * [[text, is_match], ...] and never as HTML. */
 #include "store/xf_search.h"
+#include "store/xf_search_hits.h"
 #include "store/xf_store_db.h"
+#include "store/xf_store_rows.h"
 
 #include <assert.h>
 #include <sodium.h>
@@ -42,18 +44,9 @@ const char xf_migration_search[] =
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_docs',"
     "  content_rowid='id', tokenize='xf_cjk');";
 
-/* bm25 parameters, as FTS5 and Lucene use them. */
-#define BM25_K1 1.2
-#define BM25_B  0.75
-
-/* Column weights of the rank: a match in the title counts five matches in the body. */
-#define TITLE_WEIGHT   5.0
-#define BODY_WEIGHT    1.0
+/* The rank's column weights (xf_search_hits.h) as SQL text. */
 #define SQL_NUMBER(x)  SQL_NUMBER_(x)
 #define SQL_NUMBER_(x) #x
-
-/* Characters of a highlight at most. */
-#define HIGHLIGHT_CHARS 120
 /* Bytes of a token FTS5 keeps at most (its FTS5_MAX_TOKEN_SIZE): the sum clips alike. */
 #define TOKEN_MAX_BYTES 32768
 
@@ -214,8 +207,7 @@ static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	}
 	double score = 0.0;
 	for (int i = 0; i < d->n_phrases; i++)
-		score += d->idf[i] * (freq[i] * (BM25_K1 + 1.0)) /
-		         (freq[i] + BM25_K1 * (1.0 - BM25_B + BM25_B * size / d->avgdl));
+		score += xf_search_bm25_term(d->idf[i], freq[i], size, d->avgdl);
 	sqlite3_result_double(ctx, score);
 }
 
@@ -540,85 +532,6 @@ int xf_search_optimize(xf_db *db)
 
 /* ---- querying ---- */
 
-/* A JSON string of text[0..n), with every byte that is not valid UTF-8, and NUL,
- * replaced by U+FFFD: the index takes any bytes, JSON does not. */
-static json_t *text_json(const char *text, size_t n)
-{
-	json_t *s = json_stringn(text, n);
-	if (s && !memchr(text, '\0', n))
-		return s;
-	json_decref(s);
-	xf_buf b = XF_BUF_INIT;
-	for (size_t i = 0; i < n;) {
-		size_t at = i;
-		int32_t cp = xf_cjk_decode(text, n, &i);
-		if (cp <= 0)
-			xf_buf_puts(&b, "\xef\xbf\xbd");
-		else
-			xf_buf_append(&b, text + at, i - at);
-	}
-	s = json_stringn(b.data ? b.data : "", b.len);
-	xf_buf_release(&b);
-	return s;
-}
-
-typedef struct highlight_builder {
-	json_t *segments;
-	xf_buf text;
-	bool match;
-} highlight_builder;
-
-static void flush_segment(highlight_builder *h)
-{
-	if (h->text.len == 0)
-		return;
-	json_array_append_new(h->segments,
-	                      json_pack("[o, b]", text_json(h->text.data, h->text.len), h->match));
-	xf_buf_reset(&h->text);
-}
-
-/* Joins neighbouring pieces of the same kind (a cut text and its ellipsis). */
-static void add_piece(void *ctx, const char *text, size_t n, bool match)
-{
-	highlight_builder *h = ctx;
-	if (h->text.len > 0 && h->match != match)
-		flush_segment(h);
-	h->match = match;
-	xf_buf_append(&h->text, text, n);
-}
-
-static json_t *highlight_json(const char *text, size_t len, const xf_cjk_marks *marks)
-{
-	highlight_builder h = {json_array(), XF_BUF_INIT, false};
-	xf_cjk_highlight(text, len, marks, HIGHLIGHT_CHARS, add_piece, &h);
-	flush_segment(&h);
-	xf_buf_release(&h.text);
-	return h.segments;
-}
-
-/* The highlight of the column that matches best: more of the query's phrases, then
- * more occurrences weighted as the rank weighs the columns, then the title. */
-static json_t *best_highlight(const xf_cjk_query *q, const char *title, size_t title_len,
-                              const char *body, size_t body_len)
-{
-	xf_cjk_marks mt = XF_CJK_MARKS_INIT, mb = XF_CJK_MARKS_INIT;
-	xf_cjk_mark(q, title, title_len, &mt);
-	xf_cjk_mark(q, body, body_len, &mb);
-	bool use_body = mb.phrases > mt.phrases ||
-	                (mb.phrases == mt.phrases && (double)mb.occurrences * BODY_WEIGHT >
-	                                                 (double)mt.occurrences * TITLE_WEIGHT);
-	json_t *out =
-	    use_body ? highlight_json(body, body_len, &mb) : highlight_json(title, title_len, &mt);
-	xf_cjk_marks_release(&mt);
-	xf_cjk_marks_release(&mb);
-	return out;
-}
-
-static json_t *id_or_null(int64_t id)
-{
-	return id > 0 ? json_integer(id) : json_null();
-}
-
 /* The hit of one ranked row. */
 static int hit_json(xf_db *db, const xf_cjk_query *q, int64_t rowid, double score, json_t **out)
 {
@@ -632,18 +545,17 @@ static int hit_json(xf_db *db, const xf_cjk_query *q, int64_t rowid, double scor
 		sqlite3_reset(st);
 		return rc;
 	}
-	const char *title = (const char *)sqlite3_column_text(st, 4);
-	size_t title_len = (size_t)sqlite3_column_bytes(st, 4);
-	const char *body = (const char *)sqlite3_column_text(st, 5);
-	size_t body_len = (size_t)sqlite3_column_bytes(st, 5);
-	*out = json_pack(
-	    "{s:s, s:I, s:o, s:o, s:o, s:o, s:f}", "kind", (const char *)sqlite3_column_text(st, 0),
-	    "id", (json_int_t)sqlite3_column_int64(st, 1), "incident_id",
-	    id_or_null(sqlite3_column_int64(st, 2)), "person_id",
-	    id_or_null(sqlite3_column_int64(st, 3)), "title",
-	    text_json(title ? title : "", title_len), "highlight",
-	    best_highlight(q, title ? title : "", title_len, body ? body : "", body_len), "rank",
-	    score);
+	xf_search_doc_row doc = {
+	    .kind = xf_row_text(st, 0),
+	    .object_id = sqlite3_column_int64(st, 1),
+	    .incident_id = sqlite3_column_int64(st, 2),
+	    .person_id = sqlite3_column_int64(st, 3),
+	    .title = xf_row_text(st, 4),
+	    .title_len = (size_t)sqlite3_column_bytes(st, 4),
+	    .body = xf_row_text(st, 5),
+	    .body_len = (size_t)sqlite3_column_bytes(st, 5),
+	};
+	*out = xf_search_hit_json(q, &doc, score);
 	sqlite3_reset(st);
 	return *out ? XF_OK : XF_ERR;
 }
@@ -662,26 +574,14 @@ static int count_matches(xf_db *db, const char *match, int64_t max, int64_t *cou
 	return rc;
 }
 
-typedef struct ranked {
-	int64_t rowid;
-	double score;
-} ranked;
-
-static int best_first(const void *a, const void *b)
-{
-	const ranked *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return x->rowid < y->rowid ? 1 : x->rowid > y->rowid ? -1 : 0;
-}
-
 /* Collects (rowid, score) rows of a statement into out (room for max). */
-static int collect_ranked(xf_db *db, sqlite3_stmt *st, ranked *out, int64_t max, int64_t *n)
+static int collect_ranked(xf_db *db, sqlite3_stmt *st, xf_search_ranked *out, int64_t max,
+                          int64_t *n)
 {
 	int rc;
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-		out[*n].rowid = sqlite3_column_int64(st, 0);
+		out[*n].id = sqlite3_column_int64(st, 0);
 		out[*n].score = sqlite3_column_double(st, 1);
 		(*n)++;
 	}
@@ -718,7 +618,7 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 	xf_cjk_query_match(q, XF_CJK_ALL_PHRASES, w->match);
 	int df_bytes = (int)(q->n_phrases * sizeof w->df[0]);
 	sqlite3_stmt *st;
-	ranked *best;
+	xf_search_ranked *best;
 	int64_t n;
 	if (all_common) {
 		/* Only the newest `window` matches are scored (FTS5 walks the doclists newest
@@ -727,19 +627,33 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 		st = xf_db_prepare(
 		    db,
 		    "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(
-		        TITLE_WEIGHT) ", " SQL_NUMBER(BODY_WEIGHT) ") FROM search_fts"
-		                                                   " WHERE search_fts MATCH ?1 "
-		                                                   "ORDER BY rowid DESC LIMIT ?3");
+		        XF_SEARCH_TITLE_WEIGHT) ", " SQL_NUMBER(XF_SEARCH_BODY_WEIGHT) ") FROM "
+		                                                                       "search_fts"
+		                                                                       " WHERE "
+		                                                                       "search_fts "
+		                                                                       "MATCH ?1 "
+		                                                                       "ORDER BY "
+		                                                                       "rowid DESC "
+		                                                                       "LIMIT ?3");
 		sqlite3_bind_int64(st, 3, window);
 		best = xf_malloc((size_t)window * sizeof *best);
 	} else {
 		/* A rare phrase bounds the matches: score them all, keep the best. */
 		st = xf_db_prepare(
-		    db, "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(
-		            TITLE_WEIGHT) ", " SQL_NUMBER(BODY_WEIGHT) ") AS score FROM search_fts"
-		                                                       " WHERE search_fts MATCH ?1 "
-		                                                       "ORDER BY score DESC, rowid "
-		                                                       "DESC LIMIT ?3");
+		    db,
+		    "SELECT rowid, xf_bm25(search_fts, ?2, " SQL_NUMBER(
+		        XF_SEARCH_TITLE_WEIGHT) ", " SQL_NUMBER(XF_SEARCH_BODY_WEIGHT) ") AS score "
+		                                                                       "FROM "
+		                                                                       "search_fts"
+		                                                                       " WHERE "
+		                                                                       "search_fts "
+		                                                                       "MATCH ?1 "
+		                                                                       "ORDER BY "
+		                                                                       "score "
+		                                                                       "DESC, "
+		                                                                       "rowid "
+		                                                                       "DESC LIMIT "
+		                                                                       "?3");
 		sqlite3_bind_int(st, 3, limit);
 		best = xf_malloc((size_t)limit * sizeof *best);
 	}
@@ -747,10 +661,10 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 	sqlite3_bind_blob(st, 2, w->df, df_bytes, SQLITE_STATIC);
 	rc = collect_ranked(db, st, best, all_common ? window : limit, &n);
 	if (rc == XF_OK && all_common)
-		qsort(best, (size_t)n, sizeof *best, best_first);
+		qsort(best, (size_t)n, sizeof *best, xf_search_best_first);
 	for (int64_t i = 0; rc == XF_OK && i < n && i < limit; i++) {
 		json_t *hit = NULL;
-		rc = hit_json(db, q, best[i].rowid, best[i].score, &hit);
+		rc = hit_json(db, q, best[i].id, best[i].score, &hit);
 		if (rc == XF_OK)
 			json_array_append_new(hits, hit);
 	}
