@@ -77,6 +77,9 @@ extern const xf_sql_engine xf_sql_sqlite_engine;
 extern const xf_sql_engine xf_sql_pg_engine;
 
 /* Records the message of a failure on c. */
+/* The XF_* code of a SQLite result code (extended codes too): the one mapping, used by
+ * the SQLite engine and by the store's xf_db_fail until the store runs on xf_sql. */
+int xf_sql_sqlite_code(int rc);
 void xf_sql_set_error(xf_sql *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The text with `?` and `?NNN` turned into $n outside quotes and comments (malloc'd),
  * and the number of parameters in *count. */

@@ -31,10 +31,8 @@ static sqlite3_stmt *st_of(const xf_sql_stmt *st)
 	return ((const lite_stmt *)st)->st;
 }
 
-/* The XF_* code of a SQLite result, recording the message (as xf_db_fail does). */
-static int fail(xf_sql *c, int rc)
+int xf_sql_sqlite_code(int rc)
 {
-	xf_sql_set_error(c, "%s", sqlite3_errmsg(db_of(c)));
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 	case SQLITE_READONLY:
@@ -49,6 +47,13 @@ static int fail(xf_sql *c, int rc)
 	default:
 		return XF_ERR;
 	}
+}
+
+/* The XF_* code of a SQLite result, recording the message. */
+static int fail(xf_sql *c, int rc)
+{
+	xf_sql_set_error(c, "%s", sqlite3_errmsg(db_of(c)));
+	return xf_sql_sqlite_code(rc);
 }
 
 static int bound(xf_sql_stmt *st, int rc)

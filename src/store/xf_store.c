@@ -10,6 +10,7 @@
 
 #include "store/xf_migrations.h"
 #include "store/xf_search.h"
+#include "store/xf_sql_engine.h"
 #include "store/xf_store_db.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
@@ -66,20 +67,7 @@ int xf_db_fail(xf_db *db, int rc)
 	snprintf(db->error, sizeof db->error, "%s", sqlite3_errmsg(db->sql));
 	if (rc == XF_SQLITE_UNPREPARED)
 		return XF_UNAVAILABLE;
-	switch (rc & 0xff) {
-	case SQLITE_FULL:
-	case SQLITE_READONLY:
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PERM:
-		return XF_UNAVAILABLE;
-	case SQLITE_CONSTRAINT:
-		return XF_CONFLICT;
-	default:
-		return XF_ERR;
-	}
+	return xf_sql_sqlite_code(rc);
 }
 
 void xf_db_set_error(xf_db *db, const char *fmt, ...)
