@@ -23,6 +23,7 @@
 #include "core/xf_password.h"
 #include "store/xf_search.h"
 #include "store/xf_store_seal.h"
+#include "util/xf_proxy.h"
 
 typedef struct config {
 	const char *listen, *db, *data_dir, *plan, *web_dir, *admin_password;
@@ -78,7 +79,8 @@ static const struct {
               "XINFANG_DATA_DIR (the database's directory), XINFANG_RECORD_MAX_BYTES (200 MiB), "
               "XINFANG_PLAN, XINFANG_WEB_DIR, XINFANG_ADMIN_PASSWORD\n"
               "(first start only; otherwise a one-time password is printed once),\n"
-              "XINFANG_SECURE_COOKIES=1 behind TLS.\n"},
+              "XINFANG_SECURE_COOKIES=1 behind TLS, XINFANG_TRUSTED_PROXIES=ADDR[,ADDR] behind a\n"
+              "reverse proxy (whose X-Forwarded-For then names the client).\n"},
     {"init", "usage: xinfang init [--db FILE]\n"
              "Creates the database, the root unit and the admin account if absent.\n"},
     {"user add", "usage: xinfang user add USERNAME --name NAME --unit UNIT_ID --roles ROLE[,ROLE]\n"
@@ -341,7 +343,8 @@ static unsigned env_unsigned(const char *name)
 	return (unsigned)atoi(xf_cli_env_or(name, "0"));
 }
 
-static xf_server *serve_start_http(const config *c, uint64_t record_max)
+static xf_server *serve_start_http(const config *c, uint64_t record_max,
+                                   const xf_proxy_list *trusted_proxies)
 {
 	size_t n_routes;
 	const xf_route *routes = xf_api_routes(&n_routes);
@@ -362,6 +365,7 @@ static xf_server *serve_start_http(const config *c, uint64_t record_max)
 	    .authenticate = xf_api_authenticate,
 	    .authenticate_cached = xf_api_authenticate_cached,
 	    .quiet = c->quiet,
+	    .trusted_proxies = trusted_proxies,
 	};
 	return xf_http_start(&http);
 }
@@ -375,12 +379,28 @@ static void serve_release(void)
 	xf_store_close();
 }
 
+/* XINFANG_TRUSTED_PROXIES (empty by default: X-Forwarded-For is ignored); false after
+ * saying which item is malformed. */
+static bool trusted_proxies_read(xf_proxy_list *list)
+{
+	char bad[80];
+	if (xf_proxy_list_parse(xf_cli_env_or("XINFANG_TRUSTED_PROXIES", ""), list, bad,
+	                        sizeof bad) == 0)
+		return true;
+	fprintf(stderr,
+	        "xinfang: XINFANG_TRUSTED_PROXIES: '%s' is not an IPv4 or IPv6 address "
+	        "(expected a comma-separated list of ADDRESS or ADDRESS/BITS)\n",
+	        bad);
+	return false;
+}
+
 static int cmd_serve(const config *c)
 {
 	sigset_t signals;
 	block_signals(&signals);
 	uint64_t record_max = strtoull(xf_cli_env_or("XINFANG_RECORD_MAX_BYTES", "0"), NULL, 10);
-	if (serve_prepare(c, record_max) != XF_OK)
+	static xf_proxy_list trusted_proxies; /* read by the server's threads until it stops */
+	if (!trusted_proxies_read(&trusted_proxies) || serve_prepare(c, record_max) != XF_OK)
 		return 1;
 	xf_api_config api = {
 	    .session_idle_ms = 2 * XF_HOUR_MS,
@@ -388,7 +408,7 @@ static int cmd_serve(const config *c)
 	    .secure_cookies = c->secure_cookies,
 	};
 	xf_api_init(&api);
-	xf_server *server = serve_start_http(c, record_max);
+	xf_server *server = serve_start_http(c, record_max, &trusted_proxies);
 	if (!server) {
 		xf_stream_stop();
 		serve_release();
@@ -412,6 +432,7 @@ static int cmd_serve(const config *c)
 	xf_http_stop(server);
 	xf_store_head_writer_stop();
 	serve_release();
+	xf_proxy_list_free(&trusted_proxies);
 	return 0;
 }
 

@@ -166,6 +166,9 @@ typedef struct xf_http_config {
 	xf_authenticate_fn authenticate;
 	xf_authenticate_cached_fn authenticate_cached; /* optional: the polling-thread fast path */
 	bool quiet;                                    /* no access log (benchmarks) */
+	/* Peers whose X-Forwarded-For names the client (util/xf_proxy.h); NULL or empty:
+	 * the header is ignored. Owned by the caller, alive while the server runs. */
+	const struct xf_proxy_list *trusted_proxies;
 } xf_http_config;
 
 typedef struct xf_server xf_server;

@@ -12,6 +12,10 @@
 const xf_message xf_messages[] = {
     /* ---- the framework (http/) ---- */
     {"%s", "%s"},
+    {"xinfang: XINFANG_TRUSTED_PROXIES: '%s' is not an IPv4 or IPv6 address (expected a "
+     "comma-separated list of ADDRESS or ADDRESS/BITS)\n",
+     "xinfang：XINFANG_TRUSTED_PROXIES 中的「%s」不是 IPv4 或 IPv6 地址"
+     "（应为以逗号分隔的 ADDRESS 或 ADDRESS/BITS 列表）\n"},
     /* ---- the sealed archive (api/archive.c, xf_api.c) ---- */
     {"the incident is archived and sealed; nothing of it can change",
      "事件已归档封存，其内容不能再更改"},

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/xf_proxy.h"
 #include "util/xf_utf8.h"
 
 enum { ST_NEW, ST_BODY, ST_WORKING, ST_READY };
@@ -712,7 +713,7 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-static void client_address(xf_req *req)
+static void peer_address(xf_req *req)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -728,6 +729,41 @@ static void client_address(xf_req *req)
 		          sizeof req->client_addr);
 }
 
+/* X-Forwarded-For as sent: several such headers joined in order with commas; NULL when
+ * there is none. */
+static const char *forwarded_for(xf_req *req)
+{
+	const char *joined = NULL;
+	for (const xf_header *h = req->in_headers; h; h = h->next) { /* last sent first */
+		if (strcasecmp(h->name, "X-Forwarded-For") != 0)
+			continue;
+		if (!joined) {
+			joined = h->value;
+			continue;
+		}
+		size_t a = strlen(h->value), b = strlen(joined);
+		char *both = xf_arena_alloc(&req->arena, a + b + 2);
+		memcpy(both, h->value, a);
+		both[a] = ',';
+		memcpy(both + a + 1, joined, b + 1);
+		joined = both;
+	}
+	return joined;
+}
+
+/* The peer's address, or with a trusted proxy as peer the client it names. */
+static void client_address(xf_server *s, xf_req *req)
+{
+	peer_address(req);
+	const xf_proxy_list *trusted = s->config.trusted_proxies;
+	if (!trusted || !trusted->n)
+		return;
+	char peer[sizeof req->client_addr];
+	memcpy(peer, req->client_addr, sizeof peer);
+	xf_proxy_client(trusted, peer, forwarded_for(req), req->client_addr,
+	                sizeof req->client_addr);
+}
+
 /* The first call for a request: its method, address and headers; admission; and for an
  * upload, the run that checks it (and sets its sink) before the body is read. */
 static enum MHD_Result on_new(xf_server *s, xf_req *req, struct MHD_Connection *conn,
@@ -735,8 +771,8 @@ static enum MHD_Result on_new(xf_server *s, xf_req *req, struct MHD_Connection *
 {
 	req->conn = conn;
 	req->method = xf_arena_strdup(&req->arena, method ? method : "");
-	client_address(req);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_header, req);
+	client_address(s, req);
 	if (!admit(s, req)) {
 		req->state = ST_READY;
 		return queue_reply(req);
