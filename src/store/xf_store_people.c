@@ -81,17 +81,22 @@ const char xf_migration_people[] =
     "  author_id INTEGER REFERENCES users(id));"
     "CREATE INDEX followups_assignment ON followups (assignment_id, at_ms);";
 
-/* The visibility test for "p" a persons row; binds ?1 all, ?2 unit, ?3 user. */
-#define PERSON_VISIBLE                                                                             \
+/* The visibility test for a persons row of alias P (a string literal); binds ?1 all,
+ * ?2 unit, ?3 user. */
+#define PERSON_VISIBLE_AS(P)                                                                       \
 	"(?1 = 1"                                                                                  \
-	" OR (?2 > 0 AND (p.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                \
+	" OR (?2 > 0 AND (" P ".unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"            \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"      \
 	"   OR EXISTS (SELECT 1 FROM incident_persons ip JOIN incident_units iu"                   \
-	"     ON iu.incident_id = ip.incident_id WHERE ip.person_id = p.id AND iu.unit_id IN"      \
+	"     ON iu.incident_id = ip.incident_id WHERE ip.person_id = " P ".id AND iu.unit_id IN"  \
 	"     (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT u.id FROM units u"                \
 	"      JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))))"                           \
-	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = p.id"             \
+	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = " P ".id"         \
 	"     AND a.official_id = ?3 AND a.ended_ms IS NULL)))"
+
+/* The visibility test for "p" a persons row, and for "q", another one beside it. */
+#define PERSON_VISIBLE       PERSON_VISIBLE_AS("p")
+#define OTHER_PERSON_VISIBLE PERSON_VISIBLE_AS("q")
 
 /* Whether the viewer's unit (?4) is the accused unit of "m", a matters row, or below
  * it: the accused unit is among the viewer's unit and the units above it. The rule
@@ -491,6 +496,7 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 	return XF_OK;
 }
 
+/* duplicate_count counts only the duplicates the viewer may see, by the list's own rule. */
 int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int64_t incident_id,
                          int64_t before_id, int limit, json_t **out, int64_t *next_before_id)
 {
@@ -501,7 +507,7 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int6
 	    "SELECT " PERSON_COLUMNS ", (SELECT count(*) FROM persons q WHERE q.id != p.id AND"
 	    " q.id IN (SELECT id FROM persons WHERE id_number = p.id_number AND id_number != ''"
 	    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id)"
-	    "   AND q.merged_into IS NULL)"
+	    "   AND q.merged_into IS NULL AND " OTHER_PERSON_VISIBLE ")"
 	    " FROM persons p WHERE p.merged_into IS NULL AND " PERSON_VISIBLE
 	    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
 	    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
