@@ -215,7 +215,7 @@ const strings = {
   'unit.kind': ['类别', 'Kind'],
   'unit.head': ['第一责任人', 'Head (first responsible person)'],
   'unit.noParent': ['（无上级，顶层单位）', '(none — top level)'],
-  'unit.headOption': ['{name}（{u}）', '{name} ({u})'],
+  'unit.headSearch': ['按姓名查找第一责任人', 'Find the head by name'],
   'unit.headIs': ['第一责任人：{name}', 'Head: {name}'],
   'unit.noHead': ['（未指定）', '(not set)'],
   'unit.empty': ['尚无单位。', 'No units yet.'],

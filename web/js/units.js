@@ -5,6 +5,7 @@
 import { t } from './i18n.js';
 import { get, post, patch } from './api.js';
 import { h, add, clear, field, select, setOptions, showError, clearErrors, showOk, busy } from './dom.js';
+import { userPicker } from './user-picker.js';
 
 export const KINDS = ['mine', 'department', 'team', 'other'];
 
@@ -125,15 +126,18 @@ export async function renderUnits(sec, ctx) {
       [{ value: '', label: t('unit.noParent') }, ...unitOptions(model.units, descendants(model.units, u.id))],
       u.parent_id === null || u.parent_id === undefined ? '' : u.parent_id);
     const kind = select({ id: 'unit-edit-kind', name: 'kind' }, kindOptions(), u.kind);
-    const head = canReadUsers ? select({ id: 'unit-edit-head', name: 'head_user_id' },
-      [{ value: '', label: t('unit.noHead') },
-        ...model.users.map((x) => ({ value: x.id, label: t('unit.headOption', { name: x.name || x.username, u: x.username }) }))],
-      u.head_user_id === null || u.head_user_id === undefined ? '' : u.head_user_id) : null;
+    // The head is found by name in the directory like every other person choice;
+    // 未指定 (the empty choice) clears it.
+    const head = canReadUsers ? userPicker({
+      id: 'unit-edit-head', name: 'head_user_id', label: t('unit.head'), searchLabel: t('unit.headSearch'),
+      none: t('unit.noHead'), showRoles: true,
+      initial: u.head_user_id ? { id: u.head_user_id, name: userName(u.head_user_id) } : null,
+    }) : null;
     const form = h('form', { class: 'inline-form', id: 'unit-edit-form', novalidate: true },
       h('div', { class: 'form-error', role: 'alert', hidden: true }),
       h('div', { class: 'row' },
-        field(t('unit.name'), name), field(t('unit.parent'), parent), field(t('unit.kind'), kind),
-        head ? field(t('unit.head'), head) : null),
+        field(t('unit.name'), name), field(t('unit.parent'), parent), field(t('unit.kind'), kind)),
+      head ? head.el : null,
       h('div', { class: 'buttons' },
         h('button', { type: 'submit', class: 'btn primary', id: 'unit-edit-submit' }, t('common.save')),
         h('button', { type: 'button', class: 'btn', onclick: () => { form.remove(); openEditor = null; } },
@@ -147,7 +151,8 @@ export async function renderUnits(sec, ctx) {
       if (p !== (u.parent_id ?? null)) change.parent_id = p;
       if (kind.value !== u.kind) change.kind = kind.value;
       if (head) {
-        const hd = head.value === '' ? null : Number(head.value);
+        const chosen = head.value();
+        const hd = chosen ? chosen.id : null;
         if (hd !== (u.head_user_id ?? null)) change.head_user_id = hd;
       }
       if (Object.keys(change).length === 0) { form.remove(); openEditor = null; return; }
