@@ -57,28 +57,6 @@ void xf_search_set_rank_window(int64_t window)
 	rank_window = window > 0 ? window : 0;
 }
 
-/* The natural logarithm of x > 0, to double precision: the library links without
- * libm. x = m * 2^e with m in [1, 2), ln m = 2 atanh((m - 1) / (m + 1)). */
-static double natural_log(double x)
-{
-	assert(x > 0.0);
-	int e = 0;
-	while (x >= 2.0) {
-		x /= 2.0;
-		e++;
-	}
-	while (x < 1.0) {
-		x *= 2.0;
-		e--;
-	}
-	double z = (x - 1.0) / (x + 1.0), z2 = z * z, term = z, sum = 0.0;
-	for (int k = 1; k < 60; k += 2) {
-		sum += term / k;
-		term *= z2;
-	}
-	return 2.0 * sum + e * 0.69314718055994530942;
-}
-
 /* ---- the FTS5 tokenizer ---- */
 
 /* FTS5 wants a tokenizer instance; ours has no state. */
@@ -176,10 +154,7 @@ static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			int64_t df = rows;
 			if (blob && i < n_dfs)
 				memcpy(&df, blob + (size_t)i * sizeof df, sizeof df);
-			df = df < 0 ? 0 : df > rows ? rows : df;
-			/* as in FTS5: a phrase in over half the rows weighs almost nothing */
-			double ratio = ((double)rows - (double)df + 0.5) / ((double)df + 0.5);
-			d->idf[i] = ratio > 1.0 ? natural_log(ratio) : 1e-6;
+			d->idf[i] = xf_search_idf(rows, df);
 		}
 		for (int c = 0; c < 2; c++)
 			d->weight[c] = n_val > 1 + c ? sqlite3_value_double(val[1 + c]) : 1.0;

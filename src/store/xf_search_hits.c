@@ -1,10 +1,40 @@
 /* Ranking order and hits shared by both search engines: see xf_search_hits.h. */
 #include "store/xf_search_hits.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "util/xf_buf.h"
+
+/* The natural logarithm of x > 0, to double precision: the library links without
+ * libm. x = m * 2^e with m in [1, 2), ln m = 2 atanh((m - 1) / (m + 1)). */
+static double natural_log(double x)
+{
+	assert(x > 0.0);
+	int e = 0;
+	while (x >= 2.0) {
+		x /= 2.0;
+		e++;
+	}
+	while (x < 1.0) {
+		x *= 2.0;
+		e--;
+	}
+	double z = (x - 1.0) / (x + 1.0), z2 = z * z, term = z, sum = 0.0;
+	for (int k = 1; k < 60; k += 2) {
+		sum += term / k;
+		term *= z2;
+	}
+	return 2.0 * sum + e * 0.69314718055994530942;
+}
+
+double xf_search_idf(int64_t rows, int64_t df)
+{
+	df = df < 0 ? 0 : df > rows ? rows : df;
+	double ratio = ((double)rows - (double)df + 0.5) / ((double)df + 0.5);
+	return ratio > 1.0 ? natural_log(ratio) : 1e-6;
+}
 
 double xf_search_bm25_term(double idf, double freq, double size, double avgdl)
 {

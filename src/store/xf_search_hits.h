@@ -19,6 +19,11 @@
 /* Characters of a highlight at most. */
 #define XF_SEARCH_HIGHLIGHT_CHARS 120
 
+/* A phrase's inverse document frequency, as FTS5 weighs it: ln((rows - df + 0.5) /
+ * (df + 0.5)), almost nothing (1e-6) for a phrase in over half the rows; df is clipped
+ * to [0, rows]. */
+double xf_search_idf(int64_t rows, int64_t df);
+
 /* One phrase's part of a document's bm25 score: freq its weighted occurrences, size the
  * document's length in tokens, avgdl the average length. */
 double xf_search_bm25_term(double idf, double freq, double size, double avgdl);

@@ -383,33 +383,11 @@ static int count_documents(xf_sql *c, query_work *w, size_t p, int64_t window)
 	return rc == XF_SQL_ROW ? XF_OK : rc == XF_SQL_DONE ? XF_ERR : rc;
 }
 
-/* Each phrase's idf as xf_bm25 weighs it; the logarithms from the server. */
-static int compute_idf(xf_sql *c, query_work *w)
+/* Every phrase's idf from its document count (xf_search_idf, as on SQLite). */
+static void compute_idf(query_work *w)
 {
-	double ratio[XF_CJK_QUERY_MAX_PHRASES];
-	xf_buf list = XF_BUF_INIT;
-	xf_buf_puts(&list, "{");
-	for (size_t i = 0; i < w->q.n_phrases; i++) {
-		int64_t df = w->df[i] < 0 ? 0 : w->df[i] > w->rows ? w->rows : w->df[i];
-		/* as in FTS5: a phrase in over half the rows weighs almost nothing */
-		ratio[i] = ((double)w->rows - (double)df + 0.5) / ((double)df + 0.5);
-		xf_buf_printf(&list, "%s%.17g", i ? "," : "", ratio[i] > 1.0 ? ratio[i] : 1.0);
-	}
-	xf_buf_puts(&list, "}");
-	xf_sql_stmt *st = xf_sql_prepare(c, "SELECT ln(x) FROM unnest(CAST(? AS float8[]))"
-	                                    " WITH ORDINALITY AS t(x, i) ORDER BY i");
-	xf_sql_bind_text(st, 1, list.data, (int)list.len);
-	xf_buf_release(&list);
-	int rc;
-	size_t i = 0;
-	while ((rc = xf_sql_step(st)) == XF_SQL_ROW && i < w->q.n_phrases) {
-		w->idf[i] = ratio[i] > 1.0 ? xf_sql_column_double(st, 0) : 1e-6;
-		i++;
-	}
-	xf_sql_reset(st);
-	if (rc != XF_SQL_DONE && rc != XF_SQL_ROW)
-		return rc;
-	return i == w->q.n_phrases ? XF_OK : XF_ERR;
+	for (size_t i = 0; i < w->q.n_phrases; i++)
+		w->idf[i] = xf_search_idf(w->rows, w->df[i]);
 }
 
 /* The occurrences of phrase p in text. */
@@ -510,7 +488,7 @@ static int run_query(xf_sql *c, query_work *w, int limit, json_t *hits)
 			all_common = false;
 	}
 	if (rc == XF_OK)
-		rc = compute_idf(c, w);
+		compute_idf(w);
 	xf_search_ranked *best = NULL;
 	size_t n = 0;
 	/* all common: only the newest `window` matches are ranked; else a rare phrase
