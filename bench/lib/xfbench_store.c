@@ -1,6 +1,7 @@
 /* xfbench_store — the database helpers of the bench/ generators (see xfbench_store.h). */
 #include "xfbench_store.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,7 +19,7 @@ void xfb_check(int rc, const char *what, xf_db *db)
 void xfb_exec_sql(xf_db *db, const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(xf_db_handle(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(xf_db_sqlite(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "%s: '%s': %s\n", xfb_prog, sql, msg ? msg : "?");
 		exit(1);
 	}

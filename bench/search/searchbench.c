@@ -14,6 +14,7 @@
  * 3. Runs EXACT_QUERIES one-character queries with the rank window off (every match
  *    ranked: what FTS5's bm25() ordering costs), to show why the window exists.
  * Prints key=value lines on stdout; progress on stderr. */
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,7 +348,7 @@ static int64_t one_int(const char *sql)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(xf_db_handle(xf_db_get()), sql, -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(xf_db_sqlite(xf_db_get()), sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

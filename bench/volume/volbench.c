@@ -19,6 +19,7 @@
  * key=value lines: p50, p99 and max wall time in ms, the first call's time, and the
  * query plan (EXPLAIN QUERY PLAN of every statement the operation ran, traced with
  * sqlite3_trace_v2). Progress goes to stderr. */
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,12 +123,12 @@ static void make_person(gen *g)
 	sqlite3_bind_int64(st, 5, g->now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		fprintf(stderr, "volbench: person insert: %s\n",
-		        sqlite3_errmsg(xf_db_handle(g->db)));
+		        sqlite3_errmsg(xf_db_sqlite(g->db)));
 		exit(1);
 	}
 	sqlite3_reset(st);
 	g->persons++;
-	event(g, "person.create", "person", sqlite3_last_insert_rowid(xf_db_handle(g->db)),
+	event(g, "person.create", "person", sqlite3_last_insert_rowid(xf_db_sqlite(g->db)),
 	      json_pack("{s:s}", "summary", "新建信访人档案"));
 }
 
@@ -227,11 +228,11 @@ static int generate(const char *path, int64_t incidents, int64_t persons, int64_
 	xfb_check(xf_store_user_insert(g.db, "volbench-official", "包保责任人", g.leaves[0], "",
 	                               1u << XF_ROLE_OFFICIAL, "-", false, &g.official_id),
 	          "user", g.db);
-	if (sqlite3_prepare_v2(xf_db_handle(g.db),
+	if (sqlite3_prepare_v2(xf_db_sqlite(g.db),
 	                       "INSERT INTO persons (name, id_number, phone, unit_id, created_ms,"
 	                       " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
 	                       -1, &g.person_insert, NULL) != SQLITE_OK) {
-		fprintf(stderr, "volbench: %s\n", sqlite3_errmsg(xf_db_handle(g.db)));
+		fprintf(stderr, "volbench: %s\n", sqlite3_errmsg(xf_db_sqlite(g.db)));
 		return 1;
 	}
 	for (int64_t i = 0; i < incidents; i++) {
@@ -297,7 +298,7 @@ static void print_plans(xf_db *db, const char *name)
 		char *q = malloc(strlen(traced.sql[i]) + 32);
 		sprintf(q, "EXPLAIN QUERY PLAN %s", traced.sql[i]);
 		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(xf_db_handle(db), q, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(xf_db_sqlite(db), q, -1, &st, NULL) == SQLITE_OK) {
 			printf("%s[", i ? " " : "");
 			int k = 0;
 			while (sqlite3_step(st) == SQLITE_ROW)
@@ -449,7 +450,7 @@ static void duplicates(measure_ctx *m, bool with_id_number)
 	sqlite3_stmt *st;
 	bool tracing = traced.on;
 	traced.on = false; /* the bench's own look-up is not the operation */
-	sqlite3_prepare_v2(xf_db_handle(m->db),
+	sqlite3_prepare_v2(xf_db_sqlite(m->db),
 	                   "SELECT name, unit_id, id_number FROM persons WHERE id = ?", -1, &st,
 	                   NULL);
 	sqlite3_bind_int64(st, 1, 1 + pick(m->persons));
@@ -480,7 +481,7 @@ static int64_t scalar(xf_db *db, const char *sql)
 {
 	sqlite3_stmt *st;
 	int64_t v = 0;
-	if (sqlite3_prepare_v2(xf_db_handle(db), sql, -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(xf_db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -498,7 +499,7 @@ static int measure(const char *path, int runs)
 	printf("open_ms=%.1f\nschema_version=%d\n", (xfb_now_s() - t0) * 1000,
 	       xf_store_schema_version());
 	measure_ctx m = {.db = xf_db_get()};
-	sqlite3_trace_v2(xf_db_handle(m.db), SQLITE_TRACE_STMT, trace_sql, NULL);
+	sqlite3_trace_v2(xf_db_sqlite(m.db), SQLITE_TRACE_STMT, trace_sql, NULL);
 	m.last_seq = scalar(m.db, "SELECT max(seq) FROM events");
 	m.max_incident = scalar(m.db, "SELECT max(id) FROM incidents");
 	m.root = scalar(m.db, "SELECT min(id) FROM units");

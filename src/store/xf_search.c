@@ -19,11 +19,13 @@
  * [[text, is_match], ...] and never as HTML. */
 #include "store/xf_search.h"
 #include "store/xf_search_hits.h"
+#include "store/xf_search_pg.h"
 #include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 
 #include <assert.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,7 @@ static int64_t rank_window = XF_SEARCH_RANK_WINDOW;
 void xf_search_set_rank_window(int64_t window)
 {
 	rank_window = window > 0 ? window : 0;
+	xf_search_pg_set_rank_window(window);
 }
 
 /* ---- the FTS5 tokenizer ---- */
@@ -186,8 +189,9 @@ static void xf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	sqlite3_result_double(ctx, score);
 }
 
-int xf_search_register(sqlite3 *sql)
+int xf_search_register(void *sqlite)
 {
+	sqlite3 *sql = sqlite;
 	fts5_api *api = NULL;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sql, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
@@ -221,49 +225,48 @@ static int remove_doc(xf_db *db, const char *kind, int64_t id, const xf_search_d
 	*found = false;
 	if (unchanged)
 		*unchanged = false;
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "SELECT id, incident_id, person_id, title, body"
-	                      " FROM search_docs WHERE kind = ?1 AND object_id = ?2");
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT id, incident_id, person_id, title, body"
+	                                    " FROM search_docs WHERE kind = ?1 AND object_id = ?2");
+	xf_sql_bind_text(st, 1, kind, -1);
+	xf_sql_bind_int64(st, 2, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_DONE) {
+		xf_sql_reset(st);
 		return XF_OK;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != XF_SQL_ROW) {
 		rc = xf_db_fail(db, rc);
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 		return rc;
 	}
 	*found = true;
-	int64_t rowid = sqlite3_column_int64(st, 0);
-	const char *title = (const char *)sqlite3_column_text(st, 3);
-	int title_len = sqlite3_column_bytes(st, 3);
-	const char *body = (const char *)sqlite3_column_text(st, 4);
-	int body_len = sqlite3_column_bytes(st, 4);
-	if (same && unchanged && sqlite3_column_int64(st, 1) == same->incident_id &&
-	    sqlite3_column_int64(st, 2) == same->person_id &&
+	int64_t rowid = xf_sql_column_int64(st, 0);
+	const char *title = xf_sql_column_text(st, 3);
+	int title_len = title ? (int)strlen(title) : 0;
+	const char *body = xf_sql_column_text(st, 4);
+	int body_len = body ? (int)strlen(body) : 0;
+	if (same && unchanged && xf_sql_column_int64(st, 1) == same->incident_id &&
+	    xf_sql_column_int64(st, 2) == same->person_id &&
 	    (size_t)title_len == strlen(same->title) &&
 	    memcmp(title, same->title, (size_t)title_len) == 0 &&
 	    (size_t)body_len == strlen(same->body) &&
 	    memcmp(body, same->body, (size_t)body_len) == 0) {
 		*unchanged = true;
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 		return XF_OK;
 	}
 	/* An external-content index forgets a row given exactly the values it indexed. */
-	sqlite3_stmt *del = xf_db_prepare(db, "INSERT INTO search_fts (search_fts, rowid, title, "
-	                                      "body) VALUES ('delete', ?1, ?2, ?3)");
-	sqlite3_bind_int64(del, 1, rowid);
-	sqlite3_bind_text(del, 2, title ? title : "", title_len, SQLITE_STATIC);
-	sqlite3_bind_text(del, 3, body ? body : "", body_len, SQLITE_STATIC);
+	xf_sql_stmt *del = xf_db_prepare(db, "INSERT INTO search_fts (search_fts, rowid, title, "
+	                                     "body) VALUES ('delete', ?1, ?2, ?3)");
+	xf_sql_bind_int64(del, 1, rowid);
+	xf_sql_bind_text(del, 2, title ? title : "", title_len);
+	xf_sql_bind_text(del, 3, body ? body : "", body_len);
 	rc = xf_db_exec(db, del);
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	if (rc != XF_OK)
 		return rc;
 	del = xf_db_prepare(db, "DELETE FROM search_docs WHERE id = ?1");
-	sqlite3_bind_int64(del, 1, rowid);
+	xf_sql_bind_int64(del, 1, rowid);
 	return xf_db_exec(db, del);
 }
 
@@ -273,23 +276,23 @@ static int put_doc(xf_db *db, const xf_search_doc *doc)
 	int rc = remove_doc(db, doc->kind, doc->id, doc, &found, &unchanged);
 	if (rc != XF_OK || unchanged)
 		return rc;
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO search_docs (kind, object_id, incident_id, person_id, title, body)"
-	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	sqlite3_bind_text(st, 1, doc->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, doc->id);
-	sqlite3_bind_int64(st, 3, doc->incident_id);
-	sqlite3_bind_int64(st, 4, doc->person_id);
-	sqlite3_bind_text(st, 5, doc->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, doc->body, -1, SQLITE_STATIC);
-	rc = xf_db_exec(db, st);
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+	xf_sql_bind_text(st, 1, doc->kind, -1);
+	xf_sql_bind_int64(st, 2, doc->id);
+	xf_sql_bind_int64(st, 3, doc->incident_id);
+	xf_sql_bind_int64(st, 4, doc->person_id);
+	xf_sql_bind_text(st, 5, doc->title, -1);
+	xf_sql_bind_text(st, 6, doc->body, -1);
+	int64_t rowid;
+	rc = xf_row_insert(db, st, &rowid);
 	if (rc != XF_OK)
 		return rc;
-	int64_t rowid = sqlite3_last_insert_rowid(xf_db_handle(db));
 	st = xf_db_prepare(db, "INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)");
-	sqlite3_bind_int64(st, 1, rowid);
-	sqlite3_bind_text(st, 2, doc->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, doc->body, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, rowid);
+	xf_sql_bind_text(st, 2, doc->title, -1);
+	xf_sql_bind_text(st, 3, doc->body, -1);
 	return xf_db_exec(db, st);
 }
 
@@ -298,8 +301,7 @@ static int put_doc(xf_db *db, const xf_search_doc *doc)
  * write transaction of its own when there is none. */
 static int in_transaction(xf_db *db, int (*change)(xf_db *, const void *), const void *arg)
 {
-	sqlite3 *sql = xf_db_handle(db);
-	bool own = sqlite3_get_autocommit(sql) != 0;
+	bool own = !xf_sql_in_transaction(xf_db_sql(db));
 	int rc =
 	    own ? xf_tx_begin(db, true) : xf_db_exec(db, xf_db_prepare(db, "SAVEPOINT xf_search"));
 	if (rc != XF_OK)
@@ -313,7 +315,7 @@ static int in_transaction(xf_db *db, int (*change)(xf_db *, const void *), const
 		return rc;
 	}
 	if (rc != XF_OK)
-		sqlite3_exec(sql, "ROLLBACK TO xf_search", NULL, NULL, NULL);
+		xf_db_exec(db, xf_db_prepare(db, "ROLLBACK TO xf_search"));
 	int released = xf_db_exec(db, xf_db_prepare(db, "RELEASE xf_search"));
 	return rc != XF_OK ? rc : released;
 }
@@ -334,6 +336,8 @@ int xf_search_put(xf_db *db, const xf_search_doc *doc)
 		d.title = "";
 	if (!d.body)
 		d.body = "";
+	if (xf_db_dialect(db) == XF_SQL_PG)
+		return xf_search_pg_put(xf_db_sql(db), &d);
 	return in_transaction(db, put_change, &d);
 }
 
@@ -355,6 +359,8 @@ int xf_search_remove(xf_db *db, const char *kind, int64_t id)
 		assert(!"xf_search_remove: unknown kind");
 		return XF_ERR;
 	}
+	if (xf_db_dialect(db) == XF_SQL_PG)
+		return xf_search_pg_remove(xf_db_sql(db), kind, id);
 	remove_args r = {kind, id};
 	return in_transaction(db, remove_change, &r);
 }
@@ -363,12 +369,10 @@ int xf_search_remove(xf_db *db, const char *kind, int64_t id)
 
 static int fts_command(xf_db *db, const char *command)
 {
-	char *msg = NULL;
 	char sql[96];
 	snprintf(sql, sizeof sql, "INSERT INTO search_fts (search_fts) VALUES ('%s')", command);
-	int rc = sqlite3_exec(xf_db_handle(db), sql, NULL, NULL, &msg);
-	sqlite3_free(msg);
-	return rc == SQLITE_OK ? XF_OK : xf_db_fail(db, rc);
+	int rc = xf_sql_exec_script(xf_db_sql(db), sql);
+	return rc == XF_OK ? XF_OK : xf_db_fail(db, rc);
 }
 
 /* The check compares two multisets of (document, column, position, token): the one
@@ -419,60 +423,60 @@ static int sum_document_token(void *ctx, int flags, const char *token, int n, in
 
 int xf_search_check(xf_db *db, char *problem, size_t problem_size)
 {
-	sqlite3 *sql = xf_db_handle(db);
+	/* PostgreSQL writes a document's tsvector in the statement that stores it, and
+	 * keeps its GIN index itself: there is no second copy to drift. */
+	if (xf_db_dialect(db) == XF_SQL_PG)
+		return XF_OK;
 	index_sum docs = {.sum = 0}, index = {.sum = 0};
 	randombytes_buf(docs.key, sizeof docs.key);
 	memcpy(index.key, docs.key, sizeof docs.key);
 	int64_t n_docs = 0, n_sizes = -1;
 
-	char *msg = NULL;
-	int rc = sqlite3_exec(sql,
-	                      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.xf_search_check"
-	                      " USING fts5vocab(main, search_fts, instance)",
-	                      NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
+	int rc = xf_sql_exec_script(xf_db_sql(db),
+	                            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.xf_search_check"
+	                            " USING fts5vocab(main, search_fts, instance)");
+	if (rc != XF_OK) {
 		snprintf(problem, problem_size, "search index: cannot read it: %s",
-		         msg ? msg : sqlite3_errstr(rc));
-		sqlite3_free(msg);
+		         xf_sql_error(xf_db_sql(db)));
 		return xf_db_fail(db, rc);
 	}
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT id, title, body FROM search_docs");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		docs.rowid = sqlite3_column_int64(st, 0);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT id, title, body FROM search_docs");
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
+		docs.rowid = xf_sql_column_int64(st, 0);
 		n_docs++;
-		for (int column = 0; column < 2 && rc == SQLITE_ROW; column++) {
-			const char *text = (const char *)sqlite3_column_text(st, 1 + column);
+		for (int column = 0; column < 2 && rc == XF_SQL_ROW; column++) {
+			const char *text = xf_sql_column_text(st, 1 + column);
 			docs.column = column;
 			docs.size = 0;
-			if (text && tokenizer_tokenize(NULL, &docs, FTS5_TOKENIZE_DOCUMENT, text,
-			                               sqlite3_column_bytes(st, 1 + column),
-			                               sum_document_token) != SQLITE_OK)
-				rc = SQLITE_ERROR;
+			if (text &&
+			    tokenizer_tokenize(NULL, &docs, FTS5_TOKENIZE_DOCUMENT, text,
+			                       (int)strlen(text), sum_document_token) != SQLITE_OK)
+				rc = XF_ERR;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
+	xf_sql_reset(st);
+	if (rc == XF_SQL_DONE) {
 		st = xf_db_prepare(db, "SELECT term, doc, col, offset FROM temp.xf_search_check");
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *column = (const char *)sqlite3_column_text(st, 2);
-			sum_entry(&index, sqlite3_column_int64(st, 1),
+		while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
+			const char *column = xf_sql_column_text(st, 2);
+			size_t n;
+			const void *term = xf_sql_column_blob(st, 0, &n);
+			sum_entry(&index, xf_sql_column_int64(st, 1),
 			          column && strcmp(column, "title") == 0 ? 0 : 1,
-			          sqlite3_column_int64(st, 3),
-			          (const char *)sqlite3_column_blob(st, 0),
-			          (size_t)sqlite3_column_bytes(st, 0));
+			          xf_sql_column_int64(st, 3), term, n);
 		}
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 	}
-	if (rc == SQLITE_DONE) {
+	if (rc == XF_SQL_DONE) {
 		st = xf_db_prepare(db, "SELECT count(*) FROM search_fts_docsize");
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			n_sizes = sqlite3_column_int64(st, 0);
-			rc = SQLITE_DONE;
+		rc = xf_sql_step(st);
+		if (rc == XF_SQL_ROW) {
+			n_sizes = xf_sql_column_int64(st, 0);
+			rc = XF_SQL_DONE;
 		}
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != XF_SQL_DONE) {
 		int result = xf_db_fail(db, rc);
 		snprintf(problem, problem_size, "search index: cannot read it: %s",
 		         xf_db_error(db));
@@ -497,12 +501,12 @@ int xf_search_check(xf_db *db, char *problem, size_t problem_size)
 
 int xf_search_rebuild(xf_db *db)
 {
-	return fts_command(db, "rebuild");
+	return xf_db_dialect(db) == XF_SQL_PG ? XF_OK : fts_command(db, "rebuild");
 }
 
 int xf_search_optimize(xf_db *db)
 {
-	return fts_command(db, "optimize");
+	return xf_db_dialect(db) == XF_SQL_PG ? XF_OK : fts_command(db, "optimize");
 }
 
 /* ---- querying ---- */
@@ -510,58 +514,57 @@ int xf_search_optimize(xf_db *db)
 /* The hit of one ranked row. */
 static int hit_json(xf_db *db, const xf_cjk_query *q, int64_t rowid, double score, json_t **out)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "SELECT kind, object_id, incident_id, person_id, title,"
-	                      " body FROM search_docs WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, rowid);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
-		sqlite3_reset(st);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT kind, object_id, incident_id, person_id, title,"
+	                                    " body FROM search_docs WHERE id = ?1");
+	xf_sql_bind_int64(st, 1, rowid);
+	int rc = xf_sql_step(st);
+	if (rc != XF_SQL_ROW) {
+		rc = rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+		xf_sql_reset(st);
 		return rc;
 	}
 	xf_search_doc_row doc = {
 	    .kind = xf_row_text(st, 0),
-	    .object_id = sqlite3_column_int64(st, 1),
-	    .incident_id = sqlite3_column_int64(st, 2),
-	    .person_id = sqlite3_column_int64(st, 3),
+	    .object_id = xf_sql_column_int64(st, 1),
+	    .incident_id = xf_sql_column_int64(st, 2),
+	    .person_id = xf_sql_column_int64(st, 3),
 	    .title = xf_row_text(st, 4),
-	    .title_len = (size_t)sqlite3_column_bytes(st, 4),
+	    .title_len = strlen(xf_row_text(st, 4)),
 	    .body = xf_row_text(st, 5),
-	    .body_len = (size_t)sqlite3_column_bytes(st, 5),
+	    .body_len = strlen(xf_row_text(st, 5)),
 	};
 	*out = xf_search_hit_json(q, &doc, score);
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return *out ? XF_OK : XF_ERR;
 }
 
 /* The documents matching an expression, counted up to max (-1: all). */
 static int count_matches(xf_db *db, const char *match, int64_t max, int64_t *count)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_fts"
-	                                     " WHERE search_fts MATCH ?1 LIMIT ?2)");
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, max);
-	int rc = sqlite3_step(st);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	rc = rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
-	sqlite3_reset(st);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_fts"
+	                                    " WHERE search_fts MATCH ?1 LIMIT ?2)");
+	xf_sql_bind_text(st, 1, match, -1);
+	xf_sql_bind_int64(st, 2, max);
+	int rc = xf_sql_step(st);
+	*count = rc == XF_SQL_ROW ? xf_sql_column_int64(st, 0) : 0;
+	rc = rc == XF_SQL_ROW ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
 	return rc;
 }
 
 /* Collects (rowid, score) rows of a statement into out (room for max). */
-static int collect_ranked(xf_db *db, sqlite3_stmt *st, xf_search_ranked *out, int64_t max,
+static int collect_ranked(xf_db *db, xf_sql_stmt *st, xf_search_ranked *out, int64_t max,
                           int64_t *n)
 {
 	int rc;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-		out[*n].id = sqlite3_column_int64(st, 0);
-		out[*n].score = sqlite3_column_double(st, 1);
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW && *n < max) {
+		out[*n].id = xf_sql_column_int64(st, 0);
+		out[*n].score = xf_sql_column_double(st, 1);
 		(*n)++;
 	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
-	sqlite3_reset(st);
+	rc = rc == XF_SQL_DONE || rc == XF_SQL_ROW ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
 	return rc;
 }
 
@@ -592,7 +595,7 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 	}
 	xf_cjk_query_match(q, XF_CJK_ALL_PHRASES, w->match);
 	int df_bytes = (int)(q->n_phrases * sizeof w->df[0]);
-	sqlite3_stmt *st;
+	xf_sql_stmt *st;
 	xf_search_ranked *best;
 	int64_t n;
 	if (all_common) {
@@ -610,7 +613,7 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 		                                                                       "ORDER BY "
 		                                                                       "rowid DESC "
 		                                                                       "LIMIT ?3");
-		sqlite3_bind_int64(st, 3, window);
+		xf_sql_bind_int64(st, 3, window);
 		best = xf_malloc((size_t)window * sizeof *best);
 	} else {
 		/* A rare phrase bounds the matches: score them all, keep the best. */
@@ -629,11 +632,11 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 		                                                                       "rowid "
 		                                                                       "DESC LIMIT "
 		                                                                       "?3");
-		sqlite3_bind_int(st, 3, limit);
+		xf_sql_bind_int64(st, 3, limit);
 		best = xf_malloc((size_t)limit * sizeof *best);
 	}
-	sqlite3_bind_text(st, 1, w->match, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, w->df, df_bytes, SQLITE_STATIC);
+	xf_sql_bind_text(st, 1, w->match, -1);
+	xf_sql_bind_blob(st, 2, w->df, df_bytes);
 	rc = collect_ranked(db, st, best, all_common ? window : limit, &n);
 	if (rc == XF_OK && all_common)
 		qsort(best, (size_t)n, sizeof *best, xf_search_best_first);
@@ -649,6 +652,8 @@ static int run_query(xf_db *db, query_work *w, int limit, json_t *hits)
 
 int xf_search_query(xf_db *db, const char *q, int limit, json_t **hits)
 {
+	if (xf_db_dialect(db) == XF_SQL_PG)
+		return xf_search_pg_query(xf_db_sql(db), q, limit, hits);
 	*hits = json_array();
 	if (!q || limit <= 0)
 		return XF_OK;

@@ -198,7 +198,10 @@ xf_sql_stmt *xf_sql_prepare(xf_sql *c, const char *sql)
 	int code = XF_ERR;
 	xf_sql_stmt *st = c->engine->prepare(c, sql, &code);
 	if (!st) {
-		c->prepare_code = code;
+		/* A statement of the program that the database cannot prepare (a table
+		 * missing, a schema of another version) is no fault of the request: the
+		 * database cannot serve it now. */
+		c->prepare_code = code == XF_ERR ? XF_UNAVAILABLE : code;
 		snprintf(c->prepare_error, sizeof c->prepare_error,
 		         "cannot prepare '%.200s': %.800s", sql, c->error);
 		return &c->stand_in;
@@ -210,6 +213,18 @@ xf_sql_stmt *xf_sql_prepare(xf_sql *c, const char *sql)
 	*slot = (xf_sql_slot){xf_strdup(sql), h, st};
 	c->used++;
 	return st;
+}
+
+xf_sql_stmt *xf_sql_unavailable(xf_sql *c, const char *message)
+{
+	c->prepare_code = XF_UNAVAILABLE;
+	snprintf(c->prepare_error, sizeof c->prepare_error, "%s", message);
+	return &c->stand_in;
+}
+
+int xf_sql_parameter_count(const xf_sql_stmt *st)
+{
+	return st->stand_in ? 0 : st->conn->engine->parameter_count(st);
 }
 
 const char *xf_sql_text(const xf_sql_stmt *st)
@@ -326,6 +341,16 @@ bool xf_sql_column_is_null(const xf_sql_stmt *st, int col)
 int64_t xf_sql_column_int64(const xf_sql_stmt *st, int col)
 {
 	return has_row(st) ? st->conn->engine->column_int64(st, col) : 0;
+}
+
+int xf_sql_column_int(const xf_sql_stmt *st, int col)
+{
+	return (int)xf_sql_column_int64(st, col);
+}
+
+xf_sql_kind xf_sql_column_kind(const xf_sql_stmt *st, int col)
+{
+	return has_row(st) ? st->conn->engine->column_kind(st, col) : XF_SQL_KIND_NULL;
 }
 
 double xf_sql_column_double(const xf_sql_stmt *st, int col)

@@ -12,7 +12,8 @@
  *   as SQLite numbers it). A `?` inside a quoted string, a quoted name or a comment is
  *   left alone. Parameters are numbered from 1, as in SQLite.
  * - xf_sql_prepare never returns NULL: a statement that cannot be prepared comes back
- *   as a stand-in whose binds do nothing and whose step fails with the prepare error,
+ *   as a stand-in whose binds do nothing and whose step fails with the prepare error
+ *   (XF_UNAVAILABLE: the database is not in a state to serve the program's statement),
  *   so callers check one result (the step's) as they do today. The next prepare of
  *   the same text tries again.
  * - Statements are cached per connection by their text (the cache owns a copy); the
@@ -106,12 +107,33 @@ void xf_sql_reset(xf_sql_stmt *st);
  * XF_SQL_DONE (0 for a query, and for rows changed by triggers). */
 int64_t xf_sql_changes(const xf_sql_stmt *st);
 
+/* The stand-in statement (see xf_sql_prepare) failing with XF_UNAVAILABLE and message:
+ * for a caller that knows the database cannot serve now and still wants one shape of
+ * code (a connection that could not open). */
+xf_sql_stmt *xf_sql_unavailable(xf_sql *c, const char *message);
+/* How many parameters the statement takes (the largest number used). */
+int xf_sql_parameter_count(const xf_sql_stmt *st);
+
+/* What a column of the current row holds, by the engine's type of the value (SQLite)
+ * or of the column (PostgreSQL: integers and booleans, floating and numeric, bytea,
+ * anything else as text). */
+typedef enum xf_sql_kind {
+	XF_SQL_KIND_NULL,
+	XF_SQL_KIND_INTEGER,
+	XF_SQL_KIND_REAL,
+	XF_SQL_KIND_TEXT,
+	XF_SQL_KIND_BLOB,
+} xf_sql_kind;
+
 /* Columns of the current row, numbered from 0. */
 int xf_sql_column_count(const xf_sql_stmt *st);
 const char *xf_sql_column_name(const xf_sql_stmt *st, int col);
 bool xf_sql_column_is_null(const xf_sql_stmt *st, int col);
 /* PostgreSQL's booleans read as 1 and 0. */
 int64_t xf_sql_column_int64(const xf_sql_stmt *st, int col);
+/* The same, for a column the schema keeps within int (counts, flags, positions). */
+int xf_sql_column_int(const xf_sql_stmt *st, int col);
+xf_sql_kind xf_sql_column_kind(const xf_sql_stmt *st, int col);
 double xf_sql_column_double(const xf_sql_stmt *st, int col);
 const char *xf_sql_column_text(const xf_sql_stmt *st, int col);
 /* The bytes of a blob (bytea on PostgreSQL) and their number in *n. */

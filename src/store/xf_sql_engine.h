@@ -27,7 +27,9 @@ typedef struct xf_sql_engine {
 	/* XF_SQL_ROW, XF_SQL_DONE (with st->changes set) or an XF_* code. */
 	int (*step)(xf_sql_stmt *st);
 	void (*reset)(xf_sql_stmt *st);
+	int (*parameter_count)(const xf_sql_stmt *st);
 	int (*column_count)(const xf_sql_stmt *st);
+	xf_sql_kind (*column_kind)(const xf_sql_stmt *st, int col);
 	const char *(*column_name)(const xf_sql_stmt *st, int col);
 	bool (*column_is_null)(const xf_sql_stmt *st, int col);
 	int64_t (*column_int64)(const xf_sql_stmt *st, int col);

@@ -14,8 +14,14 @@
 #include "store/xf_sql_engine.h"
 
 /* Type oids of pg_type.h, which the client headers do not carry. */
-#define PG_BOOLOID  16
-#define PG_BYTEAOID 17
+#define PG_BOOLOID    16
+#define PG_BYTEAOID   17
+#define PG_INT8OID    20
+#define PG_INT2OID    21
+#define PG_INT4OID    23
+#define PG_FLOAT4OID  700
+#define PG_FLOAT8OID  701
+#define PG_NUMERICOID 1700
 
 typedef struct pg_conn {
 	xf_sql base;
@@ -465,6 +471,32 @@ static bool pg_column_is_null(const xf_sql_stmt *base, int col)
 	return !in_row(st, col) || PQgetisnull(st->res, st->row, col);
 }
 
+static int pg_parameter_count(const xf_sql_stmt *st)
+{
+	return st_of(st)->nparams;
+}
+
+static xf_sql_kind pg_column_kind(const xf_sql_stmt *base, int col)
+{
+	if (pg_column_is_null(base, col))
+		return XF_SQL_KIND_NULL;
+	switch (PQftype(st_of(base)->res, col)) {
+	case PG_BOOLOID:
+	case PG_INT2OID:
+	case PG_INT4OID:
+	case PG_INT8OID:
+		return XF_SQL_KIND_INTEGER;
+	case PG_FLOAT4OID:
+	case PG_FLOAT8OID:
+	case PG_NUMERICOID:
+		return XF_SQL_KIND_REAL;
+	case PG_BYTEAOID:
+		return XF_SQL_KIND_BLOB;
+	default:
+		return XF_SQL_KIND_TEXT;
+	}
+}
+
 static const char *pg_column_text(const xf_sql_stmt *base, int col)
 {
 	const pg_stmt *st = st_of(base);
@@ -548,7 +580,9 @@ const xf_sql_engine xf_sql_pg_engine = {
     .clear_bindings = pg_clear_bindings,
     .step = pg_step,
     .reset = pg_reset,
+    .parameter_count = pg_parameter_count,
     .column_count = pg_column_count,
+    .column_kind = pg_column_kind,
     .column_name = pg_column_name,
     .column_is_null = pg_column_is_null,
     .column_int64 = pg_column_int64,

@@ -169,6 +169,27 @@ static void lite_reset(xf_sql_stmt *st)
 	sqlite3_reset(st_of(st));
 }
 
+static int lite_parameter_count(const xf_sql_stmt *st)
+{
+	return sqlite3_bind_parameter_count(st_of(st));
+}
+
+static xf_sql_kind lite_column_kind(const xf_sql_stmt *st, int col)
+{
+	switch (sqlite3_column_type(st_of(st), col)) {
+	case SQLITE_INTEGER:
+		return XF_SQL_KIND_INTEGER;
+	case SQLITE_FLOAT:
+		return XF_SQL_KIND_REAL;
+	case SQLITE_BLOB:
+		return XF_SQL_KIND_BLOB;
+	case SQLITE_NULL:
+		return XF_SQL_KIND_NULL;
+	default:
+		return XF_SQL_KIND_TEXT;
+	}
+}
+
 static int lite_column_count(const xf_sql_stmt *st)
 {
 	return sqlite3_column_count(st_of(st));
@@ -243,7 +264,9 @@ const xf_sql_engine xf_sql_sqlite_engine = {
     .clear_bindings = lite_clear_bindings,
     .step = lite_step,
     .reset = lite_reset,
+    .parameter_count = lite_parameter_count,
     .column_count = lite_column_count,
+    .column_kind = lite_column_kind,
     .column_name = lite_column_name,
     .column_is_null = lite_column_is_null,
     .column_int64 = lite_column_int64,

@@ -3,40 +3,28 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/xf_migrations.h"
+#include "store/xf_migrations_pg.h"
 #include "store/xf_search.h"
-#include "store/xf_sql_engine.h"
 #include "store/xf_store_db.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
 
-/* Statements are keyed by the address of their SQL literal, so how many there can be
- * is fixed by the code (about 230 prepare sites today); the table is kept well above
- * that, and a full table is a programming error. */
-#define STMT_CACHE_SLOTS 1024
-
-/* What a statement that could not be prepared returns when stepped: its callers then
- * see an error like any other and answer 503 (xf_db_fail maps it). */
-#define XF_SQLITE_UNPREPARED (SQLITE_ERROR | (0x58 << 8))
-
 struct xf_db {
-	sqlite3 *sql;
-	struct {
-		const char *key;
-		sqlite3_stmt *st;
-	} cache[STMT_CACHE_SLOTS];
-	/* Stands in for a statement that cannot be prepared: "SELECT xf_unprepared()",
-	 * which fails with XF_SQLITE_UNPREPARED and prepare_error. */
-	sqlite3_stmt *unprepared;
-	char prepare_error[512];
+	xf_sql *sql;
+	xf_sql_dialect_kind dialect; /* of the target, even while the connection is dead */
 	/* The database could not be opened on this thread: sql is an empty in-memory
-	 * database whose every statement is the stand-in; xf_db_get() tries again. */
+	 * SQLite connection whose every statement fails with the open error (503), and
+	 * xf_db_get() tries again. */
 	bool dead;
+	char dead_error[512];
+	int64_t changes; /* of the last xf_db_exec */
 	char error[512];
 	xf_db *next; /* all connections, for closing */
 };
@@ -64,10 +52,8 @@ uint64_t xf_store_auth_generation(void)
 
 int xf_db_fail(xf_db *db, int rc)
 {
-	snprintf(db->error, sizeof db->error, "%s", sqlite3_errmsg(db->sql));
-	if (rc == XF_SQLITE_UNPREPARED)
-		return XF_UNAVAILABLE;
-	return xf_sql_sqlite_code(rc);
+	snprintf(db->error, sizeof db->error, "%s", xf_sql_error(db->sql));
+	return rc < 0 ? rc : XF_ERR;
 }
 
 void xf_db_set_error(xf_db *db, const char *fmt, ...)
@@ -83,72 +69,49 @@ const char *xf_db_error(xf_db *db)
 	return db->error;
 }
 
-sqlite3 *xf_db_handle(xf_db *db)
+xf_sql *xf_db_sql(xf_db *db)
 {
 	return db->sql;
 }
 
-/* The SQL function behind the stand-in statement: fails with the prepare error. */
-static void unprepared_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+xf_sql_dialect_kind xf_db_dialect(xf_db *db)
 {
-	(void)argc;
-	(void)argv;
-	xf_db *db = sqlite3_user_data(ctx);
-	char message[600];
-	snprintf(message, sizeof message, "cannot prepare a statement: %s", db->prepare_error);
-	sqlite3_result_error(ctx, message, -1);
-	sqlite3_result_error_code(ctx, XF_SQLITE_UNPREPARED);
+	return db->dialect;
 }
 
-/* Registers the stand-in statement on db->sql; false when even that fails. */
-static bool prepare_stand_in(xf_db *db)
+void *xf_db_sqlite(xf_db *db)
 {
-	return sqlite3_create_function(db->sql, "xf_unprepared", 0, SQLITE_UTF8, db,
-	                               unprepared_function, NULL, NULL) == SQLITE_OK &&
-	       sqlite3_prepare_v3(db->sql, "SELECT xf_unprepared()", -1, SQLITE_PREPARE_PERSISTENT,
-	                          &db->unprepared, NULL) == SQLITE_OK;
+	return db->dialect == XF_SQL_SQLITE && !db->dead ? xf_sql_native(db->sql) : NULL;
 }
 
-/* Opens path into db (whose sql is NULL); on failure leaves db->sql NULL. */
-static bool open_into(xf_db *db, const char *path, char *error, size_t error_size)
+int64_t xf_db_changes(xf_db *db)
 {
-	int rc = sqlite3_open_v2(
-	    path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(error, error_size, "cannot open database '%s': %s", path,
-		         db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_busy_timeout(db->sql, XF_STORE_BUSY_MS);
-	if (xf_search_register(db->sql) != XF_OK) {
-		snprintf(error, error_size, "cannot register the search tokenizer on '%s'", path);
-		goto fail;
-	}
-	sqlite3_extended_result_codes(db->sql, 1);
-	char *msg = NULL;
+	return db->changes;
+}
+
+/* Opens target into db (whose sql is NULL); on failure leaves db->sql NULL. */
+static bool open_into(xf_db *db, const char *target, char *error, size_t error_size)
+{
+	db->dialect = xf_sql_is_url(target) ? XF_SQL_PG : XF_SQL_SQLITE;
+	if (xf_sql_open(target, &db->sql, error, error_size) != XF_OK)
+		return false;
+	if (db->dialect == XF_SQL_PG)
+		return true;
 	/* journal_size_limit: once a checkpoint has reset the log, the WAL file is cut
 	 * back to this size instead of keeping its largest size for ever. */
-	rc = sqlite3_exec(db->sql,
-	                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-	                  "PRAGMA journal_size_limit=" XF_STORE_WAL_LIMIT_TEXT ";",
-	                  NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
-		snprintf(error, error_size, "cannot set up database '%s': %s", path,
-		         msg ? msg : sqlite3_errstr(rc));
-		sqlite3_free(msg);
+	if (xf_sql_exec_script(db->sql, "PRAGMA journal_size_limit=" XF_STORE_WAL_LIMIT_TEXT) !=
+	    XF_OK) {
+		snprintf(error, error_size, "cannot set up database '%s': %s", target,
+		         xf_sql_error(db->sql));
 		goto fail;
 	}
-	if (!prepare_stand_in(db)) {
-		snprintf(error, error_size, "cannot set up database '%s': %s", path,
-		         sqlite3_errmsg(db->sql));
+	if (xf_search_register(xf_sql_native(db->sql)) != XF_OK) {
+		snprintf(error, error_size, "cannot register the search tokenizer on '%s'", target);
 		goto fail;
 	}
 	return true;
 fail:
-	sqlite3_finalize(db->unprepared);
-	db->unprepared = NULL;
-	sqlite3_close(db->sql);
+	xf_sql_close(db->sql);
 	db->sql = NULL;
 	return false;
 }
@@ -161,10 +124,10 @@ static void add_connection(xf_db *db)
 	pthread_mutex_unlock(&connections_lock);
 }
 
-static xf_db *connect_db(const char *path, char *error, size_t error_size)
+static xf_db *connect_db(const char *target, char *error, size_t error_size)
 {
 	xf_db *db = xf_calloc(1, sizeof *db);
-	if (!open_into(db, path, error, error_size)) {
+	if (!open_into(db, target, error, error_size)) {
 		free(db);
 		return NULL;
 	}
@@ -176,38 +139,35 @@ static xf_db *connect_db(const char *path, char *error, size_t error_size)
  * that cannot open the database answers 503 instead of stopping the process. */
 static void make_dead(xf_db *db, const char *error)
 {
-	if (sqlite3_open_v2(":memory:", &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK ||
-	    !prepare_stand_in(db))
-		xf_die("%s, and no stand-in connection can be made", error);
-	sqlite3_extended_result_codes(db->sql, 1);
-	snprintf(db->prepare_error, sizeof db->prepare_error, "%s", error);
+	char why[512];
+	if (xf_sql_open(":memory:", &db->sql, why, sizeof why) != XF_OK)
+		xf_die("%s, and no stand-in connection can be made: %s", error, why);
+	snprintf(db->dead_error, sizeof db->dead_error, "%s", error);
 	db->dead = true;
 }
 
-/* Ends a connection's SQLite handle and its statements (the struct stays). */
+/* Ends a connection's handle and its statements (the struct stays). */
 static void close_handle(xf_db *db)
 {
-	for (int i = 0; i < STMT_CACHE_SLOTS; i++) {
-		sqlite3_finalize(db->cache[i].st);
-		db->cache[i].st = NULL;
-		db->cache[i].key = NULL;
-	}
-	sqlite3_finalize(db->unprepared);
-	db->unprepared = NULL;
-	sqlite3_close(db->sql);
+	xf_sql_close(db->sql);
 	db->sql = NULL;
 }
 
 static int user_version(xf_db *db)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "PRAGMA user_version");
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
+	xf_sql_stmt *st = xf_db_prepare(db, "PRAGMA user_version");
+	int v = xf_sql_step(st) == XF_SQL_ROW ? xf_sql_column_int(st, 0) : -1;
+	xf_sql_reset(st);
 	return v;
 }
 
-static int migrate(xf_db *db, char *error, size_t error_size)
+/* The schema version of the database (-1 when it cannot be read). */
+static int schema_version(xf_db *db)
+{
+	return db->dialect == XF_SQL_PG ? xf_migrate_pg_version(db->sql) : user_version(db);
+}
+
+static int migrate_sqlite(xf_db *db, char *error, size_t error_size)
 {
 	/* Up to date: no write transaction, so that opening never waits for the lock. */
 	if (user_version(db) == xf_migration_count)
@@ -226,11 +186,9 @@ static int migrate(xf_db *db, char *error, size_t error_size)
 		return XF_ERR;
 	}
 	for (int v = version; v < xf_migration_count; v++) {
-		char *msg = NULL;
-		if (sqlite3_exec(db->sql, xf_migrations[v], NULL, NULL, &msg) != SQLITE_OK) {
+		if (xf_sql_exec_script(db->sql, xf_migrations[v]) != XF_OK) {
 			snprintf(error, error_size, "migration %d failed: %s", v + 1,
-			         msg ? msg : "?");
-			sqlite3_free(msg);
+			         xf_sql_error(db->sql));
 			xf_tx_rollback(db);
 			return XF_ERR;
 		}
@@ -238,7 +196,7 @@ static int migrate(xf_db *db, char *error, size_t error_size)
 	if (version < xf_migration_count) {
 		char pragma[48];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", xf_migration_count);
-		sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
+		xf_sql_exec_script(db->sql, pragma);
 	}
 	rc = xf_tx_commit(db);
 	if (rc != XF_OK)
@@ -246,20 +204,27 @@ static int migrate(xf_db *db, char *error, size_t error_size)
 	return rc;
 }
 
+static int migrate(xf_db *db, char *error, size_t error_size)
+{
+	if (db->dialect == XF_SQL_PG)
+		return xf_migrate_pg(db->sql, error, error_size);
+	return migrate_sqlite(db, error, error_size);
+}
+
 static void configure_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-static int open_store(const char *path, bool migrating, char *error, size_t error_size)
+static int open_store(const char *target, bool migrating, char *error, size_t error_size)
 {
 	/* Memory statistics take a process-wide mutex on every SQLite allocation; the
 	 * connections of the threads would queue on it. */
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, configure_sqlite);
 	free(db_path);
-	db_path = xf_strdup(path);
-	xf_db *db = connect_db(path, error, error_size);
+	db_path = xf_strdup(target);
+	xf_db *db = connect_db(target, error, error_size);
 	if (!db)
 		return XF_UNAVAILABLE;
 	thread_db = db;
@@ -267,17 +232,18 @@ static int open_store(const char *path, bool migrating, char *error, size_t erro
 	if (migrating) {
 		rc = migrate(db, error, error_size);
 	} else {
-		int version = user_version(db);
+		int version = schema_version(db);
 		if (version != xf_migration_count) {
 			snprintf(error, error_size,
 			         "database '%s' has schema version %d, this program %d: "
 			         "start the server on it once to bring it up to date",
-			         path, version, xf_migration_count);
+			         db->dialect == XF_SQL_PG ? "(PostgreSQL)" : target, version,
+			         xf_migration_count);
 			rc = XF_ERR;
 		}
 	}
-	if (rc == XF_OK)
-		xf_head_open(path);
+	if (rc == XF_OK && db->dialect == XF_SQL_SQLITE)
+		xf_head_open(target);
 	return rc;
 }
 
@@ -324,6 +290,7 @@ xf_db *xf_db_get(void)
 	if (!thread_db) {
 		xf_log("%s; answering 503 on this thread until it opens", error);
 		thread_db = xf_calloc(1, sizeof *thread_db);
+		thread_db->dialect = xf_sql_is_url(db_path) ? XF_SQL_PG : XF_SQL_SQLITE;
 		make_dead(thread_db, error);
 		add_connection(thread_db);
 	}
@@ -346,73 +313,40 @@ void xf_store_close(void)
 	xf_head_close();
 }
 
-/* The stand-in for a statement that cannot be prepared now (the caller's step fails
- * and it answers 503); the next call tries to prepare it again. */
-static sqlite3_stmt *unprepared(xf_db *db, const char *sql)
+xf_sql_stmt *xf_db_prepare(xf_db *db, const char *sql)
 {
-	if (!db->dead) {
-		snprintf(db->prepare_error, sizeof db->prepare_error, "%s",
-		         sqlite3_errmsg(db->sql));
-		xf_log("cannot prepare '%.200s': %s", sql, db->prepare_error);
-	}
-	sqlite3_reset(db->unprepared);
-	return db->unprepared;
-}
-
-sqlite3_stmt *xf_db_prepare(xf_db *db, const char *sql)
-{
-	assert(sql && *sql); /* the key is the literal's address: never NULL or empty */
+	assert(sql && *sql);
 	if (db->dead)
-		return unprepared(db, sql);
-	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SLOTS;
-	for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
-		size_t slot = (h + i) % STMT_CACHE_SLOTS;
-		if (db->cache[slot].key == sql) {
-			sqlite3_stmt *st = db->cache[slot].st;
-			assert(st); /* a slot is filled with key and statement together */
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			return st;
-		}
-		if (!db->cache[slot].key) {
-			sqlite3_stmt *st;
-			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-			                       NULL) != SQLITE_OK) {
-				sqlite3_finalize(st);
-				return unprepared(db, sql);
-			}
-			db->cache[slot].key = sql;
-			db->cache[slot].st = st;
-			return st;
-		}
-	}
-	xf_die("statement cache is full: more than %d distinct statements; raise STMT_CACHE_SLOTS",
-	       STMT_CACHE_SLOTS);
+		return xf_sql_unavailable(db->sql, db->dead_error);
+	return xf_sql_prepare(db->sql, sql);
 }
 
-int xf_db_exec(xf_db *db, sqlite3_stmt *st)
+int xf_db_exec(xf_db *db, xf_sql_stmt *st)
 {
-	assert(st); /* xf_db_prepare never returns NULL, even on a dead connection */
-	int rc = sqlite3_step(st);
-	int result = rc == SQLITE_DONE || rc == SQLITE_ROW ? XF_OK : xf_db_fail(db, rc);
-	sqlite3_reset(st);
-	return result;
+	int rc;
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW)
+		;
+	db->changes = xf_sql_changes(st);
+	xf_sql_reset(st);
+	return rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_tx_begin(xf_db *db, bool write)
 {
-	sqlite3_stmt *st =
-	    write ? xf_db_prepare(db, "BEGIN IMMEDIATE") : xf_db_prepare(db, "BEGIN");
-	return xf_db_exec(db, st);
+	if (db->dead)
+		return xf_db_exec(db, xf_db_prepare(db, "BEGIN"));
+	int rc = xf_sql_begin(db->sql, write);
+	return rc == XF_OK ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_tx_commit(xf_db *db)
 {
 	/* Only a transaction this connection began is committed (xf_tx_begin succeeded). */
-	assert(db->dead || !sqlite3_get_autocommit(db->sql));
+	assert(db->dead || xf_sql_in_transaction(db->sql));
 	xf_head_before_commit(db);
-	int rc = xf_db_exec(db, xf_db_prepare(db, "COMMIT"));
+	int rc = xf_sql_commit(db->sql);
 	if (rc != XF_OK) {
+		xf_db_fail(db, rc);
 		xf_tx_rollback(db);
 		return rc;
 	}
@@ -431,8 +365,7 @@ void xf_tx_rollback(xf_db *db)
 {
 	xf_store_auth_dirty = xf_store_data_dirty = false;
 	xf_head_after_commit(false);
-	if (!sqlite3_get_autocommit(db->sql))
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	xf_sql_rollback(db->sql);
 }
 
 /* The two triggers that keep events append-only, as migration 1 wrote them. A
@@ -482,11 +415,11 @@ static bool same_sql(const char *a, const char *b)
 static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 {
 	bool seen[XF_ARRAY_LEN(append_only_triggers)] = {false};
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT name, sql FROM sqlite_schema"
-	                                     " WHERE type = 'trigger' AND tbl_name = 'events'"
-	                                     " COLLATE NOCASE ORDER BY name");
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT name, sql FROM sqlite_schema"
+	                                    " WHERE type = 'trigger' AND tbl_name = 'events'"
+	                                    " COLLATE NOCASE ORDER BY name");
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		const char *name = xf_row_text(st, 0), *sql = xf_row_text(st, 1);
 		size_t i = 0;
 		while (i < XF_ARRAY_LEN(append_only_triggers) &&
@@ -497,7 +430,7 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 			         "unexpected trigger '%.100s' on events: it may change or drop new "
 			         "events",
 			         name);
-			sqlite3_reset(st);
+			xf_sql_reset(st);
 			return XF_ERR;
 		}
 		if (!same_sql(sql, append_only_triggers[i].sql)) {
@@ -506,18 +439,18 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 			         "body is"
 			         " '%.200s'",
 			         name, sql);
-			sqlite3_reset(st);
+			xf_sql_reset(st);
 			return XF_ERR;
 		}
 		seen[i] = true;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != XF_SQL_DONE) {
 		snprintf(problem, problem_size, "cannot read the schema: %s",
-		         sqlite3_errmsg(db->sql));
-		sqlite3_reset(st);
+		         xf_sql_error(db->sql));
+		xf_sql_reset(st);
 		return XF_ERR;
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	for (size_t i = 0; i < XF_ARRAY_LEN(append_only_triggers); i++)
 		if (!seen[i]) {
 			snprintf(problem, problem_size,
@@ -530,30 +463,30 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 
 int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "PRAGMA integrity_check(1)");
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
+	xf_sql_stmt *st = xf_db_prepare(db, "PRAGMA integrity_check(1)");
+	int rc = xf_sql_step(st);
+	if (rc != XF_SQL_ROW) {
 		snprintf(problem, problem_size, "integrity check failed: %s",
-		         sqlite3_errmsg(db->sql));
-		sqlite3_reset(st);
+		         xf_sql_error(db->sql));
+		xf_sql_reset(st);
 		return XF_ERR;
 	}
-	const char *answer = (const char *)sqlite3_column_text(st, 0);
+	const char *answer = xf_sql_column_text(st, 0);
 	if (!answer || strcmp(answer, "ok") != 0) {
 		snprintf(problem, problem_size, "database damaged: %s", answer ? answer : "?");
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 		return XF_ERR;
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	st = xf_db_prepare(db, "PRAGMA foreign_key_check");
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (xf_sql_step(st) == XF_SQL_ROW) {
 		snprintf(problem, problem_size, "table %s row %lld refers to a missing %s row",
-		         sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
-		         sqlite3_column_text(st, 2));
-		sqlite3_reset(st);
+		         xf_sql_column_text(st, 0), (long long)xf_sql_column_int64(st, 1),
+		         xf_sql_column_text(st, 2));
+		xf_sql_reset(st);
 		return XF_ERR;
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return check_triggers(db, problem, problem_size);
 }
 
@@ -569,7 +502,7 @@ int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 		sqlite3_close(dest);
 		return XF_ERR;
 	}
-	sqlite3_backup *b = sqlite3_backup_init(dest, "main", db->sql, "main");
+	sqlite3_backup *b = sqlite3_backup_init(dest, "main", xf_db_sqlite(db), "main");
 	if (!b) {
 		snprintf(error, error_size, "cannot back up to '%s': %s", path,
 		         sqlite3_errmsg(dest));

@@ -29,22 +29,22 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action, const 
 
 	/* The caller's write transaction makes reading the last link and adding the next
 	 * one atomic: outside it two writers could chain onto the same row. */
-	assert(!sqlite3_get_autocommit(xf_db_handle(db)));
-	sqlite3_stmt *st =
+	assert(xf_sql_in_transaction(xf_db_sql(db)));
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		seq = sqlite3_column_int64(st, 0) + 1;
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW) {
+		seq = xf_sql_column_int64(st, 0) + 1;
 		if (xf_hex_decode(xf_row_text(st, 1), prev, XF_HASH_LEN) != XF_OK) {
-			sqlite3_reset(st);
+			xf_sql_reset(st);
 			json_decref(data);
 			return XF_ERR; /* a damaged head: `xinfang check` names it */
 		}
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != XF_SQL_DONE) {
 		json_decref(data);
 		return xf_db_fail(db, rc);
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	/* The chain's first link hangs from the all-zero hash; every later one from a row. */
 	assert(seq >= 1);
 	assert(seq > 1 || sodium_is_zero(prev, XF_HASH_LEN));
@@ -71,25 +71,25 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action, const 
 	st = xf_db_prepare(db, "INSERT INTO events (seq, at, actor_id, actor, action, object_type,"
 	                       " object_id, data, request_id, prev_hash, hash)"
 	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, row.seq);
-	sqlite3_bind_text(st, 2, row.at, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, row.seq);
+	xf_sql_bind_text(st, 2, row.at, -1);
 	if (row.actor_id)
-		sqlite3_bind_int64(st, 3, row.actor_id);
+		xf_sql_bind_int64(st, 3, row.actor_id);
 	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_text(st, 4, row.actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, row.action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, row.object_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, row.object_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, row.data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, row.request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, prev_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, hash_hex, -1, SQLITE_STATIC);
+		xf_sql_bind_null(st, 3);
+	xf_sql_bind_text(st, 4, row.actor, -1);
+	xf_sql_bind_text(st, 5, row.action, -1);
+	xf_sql_bind_text(st, 6, row.object_type, -1);
+	xf_sql_bind_text(st, 7, row.object_id, -1);
+	xf_sql_bind_text(st, 8, row.data, -1);
+	xf_sql_bind_text(st, 9, row.request_id, -1);
+	xf_sql_bind_text(st, 10, prev_hex, -1);
+	xf_sql_bind_text(st, 11, hash_hex, -1);
 	rc = xf_db_exec(db, st);
 	free(data_text);
 	/* A trigger added behind our back (RAISE(IGNORE)) could drop the row silently:
 	 * then the change must not commit without its event. */
-	if (rc == XF_OK && sqlite3_changes(xf_db_handle(db)) != 1) {
+	if (rc == XF_OK && xf_db_changes(db) != 1) {
 		xf_db_set_error(db, "event seq=%" PRId64 " was not stored: a trigger on events?",
 		                seq);
 		rc = XF_ERR;
@@ -100,11 +100,11 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action, const 
 }
 
 /* Reads the row at the statement's cursor into an audit row (strings borrowed). */
-static void read_row(sqlite3_stmt *st, xf_audit_row *row)
+static void read_row(xf_sql_stmt *st, xf_audit_row *row)
 {
-	row->seq = sqlite3_column_int64(st, 0);
+	row->seq = xf_sql_column_int64(st, 0);
 	row->at = xf_row_text(st, 1);
-	row->actor_id = sqlite3_column_int64(st, 2);
+	row->actor_id = xf_sql_column_int64(st, 2);
 	row->actor = xf_row_text(st, 3);
 	row->action = xf_row_text(st, 4);
 	row->object_type = xf_row_text(st, 5);
@@ -119,14 +119,14 @@ static void read_row(sqlite3_stmt *st, xf_audit_row *row)
 
 int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t *next_after)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " EVENT_COLUMNS
-	                                     " FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, limit + 1);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " EVENT_COLUMNS
+	                                    " FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+	xf_sql_bind_int64(st, 1, after);
+	xf_sql_bind_int64(st, 2, limit + 1);
 	json_t *list = json_array();
 	int rc, n = 0;
 	*next_after = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		if (n == limit) {
 			*next_after = json_integer_value(
 			    json_object_get(json_array_get(list, (size_t)n - 1), "seq"));
@@ -145,11 +145,11 @@ int xf_audit_page(xf_db *db, int64_t after, int limit, json_t **events, int64_t 
 		json_array_append_new(list, e);
 		n++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != XF_SQL_ROW && rc != XF_SQL_DONE) {
 		json_decref(list);
 		return xf_db_fail(db, rc);
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	*events = list;
 	return XF_OK;
 }
@@ -163,16 +163,16 @@ int xf_audit_verify_marked(xf_db *db, int64_t mark_seq, xf_audit_walk *walk)
 {
 	xf_audit_walk_init(walk);
 	walk->mark_seq = mark_seq;
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq");
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq");
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		xf_audit_row row;
 		read_row(st, &row);
 		if (!xf_audit_walk_step(walk, &row, xf_row_text(st, 9), xf_row_text(st, 10)))
 			break;
 	}
-	int result = rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
-	sqlite3_reset(st);
+	int result = rc == XF_SQL_ROW || rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
 	return result;
 }
 
@@ -336,37 +336,37 @@ void xf_head_before_commit(xf_db *db)
 
 	/* The newest row, read under the write lock: exact even if a savepoint took back
 	 * an append. */
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		pending.seq = sqlite3_column_int64(st, 0);
+	if (xf_sql_step(st) == XF_SQL_ROW) {
+		pending.seq = xf_sql_column_int64(st, 0);
 		if (xf_hex_decode(xf_row_text(st, 1), pending.hash, XF_HASH_LEN) != XF_OK)
 			pending.seq = 0;
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	if (!pending.seq || !recorded.seq)
 		return;
 
 	/* The chain must still hold the head recorded last. */
 	char why[200] = "";
 	st = xf_db_prepare(db, "SELECT hash FROM events WHERE seq = ?");
-	sqlite3_bind_int64(st, 1, recorded.seq);
-	int rc = sqlite3_step(st);
+	xf_sql_bind_int64(st, 1, recorded.seq);
+	int rc = xf_sql_step(st);
 	unsigned char stored[XF_HASH_LEN];
-	if (rc == SQLITE_ROW) {
+	if (rc == XF_SQL_ROW) {
 		if (xf_hex_decode(xf_row_text(st, 0), stored, XF_HASH_LEN) != XF_OK ||
 		    sodium_memcmp(stored, recorded.hash, XF_HASH_LEN) != 0)
 			snprintf(why, sizeof why,
 			         "events row seq=%" PRId64 " is not the one the head file recorded",
 			         recorded.seq);
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == XF_SQL_DONE) {
 		snprintf(why, sizeof why,
 		         "events row seq=%" PRId64 " that the head file recorded is gone",
 		         recorded.seq);
 	} else {
 		pending.seq = 0; /* cannot tell now; the next commit looks again */
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	if (why[0]) {
 		pthread_mutex_lock(&head_lock);
 		freeze(why);

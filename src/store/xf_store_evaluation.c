@@ -11,14 +11,14 @@
 #include "store/xf_store_rows.h"
 #include "util/xf_util.h"
 
-static json_t *json_column(sqlite3_stmt *st, int i)
+static json_t *json_column(xf_sql_stmt *st, int i)
 {
 	json_error_t je;
 	json_t *v = json_loads(xf_row_text(st, i), JSON_DECODE_ANY, &je);
 	return v ? v : json_null();
 }
 
-static json_t *read_evaluation(sqlite3_stmt *st)
+static json_t *read_evaluation(xf_sql_stmt *st)
 {
 	return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "scores", json_column(st, 0),
 	                 "lessons", xf_row_text(st, 1), "facts", json_column(st, 2), "completed_at",
@@ -28,16 +28,16 @@ static json_t *read_evaluation(sqlite3_stmt *st)
 
 int xf_store_evaluation_get(xf_db *db, int64_t incident_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT scores, lessons, facts, completed_ms, completed_by, updated_ms, updated_by"
 	        " FROM evaluations WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	return xf_row_json(db, st, read_evaluation, out);
 }
 
 /* Whether the one row of st (a yes/no question, its answer no when there is no row)
  * says yes. */
-static int row_flag(xf_db *db, sqlite3_stmt *st, bool *flag)
+static int row_flag(xf_db *db, xf_sql_stmt *st, bool *flag)
 {
 	int64_t v = 0;
 	int rc = xf_row_int64(db, st, &v);
@@ -47,9 +47,9 @@ static int row_flag(xf_db *db, sqlite3_stmt *st, bool *flag)
 
 int xf_store_evaluation_completed(xf_db *db, int64_t incident_id, bool *completed)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT completed_ms IS NOT NULL FROM evaluations WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	return row_flag(db, st, completed);
 }
 
@@ -59,7 +59,7 @@ int xf_store_evaluation_save(xf_db *db, int64_t incident_id, const json_t *score
 {
 	char *scores_text = json_dumps(scores, JSON_COMPACT | JSON_SORT_KEYS);
 	char *facts_text = json_dumps(facts, JSON_COMPACT);
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO evaluations (incident_id, scores, lessons, facts, completed_ms,"
 	        " completed_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, ?4,"
 	        " CASE WHEN ?5 THEN ?6 END, CASE WHEN ?5 THEN ?7 END, ?6, ?7)"
@@ -68,13 +68,13 @@ int xf_store_evaluation_save(xf_db *db, int64_t incident_id, const json_t *score
 	        " completed_ms = coalesce(excluded.completed_ms, evaluations.completed_ms),"
 	        " completed_by = coalesce(excluded.completed_by, evaluations.completed_by),"
 	        " updated_ms = excluded.updated_ms, updated_by = excluded.updated_by");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_text(st, 2, scores_text ? scores_text : "{}", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, lessons ? lessons : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, facts_text ? facts_text : "{}", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 5, complete);
-	sqlite3_bind_int64(st, 6, now_ms);
-	sqlite3_bind_int64(st, 7, by);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_text(st, 2, scores_text ? scores_text : "{}", -1);
+	xf_sql_bind_text(st, 3, lessons ? lessons : "", -1);
+	xf_sql_bind_text(st, 4, facts_text ? facts_text : "{}", -1);
+	xf_sql_bind_int64(st, 5, complete);
+	xf_sql_bind_int64(st, 6, now_ms);
+	xf_sql_bind_int64(st, 7, by);
 	free(scores_text);
 	free(facts_text);
 	return xf_db_exec(db, st);
@@ -82,10 +82,10 @@ int xf_store_evaluation_save(xf_db *db, int64_t incident_id, const json_t *score
 
 int xf_store_final_report_issued(xf_db *db, int64_t incident_id, bool *issued)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT EXISTS (SELECT 1 FROM reports WHERE incident_id = ? AND kind = 'final'"
 	        " AND status = 'issued')");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	return row_flag(db, st, issued);
 }
 
@@ -108,12 +108,12 @@ typedef struct task_row {
 	char kind[16], status[16], step_id[32], title[256];
 } task_row;
 
-static void read_task_row(sqlite3_stmt *st, void *row)
+static void read_task_row(xf_sql_stmt *st, void *row)
 {
 	task_row *t = row;
-	t->task = (xf_close_task){.id = sqlite3_column_int64(st, 0),
-	                          .due_ms = sqlite3_column_int64(st, 5),
-	                          .done_ms = sqlite3_column_int64(st, 6)};
+	t->task = (xf_close_task){.id = xf_sql_column_int64(st, 0),
+	                          .due_ms = xf_sql_column_int64(st, 5),
+	                          .done_ms = xf_sql_column_int64(st, 6)};
 	xf_row_copy(t->kind, sizeof t->kind, st, 1);
 	xf_row_copy(t->status, sizeof t->status, st, 2);
 	xf_row_copy(t->step_id, sizeof t->step_id, st, 3);
@@ -122,10 +122,10 @@ static void read_task_row(sqlite3_stmt *st, void *row)
 
 static int read_tasks(xf_db *db, int64_t incident_id, xf_close_rows *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, kind, status, coalesce(step_id, ''), title, coalesce(due_ms, 0),"
 	        " coalesce(done_ms, 0) FROM tasks WHERE incident_id = ? ORDER BY position, id");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	void *rows;
 	size_t n;
 	int rc = xf_rows_read(db, st, sizeof(task_row), read_task_row, &rows, &n);
@@ -150,11 +150,11 @@ static int read_tasks(xf_db *db, int64_t incident_id, xf_close_rows *out)
 
 static int read_people(xf_db *db, int64_t incident_id, xf_close_rows *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT ip.person_id FROM incident_persons ip WHERE ip.incident_id = ?1"
 	        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = ip.person_id"
 	        " AND (a.ended_ms IS NULL OR a.incident_id = ?1)) ORDER BY ip.person_id");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = xf_rows_ids(db, st, &out->without_official, &out->eval.n_without_official);
 	if (rc != XF_OK)
 		return rc;
@@ -166,23 +166,23 @@ static int read_people(xf_db *db, int64_t incident_id, xf_close_rows *out)
 	        " THEN 1 END), count(CASE satisfaction WHEN 'basically_satisfied' THEN 1 END),"
 	        " count(CASE satisfaction WHEN 'unsatisfied' THEN 1 END) FROM matters"
 	        " WHERE incident_id = ?1");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	if ((rc = xf_row_one(db, st)) != XF_OK)
 		return rc;
-	out->eval.petitioners = sqlite3_column_int(st, 0);
-	out->eval.matters = sqlite3_column_int(st, 1);
-	out->eval.matters_resolved = sqlite3_column_int(st, 2);
-	out->eval.satisfied = sqlite3_column_int(st, 3);
-	out->eval.basically_satisfied = sqlite3_column_int(st, 4);
-	out->eval.unsatisfied = sqlite3_column_int(st, 5);
-	sqlite3_reset(st);
+	out->eval.petitioners = xf_sql_column_int(st, 0);
+	out->eval.matters = xf_sql_column_int(st, 1);
+	out->eval.matters_resolved = xf_sql_column_int(st, 2);
+	out->eval.satisfied = xf_sql_column_int(st, 3);
+	out->eval.basically_satisfied = xf_sql_column_int(st, 4);
+	out->eval.unsatisfied = xf_sql_column_int(st, 5);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
 int xf_store_close_rows(xf_db *db, int64_t incident_id, xf_close_rows *out)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT coalesce(occurred_ms, registered_ms), coalesce(activated_ms, 0),"
 	        " (SELECT coalesce(min(arrived_ms), 0) FROM dispatches WHERE incident_id = ?1),"
 	        " (SELECT at FROM events WHERE object_type = 'incident' AND object_id = ?2"
@@ -191,16 +191,16 @@ int xf_store_close_rows(xf_db *db, int64_t incident_id, xf_close_rows *out)
 	        " FROM incidents WHERE id = ?1");
 	char id_text[24];
 	snprintf(id_text, sizeof id_text, "%lld", (long long)incident_id);
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_text(st, 2, id_text, -1, SQLITE_TRANSIENT);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_text(st, 2, id_text, -1);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	out->eval.occurred_ms = sqlite3_column_int64(st, 0);
-	out->eval.activated_ms = sqlite3_column_int64(st, 1);
-	out->eval.first_arrival_ms = sqlite3_column_int64(st, 2);
+	out->eval.occurred_ms = xf_sql_column_int64(st, 0);
+	out->eval.activated_ms = xf_sql_column_int64(st, 1);
+	out->eval.first_arrival_ms = xf_sql_column_int64(st, 2);
 	out->eval.reply_ms = iso_ms(xf_row_text(st, 3));
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	rc = read_tasks(db, incident_id, out);
 	if (rc == XF_OK)
 		rc = read_people(db, incident_id, out);

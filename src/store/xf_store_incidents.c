@@ -9,26 +9,26 @@
 #include "store/xf_store_db.h"
 #include "store/xf_store_rows.h"
 
-static json_t *json_column(sqlite3_stmt *st, int i)
+static json_t *json_column(xf_sql_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (xf_sql_column_is_null(st, i))
 		return json_null();
 	json_t *v = json_loads(xf_row_text(st, i), JSON_DECODE_ANY, NULL);
 	return v ? v : json_null();
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+static void bind_text_or_null(xf_sql_stmt *st, int i, const char *s)
 {
 	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		xf_sql_bind_text(st, i, s, -1);
 	else
-		sqlite3_bind_null(st, i);
+		xf_sql_bind_null(st, i);
 }
 
-static void bind_json(sqlite3_stmt *st, int i, json_t *v, const char *fallback)
+static void bind_json(xf_sql_stmt *st, int i, json_t *v, const char *fallback)
 {
 	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	sqlite3_bind_text(st, i, text ? text : fallback, -1, SQLITE_TRANSIENT);
+	xf_sql_bind_text(st, i, text ? text : fallback, -1);
 	free(text);
 }
 
@@ -39,35 +39,35 @@ int xf_store_plan_register(xf_db *db, const char *hash, const char *key, const c
 {
 	char now[XF_TIME_LEN];
 	xf_time_format(xf_now_ms(), now);
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "INSERT INTO plans (hash, plan_key, title, body, loaded_at)"
 	                      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+	xf_sql_bind_text(st, 1, hash, -1);
+	xf_sql_bind_text(st, 2, key, -1);
+	xf_sql_bind_text(st, 3, title, -1);
+	xf_sql_bind_text(st, 4, body, -1);
+	xf_sql_bind_text(st, 5, now, -1);
 	int rc = xf_db_exec(db, st);
 	if (rc != XF_OK)
 		return rc;
 	st = xf_db_prepare(db, "SELECT id FROM plans WHERE hash = ?");
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	xf_sql_bind_text(st, 1, hash, -1);
 	if ((rc = xf_row_one(db, st)) != XF_OK)
 		return rc;
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*id = xf_sql_column_int64(st, 0);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
 int xf_store_plan_body(xf_db *db, int64_t id, char **body)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT body FROM plans WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT body FROM plans WHERE id = ?");
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*body = xf_strdup(xf_row_text(st, 0));
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
@@ -76,14 +76,14 @@ int xf_store_plan_body(xf_db *db, int64_t id, char **body)
 int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 {
 	int year = xf_shanghai_year(in->now_ms);
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT coalesce(max(year_seq), 0) + 1 FROM incidents WHERE year = ?");
-	sqlite3_bind_int(st, 1, year);
+	xf_sql_bind_int64(st, 1, year);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	int seq = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	int seq = xf_sql_column_int(st, 0);
+	xf_sql_reset(st);
 	char number[32];
 	snprintf(number, sizeof number, "XF-%d-%04d", year, seq);
 
@@ -94,40 +94,39 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms,"
 	    " occurred_ms, expected_ms, expected_destination)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?16,"
-	    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)");
-	sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, year);
-	sqlite3_bind_int(st, 3, seq);
-	sqlite3_bind_int(st, 4, in->headcount);
-	sqlite3_bind_text(st, 5, in->destination, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, in->advance_info);
-	sqlite3_bind_text(st, 7, in->place, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, in->category ? in->category : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, in->demands, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, in->drill);
-	sqlite3_bind_text(st, 11, in->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 12, in->in_scope);
+	    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23) RETURNING id");
+	xf_sql_bind_text(st, 1, number, -1);
+	xf_sql_bind_int64(st, 2, year);
+	xf_sql_bind_int64(st, 3, seq);
+	xf_sql_bind_int64(st, 4, in->headcount);
+	xf_sql_bind_text(st, 5, in->destination, -1);
+	xf_sql_bind_int64(st, 6, in->advance_info);
+	xf_sql_bind_text(st, 7, in->place, -1);
+	xf_sql_bind_text(st, 8, in->category ? in->category : "", -1);
+	xf_sql_bind_text(st, 9, in->demands, -1);
+	xf_sql_bind_int64(st, 10, in->drill);
+	xf_sql_bind_text(st, 11, in->status, -1);
+	xf_sql_bind_int64(st, 12, in->in_scope);
 	bind_text_or_null(st, 13, in->grade);
 	bind_text_or_null(st, 14, in->grade_name);
 	bind_text_or_null(st, 15, in->procedure);
 	bind_text_or_null(st, 16, in->procedure_name);
 	bind_json(st, 17, in->reasons, "[]");
-	sqlite3_bind_int64(st, 18, in->plan_id);
+	xf_sql_bind_int64(st, 18, in->plan_id);
 	if (in->created_by)
-		sqlite3_bind_int64(st, 19, in->created_by);
-	sqlite3_bind_int64(st, 20, in->now_ms);
-	sqlite3_bind_int64(st, 21, in->occurred_ms ? in->occurred_ms : in->now_ms);
+		xf_sql_bind_int64(st, 19, in->created_by);
+	xf_sql_bind_int64(st, 20, in->now_ms);
+	xf_sql_bind_int64(st, 21, in->occurred_ms ? in->occurred_ms : in->now_ms);
 	if (in->expected_ms)
-		sqlite3_bind_int64(st, 22, in->expected_ms);
+		xf_sql_bind_int64(st, 22, in->expected_ms);
 	bind_text_or_null(st, 23, in->expected_destination);
-	if ((rc = xf_db_exec(db, st)) != XF_OK)
+	if ((rc = xf_row_insert(db, st, id)) != XF_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(xf_db_handle(db));
 	for (size_t i = 0; i < in->n_units && rc == XF_OK; i++) {
 		st = xf_db_prepare(db, "INSERT OR IGNORE INTO incident_units (incident_id, unit_id)"
 		                       " VALUES (?, ?)");
-		sqlite3_bind_int64(st, 1, *id);
-		sqlite3_bind_int64(st, 2, in->units[i]);
+		xf_sql_bind_int64(st, 1, *id);
+		xf_sql_bind_int64(st, 2, in->units[i]);
 		rc = xf_db_exec(db, st);
 	}
 	return rc;
@@ -135,34 +134,34 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 
 int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, number, status, coalesce(procedure, ''), coalesce(grade, ''), in_scope,"
 	        " drill, advance_info, headcount, destination, plan_id, registered_ms,"
 	        " coalesce(activated_ms, 0), coalesce(occurred_ms, registered_ms),"
 	        " coalesce(expected_ms, 0), coalesce(expected_destination, '')"
 	        " FROM incidents WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = xf_sql_column_int64(st, 0);
 	xf_row_copy(out->number, sizeof out->number, st, 1);
 	xf_row_copy(out->status, sizeof out->status, st, 2);
 	xf_row_copy(out->procedure, sizeof out->procedure, st, 3);
 	xf_row_copy(out->grade, sizeof out->grade, st, 4);
-	out->in_scope = sqlite3_column_int(st, 5) != 0;
-	out->drill = sqlite3_column_int(st, 6) != 0;
-	out->advance_info = sqlite3_column_int(st, 7) != 0;
-	out->headcount = sqlite3_column_int(st, 8);
+	out->in_scope = xf_sql_column_int(st, 5) != 0;
+	out->drill = xf_sql_column_int(st, 6) != 0;
+	out->advance_info = xf_sql_column_int(st, 7) != 0;
+	out->headcount = xf_sql_column_int(st, 8);
 	xf_row_copy(out->destination, sizeof out->destination, st, 9);
-	out->plan_id = sqlite3_column_int64(st, 10);
-	out->registered_ms = sqlite3_column_int64(st, 11);
-	out->activated_ms = sqlite3_column_int64(st, 12);
-	out->occurred_ms = sqlite3_column_int64(st, 13);
-	out->expected_ms = sqlite3_column_int64(st, 14);
+	out->plan_id = xf_sql_column_int64(st, 10);
+	out->registered_ms = xf_sql_column_int64(st, 11);
+	out->activated_ms = xf_sql_column_int64(st, 12);
+	out->occurred_ms = xf_sql_column_int64(st, 13);
+	out->expected_ms = xf_sql_column_int64(st, 14);
 	xf_row_copy(out->expected_destination, sizeof out->expected_destination, st, 15);
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
@@ -180,22 +179,22 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 	"     ON p.id = ip.person_id JOIN units un ON un.id = p.unit_id"                           \
 	"     WHERE ip.incident_id = i.id AND un.head_user_id = ?3)))"
 
-static void bind_scope(sqlite3_stmt *st, const xf_scope *scope)
+static void bind_scope(xf_sql_stmt *st, const xf_scope *scope)
 {
-	sqlite3_bind_int(st, 1, scope->all);
-	sqlite3_bind_int64(st, 2, scope->unit_id);
-	sqlite3_bind_int64(st, 3, scope->user_id);
+	xf_sql_bind_int64(st, 1, scope->all);
+	xf_sql_bind_int64(st, 2, scope->unit_id);
+	xf_sql_bind_int64(st, 3, scope->user_id);
 }
 
 int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT 1 FROM incidents i WHERE i.id = ?4 AND " VISIBLE);
 	bind_scope(st, scope);
-	sqlite3_bind_int64(st, 4, id);
+	xf_sql_bind_int64(st, 4, id);
 	int rc = xf_row_one(db, st);
 	if (rc == XF_OK)
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 	return rc;
 }
 
@@ -225,26 +224,26 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	")"
 
 /* A text column, NULL for NULL. */
-static const char *text_column(sqlite3_stmt *st, int i)
+static const char *text_column(xf_sql_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xf_row_text(st, i);
+	return xf_sql_column_is_null(st, i) ? NULL : xf_row_text(st, i);
 }
 
 /* Reads the row of st (INCIDENT_COLUMNS) into out, borrowing its strings. */
-static void read_incident(sqlite3_stmt *st, xf_incident_row *out)
+static void read_incident(xf_sql_stmt *st, xf_incident_row *out)
 {
 	*out = (xf_incident_row){
-	    .id = sqlite3_column_int64(st, 0),
+	    .id = xf_sql_column_int64(st, 0),
 	    .number = xf_row_text(st, 1),
 	    .status = xf_row_text(st, 2),
-	    .drill = sqlite3_column_int(st, 3) != 0,
-	    .headcount = sqlite3_column_int(st, 4),
+	    .drill = xf_sql_column_int(st, 3) != 0,
+	    .headcount = xf_sql_column_int(st, 4),
 	    .destination = xf_row_text(st, 5),
-	    .advance_info = sqlite3_column_int(st, 6) != 0,
+	    .advance_info = xf_sql_column_int(st, 6) != 0,
 	    .place = xf_row_text(st, 7),
 	    .demands = xf_row_text(st, 8),
 	    .category = xf_row_text(st, 9),
-	    .in_scope = sqlite3_column_int(st, 10) != 0,
+	    .in_scope = xf_sql_column_int(st, 10) != 0,
 	    .grade = text_column(st, 11),
 	    .grade_name = text_column(st, 12),
 	    .grade_computed = text_column(st, 13),
@@ -252,19 +251,19 @@ static void read_incident(sqlite3_stmt *st, xf_incident_row *out)
 	    .procedure = text_column(st, 15),
 	    .procedure_name = text_column(st, 16),
 	    .reasons = text_column(st, 17),
-	    .plan_id = sqlite3_column_int64(st, 18),
+	    .plan_id = xf_sql_column_int64(st, 18),
 	    .plan_hash = xf_row_text(st, 19),
 	    .plan_title = xf_row_text(st, 20),
-	    .registered_ms = sqlite3_column_int64(st, 21),
-	    .activated_ms = sqlite3_column_int64(st, 22),
-	    .updated_ms = sqlite3_column_int64(st, 23),
+	    .registered_ms = xf_sql_column_int64(st, 21),
+	    .activated_ms = xf_sql_column_int64(st, 22),
+	    .updated_ms = xf_sql_column_int64(st, 23),
 	    .withdrawn = text_column(st, 25),
 	    .escalation = text_column(st, 26),
-	    .occurred_ms = sqlite3_column_int64(st, 27),
-	    .expected_ms = sqlite3_column_int64(st, 28),
+	    .occurred_ms = xf_sql_column_int64(st, 27),
+	    .expected_ms = xf_sql_column_int64(st, 28),
 	    .expected_destination = text_column(st, 29),
-	    .tasks = {sqlite3_column_int(st, 30), sqlite3_column_int(st, 31),
-	              sqlite3_column_int(st, 32), sqlite3_column_int(st, 33)},
+	    .tasks = {xf_sql_column_int(st, 30), xf_sql_column_int(st, 31),
+	              xf_sql_column_int(st, 32), xf_sql_column_int(st, 33)},
 	};
 	/* group_concat's ids, ascending */
 	for (const char *p = xf_row_text(st, 24); *p && out->n_units < XF_INCIDENT_UNITS_MAX;) {
@@ -276,16 +275,16 @@ static void read_incident(sqlite3_stmt *st, xf_incident_row *out)
 
 int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ctx)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " INCIDENT_COLUMNS " FROM incidents i"
-	                                     " JOIN plans p ON p.id = i.plan_id WHERE i.id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " INCIDENT_COLUMNS " FROM incidents i"
+	                                    " JOIN plans p ON p.id = i.plan_id WHERE i.id = ?");
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	xf_incident_row row;
 	read_incident(st, &row);
 	rc = each(&row, ctx);
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return rc;
 }
 
@@ -353,24 +352,24 @@ typedef struct list_page {
 	int64_t last_id, *next_before_id;
 } list_page;
 
-static sqlite3_stmt *list_bind(xf_db *db, const char *sql, const xf_scope *scope,
-                               const char *status, int64_t before_id, int limit)
+static xf_sql_stmt *list_bind(xf_db *db, const char *sql, const xf_scope *scope, const char *status,
+                              int64_t before_id, int limit)
 {
 	/* Binding a parameter a statement does not have is a harmless SQLITE_RANGE. */
-	sqlite3_stmt *st = xf_db_prepare(db, sql);
+	xf_sql_stmt *st = xf_db_prepare(db, sql);
 	bind_scope(st, scope);
-	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, before_id);
-	sqlite3_bind_int(st, 7, limit);
+	xf_sql_bind_text(st, 4, status, -1);
+	xf_sql_bind_int64(st, 6, before_id);
+	xf_sql_bind_int64(st, 7, limit);
 	return st;
 }
 
 /* Hands the rows of st to the page's callback; one row more than the page holds sets
  * the next page's start. */
-static int list_write(xf_db *db, sqlite3_stmt *st, list_page *page)
+static int list_write(xf_db *db, xf_sql_stmt *st, list_page *page)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		if (page->n == page->limit) {
 			*page->next_before_id = page->last_id;
 			break;
@@ -381,12 +380,12 @@ static int list_write(xf_db *db, sqlite3_stmt *st, list_page *page)
 		page->last_id = row.id;
 		int each_rc = page->each(&row, page->ctx);
 		if (each_rc != XF_OK) {
-			sqlite3_reset(st);
+			xf_sql_reset(st);
 			return each_rc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
+	return rc == XF_SQL_ROW || rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status, bool active_only,
@@ -412,12 +411,12 @@ int xf_store_incident_rows(xf_db *db, const xf_scope *scope, const char *status,
 		    &page);
 		int64_t window_end = 0, window_rows = 0;
 		if (rc == XF_OK && !*next_before_id) {
-			sqlite3_stmt *st =
+			xf_sql_stmt *st =
 			    list_bind(db, list_window_end_sql[filter], scope, status, below, 0);
 			if ((rc = xf_row_one(db, st)) == XF_OK) {
-				window_end = sqlite3_column_int64(st, 0);
-				window_rows = sqlite3_column_int64(st, 1);
-				sqlite3_reset(st);
+				window_end = xf_sql_column_int64(st, 0);
+				window_rows = xf_sql_column_int64(st, 1);
+				xf_sql_reset(st);
 			}
 		}
 		if (rc == XF_OK && !*next_before_id && window_rows == LIST_WINDOW)
@@ -441,35 +440,35 @@ static int end_open_tasks(xf_db *db, int64_t id, const char *status, int64_t now
 	char reason[160];
 	snprintf(reason, sizeof reason, "事件状态为「%s」，未完成的任务随之结束",
 	         xf_status_zh((xf_status)parsed));
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "UPDATE tasks SET status = 'skipped', skip_reason = ?1, done_ms = ?2"
 	                      " WHERE incident_id = ?3 AND status IN ('pending','in_progress')"
 	                      " AND NOT (?4 AND kind = 'followup')");
-	sqlite3_bind_text(st, 1, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, now_ms);
-	sqlite3_bind_int64(st, 3, id);
+	xf_sql_bind_text(st, 1, reason, -1);
+	xf_sql_bind_int64(st, 2, now_ms);
+	xf_sql_bind_int64(st, 3, id);
 	/* 包保 follow-ups belong to the person: they go on after the incident is archived. */
-	sqlite3_bind_int(st, 4, parsed == XF_STATUS_ARCHIVED);
+	xf_sql_bind_int64(st, 4, parsed == XF_STATUS_ARCHIVED);
 	return xf_db_exec(db, st);
 }
 
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "UPDATE incidents SET status = ?, updated_ms = ? WHERE id = ?");
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_ms);
-	sqlite3_bind_int64(st, 3, id);
+	xf_sql_bind_text(st, 1, status, -1);
+	xf_sql_bind_int64(st, 2, now_ms);
+	xf_sql_bind_int64(st, 3, id);
 	int rc = xf_row_changed(db, xf_db_exec(db, st));
 	return rc == XF_OK ? end_open_tasks(db, id, status, now_ms) : rc;
 }
 
 int xf_store_incident_activate(xf_db *db, int64_t id, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE incidents SET status = 'activated',"
-	                                     " activated_ms = ?1, updated_ms = ?1 WHERE id = ?2");
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int64(st, 2, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE incidents SET status = 'activated',"
+	                                    " activated_ms = ?1, updated_ms = ?1 WHERE id = ?2");
+	xf_sql_bind_int64(st, 1, now_ms);
+	xf_sql_bind_int64(st, 2, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -477,18 +476,18 @@ int xf_store_incident_override(xf_db *db, int64_t id, bool in_scope, const char 
                                const char *grade_name, const char *status, json_t *override,
                                int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE incidents SET in_scope = ?1, grade = coalesce(?2, grade),"
 	    " grade_name = coalesce(?3, grade_name), status = ?4, override = ?5, updated_ms = ?6"
 	    " WHERE id = ?7");
-	sqlite3_bind_int(st, 1, in_scope);
+	xf_sql_bind_int64(st, 1, in_scope);
 	bind_text_or_null(st, 2, grade);
 	bind_text_or_null(st, 3, grade_name);
-	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	xf_sql_bind_text(st, 4, status, -1);
 	bind_json(st, 5, override, "null");
-	sqlite3_bind_int64(st, 6, now_ms);
-	sqlite3_bind_int64(st, 7, id);
+	xf_sql_bind_int64(st, 6, now_ms);
+	xf_sql_bind_int64(st, 7, id);
 	int rc = xf_row_changed(db, xf_db_exec(db, st));
 	return rc == XF_OK ? end_open_tasks(db, id, status, now_ms) : rc;
 }
@@ -497,28 +496,28 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
                                 const char *category, const int64_t *units, size_t n_units,
                                 int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "UPDATE incidents SET place = coalesce(?1, place), demands = coalesce(?2, demands),"
 	        " category = coalesce(?3, category), updated_ms = ?4 WHERE id = ?5");
 	if (place)
-		sqlite3_bind_text(st, 1, place, -1, SQLITE_STATIC);
+		xf_sql_bind_text(st, 1, place, -1);
 	if (demands)
-		sqlite3_bind_text(st, 2, demands, -1, SQLITE_STATIC);
+		xf_sql_bind_text(st, 2, demands, -1);
 	if (category)
-		sqlite3_bind_text(st, 3, category, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now_ms);
-	sqlite3_bind_int64(st, 5, id);
+		xf_sql_bind_text(st, 3, category, -1);
+	xf_sql_bind_int64(st, 4, now_ms);
+	xf_sql_bind_int64(st, 5, id);
 	int rc = xf_row_changed(db, xf_db_exec(db, st));
 	if (rc != XF_OK || !units)
 		return rc;
 	st = xf_db_prepare(db, "DELETE FROM incident_units WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	rc = xf_db_exec(db, st);
 	for (size_t i = 0; rc == XF_OK && i < n_units; i++) {
 		st = xf_db_prepare(db, "INSERT OR IGNORE INTO incident_units (incident_id, unit_id)"
 		                       " VALUES (?, ?)");
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, units[i]);
+		xf_sql_bind_int64(st, 1, id);
+		xf_sql_bind_int64(st, 2, units[i]);
 		rc = xf_db_exec(db, st);
 	}
 	return rc;
@@ -527,7 +526,7 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
 int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_decision *in,
                                    int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE incidents SET headcount = ?1, destination = ?2, advance_info = ?3,"
 	    " in_scope = ?4, grade = ?5, grade_name = ?6, grade_computed = ?7,"
@@ -535,34 +534,34 @@ int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_deci
 	    " reasons = ?10, status = ?11,"
 	    " escalation = CASE WHEN ?12 THEN ?13 ELSE escalation END, updated_ms = ?14"
 	    " WHERE id = ?15");
-	sqlite3_bind_int(st, 1, in->headcount);
-	sqlite3_bind_text(st, 2, in->destination, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, in->advance_info);
-	sqlite3_bind_int(st, 4, in->in_scope);
+	xf_sql_bind_int64(st, 1, in->headcount);
+	xf_sql_bind_text(st, 2, in->destination, -1);
+	xf_sql_bind_int64(st, 3, in->advance_info);
+	xf_sql_bind_int64(st, 4, in->in_scope);
 	bind_text_or_null(st, 5, in->grade);
 	bind_text_or_null(st, 6, in->grade_name);
 	bind_text_or_null(st, 7, in->grade_computed);
 	bind_text_or_null(st, 8, in->procedure);
 	bind_text_or_null(st, 9, in->procedure_name);
 	bind_json(st, 10, in->reasons, "[]");
-	sqlite3_bind_text(st, 11, in->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 12, in->set_escalation);
+	xf_sql_bind_text(st, 11, in->status, -1);
+	xf_sql_bind_int64(st, 12, in->set_escalation);
 	if (in->escalation)
 		bind_json(st, 13, in->escalation, "null");
-	sqlite3_bind_int64(st, 14, now_ms);
-	sqlite3_bind_int64(st, 15, id);
+	xf_sql_bind_int64(st, 14, now_ms);
+	xf_sql_bind_int64(st, 15, id);
 	int rc = xf_row_changed(db, xf_db_exec(db, st));
 	return rc == XF_OK ? end_open_tasks(db, id, in->status, now_ms) : rc;
 }
 
 int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t now_ms)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "UPDATE incidents SET status = 'withdrawn', withdrawn = ?1,"
 	                      " updated_ms = ?2 WHERE id = ?3");
 	bind_json(st, 1, withdrawn, "null");
-	sqlite3_bind_int64(st, 2, now_ms);
-	sqlite3_bind_int64(st, 3, id);
+	xf_sql_bind_int64(st, 2, now_ms);
+	xf_sql_bind_int64(st, 3, id);
 	int rc = xf_row_changed(db, xf_db_exec(db, st));
 	return rc == XF_OK ? end_open_tasks(db, id, "withdrawn", now_ms) : rc;
 }
@@ -570,15 +569,15 @@ int xf_store_incident_withdraw(xf_db *db, int64_t id, json_t *withdrawn, int64_t
 int xf_store_incident_set_times(xf_db *db, int64_t id, int64_t occurred_ms, int64_t expected_ms,
                                 const char *expected_destination, int64_t now_ms)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "UPDATE incidents SET occurred_ms = ?1, expected_ms = ?2,"
 	                      " expected_destination = ?3, updated_ms = ?4 WHERE id = ?5");
-	sqlite3_bind_int64(st, 1, occurred_ms);
+	xf_sql_bind_int64(st, 1, occurred_ms);
 	if (expected_ms)
-		sqlite3_bind_int64(st, 2, expected_ms);
+		xf_sql_bind_int64(st, 2, expected_ms);
 	bind_text_or_null(st, 3, expected_destination);
-	sqlite3_bind_int64(st, 4, now_ms);
-	sqlite3_bind_int64(st, 5, id);
+	xf_sql_bind_int64(st, 4, now_ms);
+	xf_sql_bind_int64(st, 5, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -586,35 +585,32 @@ int xf_store_incident_set_times(xf_db *db, int64_t id, int64_t occurred_ms, int6
 
 int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO tasks (incident_id, position, step_id, kind, title, text, workstream,"
 	        " owner_kind, owner_value, assignee_id, evidence, dispatch, chooses_venue, round,"
 	        " base_ms, due_minutes, due_ms, created_ms)"
-	        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, in->incident_id);
-	sqlite3_bind_int(st, 2, in->position);
+	        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, in->incident_id);
+	xf_sql_bind_int64(st, 2, in->position);
 	bind_text_or_null(st, 3, in->step_id);
-	sqlite3_bind_text(st, 4, in->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, in->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, in->text ? in->text : "", -1, SQLITE_STATIC);
+	xf_sql_bind_text(st, 4, in->kind, -1);
+	xf_sql_bind_text(st, 5, in->title, -1);
+	xf_sql_bind_text(st, 6, in->text ? in->text : "", -1);
 	bind_text_or_null(st, 7, in->workstream);
-	sqlite3_bind_text(st, 8, in->owner_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, in->owner_value, -1, SQLITE_STATIC);
+	xf_sql_bind_text(st, 8, in->owner_kind, -1);
+	xf_sql_bind_text(st, 9, in->owner_value, -1);
 	if (in->assignee_id)
-		sqlite3_bind_int64(st, 10, in->assignee_id);
+		xf_sql_bind_int64(st, 10, in->assignee_id);
 	bind_json(st, 11, in->evidence, "[]");
 	bind_json(st, 12, in->dispatch, "[]");
-	sqlite3_bind_int(st, 13, in->chooses_venue);
-	sqlite3_bind_int(st, 14, in->round);
-	sqlite3_bind_int64(st, 15, in->base_ms);
-	sqlite3_bind_int(st, 16, in->due_minutes);
+	xf_sql_bind_int64(st, 13, in->chooses_venue);
+	xf_sql_bind_int64(st, 14, in->round);
+	xf_sql_bind_int64(st, 15, in->base_ms);
+	xf_sql_bind_int64(st, 16, in->due_minutes);
 	if (in->due_ms)
-		sqlite3_bind_int64(st, 17, in->due_ms);
-	sqlite3_bind_int64(st, 18, in->now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+		xf_sql_bind_int64(st, 17, in->due_ms);
+	xf_sql_bind_int64(st, 18, in->now_ms);
+	return xf_row_insert(db, st, id);
 }
 
 #define TASK_ROW_COLUMNS                                                                           \
@@ -622,18 +618,18 @@ int xf_store_task_insert(xf_db *db, const xf_task_new *in, int64_t *id)
 	" due_minutes, round, kind, status, coalesce(step_id, ''), coalesce(workstream, ''),"      \
 	" owner_kind, owner_value, title"
 
-static void read_task_row(sqlite3_stmt *st, void *item)
+static void read_task_row(xf_sql_stmt *st, void *item)
 {
 	xf_task_row *out = item;
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	out->incident_id = sqlite3_column_int64(st, 1);
-	out->assignee_id = sqlite3_column_int64(st, 2);
-	out->base_ms = sqlite3_column_int64(st, 3);
-	out->due_ms = sqlite3_column_int64(st, 4);
-	out->position = sqlite3_column_int(st, 5);
-	out->due_minutes = sqlite3_column_int(st, 6);
-	out->round = sqlite3_column_int(st, 7);
+	out->id = xf_sql_column_int64(st, 0);
+	out->incident_id = xf_sql_column_int64(st, 1);
+	out->assignee_id = xf_sql_column_int64(st, 2);
+	out->base_ms = xf_sql_column_int64(st, 3);
+	out->due_ms = xf_sql_column_int64(st, 4);
+	out->position = xf_sql_column_int(st, 5);
+	out->due_minutes = xf_sql_column_int(st, 6);
+	out->round = xf_sql_column_int(st, 7);
 	xf_row_copy(out->kind, sizeof out->kind, st, 8);
 	xf_row_copy(out->status, sizeof out->status, st, 9);
 	xf_row_copy(out->step_id, sizeof out->step_id, st, 10);
@@ -645,61 +641,61 @@ static void read_task_row(sqlite3_stmt *st, void *item)
 
 int xf_store_task_get(xf_db *db, int64_t id, xf_task_row *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks WHERE id = ?");
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_get(db, st, read_task_row, out);
 }
 
 int xf_store_task_update(xf_db *db, int64_t id, const char *status, int64_t assignee_id,
                          const char *note, const char *skip_reason, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "UPDATE tasks SET status = ?1, assignee_id = ?2, note = coalesce(?3, note),"
 	        " skip_reason = coalesce(?4, skip_reason),"
 	        " started_ms = CASE WHEN ?1 = 'in_progress' AND started_ms IS NULL THEN ?5"
 	        "   ELSE started_ms END,"
 	        " done_ms = CASE WHEN ?1 IN ('done','skipped') THEN ?5 ELSE done_ms END"
 	        " WHERE id = ?6");
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	xf_sql_bind_text(st, 1, status, -1);
 	if (assignee_id)
-		sqlite3_bind_int64(st, 2, assignee_id);
+		xf_sql_bind_int64(st, 2, assignee_id);
 	if (note)
-		sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+		xf_sql_bind_text(st, 3, note, -1);
 	if (skip_reason)
-		sqlite3_bind_text(st, 4, skip_reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now_ms);
-	sqlite3_bind_int64(st, 6, id);
+		xf_sql_bind_text(st, 4, skip_reason, -1);
+	xf_sql_bind_int64(st, 5, now_ms);
+	xf_sql_bind_int64(st, 6, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_task_fulfilled_by(xf_db *db, int64_t id, int64_t report_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "UPDATE tasks SET report_id = ?1 WHERE id = ?2");
-	sqlite3_bind_int64(st, 1, report_id);
-	sqlite3_bind_int64(st, 2, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE tasks SET report_id = ?1 WHERE id = ?2");
+	xf_sql_bind_int64(st, 1, report_id);
+	xf_sql_bind_int64(st, 2, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
 {
 	/* A new due time in the future makes the task eligible for a new overdue notice. */
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "UPDATE tasks SET due_ms = ?1,"
 	                      " overdue = CASE WHEN ?1 IS NULL THEN 0 ELSE overdue END"
 	                      " WHERE id = ?2");
 	if (due_ms)
-		sqlite3_bind_int64(st, 1, due_ms);
-	sqlite3_bind_int64(st, 2, id);
+		xf_sql_bind_int64(st, 1, due_ms);
+	xf_sql_bind_int64(st, 2, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size_t *n)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " TASK_ROW_COLUMNS " FROM tasks"
 	                      " WHERE incident_id = ? AND status IN ('pending','in_progress')"
 	                      " ORDER BY position");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	void *items;
 	int rc = xf_rows_read(db, st, sizeof **rows, read_task_row, &items, n);
 	if (rc == XF_OK)
@@ -709,28 +705,28 @@ int xf_store_tasks_open(xf_db *db, int64_t incident_id, xf_task_row **rows, size
 
 int xf_store_task_next_position(xf_db *db, int64_t incident_id, int *position)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT coalesce(max(position), 0) + 1 FROM tasks WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	*position = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	*position = xf_sql_column_int(st, 0);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
 int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, int *count)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT count(*) FROM tasks WHERE incident_id = ? AND kind = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_text(st, 2, kind, -1);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	*count = xf_sql_column_int(st, 0);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
@@ -741,17 +737,17 @@ int xf_store_task_count_kind(xf_db *db, int64_t incident_id, const char *kind, i
 	" t.position, t.report_id"
 
 /* The column's text, owned; NULL for NULL. */
-static char *text_dup(sqlite3_stmt *st, int i)
+static char *text_dup(xf_sql_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xf_strdup(xf_row_text(st, i));
+	return xf_sql_column_is_null(st, i) ? NULL : xf_strdup(xf_row_text(st, i));
 }
 
-static void read_task(sqlite3_stmt *st, void *item)
+static void read_task(xf_sql_stmt *st, void *item)
 {
 	xf_task_view *t = item;
 	*t = (xf_task_view){
-	    .id = sqlite3_column_int64(st, 0),
-	    .incident_id = sqlite3_column_int64(st, 1),
+	    .id = xf_sql_column_int64(st, 0),
+	    .incident_id = xf_sql_column_int64(st, 1),
 	    .step_id = text_dup(st, 2),
 	    .kind = xf_strdup(xf_row_text(st, 3)),
 	    .title = xf_strdup(xf_row_text(st, 4)),
@@ -759,38 +755,38 @@ static void read_task(sqlite3_stmt *st, void *item)
 	    .workstream = text_dup(st, 6),
 	    .owner_kind = xf_strdup(xf_row_text(st, 7)),
 	    .owner_value = xf_strdup(xf_row_text(st, 8)),
-	    .assignee_id = sqlite3_column_int64(st, 9),
+	    .assignee_id = xf_sql_column_int64(st, 9),
 	    .assignee_name = xf_strdup(xf_row_text(st, 10)),
 	    .status = xf_strdup(xf_row_text(st, 11)),
-	    .due_ms = sqlite3_column_int64(st, 12),
+	    .due_ms = xf_sql_column_int64(st, 12),
 	    .evidence = text_dup(st, 14),
 	    .dispatch = text_dup(st, 15),
-	    .chooses_venue = sqlite3_column_int(st, 16) != 0,
-	    .round = sqlite3_column_int(st, 17),
+	    .chooses_venue = xf_sql_column_int(st, 16) != 0,
+	    .round = xf_sql_column_int(st, 17),
 	    .note = xf_strdup(xf_row_text(st, 18)),
 	    .skip_reason = xf_strdup(xf_row_text(st, 19)),
-	    .started_ms = sqlite3_column_int64(st, 20),
-	    .done_ms = sqlite3_column_int64(st, 21),
-	    .position = sqlite3_column_int(st, 22),
-	    .report_id = sqlite3_column_int64(st, 23),
+	    .started_ms = xf_sql_column_int64(st, 20),
+	    .done_ms = xf_sql_column_int64(st, 21),
+	    .position = xf_sql_column_int(st, 22),
+	    .report_id = xf_sql_column_int64(st, 23),
 	};
 }
 
 int xf_store_task_read(xf_db *db, int64_t id, xf_task_view *out)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
 	                      " LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_get(db, st, read_task, out);
 }
 
 int xf_store_task_rows(xf_db *db, int64_t incident_id, xf_task_view **rows, size_t *n)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
-	                                     " LEFT JOIN users u ON u.id = t.assignee_id"
-	                                     " WHERE t.incident_id = ? ORDER BY t.position, t.id");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " TASK_COLUMNS " FROM tasks t"
+	                                    " LEFT JOIN users u ON u.id = t.assignee_id"
+	                                    " WHERE t.incident_id = ? ORDER BY t.position, t.id");
+	xf_sql_bind_int64(st, 1, incident_id);
 	void *items;
 	int rc = xf_rows_read(db, st, sizeof **rows, read_task, &items, n);
 	if (rc == XF_OK)
@@ -824,39 +820,38 @@ int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out)
 int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], size_t max,
                                  size_t *n)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, incident_id FROM tasks INDEXED BY tasks_live_due"
 	        " WHERE status IN ('pending','in_progress') AND overdue = 0 AND due_ms IS NOT NULL"
 	        " AND due_ms < ? ORDER BY due_ms LIMIT ?");
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	xf_sql_bind_int64(st, 1, now_ms);
+	xf_sql_bind_int64(st, 2, max);
 	int rc;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out[*n][0] = sqlite3_column_int64(st, 0);
-		out[*n][1] = sqlite3_column_int64(st, 1);
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
+		out[*n][0] = xf_sql_column_int64(st, 0);
+		out[*n][1] = xf_sql_column_int64(st, 1);
 		(*n)++;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
+	return rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_store_task_mark_overdue(xf_db *db, int64_t id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "UPDATE tasks SET overdue = 1 WHERE id = ? AND overdue = 0");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 /* ---- the timeline ---- */
 
-static json_t *read_timeline_entry(sqlite3_stmt *st)
+static json_t *read_timeline_entry(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "at", xf_row_text(st, 1), "actor",
-	                 xf_row_text(st, 2), "action", xf_row_text(st, 3), "data",
-	                 json_column(st, 4));
+	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq", (json_int_t)xf_sql_column_int64(st, 0),
+	                 "at", xf_row_text(st, 1), "actor", xf_row_text(st, 2), "action",
+	                 xf_row_text(st, 3), "data", json_column(st, 4));
 }
 
 int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
@@ -867,13 +862,13 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 	 * timeline is in the order things happened (a note's 发生时间 "at" in its data, both
 	 * times in the same ISO form, so they compare as text), then as recorded; a limited
 	 * one holds the entries recorded last. */
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT seq, at, actor, action, data FROM events WHERE object_type = 'incident'"
 	        " AND object_id = ?1 ORDER BY CASE WHEN ?2 < 0 THEN coalesce(CASE WHEN action ="
 	        " 'note.create' THEN json_extract(data, '$.at') END, at) END DESC, seq DESC"
 	        " LIMIT ?2");
-	sqlite3_bind_text(st, 1, id_text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+	xf_sql_bind_text(st, 1, id_text, -1);
+	xf_sql_bind_int64(st, 2, limit > 0 ? limit : -1);
 	json_t *newest;
 	int rc = xf_rows_json(db, st, read_timeline_entry, &newest);
 	if (rc != XF_OK)
@@ -891,38 +886,35 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 int xf_store_dispatch_insert(xf_db *db, int64_t incident_id, const char *resource, int quantity,
                              const char *note, const char *ordered_by, int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "INSERT INTO dispatches (incident_id, resource, quantity,"
-	                      " note, ordered_ms, ordered_by) VALUES (?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_text(st, 2, resource, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, quantity);
-	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now_ms);
-	sqlite3_bind_text(st, 6, ordered_by, -1, SQLITE_STATIC);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	xf_sql_stmt *st = xf_db_prepare(
+	    db, "INSERT INTO dispatches (incident_id, resource, quantity,"
+	        " note, ordered_ms, ordered_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_text(st, 2, resource, -1);
+	xf_sql_bind_int64(st, 3, quantity);
+	xf_sql_bind_text(st, 4, note ? note : "", -1);
+	xf_sql_bind_int64(st, 5, now_ms);
+	xf_sql_bind_text(st, 6, ordered_by, -1);
+	return xf_row_insert(db, st, id);
 }
 
 int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived, bool released,
                              const char *note, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE dispatches SET eta_ms = coalesce(?1, eta_ms),"
 	    " arrived_ms = CASE WHEN ?2 = 1 THEN coalesce(arrived_ms, ?5) ELSE arrived_ms END,"
 	    " released_ms = CASE WHEN ?3 = 1 THEN coalesce(released_ms, ?5) ELSE released_ms END,"
 	    " note = coalesce(?4, note) WHERE id = ?6");
 	if (eta_ms)
-		sqlite3_bind_int64(st, 1, eta_ms);
-	sqlite3_bind_int(st, 2, arrived);
-	sqlite3_bind_int(st, 3, released);
+		xf_sql_bind_int64(st, 1, eta_ms);
+	xf_sql_bind_int64(st, 2, arrived);
+	xf_sql_bind_int64(st, 3, released);
 	if (note)
-		sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now_ms);
-	sqlite3_bind_int64(st, 6, id);
+		xf_sql_bind_text(st, 4, note, -1);
+	xf_sql_bind_int64(st, 5, now_ms);
+	xf_sql_bind_int64(st, 6, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -930,40 +922,40 @@ int xf_store_dispatch_update(xf_db *db, int64_t id, int64_t eta_ms, bool arrived
 	"id, incident_id, resource, quantity, note, ordered_ms, eta_ms, arrived_ms,"               \
 	" released_ms, ordered_by"
 
-static json_t *read_dispatch(sqlite3_stmt *st)
+static json_t *read_dispatch(xf_sql_stmt *st)
 {
-	const char *status = sqlite3_column_type(st, 8) != SQLITE_NULL   ? "released"
-	                     : sqlite3_column_type(st, 7) != SQLITE_NULL ? "arrived"
-	                     : sqlite3_column_type(st, 6) != SQLITE_NULL ? "en_route"
-	                                                                 : "ordered";
+	const char *status = !xf_sql_column_is_null(st, 8)   ? "released"
+	                     : !xf_sql_column_is_null(st, 7) ? "arrived"
+	                     : !xf_sql_column_is_null(st, 6) ? "en_route"
+	                                                     : "ordered";
 	return json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "resource", xf_row_text(st, 2),
-	                 "quantity", sqlite3_column_int(st, 3), "note", xf_row_text(st, 4),
-	                 "status", status, "ordered_at", xf_row_time(st, 5), "eta_at",
-	                 xf_row_time(st, 6), "arrived_at", xf_row_time(st, 7), "released_at",
-	                 xf_row_time(st, 8), "ordered_by", xf_row_text(st, 9));
+	                 (json_int_t)xf_sql_column_int64(st, 0), "incident_id",
+	                 (json_int_t)xf_sql_column_int64(st, 1), "resource", xf_row_text(st, 2),
+	                 "quantity", xf_sql_column_int(st, 3), "note", xf_row_text(st, 4), "status",
+	                 status, "ordered_at", xf_row_time(st, 5), "eta_at", xf_row_time(st, 6),
+	                 "arrived_at", xf_row_time(st, 7), "released_at", xf_row_time(st, 8),
+	                 "ordered_by", xf_row_text(st, 9));
 }
 
 int xf_store_dispatch_json(xf_db *db, int64_t id, json_t **out, int64_t *incident_id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS " FROM dispatches WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	*out = read_dispatch(st);
-	*incident_id = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	*incident_id = xf_sql_column_int64(st, 1);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
 int xf_store_dispatch_list(xf_db *db, int64_t incident_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS
-	                                     " FROM dispatches WHERE incident_id = ? ORDER BY id");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " DISPATCH_COLUMNS
+	                                    " FROM dispatches WHERE incident_id = ? ORDER BY id");
+	xf_sql_bind_int64(st, 1, incident_id);
 	return xf_rows_json(db, st, read_dispatch, out);
 }
 
@@ -971,74 +963,74 @@ int xf_store_note_append(xf_db *db, const xf_actor *actor, const char *incident_
                          int64_t *seq)
 {
 	int rc = xf_audit_append(db, actor, "note.create", "incident", incident_id, data);
-	if (rc == XF_OK)
-		*seq = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+	if (rc != XF_OK)
+		return rc;
+	/* The event just appended is the chain's last: the transaction holds the chain. */
+	return xf_row_int64(db, xf_db_prepare(db, "SELECT max(seq) FROM events"), seq);
 }
 
 /* ---- the live feed ---- */
 
 int xf_store_last_event_seq(xf_db *db, int64_t *seq)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT coalesce(max(seq), 0) FROM events");
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT coalesce(max(seq), 0) FROM events");
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	*seq = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*seq = xf_sql_column_int64(st, 0);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
-static json_t *read_feed_event(sqlite3_stmt *st)
+static json_t *read_feed_event(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "incident_id",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "action", xf_row_text(st, 2),
-	                 "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4));
+	return json_pack("{s:I, s:I, s:s, s:s, s:s}", "seq", (json_int_t)xf_sql_column_int64(st, 0),
+	                 "incident_id", (json_int_t)xf_sql_column_int64(st, 1), "action",
+	                 xf_row_text(st, 2), "at", xf_row_text(st, 3), "actor", xf_row_text(st, 4));
 }
 
 int xf_store_incident_events_after(xf_db *db, int64_t after, int limit, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT seq, CAST(object_id AS INTEGER), action, at, actor FROM events"
 	        " WHERE seq > ? AND object_type = 'incident' ORDER BY seq LIMIT ?");
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, limit);
+	xf_sql_bind_int64(st, 1, after);
+	xf_sql_bind_int64(st, 2, limit);
 	*out = NULL;
 	return xf_rows_json(db, st, read_feed_event, out);
 }
 
-static int collect_ids(xf_db *db, sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
+static int collect_ids(xf_db *db, xf_sql_stmt *st, int64_t *ids, size_t max, size_t *n)
 {
 	int rc;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW && *n < max)
+		ids[(*n)++] = xf_sql_column_int64(st, 0);
+	xf_sql_reset(st);
+	return rc == XF_SQL_ROW || rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size_t max_units,
                             size_t *n_units, int64_t *assignees, size_t max_assignees,
                             size_t *n_assignees)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT unit_id FROM incident_units WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = collect_ids(db, st, units, max_units, n_units);
 	if (rc != XF_OK)
 		return rc;
 	st = xf_db_prepare(db, "SELECT DISTINCT assignee_id FROM tasks WHERE incident_id = ?"
 	                       " AND assignee_id IS NOT NULL");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	return collect_ids(db, st, assignees, max_assignees, n_assignees);
 }
 
 int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
 	                      " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
-	sqlite3_bind_int64(st, 1, unit_id);
+	xf_sql_bind_int64(st, 1, unit_id);
 	return xf_rows_ids(db, st, ids, n);
 }

@@ -105,54 +105,54 @@ const char xf_migration_people[] =
 	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT ?4 UNION SELECT u.parent_id"      \
 	" FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL) SELECT id FROM up))"
 
-static void bind_viewer(sqlite3_stmt *st, const xf_viewer *v)
+static void bind_viewer(xf_sql_stmt *st, const xf_viewer *v)
 {
-	sqlite3_bind_int(st, 1, v->scope.all);
-	sqlite3_bind_int64(st, 2, v->scope.unit_id);
-	sqlite3_bind_int64(st, 3, v->scope.user_id);
-	sqlite3_bind_int64(st, 4, v->unit_id);
+	xf_sql_bind_int64(st, 1, v->scope.all);
+	xf_sql_bind_int64(st, 2, v->scope.unit_id);
+	xf_sql_bind_int64(st, 3, v->scope.user_id);
+	xf_sql_bind_int64(st, 4, v->unit_id);
 }
 
-static int exists(xf_db *db, sqlite3_stmt *st)
+static int exists(xf_db *db, xf_sql_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	int rc = xf_sql_step(st);
+	xf_sql_reset(st);
+	if (rc == XF_SQL_ROW)
 		return XF_OK;
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 int xf_store_person_visible(xf_db *db, const xf_viewer *viewer, int64_t person_id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT 1 FROM persons p WHERE p.id = ?5 AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
-	sqlite3_bind_int64(st, 5, person_id);
+	xf_sql_bind_int64(st, 5, person_id);
 	return exists(db, st);
 }
 
 /* xf_matter_visible_to() for a row with the category, the accused unit and
  * VIEWER_AT_OR_BELOW_ACCUSED in the columns given. */
-static bool matter_row_visible(sqlite3_stmt *st, int category, int accused, int viewer_below,
+static bool matter_row_visible(xf_sql_stmt *st, int category, int accused, int viewer_below,
                                const xf_viewer *viewer)
 {
-	return xf_matter_visible_to(xf_row_text(st, category), sqlite3_column_int64(st, accused),
-	                            viewer->unit_id, sqlite3_column_int(st, viewer_below) != 0,
+	return xf_matter_visible_to(xf_row_text(st, category), xf_sql_column_int64(st, accused),
+	                            viewer->unit_id, xf_sql_column_int(st, viewer_below) != 0,
 	                            viewer->roles);
 }
 
 int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT m.category, m.accused_unit_id, " VIEWER_AT_OR_BELOW_ACCUSED
 	                      " FROM matters m JOIN persons p ON p.id = m.person_id WHERE m.id = ?5"
 	                      " AND " PERSON_VISIBLE);
 	bind_viewer(st, viewer);
-	sqlite3_bind_int64(st, 5, matter_id);
-	int rc = sqlite3_step(st);
-	bool visible = rc == SQLITE_ROW && matter_row_visible(st, 0, 1, 2, viewer);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	xf_sql_bind_int64(st, 5, matter_id);
+	int rc = xf_sql_step(st);
+	bool visible = rc == XF_SQL_ROW && matter_row_visible(st, 0, 1, 2, viewer);
+	xf_sql_reset(st);
+	if (rc != XF_SQL_ROW && rc != XF_SQL_DONE)
 		return xf_db_fail(db, rc);
 	return visible ? XF_OK : XF_NOTFOUND;
 }
@@ -166,43 +166,42 @@ static json_t *time_at(int64_t ms)
 
 /* ---- persons ---- */
 
-static void bind_or_null(sqlite3_stmt *st, int i, const char *s)
+static void bind_or_null(xf_sql_stmt *st, int i, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		xf_sql_bind_text(st, i, s, -1);
 	else
-		sqlite3_bind_null(st, i);
+		xf_sql_bind_null(st, i);
 }
 
 int xf_store_person_insert(xf_db *db, const xf_person_in *in, int64_t created_by, int64_t now_ms,
                            int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO persons (name, id_number, phone, address, unit_id, employment, health,"
 	        " note, created_by, created_ms, updated_ms)"
 	        " VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), ?5,"
-	        " coalesce(?6, 'employed'), coalesce(?7, ''), coalesce(?8, ''), ?9, ?10, ?10)");
-	sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
+	        " coalesce(?6, 'employed'), coalesce(?7, ''), coalesce(?8, ''), ?9, ?10, ?10) "
+	        "RETURNING id");
+	xf_sql_bind_text(st, 1, in->name, -1);
 	bind_or_null(st, 2, in->id_number);
 	bind_or_null(st, 3, in->phone);
 	bind_or_null(st, 4, in->address);
 	if (in->unit_id > 0)
-		sqlite3_bind_int64(st, 5, in->unit_id);
+		xf_sql_bind_int64(st, 5, in->unit_id);
 	bind_or_null(st, 6, in->employment);
 	bind_or_null(st, 7, in->health);
 	bind_or_null(st, 8, in->note);
 	if (created_by)
-		sqlite3_bind_int64(st, 9, created_by);
-	sqlite3_bind_int64(st, 10, now_ms);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+		xf_sql_bind_int64(st, 9, created_by);
+	xf_sql_bind_int64(st, 10, now_ms);
+	int rc = xf_row_insert(db, st, id);
 	return rc;
 }
 
 int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "UPDATE persons SET name = coalesce(?1, name), id_number = coalesce(?2, id_number),"
 	        " phone = coalesce(?3, phone), address = coalesce(?4, address),"
 	        " unit_id = CASE WHEN ?5 < 0 THEN unit_id WHEN ?5 = 0 THEN NULL ELSE ?5 END,"
@@ -212,12 +211,12 @@ int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_
 	bind_or_null(st, 2, in->id_number);
 	bind_or_null(st, 3, in->phone);
 	bind_or_null(st, 4, in->address);
-	sqlite3_bind_int64(st, 5, in->unit_id);
+	xf_sql_bind_int64(st, 5, in->unit_id);
 	bind_or_null(st, 6, in->employment);
 	bind_or_null(st, 7, in->health);
 	bind_or_null(st, 8, in->note);
-	sqlite3_bind_int64(st, 9, now_ms);
-	sqlite3_bind_int64(st, 10, id);
+	xf_sql_bind_int64(st, 9, now_ms);
+	xf_sql_bind_int64(st, 10, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -226,13 +225,13 @@ int xf_store_person_update(xf_db *db, int64_t id, const xf_person_in *in, int64_
 	" p.note, p.created_ms, p.updated_ms"
 
 /* A person row as JSON, masked unless reveal. */
-static json_t *read_person(sqlite3_stmt *st, bool reveal)
+static json_t *read_person(xf_sql_stmt *st, bool reveal)
 {
 	const char *id_number = xf_row_text(st, 2), *health = xf_row_text(st, 7);
 	char masked[128];
 	xf_mask_id_number(id_number, masked, sizeof masked);
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "id", json_integer(xf_sql_column_int64(st, 0)));
 	json_object_set_new(o, "name", json_string(xf_row_text(st, 1)));
 	json_object_set_new(o, "id_number", json_string(reveal ? id_number : masked));
 	json_object_set_new(o, "id_number_masked", json_boolean(!reveal && id_number[0]));
@@ -248,16 +247,16 @@ static json_t *read_person(sqlite3_stmt *st, bool reveal)
 	return o;
 }
 
-static json_t *read_person_masked(sqlite3_stmt *st)
+static json_t *read_person_masked(xf_sql_stmt *st)
 {
 	json_t *o = read_person(st, false);
 	json_object_del(o, "health");
 	return o;
 }
 
-static json_t *read_duplicate(sqlite3_stmt *st)
+static json_t *read_duplicate(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	return json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)xf_sql_column_int64(st, 0),
 	                 "name", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "reason",
 	                 xf_row_text(st, 3));
 }
@@ -267,29 +266,29 @@ int xf_store_person_duplicates(xf_db *db, int64_t exclude_id, const char *name, 
 {
 	/* Each way of matching reads its own index (persons_id_number, persons_name_unit):
 	 * the candidates are gathered first, so no parameter can switch an index off. */
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, name, unit_id, CASE WHEN ?4 != '' AND id_number = ?4"
 	        " THEN 'same_id_number' ELSE 'same_name_unit' END FROM persons"
 	        " WHERE id IN (SELECT id FROM persons WHERE id_number = ?4 AND id_number != ''"
 	        "   UNION ALL SELECT id FROM persons WHERE name = ?2 AND unit_id = ?3 AND ?3 > 0)"
 	        " AND id != ?1 AND merged_into IS NULL ORDER BY id LIMIT 20");
-	sqlite3_bind_int64(st, 1, exclude_id);
-	sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, unit_id);
-	sqlite3_bind_text(st, 4, id_number ? id_number : "", -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, exclude_id);
+	xf_sql_bind_text(st, 2, name ? name : "", -1);
+	xf_sql_bind_int64(st, 3, unit_id);
+	xf_sql_bind_text(st, 4, id_number ? id_number : "", -1);
 	return xf_rows_json(db, st, read_duplicate, out);
 }
 
-static json_t *read_family(sqlite3_stmt *st)
+static json_t *read_family(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)xf_sql_column_int64(st, 0),
 	                 "name", xf_row_text(st, 1), "relation", xf_row_text(st, 2), "phone",
 	                 xf_row_text(st, 3), "unit", xf_row_text(st, 4));
 }
 
-static json_t *read_link(sqlite3_stmt *st)
+static json_t *read_link(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:s}", "incident_id", (json_int_t)sqlite3_column_int64(st, 0),
+	return json_pack("{s:I, s:s, s:s}", "incident_id", (json_int_t)xf_sql_column_int64(st, 0),
 	                 "number", xf_row_text(st, 1), "role", xf_row_text(st, 2));
 }
 
@@ -308,33 +307,31 @@ enum {
 };
 
 /* The stamps of a row of MATTER_COLUMNS, for core's clocks. */
-static xf_matter_clock matter_clock(sqlite3_stmt *st)
+static xf_matter_clock matter_clock(xf_sql_stmt *st)
 {
 	return (xf_matter_clock){
-	    .received_ms = sqlite3_column_int64(st, MATTER_RECEIVED),
-	    .accepted = sqlite3_column_type(st, MATTER_ACCEPTED) != SQLITE_NULL,
-	    .accepted_ms = sqlite3_column_int64(st, MATTER_ACCEPTED),
-	    .concluded = sqlite3_column_type(st, MATTER_CONCLUDED) != SQLITE_NULL,
+	    .received_ms = xf_sql_column_int64(st, MATTER_RECEIVED),
+	    .accepted = !xf_sql_column_is_null(st, MATTER_ACCEPTED),
+	    .accepted_ms = xf_sql_column_int64(st, MATTER_ACCEPTED),
+	    .concluded = !xf_sql_column_is_null(st, MATTER_CONCLUDED),
 	};
 }
 
-static json_t *read_matter(sqlite3_stmt *st)
+static json_t *read_matter(xf_sql_stmt *st)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "person_id", json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(o, "id", json_integer(xf_sql_column_int64(st, 0)));
+	json_object_set_new(o, "person_id", json_integer(xf_sql_column_int64(st, 1)));
 	json_object_set_new(o, "incident_id", xf_row_id(st, 2));
 	json_object_set_new(o, "category", json_string(xf_row_text(st, 3)));
 	json_object_set_new(o, "content", json_string(xf_row_text(st, 4)));
 	json_object_set_new(o, "accused_unit_id", xf_row_id(st, 5));
 	json_object_set_new(o, "outcome",
-	                    sqlite3_column_type(st, 6) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_string(xf_row_text(st, 6)));
+	                    xf_sql_column_is_null(st, 6) ? json_null()
+	                                                 : json_string(xf_row_text(st, 6)));
 	json_object_set_new(o, "satisfaction",
-	                    sqlite3_column_type(st, 7) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_string(xf_row_text(st, 7)));
+	                    xf_sql_column_is_null(st, 7) ? json_null()
+	                                                 : json_string(xf_row_text(st, 7)));
 	xf_matter_clock clock = matter_clock(st);
 	int64_t due;
 	json_object_set_new(o, "received_at", time_at(clock.received_ms));
@@ -384,10 +381,9 @@ typedef struct person_file {
 
 static int add_family(xf_db *db, const person_file *f, json_t *o)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "SELECT id, name, relation, phone, unit"
-	                      " FROM family_members WHERE person_id = ? ORDER BY id");
-	sqlite3_bind_int64(st, 1, f->id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT id, name, relation, phone, unit"
+	                                    " FROM family_members WHERE person_id = ? ORDER BY id");
+	xf_sql_bind_int64(st, 1, f->id);
 	json_t *part = NULL;
 	int rc = xf_rows_json(db, st, read_family, &part);
 	if (rc == XF_OK)
@@ -410,11 +406,11 @@ static int add_visible(xf_db *db, const person_file *f, json_t *o, const char *k
 
 static int add_incidents(xf_db *db, const person_file *f, json_t *o)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT ip.incident_id, i.number, ip.role FROM incident_persons ip"
 	                      " JOIN incidents i ON i.id = ip.incident_id WHERE ip.person_id = ?"
 	                      " ORDER BY ip.incident_id DESC");
-	sqlite3_bind_int64(st, 1, f->id);
+	xf_sql_bind_int64(st, 1, f->id);
 	json_t *part = NULL;
 	int rc = xf_rows_json(db, st, read_link, &part);
 	return rc == XF_OK
@@ -424,7 +420,7 @@ static int add_incidents(xf_db *db, const person_file *f, json_t *o)
 
 /* Whether the viewer (ctx) may see the matter of a MATTER_COLUMNS and
  * VIEWER_AT_OR_BELOW_ACCUSED row. */
-static bool matter_shown(sqlite3_stmt *st, const void *ctx)
+static bool matter_shown(xf_sql_stmt *st, const void *ctx)
 {
 	return matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW, ctx);
 }
@@ -432,11 +428,10 @@ static bool matter_shown(sqlite3_stmt *st, const void *ctx)
 /* The matters, without accusations hidden from the viewer. */
 static int add_matters(xf_db *db, const person_file *f, json_t *o)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED
-	                      " FROM matters m WHERE m.person_id = ?5 ORDER BY m.id");
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED
+	                                    " FROM matters m WHERE m.person_id = ?5 ORDER BY m.id");
 	bind_viewer(st, f->viewer);
-	sqlite3_bind_int64(st, 5, f->id);
+	xf_sql_bind_int64(st, 5, f->id);
 	json_t *part = NULL;
 	int rc = xf_rows_json_where(db, st, matter_shown, f->viewer, read_matter, &part);
 	if (rc == XF_OK)
@@ -447,9 +442,9 @@ static int add_matters(xf_db *db, const person_file *f, json_t *o)
 /* The active assignment, or null. */
 static int add_assignment(xf_db *db, const person_file *f, json_t *o)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id FROM assignments WHERE person_id = ? AND ended_ms IS NULL");
-	sqlite3_bind_int64(st, 1, f->id);
+	xf_sql_bind_int64(st, 1, f->id);
 	int64_t assignment = 0;
 	int rc = xf_row_int64(db, st, &assignment);
 	json_t *part = NULL;
@@ -472,16 +467,16 @@ static int add_duplicates(xf_db *db, const person_file *f, json_t *o)
 
 int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool reveal, json_t **out)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " PERSON_COLUMNS " FROM persons p WHERE p.id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	json_t *o = read_person(st, reveal);
-	person_file f = {viewer, id, sqlite3_column_int64(st, 5), xf_strdup(xf_row_text(st, 1)),
+	person_file f = {viewer, id, xf_sql_column_int64(st, 5), xf_strdup(xf_row_text(st, 1)),
 	                 xf_strdup(xf_row_text(st, 2))};
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	static int (*const parts[])(xf_db *, const person_file *, json_t *) = {
 	    add_family, add_incidents, add_matters, add_assignment, add_duplicates};
 	for (size_t i = 0; rc == XF_OK && i < XF_ARRAY_LEN(parts); i++)
@@ -500,7 +495,7 @@ int xf_store_person_json(xf_db *db, const xf_viewer *viewer, int64_t id, bool re
 int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int64_t incident_id,
                          int64_t before_id, int limit, json_t **out, int64_t *next_before_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    /* Candidates come from the two indexes, as in xf_store_person_duplicates: an OR
 	     * across columns would scan every person for every row of the page. */
 	    db,
@@ -515,25 +510,25 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int6
 	    " AND (?7 = 0 OR p.id < ?7) ORDER BY p.id DESC LIMIT ?8");
 	bind_viewer(st, viewer);
 	bind_or_null(st, 5, q && *q ? q : NULL);
-	sqlite3_bind_int64(st, 6, incident_id);
-	sqlite3_bind_int64(st, 7, before_id);
-	sqlite3_bind_int(st, 8, limit + 1);
+	xf_sql_bind_int64(st, 6, incident_id);
+	xf_sql_bind_int64(st, 7, before_id);
+	xf_sql_bind_int64(st, 8, limit + 1);
 	json_t *list = json_array();
 	int rc, n = 0;
 	*next_before_id = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		if (n == limit) { /* one more row exists: the page ends at the last one kept */
 			*next_before_id = json_integer_value(
 			    json_object_get(json_array_get(list, (size_t)n - 1), "id"));
 			break;
 		}
 		json_t *o = read_person_masked(st);
-		json_object_set_new(o, "duplicate_count", json_integer(sqlite3_column_int(st, 11)));
+		json_object_set_new(o, "duplicate_count", json_integer(xf_sql_column_int(st, 11)));
 		json_array_append_new(list, o);
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	xf_sql_reset(st);
+	if (rc != XF_SQL_ROW && rc != XF_SQL_DONE) {
 		json_decref(list);
 		return xf_db_fail(db, rc);
 	}
@@ -543,26 +538,26 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int6
 
 int xf_store_person_merged_into(xf_db *db, int64_t id, int64_t *into)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT coalesce(merged_into, 0) FROM persons WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*into = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_bind_int64(st, 1, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW)
+		*into = xf_sql_column_int64(st, 0);
+	xf_sql_reset(st);
+	if (rc == XF_SQL_ROW)
 		return XF_OK;
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 /* Runs one statement of a merge, binding ?1 from, ?2 into, ?3 now. */
 static int merge_step(xf_db *db, const char *sql, int64_t from, int64_t into, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, sql);
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, into);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_int64(st, 3, now_ms);
+	xf_sql_stmt *st = xf_db_prepare(db, sql);
+	xf_sql_bind_int64(st, 1, from);
+	xf_sql_bind_int64(st, 2, into);
+	if (xf_sql_parameter_count(st) >= 3)
+		xf_sql_bind_int64(st, 3, now_ms);
 	return xf_db_exec(db, st);
 }
 
@@ -572,21 +567,21 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 	 * audit event (never the values). */
 	static const char *const fields[] = {"id_number", "phone",  "address",
 	                                     "unit_id",   "health", "note"};
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT k.id_number = '' AND m.id_number != '', k.phone = '' AND m.phone != '',"
 	        " k.address = '' AND m.address != '', k.unit_id IS NULL AND m.unit_id IS NOT NULL,"
 	        " k.health = '' AND m.health != '', k.note = '' AND m.note != ''"
 	        " FROM persons k, persons m WHERE k.id = ?2 AND m.id = ?1");
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, into);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_bind_int64(st, 1, from);
+	xf_sql_bind_int64(st, 2, into);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW)
 		for (int i = 0; i < 6; i++)
-			if (sqlite3_column_int(st, i))
+			if (xf_sql_column_int(st, i))
 				json_array_append_new(filled, json_string(fields[i]));
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	xf_sql_reset(st);
+	if (rc != XF_SQL_ROW)
+		return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 	static const char *const steps[] = {
 	    "UPDATE persons SET"
 	    " id_number = CASE WHEN id_number = '' THEN (SELECT id_number FROM persons WHERE id = "
@@ -631,20 +626,20 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 
 int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT id, name, unit_id, employment, phone FROM persons"
 	                      " WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_bind_int64(st, 1, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW)
 		*out = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id",
-		                 (json_int_t)sqlite3_column_int64(st, 0), "name",
-		                 xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "employment",
-		                 xf_row_text(st, 3), "phone", xf_row_text(st, 4));
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+		                 (json_int_t)xf_sql_column_int64(st, 0), "name", xf_row_text(st, 1),
+		                 "unit_id", xf_row_id(st, 2), "employment", xf_row_text(st, 3),
+		                 "phone", xf_row_text(st, 4));
+	xf_sql_reset(st);
+	if (rc == XF_SQL_ROW)
 		return XF_OK;
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 /* ---- family ---- */
@@ -652,32 +647,29 @@ int xf_store_person_brief(xf_db *db, int64_t id, json_t **out)
 int xf_store_family_insert(xf_db *db, int64_t person_id, const char *name, const char *relation,
                            const char *phone, const char *unit, int64_t *id)
 {
-	sqlite3_stmt *st =
-	    xf_db_prepare(db, "INSERT INTO family_members (person_id, name, relation,"
-	                      " phone, unit) VALUES (?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, person_id);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, relation, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, phone ? phone : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, unit ? unit : "", -1, SQLITE_STATIC);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+	xf_sql_stmt *st = xf_db_prepare(db, "INSERT INTO family_members (person_id, name, relation,"
+	                                    " phone, unit) VALUES (?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, person_id);
+	xf_sql_bind_text(st, 2, name, -1);
+	xf_sql_bind_text(st, 3, relation, -1);
+	xf_sql_bind_text(st, 4, phone ? phone : "", -1);
+	xf_sql_bind_text(st, 5, unit ? unit : "", -1);
+	int rc = xf_row_insert(db, st, id);
 	return rc;
 }
 
 int xf_store_family_delete(xf_db *db, int64_t id, int64_t *person_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT person_id FROM family_members WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*person_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT person_id FROM family_members WHERE id = ?");
+	xf_sql_bind_int64(st, 1, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW)
+		*person_id = xf_sql_column_int64(st, 0);
+	xf_sql_reset(st);
+	if (rc != XF_SQL_ROW)
+		return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 	st = xf_db_prepare(db, "DELETE FROM family_members WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	return xf_db_exec(db, st);
 }
 
@@ -686,50 +678,50 @@ int xf_store_family_delete(xf_db *db, int64_t id, int64_t *person_id)
 int xf_store_incident_person_link(xf_db *db, int64_t incident_id, int64_t person_id,
                                   const char *role)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO incident_persons (incident_id, person_id, role) VALUES (?1, ?2, ?3)"
 	        " ON CONFLICT (incident_id, person_id) DO UPDATE SET role = ?3");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, person_id);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 2, person_id);
+	xf_sql_bind_text(st, 3, role, -1);
 	return xf_db_exec(db, st);
 }
 
 int xf_store_incident_person_unlink(xf_db *db, int64_t incident_id, int64_t person_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "DELETE FROM incident_persons WHERE incident_id = ? AND person_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, person_id);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 2, person_id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incident_id, json_t **out,
                               int *representatives)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " PERSON_COLUMNS ", ip.role, (SELECT a.id FROM assignments a"
 	                      " WHERE a.person_id = p.id AND a.ended_ms IS NULL)"
 	                      " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
 	                      " WHERE ip.incident_id = ?5 AND " PERSON_VISIBLE " ORDER BY p.id");
 	bind_viewer(st, viewer);
-	sqlite3_bind_int64(st, 5, incident_id);
+	xf_sql_bind_int64(st, 5, incident_id);
 	json_t *list = json_array();
 	int64_t *assignment_ids = NULL;
 	size_t n = 0, alloc = 0;
 	int rc;
 	*representatives = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		json_t *o = read_person_masked(st);
 		const char *role = xf_row_text(st, 11);
 		*representatives += strcmp(role, "representative") == 0;
 		json_object_set_new(o, "role", json_string(role));
 		XF_GROW(assignment_ids, n + 1, alloc);
-		assignment_ids[n++] = sqlite3_column_int64(st, 12);
+		assignment_ids[n++] = xf_sql_column_int64(st, 12);
 		json_array_append_new(list, o);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	xf_sql_reset(st);
+	if (rc != XF_SQL_DONE) {
 		free(assignment_ids);
 		json_decref(list);
 		return xf_db_fail(db, rc);
@@ -750,15 +742,15 @@ int xf_store_incident_persons(xf_db *db, const xf_viewer *viewer, int64_t incide
 	return XF_OK;
 }
 
-static bool needs_official(sqlite3_stmt *st, const void *ctx)
+static bool needs_official(xf_sql_stmt *st, const void *ctx)
 {
 	(void)ctx;
-	return xf_person_needs_official(sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+	return xf_person_needs_official(xf_sql_column_int(st, 3), xf_sql_column_int(st, 4));
 }
 
-static json_t *read_brief(sqlite3_stmt *st)
+static json_t *read_brief(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
+	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)xf_sql_column_int64(st, 0), "name",
 	                 xf_row_text(st, 1), "unit_id", xf_row_id(st, 2));
 }
 
@@ -767,7 +759,7 @@ static json_t *read_brief(sqlite3_stmt *st)
  * an official (xf_person_needs_official). */
 int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT p.id, p.name, p.unit_id,"
 	        " (SELECT count(*) FROM assignments a WHERE a.person_id = p.id"
 	        "  AND a.ended_ms IS NULL),"
@@ -775,8 +767,8 @@ int xf_store_incident_unassigned(xf_db *db, int64_t incident_id, int64_t unit_id
 	        "  AND a.status = 'resolved')"
 	        " FROM incident_persons ip JOIN persons p ON p.id = ip.person_id"
 	        " WHERE ip.incident_id = ?1 AND (?2 = 0 OR p.unit_id = ?2) ORDER BY p.id");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, unit_id);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 2, unit_id);
 	return xf_rows_json_where(db, st, needs_official, NULL, read_brief, out);
 }
 
@@ -797,58 +789,56 @@ int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id, co
                            const char *content, int64_t accused_unit_id, int64_t created_by,
                            int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO matters (person_id, incident_id, category, content, accused_unit_id,"
-	        " received_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, person_id);
+	        " received_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, person_id);
 	if (incident_id)
-		sqlite3_bind_int64(st, 2, incident_id);
-	sqlite3_bind_text(st, 3, category, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, content, -1, SQLITE_STATIC);
+		xf_sql_bind_int64(st, 2, incident_id);
+	xf_sql_bind_text(st, 3, category, -1);
+	xf_sql_bind_text(st, 4, content, -1);
 	if (accused_unit_id)
-		sqlite3_bind_int64(st, 5, accused_unit_id);
-	sqlite3_bind_int64(st, 6, now_ms);
+		xf_sql_bind_int64(st, 5, accused_unit_id);
+	xf_sql_bind_int64(st, 6, now_ms);
 	if (created_by)
-		sqlite3_bind_int64(st, 7, created_by);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
+		xf_sql_bind_int64(st, 7, created_by);
+	int rc = xf_row_insert(db, st, id);
 	return rc;
 }
 
 int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *outcome,
                            const char *satisfaction, bool concluded, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE matters SET"
 	    " accepted_ms = CASE WHEN ?1 = 1 THEN coalesce(accepted_ms, ?5) ELSE accepted_ms END,"
 	    " outcome = coalesce(?2, outcome), satisfaction = coalesce(?3, satisfaction),"
 	    " concluded_ms = CASE WHEN ?4 = 1 THEN coalesce(concluded_ms, ?5) ELSE concluded_ms END"
 	    " WHERE id = ?6");
-	sqlite3_bind_int(st, 1, accepted);
+	xf_sql_bind_int64(st, 1, accepted);
 	bind_or_null(st, 2, outcome);
 	bind_or_null(st, 3, satisfaction);
-	sqlite3_bind_int(st, 4, concluded);
-	sqlite3_bind_int64(st, 5, now_ms);
-	sqlite3_bind_int64(st, 6, id);
+	xf_sql_bind_int64(st, 4, concluded);
+	xf_sql_bind_int64(st, 5, now_ms);
+	xf_sql_bind_int64(st, 6, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	xf_sql_bind_int64(st, 1, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW) {
 		*out = read_matter(st);
-		*person_id = sqlite3_column_int64(st, 1);
+		*person_id = xf_sql_column_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_reset(st);
+	if (rc == XF_SQL_ROW)
 		return XF_OK;
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 /* An open matter within the due window, kept to be sorted. */
@@ -871,7 +861,7 @@ static int by_due(const void *a, const void *b)
 int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
                          json_t **out)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name"
 	                      " FROM matters m JOIN persons p ON p.id = m.person_id"
 	                      " WHERE m.concluded_ms IS NULL AND " PERSON_VISIBLE);
@@ -879,7 +869,7 @@ int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int
 	due_entry *due = NULL;
 	size_t n = 0, alloc = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		xf_matter_clock clock = matter_clock(st);
 		int64_t at;
 		xf_due_kind kind = xf_matter_next_due(&clock, &at);
@@ -890,22 +880,22 @@ int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int
 		json_t *o = read_matter(st);
 		json_object_set_new(o, "person",
 		                    json_pack("{s:I, s:s}", "id",
-		                              (json_int_t)sqlite3_column_int64(st, 1), "name",
+		                              (json_int_t)xf_sql_column_int64(st, 1), "name",
 		                              xf_row_text(st, 12)));
 		json_object_set_new(o, "due_at", time_at(at));
 		json_object_set_new(o, "due_kind", json_string(xf_due_kind_id(kind)));
 		json_object_set_new(o, "overdue", json_boolean(xf_matter_overdue(at, now_ms)));
 		XF_GROW(due, n + 1, alloc);
-		due[n++] = (due_entry){at, sqlite3_column_int64(st, MATTER_ID), o};
+		due[n++] = (due_entry){at, xf_sql_column_int64(st, MATTER_ID), o};
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	json_t *list = json_array();
 	if (n)
 		qsort(due, n, sizeof *due, by_due);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, due[i].matter);
 	free(due);
-	if (rc != SQLITE_DONE) {
+	if (rc != XF_SQL_DONE) {
 		json_decref(list);
 		return xf_db_fail(db, rc);
 	}
@@ -919,70 +909,67 @@ int xf_store_assignment_insert(xf_db *db, int64_t person_id, int64_t incident_id
                                int64_t official_id, int interval_days, int64_t now_ms, int64_t *id)
 {
 	/* The replaced assignment's open follow-up task goes with it. */
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE tasks SET status = 'skipped', skip_reason = '包保已调整', done_ms = ?1"
 	    " WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
 	    " WHERE person_id = ?2 AND ended_ms IS NULL)");
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int64(st, 2, person_id);
+	xf_sql_bind_int64(st, 1, now_ms);
+	xf_sql_bind_int64(st, 2, person_id);
 	int rc = xf_db_exec(db, st);
 	if (rc != XF_OK)
 		return rc;
 	st = xf_db_prepare(db, "UPDATE assignments SET ended_ms = ? WHERE person_id = ?"
 	                       " AND ended_ms IS NULL");
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int64(st, 2, person_id);
+	xf_sql_bind_int64(st, 1, now_ms);
+	xf_sql_bind_int64(st, 2, person_id);
 	rc = xf_db_exec(db, st);
 	if (rc != XF_OK)
 		return rc;
-	st =
-	    xf_db_prepare(db, "INSERT INTO assignments (person_id, incident_id, official_id,"
-	                      " interval_days, next_due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, person_id);
+	st = xf_db_prepare(
+	    db, "INSERT INTO assignments (person_id, incident_id, official_id,"
+	        " interval_days, next_due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, person_id);
 	if (incident_id)
-		sqlite3_bind_int64(st, 2, incident_id);
-	sqlite3_bind_int64(st, 3, official_id);
-	sqlite3_bind_int(st, 4, interval_days);
-	sqlite3_bind_int64(st, 5, xf_followup_due(now_ms, interval_days));
-	sqlite3_bind_int64(st, 6, now_ms);
-	rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+		xf_sql_bind_int64(st, 2, incident_id);
+	xf_sql_bind_int64(st, 3, official_id);
+	xf_sql_bind_int64(st, 4, interval_days);
+	xf_sql_bind_int64(st, 5, xf_followup_due(now_ms, interval_days));
+	xf_sql_bind_int64(st, 6, now_ms);
+	return xf_row_insert(db, st, id);
 }
 
 int xf_store_assignment_get(xf_db *db, int64_t id, xf_assignment_row *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, person_id, coalesce(incident_id, 0), official_id, coalesce(task_id, 0),"
 	        " coalesce(next_due_ms, 0), coalesce(ended_ms, 0), interval_days, status"
 	        " FROM assignments WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	xf_sql_bind_int64(st, 1, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW) {
 		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->person_id = sqlite3_column_int64(st, 1);
-		out->incident_id = sqlite3_column_int64(st, 2);
-		out->official_id = sqlite3_column_int64(st, 3);
-		out->task_id = sqlite3_column_int64(st, 4);
-		out->next_due_ms = sqlite3_column_int64(st, 5);
-		out->ended_ms = sqlite3_column_int64(st, 6);
-		out->interval_days = sqlite3_column_int(st, 7);
+		out->id = xf_sql_column_int64(st, 0);
+		out->person_id = xf_sql_column_int64(st, 1);
+		out->incident_id = xf_sql_column_int64(st, 2);
+		out->official_id = xf_sql_column_int64(st, 3);
+		out->task_id = xf_sql_column_int64(st, 4);
+		out->next_due_ms = xf_sql_column_int64(st, 5);
+		out->ended_ms = xf_sql_column_int64(st, 6);
+		out->interval_days = xf_sql_column_int(st, 7);
 		snprintf(out->status, sizeof out->status, "%s", xf_row_text(st, 8));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_reset(st);
+	if (rc == XF_SQL_ROW)
 		return XF_OK;
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int interval_days,
                                const char *status, int64_t next_due_ms, int64_t task_id,
                                int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE assignments SET official_id = CASE WHEN ?1 > 0 THEN ?1 ELSE official_id END,"
 	    " interval_days = CASE WHEN ?2 > 0 THEN ?2 ELSE interval_days END,"
@@ -990,14 +977,14 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	    " next_due_ms = CASE WHEN ?8 THEN NULL WHEN ?4 > 0 THEN ?4 ELSE next_due_ms END,"
 	    " task_id = CASE WHEN ?5 > 0 THEN ?5 ELSE task_id END,"
 	    " ended_ms = CASE WHEN ?8 THEN ?6 ELSE ended_ms END WHERE id = ?7");
-	sqlite3_bind_int64(st, 1, official_id);
-	sqlite3_bind_int(st, 2, interval_days);
+	xf_sql_bind_int64(st, 1, official_id);
+	xf_sql_bind_int64(st, 2, interval_days);
 	bind_or_null(st, 3, status);
-	sqlite3_bind_int64(st, 4, next_due_ms);
-	sqlite3_bind_int64(st, 5, task_id);
-	sqlite3_bind_int64(st, 6, now_ms);
-	sqlite3_bind_int64(st, 7, id);
-	sqlite3_bind_int(st, 8, xf_assignment_status_ends(status));
+	xf_sql_bind_int64(st, 4, next_due_ms);
+	xf_sql_bind_int64(st, 5, task_id);
+	xf_sql_bind_int64(st, 6, now_ms);
+	xf_sql_bind_int64(st, 7, id);
+	xf_sql_bind_int64(st, 8, xf_assignment_status_ends(status));
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -1012,26 +999,26 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	"a.id)"                                                                                    \
 	" LEFT JOIN users fu ON fu.id = f.author_id"
 
-static json_t *read_assignment(sqlite3_stmt *st)
+static json_t *read_assignment(xf_sql_stmt *st)
 {
-	json_t *last = sqlite3_column_type(st, 13) == SQLITE_NULL
+	json_t *last = xf_sql_column_is_null(st, 13)
 	                   ? json_null()
 	                   : json_pack("{s:I, s:o, s:s, s:s, s:s}", "id",
-	                               (json_int_t)sqlite3_column_int64(st, 13), "at",
+	                               (json_int_t)xf_sql_column_int64(st, 13), "at",
 	                               xf_row_time(st, 14), "kind", xf_row_text(st, 15), "content",
 	                               xf_row_text(st, 16), "author", xf_row_text(st, 17));
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+	json_object_set_new(o, "id", json_integer(xf_sql_column_int64(st, 0)));
 	json_object_set_new(o, "person",
 	                    json_pack("{s:I, s:s, s:o}", "id",
-	                              (json_int_t)sqlite3_column_int64(st, 1), "name",
+	                              (json_int_t)xf_sql_column_int64(st, 1), "name",
 	                              xf_row_text(st, 2), "unit_id", xf_row_id(st, 3)));
 	json_object_set_new(o, "incident_id", xf_row_id(st, 4));
 	json_object_set_new(o, "official",
-	                    json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 5),
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)xf_sql_column_int64(st, 5),
 	                              "name", xf_row_text(st, 6)));
 	json_object_set_new(o, "status", json_string(xf_row_text(st, 7)));
-	json_object_set_new(o, "interval_days", json_integer(sqlite3_column_int(st, 8)));
+	json_object_set_new(o, "interval_days", json_integer(xf_sql_column_int(st, 8)));
 	json_object_set_new(o, "next_due_at", xf_row_time(st, 9));
 	json_object_set_new(o, "task_id", xf_row_id(st, 10));
 	json_object_set_new(o, "created_at", xf_row_time(st, 11));
@@ -1042,43 +1029,40 @@ static json_t *read_assignment(sqlite3_stmt *st)
 
 int xf_store_assignment_json(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM " WHERE a.id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_bind_int64(st, 1, id);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW)
 		*out = read_assignment(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	xf_sql_reset(st);
+	if (rc == XF_SQL_ROW)
 		return XF_OK;
-	return rc == SQLITE_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
 int xf_store_assignment_list(xf_db *db, int64_t incident_id, int64_t official_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT " ASSIGNMENT_COLUMNS ASSIGNMENT_FROM " WHERE a.ended_ms IS NULL"
 	        " AND (?1 = 0 OR a.incident_id = ?1) AND (?2 = 0 OR a.official_id = ?2)"
 	        " ORDER BY a.next_due_ms IS NULL, a.next_due_ms, a.id");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, official_id);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 2, official_id);
 	return xf_rows_json(db, st, read_assignment, out);
 }
 
 int xf_store_followup_insert(xf_db *db, int64_t assignment_id, int64_t at_ms, const char *kind,
                              const char *content, int64_t author_id, int64_t *id)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "INSERT INTO followups (assignment_id, at_ms, kind, content,"
-	                      " author_id) VALUES (?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, assignment_id);
-	sqlite3_bind_int64(st, 2, at_ms);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, content, -1, SQLITE_STATIC);
+	                      " author_id) VALUES (?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, assignment_id);
+	xf_sql_bind_int64(st, 2, at_ms);
+	xf_sql_bind_text(st, 3, kind, -1);
+	xf_sql_bind_text(st, 4, content, -1);
 	if (author_id)
-		sqlite3_bind_int64(st, 5, author_id);
-	int rc = xf_db_exec(db, st);
-	if (rc == XF_OK)
-		*id = sqlite3_last_insert_rowid(xf_db_handle(db));
-	return rc;
+		xf_sql_bind_int64(st, 5, author_id);
+	return xf_row_insert(db, st, id);
 }

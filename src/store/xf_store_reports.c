@@ -16,70 +16,71 @@ int xf_store_report_insert(xf_db *db, int64_t incident_id, const char *kind, con
                            const char *sections, int64_t replaces_id, int64_t user_id,
                            int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO reports (incident_id, kind, title, sections, replaces_id, created_ms,"
-	        " created_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sections, -1, SQLITE_STATIC);
+	        " created_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7) "
+	        "RETURNING id");
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_text(st, 2, kind, -1);
+	xf_sql_bind_text(st, 3, title, -1);
+	xf_sql_bind_text(st, 4, sections, -1);
 	xf_bind_id(st, 5, replaces_id);
-	sqlite3_bind_int64(st, 6, now_ms);
-	sqlite3_bind_int64(st, 7, user_id);
+	xf_sql_bind_int64(st, 6, now_ms);
+	xf_sql_bind_int64(st, 7, user_id);
 	return xf_row_insert(db, st, id);
 }
 
-static void read_report_row(sqlite3_stmt *st, void *row)
+static void read_report_row(xf_sql_stmt *st, void *row)
 {
 	xf_report_row *out = row;
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	out->incident_id = sqlite3_column_int64(st, 1);
+	out->id = xf_sql_column_int64(st, 0);
+	out->incident_id = xf_sql_column_int64(st, 1);
 	xf_row_copy(out->kind, sizeof out->kind, st, 2);
 	xf_row_copy(out->status, sizeof out->status, st, 3);
-	out->version = sqlite3_column_int64(st, 4);
+	out->version = xf_sql_column_int64(st, 4);
 	xf_row_copy(out->number, sizeof out->number, st, 5);
-	out->replaces_id = sqlite3_column_int64(st, 6);
-	out->issued_ms = sqlite3_column_int64(st, 7);
-	out->issued_by = sqlite3_column_int64(st, 8);
+	out->replaces_id = xf_sql_column_int64(st, 6);
+	out->issued_ms = xf_sql_column_int64(st, 7);
+	out->issued_by = xf_sql_column_int64(st, 8);
 	xf_row_copy(out->pdf_sha256, sizeof out->pdf_sha256, st, 9);
 	xf_row_copy(out->docx_sha256, sizeof out->docx_sha256, st, 10);
 }
 
 int xf_store_report_get(xf_db *db, int64_t id, xf_report_row *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, incident_id, kind, status, coalesce(version, 0), number,"
 	        " coalesce(replaces_id, 0), coalesce(issued_ms, 0), coalesce(issued_by, 0),"
 	        " pdf_sha256, docx_sha256 FROM reports WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_get(db, st, read_report_row, out);
 }
 
 int xf_store_report_update(xf_db *db, int64_t id, const char *title, const char *sections,
                            int64_t user_id, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "UPDATE reports SET title = coalesce(?2, title), sections = coalesce(?3, sections),"
 	        " updated_ms = ?4, updated_by = ?5 WHERE id = ?1 AND status = 'draft'");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	if (title)
-		sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
+		xf_sql_bind_text(st, 2, title, -1);
 	if (sections)
-		sqlite3_bind_text(st, 3, sections, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now_ms);
-	sqlite3_bind_int64(st, 5, user_id);
+		xf_sql_bind_text(st, 3, sections, -1);
+	xf_sql_bind_int64(st, 4, now_ms);
+	xf_sql_bind_int64(st, 5, user_id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 int xf_store_report_next(xf_db *db, int64_t incident_id, const char *kind, int year,
                          int64_t *version, char number[40])
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT coalesce(max(version), 0) + 1 FROM reports"
 	                      " WHERE incident_id = ? AND kind = ? AND status = 'issued'");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_text(st, 2, kind, -1);
 	int rc = xf_row_int64(db, st, version);
 	if (rc != XF_OK)
 		return rc;
@@ -87,7 +88,7 @@ int xf_store_report_next(xf_db *db, int64_t incident_id, const char *kind, int y
 	snprintf(prefix, sizeof prefix, "〔%04d〕", year % 10000);
 	st = xf_db_prepare(db, "SELECT count(*) FROM reports WHERE status = 'issued'"
 	                       " AND substr(number, 1, length(?1)) = ?1");
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	xf_sql_bind_text(st, 1, prefix, -1);
 	int64_t issued;
 	rc = xf_row_int64(db, st, &issued);
 	if (rc != XF_OK)
@@ -100,18 +101,18 @@ int xf_store_report_issue(xf_db *db, int64_t id, int64_t version, const char *nu
                           int64_t issued_ms, int64_t issued_by, const char *pdf_sha256,
                           const char *docx_sha256)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "UPDATE reports SET status = 'issued', version = ?2, number = ?3, issued_ms = ?4,"
 	    " issued_by = ?5, pdf_sha256 = ?6, docx_sha256 = ?7, updated_ms = ?4, updated_by = ?5"
 	    " WHERE id = ?1 AND status = 'draft'");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, version);
-	sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, issued_ms);
-	sqlite3_bind_int64(st, 5, issued_by);
-	sqlite3_bind_text(st, 6, pdf_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, docx_sha256, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 2, version);
+	xf_sql_bind_text(st, 3, number, -1);
+	xf_sql_bind_int64(st, 4, issued_ms);
+	xf_sql_bind_int64(st, 5, issued_by);
+	xf_sql_bind_text(st, 6, pdf_sha256, -1);
+	xf_sql_bind_text(st, 7, docx_sha256, -1);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
@@ -124,11 +125,11 @@ int xf_store_report_issue(xf_db *db, int64_t id, int64_t version, const char *nu
 	" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by"   \
 	" LEFT JOIN users iu ON iu.id = r.issued_by"
 
-static json_t *read_report(sqlite3_stmt *st, bool with_sections)
+static json_t *read_report(xf_sql_stmt *st, bool with_sections)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(o, "incident_id", json_integer(sqlite3_column_int64(st, 1)));
+	json_object_set_new(o, "id", json_integer(xf_sql_column_int64(st, 0)));
+	json_object_set_new(o, "incident_id", json_integer(xf_sql_column_int64(st, 1)));
 	json_object_set_new(o, "incident_number", json_string(xf_row_text(st, 2)));
 	json_object_set_new(o, "kind", json_string(xf_row_text(st, 3)));
 	json_object_set_new(o, "status", json_string(xf_row_text(st, 4)));
@@ -160,34 +161,34 @@ static json_t *read_report(sqlite3_stmt *st, bool with_sections)
 	return o;
 }
 
-static json_t *read_report_full(sqlite3_stmt *st)
+static json_t *read_report_full(xf_sql_stmt *st)
 {
 	return read_report(st, true);
 }
 
-static json_t *read_report_entry(sqlite3_stmt *st)
+static json_t *read_report_entry(xf_sql_stmt *st)
 {
 	return read_report(st, false);
 }
 
 int xf_store_report_json(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " REPORT_COLUMNS " WHERE r.id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " REPORT_COLUMNS " WHERE r.id = ?");
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_json(db, st, read_report_full, out);
 }
 
 int xf_store_report_list(xf_db *db, int64_t incident_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT " REPORT_COLUMNS " WHERE r.incident_id = ?"
 	        " ORDER BY CASE r.kind WHEN 'first' THEN 0 WHEN 'follow_up' THEN 1"
 	        " WHEN 'final' THEN 2 ELSE 3 END, r.version IS NULL, r.version, r.id");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	return xf_rows_json(db, st, read_report_entry, out);
 }
 
-static json_t *person_row(sqlite3_stmt *st)
+static json_t *person_row(xf_sql_stmt *st)
 {
 	const char *id_number = xf_row_text(st, 1);
 	size_t n = strlen(id_number) + 1;
@@ -201,7 +202,7 @@ static json_t *person_row(sqlite3_stmt *st)
 	return o;
 }
 
-static json_t *matter_row(sqlite3_stmt *st)
+static json_t *matter_row(xf_sql_stmt *st)
 {
 	const char *category = xf_row_text(st, 1);
 	/* the content of an accusation never leaves the petition office (DOCUMENTS.md) */
@@ -213,22 +214,22 @@ static json_t *matter_row(sqlite3_stmt *st)
 	                 xf_row_time(st, 5));
 }
 
-static json_t *record_row(sqlite3_stmt *st)
+static json_t *record_row(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)xf_sql_column_int64(st, 0),
 	                 "title", xf_row_text(st, 1), "kind", xf_row_text(st, 2), "at",
 	                 xf_row_time(st, 3), "sha256", xf_row_string(st, 4));
 }
 
-static json_t *name_row(sqlite3_stmt *st)
+static json_t *name_row(xf_sql_stmt *st)
 {
 	return json_string(xf_row_text(st, 0));
 }
 
-static json_t *dispatch_row(sqlite3_stmt *st)
+static json_t *dispatch_row(xf_sql_stmt *st)
 {
 	return json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "resource", xf_row_text(st, 0),
-	                 "quantity", (json_int_t)sqlite3_column_int64(st, 1), "note",
+	                 "quantity", (json_int_t)xf_sql_column_int64(st, 1), "note",
 	                 xf_row_text(st, 2), "ordered_at", xf_row_time(st, 3), "arrived_at",
 	                 xf_row_time(st, 4), "released_at", xf_row_time(st, 5));
 }
@@ -236,7 +237,7 @@ static json_t *dispatch_row(sqlite3_stmt *st)
 /* The lists of the facts: each statement takes the incident's id as ?1. */
 static const struct {
 	const char *key, *sql;
-	json_t *(*row)(sqlite3_stmt *);
+	json_t *(*row)(xf_sql_stmt *);
 } fact_lists[] = {
     {"units",
      "SELECT u.name FROM incident_units iu JOIN units u ON u.id = iu.unit_id"
@@ -271,8 +272,8 @@ static int facts_lists(xf_db *db, int64_t incident_id, json_t *f)
 {
 	int rc = XF_OK;
 	for (size_t i = 0; rc == XF_OK && i < sizeof fact_lists / sizeof *fact_lists; i++) {
-		sqlite3_stmt *st = xf_db_prepare(db, fact_lists[i].sql);
-		sqlite3_bind_int64(st, 1, incident_id);
+		xf_sql_stmt *st = xf_db_prepare(db, fact_lists[i].sql);
+		xf_sql_bind_int64(st, 1, incident_id);
 		json_t *v;
 		if ((rc = xf_rows_json(db, st, fact_lists[i].row, &v)) == XF_OK)
 			json_object_set_new(f, fact_lists[i].key, v);
@@ -281,7 +282,7 @@ static int facts_lists(xf_db *db, int64_t incident_id, json_t *f)
 }
 
 /* Sets key of f to the value of st's one row, or to fallback (owned) when it has none. */
-static int fact_one(xf_db *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t *f,
+static int fact_one(xf_db *db, xf_sql_stmt *st, json_t *(*row)(xf_sql_stmt *), json_t *f,
                     const char *key, json_t *fallback)
 {
 	json_t *v;
@@ -297,39 +298,39 @@ static int fact_one(xf_db *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *),
 	return rc;
 }
 
-static json_t *evaluation_row(sqlite3_stmt *st)
+static json_t *evaluation_row(xf_sql_stmt *st)
 {
 	json_t *scores = json_loads(xf_row_text(st, 0), 0, NULL);
 	return json_pack("{s:o, s:s, s:o}", "scores", scores ? scores : json_object(), "lessons",
 	                 xf_row_text(st, 1), "completed_at", xf_row_time(st, 2));
 }
 
-static json_t *chain_head_row(sqlite3_stmt *st)
+static json_t *chain_head_row(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "hash",
+	return json_pack("{s:I, s:s}", "seq", (json_int_t)xf_sql_column_int64(st, 0), "hash",
 	                 xf_row_text(st, 1));
 }
 
 /* The evaluation (null when none was saved). */
 static int facts_evaluation(xf_db *db, int64_t incident_id, json_t *f)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT scores, lessons, completed_ms FROM evaluations WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	return fact_one(db, st, evaluation_row, f, "evaluation", json_null());
 }
 
 /* When the incident's last report was issued, as a time and in ms. */
 static int facts_last_issued(xf_db *db, int64_t incident_id, json_t *f)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT max(issued_ms) FROM reports WHERE "
-	                                     "incident_id = ? AND status = 'issued'");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT max(issued_ms) FROM reports WHERE "
+	                                    "incident_id = ? AND status = 'issued'");
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = xf_row_one(db, st);
 	if (rc == XF_OK) {
 		json_object_set_new(f, "last_issued_at", xf_row_time(st, 0));
-		json_object_set_new(f, "last_issued_ms", json_integer(sqlite3_column_int64(st, 0)));
-		sqlite3_reset(st);
+		json_object_set_new(f, "last_issued_ms", json_integer(xf_sql_column_int64(st, 0)));
+		xf_sql_reset(st);
 	}
 	return rc;
 }
@@ -338,7 +339,7 @@ static int facts_last_issued(xf_db *db, int64_t incident_id, json_t *f)
  * audit chain (null before the first event). */
 static int facts_issuer_and_chain(xf_db *db, json_t *f)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
 	int rc = fact_one(db, st, name_row, f, "issuer", json_string("信访工作领导小组办公室"));
 	if (rc != XF_OK)

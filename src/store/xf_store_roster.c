@@ -65,20 +65,20 @@ static json_t *time_json(int64_t ms)
 	return json_string(t);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+static void bind_text(xf_sql_stmt *st, int i, const char *s)
 {
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+	xf_sql_bind_text(st, i, s ? s : "", -1);
 }
 
 static int delete_by_id(xf_db *db, const char *sql, int64_t id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, sql);
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, sql);
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 /* The rows of st as values; when id > 0 asked for one, XF_NOTFOUND when it is not there. */
-static int list_or_one(xf_db *db, sqlite3_stmt *st, json_t *(*read)(sqlite3_stmt *), int64_t id,
+static int list_or_one(xf_db *db, xf_sql_stmt *st, json_t *(*read)(xf_sql_stmt *), int64_t id,
                        json_t **out)
 {
 	int rc = xf_rows_json(db, st, read, out);
@@ -113,7 +113,7 @@ typedef struct roster_table {
 } roster_table;
 
 /* Binds the fields of row; returns the next parameter's index. */
-static int bind_fields(sqlite3_stmt *st, const roster_table *t, const void *row)
+static int bind_fields(xf_sql_stmt *st, const roster_table *t, const void *row)
 {
 	for (size_t i = 0; i < t->n_fields; i++) {
 		const roster_field *f = &t->fields[i];
@@ -127,10 +127,10 @@ static int bind_fields(sqlite3_stmt *st, const roster_table *t, const void *row)
 			xf_bind_id(st, at, *(const int64_t *)p);
 			break;
 		case FIELD_INT64:
-			sqlite3_bind_int64(st, at, *(const int64_t *)p);
+			xf_sql_bind_int64(st, at, *(const int64_t *)p);
 			break;
 		case FIELD_INT:
-			sqlite3_bind_int(st, at, *(const int *)p);
+			xf_sql_bind_int64(st, at, *(const int *)p);
 			break;
 		}
 	}
@@ -140,28 +140,28 @@ static int bind_fields(sqlite3_stmt *st, const roster_table *t, const void *row)
 static int row_insert(xf_db *db, const roster_table *t, const void *row, int64_t now_ms,
                       int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, t->insert);
+	xf_sql_stmt *st = xf_db_prepare(db, t->insert);
 	int at = bind_fields(st, t, row);
 	if (t->stamped)
-		sqlite3_bind_int64(st, at, now_ms);
+		xf_sql_bind_int64(st, at, now_ms);
 	return xf_row_insert(db, st, id);
 }
 
 /* Writes every field of row over the row of its id. */
 static int row_save(xf_db *db, const roster_table *t, const void *row, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, t->save);
+	xf_sql_stmt *st = xf_db_prepare(db, t->save);
 	int at = bind_fields(st, t, row);
 	if (t->stamped)
-		sqlite3_bind_int64(st, at++, now_ms);
-	sqlite3_bind_int64(st, at, *(const int64_t *)((const char *)row + t->id_offset));
+		xf_sql_bind_int64(st, at++, now_ms);
+	xf_sql_bind_int64(st, at, *(const int64_t *)((const char *)row + t->id_offset));
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
 
 static int row_get(xf_db *db, const roster_table *t, int64_t id, void *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, t->get);
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, t->get);
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
@@ -174,11 +174,11 @@ static int row_get(xf_db *db, const roster_table *t, int64_t id, void *out)
 		if (f->kind == FIELD_TEXT)
 			xf_row_copy(p, f->size, st, col);
 		else if (f->kind == FIELD_INT)
-			*(int *)p = sqlite3_column_int(st, col);
+			*(int *)p = xf_sql_column_int(st, col);
 		else
-			*(int64_t *)p = sqlite3_column_int64(st, col);
+			*(int64_t *)p = xf_sql_column_int64(st, col);
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return XF_OK;
 }
 
@@ -190,7 +190,7 @@ static const roster_field staff_fields[] = {
 };
 static const roster_table staff_table = {
     .insert = "INSERT INTO staff (" STAFF_FIELDS ", created_ms, updated_ms)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
     .save = "UPDATE staff SET (" STAFF_FIELDS ", updated_ms) = (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
             " WHERE id = ?8",
     .get = NULL, /* xf_store_staff_get: with the unit's name */
@@ -208,7 +208,7 @@ static const roster_field leader_fields[] = {
     {FIELD(xf_leader, FIELD_INT, sort_order)},
 };
 static const roster_table leader_table = {
-    .insert = "INSERT INTO leadership (" LEADER_FIELDS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+    .insert = "INSERT INTO leadership (" LEADER_FIELDS ") VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
     .save = "UPDATE leadership SET (" LEADER_FIELDS ") = (?1, ?2, ?3, ?4, ?5) WHERE id = ?6",
     .get = "SELECT " LEADER_FIELDS " FROM leadership WHERE id = ?1",
     .fields = leader_fields,
@@ -224,7 +224,7 @@ static const roster_field contact_fields[] = {
     {FIELD(xf_contact, FIELD_TEXT, note)},
 };
 static const roster_table contact_table = {
-    .insert = "INSERT INTO contacts (" CONTACT_FIELDS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+    .insert = "INSERT INTO contacts (" CONTACT_FIELDS ") VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
     .save = "UPDATE contacts SET (" CONTACT_FIELDS ") = (?1, ?2, ?3, ?4, ?5) WHERE id = ?6",
     .get = "SELECT " CONTACT_FIELDS " FROM contacts WHERE id = ?1",
     .fields = contact_fields,
@@ -239,18 +239,18 @@ static const roster_table contact_table = {
 	"s.id, s.staff_number, s.name, s.unit_id, un.name, s.position, s.phone, s.user_id"         \
 	" FROM staff s JOIN units un ON un.id = s.unit_id"
 
-static void read_staff(sqlite3_stmt *st, void *row)
+static void read_staff(xf_sql_stmt *st, void *row)
 {
 	xf_staff *out = row;
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = xf_sql_column_int64(st, 0);
 	COPY(out->staff_number, xf_row_text(st, 1));
 	COPY(out->name, xf_row_text(st, 2));
-	out->unit_id = sqlite3_column_int64(st, 3);
+	out->unit_id = xf_sql_column_int64(st, 3);
 	COPY(out->unit, xf_row_text(st, 4));
 	COPY(out->position, xf_row_text(st, 5));
 	COPY(out->phone, xf_row_text(st, 6));
-	out->user_id = sqlite3_column_int64(st, 7);
+	out->user_id = xf_sql_column_int64(st, 7);
 }
 
 int xf_store_staff_insert(xf_db *db, const xf_staff *s, int64_t now_ms, int64_t *id)
@@ -265,30 +265,30 @@ int xf_store_staff_save(xf_db *db, const xf_staff *s, int64_t now_ms)
 
 int xf_store_staff_get(xf_db *db, int64_t id, xf_staff *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.id = ?");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.id = ?");
+	xf_sql_bind_int64(st, 1, id);
 	return xf_row_get(db, st, read_staff, out);
 }
 
 int xf_store_staff_by_number(xf_db *db, const char *staff_number, xf_staff *out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.staff_number = ?");
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " STAFF_COLUMNS " WHERE s.staff_number = ?");
 	bind_text(st, 1, staff_number);
 	return xf_row_get(db, st, read_staff, out);
 }
 
 int xf_store_staff_delete(xf_db *db, int64_t id, int64_t *shifts, int64_t *seats)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT (SELECT count(*) FROM duty_shifts WHERE staff_id = ?1),"
 	                      " (SELECT count(*) FROM leadership WHERE staff_id = ?1)");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
-	*shifts = sqlite3_column_int64(st, 0);
-	*seats = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	*shifts = xf_sql_column_int64(st, 0);
+	*seats = xf_sql_column_int64(st, 1);
+	xf_sql_reset(st);
 	if (*shifts || *seats)
 		return XF_CONFLICT;
 	return delete_by_id(db, "DELETE FROM staff WHERE id = ?", id);
@@ -305,14 +305,14 @@ json_t *xf_staff_json(const xf_staff *s)
 int xf_store_staff_list(xf_db *db, int64_t unit_id, const char *q, int64_t after_id, int limit,
                         json_t **out, int64_t *next_after_id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT " STAFF_COLUMNS " WHERE (?1 = 0 OR s.unit_id = ?1)"
 	        " AND (?2 = '' OR instr(s.name, ?2) > 0 OR instr(s.staff_number, ?2) > 0)"
 	        " AND s.id > ?3 ORDER BY s.id LIMIT ?4");
-	sqlite3_bind_int64(st, 1, unit_id);
+	xf_sql_bind_int64(st, 1, unit_id);
 	bind_text(st, 2, q);
-	sqlite3_bind_int64(st, 3, after_id);
-	sqlite3_bind_int(st, 4, limit + 1);
+	xf_sql_bind_int64(st, 3, after_id);
+	xf_sql_bind_int64(st, 4, limit + 1);
 	void *rows;
 	size_t n;
 	int rc = xf_rows_read(db, st, sizeof(xf_staff), read_staff, &rows, &n);
@@ -359,10 +359,10 @@ int xf_store_leader_get(xf_db *db, int64_t id, xf_leader *out)
 
 /* The leadership members ordered by their position's place in positions (may be NULL),
  * then sort order: all, or the one id (> 0), or those holding position (not NULL). */
-static sqlite3_stmt *leader_query(xf_db *db, const json_t *positions, int64_t id,
-                                  const char *position, int64_t now_ms)
+static xf_sql_stmt *leader_query(xf_db *db, const json_t *positions, int64_t id,
+                                 const char *position, int64_t now_ms)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT l.id, l.position, l.staff_id, l.user_id, coalesce(s.name, u.name, ''),"
 	        " coalesce(nullif(l.phone, ''), nullif(s.phone, ''), u.phone, ''), "
 	        "l.sort_order, " ON_DUTY(
@@ -373,24 +373,24 @@ static sqlite3_stmt *leader_query(xf_db *db, const json_t *positions, int64_t id
 	                  " ORDER BY coalesce((SELECT CAST(j.key AS INTEGER) FROM json_each(?1) j"
 	                  "   WHERE j.value = l.position LIMIT 1), 1000000), l.sort_order, l.id");
 	char *order = positions ? json_dumps(positions, JSON_COMPACT) : NULL;
-	sqlite3_bind_text(st, 1, order ? order : "[]", -1, SQLITE_TRANSIENT);
+	xf_sql_bind_text(st, 1, order ? order : "[]", -1);
 	free(order);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, now_ms);
+	xf_sql_bind_int64(st, 2, id);
+	xf_sql_bind_int64(st, 3, now_ms);
 	if (position)
 		bind_text(st, 4, position);
 	else
-		sqlite3_bind_null(st, 4);
+		xf_sql_bind_null(st, 4);
 	return st;
 }
 
-static json_t *read_leader(sqlite3_stmt *st)
+static json_t *read_leader(xf_sql_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "id",
-	                 (json_int_t)sqlite3_column_int64(st, 0), "position", xf_row_text(st, 1),
+	                 (json_int_t)xf_sql_column_int64(st, 0), "position", xf_row_text(st, 1),
 	                 "staff_id", xf_row_id(st, 2), "user_id", xf_row_id(st, 3), "name",
 	                 xf_row_text(st, 4), "phone", xf_row_text(st, 5), "sort_order",
-	                 sqlite3_column_int(st, 6), "on_duty", sqlite3_column_int(st, 7) != 0);
+	                 xf_sql_column_int(st, 6), "on_duty", xf_sql_column_int(st, 7) != 0);
 }
 
 int xf_store_leader_list(xf_db *db, const json_t *positions, int64_t id, int64_t now_ms,
@@ -404,14 +404,14 @@ int xf_store_leader_list(xf_db *db, const json_t *positions, int64_t id, int64_t
 int xf_store_duty_insert(xf_db *db, int64_t staff_id, int64_t starts_ms, int64_t ends_ms,
                          const char *note, int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO duty_shifts (staff_id, starts_ms, ends_ms, note, created_ms)"
-	        " VALUES (?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, staff_id);
-	sqlite3_bind_int64(st, 2, starts_ms);
-	sqlite3_bind_int64(st, 3, ends_ms);
+	        " VALUES (?, ?, ?, ?, ?) RETURNING id");
+	xf_sql_bind_int64(st, 1, staff_id);
+	xf_sql_bind_int64(st, 2, starts_ms);
+	xf_sql_bind_int64(st, 3, ends_ms);
 	bind_text(st, 4, note);
-	sqlite3_bind_int64(st, 5, now_ms);
+	xf_sql_bind_int64(st, 5, now_ms);
 	return xf_row_insert(db, st, id);
 }
 
@@ -420,25 +420,25 @@ int xf_store_duty_delete(xf_db *db, int64_t id)
 	return delete_by_id(db, "DELETE FROM duty_shifts WHERE id = ?", id);
 }
 
-static json_t *read_shift(sqlite3_stmt *st)
+static json_t *read_shift(xf_sql_stmt *st)
 {
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
-	                      (json_int_t)sqlite3_column_int64(st, 0), "staff_id",
-	                      (json_int_t)sqlite3_column_int64(st, 1), "staff_number",
+	                      (json_int_t)xf_sql_column_int64(st, 0), "staff_id",
+	                      (json_int_t)xf_sql_column_int64(st, 1), "staff_number",
 	                      xf_row_text(st, 2), "name", xf_row_text(st, 3), "unit_id",
-	                      (json_int_t)sqlite3_column_int64(st, 4), "unit", xf_row_text(st, 5),
+	                      (json_int_t)xf_sql_column_int64(st, 4), "unit", xf_row_text(st, 5),
 	                      "position", xf_row_text(st, 6), "phone", xf_row_text(st, 7));
-	json_object_set_new(o, "starts_at", time_json(sqlite3_column_int64(st, 8)));
-	json_object_set_new(o, "ends_at", time_json(sqlite3_column_int64(st, 9)));
+	json_object_set_new(o, "starts_at", time_json(xf_sql_column_int64(st, 8)));
+	json_object_set_new(o, "ends_at", time_json(xf_sql_column_int64(st, 9)));
 	json_object_set_new(o, "note", json_string(xf_row_text(st, 10)));
-	json_object_set_new(o, "on_duty", json_boolean(sqlite3_column_int(st, 11) != 0));
+	json_object_set_new(o, "on_duty", json_boolean(xf_sql_column_int(st, 11) != 0));
 	return o;
 }
 
 int xf_store_duty_list(xf_db *db, int64_t from_ms, int64_t to_ms, int64_t id, int64_t now_ms,
                        json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT d.id, d.staff_id, s.staff_number, s.name, s.unit_id, un.name, s.position,"
 	        " coalesce(nullif(s.phone, ''), u.phone, ''), d.starts_ms, d.ends_ms, d.note,"
 	        " d.starts_ms <= ?4 AND ?4 < d.ends_ms"
@@ -446,10 +446,10 @@ int xf_store_duty_list(xf_db *db, int64_t from_ms, int64_t to_ms, int64_t id, in
 	        " JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
 	        " WHERE (?3 > 0 AND d.id = ?3) OR (?3 = 0 AND d.ends_ms > ?1 AND d.starts_ms < ?2)"
 	        " ORDER BY d.starts_ms, d.id");
-	sqlite3_bind_int64(st, 1, from_ms);
-	sqlite3_bind_int64(st, 2, to_ms);
-	sqlite3_bind_int64(st, 3, id);
-	sqlite3_bind_int64(st, 4, now_ms);
+	xf_sql_bind_int64(st, 1, from_ms);
+	xf_sql_bind_int64(st, 2, to_ms);
+	xf_sql_bind_int64(st, 3, id);
+	xf_sql_bind_int64(st, 4, now_ms);
 	return list_or_one(db, st, read_shift, id, out);
 }
 
@@ -475,21 +475,21 @@ int xf_store_contact_get(xf_db *db, int64_t id, xf_contact *out)
 	return row_get(db, &contact_table, id, out);
 }
 
-static json_t *read_contact(sqlite3_stmt *st)
+static json_t *read_contact(xf_sql_stmt *st)
 {
 	return json_pack(
-	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)xf_sql_column_int64(st, 0),
 	    "label", xf_row_text(st, 1), "unit_id", xf_row_id(st, 2), "unit", xf_row_string(st, 3),
 	    "person", xf_row_text(st, 4), "phone", xf_row_text(st, 5), "note", xf_row_text(st, 6));
 }
 
 int xf_store_contact_list(xf_db *db, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT c.id, c.label, c.unit_id, un.name, c.person, c.phone, c.note"
 	                      " FROM contacts c LEFT JOIN units un ON un.id = c.unit_id"
 	                      " WHERE (?1 = 0 OR c.id = ?1) ORDER BY c.id");
-	sqlite3_bind_int64(st, 1, id);
+	xf_sql_bind_int64(st, 1, id);
 	return list_or_one(db, st, read_contact, id, out);
 }
 
@@ -665,14 +665,14 @@ static void add_person(json_t *list, const char *kind, const char *value, const 
 }
 
 /* Rows of (name, phone, on_duty) into list. */
-static int add_rows(xf_db *db, sqlite3_stmt *st, json_t *list, const char *kind, const char *value)
+static int add_rows(xf_db *db, xf_sql_stmt *st, json_t *list, const char *kind, const char *value)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW)
 		add_person(list, kind, value, xf_row_text(st, 0), xf_row_text(st, 1),
-		           sqlite3_column_int(st, 2) != 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+		           xf_sql_column_int(st, 2) != 0);
+	xf_sql_reset(st);
+	return rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 static int position_contacts(xf_db *db, const char *position, int64_t now_ms, json_t *list)
@@ -694,7 +694,7 @@ static int position_contacts(xf_db *db, const char *position, int64_t now_ms, js
 
 static int unit_contacts(xf_db *db, const char *unit, int64_t now_ms, json_t *list)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT name, phone, on_duty FROM ("
 	        " SELECT CASE WHEN c.person != '' THEN c.person ELSE c.label END AS name,"
 	        "  c.phone AS phone, 0 AS on_duty, 0 AS part, c.id AS k"
@@ -707,14 +707,14 @@ static int unit_contacts(xf_db *db, const char *unit, int64_t now_ms, json_t *li
 	        "  WHERE un.name = ?1 AND d.starts_ms <= ?2 AND d.ends_ms > ?2)"
 	        " ORDER BY part, k");
 	bind_text(st, 1, unit);
-	sqlite3_bind_int64(st, 2, now_ms);
+	xf_sql_bind_int64(st, 2, now_ms);
 	return add_rows(db, st, list, "unit", unit);
 }
 
 static int role_contacts(xf_db *db, const char *role, int64_t incident_id, int64_t now_ms,
                          json_t *list)
 {
-	sqlite3_stmt *st;
+	xf_sql_stmt *st;
 	size_t before = json_array_size(list);
 	if (strcmp(role, "unit_head") == 0) {
 		/* The first responsible person of each unit of the incident: its head, or the
@@ -735,8 +735,8 @@ static int role_contacts(xf_db *db, const char *role, int64_t incident_id, int64
 		        "0", "u.id", "?2") " FROM nearest n JOIN heads h ON h.origin = n.origin "
 		                           "AND h.depth = n.depth"
 		                           " JOIN users u ON u.id = h.user_id ORDER BY n.origin");
-		sqlite3_bind_int64(st, 1, incident_id);
-		sqlite3_bind_int64(st, 2, now_ms);
+		xf_sql_bind_int64(st, 1, incident_id);
+		xf_sql_bind_int64(st, 2, now_ms);
 		int rc = add_rows(db, st, list, "role", role);
 		if (rc != XF_OK || json_array_size(list) > before)
 			return rc;
@@ -747,7 +747,7 @@ static int role_contacts(xf_db *db, const char *role, int64_t incident_id, int64
 	            "0", "u.id", "?2") " FROM users u JOIN user_roles r ON r.user_id = u.id"
 	                               " WHERE r.role = ?1 AND u.disabled = 0 ORDER BY u.id");
 	bind_text(st, 1, role);
-	sqlite3_bind_int64(st, 2, now_ms);
+	xf_sql_bind_int64(st, 2, now_ms);
 	return add_rows(db, st, list, "role", role);
 }
 
@@ -780,31 +780,31 @@ static const char *const heads_sql[] = {
               " ON p.id = ip.person_id WHERE ip.incident_id = ?1 AND p.unit_id IS NOT NULL"),
 };
 
-static sqlite3_stmt *heads_query(xf_db *db, const char *which, int64_t incident_id, int64_t now_ms)
+static xf_sql_stmt *heads_query(xf_db *db, const char *which, int64_t incident_id, int64_t now_ms)
 {
 	size_t k = 0;
 	while (xf_heads_of_ids[k] && strcmp(xf_heads_of_ids[k], which) != 0)
 		k++;
 	if (!xf_heads_of_ids[k])
 		return NULL;
-	sqlite3_stmt *st = xf_db_prepare(db, heads_sql[k]);
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, now_ms);
+	xf_sql_stmt *st = xf_db_prepare(db, heads_sql[k]);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 2, now_ms);
 	return st;
 }
 
 static int heads_contacts(xf_db *db, const char *which, int64_t incident_id, int64_t now_ms,
                           json_t *list)
 {
-	sqlite3_stmt *st = heads_query(db, which, incident_id, now_ms);
+	xf_sql_stmt *st = heads_query(db, which, incident_id, now_ms);
 	if (!st)
 		return XF_OK;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		const char *unit = xf_row_text(st, 0);
-		if (sqlite3_column_int64(st, 5)) {
+		if (xf_sql_column_int64(st, 5)) {
 			add_person(list, "unit", xf_row_text(st, 1), xf_row_text(st, 2),
-			           xf_row_text(st, 3), sqlite3_column_int(st, 4) != 0);
+			           xf_row_text(st, 3), xf_sql_column_int(st, 4) != 0);
 			continue;
 		}
 		/* A unit without a head is said so, once, rather than left out silently. */
@@ -823,21 +823,21 @@ static int heads_contacts(xf_db *db, const char *which, int64_t incident_id, int
 			                                      "heads_of", which, "on_duty", 0,
 			                                      "missing", unit, "未登记负责人"));
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
+	return rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_store_tasks_assign_heads(xf_db *db, int64_t incident_id, int *assigned)
 {
 	int total = 0;
 	for (size_t k = 0; xf_heads_of_ids[k]; k++) {
-		sqlite3_stmt *st = heads_query(db, xf_heads_of_ids[k], incident_id, 0);
+		xf_sql_stmt *st = heads_query(db, xf_heads_of_ids[k], incident_id, 0);
 		int64_t head = 0;
 		int rc;
-		while (!head && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			head = sqlite3_column_int64(st, 5);
-		sqlite3_reset(st);
-		if (!head && rc != SQLITE_DONE)
+		while (!head && (rc = xf_sql_step(st)) == XF_SQL_ROW)
+			head = xf_sql_column_int64(st, 5);
+		xf_sql_reset(st);
+		if (!head && rc != XF_SQL_DONE)
 			return xf_db_fail(db, rc);
 		if (!head)
 			continue;
@@ -845,14 +845,14 @@ int xf_store_tasks_assign_heads(xf_db *db, int64_t incident_id, int *assigned)
 		    db, "UPDATE tasks SET assignee_id = ?1 WHERE incident_id = ?2"
 		        " AND owner_kind = 'heads_of' AND owner_value = ?3"
 		        " AND assignee_id IS NULL AND status IN ('pending', 'in_progress')");
-		sqlite3_bind_int64(st, 1, head);
-		sqlite3_bind_int64(st, 2, incident_id);
+		xf_sql_bind_int64(st, 1, head);
+		xf_sql_bind_int64(st, 2, incident_id);
 		bind_text(st, 3, xf_heads_of_ids[k]);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		rc = xf_sql_step(st);
+		xf_sql_reset(st);
+		if (rc != XF_SQL_DONE)
 			return xf_db_fail(db, rc);
-		total += sqlite3_changes(xf_db_handle(db));
+		total += xf_db_changes(db);
 	}
 	if (assigned)
 		*assigned = total;

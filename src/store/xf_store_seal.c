@@ -21,26 +21,26 @@ static void sha256_hex(const char *text, char out[XF_HASH_HEX_LEN])
 }
 
 /* The current row as an object of its columns by name (integers, text, NULL as null). */
-static json_t *row_object(sqlite3_stmt *st)
+static json_t *row_object(xf_sql_stmt *st)
 {
 	json_t *o = json_object();
-	for (int i = 0; i < sqlite3_column_count(st); i++) {
+	for (int i = 0; i < xf_sql_column_count(st); i++) {
 		json_t *v;
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(st, i));
+		switch (xf_sql_column_kind(st, i)) {
+		case XF_SQL_KIND_INTEGER:
+			v = json_integer(xf_sql_column_int64(st, i));
 			break;
-		case SQLITE_FLOAT:
-			v = json_real(sqlite3_column_double(st, i));
+		case XF_SQL_KIND_REAL:
+			v = json_real(xf_sql_column_double(st, i));
 			break;
-		case SQLITE_NULL:
+		case XF_SQL_KIND_NULL:
 			v = json_null();
 			break;
 		default:
 			v = json_string(xf_row_text(st, i));
 			break;
 		}
-		json_object_set_new(o, sqlite3_column_name(st, i), v ? v : json_null());
+		json_object_set_new(o, xf_sql_column_name(st, i), v ? v : json_null());
 	}
 	return o;
 }
@@ -56,27 +56,27 @@ static json_t *hash_of(const json_t *value)
 }
 
 /* Binds an incident's id as the events' object_id (text). */
-static void bind_object_id(sqlite3_stmt *st, int i, int64_t incident_id)
+static void bind_object_id(xf_sql_stmt *st, int i, int64_t incident_id)
 {
 	char id_text[24];
 	snprintf(id_text, sizeof id_text, "%" PRId64, incident_id);
-	sqlite3_bind_text(st, i, id_text, -1, SQLITE_TRANSIENT);
+	xf_sql_bind_text(st, i, id_text, -1);
 }
 
-static json_t *unit_entry(sqlite3_stmt *st)
+static json_t *unit_entry(xf_sql_stmt *st)
 {
-	return json_integer(sqlite3_column_int64(st, 0));
+	return json_integer(xf_sql_column_int64(st, 0));
 }
 
-static json_t *note_entry(sqlite3_stmt *st)
+static json_t *note_entry(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "hash",
+	return json_pack("{s:I, s:s}", "seq", (json_int_t)xf_sql_column_int64(st, 0), "hash",
 	                 xf_row_text(st, 1));
 }
 
 /* A record: what its file is and a hash of the whole row (the seal keeps no content,
  * so retention can remove the row and its event can put the entry back). */
-static json_t *record_entry(sqlite3_stmt *st)
+static json_t *record_entry(xf_sql_stmt *st)
 {
 	json_t *row = row_object(st);
 	json_t *e = json_pack("{s:O, s:O, s:O, s:o}", "id", json_object_get(row, "id"), "kind",
@@ -86,7 +86,7 @@ static json_t *record_entry(sqlite3_stmt *st)
 	return e;
 }
 
-static json_t *report_entry(sqlite3_stmt *st)
+static json_t *report_entry(xf_sql_stmt *st)
 {
 	json_t *row = row_object(st);
 	json_t *e = json_pack(
@@ -109,12 +109,12 @@ static int record_id_cmp(const void *a, const void *b)
 /* Adds the entries of records removed by retention (their events) and sorts by id. */
 static int add_removed_records(xf_db *db, int64_t incident_id, json_t *records)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT data FROM events WHERE object_type = 'incident' AND object_id = ?"
 	        " AND action = 'retention.apply' ORDER BY seq");
 	bind_object_id(st, 1, incident_id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		json_t *data = json_loads(xf_row_text(st, 0), 0, NULL);
 		json_t *removed = json_object_get(data, "records"), *e;
 		size_t i;
@@ -129,8 +129,8 @@ static int add_removed_records(xf_db *db, int64_t incident_id, json_t *records)
 		}
 		json_decref(data);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	xf_sql_reset(st);
+	if (rc != XF_SQL_DONE)
 		return xf_db_fail(db, rc);
 	size_t n = json_array_size(records);
 	if (n > 1) {
@@ -155,7 +155,7 @@ static int add_removed_records(xf_db *db, int64_t incident_id, json_t *records)
  * as text where it is the events' object_id. */
 static const struct {
 	const char *key, *sql;
-	json_t *(*entry)(sqlite3_stmt *);
+	json_t *(*entry)(xf_sql_stmt *);
 	bool id_as_text;
 } seal_lists[] = {
     {"units", "SELECT unit_id FROM incident_units WHERE incident_id = ?1 ORDER BY unit_id",
@@ -182,7 +182,7 @@ static const struct {
      report_entry, false},
 };
 
-static json_t *row_hash(sqlite3_stmt *st)
+static json_t *row_hash(xf_sql_stmt *st)
 {
 	json_t *row = row_object(st);
 	json_t *hash = hash_of(row);
@@ -194,13 +194,13 @@ static json_t *row_hash(sqlite3_stmt *st)
  * snapshot. */
 static int seal_rows(xf_db *db, int64_t incident_id, json_t *snapshot)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT id, number, year, year_seq, headcount, destination, advance_info, place,"
 	        " category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
 	        " procedure, procedure_name, reasons, override, plan_id, created_by, registered_ms,"
 	        " activated_ms, updated_ms, withdrawn, escalation, occurred_ms, expected_ms,"
 	        " expected_destination FROM incidents WHERE id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	json_t *v;
 	int rc = xf_row_json(db, st, row_object, &v);
 	if (rc == XF_OK)
@@ -210,7 +210,7 @@ static int seal_rows(xf_db *db, int64_t incident_id, json_t *snapshot)
 		if (seal_lists[i].id_as_text)
 			bind_object_id(st, 1, incident_id);
 		else
-			sqlite3_bind_int64(st, 1, incident_id);
+			xf_sql_bind_int64(st, 1, incident_id);
 		if ((rc = xf_rows_json(db, st, seal_lists[i].entry, &v)) == XF_OK)
 			json_object_set_new(snapshot, seal_lists[i].key, v);
 	}
@@ -220,7 +220,7 @@ static int seal_rows(xf_db *db, int64_t incident_id, json_t *snapshot)
 		st = xf_db_prepare(db, "SELECT incident_id, scores, lessons, facts, completed_ms,"
 		                       " completed_by, updated_ms, updated_by FROM evaluations"
 		                       " WHERE incident_id = ?");
-		sqlite3_bind_int64(st, 1, incident_id);
+		xf_sql_bind_int64(st, 1, incident_id);
 		rc = xf_row_json(db, st, row_hash, &v);
 		if (rc == XF_NOTFOUND) {
 			v = json_null();
@@ -273,16 +273,16 @@ int xf_seal_compute(xf_db *db, int64_t incident_id, int64_t audit_seq, const cha
 int xf_seal_incident(xf_db *db, const xf_actor *actor, int64_t incident_id,
                      char hash[XF_HASH_HEX_LEN])
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
 	int rc = xf_row_one(db, st);
 	int64_t seq = 0;
 	char head[XF_HASH_HEX_LEN] = "";
 	if (rc == XF_OK) {
-		seq = sqlite3_column_int64(st, 0);
+		seq = xf_sql_column_int64(st, 0);
 		xf_row_copy(head, sizeof head, st, 1);
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	if (rc != XF_OK)
 		return rc == XF_NOTFOUND ? XF_ERR : rc;
 	char seal[XF_HASH_HEX_LEN];
@@ -294,13 +294,13 @@ int xf_seal_incident(xf_db *db, const xf_actor *actor, int64_t incident_id,
 	int64_t now = xf_now_ms();
 	st = xf_db_prepare(db, "INSERT INTO seals (incident_id, sealed_ms, format, audit_seq,"
 	                       " audit_head, parts, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_text(st, 3, XF_SEAL_FORMAT, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, seq);
-	sqlite3_bind_text(st, 5, head, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, parts_text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, seal, -1, SQLITE_STATIC);
+	xf_sql_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 2, now);
+	xf_sql_bind_text(st, 3, XF_SEAL_FORMAT, -1);
+	xf_sql_bind_int64(st, 4, seq);
+	xf_sql_bind_text(st, 5, head, -1);
+	xf_sql_bind_text(st, 6, parts_text, -1);
+	xf_sql_bind_text(st, 7, seal, -1);
 	rc = xf_db_exec(db, st);
 	free(parts_text);
 	char id_text[24];
@@ -322,18 +322,18 @@ int xf_seal_incident(xf_db *db, const xf_actor *actor, int64_t incident_id,
 int xf_seal_get(xf_db *db, int64_t incident_id, bool *sealed, char hash[XF_HASH_HEX_LEN],
                 int64_t *sealed_ms)
 {
-	sqlite3_stmt *st =
+	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT hash, sealed_ms FROM seals WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = xf_row_one(db, st);
 	*sealed = rc == XF_OK;
 	if (rc == XF_OK) {
 		if (hash)
 			xf_row_copy(hash, XF_HASH_HEX_LEN, st, 0);
 		if (sealed_ms)
-			*sealed_ms = sqlite3_column_int64(st, 1);
+			*sealed_ms = xf_sql_column_int64(st, 1);
 	}
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	return rc == XF_NOTFOUND ? XF_OK : rc;
 }
 
@@ -343,12 +343,12 @@ typedef struct seal_row {
 	char number[24], head[XF_HASH_HEX_LEN], hash[XF_HASH_HEX_LEN];
 } seal_row;
 
-static void read_seal_row(sqlite3_stmt *st, void *row)
+static void read_seal_row(xf_sql_stmt *st, void *row)
 {
 	seal_row *r = row;
-	r->incident_id = sqlite3_column_int64(st, 0);
+	r->incident_id = xf_sql_column_int64(st, 0);
 	xf_row_copy(r->number, sizeof r->number, st, 1);
-	r->audit_seq = sqlite3_column_int64(st, 2);
+	r->audit_seq = xf_sql_column_int64(st, 2);
 	xf_row_copy(r->head, sizeof r->head, st, 3);
 	xf_row_copy(r->hash, sizeof r->hash, st, 4);
 }
@@ -357,13 +357,13 @@ static void read_seal_row(sqlite3_stmt *st, void *row)
  * keeps, ", "-separated into changed ("" when it keeps none). */
 static int changed_parts(xf_db *db, int64_t incident_id, json_t *parts, char *changed, size_t size)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT parts FROM seals WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT parts FROM seals WHERE incident_id = ?");
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = xf_row_one(db, st);
 	if (rc != XF_OK)
 		return rc;
 	json_t *before = json_loads(xf_row_text(st, 0), 0, NULL);
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	changed[0] = '\0';
 	const char *key;
 	json_t *value;
@@ -383,11 +383,11 @@ static int changed_parts(xf_db *db, int64_t incident_id, json_t *parts, char *ch
 static int check_seal(xf_db *db, FILE *err, const seal_row *r)
 {
 	/* The head it was sealed at must still be that event of the chain. */
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT hash FROM events WHERE seq = ?");
-	sqlite3_bind_int64(st, 1, r->audit_seq);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT hash FROM events WHERE seq = ?");
+	xf_sql_bind_int64(st, 1, r->audit_seq);
 	int rc = xf_row_one(db, st);
 	bool head_ok = rc == XF_OK && strcmp(xf_row_text(st, 0), r->head) == 0;
-	sqlite3_reset(st);
+	xf_sql_reset(st);
 	if (rc != XF_OK && rc != XF_NOTFOUND)
 		return -1;
 	char again[XF_HASH_HEX_LEN], changed[256];
@@ -421,7 +421,7 @@ static int check_seal(xf_db *db, FILE *err, const seal_row *r)
 
 int xf_seal_check_all(xf_db *db, FILE *err, int64_t *n_sealed)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT s.incident_id, coalesce(i.number, ''), s.audit_seq, s.audit_head, s.hash"
 	        " FROM seals s LEFT JOIN incidents i ON i.id = s.incident_id"
 	        " ORDER BY s.incident_id");
@@ -449,7 +449,7 @@ int xf_seal_check_all(xf_db *db, FILE *err, int64_t *n_sealed)
 int xf_retention_due(xf_db *db, const char *const *kinds, const int *days, size_t n_kinds,
                      int64_t as_of_ms, xf_retention_item **items, size_t *n)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT r.id, r.incident_id, i.number, r.kind, coalesce(r.sha256, ''),"
 	        " coalesce(r.thumb_sha256, ''), coalesce(r.size, 0),"
 	        " coalesce(s.sealed_ms, i.updated_ms)"
@@ -461,29 +461,29 @@ int xf_retention_due(xf_db *db, const char *const *kinds, const int *days, size_
 	*items = NULL;
 	*n = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		const char *kind = xf_row_text(st, 3);
 		int keep_days = 0;
 		for (size_t k = 0; k < n_kinds; k++)
 			if (strcmp(kinds[k], kind) == 0)
 				keep_days = days[k];
-		int64_t closed = sqlite3_column_int64(st, 7);
+		int64_t closed = xf_sql_column_int64(st, 7);
 		if (keep_days <= 0 || closed + keep_days * XF_DAY_MS > as_of_ms)
 			continue;
 		XF_GROW(*items, *n + 1, cap);
 		xf_retention_item *it = &(*items)[(*n)++];
 		memset(it, 0, sizeof *it);
-		it->record_id = sqlite3_column_int64(st, 0);
-		it->incident_id = sqlite3_column_int64(st, 1);
+		it->record_id = xf_sql_column_int64(st, 0);
+		it->incident_id = xf_sql_column_int64(st, 1);
 		xf_row_copy(it->number, sizeof it->number, st, 2);
 		xf_row_copy(it->kind, sizeof it->kind, st, 3);
 		xf_row_copy(it->sha256, sizeof it->sha256, st, 4);
 		xf_row_copy(it->thumb_sha256, sizeof it->thumb_sha256, st, 5);
-		it->size = sqlite3_column_int64(st, 6);
+		it->size = xf_sql_column_int64(st, 6);
 		it->closed_ms = closed;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? XF_OK : xf_db_fail(db, rc);
+	xf_sql_reset(st);
+	return rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
 }
 
 int xf_retention_remove(xf_db *db, const xf_actor *actor, int64_t incident_id,
@@ -493,13 +493,13 @@ int xf_retention_remove(xf_db *db, const xf_actor *actor, int64_t incident_id,
 	int rc = XF_OK;
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
 		/* The entry the seal holds for the record, made by the same code. */
-		sqlite3_stmt *st =
+		xf_sql_stmt *st =
 		    xf_db_prepare(db, "SELECT " RECORD_SEAL_COLUMNS " FROM records WHERE id = ?");
-		sqlite3_bind_int64(st, 1, items[i].record_id);
+		xf_sql_bind_int64(st, 1, items[i].record_id);
 		rc = xf_row_one(db, st);
 		if (rc == XF_OK)
 			json_array_append_new(removed, record_entry(st));
-		sqlite3_reset(st);
+		xf_sql_reset(st);
 		json_int_t c = json_integer_value(json_object_get(counts, items[i].kind));
 		json_object_set_new(counts, items[i].kind, json_integer(c + 1));
 	}
@@ -509,8 +509,8 @@ int xf_retention_remove(xf_db *db, const xf_actor *actor, int64_t incident_id,
 		rc = xf_db_exec(
 		    db, xf_db_prepare(db, "INSERT INTO seal_unlock (reason) VALUES ('retention')"));
 	for (size_t i = 0; rc == XF_OK && i < n; i++) {
-		sqlite3_stmt *st = xf_db_prepare(db, "DELETE FROM records WHERE id = ?");
-		sqlite3_bind_int64(st, 1, items[i].record_id);
+		xf_sql_stmt *st = xf_db_prepare(db, "DELETE FROM records WHERE id = ?");
+		xf_sql_bind_int64(st, 1, items[i].record_id);
 		rc = xf_row_changed(db, xf_db_exec(db, st));
 	}
 	if (rc == XF_OK)
@@ -546,14 +546,14 @@ int xf_retention_remove(xf_db *db, const xf_actor *actor, int64_t incident_id,
 
 int xf_retention_file_used(xf_db *db, const char *sha256, bool *used)
 {
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT EXISTS (SELECT 1 FROM records WHERE sha256 = ?1 OR thumb_sha256 = ?1)"
 	        " OR EXISTS (SELECT 1 FROM reports WHERE pdf_sha256 = ?1 OR docx_sha256 = ?1)");
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+	xf_sql_bind_text(st, 1, sha256, -1);
 	int rc = xf_row_one(db, st);
 	if (rc == XF_OK)
-		*used = sqlite3_column_int(st, 0) != 0;
-	sqlite3_reset(st);
+		*used = xf_sql_column_int(st, 0) != 0;
+	xf_sql_reset(st);
 	return rc;
 }
 
@@ -562,11 +562,11 @@ int xf_retention_file_used(xf_db *db, const char *sha256, bool *used)
 int xf_archive_contents(xf_db *db, int64_t incident_id, json_t **records, json_t **reports)
 {
 	*records = *reports = NULL;
-	sqlite3_stmt *st = xf_db_prepare(
+	xf_sql_stmt *st = xf_db_prepare(
 	    db,
 	    "SELECT id, kind, title, filename, sha256, size, mime, captured_ms, added_ms, place,"
 	    " note, interview FROM records WHERE incident_id = ? ORDER BY id");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_bind_int64(st, 1, incident_id);
 	int rc = xf_rows_json(db, st, row_object, records);
 	if (rc == XF_OK) {
 		st = xf_db_prepare(
@@ -574,7 +574,7 @@ int xf_archive_contents(xf_db *db, int64_t incident_id, json_t **records, json_t
 		    "SELECT id, kind, version, number, title, issued_ms, pdf_sha256, docx_sha256"
 		    " FROM reports WHERE incident_id = ? AND status = 'issued' ORDER BY kind, "
 		    "version");
-		sqlite3_bind_int64(st, 1, incident_id);
+		xf_sql_bind_int64(st, 1, incident_id);
 		rc = xf_rows_json(db, st, row_object, reports);
 	}
 	if (rc != XF_OK) {
@@ -584,17 +584,17 @@ int xf_archive_contents(xf_db *db, int64_t incident_id, json_t **records, json_t
 	return rc;
 }
 
-static json_t *read_seal(sqlite3_stmt *st)
+static json_t *read_seal(xf_sql_stmt *st)
 {
 	return json_pack("{s:s, s:o, s:s, s:I, s:s}", "hash", xf_row_text(st, 5), "sealed_at",
 	                 xf_row_time(st, 1), "format", xf_row_text(st, 2), "audit_seq",
-	                 (json_int_t)sqlite3_column_int64(st, 3), "audit_head", xf_row_text(st, 4));
+	                 (json_int_t)xf_sql_column_int64(st, 3), "audit_head", xf_row_text(st, 4));
 }
 
 int xf_seal_json(xf_db *db, int64_t incident_id, json_t **out)
 {
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT incident_id, sealed_ms, format, audit_seq,"
-	                                     " audit_head, hash FROM seals WHERE incident_id = ?");
-	sqlite3_bind_int64(st, 1, incident_id);
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT incident_id, sealed_ms, format, audit_seq,"
+	                                    " audit_head, hash FROM seals WHERE incident_id = ?");
+	xf_sql_bind_int64(st, 1, incident_id);
 	return xf_row_json(db, st, read_seal, out);
 }

@@ -11,6 +11,7 @@
  * and journal_size_limit cuts the file back. When the server is idle a TRUNCATE
  * checkpoint leaves an empty log. */
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,9 @@ static void *keep_wal(void *arg)
 {
 	(void)arg;
 	xf_db *db = xf_db_get();
-	sqlite3 *sql = xf_db_handle(db);
+	sqlite3 *sql = xf_db_sqlite(db);
+	if (!sql)
+		return NULL; /* the database did not open on this thread */
 	/* Writers wait behind a RESTART or TRUNCATE checkpoint: keep that wait short. */
 	sqlite3_busy_timeout(sql, XF_STORE_WAL_WAIT_MS);
 	uint64_t seen = xf_store_commit_count, truncated_at = UINT64_MAX;
@@ -102,7 +105,8 @@ static void *keep_wal(void *arg)
 int xf_store_wal_start(void)
 {
 	const char *path = xf_store_path();
-	if (running || !path || strcmp(path, ":memory:") == 0) /* no file, no log */
+	/* No file, no log; PostgreSQL keeps its own. */
+	if (running || !path || strcmp(path, ":memory:") == 0 || xf_sql_is_url(path))
 		return XF_OK;
 	wal_path = xf_malloc(strlen(path) + sizeof "-wal");
 	strcpy(wal_path, path);

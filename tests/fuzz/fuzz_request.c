@@ -15,6 +15,7 @@
  * Promises checked: a status from 100 to 599; a JSON reply (any status) parses and is
  * valid UTF-8; an error status carries {"error":{"code":...,"message":...}}. */
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static void set_up(void)
 	free(db_path);
 	xf_db *db = xf_db_get();
 	/* Durability is not under test; thousands of commits a second are. */
-	sqlite3_exec(xf_db_handle(db), "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+	sqlite3_exec(xf_db_sqlite(db), "PRAGMA synchronous=OFF", NULL, NULL, NULL);
 	int64_t mine, department;
 	check(xf_tx_begin(db, true) == XF_OK, "set-up", xf_db_error(db));
 	check(xf_store_unit_insert(db, 0, "本矿", "mine", &mine) == XF_OK, "set-up", "unit");

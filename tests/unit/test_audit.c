@@ -11,6 +11,7 @@
  * an index that disagrees with its documents; a statement that cannot be prepared is
  * XF_UNAVAILABLE, not an exit. */
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -497,7 +498,7 @@ static int store_teardown(void **state)
 static void test_store_chain_and_tampering(void **state)
 {
 	xf_db *db = xf_db_get();
-	sqlite3 *sql = xf_db_handle(db);
+	sqlite3 *sql = xf_db_sqlite(db);
 
 	xf_audit_walk w;
 	assert_int_equal(xf_audit_verify(db, &w), XF_OK);
@@ -612,7 +613,7 @@ static void test_store_head_file(void **state)
 
 	/* cut the chain short behind the store's back, then write again: the head file
 	 * keeps seq 5 as evidence instead of following the new rows */
-	exec_sql(xf_db_handle(db), "DROP TRIGGER events_append_only_delete;"
+	exec_sql(xf_db_sqlite(db), "DROP TRIGGER events_append_only_delete;"
 	                           " DELETE FROM events WHERE seq >= 4");
 	append_events(db, 4);
 	read_head(&head);
@@ -629,7 +630,7 @@ static void test_store_trigger_bodies(void **state)
 {
 	(void)state;
 	xf_db *db = xf_db_get();
-	sqlite3 *sql = xf_db_handle(db);
+	sqlite3 *sql = xf_db_sqlite(db);
 	char problem[256] = "";
 	assert_int_equal(xf_store_integrity(db, problem, sizeof problem), XF_OK);
 
@@ -690,14 +691,14 @@ static void test_store_search_check_reads_only(void **state)
 	sqlite3_close(other);
 
 	/* a document changed without its index */
-	exec_sql(xf_db_handle(db), "UPDATE search_docs SET body = '别的' WHERE object_id = 2");
+	exec_sql(xf_db_sqlite(db), "UPDATE search_docs SET body = '别的' WHERE object_id = 2");
 	assert_int_equal(xf_search_check(db, problem, sizeof problem), XF_ERR);
 	if (!strstr(problem, "does not match the documents"))
 		fail_msg("problem: %s", problem);
-	exec_sql(xf_db_handle(db), "UPDATE search_docs SET body = '副井' WHERE object_id = 2");
+	exec_sql(xf_db_sqlite(db), "UPDATE search_docs SET body = '副井' WHERE object_id = 2");
 	assert_int_equal(xf_search_check(db, problem, sizeof problem), XF_OK);
 	/* a document gone from under the index */
-	exec_sql(xf_db_handle(db), "DELETE FROM search_docs WHERE object_id = 2");
+	exec_sql(xf_db_sqlite(db), "DELETE FROM search_docs WHERE object_id = 2");
 	assert_int_equal(xf_search_check(db, problem, sizeof problem), XF_ERR);
 }
 
@@ -706,9 +707,9 @@ static void test_store_unpreparable_statement_is_unavailable(void **state)
 	(void)state;
 	xf_db *db = xf_db_get();
 	/* the state a dropped table leaves: a statement that no longer prepares */
-	sqlite3_stmt *st = xf_db_prepare(db, "SELECT * FROM no_such_table WHERE id = ?");
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT * FROM no_such_table WHERE id = ?");
 	assert_non_null(st);
-	sqlite3_bind_int64(st, 1, 7);
+	xf_sql_bind_int64(st, 1, 7);
 	assert_int_equal(xf_db_exec(db, st), XF_UNAVAILABLE);
 	if (!strstr(xf_db_error(db), "no such table: no_such_table"))
 		fail_msg("error: %s", xf_db_error(db));

@@ -537,7 +537,7 @@ static int setup(void **state)
 	snprintf(store_path, sizeof store_path, "%s/x.db", store_dir);
 	if (!(lite = open_or_fail(store_path)))
 		return -1;
-	return xf_search_register(xf_sql_native(lite)) == SQLITE_OK ? 0 : -1;
+	return xf_search_register(xf_sql_native(lite)) == XF_OK ? 0 : -1;
 }
 
 static int teardown(void **state)

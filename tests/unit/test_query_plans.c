@@ -6,6 +6,7 @@
  * incident ends its open tasks, and the scoped incident list (two phases) pages
  * exactly as a row-by-row visibility test would. */
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,7 +64,7 @@ static char *trace_plans(xf_db *db)
 		char *q = malloc(strlen(traced.sql[i]) + 32);
 		sprintf(q, "EXPLAIN QUERY PLAN %s", traced.sql[i]);
 		sqlite3_stmt *st;
-		assert_int_equal(sqlite3_prepare_v2(xf_db_handle(db), q, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(xf_db_sqlite(db), q, -1, &st, NULL), SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			xf_buf_printf(&b, "%s\n", (const char *)sqlite3_column_text(st, 3));
 		sqlite3_finalize(st);
@@ -172,7 +173,7 @@ static int open_db(void **state)
 	if (xf_test_store_open(dir, "plans") != 0)
 		return -1;
 	xf_db *db = db_of();
-	sqlite3_trace_v2(xf_db_handle(db), SQLITE_TRACE_STMT, trace_sql, NULL);
+	sqlite3_trace_v2(xf_db_sqlite(db), SQLITE_TRACE_STMT, trace_sql, NULL);
 	if (xf_tx_begin(db, true) != XF_OK ||
 	    xf_store_plan_register(db, "plan-hash", "coal-mine", "预案", "{}", &plan_id) != XF_OK ||
 	    xf_store_unit_insert(db, 0, "本矿", "mine", &root) != XF_OK ||

@@ -8,6 +8,7 @@
  * highlight segments, invalid UTF-8 in the text, limits, and FTS5's own integrity
  * check of the index after all of it. */
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,7 +116,7 @@ static const char *found_set(const char *q)
 static int64_t count_rows(const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(xf_db_handle(xf_db_get()), sql, -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(xf_db_sqlite(xf_db_get()), sql, -1, &st, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t n = sqlite3_column_int64(st, 0);
@@ -258,7 +259,7 @@ static void test_failed_put_leaves_nothing_half_done(void **state)
 	put_incident(1, "A", "拖欠工资");
 	/* the new row is refused after the old one has left the index */
 	assert_int_equal(
-	    sqlite3_exec(xf_db_handle(db),
+	    sqlite3_exec(xf_db_sqlite(db),
 	                 "CREATE TRIGGER refuse BEFORE INSERT ON search_docs"
 	                 " WHEN new.title = 'boom' BEGIN SELECT RAISE(ABORT, 'refused'); END",
 	                 NULL, NULL, NULL),
@@ -274,7 +275,7 @@ static void test_failed_put_leaves_nothing_half_done(void **state)
 	/* and without a transaction of the caller */
 	assert_int_not_equal(xf_search_put(db, &d), XF_OK);
 	assert_string_equal(found_set("工资"), "1");
-	assert_int_equal(sqlite3_get_autocommit(xf_db_handle(db)), 1);
+	assert_int_equal(sqlite3_get_autocommit(xf_db_sqlite(db)), 1);
 }
 
 static void test_title_outranks_body(void **state)
@@ -299,7 +300,7 @@ static void test_rank_is_bm25(void **state)
 	put_three();
 	put_incident(4, "XF-2026-0004 井下", "井下工人要求补发工资，工资拖欠三个月");
 	put_incident(5, "XF-2026-0005", "要求解决住房问题");
-	sqlite3 *sql = xf_db_handle(xf_db_get());
+	sqlite3 *sql = xf_db_sqlite(xf_db_get());
 	sqlite3_stmt *st;
 	const char *match = "\"工 资\" \"井\"";
 	int64_t dfs[2] = {

@@ -321,10 +321,11 @@ static void test_unpreparable_statement_fails_on_step(void **state)
 	xf_sql_stmt *st = xf_sql_prepare(c, "SELEKT 1 FROM xf_sql_t WHERE n = ?");
 	assert_non_null(st);
 	assert_int_equal(xf_sql_bind_int64(st, 1, 1), XF_OK);
-	assert_int_equal(xf_sql_step(st), XF_ERR);
+	assert_int_equal(xf_sql_step(st), XF_UNAVAILABLE);
 	assert_non_null(strstr(xf_sql_error(c), "cannot prepare 'SELEKT"));
 	assert_non_null(strstr(xf_sql_error(c), "syntax error"));
-	assert_int_equal(xf_sql_exec(xf_sql_prepare(c, "SELECT * FROM no_such_table")), XF_ERR);
+	assert_int_equal(xf_sql_exec(xf_sql_prepare(c, "SELECT * FROM no_such_table")),
+	                 XF_UNAVAILABLE);
 	assert_non_null(strstr(xf_sql_error(c), "no_such_table"));
 	/* the connection goes on */
 	insert(c, "之后", 1);
