@@ -205,7 +205,8 @@ static void make_parent_dir(const char *path)
 static int open_store(const config *c)
 {
 	char error[512];
-	make_parent_dir(c->db);
+	if (!xf_store_is_server(c->db))
+		make_parent_dir(c->db);
 	if (xf_store_open(c->db, error, sizeof error) != XF_OK) {
 		fprintf(stderr, "xinfang: %s\n", error);
 		return XF_ERR;
@@ -218,7 +219,7 @@ static int open_store_current(const config *c)
 {
 	char error[512];
 	struct stat st;
-	if (stat(c->db, &st) != 0) {
+	if (!xf_store_is_server(c->db) && stat(c->db, &st) != 0) {
 		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", c->db, strerror(errno));
 		return XF_ERR;
 	}

@@ -139,7 +139,7 @@ int xf_cli_import(int argc, char **argv)
 
 	/* Importing into a database that is not there is a typo, not a wish for a new one. */
 	struct stat st;
-	if (stat(a.db_path, &st) != 0) {
+	if (!xf_store_is_server(a.db_path) && stat(a.db_path, &st) != 0) {
 		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", a.db_path,
 		        strerror(errno));
 		return 1;

@@ -46,10 +46,28 @@
 /* clang-format off */
 const char *const xf_migrations_pg[] = {
     /* 1: units, accounts, sessions, the audit chain. xf_refuse(message) is the trigger
-     * function of SQLite's RAISE(ABORT, message). */
+     * function of SQLite's RAISE(ABORT, message). The SQLite functions that the
+     * store's statements use are given to PostgreSQL under their SQLite names, with
+     * SQLite's results, so that those statements are written once:
+     * - group_concat(x): the values as text joined by ',' (NULL when none);
+     * - instr(haystack, needle): the 1-based place of needle, 0 when absent;
+     * - total(condition): how many rows met it, as a double (0.0 when none);
+     * - json_extract(json, '$.a.b'): the member's value as text. */
     "CREATE FUNCTION xf_refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
     " BEGIN RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'restrict_violation';"
     " END $$;"
+    "CREATE FUNCTION xf_group_concat_step(acc text, v anyelement) RETURNS text"
+    "  LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL THEN acc"
+    "  WHEN acc IS NULL THEN CAST(v AS text) ELSE acc || ',' || CAST(v AS text) END $$;"
+    "CREATE AGGREGATE group_concat(anyelement) (SFUNC = xf_group_concat_step, STYPE = text);"
+    "CREATE FUNCTION instr(text, text) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT"
+    "  AS $$ SELECT CAST(strpos($1, $2) AS bigint) $$;"
+    "CREATE FUNCTION xf_total_step(acc double precision, v boolean) RETURNS double precision"
+    "  LANGUAGE sql IMMUTABLE AS $$ SELECT acc + CASE WHEN v THEN 1 ELSE 0 END $$;"
+    "CREATE AGGREGATE total(boolean) (SFUNC = xf_total_step, STYPE = double precision,"
+    "  INITCOND = '0');"
+    "CREATE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql IMMUTABLE STRICT"
+    "  AS $$ SELECT CAST($1 AS jsonb) #>> string_to_array(substr($2, 3), '.') $$;"
     "CREATE TABLE units (" ID ","
     "  parent_id BIGINT REFERENCES units(id),"
     "  name TEXT NOT NULL,"

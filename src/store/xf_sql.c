@@ -373,12 +373,22 @@ const void *xf_sql_column_blob(const xf_sql_stmt *st, int col, size_t *n)
 
 int xf_sql_begin(xf_sql *c, bool write)
 {
-	const char *sql;
 	if (xf_sql_dialect(c) == XF_SQL_SQLITE)
-		sql = write ? "BEGIN IMMEDIATE" : "BEGIN";
-	else
-		sql = write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ";
-	return xf_sql_exec(xf_sql_prepare(c, sql));
+		return xf_sql_exec(xf_sql_prepare(c, write ? "BEGIN IMMEDIATE" : "BEGIN"));
+	if (!write)
+		return xf_sql_exec(xf_sql_prepare(c, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
+	/* One writer at a time across every connection and process, as SQLite's write
+	 * lock does: the store reads and then writes in one transaction (the next
+	 * incident number, the chain's last link) and relies on no writer between. */
+	int rc = xf_sql_exec(xf_sql_prepare(c, "BEGIN"));
+	if (rc != XF_OK)
+		return rc;
+	xf_sql_stmt *lock = xf_sql_prepare(c, "SELECT pg_advisory_xact_lock(?)");
+	xf_sql_bind_int64(lock, 1, XF_SQL_WRITE_LOCK_KEY);
+	rc = xf_sql_exec(lock);
+	if (rc != XF_OK)
+		xf_sql_rollback(c);
+	return rc;
 }
 
 int xf_sql_commit(xf_sql *c)

@@ -30,10 +30,11 @@
  * - After XF_SQL_DONE a statement answers XF_SQL_DONE again until it is reset; reset
  *   keeps the bound parameters (as SQLite does).
  * - Write transactions are serialised: BEGIN IMMEDIATE on SQLite (the one write lock);
- *   on PostgreSQL, writers that append to the audit chain also call
- *   xf_sql_lock_chain(), a transaction-scoped advisory lock, so that chain appends
- *   from several processes stay in one order. Waiting for a lock gives up after
- *   XF_SQL_BUSY_MS with XF_UNAVAILABLE on both.
+ *   on PostgreSQL, a transaction-scoped advisory lock (XF_SQL_WRITE_LOCK_KEY) taken
+ *   by xf_sql_begin(write), across every process on the database. Writers that append
+ *   to the audit chain also call xf_sql_lock_chain(), which keeps chain appends in one
+ *   order even for a writer that did not begin with xf_sql_begin. Waiting for a lock
+ *   gives up after XF_SQL_BUSY_MS with XF_UNAVAILABLE on both.
  * - A PostgreSQL connection that was lost is opened again on the next prepare or step
  *   outside a transaction (its statements are prepared again on use); the call that
  *   met the loss fails with XF_UNAVAILABLE. */
@@ -64,6 +65,8 @@ enum {
 #define XF_SQL_BUSY_MS 5000
 /* The key of the audit chain's advisory lock on PostgreSQL ("xf" and 1). */
 #define XF_SQL_CHAIN_LOCK_KEY 0x78660001LL
+/* The key of the write lock on PostgreSQL ("xf" and 3). */
+#define XF_SQL_WRITE_LOCK_KEY 0x78660003LL
 
 /* True when target names a PostgreSQL server (postgresql:// or postgres://). */
 bool xf_sql_is_url(const char *target);

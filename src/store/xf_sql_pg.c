@@ -17,6 +17,7 @@
 #define PG_BOOLOID    16
 #define PG_BYTEAOID   17
 #define PG_INT8OID    20
+#define PG_TEXTOID    25
 #define PG_INT2OID    21
 #define PG_INT4OID    23
 #define PG_FLOAT4OID  700
@@ -198,9 +199,58 @@ static bool alive(pg_conn *c)
 static void note_transaction(pg_conn *c, bool ends_transaction);
 
 /* Prepares st on the connection as it is now. */
+/* The types of st's parameters for PQprepare: each one the text uses is left for the
+ * server to infer (0); one it never uses is text, since a server cannot infer a type
+ * from nothing, while SQLite takes a bind of a parameter a statement skips (the store
+ * binds by number, and some statements use only some numbers). Caller frees. */
+static Oid *param_types(const pg_stmt *st)
+{
+	Oid *types = xf_calloc((size_t)(st->nparams ? st->nparams : 1), sizeof *types);
+	for (int i = 0; i < st->nparams; i++)
+		types[i] = PG_TEXTOID;
+	for (const char *p = strchr(st->text, '$'); p; p = strchr(p + 1, '$')) {
+		char *end;
+		long n = strtol(p + 1, &end, 10);
+		if (end != p + 1 && n >= 1 && n <= st->nparams)
+			types[n - 1] = 0;
+	}
+	return types;
+}
+
+/* Whether the server took a parameter of st for a 16- or 32-bit integer (from a
+ * literal beside it: `? > 0`); if so, types says bigint for those. */
+static bool narrow_integers(pg_conn *c, const pg_stmt *st, Oid *types)
+{
+	PGresult *res = PQdescribePrepared(c->pg, st->name);
+	bool narrow = false;
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		for (int i = 0; i < PQnparams(res) && i < st->nparams; i++) {
+			Oid t = PQparamtype(res, i);
+			if (t == PG_INT2OID || t == PG_INT4OID) {
+				types[i] = PG_INT8OID;
+				narrow = true;
+			}
+		}
+	}
+	PQclear(res);
+	return narrow;
+}
+
+/* Prepares st under its name. Integer parameters are 64-bit, as SQLite's are: one that
+ * the server took for a narrower integer is prepared again as bigint, so that a time in
+ * milliseconds fits where `? > 0` made it an int. */
 static int prepare_now(pg_conn *c, pg_stmt *st)
 {
-	PGresult *res = PQprepare(c->pg, st->name, st->text, st->nparams, NULL);
+	Oid *types = param_types(st);
+	PGresult *res = PQprepare(c->pg, st->name, st->text, st->nparams, types);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK && narrow_integers(c, st, types)) {
+		PQclear(res);
+		char deallocate[64];
+		snprintf(deallocate, sizeof deallocate, "DEALLOCATE %s", st->name);
+		PQclear(PQexec(c->pg, deallocate));
+		res = PQprepare(c->pg, st->name, st->text, st->nparams, types);
+	}
+	free(types);
 	note_transaction(c, false);
 	int code = PQresultStatus(res) == PGRES_COMMAND_OK ? XF_OK : fail(&c->base, res);
 	PQclear(res);

@@ -247,6 +247,11 @@ static int open_store(const char *target, bool migrating, char *error, size_t er
 	return rc;
 }
 
+bool xf_store_is_server(const char *target)
+{
+	return xf_sql_is_url(target);
+}
+
 int xf_store_open(const char *path, char *error, size_t error_size)
 {
 	return open_store(path, true, error, error_size);

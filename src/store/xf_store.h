@@ -26,6 +26,9 @@
 
 typedef struct xf_db xf_db;
 
+/* The database (XINFANG_DB) is a SQLite file path, or a postgresql:// URL of a server;
+ * true for the second. */
+bool xf_store_is_server(const char *target);
 /* Opens (creating if absent) the database at path and applies pending migrations in
  * one transaction. Call once before any xf_db_get(). */
 int xf_store_open(const char *path, char *error, size_t error_size);

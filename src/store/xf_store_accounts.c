@@ -224,17 +224,20 @@ int xf_store_directory(xf_db *db, const char *q, int role, int64_t unit_id, int 
                        xf_directory_row **rows, size_t *n)
 {
 	xf_sql_stmt *st = xf_db_prepare(
-	    db, "SELECT u.id, u.name, u.unit_id, n.name, u.phone,"
-	        " (SELECT group_concat(r.role) FROM user_roles r WHERE r.user_id = u.id)"
-	        " FROM users u JOIN units n ON n.id = u.unit_id"
-	        " WHERE u.disabled = 0"
-	        " AND (?1 IS NULL OR instr(u.name, ?1) > 0 OR instr(u.username, ?1) > 0"
-	        "   OR instr(n.name, ?1) > 0)"
-	        " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id"
-	        "   AND r.role = ?2))"
-	        " AND (?3 = 0 OR u.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?3 UNION"
-	        "   SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
-	        " ORDER BY u.name, u.id LIMIT ?4");
+	    db,
+	    "SELECT u.id, u.name, u.unit_id, n.name, u.phone,"
+	    " (SELECT group_concat(r.role) FROM user_roles r WHERE r.user_id = u.id)"
+	    " FROM users u JOIN units n ON n.id = u.unit_id"
+	    " WHERE u.disabled = 0"
+	    " AND (CAST(?1 AS TEXT) IS NULL OR instr(u.name, ?1) > 0 OR instr(u.username, ?1) > 0"
+	    "   OR instr(n.name, ?1) > 0)"
+	    " AND (CAST(?2 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id "
+	    "= u.id"
+	    "   AND r.role = ?2))"
+	    " AND (?3 = 0 OR u.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(?3 AS BIGINT) "
+	    "UNION"
+	    "   SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
+	    " ORDER BY u.name, u.id LIMIT ?4");
 	if (q && *q)
 		xf_sql_bind_text(st, 1, q, -1);
 	if (role >= 0)
@@ -473,10 +476,11 @@ int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
 {
 	if (parent_id) {
 		/* Walk up from the new parent: meeting the unit itself would close a cycle. */
-		xf_sql_stmt *st = xf_db_prepare(
-		    db, "WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT u.parent_id FROM units u"
-		        " JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)"
-		        " SELECT 1 FROM up WHERE id = ?");
+		xf_sql_stmt *st =
+		    xf_db_prepare(db, "WITH RECURSIVE up(id) AS (SELECT CAST(? AS BIGINT) UNION "
+		                      "SELECT u.parent_id FROM units u"
+		                      " JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)"
+		                      " SELECT 1 FROM up WHERE id = ?");
 		xf_sql_bind_int64(st, 1, parent_id);
 		xf_sql_bind_int64(st, 2, id);
 		int rc = xf_row_one(db, st);

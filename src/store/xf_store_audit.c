@@ -30,9 +30,15 @@ int xf_audit_append(xf_db *db, const xf_actor *actor, const char *action, const 
 	/* The caller's write transaction makes reading the last link and adding the next
 	 * one atomic: outside it two writers could chain onto the same row. */
 	assert(xf_sql_in_transaction(xf_db_sql(db)));
+	/* On PostgreSQL writers of other processes append too: one at a time. */
+	int rc = xf_sql_lock_chain(xf_db_sql(db));
+	if (rc != XF_OK) {
+		json_decref(data);
+		return xf_db_fail(db, rc);
+	}
 	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-	int rc = xf_sql_step(st);
+	rc = xf_sql_step(st);
 	if (rc == XF_SQL_ROW) {
 		seq = xf_sql_column_int64(st, 0) + 1;
 		if (xf_hex_decode(xf_row_text(st, 1), prev, XF_HASH_LEN) != XF_OK) {

@@ -62,7 +62,8 @@ int xf_store_evaluation_save(xf_db *db, int64_t incident_id, const json_t *score
 	xf_sql_stmt *st = xf_db_prepare(
 	    db, "INSERT INTO evaluations (incident_id, scores, lessons, facts, completed_ms,"
 	        " completed_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, ?4,"
-	        " CASE WHEN ?5 THEN ?6 END, CASE WHEN ?5 THEN ?7 END, ?6, ?7)"
+	        " CASE WHEN ?5 <> 0 THEN CAST(?6 AS BIGINT) END,"
+	        " CASE WHEN ?5 <> 0 THEN CAST(?7 AS BIGINT) END, ?6, ?7)"
 	        " ON CONFLICT (incident_id) DO UPDATE SET scores = excluded.scores,"
 	        " lessons = excluded.lessons, facts = excluded.facts,"
 	        " completed_ms = coalesce(excluded.completed_ms, evaluations.completed_ms),"

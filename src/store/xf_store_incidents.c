@@ -123,8 +123,8 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	if ((rc = xf_row_insert(db, st, id)) != XF_OK)
 		return rc;
 	for (size_t i = 0; i < in->n_units && rc == XF_OK; i++) {
-		st = xf_db_prepare(db, "INSERT OR IGNORE INTO incident_units (incident_id, unit_id)"
-		                       " VALUES (?, ?)");
+		st = xf_db_prepare(db, "INSERT INTO incident_units (incident_id, unit_id)"
+		                       " VALUES (?, ?) ON CONFLICT DO NOTHING");
 		xf_sql_bind_int64(st, 1, *id);
 		xf_sql_bind_int64(st, 2, in->units[i]);
 		rc = xf_db_exec(db, st);
@@ -171,7 +171,7 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 #define VISIBLE                                                                                    \
 	"(?1 = 1"                                                                                  \
 	" OR (?2 > 0 AND EXISTS (SELECT 1 FROM incident_units iu WHERE iu.incident_id = i.id"      \
-	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"                      \
+	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION"      \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))"    \
 	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id"                 \
 	"     AND t.assignee_id = ?3))" /* the head of a petitioner's unit */                      \
@@ -213,7 +213,7 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	" i.override, i.procedure, i.procedure_name, i.reasons, i.plan_id, p.hash, p.title,"       \
 	" i.registered_ms, i.activated_ms, i.updated_ms,"                                          \
 	" (SELECT coalesce(group_concat(unit_id), '') FROM (SELECT unit_id FROM incident_units"    \
-	"    WHERE incident_id = i.id ORDER BY unit_id)),"                                         \
+	"    WHERE incident_id = i.id ORDER BY unit_id) AS ordered_units),"                        \
 	" i.withdrawn, i.escalation, coalesce(i.occurred_ms, i.registered_ms), i.expected_ms,"     \
 	" i.expected_destination," /* the task counts: total, done, skipped, overdue (open and     \
 	                              reported overdue) */                                         \
@@ -309,7 +309,8 @@ int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ct
 #define WINDOW(filter)                                                                             \
 	"(SELECT w.id FROM incidents w WHERE w.id < ?6" filter " ORDER BY w.id DESC LIMIT 1024)"
 #define CANDIDATES                                                                                 \
-	"WITH RECURSIVE sub(id) AS (SELECT ?2 WHERE ?2 > 0 UNION SELECT u.id FROM units u"         \
+	"WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) WHERE ?2 > 0 UNION SELECT u.id "     \
+	"FROM units u"                                                                             \
 	"  JOIN sub ON u.parent_id = sub.id),"                                                     \
 	" cand(id) AS (SELECT iu.incident_id FROM incident_units iu WHERE iu.unit_id IN sub"       \
 	"  AND iu.incident_id < ?6 UNION SELECT t.incident_id FROM tasks t WHERE ?3 > 0"           \
@@ -335,9 +336,12 @@ static const char *const list_window_sql[] = {
 };
 /* The lowest id of the window and whether it was full. */
 static const char *const list_window_end_sql[] = {
-    [LIST_ANY] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " CURRENT("w")),
-    [LIST_STATUS] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND w.status = ?4"),
-    [LIST_ACTIVE] = "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " ACTIVE_ONLY("w")),
+    [LIST_ANY] =
+        "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " CURRENT("w")) " AS recent",
+    [LIST_STATUS] =
+        "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND w.status = ?4") " AS recent",
+    [LIST_ACTIVE] =
+        "SELECT coalesce(min(id), 0), count(*) FROM " WINDOW(" AND " ACTIVE_ONLY("w")) " AS recent",
 };
 static const char *const list_scope_sql[] = {
     [LIST_ANY] = CANDIDATES LIST_SELECT " WHERE i.id IN cand AND " CURRENT("i") LIST_ORDER,
@@ -514,8 +518,8 @@ int xf_store_incident_set_facts(xf_db *db, int64_t id, const char *place, const 
 	xf_sql_bind_int64(st, 1, id);
 	rc = xf_db_exec(db, st);
 	for (size_t i = 0; rc == XF_OK && i < n_units; i++) {
-		st = xf_db_prepare(db, "INSERT OR IGNORE INTO incident_units (incident_id, unit_id)"
-		                       " VALUES (?, ?)");
+		st = xf_db_prepare(db, "INSERT INTO incident_units (incident_id, unit_id)"
+		                       " VALUES (?, ?) ON CONFLICT DO NOTHING");
 		xf_sql_bind_int64(st, 1, id);
 		xf_sql_bind_int64(st, 2, units[i]);
 		rc = xf_db_exec(db, st);
@@ -532,7 +536,7 @@ int xf_store_incident_set_decision(xf_db *db, int64_t id, const xf_incident_deci
 	    " in_scope = ?4, grade = ?5, grade_name = ?6, grade_computed = ?7,"
 	    " procedure = coalesce(?8, procedure), procedure_name = coalesce(?9, procedure_name),"
 	    " reasons = ?10, status = ?11,"
-	    " escalation = CASE WHEN ?12 THEN ?13 ELSE escalation END, updated_ms = ?14"
+	    " escalation = CASE WHEN ?12 <> 0 THEN ?13 ELSE escalation END, updated_ms = ?14"
 	    " WHERE id = ?15");
 	xf_sql_bind_int64(st, 1, in->headcount);
 	xf_sql_bind_text(st, 2, in->destination, -1);
@@ -679,10 +683,10 @@ int xf_store_task_fulfilled_by(xf_db *db, int64_t id, int64_t report_id)
 int xf_store_task_set_due(xf_db *db, int64_t id, int64_t due_ms)
 {
 	/* A new due time in the future makes the task eligible for a new overdue notice. */
-	xf_sql_stmt *st =
-	    xf_db_prepare(db, "UPDATE tasks SET due_ms = ?1,"
-	                      " overdue = CASE WHEN ?1 IS NULL THEN 0 ELSE overdue END"
-	                      " WHERE id = ?2");
+	xf_sql_stmt *st = xf_db_prepare(
+	    db, "UPDATE tasks SET due_ms = ?1,"
+	        " overdue = CASE WHEN CAST(?1 AS BIGINT) IS NULL THEN 0 ELSE overdue END"
+	        " WHERE id = ?2");
 	if (due_ms)
 		xf_sql_bind_int64(st, 1, due_ms);
 	xf_sql_bind_int64(st, 2, id);
@@ -820,10 +824,15 @@ int xf_store_task_list(xf_db *db, int64_t incident_id, json_t **out)
 int xf_store_tasks_newly_overdue(xf_db *db, int64_t now_ms, int64_t (*out)[2], size_t max,
                                  size_t *n)
 {
-	xf_sql_stmt *st = xf_db_prepare(
-	    db, "SELECT id, incident_id FROM tasks INDEXED BY tasks_live_due"
-	        " WHERE status IN ('pending','in_progress') AND overdue = 0 AND due_ms IS NOT NULL"
-	        " AND due_ms < ? ORDER BY due_ms LIMIT ?");
+	/* SQLite is told the index (its planner may otherwise walk every task by due
+	 * time); PostgreSQL's planner finds the partial index itself. */
+#define NEWLY_OVERDUE(tasks)                                                                       \
+	"SELECT id, incident_id FROM " tasks " WHERE status IN ('pending','in_progress')"          \
+	" AND overdue = 0 AND due_ms IS NOT NULL AND due_ms < ? ORDER BY due_ms LIMIT ?"
+	xf_sql_stmt *st =
+	    xf_db_prepare(db, XF_DB_SQL(db, NEWLY_OVERDUE("tasks INDEXED BY tasks_live_due"),
+	                                NEWLY_OVERDUE("tasks")));
+#undef NEWLY_OVERDUE
 	xf_sql_bind_int64(st, 1, now_ms);
 	xf_sql_bind_int64(st, 2, max);
 	int rc;
@@ -864,11 +873,12 @@ int xf_store_timeline(xf_db *db, int64_t incident_id, int limit, json_t **out)
 	 * one holds the entries recorded last. */
 	xf_sql_stmt *st = xf_db_prepare(
 	    db, "SELECT seq, at, actor, action, data FROM events WHERE object_type = 'incident'"
-	        " AND object_id = ?1 ORDER BY CASE WHEN ?2 < 0 THEN coalesce(CASE WHEN action ="
+	        " AND object_id = ?1 ORDER BY CASE WHEN ?3 = 0 THEN coalesce(CASE WHEN action ="
 	        " 'note.create' THEN json_extract(data, '$.at') END, at) END DESC, seq DESC"
 	        " LIMIT ?2");
 	xf_sql_bind_text(st, 1, id_text, -1);
-	xf_sql_bind_int64(st, 2, limit > 0 ? limit : -1);
+	xf_sql_bind_int64(st, 2, limit > 0 ? limit : INT64_MAX);
+	xf_sql_bind_int64(st, 3, limit > 0);
 	json_t *newest;
 	int rc = xf_rows_json(db, st, read_timeline_entry, &newest);
 	if (rc != XF_OK)
@@ -1028,9 +1038,9 @@ int xf_store_incident_links(xf_db *db, int64_t incident_id, int64_t *units, size
 
 int xf_store_unit_subtree(xf_db *db, int64_t unit_id, int64_t **ids, size_t *n)
 {
-	xf_sql_stmt *st =
-	    xf_db_prepare(db, "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT u.id FROM units u"
-	                      " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
+	xf_sql_stmt *st = xf_db_prepare(
+	    db, "WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT u.id FROM units u"
+	        " JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub");
 	xf_sql_bind_int64(st, 1, unit_id);
 	return xf_rows_ids(db, st, ids, n);
 }

@@ -85,11 +85,13 @@ const char xf_migration_people[] =
  * ?2 unit, ?3 user. */
 #define PERSON_VISIBLE_AS(P)                                                                       \
 	"(?1 = 1"                                                                                  \
-	" OR (?2 > 0 AND (" P ".unit_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION"            \
+	" OR (?2 > 0 AND (" P                                                                      \
+	".unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION"                  \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"      \
 	"   OR EXISTS (SELECT 1 FROM incident_persons ip JOIN incident_units iu"                   \
 	"     ON iu.incident_id = ip.incident_id WHERE ip.person_id = " P ".id AND iu.unit_id IN"  \
-	"     (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT u.id FROM units u"                \
+	"     (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION SELECT u.id FROM units " \
+	"u"                                                                                        \
 	"      JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))))"                           \
 	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = " P ".id"         \
 	"     AND a.official_id = ?3 AND a.ended_ms IS NULL)))"
@@ -102,7 +104,8 @@ const char xf_migration_people[] =
  * it: the accused unit is among the viewer's unit and the units above it. The rule
  * itself is xf_matter_visible_to(), asked of every matter row in C. */
 #define VIEWER_AT_OR_BELOW_ACCUSED                                                                 \
-	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT ?4 UNION SELECT u.parent_id"      \
+	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT CAST(?4 AS BIGINT) UNION SELECT " \
+	"u.parent_id"                                                                              \
 	" FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL) SELECT id FROM up))"
 
 static void bind_viewer(xf_sql_stmt *st, const xf_viewer *v)
@@ -504,7 +507,7 @@ int xf_store_person_list(xf_db *db, const xf_viewer *viewer, const char *q, int6
 	    "   UNION ALL SELECT id FROM persons WHERE name = p.name AND unit_id = p.unit_id)"
 	    "   AND q.merged_into IS NULL AND " OTHER_PERSON_VISIBLE ")"
 	    " FROM persons p WHERE p.merged_into IS NULL AND " PERSON_VISIBLE
-	    " AND (?5 IS NULL OR instr(p.name, ?5) > 0)"
+	    " AND (CAST(?5 AS TEXT) IS NULL OR instr(p.name, ?5) > 0)"
 	    " AND (?6 = 0 OR EXISTS (SELECT 1 FROM incident_persons ip WHERE ip.person_id = p.id"
 	    "   AND ip.incident_id = ?6))"
 	    " AND (?7 = 0 OR p.id < ?7) ORDER BY p.id DESC LIMIT ?8");
@@ -602,7 +605,8 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 	    "INSERT INTO incident_persons (incident_id, person_id, role)"
 	    " SELECT incident_id, ?2, role FROM incident_persons WHERE person_id = ?1 AND true"
 	    " ON CONFLICT (incident_id, person_id) DO UPDATE SET role ="
-	    "   CASE WHEN excluded.role = 'representative' THEN excluded.role ELSE role END",
+	    "   CASE WHEN excluded.role = 'representative' THEN excluded.role ELSE "
+	    "incident_persons.role END",
 	    "DELETE FROM incident_persons WHERE person_id = ?1",
 	    "UPDATE matters SET person_id = ?2 WHERE person_id = ?1",
 	    /* one active 包保 per person: the kept file's wins */
@@ -974,9 +978,9 @@ int xf_store_assignment_update(xf_db *db, int64_t id, int64_t official_id, int i
 	    "UPDATE assignments SET official_id = CASE WHEN ?1 > 0 THEN ?1 ELSE official_id END,"
 	    " interval_days = CASE WHEN ?2 > 0 THEN ?2 ELSE interval_days END,"
 	    " status = coalesce(?3, status),"
-	    " next_due_ms = CASE WHEN ?8 THEN NULL WHEN ?4 > 0 THEN ?4 ELSE next_due_ms END,"
+	    " next_due_ms = CASE WHEN ?8 <> 0 THEN NULL WHEN ?4 > 0 THEN ?4 ELSE next_due_ms END,"
 	    " task_id = CASE WHEN ?5 > 0 THEN ?5 ELSE task_id END,"
-	    " ended_ms = CASE WHEN ?8 THEN ?6 ELSE ended_ms END WHERE id = ?7");
+	    " ended_ms = CASE WHEN ?8 <> 0 THEN ?6 ELSE ended_ms END WHERE id = ?7");
 	xf_sql_bind_int64(st, 1, official_id);
 	xf_sql_bind_int64(st, 2, interval_days);
 	bind_or_null(st, 3, status);

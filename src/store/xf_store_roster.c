@@ -13,6 +13,7 @@
 #include "store/xf_store_db.h"
 #include "store/xf_store_roster.h"
 #include "store/xf_store_rows.h"
+#include "util/xf_buf.h"
 
 const char xf_migration_roster[] =
     "CREATE TABLE staff ("
@@ -369,12 +370,23 @@ static xf_sql_stmt *leader_query(xf_db *db, const json_t *positions, int64_t id,
 	            "l.staff_id", "l.user_id",
 	            "?3") " FROM leadership l LEFT JOIN staff s ON s.id = l.staff_id"
 	                  " LEFT JOIN users u ON u.id = coalesce(l.user_id, s.user_id)"
-	                  " WHERE (?2 = 0 OR l.id = ?2) AND (?4 IS NULL OR l.position = ?4)"
-	                  " ORDER BY coalesce((SELECT CAST(j.key AS INTEGER) FROM json_each(?1) j"
-	                  "   WHERE j.value = l.position LIMIT 1), 1000000), l.sort_order, l.id");
-	char *order = positions ? json_dumps(positions, JSON_COMPACT) : NULL;
-	xf_sql_bind_text(st, 1, order ? order : "[]", -1);
-	free(order);
+	                  " WHERE (?2 = 0 OR l.id = ?2) AND (CAST(?4 AS TEXT) IS NULL OR "
+	                  "l.position = ?4)"
+	                  " ORDER BY coalesce(nullif(instr(?1, '|' || l.position || '|'), 0),"
+	                  "   1000000), l.sort_order, l.id");
+	/* The positions as "|a|b|", so that where a position's name stands orders it (the
+	 * plan's position names hold no '|'). */
+	xf_buf order;
+	xf_buf_init(&order, 0);
+	xf_buf_append(&order, "|", 1);
+	for (size_t i = 0; i < json_array_size(positions); i++) {
+		const char *name = json_string_value(json_array_get(positions, i));
+		if (name && !strchr(name, '|'))
+			xf_buf_printf(&order, "%s|", name);
+	}
+	char *text = xf_buf_detach(&order, NULL);
+	xf_sql_bind_text(st, 1, text, -1);
+	free(text);
 	xf_sql_bind_int64(st, 2, id);
 	xf_sql_bind_int64(st, 3, now_ms);
 	if (position)
@@ -704,7 +716,7 @@ static int unit_contacts(xf_db *db, const char *unit, int64_t now_ms, json_t *li
 	        " SELECT s.name, coalesce(nullif(s.phone, ''), u.phone, ''), 1, 1, d.starts_ms"
 	        "  FROM duty_shifts d JOIN staff s ON s.id = d.staff_id"
 	        "  JOIN units un ON un.id = s.unit_id LEFT JOIN users u ON u.id = s.user_id"
-	        "  WHERE un.name = ?1 AND d.starts_ms <= ?2 AND d.ends_ms > ?2)"
+	        "  WHERE un.name = ?1 AND d.starts_ms <= ?2 AND d.ends_ms > ?2) AS unit_rows"
 	        " ORDER BY part, k");
 	bind_text(st, 1, unit);
 	xf_sql_bind_int64(st, 2, now_ms);

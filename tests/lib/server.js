@@ -1,8 +1,13 @@
 // Starts a real xinfang server on a free loopback port with a temporary database,
 // for the API and browser tests, and gives them a small cookie-aware client (accounts,
 // units and the rest of the set-up: tests/lib/fixtures.js).
+//
+// The database is a SQLite file in the server's directory, or, with XF_TEST_ENGINE=
+// postgresql, a new database of the PostgreSQL server at XF_TEST_PG_URL (scripts/pg-test)
+// whose name is kept in the directory, so that a server started again on the same
+// directory finds it; stop() drops it with the directory.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -10,6 +15,29 @@ const net = require('node:net');
 
 const root = path.resolve(__dirname, '..', '..');
 const binary = process.env.XF_BIN || path.join(root, 'build', 'xinfang');
+const onPostgres = process.env.XF_TEST_ENGINE === 'postgresql';
+
+// The server's PostgreSQL URL for a test directory, making its database on first use.
+function postgresDatabase(dir) {
+  const server = process.env.XF_TEST_PG_URL;
+  if (!server) throw new Error('XF_TEST_ENGINE=postgresql needs XF_TEST_PG_URL (scripts/pg-test run)');
+  const file = path.join(dir, 'pg-database');
+  let name = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+  if (!name) {
+    name = `xf_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    execFileSync('psql', [server, '-qAtc', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+    fs.writeFileSync(file, name);
+  }
+  return server.replace(/\/postgres\?/, `/${name}?`);
+}
+
+function dropPostgresDatabase(dir) {
+  const file = path.join(dir, 'pg-database');
+  if (!onPostgres || !fs.existsSync(file)) return;
+  const name = fs.readFileSync(file, 'utf8').trim();
+  execFileSync('psql', [process.env.XF_TEST_PG_URL, '-qAtc',
+    `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'pipe' });
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -29,7 +57,8 @@ function freePort() {
 async function startServer(options = {}) {
   const dir = options.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'xinfang-test-'));
   const port = await freePort();
-  const env = { ...process.env, XINFANG_DB: path.join(dir, 'xinfang.db'),
+  const database = onPostgres ? postgresDatabase(dir) : path.join(dir, 'xinfang.db');
+  const env = { ...process.env, XINFANG_DB: database,
     XINFANG_DATA_DIR: dir, XINFANG_LISTEN: `127.0.0.1:${port}`, ...(options.env || {}) };
   if (options.adminPassword) env.XINFANG_ADMIN_PASSWORD = options.adminPassword;
   else delete env.XINFANG_ADMIN_PASSWORD;
@@ -62,7 +91,10 @@ async function startServer(options = {}) {
         await exited;
         clearTimeout(t);
       }
-      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) {
+        dropPostgresDatabase(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -107,4 +139,4 @@ class Client {
   del(p, headers) { return this.request('DELETE', p, undefined, headers); }
 }
 
-module.exports = { startServer, Client, freePort, root, binary };
+module.exports = { startServer, Client, freePort, root, binary, onPostgres };

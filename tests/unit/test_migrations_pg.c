@@ -250,7 +250,9 @@ static const char pg_catalog[] =
     " UNION ALL SELECT 'index', indexdef FROM pg_indexes WHERE schemaname = current_schema()"
     " UNION ALL SELECT 'trigger', pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
     " UNION ALL SELECT 'function', pg_get_functiondef(oid) FROM pg_proc"
-    "  WHERE pronamespace IN (SELECT oid FROM ns)"
+    "  WHERE pronamespace IN (SELECT oid FROM ns) AND prokind = 'f'"
+    " UNION ALL SELECT 'aggregate', proname || ' ' || pg_get_function_arguments(oid)"
+    "  FROM pg_proc WHERE pronamespace IN (SELECT oid FROM ns) AND prokind = 'a'"
     " UNION ALL SELECT 'version', version::text FROM schema_version";
 
 static void test_same_schema(void **state)

@@ -340,9 +340,13 @@ static void test_two_connections(void **state)
 	insert(a, "事务中", 1);
 	assert_int_equal(count_rows(b), 0); /* not committed: b does not see it */
 	if (xf_sql_dialect(b) == XF_SQL_PG) {
-		/* a holds the chain lock: b waits, and gives up at its lock timeout */
+		/* a holds the write lock: b's write transaction waits, and gives up at its
+		 * lock timeout, as on SQLite a second BEGIN IMMEDIATE does */
 		assert_int_equal(xf_sql_exec_script(b, "SET lock_timeout = 200"), XF_OK);
-		assert_int_equal(xf_sql_begin(b, true), XF_OK);
+		assert_int_equal(xf_sql_begin(b, true), XF_UNAVAILABLE);
+		assert_false(xf_sql_in_transaction(b));
+		/* and a writer that holds only the chain lock is kept in order too */
+		assert_int_equal(xf_sql_exec_script(b, "BEGIN"), XF_OK);
 		assert_int_equal(xf_sql_lock_chain(b), XF_UNAVAILABLE);
 		xf_sql_rollback(b);
 	}
