@@ -50,9 +50,14 @@ test-unit:
 	scripts/pg-test run bash -c 'ctest --test-dir build --output-on-failure && \
 	  ctest --test-dir build-sanitize --output-on-failure'
 
+# The API suite on both engines and both builds: SQLite files, then a database per
+# server on the throw-away PostgreSQL (tests/lib/server.js, XF_TEST_ENGINE).
 test-api:
 	node --test tests/api/
 	XF_BIN=build-sanitize/xinfang node --test tests/api/
+	scripts/pg-test run env XF_TEST_ENGINE=postgresql node --test tests/api/
+	scripts/pg-test run env XF_TEST_ENGINE=postgresql XF_BIN=build-sanitize/xinfang \
+	  node --test tests/api/
 
 test-e2e:
 	node --test tests/e2e/
