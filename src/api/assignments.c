@@ -257,14 +257,20 @@ static void xf_api_assignments_list(xf_req *req)
 {
 	const char *mine = xf_req_query(req, "mine");
 	xf_scope scope = xf_api_scope(req);
-	if (!(mine && strcmp(mine, "1") == 0) && !scope.all) {
+	bool own = mine && strcmp(mine, "1") == 0;
+	if (!own && !scope.all && !scope.mine_id) {
 		xf_reply_error(req, 403, "forbidden", "mine", "ask for your own: mine=1");
 		return;
 	}
 	xf_db *db = xf_db_get();
 	json_t *list;
-	int rc = xf_store_assignment_list(db, 0, mine && strcmp(mine, "1") == 0 ? req->user.id : 0,
-	                                  &list);
+	int rc = xf_store_assignment_list(db, 0, own ? req->user.id : 0, &list);
+	/* A user of one mine among many: the petitioners of their mine (xf_scope.h). */
+	if (rc == XF_OK && !own && !scope.all) {
+		xf_viewer viewer = xf_api_viewer(req);
+		if ((rc = keep_visible(db, &viewer, list, true)) != XF_OK)
+			json_decref(list);
+	}
 	xf_api_reply_list(req, db, rc, "assignments", list);
 }
 

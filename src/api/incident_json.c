@@ -34,6 +34,8 @@ json_t *xf_api_incident_of(const xf_incident_row *r, int64_t now_ms)
 	json_object_set_new(o, "plan",
 	                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->plan_id, "hash",
 	                              r->plan_hash, "title", r->plan_title));
+	json_object_set_new(o, "mine_id", r->mine_id ? json_integer(r->mine_id) : json_null());
+	json_object_set_new(o, "mine", xf_jsonv_text(r->mine));
 	json_object_set_new(o, "registered_at", xf_jsonv_time(r->registered_ms));
 	json_object_set_new(o, "elapsed_s", json_integer((now_ms - r->registered_ms) / 1000));
 	json_object_set_new(o, "activated_at", xf_jsonv_time(r->activated_ms));

@@ -98,10 +98,10 @@ static bool list_query_parse(xf_req *req, list_query *q)
 	}
 	q->scope = xf_api_scope(req);
 	q->active_only = active && strcmp(active, "1") == 0;
-	snprintf(q->key, sizeof q->key, "%d/%lld/%lld/%s/%d/%lld/%lld", q->scope.all,
-	         (long long)q->scope.unit_id, (long long)q->scope.user_id,
-	         q->status ? q->status : "", q->active_only, (long long)q->before,
-	         (long long)q->limit);
+	snprintf(q->key, sizeof q->key, "%d/%lld/%lld/%lld/%s/%d/%lld/%lld", q->scope.all,
+	         (long long)q->scope.mine_id, (long long)q->scope.unit_id,
+	         (long long)q->scope.user_id, q->status ? q->status : "", q->active_only,
+	         (long long)q->before, (long long)q->limit);
 	return true;
 }
 

@@ -384,7 +384,8 @@ static void xf_api_incidents_create(xf_req *req)
 	if (!body || !read_registration(req, body, &f))
 		return;
 	int64_t plan_id;
-	const xf_plan *plan = xf_plans_current(&plan_id);
+	/* The registering user's mine's own plan, else the deployment's. */
+	const xf_plan *plan = xf_plans_for_mine(xf_db_get(), req->user.mine_id, &plan_id);
 	xf_plan_facts facts = {.headcount = (int)f.headcount,
 	                       .destination = (xf_destination)xf_destination_parse(f.destination),
 	                       .advance_info = f.advance_info};

@@ -3,12 +3,16 @@
  * task is marked in the same transaction), then publishes them to the live feed. The
  * browser only displays what the server decided. Closing an incident ends its open
  * tasks, so the scan reads an index of live tasks only, and takes the write lock only
- * when that read found something due. */
+ * when that read found something due. With several processes on one PostgreSQL
+ * database, a tick scans only in the process that took the job's lease. */
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "api/xf_api.h"
+#include "store/xf_store_bus.h"
+
+#define OVERDUE_JOB "overdue scan"
 
 static struct {
 	pthread_mutex_t lock;
@@ -77,7 +81,12 @@ static void *overdue_main(void *arg)
 		if (overdue.stopping)
 			break;
 		pthread_mutex_unlock(&overdue.lock);
-		xf_overdue_scan(db);
+		/* Several processes on one PostgreSQL database: one scans per tick, the
+		 * others skip it (the lease is this thread's connection's). */
+		if (xf_store_lease_try(db, OVERDUE_JOB) == 1) {
+			xf_overdue_scan(db);
+			xf_store_lease_release(db, OVERDUE_JOB);
+		}
 		pthread_mutex_lock(&overdue.lock);
 	}
 	pthread_mutex_unlock(&overdue.lock);

@@ -1,6 +1,7 @@
 /* The plans the server runs with: the current plan (from XINFANG_PLAN, validated at
- * start; an invalid plan stops the start) and every older version an incident still
- * runs under, loaded from the database on demand and kept until shutdown. */
+ * start; an invalid plan stops the start), a mine's own plan where one is attached
+ * (api/group.c), and every older version an incident still runs under, loaded from the
+ * database on demand and kept until shutdown. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "store/xf_store_mines.h"
 
 typedef struct loaded_plan {
 	int64_t id;
@@ -152,10 +154,20 @@ const xf_plan *xf_plans_get(xf_db *db, int64_t id)
 	return plan;
 }
 
+const xf_plan *xf_plans_for_mine(xf_db *db, int64_t mine_id, int64_t *id)
+{
+	int64_t own = 0;
+	const xf_plan *plan = NULL;
+	/* A mine's own plan (xf_store_mines.h); one that no longer loads falls back. */
+	if (xf_store_mine_plan(db, mine_id, &own) == XF_OK && own && (plan = xf_plans_get(db, own)))
+		*id = own;
+	return plan ? plan : xf_plans_current(id);
+}
+
 static void xf_api_plan_get(xf_req *req)
 {
 	int64_t id;
-	const xf_plan *plan = xf_plans_current(&id);
+	const xf_plan *plan = xf_plans_for_mine(xf_db_get(), req->user.mine_id, &id);
 	if (!plan) {
 		xf_reply_error(req, 503, "unavailable", NULL, "no plan is loaded");
 		return;

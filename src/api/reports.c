@@ -1,8 +1,8 @@
 /* The report resource (docs/documents.md): 首报, 续报, 终报 and
  * 工作总结 of an incident as drafts built from its own data (core/xf_report_builder.h),
  * edited by the office, then issued: numbered (〔YYYY〕N号 counting the year's issued
- * reports), versioned per incident and kind, rendered once as PDF and DOCX into the
- * records' content store (api/xf_records.h) with their SHA-256 in the row, so an issued
+ * reports of the incident's mine), versioned per incident and kind, rendered once as PDF and DOCX
+ * into the records' content store (api/xf_records.h) with their SHA-256 in the row, so an issued
  * report's bytes never change; a correction is a new draft naming the version it
  * replaces. Drafts render on the fly with a 草稿 watermark. Issuing a 首报 completes the
  * open written report-up task, a 续报 the current progress round (the task shows the

@@ -136,6 +136,8 @@ void xf_api_duty_list(xf_req *req)
 	xf_db *db = xf_db_get();
 	json_t *list;
 	int rc = xf_store_duty_list(db, from, to, 0, now, &list);
+	if (rc == XF_OK)
+		rc = xf_api_keep_mine_rows(req, db, list, "unit_id"); /* per mine (api/mines.c) */
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
@@ -170,9 +172,14 @@ void xf_api_duty_now(xf_req *req)
 		rc = xf_store_duty_list(db, now, now + 1, 0, now, &shifts);
 	if (rc == XF_OK)
 		rc = xf_store_leader_list(db, xf_roster_plan_positions(), 0, now, &leaders);
+	if (rc == XF_OK)
+		rc = xf_api_keep_mine_rows(req, db, shifts, "unit_id"); /* per mine (api/mines.c) */
+	if (rc == XF_OK)
+		rc = xf_api_keep_mine_rows(req, db, leaders, NULL);
 	xf_tx_rollback(db);
 	if (rc != XF_OK) {
 		json_decref(shifts);
+		json_decref(leaders);
 		xf_api_store_error(req, db, rc);
 		return;
 	}

@@ -36,6 +36,8 @@ void xf_api_leadership_list(xf_req *req)
 	json_t *list;
 	const json_t *positions = xf_roster_plan_positions();
 	int rc = xf_store_leader_list(db, positions, 0, xf_now_ms(), &list);
+	if (rc == XF_OK)
+		rc = xf_api_keep_mine_rows(req, db, list, NULL); /* per mine (api/mines.c) */
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;

@@ -20,6 +20,8 @@ void xf_api_staff_list(xf_req *req)
 	xf_db *db = xf_db_get();
 	json_t *list;
 	int rc = xf_store_staff_list(db, unit_id, q ? q : "", after_id, (int)limit, &list, &next);
+	if (rc == XF_OK)
+		rc = xf_api_keep_mine_rows(req, db, list, "unit_id"); /* per mine (api/mines.c) */
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;

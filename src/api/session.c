@@ -8,9 +8,13 @@
 #include "core/xf_throttle.h"
 
 /* Per account: 5 free failures in 15 minutes, then 30 s doubling up to 15 minutes.
- * Per client address: 20 free failures, then the same waits. */
+ * Per client address: 20 free failures, then the same waits. The counts are rows of
+ * the database (xf_store_throttle_*), so that every process on one database counts
+ * the same failures; the tables here hold only the policy. */
 static xf_throttle account_throttle, address_throttle;
-#define THROTTLE_SLOTS        4096 /* accounts or addresses remembered at once */
+#define THROTTLE_SLOTS        1 /* the policy's table is not used */
+#define SCOPE_ACCOUNT         "account"
+#define SCOPE_ADDRESS         "address"
 #define ACCOUNT_FREE_FAILURES 5
 #define ADDRESS_FREE_FAILURES 20
 #define FAILURE_WINDOW_MS     (15 * XF_MINUTE_MS)
@@ -61,13 +65,55 @@ static void reply_throttled(xf_req *req, int64_t wait_ms)
 	               "too many failed sign-ins; try again in %s seconds", seconds);
 }
 
-/* A sign-in is refused while its account or its address is throttled: answers 429 and
- * returns true then. */
-static bool sign_in_throttled(xf_req *req, const char *account_key, const char *address_key,
-                              int64_t now)
+/* How long key must still wait under policy: XF_OK with *wait, or the store's error. */
+static int throttle_wait(xf_db *db, const xf_throttle *policy, const char *scope, const char *key,
+                         int64_t now, int64_t *wait)
 {
-	int64_t wait = xf_throttle_wait(&account_throttle, account_key, now);
-	int64_t wait_address = xf_throttle_wait(&address_throttle, address_key, now);
+	xf_throttle_row row;
+	int rc = xf_store_throttle_get(db, scope, key, &row);
+	*wait = 0;
+	if (rc == XF_OK)
+		*wait = xf_throttle_wait_of(policy, row.failures, row.first_ms, row.last_ms, now);
+	return rc == XF_NOTFOUND ? XF_OK : rc;
+}
+
+/* Counts a failure of key, in the caller's write transaction: a count whose window has
+ * passed (and no wait pending) starts afresh, as core/xf_throttle.h's table does. */
+static int throttle_fail(xf_db *db, const xf_throttle *policy, const char *scope, const char *key,
+                         int64_t now)
+{
+	xf_throttle_row row;
+	int rc = xf_store_throttle_get(db, scope, key, &row);
+	if (rc == XF_NOTFOUND ||
+	    (rc == XF_OK &&
+	     xf_throttle_lapsed(
+	         policy, row.first_ms,
+	         xf_throttle_wait_of(policy, row.failures, row.first_ms, row.last_ms, now), now))) {
+		row.failures = 0;
+		row.first_ms = now;
+		rc = XF_OK;
+	}
+	if (rc != XF_OK)
+		return rc;
+	row.failures++;
+	row.last_ms = now;
+	return xf_store_throttle_put(db, scope, key, &row);
+}
+
+/* A sign-in is refused while its account or its address is throttled: answers 429 (or
+ * the store's error) and returns true then. */
+static bool sign_in_throttled(xf_req *req, xf_db *db, const char *account_key,
+                              const char *address_key, int64_t now)
+{
+	int64_t wait, wait_address;
+	int rc = throttle_wait(db, &account_throttle, SCOPE_ACCOUNT, account_key, now, &wait);
+	if (rc == XF_OK)
+		rc = throttle_wait(db, &address_throttle, SCOPE_ADDRESS, address_key, now,
+		                   &wait_address);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return true;
+	}
 	if (wait_address > wait)
 		wait = wait_address;
 	if (wait <= 0)
@@ -98,9 +144,14 @@ static int check_credentials(xf_db *db, const char *username, const char *passwo
 static void sign_in_failed(xf_req *req, xf_db *db, const xf_actor *actor, const char *username,
                            const char *account_key, const char *address_key, int64_t now)
 {
-	xf_throttle_fail(&account_throttle, account_key, now);
-	xf_throttle_fail(&address_throttle, address_key, now);
 	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = throttle_fail(db, &account_throttle, SCOPE_ACCOUNT, account_key, now);
+	if (rc == XF_OK)
+		rc = throttle_fail(db, &address_throttle, SCOPE_ADDRESS, address_key, now);
+	/* Counts that no longer matter (window and longest wait past) are forgotten. */
+	if (rc == XF_OK)
+		rc = xf_store_throttle_purge(db, now - FAILURE_WINDOW_MS - LONGEST_WAIT_MS);
 	if (rc == XF_OK)
 		rc = xf_audit_append(
 		    db, actor, "session.login_failed", "user", username,
@@ -112,7 +163,7 @@ static void sign_in_failed(xf_req *req, xf_db *db, const xf_actor *actor, const 
 
 /* Stores a new session of user (purging the ended ones), sets its cookie, answers. */
 static void start_session(xf_req *req, xf_db *db, const xf_user *user, const xf_actor *actor,
-                          int64_t now)
+                          const char *account_key, int64_t now)
 {
 	char token[XF_TOKEN_LEN], csrf[XF_TOKEN_LEN], digest[XF_TOKEN_DIGEST_LEN];
 	int64_t session_id;
@@ -123,6 +174,8 @@ static void start_session(xf_req *req, xf_db *db, const xf_user *user, const xf_
 	if (rc == XF_OK)
 		rc = xf_store_session_purge(db, now, xf_api_settings_get()->session_idle_ms,
 		                            xf_api_settings_get()->session_absolute_ms);
+	if (rc == XF_OK)
+		rc = xf_store_throttle_clear(db, SCOPE_ACCOUNT, account_key);
 	if (rc == XF_OK)
 		rc = xf_store_session_create(db, user->id, digest, csrf, now, &session_id);
 	if (rc == XF_OK)
@@ -153,9 +206,9 @@ static void xf_api_session_create(xf_req *req)
 	snprintf(account_key, sizeof account_key, "%s", username);
 	snprintf(address_key, sizeof address_key, "%s", req->client_addr);
 	int64_t now = xf_now_ms();
-	if (sign_in_throttled(req, account_key, address_key, now))
-		return;
 	xf_db *db = xf_db_get();
+	if (sign_in_throttled(req, db, account_key, address_key, now))
+		return;
 	xf_user_row row;
 	bool ok;
 	int rc = check_credentials(db, username, password, &row, &ok);
@@ -170,8 +223,7 @@ static void xf_api_session_create(xf_req *req)
 		sign_in_failed(req, db, &actor, username, account_key, address_key, now);
 		return;
 	}
-	xf_throttle_clear(&account_throttle, account_key);
-	start_session(req, db, &row.user, &actor, now);
+	start_session(req, db, &row.user, &actor, account_key, now);
 }
 
 static void xf_api_session_get(xf_req *req)
@@ -209,20 +261,36 @@ static void xf_api_session_password(xf_req *req)
 		return;
 	}
 	int64_t now = xf_now_ms();
-	int64_t wait = xf_throttle_wait(&account_throttle, req->user.username, now);
+	int64_t wait;
+	xf_db *db = xf_db_get();
+	int rc =
+	    throttle_wait(db, &account_throttle, SCOPE_ACCOUNT, req->user.username, now, &wait);
+	if (rc != XF_OK) {
+		xf_api_store_error(req, db, rc);
+		return;
+	}
 	if (wait > 0) {
 		reply_throttled(req, wait);
 		return;
 	}
-	xf_db *db = xf_db_get();
 	xf_user_row row;
-	int rc = xf_store_user_by_id(db, req->user.id, &row);
+	rc = xf_store_user_by_id(db, req->user.id, &row);
 	if (rc != XF_OK) {
 		xf_api_store_error(req, db, rc);
 		return;
 	}
 	if (!xf_password_verify(row.password_hash, old_password)) {
-		xf_throttle_fail(&account_throttle, req->user.username, now);
+		rc = xf_tx_begin(db, true);
+		if (rc == XF_OK)
+			rc = throttle_fail(db, &account_throttle, SCOPE_ACCOUNT, req->user.username,
+			                   now);
+		if (rc == XF_OK)
+			rc = xf_tx_commit(db);
+		if (rc != XF_OK) {
+			xf_tx_rollback(db);
+			xf_api_store_error(req, db, rc);
+			return;
+		}
 		xf_reply_error(req, 400, "invalid_field", "old_password",
 		               "the old password is wrong");
 		return;

@@ -1,7 +1,9 @@
 /* The live feed (GET /stream): Server-Sent Events of incident changes, without a
  * thread per client.
  *
- * After every commit the committing thread notifies the feed's own thread, which
+ * After every commit the committing thread notifies the feed's own thread (and on
+ * PostgreSQL, after another process's commit, the change bus's thread does:
+ * store/xf_store_bus.h, opened by `xinfang serve`), which
  * reads the new incident events from the database in sequence order, renders each
  * once as an SSE message together with who may see it, puts it in a ring and wakes
  * the parked connections. The request that committed answers without waiting for
@@ -27,6 +29,7 @@
 #include <time.h>
 
 #include "api/xf_api.h"
+#include "store/xf_store_mines.h"
 
 #define RING_SIZE        1024
 #define MAX_LINKS        64 /* units and assignees remembered per message */
@@ -37,7 +40,7 @@
 #define REFILL_BYTES     32768 /* a refill stops past this much output; the rest waits its turn */
 
 typedef struct message {
-	int64_t seq, incident_id;
+	int64_t seq, incident_id, mine_id;
 	int n_units, n_assignees;
 	int64_t units[MAX_LINKS], assignees[MAX_LINKS];
 	char *text;
@@ -90,7 +93,7 @@ static bool linked(const int64_t *list, int n, int64_t id)
 
 static bool visible(const client *c, const message *m)
 {
-	if (c->scope.all)
+	if (c->scope.all || (c->scope.mine_id && m->mine_id == c->scope.mine_id))
 		return true;
 	if (c->scope.user_id && linked(m->assignees, m->n_assignees, c->scope.user_id))
 		return true;
@@ -168,6 +171,7 @@ static void publish(xf_db *db)
 			memcpy(m.assignees, assignees, na * sizeof *assignees);
 			m.n_units = (int)nu;
 			m.n_assignees = (int)na;
+			xf_store_incident_mine(db, m.incident_id, &m.mine_id);
 			m.text = render(m.seq, m.incident_id,
 			                json_string_value(json_object_get(e, "action")),
 			                json_string_value(json_object_get(e, "at")),
@@ -475,6 +479,7 @@ typedef struct session_check {
 	enum { SESSION_UNKNOWN, SESSION_ENDED, SESSION_VALID } state;
 	xf_roles roles;
 	int64_t unit_id;
+	int64_t mine_id; /* of the user's scope: a unit moved to another mine */
 } session_check;
 
 static int compare_checks(const void *a, const void *b)
@@ -528,6 +533,7 @@ static void check_sessions(xf_db *db)
 			checks[i].state = SESSION_VALID;
 			checks[i].roles = user.roles;
 			checks[i].unit_id = user.unit_id;
+			checks[i].mine_id = xf_scope_of(&user).mine_id;
 		}
 	}
 	xf_tx_rollback(db);
@@ -539,7 +545,8 @@ static void check_sessions(xf_db *db)
 		    bsearch(&key, checks, distinct, sizeof *checks, compare_checks);
 		if (!s || s->state == SESSION_UNKNOWN)
 			continue;
-		if (s->state == SESSION_ENDED || s->roles != c->roles || s->unit_id != c->unit_id)
+		if (s->state == SESSION_ENDED || s->roles != c->roles || s->unit_id != c->unit_id ||
+		    s->mine_id != c->scope.mine_id)
 			end_client(c, "session_ended");
 	}
 	pthread_mutex_unlock(&feed.lock);

@@ -24,7 +24,7 @@ static const xf_route_list *const route_lists[] = {
     &xf_routes_dispatches, &xf_routes_stream,   &xf_routes_persons,   &xf_routes_assignments,
     &xf_routes_roster,     &xf_routes_meetings, &xf_routes_venues,    &xf_routes_search,
     &xf_routes_directory,  &xf_routes_matters,  &xf_routes_records,   &xf_routes_archive,
-    &xf_routes_reports,
+    &xf_routes_reports,    &xf_routes_group,
 };
 static xf_route *routes;
 static size_t n_routes;

@@ -144,6 +144,8 @@ void xf_plans_stop(void);
 int xf_plans_check_file(const char *path);
 const xf_plan *xf_plans_current(int64_t *id);
 const xf_plan *xf_plans_get(xf_db *db, int64_t id);
+/* The plan a mine registers under: its own (xf_store_mines.h), else the current one. */
+const xf_plan *xf_plans_for_mine(xf_db *db, int64_t mine_id, int64_t *id);
 
 /* The live feed (stream.c): notified after every commit. */
 int xf_stream_start(void);
@@ -170,6 +172,13 @@ extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users,
     xf_routes_meetings, xf_routes_venues, xf_routes_search, xf_routes_directory, xf_routes_matters;
 /* Written reports (reports.c). */
 extern const xf_route_list xf_routes_reports;
+/* The group company's 信访办 over its mines (group.c). */
+extern const xf_route_list xf_routes_group;
+/* Rosters per mine (mines.c): the mine whose rosters the user reads (0: every mine's),
+ * and the rows of list kept to it, by the unit id in member key (null rows kept), or
+ * with key NULL by the unit of the row's staff_id, else user_id. */
+int64_t xf_api_roster_mine(const xf_req *req);
+int xf_api_keep_mine_rows(xf_req *req, xf_db *db, json_t *list, const char *key);
 
 /* Login throttles, owned by session.c. */
 void xf_api_session_setup(void);

@@ -22,6 +22,7 @@
 #include "core/xf_account.h"
 #include "core/xf_password.h"
 #include "store/xf_search.h"
+#include "store/xf_store_bus.h"
 #include "store/xf_store_seal.h"
 #include "util/xf_proxy.h"
 
@@ -207,6 +208,8 @@ static int open_store(const config *c)
 	char error[512];
 	if (!xf_store_is_server(c->db))
 		make_parent_dir(c->db);
+	/* PostgreSQL's head file; not in the directory made up of a URL */
+	xf_store_set_head_dir(xf_store_is_server(c->data_dir) ? NULL : c->data_dir);
 	if (xf_store_open(c->db, error, sizeof error) != XF_OK) {
 		fprintf(stderr, "xinfang: %s\n", error);
 		return XF_ERR;
@@ -223,6 +226,14 @@ static int open_store_current(const config *c)
 		fprintf(stderr, "xinfang: cannot open database '%s': %s\n", c->db, strerror(errno));
 		return XF_ERR;
 	}
+	if (xf_store_is_server(c->db) && xf_store_is_server(c->data_dir)) {
+		/* the default, the database's directory, is no directory for a URL */
+		fprintf(stderr, "xinfang: a PostgreSQL database needs its data directory "
+		                "(--data-dir or XINFANG_DATA_DIR): it holds the record files and "
+		                "the head file\n");
+		return XF_ERR;
+	}
+	xf_store_set_head_dir(c->data_dir); /* PostgreSQL's head file */
 	if (xf_store_open_current(c->db, error, sizeof error) != XF_OK) {
 		fprintf(stderr, "xinfang: %s\n", error);
 		xf_store_close();
@@ -320,6 +331,21 @@ static void block_signals(sigset_t *signals)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* On PostgreSQL, the change bus to the other processes on the same database: their
+ * commits move this process's caches and wake its live feed (store/xf_store_bus.h).
+ * Opened before the feed reads its first sequence number, so nothing falls between. */
+static int bus_open(const config *c)
+{
+	char error[512];
+	if (!xf_store_is_server(c->db))
+		return XF_OK;
+	if (xf_store_bus_open(c->db, xf_stream_notify, error, sizeof error) != XF_OK) {
+		fprintf(stderr, "xinfang: cannot open the change bus: %s\n", error);
+		return XF_ERR;
+	}
+	return XF_OK;
+}
+
 /* Everything the server stands on: the data directory, the record store, the database and
  * its first account, the plans and the live feed. */
 static int serve_prepare(const config *c, uint64_t record_max)
@@ -330,8 +356,9 @@ static int serve_prepare(const config *c, uint64_t record_max)
 		return XF_ERR;
 	}
 	if (xf_records_configure(c->data_dir, record_max) != XF_OK || open_store(c) != XF_OK ||
-	    bootstrap(c) != XF_OK || xf_plans_start(c->plan) != XF_OK ||
+	    bootstrap(c) != XF_OK || xf_plans_start(c->plan) != XF_OK || bus_open(c) != XF_OK ||
 	    xf_stream_start() != XF_OK) {
+		xf_store_bus_close();
 		xf_plans_stop();
 		xf_store_close();
 		return XF_ERR;
@@ -374,6 +401,7 @@ static xf_server *serve_start_http(const config *c, uint64_t record_max,
 /* Stops what serve_prepare and the api started, in reverse order. */
 static void serve_release(void)
 {
+	xf_store_bus_close();
 	xf_stream_free();
 	xf_api_shutdown();
 	xf_plans_stop();
@@ -429,6 +457,7 @@ static int cmd_serve(const config *c)
 	/* Parked live-feed connections are woken before the HTTP server stops. */
 	xf_overdue_stop();
 	xf_store_wal_stop();
+	xf_store_bus_close();
 	xf_stream_stop();
 	xf_http_stop(server);
 	xf_store_head_writer_stop();
@@ -808,7 +837,13 @@ static int cmd_backup(const config *c, const char *file)
 		fprintf(stderr, "xinfang: %s\n", error);
 		return 1;
 	}
-	printf("backed up '%s' to '%s' (chain head in '%s.head')\n", c->db, file, file);
+	if (xf_store_is_server(c->db))
+		/* the URL may hold a password: not printed */
+		printf("backed up the PostgreSQL database to '%s' with pg_dump (custom format: "
+		       "restore with pg_restore, docs/audit.md) (chain head in '%s.head')\n",
+		       file, file);
+	else
+		printf("backed up '%s' to '%s' (chain head in '%s.head')\n", c->db, file, file);
 	return 0;
 }
 

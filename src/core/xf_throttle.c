@@ -61,20 +61,31 @@ static xf_throttle_entry *find(xf_throttle *t, const char *key, uint64_t h)
 	return NULL;
 }
 
-static int64_t wait_of(const xf_throttle *t, const xf_throttle_entry *e, int64_t now_ms)
+int64_t xf_throttle_wait_of(const xf_throttle *t, int64_t failures, int64_t first_ms,
+                            int64_t last_ms, int64_t now_ms)
 {
-	if (now_ms - e->first_ms > t->window_ms && now_ms - e->last_ms > t->max_wait_ms)
+	if (now_ms - first_ms > t->window_ms && now_ms - last_ms > t->max_wait_ms)
 		return 0;
-	int over = e->failures - t->free_failures;
+	int64_t over = failures - t->free_failures;
 	if (over <= 0)
 		return 0;
 	int64_t wait = t->base_wait_ms;
-	for (int i = 1; i < over && wait < t->max_wait_ms; i++)
+	for (int64_t i = 1; i < over && wait < t->max_wait_ms; i++)
 		wait *= 2;
 	if (wait > t->max_wait_ms)
 		wait = t->max_wait_ms;
-	int64_t left = e->last_ms + wait - now_ms;
+	int64_t left = last_ms + wait - now_ms;
 	return left > 0 ? left : 0;
+}
+
+bool xf_throttle_lapsed(const xf_throttle *t, int64_t first_ms, int64_t wait_ms, int64_t now_ms)
+{
+	return now_ms - first_ms > t->window_ms && wait_ms == 0;
+}
+
+static int64_t wait_of(const xf_throttle *t, const xf_throttle_entry *e, int64_t now_ms)
+{
+	return xf_throttle_wait_of(t, e->failures, e->first_ms, e->last_ms, now_ms);
 }
 
 /* The entry's count no longer matters: its window has passed and no wait is pending

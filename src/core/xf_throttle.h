@@ -18,6 +18,7 @@
 #define XF_THROTTLE_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct xf_throttle_entry {
@@ -45,5 +46,12 @@ void xf_throttle_free(xf_throttle *t);
 int64_t xf_throttle_wait(xf_throttle *t, const char *key, int64_t now_ms);
 void xf_throttle_fail(xf_throttle *t, const char *key, int64_t now_ms);
 void xf_throttle_clear(xf_throttle *t, const char *key);
+
+/* The policy alone, for counts kept elsewhere (the database: api/session.c): how long a
+ * key with `failures` counted since first_ms, the last at last_ms, must still wait. */
+int64_t xf_throttle_wait_of(const xf_throttle *t, int64_t failures, int64_t first_ms,
+                            int64_t last_ms, int64_t now_ms);
+/* Whether such a count no longer matters: a new failure starts counting afresh. */
+bool xf_throttle_lapsed(const xf_throttle *t, int64_t first_ms, int64_t wait_ms, int64_t now_ms);
 
 #endif

@@ -13,6 +13,11 @@ typedef struct xf_user {
 	char username[64];
 	char name[128];
 	int64_t unit_id;
+	/* The mine of the user's unit: the nearest unit of kind 'mine' at or above it (0
+	 * when none, as for the group's own units), and whether a group is above that mine
+	 * (a deployment of many mines; a one-mine database has none). */
+	int64_t mine_id;
+	bool mine_in_group;
 	xf_roles roles;
 	bool must_change_password;
 	bool disabled;

@@ -104,6 +104,16 @@ const xf_message xf_messages[] = {
 
     /* ---- units ---- */
     {"a unit named '%s' already exists there", "该处已有名为「%s」的单位"},
+    /* ---- many mines: prefixes, the group 信访办 (api/units.c, api/group.c) ---- */
+    {"'%s' is not a number prefix: 1 to 8 letters or digits",
+     "「%s」不是有效的编号前缀：应为 1 到 8 个字母或数字"},
+    {"the number prefix '%s' is used by another unit", "编号前缀「%s」已被其他单位使用"},
+    {"only the company petition office may do this", "只有公司信访办可以执行此操作"},
+    {"there is no issued first, follow-up or final report %lld",
+     "没有已签发的首报、续报或终报 %lld"},
+    {"report %lld was acknowledged already", "报告 %lld 已签收"},
+    {"there is no mine %lld", "矿 %lld 不存在"},
+    {"the plan is invalid: %s", "预案无效：%s"},
     {"there is no unit %lld", "单位 %lld 不存在"},
     {"'head_user_id': there is no user %lld", "单位负责人：用户 %lld 不存在"},
     {"'unit_id': there is no unit %lld", "所属单位：单位 %lld 不存在"},
@@ -559,5 +569,7 @@ const xf_label xf_labels[] = {
     {"captured_at", "拍摄/记录时间", NULL},
     {"held_at", "谈话时间", NULL},
     {"use_existing", "使用已有档案", NULL},
+    {"number_prefix", "编号前缀", NULL},
+    {"plan_id", "预案", NULL},
 };
 const size_t xf_labels_count = sizeof xf_labels / sizeof xf_labels[0];

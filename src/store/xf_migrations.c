@@ -303,6 +303,43 @@ const char *const xf_migrations[] = {
                                                 XF_SEALED_GUARD("dispatches_sealed_update",
                                                                 "UPDATE", "dispatches",
                                                                 "OLD.incident_id"),
+    /* 15: login throttling shared by every process on the database (issue 11 item 3):
+     * failed sign-ins per account and per client address, counted by api/session.c
+     * under core/xf_throttle.h's policy; a row whose count no longer matters is purged. */
+    "CREATE TABLE login_throttle ("
+    "  scope TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL,"
+    "  first_ms INTEGER NOT NULL,"
+    "  last_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (scope, key));",
+    /* 16: many mines in one deployment (issue 11 item 4, xf_store_mines.c): a unit of
+     * kind 'group' above the mines (the CHECK on units.kind is widened in place, SQLite's
+     * documented way for a looser CHECK: every row stays valid); a mine's incident number
+     * prefix (NULL: XF) and its own plan (NULL: the deployment's); an incident's mine and
+     * the series its number counts in, the prefix (mines without one of their own share
+     * XF), with its place in it (earlier incidents: the root mine, XF and their year_seq;
+     * seal_unlock lets the backfill through sealed rows, whose seals do not cover these
+     * columns); the group 信访办's acknowledgement of an issued report. */
+    "PRAGMA writable_schema=ON;"
+    "UPDATE sqlite_master SET sql = replace(sql, '''team'',''other'')',"
+    "  '''team'',''other'',''group'')') WHERE type = 'table' AND name = 'units';"
+    "PRAGMA writable_schema=RESET;"
+    "ALTER TABLE units ADD COLUMN number_prefix TEXT;"
+    "ALTER TABLE units ADD COLUMN plan_id INTEGER REFERENCES plans(id);"
+    "ALTER TABLE incidents ADD COLUMN mine_id INTEGER REFERENCES units(id);"
+    "ALTER TABLE incidents ADD COLUMN number_series TEXT;"
+    "ALTER TABLE incidents ADD COLUMN series_seq INTEGER;"
+    "INSERT INTO seal_unlock (reason) VALUES ('migration 16');"
+    "UPDATE incidents SET number_series = 'XF', series_seq = year_seq, mine_id = (SELECT id"
+    "  FROM units WHERE parent_id IS NULL AND kind = 'mine' ORDER BY id LIMIT 1);"
+    "DELETE FROM seal_unlock;"
+    "CREATE UNIQUE INDEX incidents_series ON incidents (number_series, year, series_seq);"
+    "CREATE INDEX incidents_mine ON incidents (mine_id, id);"
+    "CREATE TABLE report_acknowledgements ("
+    "  report_id INTEGER PRIMARY KEY REFERENCES reports(id),"
+    "  acknowledged_ms INTEGER NOT NULL,"
+    "  acknowledged_by INTEGER NOT NULL REFERENCES users(id));",
 #undef XF_SEALED_GUARD
 #undef XF_SEALED_GUARD_IF
 };

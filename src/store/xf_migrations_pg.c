@@ -473,6 +473,35 @@ const char *const xf_migrations_pg[] = {
     PG_SEALED_GUARD("incident_units_sealed_delete", "DELETE", "incident_units", "incident_id")
     PG_SEALED_GUARD("dispatches_sealed_insert", "INSERT", "dispatches", "incident_id")
     PG_SEALED_GUARD("dispatches_sealed_update", "UPDATE", "dispatches", "incident_id"),
+    /* 15: login throttling shared by every process on the database. */
+    "CREATE TABLE login_throttle ("
+    "  scope TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  failures BIGINT NOT NULL,"
+    "  first_ms BIGINT NOT NULL,"
+    "  last_ms BIGINT NOT NULL,"
+    "  PRIMARY KEY (scope, key));",
+    /* 16: many mines in one deployment (xf_store_mines.c): the CHECK on units.kind
+     * is replaced by one that also takes 'group'; report_acknowledgements.report_id
+     * refers to a report, so it is a plain BIGINT PRIMARY KEY. */
+    "ALTER TABLE units DROP CONSTRAINT units_kind_check;"
+    "ALTER TABLE units ADD CONSTRAINT units_kind_check"
+    "  CHECK (kind IN ('mine','department','team','other','group'));"
+    "ALTER TABLE units ADD COLUMN number_prefix TEXT;"
+    "ALTER TABLE units ADD COLUMN plan_id BIGINT REFERENCES plans(id);"
+    "ALTER TABLE incidents ADD COLUMN mine_id BIGINT REFERENCES units(id);"
+    "ALTER TABLE incidents ADD COLUMN number_series TEXT;"
+    "ALTER TABLE incidents ADD COLUMN series_seq BIGINT;"
+    "INSERT INTO seal_unlock (reason) VALUES ('migration 16');"
+    "UPDATE incidents SET number_series = 'XF', series_seq = year_seq, mine_id = (SELECT id"
+    "  FROM units WHERE parent_id IS NULL AND kind = 'mine' ORDER BY id LIMIT 1);"
+    "DELETE FROM seal_unlock;"
+    "CREATE UNIQUE INDEX incidents_series ON incidents (number_series, year, series_seq);"
+    "CREATE INDEX incidents_mine ON incidents (mine_id, id);"
+    "CREATE TABLE report_acknowledgements ("
+    "  report_id BIGINT PRIMARY KEY REFERENCES reports(id),"
+    "  acknowledged_ms BIGINT NOT NULL,"
+    "  acknowledged_by BIGINT NOT NULL REFERENCES users(id));",
 #undef PG_SEALED_GUARD
 #undef PG_SEALED_GUARDS
 #undef PG_SEALED_GUARD_IF

@@ -2,16 +2,21 @@
 #include "store/xf_store.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store/xf_migrations.h"
 #include "store/xf_migrations_pg.h"
 #include "store/xf_search.h"
+#include "store/xf_store_bus.h"
 #include "store/xf_store_db.h"
 #include "store/xf_store_hooks.h"
 #include "store/xf_store_rows.h"
@@ -48,6 +53,14 @@ uint64_t xf_store_data_generation(void)
 uint64_t xf_store_auth_generation(void)
 {
 	return auth_generation;
+}
+
+void xf_store_generations_move(bool data, bool auth)
+{
+	if (auth)
+		auth_generation++;
+	if (data)
+		data_generation++;
 }
 
 int xf_db_fail(xf_db *db, int rc)
@@ -216,6 +229,9 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Where the head file of a PostgreSQL database is (xf_store_set_head_dir). */
+static char *head_dir;
+
 static int open_store(const char *target, bool migrating, char *error, size_t error_size)
 {
 	/* Memory statistics take a process-wide mutex on every SQLite allocation; the
@@ -242,9 +258,26 @@ static int open_store(const char *target, bool migrating, char *error, size_t er
 			rc = XF_ERR;
 		}
 	}
-	if (rc == XF_OK && db->dialect == XF_SQL_SQLITE)
-		xf_head_open(target);
+	if (rc == XF_OK) {
+		char *path = NULL;
+		if (db->dialect == XF_SQL_PG && head_dir) {
+			size_t n = strlen(head_dir) + sizeof "/" XF_STORE_PG_HEAD_FILE;
+			path = xf_malloc(n);
+			snprintf(path, n, "%s/%s", head_dir, XF_STORE_PG_HEAD_FILE);
+		} else if (db->dialect == XF_SQL_SQLITE && strcmp(target, ":memory:") != 0 &&
+		           strncmp(target, "file:", 5) != 0) {
+			path = xf_store_head_path_of(target);
+		}
+		xf_head_open(path);
+		free(path);
+	}
 	return rc;
+}
+
+void xf_store_set_head_dir(const char *dir)
+{
+	free(head_dir);
+	head_dir = dir ? xf_strdup(dir) : NULL;
 }
 
 bool xf_store_is_server(const char *target)
@@ -349,7 +382,12 @@ int xf_tx_commit(xf_db *db)
 	/* Only a transaction this connection began is committed (xf_tx_begin succeeded). */
 	assert(db->dead || xf_sql_in_transaction(db->sql));
 	xf_head_before_commit(db);
-	int rc = xf_sql_commit(db->sql);
+	/* Other processes on the same PostgreSQL database hear of the change when, and
+	 * only if, it commits (xf_store_bus.h). */
+	int rc =
+	    db->dead ? XF_OK : xf_store_bus_publish(db, xf_store_data_dirty, xf_store_auth_dirty);
+	if (rc == XF_OK)
+		rc = xf_sql_commit(db->sql);
 	if (rc != XF_OK) {
 		xf_db_fail(db, rc);
 		xf_tx_rollback(db);
@@ -466,8 +504,131 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 	return XF_OK;
 }
 
+/* The append-only triggers of events on PostgreSQL, as migration 1 wrote them and
+ * pg_get_triggerdef prints them back (SCHEMA: where events is). */
+static const struct {
+	const char *name, *def;
+} append_only_triggers_pg[] = {
+    {"events_append_only_delete",
+     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON %s.events FOR EACH ROW"
+     " EXECUTE FUNCTION xf_refuse('events are append-only')"},
+    {"events_append_only_truncate",
+     "CREATE TRIGGER events_append_only_truncate BEFORE TRUNCATE ON %s.events FOR EACH"
+     " STATEMENT EXECUTE FUNCTION xf_refuse('events are append-only')"},
+    {"events_append_only_update",
+     "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON %s.events FOR EACH ROW"
+     " EXECUTE FUNCTION xf_refuse('events are append-only')"},
+};
+/* The body of xf_refuse as migration 1 wrote it. */
+#define PG_REFUSE_BODY                                                                             \
+	"BEGIN RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'restrict_violation'; END"
+
+/* A catalog read that failed: says so in problem; XF_ERR. */
+static int catalog_failed(xf_db *db, xf_sql_stmt *st, char *problem, size_t problem_size)
+{
+	snprintf(problem, problem_size, "cannot read the catalog: %s", xf_sql_error(db->sql));
+	xf_sql_reset(st);
+	return XF_ERR;
+}
+
+/* PostgreSQL: no trigger of the schema is disabled (foreign keys are triggers there
+ * too), no rule rewrites events, and events has exactly the append-only triggers,
+ * enabled, with the definitions migration 1 gave them and xf_refuse's own body. */
+static int check_triggers_pg(xf_db *db, char *problem, size_t problem_size)
+{
+	xf_sql_stmt *st = xf_db_prepare(
+	    db, "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+	        " WHERE c.relnamespace = (SELECT relnamespace FROM pg_class"
+	        "   WHERE oid = 'events'::regclass) AND t.tgenabled = 'D'"
+	        " ORDER BY c.relname, t.tgname LIMIT 1");
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW) {
+		snprintf(problem, problem_size, "trigger '%.100s' on %.100s is disabled",
+		         xf_row_text(st, 1), xf_row_text(st, 0));
+		xf_sql_reset(st);
+		return XF_ERR;
+	}
+	if (rc != XF_SQL_DONE)
+		return catalog_failed(db, st, problem, problem_size);
+	xf_sql_reset(st);
+
+	st = xf_db_prepare(db, "SELECT rulename FROM pg_rewrite"
+	                       " WHERE ev_class = 'events'::regclass ORDER BY rulename LIMIT 1");
+	rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW) {
+		snprintf(problem, problem_size,
+		         "unexpected rule '%.100s' on events: it may change or drop new events",
+		         xf_row_text(st, 0));
+		xf_sql_reset(st);
+		return XF_ERR;
+	}
+	if (rc != XF_SQL_DONE)
+		return catalog_failed(db, st, problem, problem_size);
+	xf_sql_reset(st);
+
+	bool seen[XF_ARRAY_LEN(append_only_triggers_pg)] = {false};
+	st = xf_db_prepare(db, "SELECT t.tgname, pg_get_triggerdef(t.oid), p.prosrc,"
+	                       " quote_ident(n.nspname), t.tgenabled::text"
+	                       " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid"
+	                       " JOIN pg_class c ON c.oid = t.tgrelid"
+	                       " JOIN pg_namespace n ON n.oid = c.relnamespace"
+	                       " WHERE t.tgrelid = 'events'::regclass AND NOT t.tgisinternal"
+	                       " ORDER BY t.tgname");
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
+		const char *name = xf_row_text(st, 0), *def = xf_row_text(st, 1);
+		const char *body = xf_row_text(st, 2), *schema = xf_row_text(st, 3);
+		size_t i = 0;
+		while (i < XF_ARRAY_LEN(append_only_triggers_pg) &&
+		       strcmp(append_only_triggers_pg[i].name, name) != 0)
+			i++;
+		if (i == XF_ARRAY_LEN(append_only_triggers_pg)) {
+			snprintf(problem, problem_size,
+			         "unexpected trigger '%.100s' on events: it may change or drop new "
+			         "events",
+			         name);
+			xf_sql_reset(st);
+			return XF_ERR;
+		}
+		const char *enabled = xf_row_text(st, 4);
+		if (strcmp(enabled, "O") != 0 && strcmp(enabled, "A") != 0) {
+			/* 'R': it fires only on a replica, that is never on the primary */
+			snprintf(
+			    problem, problem_size,
+			    "trigger %s that keeps events append-only is not enabled (tgenabled"
+			    " '%.4s')",
+			    name, enabled);
+			xf_sql_reset(st);
+			return XF_ERR;
+		}
+		char expected[400];
+		snprintf(expected, sizeof expected, append_only_triggers_pg[i].def, schema);
+		if (!same_sql(def, expected) || !same_sql(body, PG_REFUSE_BODY)) {
+			snprintf(problem, problem_size,
+			         "trigger %s that keeps events append-only has been replaced: it is"
+			         " '%.200s' calling '%.200s'",
+			         name, def, body);
+			xf_sql_reset(st);
+			return XF_ERR;
+		}
+		seen[i] = true;
+	}
+	if (rc != XF_SQL_DONE)
+		return catalog_failed(db, st, problem, problem_size);
+	xf_sql_reset(st);
+	for (size_t i = 0; i < XF_ARRAY_LEN(append_only_triggers_pg); i++)
+		if (!seen[i]) {
+			snprintf(problem, problem_size,
+			         "trigger %s that keeps events append-only is missing",
+			         append_only_triggers_pg[i].name);
+			return XF_ERR;
+		}
+	return XF_OK;
+}
+
 int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 {
+	if (db->dialect == XF_SQL_PG)
+		return check_triggers_pg(db, problem, problem_size);
 	xf_sql_stmt *st = xf_db_prepare(db, "PRAGMA integrity_check(1)");
 	int rc = xf_sql_step(st);
 	if (rc != XF_SQL_ROW) {
@@ -498,8 +659,83 @@ int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 /* How long a backup waits before it tries a locked source again. */
 #define BACKUP_RETRY_MS 20
 
+/* PostgreSQL: pg_dump -Fc of one snapshot into path, which this creates (never
+ * overwrites); the head is the snapshot's newest event. */
+static int backup_pg(xf_db *db, const char *path, char *error, size_t error_size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		snprintf(error, error_size, "cannot create '%s': %s", path, strerror(errno));
+		return XF_ERR;
+	}
+	close(fd);
+	xf_audit_head head = {0};
+	char snapshot[128] = "";
+	int rc = xf_tx_begin(db, false);
+	if (rc == XF_OK) {
+		/* The transaction's snapshot, handed to pg_dump: the dump and the head read
+		 * here see the same rows however the servers write meanwhile. */
+		xf_sql_stmt *st = xf_db_prepare(db, "SELECT pg_export_snapshot()");
+		if (xf_sql_step(st) == XF_SQL_ROW)
+			snprintf(snapshot, sizeof snapshot, "%s", xf_row_text(st, 0));
+		xf_sql_reset(st);
+		st = xf_db_prepare(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+		if (xf_sql_step(st) == XF_SQL_ROW) {
+			head.seq = xf_sql_column_int64(st, 0);
+			if (xf_hex_decode(xf_row_text(st, 1), head.hash, XF_HASH_LEN) != XF_OK)
+				head.seq = 0; /* a damaged row: the check of the copy names it */
+		}
+		xf_sql_reset(st);
+	}
+	if (rc != XF_OK || !snapshot[0]) {
+		snprintf(error, error_size, "cannot back up to '%s': %s", path, xf_db_error(db));
+		xf_tx_rollback(db);
+		unlink(path);
+		return XF_ERR;
+	}
+	size_t option_size = strlen(path) + 16;
+	char *file_option = xf_malloc(option_size), snapshot_option[160];
+	snprintf(file_option, option_size, "--file=%s", path);
+	snprintf(snapshot_option, sizeof snapshot_option, "--snapshot=%s", snapshot);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		execlp("pg_dump", "pg_dump", "--format=custom", "--no-password", snapshot_option,
+		       file_option, "--dbname", xf_store_path(), (char *)NULL);
+		fprintf(stderr, "xinfang: cannot run pg_dump: %s\n", strerror(errno));
+		_exit(127);
+	}
+	int status = 0;
+	bool ok = child > 0;
+	while (ok && waitpid(child, &status, 0) < 0)
+		ok = errno == EINTR;
+	free(file_option);
+	xf_tx_rollback(db);
+	if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(error, error_size,
+		         !ok ? "cannot back up to '%s': cannot start pg_dump"
+		         : WIFEXITED(status) && WEXITSTATUS(status) == 127
+		             ? "cannot back up to '%s': pg_dump is not installed (Debian: "
+		               "postgresql-client)"
+		             : "cannot back up to '%s': pg_dump failed",
+		         path);
+		unlink(path);
+		return XF_ERR;
+	}
+	if (head.seq > 0) {
+		char *head_path = xf_store_head_path_of(path);
+		rc = xf_audit_head_write(head_path, &head, error, error_size);
+		free(head_path);
+		if (rc != XF_OK)
+			return XF_ERR;
+	}
+	return XF_OK;
+}
+
 int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 {
+	if (db->dialect == XF_SQL_PG)
+		return backup_pg(db, path, error, error_size);
 	sqlite3 *dest;
 	if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {

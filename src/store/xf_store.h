@@ -110,6 +110,22 @@ int xf_store_session_by_id(xf_db *db, int64_t session_id, xf_user *out, int64_t 
                            int64_t *last_seen_ms);
 /* Deletes the sessions that have expired by now_ms. */
 int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t absolute_ms);
+
+/* Failed sign-ins counted for a login throttle, shared by every process on the
+ * database: scope "account" or "address", key the username or client address. The
+ * policy (how long to wait) is core/xf_throttle.h's; these only keep the counts. */
+typedef struct xf_throttle_row {
+	int64_t failures, first_ms, last_ms;
+} xf_throttle_row;
+/* XF_OK with *row, or XF_NOTFOUND when nothing is counted for the key. */
+int xf_store_throttle_get(xf_db *db, const char *scope, const char *key, xf_throttle_row *row);
+/* Writes the key's count (in the caller's write transaction). */
+int xf_store_throttle_put(xf_db *db, const char *scope, const char *key,
+                          const xf_throttle_row *row);
+/* Forgets the key's count (a successful sign-in). */
+int xf_store_throttle_clear(xf_db *db, const char *scope, const char *key);
+/* Forgets every count whose last failure is older than before_ms. */
+int xf_store_throttle_purge(xf_db *db, int64_t before_ms);
 /* Records activity; XF_NOTFOUND when the session no longer exists, XF_UNAVAILABLE
  * at once (never waiting) when another connection holds the write lock. */
 int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms);
@@ -154,12 +170,11 @@ int xf_audit_verify(xf_db *db, xf_audit_walk *walk);
 /* The same, keeping the chain's hash at mark_seq (walk->mark_found, mark_hash). */
 int xf_audit_verify_marked(xf_db *db, int64_t mark_seq, xf_audit_walk *walk);
 
-/* The head file (core/xf_audit.h, docs/audit.md): the path of a database plus
- * ".head". Every commit that appends events writes the new head there after the
- * commit (temporary file, fdatasync, rename; in a server the head writer thread does,
- * moments later), never moving it backwards; when the
- * database no longer holds the head the file records, the file is left alone as
- * evidence and the problem logged. */
+/* The head file (core/xf_audit.h, docs/audit.md): the path of a SQLite database plus
+ * ".head" (PostgreSQL: xf_store_set_head_dir below). Every commit that appends events writes the
+ * new head there after the commit (temporary file, fdatasync, rename; in a server the head writer
+ * thread does, moments later), never moving it backwards; when the database no longer holds the
+ * head the file records, the file is left alone as evidence and the problem logged. */
 char *xf_store_head_path_of(const char *db_path); /* caller frees */
 /* A server starts the head writer: from then on a commit hands its head to that
  * thread instead of writing the file itself (no request waits for the fdatasync, and
@@ -174,6 +189,17 @@ int xf_audit_head_read(const char *path, xf_audit_head *head, char *error, size_
 /* Replaces the file atomically and durably. */
 int xf_audit_head_write(const char *path, const xf_audit_head *head, char *error,
                         size_t error_size);
+/* Writes head unless the file already holds a head at that seq or later, with the
+ * read, the comparison and the rename under flock of path plus ".lock", so that
+ * several processes writing the same file never move it backwards. *now is the
+ * file's head afterwards. XF_ERR with error when the file cannot be read or written. */
+int xf_audit_head_raise(const char *path, const xf_audit_head *head, xf_audit_head *now,
+                        char *error, size_t error_size);
+/* On PostgreSQL the head file is XF_STORE_PG_HEAD_FILE in this directory (the data
+ * directory, which every server of a group deployment shares as it shares the record
+ * files); set before xf_store_open. NULL (the default): no head file on PostgreSQL. */
+#define XF_STORE_PG_HEAD_FILE "audit.head"
+void xf_store_set_head_dir(const char *dir);
 
 /* ---- plans ---- */
 
@@ -246,6 +272,8 @@ typedef struct xf_incident_row {
 	} tasks;
 	int64_t units[XF_INCIDENT_UNITS_MAX]; /* ascending */
 	size_t n_units;
+	int64_t mine_id;  /* the mine it belongs to (xf_store_mines.h), 0: none */
+	const char *mine; /* that mine's name, NULL: none */
 } xf_incident_row;
 
 /* Gets each row read; a code other than XF_OK stops the reading and is returned. */
@@ -411,11 +439,14 @@ typedef struct xf_wal_stats {
 } xf_wal_stats;
 void xf_store_wal_stats(xf_wal_stats *out);
 
-/* SQLite's integrity and foreign key checks; on damage returns XF_ERR with the first
- * problem in problem. */
+/* SQLite's integrity and foreign key checks, or on PostgreSQL that no trigger is
+ * disabled; on both, that events have exactly the append-only triggers migration 1
+ * made, calling what it made. On damage returns XF_ERR with the first problem in
+ * problem. */
 int xf_store_integrity(xf_db *db, char *problem, size_t problem_size);
-/* A consistent copy of the live database into path (online backup), with the copy's
- * chain head in the head file beside it (path plus ".head"). */
+/* A consistent copy of the live database into path (SQLite: online backup; PostgreSQL:
+ * pg_dump -Fc of one snapshot), with the copy's chain head in the head file beside it
+ * (path plus ".head"). */
 int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size);
 
 #endif

@@ -6,9 +6,10 @@
 
 #include "store/xf_store.h"
 #include "store/xf_store_db.h"
+#include "store/xf_store_mines.h"
 #include "store/xf_store_rows.h"
 
-const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", NULL};
+const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", "group", NULL};
 
 static void now_text(char out[XF_TIME_LEN])
 {
@@ -308,7 +309,8 @@ static int fetch_session(xf_db *db, xf_sql_stmt *st, xf_user *out, int64_t *crea
 	out->disabled = xf_sql_column_int(st, 9) != 0;
 	out->roles = roles_of_list(xf_row_text(st, 10));
 	xf_sql_reset(st);
-	return XF_OK;
+	/* The user's mine decides what "all" means (core/xf_scope.h). */
+	return xf_store_unit_mine(db, out->unit_id, &out->mine_id, &out->mine_in_group);
 }
 
 int xf_store_session_lookup(xf_db *db, const char *token_digest, xf_user *out, int64_t *created_ms,
@@ -339,6 +341,56 @@ int xf_store_session_purge(xf_db *db, int64_t now_ms, int64_t idle_ms, int64_t a
 	if (rc == XF_OK && xf_db_changes(db) > 0)
 		xf_store_auth_dirty = true;
 	return rc;
+}
+
+int xf_store_throttle_get(xf_db *db, const char *scope, const char *key, xf_throttle_row *row)
+{
+	xf_sql_stmt *st = xf_db_prepare(db, "SELECT failures, first_ms, last_ms FROM login_throttle"
+	                                    " WHERE scope = ? AND key = ?");
+	xf_sql_bind_text(st, 1, scope, -1);
+	xf_sql_bind_text(st, 2, key, -1);
+	int rc = xf_sql_step(st);
+	if (rc == XF_SQL_ROW) {
+		row->failures = xf_sql_column_int64(st, 0);
+		row->first_ms = xf_sql_column_int64(st, 1);
+		row->last_ms = xf_sql_column_int64(st, 2);
+	}
+	int result = rc == XF_SQL_ROW    ? XF_OK
+	             : rc == XF_SQL_DONE ? XF_NOTFOUND
+	                                 : xf_db_fail(db, rc);
+	xf_sql_reset(st);
+	return result;
+}
+
+int xf_store_throttle_put(xf_db *db, const char *scope, const char *key, const xf_throttle_row *row)
+{
+	xf_sql_stmt *st =
+	    xf_db_prepare(db, "INSERT INTO login_throttle (scope, key, failures, first_ms, last_ms)"
+	                      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET"
+	                      " failures = excluded.failures, first_ms = excluded.first_ms,"
+	                      " last_ms = excluded.last_ms");
+	xf_sql_bind_text(st, 1, scope, -1);
+	xf_sql_bind_text(st, 2, key, -1);
+	xf_sql_bind_int64(st, 3, row->failures);
+	xf_sql_bind_int64(st, 4, row->first_ms);
+	xf_sql_bind_int64(st, 5, row->last_ms);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_throttle_clear(xf_db *db, const char *scope, const char *key)
+{
+	xf_sql_stmt *st =
+	    xf_db_prepare(db, "DELETE FROM login_throttle WHERE scope = ? AND key = ?");
+	xf_sql_bind_text(st, 1, scope, -1);
+	xf_sql_bind_text(st, 2, key, -1);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_throttle_purge(xf_db *db, int64_t before_ms)
+{
+	xf_sql_stmt *st = xf_db_prepare(db, "DELETE FROM login_throttle WHERE last_ms < ?");
+	xf_sql_bind_int64(st, 1, before_ms);
+	return xf_db_exec(db, st);
 }
 
 int xf_store_session_touch(xf_db *db, int64_t session_id, int64_t now_ms)
@@ -404,14 +456,16 @@ int xf_store_unit_insert(xf_db *db, int64_t parent_id, const char *name, const c
 	return xf_row_insert(db, st, id);
 }
 
-#define UNIT_COLUMNS "id, parent_id, name, kind, head_user_id"
+#define UNIT_COLUMNS "id, parent_id, name, kind, head_user_id, number_prefix"
 
-/* One unit in its API shape. */
+/* One unit in its API shape (number_prefix: a mine's incident numbers, null for the
+ * default: xf_store_mines.h). */
 static json_t *read_unit(xf_sql_stmt *st)
 {
-	return json_pack("{s:I, s:o, s:s, s:s, s:o}", "id", (json_int_t)xf_sql_column_int64(st, 0),
-	                 "parent_id", xf_row_id(st, 1), "name", xf_row_text(st, 2), "kind",
-	                 xf_row_text(st, 3), "head_user_id", xf_row_id(st, 4));
+	return json_pack("{s:I, s:o, s:s, s:s, s:o, s:o}", "id",
+	                 (json_int_t)xf_sql_column_int64(st, 0), "parent_id", xf_row_id(st, 1),
+	                 "name", xf_row_text(st, 2), "kind", xf_row_text(st, 3), "head_user_id",
+	                 xf_row_id(st, 4), "number_prefix", xf_row_string(st, 5));
 }
 
 int xf_store_unit_get(xf_db *db, int64_t id, json_t **unit)
@@ -461,6 +515,7 @@ int xf_store_unit_set_name(xf_db *db, int64_t id, const char *name)
 
 int xf_store_unit_set_kind(xf_db *db, int64_t id, const char *kind)
 {
+	xf_store_auth_dirty = true; /* the mine of its users may change */
 	return update_unit_text(db, xf_db_prepare(db, "UPDATE units SET kind = ?1 WHERE id = ?2"),
 	                        id, kind);
 }
@@ -493,5 +548,6 @@ int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
 	}
 	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE units SET parent_id = ?1 WHERE id = ?2");
 	xf_bind_id(st, 1, parent_id);
+	xf_store_auth_dirty = true; /* the mine of its users may change */
 	return update_unit(db, st, id);
 }

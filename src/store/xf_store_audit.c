@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -288,16 +289,48 @@ int xf_audit_head_write(const char *path, const xf_audit_head *head, char *error
 	return ok ? XF_OK : XF_ERR;
 }
 
-void xf_head_open(const char *db_path)
+int xf_audit_head_raise(const char *path, const xf_audit_head *head, xf_audit_head *now,
+                        char *error, size_t error_size)
+{
+	size_t lock_size = strlen(path) + sizeof ".lock";
+	char *lock_path = xf_malloc(lock_size);
+	snprintf(lock_path, lock_size, "%s.lock", path);
+	int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (lock < 0) {
+		snprintf(error, error_size, "cannot open '%s': %s", lock_path, strerror(errno));
+		free(lock_path);
+		return XF_ERR;
+	}
+	free(lock_path);
+	while (flock(lock, LOCK_EX) != 0 && errno == EINTR)
+		;
+	/* Read, compare and replace under the lock: another process on the same file
+	 * (a second server of the database, a command line) may have written a newer
+	 * head meanwhile, which must not be lowered. */
+	xf_audit_head current = {0};
+	int rc = xf_audit_head_read(path, &current, error, error_size);
+	if (rc == XF_OK && current.seq >= head->seq) {
+		*now = current;
+	} else if (rc == XF_OK || rc == XF_NOTFOUND) {
+		rc = xf_audit_head_write(path, head, error, error_size);
+		if (rc == XF_OK)
+			*now = *head;
+	}
+	flock(lock, LOCK_UN);
+	close(lock);
+	return rc;
+}
+
+void xf_head_open(const char *path)
 {
 	pthread_mutex_lock(&head_lock);
 	free(head_path);
 	head_path = NULL;
 	memset(&known, 0, sizeof known);
 	head_frozen = head_file_exists = false;
-	if (strcmp(db_path, ":memory:") != 0 && strncmp(db_path, "file:", 5) != 0) {
+	if (path) {
 		char error[512];
-		head_path = xf_store_head_path_of(db_path);
+		head_path = xf_strdup(path);
 		int rc = xf_audit_head_read(head_path, &known, error, sizeof error);
 		head_file_exists = rc != XF_NOTFOUND;
 		if (rc == XF_ERR) {
@@ -383,13 +416,16 @@ void xf_head_before_commit(xf_db *db)
 
 static bool write_failing;
 
-/* Writes head to the file; false (logged once while it lasts) when it cannot. Only
- * one thread at a time writes: the caller holds head_lock, or is the head writer. */
-static bool write_head(const char *path, const xf_audit_head *head, bool *created)
+/* Writes head to the file unless it holds a newer one; false (logged once while it
+ * lasts) when it cannot. *now is the file's head after it (head, or the newer one
+ * another process wrote). Only one thread of the process at a time writes: the
+ * caller holds head_lock, or is the head writer. */
+static bool write_head(const char *path, const xf_audit_head *head, bool *created,
+                       xf_audit_head *now)
 {
 	char error[512];
 	bool existed = head_file_exists;
-	if (xf_audit_head_write(path, head, error, sizeof error) != XF_OK) {
+	if (xf_audit_head_raise(path, head, now, error, sizeof error) != XF_OK) {
 		/* The commit stands; the file is behind, which check allows. */
 		if (!write_failing)
 			xf_log("audit chain: %s", error);
@@ -409,9 +445,10 @@ static bool write_head(const char *path, const xf_audit_head *head, bool *create
 static void write_head_locked(const xf_audit_head *head)
 {
 	bool created;
+	xf_audit_head now;
 	if (head_path && !head_frozen && head->seq > known.seq &&
-	    write_head(head_path, head, &created)) {
-		known = *head;
+	    write_head(head_path, head, &created, &now)) {
+		known = now;
 		head_file_exists = true;
 	}
 }
@@ -441,12 +478,13 @@ static void *write_heads(void *arg)
 		xf_audit_head head = wanted;
 		char *path = xf_strdup(head_path);
 		pthread_mutex_unlock(&head_lock);
-		bool created = false, written = write_head(path, &head, &created);
+		xf_audit_head now;
+		bool created = false, written = write_head(path, &head, &created, &now);
 		free(path);
 		pthread_mutex_lock(&head_lock);
 		if (written) {
-			if (head.seq > known.seq)
-				known = head;
+			if (now.seq > known.seq)
+				known = now;
 			head_file_exists = true;
 			/* At most one write per HEAD_WRITE_INTERVAL_MS: under load the fdatasyncs
 			 * of the head would compete with those of the commits. */

@@ -18,9 +18,10 @@ const char *xf_store_path(void);
 /* Commits of any kind so far, by every thread (the WAL keeper's sign of activity). */
 extern _Atomic uint64_t xf_store_commit_count;
 
-/* Called by xf_store_open with the database path: the head file is that path plus
- * ".head"; the head it holds is read and guarded from then on. */
-void xf_head_open(const char *db_path);
+/* Called by xf_store_open with the head file's path (NULL: none; SQLite: the
+ * database path plus ".head"; PostgreSQL: in the head directory); the head it holds
+ * is read and guarded from then on. */
+void xf_head_open(const char *path);
 void xf_head_close(void);
 /* Inside a write transaction, before its COMMIT: when the transaction appended
  * events, notes the new head and makes sure the chain still holds the head last

@@ -7,6 +7,7 @@
 #include "core/xf_incident.h"
 #include "store/xf_store.h"
 #include "store/xf_store_db.h"
+#include "store/xf_store_mines.h"
 #include "store/xf_store_rows.h"
 
 static json_t *json_column(xf_sql_stmt *st, int i)
@@ -84,17 +85,26 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 		return rc;
 	int seq = xf_sql_column_int(st, 0);
 	xf_sql_reset(st);
+	/* The number counts in the series of the mine's prefix (xf_store_mines.h); year_seq
+	 * stays the deployment's count of the year. */
+	int64_t mine_id, series_seq;
+	char prefix[XF_MINE_PREFIX_MAX + 1];
+	rc = xf_store_incident_series(db, in->created_by, in->units, in->n_units, year, &mine_id,
+	                              prefix, &series_seq);
+	if (rc != XF_OK)
+		return rc;
 	char number[32];
-	snprintf(number, sizeof number, "XF-%d-%04d", year, seq);
+	snprintf(number, sizeof number, "%s-%d-%04lld", prefix, year, (long long)series_seq);
 
 	st = xf_db_prepare(
 	    db,
 	    "INSERT INTO incidents (number, year, year_seq, headcount, destination, advance_info,"
 	    " place, category, demands, drill, status, in_scope, grade, grade_name, grade_computed,"
 	    " procedure, procedure_name, reasons, plan_id, created_by, registered_ms, updated_ms,"
-	    " occurred_ms, expected_ms, expected_destination)"
+	    " occurred_ms, expected_ms, expected_destination, mine_id,"
+	    " number_series, series_seq)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?16,"
-	    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23) RETURNING id");
+	    " ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23, ?24, ?25, ?26) RETURNING id");
 	xf_sql_bind_text(st, 1, number, -1);
 	xf_sql_bind_int64(st, 2, year);
 	xf_sql_bind_int64(st, 3, seq);
@@ -120,6 +130,9 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	if (in->expected_ms)
 		xf_sql_bind_int64(st, 22, in->expected_ms);
 	bind_text_or_null(st, 23, in->expected_destination);
+	xf_bind_id(st, 24, mine_id);
+	xf_sql_bind_text(st, 25, prefix, -1);
+	xf_sql_bind_int64(st, 26, series_seq);
 	if ((rc = xf_row_insert(db, st, id)) != XF_OK)
 		return rc;
 	for (size_t i = 0; i < in->n_units && rc == XF_OK; i++) {
@@ -165,11 +178,12 @@ int xf_store_incident_state(xf_db *db, int64_t id, xf_incident_state *out)
 	return XF_OK;
 }
 
-/* The visibility test, for "i" an incidents row; binds ?1 all, ?2 unit, ?3 user. The
+/* The visibility test, for "i" an incidents row; binds ?1 all, ?2 unit, ?3 user, ?9
+ * the mine whose incidents are all visible (xf_scope.mine_id). The
  * incident's own units (one or two) are read and looked up in the subtree ("+" keeps
  * SQLite from probing the index once per unit of the subtree instead). */
 #define VISIBLE                                                                                    \
-	"(?1 = 1"                                                                                  \
+	"(?1 = 1 OR (?9 > 0 AND i.mine_id = ?9)"                                                   \
 	" OR (?2 > 0 AND EXISTS (SELECT 1 FROM incident_units iu WHERE iu.incident_id = i.id"      \
 	"     AND +iu.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION"      \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)))"    \
@@ -184,6 +198,7 @@ static void bind_scope(xf_sql_stmt *st, const xf_scope *scope)
 	xf_sql_bind_int64(st, 1, scope->all);
 	xf_sql_bind_int64(st, 2, scope->unit_id);
 	xf_sql_bind_int64(st, 3, scope->user_id);
+	xf_sql_bind_int64(st, 9, scope->mine_id);
 }
 
 int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
@@ -221,7 +236,7 @@ int xf_store_incident_visible(xf_db *db, const xf_scope *scope, int64_t id)
 	" (SELECT total(t.status = 'done')" COUNTED_TASKS "),"                                     \
 	" (SELECT total(t.status = 'skipped')" COUNTED_TASKS "),"                                  \
 	" (SELECT total(t.overdue = 1 AND t.status IN ('pending','in_progress'))" COUNTED_TASKS    \
-	")"
+	"), i.mine_id, (SELECT name FROM units WHERE id = i.mine_id)"
 
 /* A text column, NULL for NULL. */
 static const char *text_column(xf_sql_stmt *st, int i)
@@ -264,6 +279,8 @@ static void read_incident(xf_sql_stmt *st, xf_incident_row *out)
 	    .expected_destination = text_column(st, 29),
 	    .tasks = {xf_sql_column_int(st, 30), xf_sql_column_int(st, 31),
 	              xf_sql_column_int(st, 32), xf_sql_column_int(st, 33)},
+	    .mine_id = xf_sql_column_int64(st, 34),
+	    .mine = text_column(st, 35),
 	};
 	/* group_concat's ids, ascending */
 	for (const char *p = xf_row_text(st, 24); *p && out->n_units < XF_INCIDENT_UNITS_MAX;) {
@@ -291,7 +308,7 @@ int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ct
 /* The incident list reads only what a page needs, whatever the history: each filter
  * has its own statement (a parameter that may switch a condition off keeps SQLite
  * from using an index), and the page starts at ?6, the id it continues below, as a
- * rowid range. Binds ?1-?3 the scope (VISIBLE), ?4 the status, ?6 below, ?7 the limit.
+ * rowid range. Binds ?1-?3 and ?9 the scope (VISIBLE), ?4 the status, ?6 below, ?7 the limit.
  * A user who sees everything walks the incidents newest first (or the status index,
  * or the partial index of active incidents). A scoped user first walks a window of
  * the newest LIST_WINDOW candidates, testing each; when that does not fill the page
@@ -317,7 +334,8 @@ int xf_store_incident_row(xf_db *db, int64_t id, xf_incident_each each, void *ct
 	"  AND t.assignee_id = ?3 AND t.incident_id < ?6"                                          \
 	"  UNION SELECT ip.incident_id FROM units un JOIN persons p ON p.unit_id = un.id"          \
 	"  JOIN incident_persons ip ON ip.person_id = p.id WHERE ?3 > 0 AND un.head_user_id = ?3"  \
-	"  AND ip.incident_id < ?6) "
+	"  AND ip.incident_id < ?6"                                                                \
+	"  UNION SELECT m.id FROM incidents m WHERE ?9 > 0 AND m.mine_id = ?9 AND m.id < ?6) "
 
 enum list_filter { LIST_ANY, LIST_STATUS, LIST_ACTIVE };
 

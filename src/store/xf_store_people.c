@@ -81,10 +81,21 @@ const char xf_migration_people[] =
     "  author_id INTEGER REFERENCES users(id));"
     "CREATE INDEX followups_assignment ON followups (assignment_id, at_ms);";
 
+/* The units of the mine ?9 (xf_scope.mine_id). */
+#define MINE_UNITS                                                                                 \
+	"(WITH RECURSIVE msub(id) AS (SELECT CAST(?9 AS BIGINT) UNION SELECT u.id FROM units u"    \
+	"  JOIN msub ON u.parent_id = msub.id) SELECT id FROM msub)"
+
 /* The visibility test for a persons row of alias P (a string literal); binds ?1 all,
- * ?2 unit, ?3 user. */
+ * ?2 unit, ?3 user, ?9 the mine whose files are all visible: those of its units, of
+ * its incidents and those its users opened. */
 #define PERSON_VISIBLE_AS(P)                                                                       \
 	"(?1 = 1"                                                                                  \
+	" OR (?9 > 0 AND (" P ".unit_id IN " MINE_UNITS " OR EXISTS (SELECT 1 FROM"                \
+	"     incident_persons ip JOIN incidents mi ON mi.id = ip.incident_id"                     \
+	"     WHERE ip.person_id = " P ".id AND mi.mine_id = ?9)"                                  \
+	"   OR EXISTS (SELECT 1 FROM users cu"                                                     \
+	"     WHERE cu.id = " P ".created_by AND cu.unit_id IN " MINE_UNITS ")))"                  \
 	" OR (?2 > 0 AND (" P                                                                      \
 	".unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION"                  \
 	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"      \
@@ -114,6 +125,7 @@ static void bind_viewer(xf_sql_stmt *st, const xf_viewer *v)
 	xf_sql_bind_int64(st, 2, v->scope.unit_id);
 	xf_sql_bind_int64(st, 3, v->scope.user_id);
 	xf_sql_bind_int64(st, 4, v->unit_id);
+	xf_sql_bind_int64(st, 9, v->scope.mine_id);
 }
 
 static int exists(xf_db *db, xf_sql_stmt *st)

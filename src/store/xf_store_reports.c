@@ -86,9 +86,15 @@ int xf_store_report_next(xf_db *db, int64_t incident_id, const char *kind, int y
 		return rc;
 	char prefix[24];
 	snprintf(prefix, sizeof prefix, "〔%04d〕", year % 10000);
-	st = xf_db_prepare(db, "SELECT count(*) FROM reports WHERE status = 'issued'"
-	                       " AND substr(number, 1, length(?1)) = ?1");
+	/* Each mine numbers its own reports (xf_store_mines.h); a one-mine database counts
+	 * them all. */
+	st = xf_db_prepare(
+	    db, "SELECT count(*) FROM reports r JOIN incidents i ON i.id = r.incident_id"
+	        " WHERE r.status = 'issued' AND substr(r.number, 1, length(?1)) = ?1"
+	        " AND coalesce(i.mine_id, 0) = (SELECT coalesce(mine_id, 0) FROM incidents"
+	        " WHERE id = ?2)");
 	xf_sql_bind_text(st, 1, prefix, -1);
+	xf_sql_bind_int64(st, 2, incident_id);
 	int64_t issued;
 	rc = xf_row_int64(db, st, &issued);
 	if (rc != XF_OK)
@@ -120,10 +126,13 @@ int xf_store_report_issue(xf_db *db, int64_t id, int64_t version, const char *nu
 	"r.id, r.incident_id, i.number, r.kind, r.status, r.version, r.number, r.replaces_id,"     \
 	" (SELECT number FROM reports WHERE id = r.replaces_id), r.title, r.sections,"             \
 	" r.created_ms, cu.name, r.updated_ms, uu.name, r.issued_ms, iu.name, r.pdf_sha256,"       \
-	" r.docx_sha256, (SELECT group_concat(t.id) FROM tasks t WHERE t.report_id = r.id)"        \
+	" r.docx_sha256, (SELECT group_concat(t.id) FROM tasks t WHERE t.report_id = r.id),"       \
+	" ra.acknowledged_ms, ra.acknowledged_by, au.name"                                         \
 	" FROM reports r JOIN incidents i ON i.id = r.incident_id"                                 \
 	" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by"   \
-	" LEFT JOIN users iu ON iu.id = r.issued_by"
+	" LEFT JOIN users iu ON iu.id = r.issued_by"                                               \
+	" LEFT JOIN report_acknowledgements ra ON ra.report_id = r.id"                             \
+	" LEFT JOIN users au ON au.id = ra.acknowledged_by"
 
 static json_t *read_report(xf_sql_stmt *st, bool with_sections)
 {
@@ -158,6 +167,12 @@ static json_t *read_report(xf_sql_stmt *st, bool with_sections)
 		ids = comma ? comma + 1 : "";
 	}
 	json_object_set_new(o, "task_ids", tasks);
+	/* Received by the group's 信访办 (xf_store_mines.h): when and by whom; null until. */
+	json_object_set_new(o, "acknowledgement",
+	                    xf_sql_column_is_null(st, 20)
+	                        ? json_null()
+	                        : json_pack("{s:o, s:o, s:o}", "at", xf_row_time(st, 20), "by_id",
+	                                    xf_row_id(st, 21), "by", xf_row_string(st, 22)));
 	return o;
 }
 

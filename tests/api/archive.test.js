@@ -15,6 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { binary } = require('../lib/server.js');
+const { sql, trySql, dbArgs } = require('../lib/db.js');
 const {
   setupIncidents, registerActive, tasksOf, expectStatus, assertError, auditEvents, png: picture, upload: uploadAs,
   getBytes: getBytesAs,
@@ -79,8 +80,8 @@ async function archivedIncident(extra = {}) {
   return { inc, photo, doc, interview, person, assignment, dispatch, final, summary };
 }
 
-function check(db) {
-  return spawnSync(binary, ['check', '--db', db], { encoding: 'utf8' });
+function check(srv) {
+  return spawnSync(binary, ['check', ...dbArgs(srv)], { encoding: 'utf8' });
 }
 
 let sealed; // the incident of the first test, used by the later ones
@@ -106,7 +107,7 @@ test('archiving seals the incident: the seal is stored, an event, and recomputes
   // An incident not archived has no seal.
   const open = await registerActive(po, {});
   assert.equal(expectStatus(await po.get(`/incidents/${open.id}/seal`), 200, 'seal of open').sealed, false);
-  const r = check(ctx.srv.db);
+  const r = check(ctx.srv);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /1 seals intact/);
 });
@@ -167,7 +168,7 @@ test('every kind of change to a sealed incident answers 409 sealed; 包保 follo
   const f = await ctx.as.official.post(`/assignments/${assignment.assignments[0].id}/followups`,
     { kind: 'visit', content: '归档后回访，情绪稳定' });
   assert.equal(f.status, 201, `follow-up after archiving: ${f.status} ${f.text.slice(0, 300)}`);
-  const r = check(ctx.srv.db);
+  const r = check(ctx.srv);
   assert.equal(r.status, 0, r.stderr);
 });
 
@@ -289,7 +290,7 @@ test('retention lists records past the plan\'s period and --apply removes them; 
   assert.ok(!said.includes('现场照片') && !said.includes('落实退休待遇'), 'no title or content in the event');
   // The seal covers hashes, and the event keeps them: check accepts the removal.
   assert.equal(expectStatus(await po.get(`/incidents/${inc.id}/seal`), 200, 'seal').intact, true);
-  const c = check(ctx.srv.db);
+  const c = check(ctx.srv);
   assert.equal(c.status, 0, c.stderr);
   r = retention(future);
   assert.match(r.stdout, /^0 records past their retention/m);
@@ -302,23 +303,19 @@ test('a task row edited in the database after sealing makes xinfang check fail n
   const { inc } = sealed;
   const task = (await tasksOf(po, inc.id))[0];
   // The triggers refuse it as they are...
-  const refused = spawnSync('sqlite3', [ctx.srv.db, `UPDATE tasks SET title = '改过的标题' WHERE id = ${task.id};`], { encoding: 'utf8' });
+  const refused = trySql(ctx.srv, `UPDATE tasks SET title = '改过的标题' WHERE id = ${task.id};`);
   assert.notEqual(refused.status, 0, 'a trigger refuses the edit');
-  assert.match(refused.stderr, /sealed/);
+  assert.match(refused.err, /sealed/);
   // ...so the tamperer lifts them first.
-  const t = spawnSync('sqlite3', [ctx.srv.db,
-    `INSERT INTO seal_unlock VALUES ('tamper'); UPDATE tasks SET title = '改过的标题' WHERE id = ${task.id}; DELETE FROM seal_unlock;`],
-  { encoding: 'utf8' });
-  assert.equal(t.status, 0, t.stderr);
-  let r = check(ctx.srv.db);
+  sql(ctx.srv,
+    `INSERT INTO seal_unlock VALUES ('tamper'); UPDATE tasks SET title = '改过的标题' WHERE id = ${task.id}; DELETE FROM seal_unlock;`);
+  let r = check(ctx.srv);
   assert.equal(r.status, 1, `check must fail: ${r.stdout} ${r.stderr}`);
   assert.match(r.stderr, new RegExp(`incident ${inc.id} '${inc.number}' changed after it was sealed \\(tasks\\)`));
   // A record's row changed too (its title, not its file): check names both parts.
-  const rec = spawnSync('sqlite3', [ctx.srv.db,
-    `INSERT INTO seal_unlock VALUES ('tamper'); UPDATE records SET title = '另一标题' WHERE id = ${sealed.doc.id}; DELETE FROM seal_unlock;`],
-  { encoding: 'utf8' });
-  assert.equal(rec.status, 0, rec.stderr);
-  r = check(ctx.srv.db);
+  sql(ctx.srv,
+    `INSERT INTO seal_unlock VALUES ('tamper'); UPDATE records SET title = '另一标题' WHERE id = ${sealed.doc.id}; DELETE FROM seal_unlock;`);
+  r = check(ctx.srv);
   assert.equal(r.status, 1);
   assert.match(r.stderr, new RegExp(`'${inc.number}' changed after it was sealed \\(tasks, records\\)`));
   const seal = expectStatus(await po.get(`/incidents/${inc.id}/seal`), 200, 'seal');

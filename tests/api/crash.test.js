@@ -8,6 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const { startServer, Client, binary } = require('../lib/server.js');
+const { onPostgres, sql, dbArgs } = require('../lib/db.js');
 
 test('acknowledged writes survive kill -9', async () => {
   const first = await startServer({ adminPassword: 'admin-pass-123456' });
@@ -43,7 +44,7 @@ test('acknowledged writes survive kill -9', async () => {
     const names = new Set((await admin.get('/units')).json.units.map((u) => u.name));
     const lost = acknowledged.filter((n) => !names.has(n));
     assert.deepStrictEqual(lost, [], 'acknowledged units lost after kill -9');
-    const check = spawnSync(binary, ['check', '--db', second.db], { encoding: 'utf8' });
+    const check = spawnSync(binary, ['check', ...dbArgs(second)], { encoding: 'utf8' });
     assert.strictEqual(check.status, 0, check.stderr);
     assert.match(check.stdout, /head file at seq \d+/);
     assert.strictEqual((await admin.get('/audit/verify')).json.ok, true);
@@ -57,19 +58,19 @@ test('a statement the store cannot prepare is a 503, not an exit', async () => {
   try {
     const admin = new Client(server.base);
     assert.strictEqual((await admin.login('admin', 'admin-pass-123456')).status, 200);
-    // Someone with the file drops a table no statement of the server has used yet.
-    const drop = spawnSync('sqlite3', [server.db, 'DROP TABLE contacts;'], { encoding: 'utf8' });
-    assert.strictEqual(drop.status, 0, drop.stderr);
+    // Someone with the database drops a table no statement of the server has used yet.
+    sql(server, onPostgres ? 'DROP TABLE contacts CASCADE;' : 'DROP TABLE contacts;');
+    const missing = onPostgres ? 'relation "contacts" does not exist' : 'no such table: contacts';
     for (let i = 0; i < 3; i++) {
       const r = await admin.get('/contacts');
       assert.strictEqual(r.status, 503, r.text);
       assert.strictEqual(r.json.error.code, 'unavailable');
-      assert.match(r.json.error.message, /no such table: contacts/);
+      assert.ok(r.json.error.message.includes(missing), r.json.error.message);
     }
     assert.strictEqual((await admin.get('/units')).status, 200);
     assert.strictEqual((await fetch(`${server.base}/api/v1/health`)).status, 200);
     assert.strictEqual(server.child.exitCode, null);
-    assert.match(server.output(), /cannot prepare '.*contacts.*': no such table: contacts/);
+    assert.match(server.output(), new RegExp(`cannot prepare '.*contacts.*': ${missing}`));
   } finally {
     await server.stop();
   }

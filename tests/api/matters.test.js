@@ -2,19 +2,20 @@
 // matters (诉求) not concluded whose acceptance (15 days after receipt) or conclusion
 // (60 days after acceptance) falls within the days asked or is already past, among those
 // the caller may see, soonest first. Receipt and acceptance times are moved back in the
-// database with the sqlite3 command line tool to stand for matters received weeks ago.
+// database (the sqlite3 shell or psql, tests/lib/db.js) to stand for matters received
+// weeks ago.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const db = require('../lib/db.js');
 const { DAY, assertError, expectStatus, setupPeople, createPerson } = require('../lib/fixtures.js');
 
 let ctx;
 const m = {};
 
 function sql(statement) {
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', ctx.srv.db, statement]);
+  db.sql(ctx.srv, statement);
 }
 
 // Makes a matter for person, then moves its receipt (and acceptance) back.

@@ -15,12 +15,13 @@ function assertUnknownRef(r, field) {
 }
 
 function assertUnitShape(u) {
-  assert.deepEqual(Object.keys(u).sort(), ['head_user_id', 'id', 'kind', 'name', 'parent_id'],
+  assert.deepEqual(Object.keys(u).sort(), ['head_user_id', 'id', 'kind', 'name', 'number_prefix', 'parent_id'],
     `unit keys: ${JSON.stringify(u)}`);
   assert.equal(typeof u.id, 'number');
   assert.ok(u.parent_id === null || typeof u.parent_id === 'number');
   assert.equal(typeof u.name, 'string');
-  assert.ok(['mine', 'department', 'team', 'other'].includes(u.kind), `kind ${u.kind}`);
+  assert.ok(['mine', 'department', 'team', 'other', 'group'].includes(u.kind), `kind ${u.kind}`);
+  assert.ok(u.number_prefix === null || typeof u.number_prefix === 'string');
   assert.ok(u.head_user_id === null || typeof u.head_user_id === 'number');
 }
 

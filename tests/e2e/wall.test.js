@@ -3,12 +3,13 @@
 // concluded) that the viewer may see, and the list it opens; and the wall and the
 // dispatch rows on a 390x844 phone (one column, readable counts, no horizontal scroll).
 // Matters received weeks ago are made by moving their receipt back in the database
-// with the sqlite3 tool. Screenshots go to test-results/wall-*.
+// with tests/lib/db.js (the sqlite3 shell: e2e runs on SQLite). Screenshots go to
+// test-results/wall-*.
 'use strict';
 
 const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const { sql } = require('../lib/db.js');
 const { makeUnit, makeUser, registerActive } = require('../lib/fixtures.js');
 const { browserSuite, shot } = require('../lib/pages.js');
 
@@ -46,8 +47,7 @@ before(async () => {
   const matter = async (p, content, receivedDaysAgo, conclude) => {
     const r = await office.post(`/persons/${p.id}/matters`, { category: 'appeal', content });
     assert.equal(r.status, 201, r.text);
-    execFileSync('sqlite3', ['-cmd', '.timeout 5000', suite.server.db,
-      `UPDATE matters SET received_ms = ${Math.round(now - receivedDaysAgo * DAY)} WHERE id = ${r.json.id}`]);
+    sql(suite.server, `UPDATE matters SET received_ms = ${Math.round(now - receivedDaysAgo * DAY)} WHERE id = ${r.json.id}`);
     if (conclude) assert.equal((await office.patch(`/matters/${r.json.id}`, { accepted: true, concluded: true })).status, 200);
   };
   await matter(zhang, '补缴养老保险', 20);

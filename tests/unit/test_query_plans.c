@@ -273,6 +273,7 @@ static const xf_scope scopes[] = {
     {.unit_id = 3 /* 机电科 */},
     {.unit_id = 1 /* 本矿 */},
     {.user_id = 1},
+    {.mine_id = 2 /* 一矿: its incidents are those of 机电科, one in 50 */},
 };
 
 static void test_incident_list_plans(void **state)
@@ -307,6 +308,12 @@ static void test_incident_list_plans(void **state)
 						require(
 						    what, plan,
 						    "SEARCH iu USING PRIMARY KEY (incident_id=?)");
+					else if (scopes[s].mine_id && !before && !active &&
+					         !statuses[f])
+						/* the window of 1,024 holds about 20 of the mine's:
+						 * the rest come from the mine's own index */
+						require(what, plan,
+						        "incidents_mine (mine_id=? AND id<?)");
 					else if (scopes[s].all && statuses[f])
 						require(what, plan,
 						        "USING INDEX incidents_status (status=? "

@@ -1,5 +1,5 @@
 /* Unit tests of who sees which incidents (core/xf_scope.h): the scope each role gets,
- * written out by hand, and that roles combine part by part. */
+ * written out by hand, that roles combine part by part, and a mine's users' "all". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,11 +47,44 @@ static void test_roles_combine(void **state)
 	assert_int_equal(s.user_id, 9);
 }
 
+/* Many mines (issue 11 item 4): "all" is all of the user's mine when a group is above
+ * it, except for the company role; a mine without a group (one-mine database) and a
+ * user in no mine keep all. */
+static void test_mines(void **state)
+{
+	xf_user u = {.id = 5,
+	             .unit_id = 8,
+	             .mine_id = 2,
+	             .mine_in_group = true,
+	             .roles = R(PETITION_OFFICE)};
+	xf_scope s = xf_scope_of(&u);
+	assert_false(s.all);
+	assert_int_equal(s.mine_id, 2);
+	u.roles = R(UNIT_HEAD);
+	s = xf_scope_of(&u);
+	assert_int_equal(s.mine_id, 0);
+	assert_int_equal(s.unit_id, 8);
+	u.roles = R(COMPANY);
+	s = xf_scope_of(&u);
+	assert_true(s.all);
+	assert_int_equal(s.mine_id, 0);
+	u.roles = R(AUDITOR);
+	u.mine_in_group = false; /* the root mine of a one-mine database */
+	s = xf_scope_of(&u);
+	assert_true(s.all);
+	assert_int_equal(s.mine_id, 0);
+	u.mine_id = 0; /* a unit of the group itself */
+	u.mine_in_group = false;
+	u.roles = R(LEADER);
+	assert_true(xf_scope_of(&u).all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_each_role),
 	    cmocka_unit_test(test_roles_combine),
+	    cmocka_unit_test(test_mines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -349,6 +349,23 @@ static void test_concurrent_failures_all_count(void **state)
 	assert_int_equal(xf_throttle_wait(t, "shared", 0), 100);
 }
 
+/* The policy alone, as api/session.c applies it to counts kept in the database. */
+static void test_policy_of_counts_kept_elsewhere(void **state)
+{
+	xf_throttle *t = *state = new_table(1);
+	int64_t now = 1000000;
+	assert_int_equal(xf_throttle_wait_of(t, FREE, now, now, now), 0);
+	assert_int_equal(xf_throttle_wait_of(t, FREE + 1, now, now, now), BASE);
+	assert_int_equal(xf_throttle_wait_of(t, FREE + 2, now, now, now + 50), 2 * BASE - 50);
+	assert_int_equal(xf_throttle_wait_of(t, FREE + 100, now, now, now), MAX);
+	/* window and longest wait past: nothing to wait, and the count starts afresh */
+	int64_t later = now + WINDOW + MAX + 1;
+	assert_int_equal(xf_throttle_wait_of(t, FREE + 100, now, now, later), 0);
+	assert_true(xf_throttle_lapsed(t, now, 0, later));
+	assert_false(xf_throttle_lapsed(t, now, 0, now + WINDOW));
+	assert_false(xf_throttle_lapsed(t, now, BASE, later));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +381,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_full_table_at_its_largest_fails_closed, teardown),
 	    cmocka_unit_test_teardown(test_long_keys_are_throttled, teardown),
 	    cmocka_unit_test_teardown(test_concurrent_failures_all_count, teardown),
+	    cmocka_unit_test_teardown(test_policy_of_counts_kept_elsewhere, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1079,6 +1079,23 @@ const strings = {
   'role.company': ['公司信访办', 'Company petition office'],
   'role.auditor': ['审计', 'Auditor'],
   'role.admin': ['管理员', 'Administrator'],
+  // The group dashboard of the company role (group.js).
+  'nav.group': ['集团看板', 'Group'],
+  'group.title': ['集团看板：各矿进行中的信访事件', 'Group dashboard: active incidents of every mine'],
+  'group.mines': ['各矿', 'Mines'],
+  'group.mine': ['矿', 'Mine'],
+  'group.prefix': ['编号前缀 {p}', 'prefix {p}'],
+  'group.active': ['进行中的信访事件', 'Active incidents'],
+  'group.count': ['{m} 个矿共 {n} 件进行中', '{n} active in {m} mines'],
+  'group.empty': ['各矿当前都没有进行中的信访事件。', 'No mine has an active incident.'],
+  'group.reports': ['收到的报告（首报、续报、终报）', 'Reports received (first, follow-up, final)'],
+  'group.reportsCount': ['共 {n} 份，待签收 {p} 份', '{n} reports, {p} to acknowledge'],
+  'group.noReports': ['尚未收到各矿的报告。', 'No report received yet.'],
+  'group.incident': ['事件', 'Incident'],
+  'group.issuedAt': ['签发时间', 'Issued'],
+  'group.ackCol': ['签收', 'Acknowledgement'],
+  'group.ack': ['签收', 'Acknowledge'],
+  'group.acked': ['{by} 已签收 {at}', 'Acknowledged by {by} {at}'],
 };
 
 const LANGS = ['zh', 'en'];

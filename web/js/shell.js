@@ -19,6 +19,7 @@ import { renderAssignments } from './assignments.js';
 import { renderSearch, searchBox } from './search.js';
 import { renderIncidentRecords } from './records.js';
 import { renderArchiveList } from './archive.js';
+import { renderGroup } from './group.js';
 
 const AREAS = ['dashboard', 'incidents', 'persons', 'assignments', 'records', 'screening', 'statistics', 'settings'];
 
@@ -52,8 +53,10 @@ export function mountShell(root, ctx) {
   leavePage();
   const user = ctx.state.user;
   const links = new Map();
+  // The company role (the group's 信访办) also has the group dashboard of every mine.
+  const areas = ctx.hasRole('company') ? ['group', ...AREAS] : AREAS;
   const nav = h('nav', { id: 'nav', class: 'nav', 'aria-label': t('shell.nav') },
-    h('ul', null, AREAS.map((area) => {
+    h('ul', null, areas.map((area) => {
       const a = h('a', { href: '#/' + area, 'data-testid': 'nav-' + area, dataset: { area } }, t('nav.' + area));
       links.set(area, a);
       return h('li', null, a);
@@ -137,6 +140,10 @@ export function mountShell(root, ctx) {
       const section = h('section', { class: 'panel wide', id: 'area-records' });
       replace(main, section);
       stop = await renderArchiveList(section, ctx);
+    } else if (area === 'group' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-group' });
+      replace(main, section);
+      stop = await renderGroup(section, ctx);
     } else if (area === 'search' && parts.length === 1) {
       const section = h('section', { class: 'panel wide', id: 'area-search' });
       replace(main, section);
