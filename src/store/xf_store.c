@@ -411,11 +411,14 @@ void xf_tx_rollback(xf_db *db)
 	xf_sql_rollback(db->sql);
 }
 
+/* A trigger that must be on events: its name and its text as the migration wrote it. */
+typedef struct trigger_rule {
+	const char *name, *text;
+} trigger_rule;
+
 /* The two triggers that keep events append-only, as migration 1 wrote them. A
  * trigger of the same name with another body (a no-op) is as good as none. */
-static const struct {
-	const char *name, *sql;
-} append_only_triggers[] = {
+static const trigger_rule append_only_triggers[] = {
     {"events_append_only_update", "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
                                   " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"},
     {"events_append_only_delete", "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
@@ -454,6 +457,32 @@ static bool same_sql(const char *a, const char *b)
 	return same;
 }
 
+/* The rule of the trigger called name, or NULL with the problem of an unexpected one. */
+static const trigger_rule *trigger_rule_of(const trigger_rule *rules, size_t n, const char *name,
+                                           char *problem, size_t problem_size)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rules[i].name, name) == 0)
+			return &rules[i];
+	snprintf(problem, problem_size,
+	         "unexpected trigger '%.100s' on events: it may change or drop new events", name);
+	return NULL;
+}
+
+/* XF_OK when every rule was seen, else XF_ERR naming the first missing trigger. */
+static int triggers_all_seen(const trigger_rule *rules, size_t n, const bool *seen, char *problem,
+                             size_t problem_size)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!seen[i]) {
+			snprintf(problem, problem_size,
+			         "trigger %s that keeps events append-only is missing",
+			         rules[i].name);
+			return XF_ERR;
+		}
+	return XF_OK;
+}
+
 /* Checks that events have exactly the append-only triggers, with their bodies. */
 static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 {
@@ -464,19 +493,15 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 	int rc;
 	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		const char *name = xf_row_text(st, 0), *sql = xf_row_text(st, 1);
-		size_t i = 0;
-		while (i < XF_ARRAY_LEN(append_only_triggers) &&
-		       strcmp(append_only_triggers[i].name, name) != 0)
-			i++;
-		if (i == XF_ARRAY_LEN(append_only_triggers)) {
-			snprintf(problem, problem_size,
-			         "unexpected trigger '%.100s' on events: it may change or drop new "
-			         "events",
-			         name);
+		const trigger_rule *rule =
+		    trigger_rule_of(append_only_triggers, XF_ARRAY_LEN(append_only_triggers), name,
+		                    problem, problem_size);
+		if (!rule) {
 			xf_sql_reset(st);
 			return XF_ERR;
 		}
-		if (!same_sql(sql, append_only_triggers[i].sql)) {
+		size_t i = (size_t)(rule - append_only_triggers);
+		if (!same_sql(sql, append_only_triggers[i].text)) {
 			snprintf(problem, problem_size,
 			         "trigger %s that keeps events append-only has been replaced: its "
 			         "body is"
@@ -494,21 +519,13 @@ static int check_triggers(xf_db *db, char *problem, size_t problem_size)
 		return XF_ERR;
 	}
 	xf_sql_reset(st);
-	for (size_t i = 0; i < XF_ARRAY_LEN(append_only_triggers); i++)
-		if (!seen[i]) {
-			snprintf(problem, problem_size,
-			         "trigger %s that keeps events append-only is missing",
-			         append_only_triggers[i].name);
-			return XF_ERR;
-		}
-	return XF_OK;
+	return triggers_all_seen(append_only_triggers, XF_ARRAY_LEN(append_only_triggers), seen,
+	                         problem, problem_size);
 }
 
 /* The append-only triggers of events on PostgreSQL, as migration 1 wrote them and
  * pg_get_triggerdef prints them back (SCHEMA: where events is). */
-static const struct {
-	const char *name, *def;
-} append_only_triggers_pg[] = {
+static const trigger_rule append_only_triggers_pg[] = {
     {"events_append_only_delete",
      "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON %s.events FOR EACH ROW"
      " EXECUTE FUNCTION xf_refuse('events are append-only')"},
@@ -577,18 +594,14 @@ static int check_triggers_pg(xf_db *db, char *problem, size_t problem_size)
 	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
 		const char *name = xf_row_text(st, 0), *def = xf_row_text(st, 1);
 		const char *body = xf_row_text(st, 2), *schema = xf_row_text(st, 3);
-		size_t i = 0;
-		while (i < XF_ARRAY_LEN(append_only_triggers_pg) &&
-		       strcmp(append_only_triggers_pg[i].name, name) != 0)
-			i++;
-		if (i == XF_ARRAY_LEN(append_only_triggers_pg)) {
-			snprintf(problem, problem_size,
-			         "unexpected trigger '%.100s' on events: it may change or drop new "
-			         "events",
-			         name);
+		const trigger_rule *rule =
+		    trigger_rule_of(append_only_triggers_pg, XF_ARRAY_LEN(append_only_triggers_pg),
+		                    name, problem, problem_size);
+		if (!rule) {
 			xf_sql_reset(st);
 			return XF_ERR;
 		}
+		size_t i = (size_t)(rule - append_only_triggers_pg);
 		const char *enabled = xf_row_text(st, 4);
 		if (strcmp(enabled, "O") != 0 && strcmp(enabled, "A") != 0) {
 			/* 'R': it fires only on a replica, that is never on the primary */
@@ -601,7 +614,7 @@ static int check_triggers_pg(xf_db *db, char *problem, size_t problem_size)
 			return XF_ERR;
 		}
 		char expected[400];
-		snprintf(expected, sizeof expected, append_only_triggers_pg[i].def, schema);
+		snprintf(expected, sizeof expected, append_only_triggers_pg[i].text, schema);
 		if (!same_sql(def, expected) || !same_sql(body, PG_REFUSE_BODY)) {
 			snprintf(problem, problem_size,
 			         "trigger %s that keeps events append-only has been replaced: it is"
@@ -615,14 +628,8 @@ static int check_triggers_pg(xf_db *db, char *problem, size_t problem_size)
 	if (rc != XF_SQL_DONE)
 		return catalog_failed(db, st, problem, problem_size);
 	xf_sql_reset(st);
-	for (size_t i = 0; i < XF_ARRAY_LEN(append_only_triggers_pg); i++)
-		if (!seen[i]) {
-			snprintf(problem, problem_size,
-			         "trigger %s that keeps events append-only is missing",
-			         append_only_triggers_pg[i].name);
-			return XF_ERR;
-		}
-	return XF_OK;
+	return triggers_all_seen(append_only_triggers_pg, XF_ARRAY_LEN(append_only_triggers_pg),
+	                         seen, problem, problem_size);
 }
 
 int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
