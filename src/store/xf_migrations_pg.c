@@ -519,7 +519,14 @@ static const char version_table[] =
 
 int xf_migrate_pg_version(xf_sql *c)
 {
-	xf_sql_stmt *st = xf_sql_prepare(c, "SELECT version FROM schema_version");
+	/* A new database has no version table yet: version 0, without a failed statement
+	 * in the server's log at every first start. */
+	xf_sql_stmt *st = xf_sql_prepare(c, "SELECT to_regclass('schema_version') IS NOT NULL");
+	bool exists = xf_sql_step(st) == XF_SQL_ROW && xf_sql_column_int64(st, 0);
+	xf_sql_reset(st);
+	if (!exists)
+		return 0;
+	st = xf_sql_prepare(c, "SELECT version FROM schema_version");
 	int version = xf_sql_step(st) == XF_SQL_ROW ? (int)xf_sql_column_int64(st, 0) : -1;
 	xf_sql_reset(st);
 	return version;

@@ -26,8 +26,8 @@ extern const int xf_migration_pg_count;
  * database newer than this program is XF_ERR). c must not be in a transaction. */
 int xf_migrate_pg(xf_sql *c, char *error, size_t error_size);
 
-/* The schema version recorded in the database of c, or -1 when it has none yet or
- * cannot be read. */
+/* The schema version recorded in the database of c: 0 for a database without the
+ * version table yet (a new one), -1 when it cannot be read. */
 int xf_migrate_pg_version(xf_sql *c);
 
 #endif
