@@ -5,8 +5,15 @@
  *
  *   incbench pairs HOST PORT COOKIE CSRF N
  *       N sequential register + activate pairs on one keep-alive connection.
- *   incbench load HOST PORT COOKIE CSRF CLIENTS SECONDS
+ *   incbench load HOST PORTS COOKIE CSRF CLIENTS SECONDS
  *       CLIENTS threads, each with its own connection, doing pairs for SECONDS.
+ *   incbench read HOST PORTS COOKIE CSRF CLIENTS SECONDS list|search
+ *       CLIENTS threads, each with its own connection, reading for SECONDS: the list of
+ *       20 to 30 incidents below a random id (GET /incidents?limit=L&after_id=R, a
+ *       different cache key nearly every time, so the store answers), or a search for
+ *       one of the words the registrations use (GET /search?q=W&limit=20).
+ *   PORTS is one port or several separated by commas (servers on the same database):
+ *   client i talks to port i mod the number of ports.
  *   incbench fsync DIR N
  *       The durable-write floor of the disk: N appends of 4 KiB to a file in DIR, each
  *       followed by fdatasync (what one SQLite WAL commit with synchronous=FULL costs at
@@ -35,10 +42,39 @@
 
 static const char *host, *cookie, *csrf;
 static int port;
+static int ports[16], n_ports = 1;
 
-static const char register_body[] =
-    "{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
-    "\"place\":\"bench\",\"units\":[],\"demands\":\"benchmark\",\"drill\":true}";
+/* The port of client i (several servers: the load is split between them). */
+static int port_of(int i)
+{
+	return ports[i % n_ports];
+}
+
+/* Registrations: 12 people to the province without advance information, as a drill
+ * (grade II, procedure B: activation writes 18 task rows), with a place and demands in
+ * Chinese taken in turn from these lists, so that search has text to find. */
+static const char *const places[] = {"矿办公楼门前", "主井口", "职工食堂",
+                                     "矿区大门",     "选煤厂", "公司信访办"};
+static const char *const demands[] = {
+    "要求补发拖欠的工资", "要求落实安置补偿", "反映退休待遇偏低",       "要求报销医疗费用",
+    "反映住房分配不公",   "要求发放井下津贴", "反映综采一队加班费未发", "要求解决子女就业问题"};
+/* What the searches ask for: words of the lists above, 2 to 4 characters, common and
+ * rare. */
+static const char *const search_words[] = {"工资", "拖欠工资", "安置补偿", "退休待遇",
+                                           "医疗", "住房分配", "井下津贴", "综采",
+                                           "就业", "办公楼",   "食堂",     "补偿"};
+static unsigned registrations;
+
+#define N_OF(a) (sizeof(a) / sizeof(a)[0])
+
+static void make_register_body(char *buf, size_t cap)
+{
+	unsigned k = __atomic_fetch_add(&registrations, 1, __ATOMIC_RELAXED);
+	snprintf(buf, cap,
+	         "{\"headcount\":12,\"destination\":\"province\",\"advance_info\":false,"
+	         "\"place\":\"%s\",\"units\":[],\"demands\":\"%s\",\"drill\":true}",
+	         places[k % N_OF(places)], demands[k / N_OF(places) % N_OF(demands)]);
+}
 
 /* The times of register + activate pairs (ms): the pair, each half. */
 typedef struct {
@@ -50,7 +86,9 @@ typedef struct {
 static bool pair(xfb_conn *c, samples *s)
 {
 	int64_t t[3];
-	if (xfb_register_activate(c, register_body, t) < 0) {
+	char body[512];
+	make_register_body(body, sizeof body);
+	if (xfb_register_activate(c, body, t) < 0) {
 		s->errors++;
 		return false;
 	}
@@ -81,13 +119,17 @@ static int run_pairs(int n)
 
 typedef struct {
 	int64_t until;
+	int port;
 	samples s;
+	const char *kind; /* read: "list" or "search" */
+	int64_t max_id;   /* read: the newest incident */
+	uint64_t rng;
 } worker;
 
 static void *load_worker(void *arg)
 {
 	worker *w = arg;
-	xfb_conn *c = xfb_session_conn(host, port, cookie, csrf, 65536);
+	xfb_conn *c = xfb_session_conn(host, w->port, cookie, csrf, 65536);
 	while (xfb_now_us() < w->until)
 		if (!pair(c, &w->s) && w->s.errors > 100)
 			break;
@@ -102,7 +144,97 @@ static int run_load(int clients, double seconds)
 	int64_t start = xfb_now_us();
 	for (int i = 0; i < clients; i++) {
 		w[i].until = start + (int64_t)(seconds * 1e6);
+		w[i].port = port_of(i);
 		pthread_create(&t[i], NULL, load_worker, &w[i]);
+	}
+	xfb_samples all = {0}, reg = {0};
+	for (int i = 0; i < clients; i++) {
+		pthread_join(t[i], NULL);
+		xfb_samples_merge(&all, &w[i].s.pair);
+		xfb_samples_merge(&reg, &w[i].s.reg);
+		all.errors += w[i].s.errors;
+	}
+	double elapsed = (xfb_now_us() - start) / 1e6;
+	printf("load_pairs=%zu\nload_seconds=%.2f\nload_pairs_per_s=%.1f\n", all.n, elapsed,
+	       all.n / elapsed);
+	xfb_report("load_pair", &all, false, 3);
+	xfb_report("load_register", &reg, false, 3);
+	printf("errors=%d\n", all.errors);
+	return all.errors ? 1 : 0;
+}
+
+/* ---- reads: the list below a random id, or a search ---- */
+
+/* Percent-encodes s into out (UTF-8 bytes as %XX). */
+static void url_encode(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (; *s && n + 4 < cap; s++)
+		n += (size_t)snprintf(out + n, cap - n, "%%%02X", (unsigned char)*s);
+	out[n] = 0;
+}
+
+static void *read_worker(void *arg)
+{
+	worker *w = arg;
+	xfb_conn *c = xfb_session_conn(host, w->port, cookie, csrf, 1 << 20);
+	bool list = strcmp(w->kind, "list") == 0;
+	while (xfb_now_us() < w->until) {
+		char path[512], q[256], *body;
+		uint64_t r = xfb_splitmix64(&w->rng);
+		if (list) {
+			int64_t below = w->max_id > 26
+			                    ? 26 + (int64_t)(r % (uint64_t)(w->max_id - 25))
+			                    : w->max_id + 1;
+			/* 20 to 30 incidents: eleven times as many cache keys, so that even
+			 * a database of a few hundred incidents is read uncached nearly
+			 * every time (the cache holds 64 lists) */
+			snprintf(path, sizeof path, "/api/v1/incidents?limit=%d&after_id=%lld",
+			         20 + (int)(r >> 32) % 11, (long long)below);
+		} else {
+			url_encode(search_words[r % N_OF(search_words)], q, sizeof q);
+			snprintf(path, sizeof path, "/api/v1/search?q=%s&limit=20", q);
+		}
+		int64_t t0;
+		int st = xfb_request(c, "GET", path, NULL, &body, &t0);
+		double ms = (xfb_now_us() - t0) / 1000.0;
+		if (st != 200) {
+			fprintf(stderr, "incbench: GET %s answered %d: %.200s\n", path, st, body);
+			if (++w->s.errors > 100)
+				break;
+			continue;
+		}
+		xfb_samples_add(&w->s.pair, ms);
+	}
+	xfb_conn_free(c);
+	return NULL;
+}
+
+static int run_read(int clients, double seconds, const char *kind)
+{
+	if (strcmp(kind, "list") != 0 && strcmp(kind, "search") != 0) {
+		fprintf(stderr, "incbench: read list|search, not '%s'\n", kind);
+		return 2;
+	}
+	/* the newest incident: the list's ids go from 1 to it */
+	xfb_conn *c = xfb_session_conn(host, ports[0], cookie, csrf, 1 << 20);
+	char *body;
+	if (xfb_request(c, "GET", "/api/v1/incidents?limit=1", NULL, &body, NULL) != 200) {
+		fprintf(stderr, "incbench: GET /incidents answered: %.200s\n", body);
+		return 1;
+	}
+	int64_t max_id = xfb_json_first_id(body);
+	xfb_conn_free(c);
+	worker *w = calloc((size_t)clients, sizeof *w);
+	pthread_t *t = calloc((size_t)clients, sizeof *t);
+	int64_t start = xfb_now_us();
+	for (int i = 0; i < clients; i++) {
+		w[i].until = start + (int64_t)(seconds * 1e6);
+		w[i].port = port_of(i);
+		w[i].kind = kind;
+		w[i].max_id = max_id;
+		w[i].rng = 0x5eed2026u + (uint64_t)i;
+		pthread_create(&t[i], NULL, read_worker, &w[i]);
 	}
 	xfb_samples all = {0};
 	for (int i = 0; i < clients; i++) {
@@ -111,9 +243,9 @@ static int run_load(int clients, double seconds)
 		all.errors += w[i].s.errors;
 	}
 	double elapsed = (xfb_now_us() - start) / 1e6;
-	printf("load_pairs=%zu\nload_seconds=%.2f\nload_pairs_per_s=%.1f\n", all.n, elapsed,
-	       all.n / elapsed);
-	xfb_report("load_pair", &all, false, 3);
+	printf("read_requests=%zu\nread_seconds=%.2f\nread_per_s=%.1f\nread_max_id=%lld\n", all.n,
+	       elapsed, all.n / elapsed, (long long)max_id);
+	xfb_report("read", &all, false, 3);
 	printf("errors=%d\n", all.errors);
 	return all.errors ? 1 : 0;
 }
@@ -243,9 +375,9 @@ static void *post_main(void *arg)
 		int64_t wait = slot - xfb_now_us();
 		if (wait > 0)
 			usleep((useconds_t)wait);
-		char *body;
-		int st = xfb_request(c, "POST", "/api/v1/incidents", register_body, &body,
-		                     &ps->sent_us[i]);
+		char *body, reg[512];
+		make_register_body(reg, sizeof reg);
+		int st = xfb_request(c, "POST", "/api/v1/incidents", reg, &body, &ps->sent_us[i]);
 		ps->answered_us[i] = xfb_now_us();
 		ps->ids[i] = st == 201 ? xfb_json_first_id(body) : -1;
 		if (st != 201) {
@@ -458,11 +590,19 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "fsync") == 0)
 		return run_fsync(argv[2], atoi(argv[3]));
 	if (argc < 6) {
-		fprintf(stderr, "usage: incbench pairs|load|sse HOST PORT COOKIE CSRF ...\n");
+		fprintf(
+		    stderr,
+		    "usage: incbench pairs|load|read|sse HOST PORT[,PORT...] COOKIE CSRF ...\n");
 		return 2;
 	}
 	host = argv[2];
-	port = atoi(argv[3]);
+	n_ports = 0;
+	for (char *p = argv[3]; *p && n_ports < (int)N_OF(ports); p++) {
+		ports[n_ports++] = (int)strtol(p, &p, 10);
+		if (*p != ',')
+			break;
+	}
+	port = ports[0];
 	cookie = argv[4];
 	csrf = argv[5];
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -470,6 +610,8 @@ int main(int argc, char **argv)
 		return run_pairs(atoi(argv[6]));
 	if (strcmp(argv[1], "load") == 0 && argc == 8)
 		return run_load(atoi(argv[6]), atof(argv[7]));
+	if (strcmp(argv[1], "read") == 0 && argc == 9)
+		return run_read(atoi(argv[6]), atof(argv[7]), argv[8]);
 	if (strcmp(argv[1], "sse") == 0 && argc == 10)
 		return run_sse(atoi(argv[6]), atoi(argv[7]), atoi(argv[8]), atoi(argv[9]));
 	fprintf(stderr, "incbench: bad arguments\n");

@@ -11,37 +11,26 @@
  *    statement outside a transaction, reading three columns.
  * Both engines run durable as configured: SQLite WAL with synchronous=FULL, PostgreSQL
  * fsync and synchronous_commit on (its defaults).
- * Prints key=value lines on stdout (ENGINE_insert_*, ENGINE_select_*); progress on
- * stderr. */
+ * Prints key=value lines on stdout (ENGINE_insert_*, ENGINE_select_*; nearest-rank
+ * percentiles, bench/lib/xfbench.h); progress on stderr. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/xf_sql.h"
+#include "xfbench.h"
+
+/* Prints KEY_n, KEY_per_s (over total_ms) and the percentiles of the samples. */
+static void report(const char *key, xfb_samples *s, double total_ms)
+{
+	printf("%s_per_s=%.0f\n", key, s->n / (total_ms / 1e3));
+	xfb_report(key, s, false, 3);
+}
 
 static double now_ms(void)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static void report(const char *key, double *ms, int n, double total_ms)
-{
-	qsort(ms, (size_t)n, sizeof *ms, compare_double);
-	printf("%s_n=%d\n", key, n);
-	printf("%s_per_s=%.0f\n", key, n / (total_ms / 1e3));
-	printf("%s_p50_ms=%.3f\n", key, ms[n / 2]);
-	printf("%s_p99_ms=%.3f\n", key, ms[(int)(n * 0.99)]);
-	printf("%s_max_ms=%.3f\n", key, ms[n - 1]);
+	return xfb_now_us() / 1000.0;
 }
 
 static _Noreturn void fail(xf_sql *c, const char *what)
@@ -50,15 +39,7 @@ static _Noreturn void fail(xf_sql *c, const char *what)
 	exit(1);
 }
 
-static uint64_t rng_state = 0x5eed2026c0a1f00dULL;
-
-static uint64_t next_random(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL); /* splitmix64 */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+static uint64_t rng_state;
 
 static void make_table(xf_sql *c)
 {
@@ -76,7 +57,7 @@ static void make_table(xf_sql *c)
 /* COUNT one-row write transactions; the ids in ids. */
 static void inserts(xf_sql *c, const char *key, int count, int64_t *ids)
 {
-	double *ms = xf_malloc((size_t)count * sizeof *ms);
+	xfb_samples ms = {0};
 	double start = now_ms();
 	for (int i = 0; i < count; i++) {
 		char name[64];
@@ -95,21 +76,21 @@ static void inserts(xf_sql *c, const char *key, int count, int64_t *ids)
 		xf_sql_reset(st);
 		if (xf_sql_commit(c) != XF_OK)
 			fail(c, "commit");
-		ms[i] = now_ms() - t0;
+		xfb_samples_add(&ms, now_ms() - t0);
 	}
 	char k[64];
 	snprintf(k, sizeof k, "%s_insert", key);
-	report(k, ms, count, now_ms() - start);
-	free(ms);
+	report(k, &ms, now_ms() - start);
+	free(ms.ms);
 }
 
 static void selects(xf_sql *c, const char *key, int count, const int64_t *ids)
 {
-	double *ms = xf_malloc((size_t)count * sizeof *ms);
+	xfb_samples ms = {0};
 	double start = now_ms();
 	int64_t sum = 0;
 	for (int i = 0; i < count; i++) {
-		int64_t id = ids[next_random() % (uint64_t)count];
+		int64_t id = ids[xfb_splitmix64(&rng_state) % (uint64_t)count];
 		double t0 = now_ms();
 		xf_sql_stmt *st =
 		    xf_sql_prepare(c, "SELECT name, n, note FROM bench_sql WHERE id = ?");
@@ -118,13 +99,13 @@ static void selects(xf_sql *c, const char *key, int count, const int64_t *ids)
 			fail(c, "select");
 		sum += xf_sql_column_int64(st, 1) + (int64_t)strlen(xf_sql_column_text(st, 2));
 		xf_sql_reset(st);
-		ms[i] = now_ms() - t0;
+		xfb_samples_add(&ms, now_ms() - t0);
 	}
 	char k[64];
 	snprintf(k, sizeof k, "%s_select", key);
-	report(k, ms, count, now_ms() - start);
+	report(k, &ms, now_ms() - start);
 	printf("%s_select_checksum=%lld\n", key, (long long)sum);
-	free(ms);
+	free(ms.ms);
 }
 
 static void run(const char *target, const char *key, int count)
@@ -148,6 +129,7 @@ static void run(const char *target, const char *key, int count)
 
 int main(int argc, char **argv)
 {
+	xfb_start("sqlbench");
 	if (argc != 4) {
 		fprintf(stderr, "usage: sqlbench SQLITE_FILE POSTGRESQL_URL COUNT\n");
 		return 2;
