@@ -51,13 +51,14 @@ test-unit:
 	  ctest --test-dir build-sanitize --output-on-failure'
 
 # The API suite on both engines and both builds: SQLite files, then a database per
-# server on the throw-away PostgreSQL (tests/lib/server.js, XF_TEST_ENGINE).
+# server on the throw-away PostgreSQL (tests/lib/server.js, XF_TEST_ENGINE). Two test
+# files at a time: they mostly wait on their own servers.
+API_TESTS := node --test --test-concurrency=2 tests/api/
 test-api:
-	node --test tests/api/
-	XF_BIN=build-sanitize/xinfang node --test tests/api/
-	scripts/pg-test run env XF_TEST_ENGINE=postgresql node --test tests/api/
-	scripts/pg-test run env XF_TEST_ENGINE=postgresql XF_BIN=build-sanitize/xinfang \
-	  node --test tests/api/
+	$(API_TESTS)
+	XF_BIN=build-sanitize/xinfang $(API_TESTS)
+	scripts/pg-test run env XF_TEST_ENGINE=postgresql $(API_TESTS)
+	scripts/pg-test run env XF_TEST_ENGINE=postgresql XF_BIN=build-sanitize/xinfang $(API_TESTS)
 
 test-e2e:
 	node --test tests/e2e/
