@@ -663,6 +663,20 @@ int xf_store_integrity(xf_db *db, char *problem, size_t problem_size)
 	return check_triggers(db, problem, problem_size);
 }
 
+/* The copy's head goes beside it (path.head), so that a check of the copy, or of the
+ * database restored from it, finds a cut-short chain as it does on the live one. A
+ * copy without events has no head. */
+static int write_backup_head(const char *path, const xf_audit_head *head, char *error,
+                             size_t error_size)
+{
+	if (head->seq <= 0)
+		return XF_OK;
+	char *head_path = xf_store_head_path_of(path);
+	int rc = xf_audit_head_write(head_path, head, error, error_size);
+	free(head_path);
+	return rc == XF_OK ? XF_OK : XF_ERR;
+}
+
 /* How long a backup waits before it tries a locked source again. */
 #define BACKUP_RETRY_MS 20
 
@@ -729,14 +743,7 @@ static int backup_pg(xf_db *db, const char *path, char *error, size_t error_size
 		unlink(path);
 		return XF_ERR;
 	}
-	if (head.seq > 0) {
-		char *head_path = xf_store_head_path_of(path);
-		rc = xf_audit_head_write(head_path, &head, error, error_size);
-		free(head_path);
-		if (rc != XF_OK)
-			return XF_ERR;
-	}
-	return XF_OK;
+	return write_backup_head(path, &head, error, error_size);
 }
 
 int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
@@ -774,8 +781,6 @@ int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 		return XF_ERR;
 	}
 	sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-	/* The copy's head goes beside it, so that a check of the copy (or of the
-	 * database restored from it) finds a cut-short chain as it does on the live one. */
 	sqlite3_stmt *last = NULL;
 	xf_audit_head head = {0};
 	if (sqlite3_prepare_v2(dest, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", -1,
@@ -788,12 +793,5 @@ int xf_store_backup(xf_db *db, const char *path, char *error, size_t error_size)
 	}
 	sqlite3_finalize(last);
 	sqlite3_close(dest);
-	if (head.seq > 0) {
-		char *head_path = xf_store_head_path_of(path);
-		rc = xf_audit_head_write(head_path, &head, error, error_size);
-		free(head_path);
-		if (rc != XF_OK)
-			return XF_ERR;
-	}
-	return XF_OK;
+	return write_backup_head(path, &head, error, error_size);
 }

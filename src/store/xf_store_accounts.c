@@ -538,12 +538,8 @@ int xf_store_unit_set_parent(xf_db *db, int64_t id, int64_t parent_id)
 		                      " SELECT 1 FROM up WHERE id = ?");
 		xf_sql_bind_int64(st, 1, parent_id);
 		xf_sql_bind_int64(st, 2, id);
-		int rc = xf_row_one(db, st);
-		if (rc == XF_OK) {
-			xf_sql_reset(st);
-			return XF_CONFLICT;
-		}
-		if (rc != XF_NOTFOUND)
+		int rc = xf_row_none(db, st);
+		if (rc != XF_OK)
 			return rc;
 	}
 	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE units SET parent_id = ?1 WHERE id = ?2");

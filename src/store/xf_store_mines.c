@@ -104,12 +104,8 @@ int xf_store_unit_set_prefix(xf_db *db, int64_t unit_id, const char *prefix)
 		    "'))");
 		xf_sql_bind_int64(st, 1, unit_id);
 		xf_sql_bind_text(st, 2, prefix, -1);
-		int rc = xf_row_one(db, st);
-		if (rc == XF_OK) {
-			xf_sql_reset(st);
-			return XF_CONFLICT;
-		}
-		if (rc != XF_NOTFOUND)
+		int rc = xf_row_none(db, st);
+		if (rc != XF_OK)
 			return rc;
 	}
 	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE units SET number_prefix = ?1 WHERE id = ?2");

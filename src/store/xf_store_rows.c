@@ -52,6 +52,16 @@ int xf_row_one(xf_db *db, xf_sql_stmt *st)
 	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
 }
 
+int xf_row_none(xf_db *db, xf_sql_stmt *st)
+{
+	int rc = xf_row_one(db, st);
+	if (rc == XF_OK) {
+		xf_sql_reset(st);
+		return XF_CONFLICT;
+	}
+	return rc == XF_NOTFOUND ? XF_OK : rc;
+}
+
 int xf_row_changed(xf_db *db, int rc)
 {
 	if (rc == XF_OK && xf_db_changes(db) == 0)

@@ -31,6 +31,9 @@ json_t *xf_row_time(xf_sql_stmt *st, int i);
 /* Steps a statement expected to give one row: XF_OK with the row current (the caller
  * resets), XF_NOTFOUND when it gives none. */
 int xf_row_one(xf_db *db, xf_sql_stmt *st);
+/* XF_OK when st gives no row, XF_CONFLICT when it gives one (a rule the change would
+ * break), else the failure. The statement is reset. */
+int xf_row_none(xf_db *db, xf_sql_stmt *st);
 /* rc of an UPDATE or DELETE, made XF_NOTFOUND when it changed no row. */
 int xf_row_changed(xf_db *db, int rc);
 /* Steps st to its end, reading each row into the next element of a growing array
