@@ -8,6 +8,7 @@
 
 #include "api/xf_api.h"
 #include "core/xf_person.h"
+#include "store/xf_store_matters.h"
 
 /* Answers 400 unless user id is active and holds the responsible official role. */
 static bool official_ok(xf_req *req, xf_db *db, const char *field, int64_t id, xf_user_row *row)
@@ -128,6 +129,25 @@ static int assign_one(xf_req *req, xf_db *db, int64_t incident_id, int64_t perso
 	return rc;
 }
 
+/* 《信访工作条例》 Art. 18, 28 (issue 13): an official of a unit the petitioner accuses (or
+ * below it) is not their 包保. False, having answered 409 naming the conflict, when
+ * official_id is one; *rc holds a store failure otherwise. */
+static bool not_accused_official(xf_req *req, xf_db *db, const char *field, int64_t person_id,
+                                 int64_t official_id, int *rc)
+{
+	int64_t matter = 0;
+	*rc = xf_store_accused_conflict(db, person_id, official_id, &matter);
+	if (*rc == XF_OK && matter) {
+		xf_reply_error(
+		    req, 409, "conflict", field,
+		    "user %lld belongs to the unit accused in matter %lld and cannot be the "
+		    "包保 of the accuser (Art. 18, 28)",
+		    (long long)official_id, (long long)matter);
+		return false;
+	}
+	return true;
+}
+
 static bool person_in_incident(json_t *persons, int64_t person_id)
 {
 	size_t i;
@@ -169,6 +189,10 @@ static bool assign_pairs(xf_req *req, xf_db *db, int64_t id, const xf_incident_s
 		}
 		if (!official_ok(req, db, field, pair_official, &official))
 			return false;
+		if (!not_accused_official(req, db, field, person_id, pair_official, rc))
+			return false;
+		if (*rc != XF_OK)
+			break;
 		if ((*rc = assign_one(req, db, id, person_id, &official, interval, now)) != XF_OK)
 			break;
 	}
@@ -190,6 +214,12 @@ static bool assign_unit(xf_req *req, xf_db *db, int64_t id, json_t *persons, int
 	{
 		if (json_integer_value(json_object_get(p, "unit_id")) != unit_id)
 			continue;
+		if (!not_accused_official(req, db, "official_id",
+		                          json_integer_value(json_object_get(p, "id")), official_id,
+		                          rc))
+			return false;
+		if (*rc != XF_OK)
+			break;
 		if ((*rc = assign_one(req, db, id, json_integer_value(json_object_get(p, "id")),
 		                      &official, interval, now)) != XF_OK)
 			break;
@@ -329,7 +359,15 @@ static void xf_api_assignments_update(xf_req *req)
 		return;
 	}
 	int64_t now = xf_now_ms();
-	int rc = xf_store_assignment_update(db, id, official_id, (int)interval, status, 0, 0, now);
+	int rc = XF_OK;
+	if (official_id &&
+	    !not_accused_official(req, db, "official_id", row.person_id, official_id, &rc)) {
+		xf_tx_rollback(db);
+		return;
+	}
+	if (rc == XF_OK)
+		rc = xf_store_assignment_update(db, id, official_id, (int)interval, status, 0, 0,
+		                                now);
 	/* The open follow-up task follows the assignment: new official, or closed when the
 	 * matter is resolved. */
 	if (rc == XF_OK && row.task_id && official_id)

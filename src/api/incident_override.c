@@ -5,6 +5,7 @@
 
 #include "api/xf_incident_json.h"
 #include "api/xf_incidents.h"
+#include "api/xf_notify_rules.h"
 
 /* A decision recomputed from changed facts, beside what the incident held before. */
 typedef struct redecision {
@@ -291,6 +292,14 @@ static int apply_override(xf_req *req, xf_db *db, const xf_incident_state *state
 		                        grade ? grade->name : "", o->reason)));
 		rc = xf_audit_append(db, actor, "incident.override", "incident",
 		                     xf_api_id_text(req, state->id), json_incref(override));
+	}
+	const xf_plan *plan = xf_plans_get(db, state->plan_id);
+	if (rc == XF_OK && grade && plan && state->grade[0] &&
+	    xf_incident_grade_rank(plan, grade->id) < xf_incident_grade_rank(plan, state->grade)) {
+		xf_notice_event e = {.kind = XF_NOTIFY_INCIDENT_UPGRADE,
+		                     .incident_id = state->id,
+		                     .actor_id = req->user.id};
+		rc = xf_notify_event(db, plan, &e, now, NULL); /* 升级: api/notify_rules.c */
 	}
 	json_decref(override);
 	return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/xf_incidents.h"
+#include "api/xf_notify_rules.h"
 
 static json_t *time_or_null(int64_t ms)
 {
@@ -293,6 +294,12 @@ static bool apply_patch(xf_req *req, xf_db *db, int64_t id, json_t *body, const 
 		*rc = xf_incident_change_decision(req, db, state, plan, &facts, changes, &summary);
 	if (*rc == XF_OK)
 		*rc = append_update_event(req, db, id, body, changes, time_changes, summary);
+	if (*rc == XF_OK && json_is_true(json_object_get(changes, "escalated"))) {
+		xf_notice_event e = {.kind = XF_NOTIFY_INCIDENT_UPGRADE,
+		                     .incident_id = id,
+		                     .actor_id = req->user.id};
+		*rc = xf_notify_event(db, plan, &e, xf_now_ms(), NULL); /* api/notify_rules.c */
+	}
 	return true;
 }
 

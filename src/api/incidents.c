@@ -13,6 +13,7 @@
 #include "api/xf_evaluation.h"
 #include "api/xf_incident_json.h"
 #include "api/xf_incidents.h"
+#include "api/xf_notify_rules.h"
 #include "core/xf_progress.h"
 #include "core/xf_venue.h"
 #include "store/xf_search.h"
@@ -374,7 +375,32 @@ static int register_incident(xf_req *req, xf_db *db, const incident_form *f,
 	json_decref(reasons);
 	if (rc == XF_OK)
 		rc = xf_incident_index(db, *id);
+	if (rc == XF_OK && d->in_scope) { /* who gets what: api/notify_rules.c */
+		xf_notice_event e = {.kind = XF_NOTIFY_INCIDENT_REGISTER,
+		                     .incident_id = *id,
+		                     .actor_id = req->user.id};
+		rc = xf_notify_event(db, xf_plans_get(db, plan_id), &e, in.now_ms, NULL);
+	}
 	return rc;
+}
+
+int xf_incident_register(xf_req *req, xf_db *db, const xf_incident_registration *r, int64_t *id)
+{
+	incident_form f = {.headcount = r->headcount,
+	                   .destination = r->destination,
+	                   .place = r->place ? r->place : "",
+	                   .demands = r->demands ? r->demands : "",
+	                   .category = r->category ? r->category : "",
+	                   .advance_info = r->advance_info,
+	                   .expected_ms = r->expected_ms};
+	int64_t plan_id;
+	const xf_plan *plan = xf_plans_for_mine(db, req->user.mine_id, &plan_id);
+	xf_plan_facts facts = {.headcount = (int)f.headcount,
+	                       .destination = (xf_destination)xf_destination_parse(f.destination),
+	                       .advance_info = f.advance_info};
+	xf_plan_decision d;
+	xf_plan_decide(plan, &facts, &d);
+	return register_incident(req, db, &f, &d, plan_id, r->units, r->n_units, id);
 }
 
 static void xf_api_incidents_create(xf_req *req)

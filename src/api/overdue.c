@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_notify_rules.h"
 #include "store/xf_store_bus.h"
 
 #define OVERDUE_JOB "overdue scan"
@@ -50,6 +51,8 @@ int xf_overdue_scan(xf_db *db)
 			                               (json_int_t)task.id, "title", task.title,
 			                               "summary", summary));
 		}
+		if (rc == XF_OK) /* tell the assignee, start the escalation: notify_rules.c */
+			rc = xf_notify_task_overdue(db, found[i][0], now);
 	}
 	if (rc == XF_OK)
 		rc = xf_tx_commit(db);
@@ -85,6 +88,7 @@ static void *overdue_main(void *arg)
 		 * others skip it (the lease is this thread's connection's). */
 		if (xf_store_lease_try(db, OVERDUE_JOB) == 1) {
 			xf_overdue_scan(db);
+			xf_notify_scan(db); /* escalations, report-up limits */
 			xf_store_lease_release(db, OVERDUE_JOB);
 		}
 		pthread_mutex_lock(&overdue.lock);

@@ -13,6 +13,7 @@
 #include "core/xf_csv.h"
 #include "core/xf_person.h"
 #include "store/xf_search.h"
+#include "store/xf_store_matters.h"
 #include "store/xf_store_people.h"
 #include "store/xf_store_roster.h"
 
@@ -583,8 +584,18 @@ static void xf_api_matters_update(xf_req *req)
 			xf_api_store_error(req, db, rc);
 		return;
 	}
-	rc =
-	    xf_store_matter_update(db, id, accepted, outcome, satisfaction, concluded, xf_now_ms());
+	/* Issue 13 item 5: never concluded before acceptance. The first version's quick path
+	 * (accept and conclude in one PATCH) keeps working; the full rule (an outcome and the
+	 * answer issued) is POST /matters/{id}/conclude's (matters.c). */
+	xf_matter_row row;
+	rc = concluded && !accepted ? xf_store_matter_get(db, id, &row) : XF_OK;
+	if (rc == XF_OK && concluded && !accepted && !row.accepted_ms) {
+		xf_api_refuse_conclusion(req, db, id, "not_accepted");
+		return;
+	}
+	if (rc == XF_OK)
+		rc = xf_store_matter_update(db, id, accepted, outcome, satisfaction, concluded,
+		                            xf_now_ms());
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "matter.update", "matter", xf_api_id_text(req, id),
 		                     json_incref(body));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/xf_api.h"
+#include "api/xf_notify_rules.h"
 #include "core/xf_closing.h"
 #include "core/xf_progress.h"
 #include "store/xf_store_roster.h"
@@ -220,6 +221,13 @@ static void xf_api_tasks_create(xf_req *req)
 		    db, &actor, "task.create", "incident", xf_api_id_text(req, id),
 		    json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)task_id, "title", title,
 		              "summary", xf_arena_printf(&req->arena, "新增任务「%s」", title)));
+	if (rc == XF_OK && assignee_id) { /* who gets what: api/notify_rules.c */
+		xf_notice_event e = {.kind = XF_NOTIFY_TASK_ASSIGN,
+		                     .incident_id = id,
+		                     .task_id = task_id,
+		                     .actor_id = req->user.id};
+		rc = xf_notify_event(db, plan, &e, now, NULL);
+	}
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_task(req, db, task_id, 201);
@@ -423,6 +431,13 @@ static void xf_api_tasks_update(xf_req *req)
 		                     "incident", xf_api_id_text(req, task.incident_id),
 		                     task_audit_data(req, id, &task, action, to, new_assignee,
 		                                     assignee.user.name, note, reason));
+	if (rc == XF_OK && action == XF_TASK_ASSIGN) { /* who gets what: api/notify_rules.c */
+		xf_notice_event e = {.kind = XF_NOTIFY_TASK_ASSIGN,
+		                     .incident_id = task.incident_id,
+		                     .task_id = id,
+		                     .actor_id = req->user.id};
+		rc = xf_notify_event(db, xf_plans_get(db, state.plan_id), &e, now, NULL);
+	}
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_task(req, db, id, 200);

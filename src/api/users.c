@@ -6,6 +6,8 @@
 #include "api/xf_api.h"
 #include "core/xf_account.h"
 #include "core/xf_csv.h"
+#include "notify/xf_notify.h"
+#include "store/xf_store_channels.h"
 
 static void xf_api_roles_list(xf_req *req)
 {
@@ -31,13 +33,33 @@ static bool load_user(xf_req *req, xf_db *db, int64_t id, xf_user_row *row)
 	return xf_api_loaded(req, db, xf_store_user_by_id(db, id, row), "user", id);
 }
 
+/* A user as answered, with the email address notifications reach (issue 12). */
+static json_t *user_answer(xf_db *db, const xf_user_row *row)
+{
+	char email[256] = "";
+	json_t *u = xf_user_json(row);
+	if (xf_store_user_email(db, row->user.id, email, sizeof email) == XF_OK)
+		json_object_set_new(u, "email", json_string(email));
+	return u;
+}
+
+/* Answers 400 unless email (NULL: not given; "": none) is an address. */
+static bool email_ok(xf_req *req, const char *email)
+{
+	if (!email || !*email || xf_notify_email_ok(email))
+		return true;
+	xf_reply_error(req, 400, "invalid_field", "email", "'%s' must be an email address",
+	               "email");
+	return false;
+}
+
 static void xf_api_users_get(xf_req *req)
 {
 	int64_t id;
 	xf_user_row row;
 	if (!xf_api_path_id(req, "id", &id) || !load_user(req, xf_db_get(), id, &row))
 		return;
-	xf_reply_json(req, 200, xf_user_json(&row));
+	xf_reply_json(req, 200, user_answer(xf_db_get(), &row));
 }
 
 /* A new one-time password and its hash (creating a user, resetting a password). */
@@ -58,9 +80,10 @@ static json_t *roles_json(xf_roles roles)
 
 static void xf_api_users_create(xf_req *req)
 {
-	static const char *const fields[] = {"username", "name", "unit_id", "roles", "phone", NULL};
+	static const char *const fields[] = {"username", "name",  "unit_id", "roles",
+	                                     "phone",    "email", NULL};
 	xf_field_error err;
-	const char *username, *name, *phone = "";
+	const char *username, *name, *phone = "", *email = NULL;
 	int64_t unit_id, id;
 	uint32_t roles;
 	json_t *body = xf_api_body(req, fields);
@@ -70,11 +93,12 @@ static void xf_api_users_create(xf_req *req)
 	    xf_json_string(body, "name", true, 1, 64, &name, &err) != XF_OK ||
 	    xf_json_int(body, "unit_id", true, 1, INT64_MAX, &unit_id, &err) != XF_OK ||
 	    xf_json_choice_set(body, "roles", true, xf_role_ids, &roles, &err) != XF_OK ||
-	    xf_json_string(body, "phone", false, 0, 32, &phone, &err) == XF_ERR) {
+	    xf_json_string(body, "phone", false, 0, 32, &phone, &err) == XF_ERR ||
+	    xf_json_string(body, "email", false, 0, 254, &email, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
-	if (!xf_api_phone_ok(req, "phone", phone))
+	if (!xf_api_phone_ok(req, "phone", phone) || !email_ok(req, email))
 		return;
 	if (!xf_username_valid(username)) {
 		xf_reply_error(req, 400, "invalid_field", "username",
@@ -105,6 +129,8 @@ static void xf_api_users_create(xf_req *req)
 		               username);
 		return;
 	}
+	if (rc == XF_OK && email)
+		rc = xf_store_user_set_email(db, id, email);
 	if (rc == XF_OK)
 		rc = xf_audit_append(db, &actor, "user.create", "user", xf_api_id_text(req, id),
 		                     json_pack("{s:s, s:s, s:I, s:o}", "username", username, "name",
@@ -117,15 +143,16 @@ static void xf_api_users_create(xf_req *req)
 		return;
 	xf_reply_json(
 	    req, 201,
-	    json_pack("{s:o, s:s}", "user", xf_user_json(&row), "one_time_password", one_time));
+	    json_pack("{s:o, s:s}", "user", user_answer(db, &row), "one_time_password", one_time));
 	sodium_memzero(one_time, sizeof one_time);
 }
 
 static void xf_api_users_update(xf_req *req)
 {
-	static const char *const fields[] = {"name", "unit_id", "roles", "disabled", "phone", NULL};
+	static const char *const fields[] = {"name",  "unit_id", "roles", "disabled",
+	                                     "phone", "email",   NULL};
 	xf_field_error err;
-	const char *name = NULL, *phone = NULL;
+	const char *name = NULL, *phone = NULL, *email = NULL;
 	int64_t id, unit_id = 0;
 	uint32_t roles = 0;
 	bool disabled = false;
@@ -138,11 +165,12 @@ static void xf_api_users_update(xf_req *req)
 	    (has_roles = xf_json_choice_set(body, "roles", false, xf_role_ids, &roles, &err)) ==
 	        XF_ERR ||
 	    (has_disabled = xf_json_bool(body, "disabled", false, &disabled, &err)) == XF_ERR ||
-	    xf_json_string(body, "phone", false, 0, 32, &phone, &err) == XF_ERR) {
+	    xf_json_string(body, "phone", false, 0, 32, &phone, &err) == XF_ERR ||
+	    xf_json_string(body, "email", false, 0, 254, &email, &err) == XF_ERR) {
 		xf_reply_field_error(req, &err);
 		return;
 	}
-	if (!xf_api_phone_ok(req, "phone", phone))
+	if (!xf_api_phone_ok(req, "phone", phone) || !email_ok(req, email))
 		return;
 	if (has_roles == XF_OK && !roles) {
 		xf_reply_error(req, 400, "invalid_field", "roles",
@@ -177,6 +205,8 @@ static void xf_api_users_update(xf_req *req)
 		rc = xf_store_user_set_unit(db, id, unit_id);
 	if (rc == XF_OK && phone)
 		rc = xf_store_user_set_phone(db, id, phone);
+	if (rc == XF_OK && email)
+		rc = xf_store_user_set_email(db, id, email);
 	if (rc == XF_OK && has_roles == XF_OK)
 		rc = xf_store_user_set_roles(db, id, roles);
 	if (rc == XF_OK && has_disabled == XF_OK) {
@@ -189,7 +219,7 @@ static void xf_api_users_update(xf_req *req)
 		                     json_incref(body));
 	if (!xf_api_finish(req, db, rc) || !load_user(req, db, id, &row))
 		return;
-	xf_reply_json(req, 200, xf_user_json(&row));
+	xf_reply_json(req, 200, user_answer(db, &row));
 }
 
 static void xf_api_users_reset_password(xf_req *req)

@@ -19,12 +19,16 @@ static int64_t touch_interval_ms = 60 * 1000;
 
 /* Every resource's routes; a new resource file adds its list here. */
 static const xf_route_list *const route_lists[] = {
-    &xf_routes_health,     &xf_routes_session,  &xf_routes_users,     &xf_routes_units,
-    &xf_routes_audit,      &xf_routes_plan,     &xf_routes_incidents, &xf_routes_tasks,
-    &xf_routes_dispatches, &xf_routes_stream,   &xf_routes_persons,   &xf_routes_assignments,
-    &xf_routes_roster,     &xf_routes_meetings, &xf_routes_venues,    &xf_routes_search,
-    &xf_routes_directory,  &xf_routes_matters,  &xf_routes_records,   &xf_routes_archive,
-    &xf_routes_reports,    &xf_routes_group,
+    &xf_routes_health,    &xf_routes_session,       &xf_routes_users,
+    &xf_routes_units,     &xf_routes_audit,         &xf_routes_plan,
+    &xf_routes_incidents, &xf_routes_tasks,         &xf_routes_dispatches,
+    &xf_routes_stream,    &xf_routes_persons,       &xf_routes_assignments,
+    &xf_routes_roster,    &xf_routes_meetings,      &xf_routes_venues,
+    &xf_routes_search,    &xf_routes_directory,     &xf_routes_matters,
+    &xf_routes_records,   &xf_routes_archive,       &xf_routes_reports,
+    &xf_routes_group,     &xf_routes_assessment,    &xf_routes_statistics,
+    &xf_routes_channels,  &xf_routes_notifications, &xf_routes_matter_notices,
+    &xf_routes_lookup,    &xf_routes_prevention,
 };
 static xf_route *routes;
 static size_t n_routes;

@@ -159,6 +159,14 @@ void xf_overdue_start(int interval_ms);
 void xf_overdue_stop(void);
 /* One scan: one task.overdue event per task newly past due; returns how many. */
 int xf_overdue_scan(xf_db *db);
+/* The alarms of matters' clocks (matter_clocks.c): one matter.due_soon / matter.overdue
+ * event per matter, clock and mark; the thread scans every interval_ms. */
+void xf_matter_clocks_start(int interval_ms);
+void xf_matter_clocks_stop(void);
+/* Answers 409 for a matter that may not be concluded (why: xf_matter_can_conclude) and
+ * rolls back (matters.c; PATCH /matters/{id} in persons.c says the same). */
+void xf_api_refuse_conclusion(xf_req *req, xf_db *db, int64_t id, const char *why);
+int xf_matter_clocks_scan(xf_db *db);
 
 /* The routes of each resource file, gathered into one table by xf_api_init(). */
 typedef struct xf_route_list {
@@ -172,8 +180,20 @@ extern const xf_route_list xf_routes_health, xf_routes_session, xf_routes_users,
     xf_routes_meetings, xf_routes_venues, xf_routes_search, xf_routes_directory, xf_routes_matters;
 /* Written reports (reports.c). */
 extern const xf_route_list xf_routes_reports;
+/* Written notices of a matter (matter_notices.c) and the public lookup (lookup.c). */
+extern const xf_route_list xf_routes_matter_notices, xf_routes_lookup;
+/* In-app notifications, acknowledgements, preferences (notifications.c). */
+extern const xf_route_list xf_routes_notifications;
 /* The group company's 信访办 over its mines (group.c). */
 extern const xf_route_list xf_routes_group;
+/* Screening, the risk register, warnings and care (prevention.c). */
+extern const xf_route_list xf_routes_prevention;
+/* Assessment (考核) and accountability findings (assessment.c). */
+extern const xf_route_list xf_routes_assessment;
+/* Statistics, exports and the annual report (statistics.c). */
+extern const xf_route_list xf_routes_statistics;
+/* Notification channels and their delivery log (channels.c). */
+extern const xf_route_list xf_routes_channels;
 /* Rosters per mine (mines.c): the mine whose rosters the user reads (0: every mine's),
  * and the rows of list kept to it, by the unit id in member key (null rows kept), or
  * with key NULL by the unit of the row's staff_id, else user_id. */

@@ -59,6 +59,18 @@ int xf_incident_change_decision(xf_req *req, xf_db *db, const xf_incident_state 
 /* Timeline entries as people read them (incident_timeline.c). */
 void xf_incident_timeline_texts(json_t *entries);
 
+/* A registration made from elsewhere (a warning turned into an incident, prevention.c):
+ * decided by the plan of the user's mine and stored as POST /incidents stores one (event
+ * and search entry), inside the open transaction; the store's answer. */
+typedef struct xf_incident_registration {
+	int64_t headcount, expected_ms;
+	const char *destination, *place, *demands, *category;
+	bool advance_info;
+	int64_t *units;
+	size_t n_units;
+} xf_incident_registration;
+int xf_incident_register(xf_req *req, xf_db *db, const xf_incident_registration *r, int64_t *id);
+
 /* The handlers of the route table. */
 void xf_api_incidents_list(xf_req *req);
 void xf_api_incidents_get(xf_req *req);

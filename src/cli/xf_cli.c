@@ -21,6 +21,7 @@
 #include "cli/xf_cli_retention.h"
 #include "core/xf_account.h"
 #include "core/xf_password.h"
+#include "notify/xf_notify.h"
 #include "store/xf_search.h"
 #include "store/xf_store_bus.h"
 #include "store/xf_store_seal.h"
@@ -437,6 +438,7 @@ static int cmd_serve(const config *c)
 	    .secure_cookies = c->secure_cookies,
 	};
 	xf_api_init(&api);
+	xf_notify_configure(c->data_dir, c->listen); /* the key file, the public URL */
 	xf_server *server = serve_start_http(c, record_max, &trusted_proxies);
 	if (!server) {
 		xf_stream_stop();
@@ -444,6 +446,9 @@ static int cmd_serve(const config *c)
 		return 1;
 	}
 	xf_overdue_start(c->overdue_ms);
+	xf_matter_clocks_start(c->overdue_ms); /* issue 13: the alarms of matters' clocks */
+	if (xf_notify_start() != XF_OK)
+		xf_log("cannot start the notification sender");
 	if (xf_store_wal_start() != XF_OK)
 		xf_log("cannot start the thread that keeps the write-ahead log small");
 	if (xf_store_head_writer_start() != XF_OK)
@@ -456,6 +461,8 @@ static int cmd_serve(const config *c)
 	xf_log("stopping on signal %d", sig);
 	/* Parked live-feed connections are woken before the HTTP server stops. */
 	xf_overdue_stop();
+	xf_matter_clocks_stop();
+	xf_notify_stop();
 	xf_store_wal_stop();
 	xf_store_bus_close();
 	xf_stream_stop();

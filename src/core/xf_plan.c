@@ -19,7 +19,10 @@
 
 #include <sodium.h>
 
+#include "core/xf_assessment.h"
 #include "core/xf_perm.h"
+#include "core/xf_plan_notify.h"
+#include "core/xf_plan_prevention.h"
 #include "util/xf_buf.h"
 #include "util/xf_util.h"
 
@@ -1078,7 +1081,7 @@ static void load_report_up(loader *L, json_t *root)
 
 static void load_three_no(loader *L, json_t *root)
 {
-	static const char *const keys[] = {"text", "note", "is_default", NULL};
+	static const char *const keys[] = {"text", "note", "is_default", "items", NULL};
 	jpath p;
 	json_t *t = section(L, root, "three_no", true, keys, &p);
 	if (!t)
@@ -1193,12 +1196,12 @@ static void load_retention(loader *L, json_t *root)
 static void load_document(loader *L, json_t *root)
 {
 	static const char *const keys[] = {
-	    "format",       "id",           "title",          "purpose",
-	    "basis",        "effective",    "principles",     "organisation",
-	    "destinations", "scope",        "grades",         "workstreams",
-	    "procedures",   "closing",      "report_up",      "venues",
-	    "three_no",     "requirements", "accountability", "assignment",
-	    "title_en",     "evaluation",   "retention",      NULL};
+	    "format",        "id",          "title",        "purpose",        "basis",
+	    "effective",     "principles",  "organisation", "destinations",   "scope",
+	    "grades",        "workstreams", "procedures",   "closing",        "report_up",
+	    "venues",        "three_no",    "requirements", "accountability", "assignment",
+	    "title_en",      "evaluation",  "retention",    "assessment",     "prevention",
+	    "notifications", NULL};
 	xf_plan *plan = L->plan;
 	char buf[CLIP_BYTES + 4];
 
@@ -1231,7 +1234,10 @@ static void load_document(loader *L, json_t *root)
 	load_evaluation(L, root);
 	load_retention(L, root);
 	check_numbered_texts(L, root, "requirements");
+	xf_plan_prevention_check(root, L->errors);
 	check_accountability(L, root);
+	xf_plan_notify_load(plan, root, L->errors);
+	xf_plan_assessment_load(plan, root, L->errors); /* "assessment", "three_no.items" */
 }
 
 xf_plan *xf_plan_load(const char *bytes, size_t len, xf_plan_errors *errors)
@@ -1385,6 +1391,7 @@ void xf_plan_free(xf_plan *plan)
 	free_named(plan->workstreams, plan->n_workstreams);
 	free_named(plan->venues, plan->n_venues);
 	free_named(plan->evaluation_dimensions, plan->n_evaluation_dimensions);
+	xf_plan_assessment_free(plan->assessment);
 	for (size_t i = 0; i < plan->n_closing; i++)
 		free_step(&plan->closing[i]);
 	free(plan->closing);
@@ -1393,6 +1400,7 @@ void xf_plan_free(xf_plan *plan)
 	free(plan->report_owner.value);
 	free(plan->report_owner.label_en);
 	free(plan->three_no);
+	xf_plan_notify_free(plan->notify);
 	for (int d = 0; d < XF_DEST_COUNT; d++)
 		free(plan->destination_names[d]);
 	free(plan);

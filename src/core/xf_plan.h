@@ -137,6 +137,9 @@ typedef struct xf_plan {
 	char *report_oral_title, *report_written_title;
 	xf_plan_owner report_owner;
 	char *three_no; /* the "三无" target as this plan defines it */
+	/* 考核: points, veto, accountability decisions, the 三无 items (core/xf_assessment.h);
+	 * never NULL in a loaded plan. */
+	struct xf_plan_assessment *assessment;
 	/* 包保: days between follow-ups of a petitioner (a default the plan may not state). */
 	int followup_interval_days;
 	/* 综合评价: the dimensions an incident's evaluation scores (id, name = the Chinese
@@ -149,6 +152,8 @@ typedef struct xf_plan {
 	/* 保存期限: days a record of each kind (xf_record_kind_ids) is kept after its
 	 * incident closed; 0 keeps it for good ("retention" in the plan). */
 	int retention_days[XF_RECORD_KIND_COUNT];
+	/* Who is told of what ("notifications", core/xf_plan_notify.h); NULL: nobody. */
+	struct xf_plan_notify *notify;
 } xf_plan;
 
 /* Problems found while loading, each "JSON.PATH: problem". */

@@ -763,18 +763,9 @@ static int report_meta(xf_document *d, const json_t *report, const json_t *facts
 	return rc;
 }
 
-/* One section of the report: its heading, a paragraph per line of its text and, for the
- * sections that have one, the table of the facts. */
-static int report_section(xf_document *d, const json_t *s, const json_t *facts, const json_t *plan)
+int xf_report_text_paragraphs(xf_document *d, xf_doc_section *sec, const char *text)
 {
-	const char *key = str(s, "key");
-	xf_doc_section *sec = xf_doc_section_add(d, str(s, "heading"), 1);
-	if (!sec)
-		return XF_ERR;
-	if (strcmp(key, "records") == 0)
-		sec->attachment = true;
 	int rc = XF_OK;
-	const char *text = str(s, "text");
 	while (rc == XF_OK && *text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
@@ -787,6 +778,20 @@ static int report_section(xf_document *d, const json_t *s, const json_t *facts, 
 		}
 		text += len + (nl ? 1 : 0);
 	}
+	return rc;
+}
+
+/* One section of the report: its heading, a paragraph per line of its text and, for the
+ * sections that have one, the table of the facts. */
+static int report_section(xf_document *d, const json_t *s, const json_t *facts, const json_t *plan)
+{
+	const char *key = str(s, "key");
+	xf_doc_section *sec = xf_doc_section_add(d, str(s, "heading"), 1);
+	if (!sec)
+		return XF_ERR;
+	if (strcmp(key, "records") == 0)
+		sec->attachment = true;
+	int rc = xf_report_text_paragraphs(d, sec, str(s, "text"));
 	if (rc == XF_OK && strcmp(key, "persons") == 0)
 		rc = persons_table(d, sec, facts);
 	else if (rc == XF_OK && strcmp(key, "evaluation") == 0)

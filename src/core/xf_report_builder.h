@@ -34,6 +34,10 @@ json_t *xf_report_draft(const char *kind, const json_t *facts, const json_t *pla
 xf_document *xf_report_document(const json_t *report, const json_t *facts, const json_t *plan,
                                 bool draft, char err[256]);
 
+/* Appends a paragraph to sec for every non-empty line of text, ID numbers masked
+ * (xf_report_mask_ids): the body of a report's section, and of a notice's. */
+int xf_report_text_paragraphs(xf_document *d, xf_doc_section *sec, const char *text);
+
 /* Masks runs of 15 to 18 digits (the last may be X) as xf_mask_id_number does; the
  * caller frees. */
 char *xf_report_mask_ids(const char *text);

@@ -272,7 +272,10 @@ static const char *type_of(const char *path)
 
 static void serve_static(xf_server *s, xf_req *req)
 {
-	const char *path = strcmp(req->url.path, "/") == 0 ? "/index.html" : req->url.path;
+	/* "/lookup": the public page of a petitioner's lookup (api/lookup.c), no session */
+	const char *path = strcmp(req->url.path, "/") == 0         ? "/index.html"
+	                   : strcmp(req->url.path, "/lookup") == 0 ? "/lookup.html"
+	                                                           : req->url.path;
 	const char *type = type_of(path);
 	if (!type) {
 		xf_reply_error(req, 404, "not_found", NULL, "no file '%s'", req->url.path);

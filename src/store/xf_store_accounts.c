@@ -9,7 +9,8 @@
 #include "store/xf_store_mines.h"
 #include "store/xf_store_rows.h"
 
-const char *const xf_unit_kinds[] = {"mine", "department", "team", "other", "group", NULL};
+const char *const xf_unit_kinds[] = {
+    "mine", "department", "team", "other", "group", "discipline", /* 纪检, issue 13 */ NULL};
 
 static void now_text(char out[XF_TIME_LEN])
 {

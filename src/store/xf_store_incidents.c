@@ -93,8 +93,21 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 	                              prefix, &series_seq);
 	if (rc != XF_OK)
 		return rc;
-	char number[32];
-	snprintf(number, sizeof number, "%s-%d-%04lld", prefix, year, (long long)series_seq);
+	/* A drill (演练) numbers in a series of its own, "YL-" before the mine's prefix
+	 * (YL-XF-2026-0001): real incidents keep gapless numbers, and no prefix (letters and
+	 * digits only) can spell a drill's series. */
+	char series[XF_MINE_PREFIX_MAX + 4];
+	snprintf(series, sizeof series, "%s%s", in->drill ? "YL-" : "", prefix);
+	if (in->drill) {
+		st = xf_db_prepare(db, "SELECT coalesce(max(series_seq), 0) + 1 FROM incidents"
+		                       " WHERE number_series = ?1 AND year = ?2");
+		xf_sql_bind_text(st, 1, series, -1);
+		xf_sql_bind_int64(st, 2, year);
+		if ((rc = xf_row_int64(db, st, &series_seq)) != XF_OK)
+			return rc;
+	}
+	char number[40];
+	snprintf(number, sizeof number, "%s-%d-%04lld", series, year, (long long)series_seq);
 
 	st = xf_db_prepare(
 	    db,
@@ -131,7 +144,7 @@ int xf_store_incident_insert(xf_db *db, const xf_incident_new *in, int64_t *id)
 		xf_sql_bind_int64(st, 22, in->expected_ms);
 	bind_text_or_null(st, 23, in->expected_destination);
 	xf_bind_id(st, 24, mine_id);
-	xf_sql_bind_text(st, 25, prefix, -1);
+	xf_sql_bind_text(st, 25, series, -1);
 	xf_sql_bind_int64(st, 26, series_seq);
 	if ((rc = xf_row_insert(db, st, id)) != XF_OK)
 		return rc;
@@ -476,8 +489,11 @@ static int end_open_tasks(xf_db *db, int64_t id, const char *status, int64_t now
 
 int xf_store_incident_set_status(xf_db *db, int64_t id, const char *status, int64_t now_ms)
 {
-	xf_sql_stmt *st =
-	    xf_db_prepare(db, "UPDATE incidents SET status = ?, updated_ms = ? WHERE id = ?");
+	/* resolved_ms (statistics' time to resolution): the first time it reached 总结评价. */
+	xf_sql_stmt *st = xf_db_prepare(
+	    db, "UPDATE incidents SET status = ?1, updated_ms = ?2, resolved_ms = CASE WHEN ?1 IN"
+	        " ('evaluating','reported','archived') THEN coalesce(resolved_ms, ?2) ELSE"
+	        " resolved_ms END WHERE id = ?3");
 	xf_sql_bind_text(st, 1, status, -1);
 	xf_sql_bind_int64(st, 2, now_ms);
 	xf_sql_bind_int64(st, 3, id);

@@ -1,7 +1,7 @@
 /* Petitioner files, matters, incident links and 包保 assignments, in SQL; and the
  * visibility rules of xf_store_people.h. The rules of law are core's: the store reads
- * the rows and asks xf_matter_visible_to() (core/xf_person.h) who may see a matter
- * and core/xf_matter.h when it falls due. */
+ * the rows and asks xf_matter_visible_to() (core/xf_person.h) who may see a matter;
+ * a Matter itself, its clocks and lists are xf_store_matters.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,9 @@
 #include "core/xf_person.h"
 #include "store/xf_migrations.h"
 #include "store/xf_store_db.h"
+#include "store/xf_store_matters.h"
 #include "store/xf_store_people.h"
+#include "store/xf_store_people_sql.h"
 #include "store/xf_store_rows.h"
 
 const char xf_migration_people[] =
@@ -81,44 +83,6 @@ const char xf_migration_people[] =
     "  author_id INTEGER REFERENCES users(id));"
     "CREATE INDEX followups_assignment ON followups (assignment_id, at_ms);";
 
-/* The units of the mine ?9 (xf_scope.mine_id). */
-#define MINE_UNITS                                                                                 \
-	"(WITH RECURSIVE msub(id) AS (SELECT CAST(?9 AS BIGINT) UNION SELECT u.id FROM units u"    \
-	"  JOIN msub ON u.parent_id = msub.id) SELECT id FROM msub)"
-
-/* The visibility test for a persons row of alias P (a string literal); binds ?1 all,
- * ?2 unit, ?3 user, ?9 the mine whose files are all visible: those of its units, of
- * its incidents and those its users opened. */
-#define PERSON_VISIBLE_AS(P)                                                                       \
-	"(?1 = 1"                                                                                  \
-	" OR (?9 > 0 AND (" P ".unit_id IN " MINE_UNITS " OR EXISTS (SELECT 1 FROM"                \
-	"     incident_persons ip JOIN incidents mi ON mi.id = ip.incident_id"                     \
-	"     WHERE ip.person_id = " P ".id AND mi.mine_id = ?9)"                                  \
-	"   OR EXISTS (SELECT 1 FROM users cu"                                                     \
-	"     WHERE cu.id = " P ".created_by AND cu.unit_id IN " MINE_UNITS ")))"                  \
-	" OR (?2 > 0 AND (" P                                                                      \
-	".unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION"                  \
-	"     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"      \
-	"   OR EXISTS (SELECT 1 FROM incident_persons ip JOIN incident_units iu"                   \
-	"     ON iu.incident_id = ip.incident_id WHERE ip.person_id = " P ".id AND iu.unit_id IN"  \
-	"     (WITH RECURSIVE sub(id) AS (SELECT CAST(?2 AS BIGINT) UNION SELECT u.id FROM units " \
-	"u"                                                                                        \
-	"      JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))))"                           \
-	" OR (?3 > 0 AND EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = " P ".id"         \
-	"     AND a.official_id = ?3 AND a.ended_ms IS NULL)))"
-
-/* The visibility test for "p" a persons row, and for "q", another one beside it. */
-#define PERSON_VISIBLE       PERSON_VISIBLE_AS("p")
-#define OTHER_PERSON_VISIBLE PERSON_VISIBLE_AS("q")
-
-/* Whether the viewer's unit (?4) is the accused unit of "m", a matters row, or below
- * it: the accused unit is among the viewer's unit and the units above it. The rule
- * itself is xf_matter_visible_to(), asked of every matter row in C. */
-#define VIEWER_AT_OR_BELOW_ACCUSED                                                                 \
-	"(m.accused_unit_id IN (WITH RECURSIVE up(id) AS (SELECT CAST(?4 AS BIGINT) UNION SELECT " \
-	"u.parent_id"                                                                              \
-	" FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL) SELECT id FROM up))"
-
 static void bind_viewer(xf_sql_stmt *st, const xf_viewer *v)
 {
 	xf_sql_bind_int64(st, 1, v->scope.all);
@@ -160,8 +124,7 @@ int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_i
 {
 	xf_sql_stmt *st =
 	    xf_db_prepare(db, "SELECT m.category, m.accused_unit_id, " VIEWER_AT_OR_BELOW_ACCUSED
-	                      " FROM matters m JOIN persons p ON p.id = m.person_id WHERE m.id = ?5"
-	                      " AND " PERSON_VISIBLE);
+	                      " FROM matters m WHERE m.id = ?5 AND " MATTER_VISIBLE);
 	bind_viewer(st, viewer);
 	xf_sql_bind_int64(st, 5, matter_id);
 	int rc = xf_sql_step(st);
@@ -170,13 +133,6 @@ int xf_store_matter_visible(xf_db *db, const xf_viewer *viewer, int64_t matter_i
 	if (rc != XF_SQL_ROW && rc != XF_SQL_DONE)
 		return xf_db_fail(db, rc);
 	return visible ? XF_OK : XF_NOTFOUND;
-}
-
-static json_t *time_at(int64_t ms)
-{
-	char text[XF_TIME_LEN];
-	xf_time_format(ms, text);
-	return json_string(text);
 }
 
 /* ---- persons ---- */
@@ -311,52 +267,12 @@ static json_t *read_link(xf_sql_stmt *st)
 	"m.id, m.person_id, m.incident_id, m.category, m.content, m.accused_unit_id, m.outcome,"   \
 	" m.satisfaction, m.received_ms, m.accepted_ms, m.concluded_ms"
 /* Among MATTER_COLUMNS; a query adds VIEWER_AT_OR_BELOW_ACCUSED after them. */
-enum {
-	MATTER_ID = 0,
-	MATTER_CATEGORY = 3,
-	MATTER_ACCUSED = 5,
-	MATTER_RECEIVED = 8,
-	MATTER_ACCEPTED = 9,
-	MATTER_CONCLUDED = 10,
-	MATTER_VIEWER_BELOW = 11
-};
+enum { MATTER_ID = 0, MATTER_CATEGORY = 3, MATTER_ACCUSED = 5, MATTER_VIEWER_BELOW = 11 };
 
-/* The stamps of a row of MATTER_COLUMNS, for core's clocks. */
-static xf_matter_clock matter_clock(xf_sql_stmt *st)
-{
-	return (xf_matter_clock){
-	    .received_ms = xf_sql_column_int64(st, MATTER_RECEIVED),
-	    .accepted = !xf_sql_column_is_null(st, MATTER_ACCEPTED),
-	    .accepted_ms = xf_sql_column_int64(st, MATTER_ACCEPTED),
-	    .concluded = !xf_sql_column_is_null(st, MATTER_CONCLUDED),
-	};
-}
-
+/* The id of a matter row; the whole Matter is xf_store_matter_full_json's. */
 static json_t *read_matter(xf_sql_stmt *st)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(xf_sql_column_int64(st, 0)));
-	json_object_set_new(o, "person_id", json_integer(xf_sql_column_int64(st, 1)));
-	json_object_set_new(o, "incident_id", xf_row_id(st, 2));
-	json_object_set_new(o, "category", json_string(xf_row_text(st, 3)));
-	json_object_set_new(o, "content", json_string(xf_row_text(st, 4)));
-	json_object_set_new(o, "accused_unit_id", xf_row_id(st, 5));
-	json_object_set_new(o, "outcome",
-	                    xf_sql_column_is_null(st, 6) ? json_null()
-	                                                 : json_string(xf_row_text(st, 6)));
-	json_object_set_new(o, "satisfaction",
-	                    xf_sql_column_is_null(st, 7) ? json_null()
-	                                                 : json_string(xf_row_text(st, 7)));
-	xf_matter_clock clock = matter_clock(st);
-	int64_t due;
-	json_object_set_new(o, "received_at", time_at(clock.received_ms));
-	json_object_set_new(o, "accepted_at", xf_row_time(st, MATTER_ACCEPTED));
-	json_object_set_new(o, "concluded_at", xf_row_time(st, MATTER_CONCLUDED));
-	json_object_set_new(o, "acceptance_due",
-	                    xf_matter_acceptance_due(&clock, &due) ? time_at(due) : json_null());
-	json_object_set_new(o, "conclusion_due",
-	                    xf_matter_conclusion_due(&clock, &due) ? time_at(due) : json_null());
-	return o;
+	return json_pack("{s:I}", "id", (json_int_t)xf_sql_column_int64(st, MATTER_ID));
 }
 
 static int person_visible(xf_db *db, const xf_viewer *viewer, int64_t id)
@@ -449,8 +365,19 @@ static int add_matters(xf_db *db, const person_file *f, json_t *o)
 	xf_sql_bind_int64(st, 5, f->id);
 	json_t *part = NULL;
 	int rc = xf_rows_json_where(db, st, matter_shown, f->viewer, read_matter, &part);
+	/* each as the API shows a Matter (xf_store_matters.c) */
+	for (size_t i = 0; rc == XF_OK && i < json_array_size(part); i++) {
+		json_t *full;
+		rc = xf_store_matter_full_json(
+		    db, json_integer_value(json_object_get(json_array_get(part, i), "id")),
+		    xf_now_ms(), &full);
+		if (rc == XF_OK)
+			json_array_set_new(part, i, full);
+	}
 	if (rc == XF_OK)
 		json_object_set_new(o, "matters", part);
+	else
+		json_decref(part);
 	return rc;
 }
 
@@ -621,6 +548,14 @@ int xf_store_person_merge(xf_db *db, int64_t from, int64_t into, int64_t now_ms,
 	    "incident_persons.role END",
 	    "DELETE FROM incident_persons WHERE person_id = ?1",
 	    "UPDATE matters SET person_id = ?2 WHERE person_id = ?1",
+	    /* the petitioners of a matter (issue 13): both in one matter stay one, a
+	     * representative if either was one */
+	    "INSERT INTO matter_persons (matter_id, person_id, representative)"
+	    " SELECT matter_id, ?2, representative FROM matter_persons"
+	    " WHERE person_id = ?1 AND true"
+	    " ON CONFLICT (matter_id, person_id) DO UPDATE SET representative = CASE"
+	    "   WHEN excluded.representative = 1 THEN 1 ELSE matter_persons.representative END",
+	    "DELETE FROM matter_persons WHERE person_id = ?1",
 	    /* one active 包保 per person: the kept file's wins */
 	    "UPDATE tasks SET status = 'skipped', skip_reason = '档案已合并', done_ms = ?3"
 	    " WHERE status IN ('pending','in_progress') AND id IN (SELECT task_id FROM assignments"
@@ -805,21 +740,16 @@ int xf_store_matter_insert(xf_db *db, int64_t person_id, int64_t incident_id, co
                            const char *content, int64_t accused_unit_id, int64_t created_by,
                            int64_t now_ms, int64_t *id)
 {
-	xf_sql_stmt *st = xf_db_prepare(
-	    db, "INSERT INTO matters (person_id, incident_id, category, content, accused_unit_id,"
-	        " received_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	xf_sql_bind_int64(st, 1, person_id);
-	if (incident_id)
-		xf_sql_bind_int64(st, 2, incident_id);
-	xf_sql_bind_text(st, 3, category, -1);
-	xf_sql_bind_text(st, 4, content, -1);
-	if (accused_unit_id)
-		xf_sql_bind_int64(st, 5, accused_unit_id);
-	xf_sql_bind_int64(st, 6, now_ms);
-	if (created_by)
-		xf_sql_bind_int64(st, 7, created_by);
-	int rc = xf_row_insert(db, st, id);
-	return rc;
+	xf_matter_in in = {.person_ids = &person_id,
+	                   .n_persons = 1,
+	                   .incident_id = incident_id,
+	                   .category = category,
+	                   .content = content,
+	                   .received_ms = now_ms,
+	                   .entered_ms = now_ms,
+	                   .accused_unit_id = accused_unit_id,
+	                   .created_by = created_by};
+	return xf_store_matter_register(db, &in, 0, id);
 }
 
 int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *outcome,
@@ -830,7 +760,10 @@ int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *out
 	    "UPDATE matters SET"
 	    " accepted_ms = CASE WHEN ?1 = 1 THEN coalesce(accepted_ms, ?5) ELSE accepted_ms END,"
 	    " outcome = coalesce(?2, outcome), satisfaction = coalesce(?3, satisfaction),"
-	    " concluded_ms = CASE WHEN ?4 = 1 THEN coalesce(concluded_ms, ?5) ELSE concluded_ms END"
+	    " concluded_ms = CASE WHEN ?4 = 1 THEN coalesce(concluded_ms, ?5)"
+	    " ELSE concluded_ms END,"
+	    " stage = CASE WHEN ?4 = 1 THEN 'concluded' WHEN ?1 = 1 AND stage IN"
+	    "  ('received','not_accepted') THEN 'accepted' ELSE stage END"
 	    " WHERE id = ?6");
 	xf_sql_bind_int64(st, 1, accepted);
 	bind_or_null(st, 2, outcome);
@@ -843,81 +776,13 @@ int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *out
 
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id)
 {
-	xf_sql_stmt *st =
-	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS " FROM matters m WHERE m.id = ?");
-	xf_sql_bind_int64(st, 1, id);
-	int rc = xf_sql_step(st);
-	if (rc == XF_SQL_ROW) {
-		*out = read_matter(st);
-		*person_id = xf_sql_column_int64(st, 1);
-	}
-	xf_sql_reset(st);
-	if (rc == XF_SQL_ROW)
-		return XF_OK;
-	return rc == XF_SQL_DONE ? XF_NOTFOUND : xf_db_fail(db, rc);
+	int rc = xf_store_matter_full_json(db, id, xf_now_ms(), out);
+	if (rc == XF_OK)
+		*person_id = json_integer_value(json_object_get(*out, "person_id"));
+	return rc;
 }
 
-/* An open matter within the due window, kept to be sorted. */
-typedef struct due_entry {
-	int64_t due_ms, id;
-	json_t *matter;
-} due_entry;
-
-static int by_due(const void *a, const void *b)
-{
-	const due_entry *x = a, *y = b;
-	if (x->due_ms != y->due_ms)
-		return x->due_ms < y->due_ms ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The store reads the open matters of the persons the viewer may see; core says which
- * clock runs and when it falls due (xf_matter_next_due) and whether an accusation is
- * hidden from the viewer (xf_matter_visible_to). Soonest first, then by id. */
-int xf_store_matters_due(xf_db *db, const xf_viewer *viewer, int64_t now_ms, int64_t until_ms,
-                         json_t **out)
-{
-	xf_sql_stmt *st =
-	    xf_db_prepare(db, "SELECT " MATTER_COLUMNS ", " VIEWER_AT_OR_BELOW_ACCUSED ", p.name"
-	                      " FROM matters m JOIN persons p ON p.id = m.person_id"
-	                      " WHERE m.concluded_ms IS NULL AND " PERSON_VISIBLE);
-	bind_viewer(st, viewer);
-	due_entry *due = NULL;
-	size_t n = 0, alloc = 0;
-	int rc;
-	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
-		xf_matter_clock clock = matter_clock(st);
-		int64_t at;
-		xf_due_kind kind = xf_matter_next_due(&clock, &at);
-		if (kind == XF_DUE_NONE || at > until_ms ||
-		    !matter_row_visible(st, MATTER_CATEGORY, MATTER_ACCUSED, MATTER_VIEWER_BELOW,
-		                        viewer))
-			continue;
-		json_t *o = read_matter(st);
-		json_object_set_new(o, "person",
-		                    json_pack("{s:I, s:s}", "id",
-		                              (json_int_t)xf_sql_column_int64(st, 1), "name",
-		                              xf_row_text(st, 12)));
-		json_object_set_new(o, "due_at", time_at(at));
-		json_object_set_new(o, "due_kind", json_string(xf_due_kind_id(kind)));
-		json_object_set_new(o, "overdue", json_boolean(xf_matter_overdue(at, now_ms)));
-		XF_GROW(due, n + 1, alloc);
-		due[n++] = (due_entry){at, xf_sql_column_int64(st, MATTER_ID), o};
-	}
-	xf_sql_reset(st);
-	json_t *list = json_array();
-	if (n)
-		qsort(due, n, sizeof *due, by_due);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, due[i].matter);
-	free(due);
-	if (rc != XF_SQL_DONE) {
-		json_decref(list);
-		return xf_db_fail(db, rc);
-	}
-	*out = list;
-	return XF_OK;
-}
+/* xf_store_matters_due: in xf_store_matters.c. */
 
 /* ---- assignments (包保) ---- */
 

@@ -3,8 +3,15 @@
 // (60 days after acceptance) falls within the days asked or is already past, among those
 // the caller may see, soonest first. Receipt and acceptance times are moved back in the
 // database (the sqlite3 shell or psql, tests/lib/db.js) to stand for matters received
-// weeks ago.
+// weeks ago. Days are counted as the Civil Code counts them (core/xf_calendar.h: from
+// the day after, to 24:00 Beijing time); the server runs with a calendar without rest
+// days (tests/api/fixtures/calendar-no-rest.json) so that a deadline is the same number
+// of days away whatever the weekday the tests run on. A matter accepted here also had
+// its acceptance notice issued: the acceptance clock stops only then (issue 13).
 'use strict';
+
+const path = require('node:path');
+process.env.XINFANG_CALENDAR = path.join(__dirname, 'fixtures', 'calendar-no-rest.json');
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -23,7 +30,8 @@ async function matter(person, body, receivedDaysAgo, acceptedDaysAgo) {
   const r = expectStatus(await ctx.as.po.post(`/persons/${person.id}/matters`, body), 201, 'POST matter');
   const now = Date.now();
   sql(`UPDATE matters SET received_ms = ${Math.round(now - receivedDaysAgo * DAY)}` +
-    (acceptedDaysAgo === undefined ? '' : `, accepted_ms = ${Math.round(now - acceptedDaysAgo * DAY)}`) +
+    (acceptedDaysAgo === undefined ? '' : `, accepted_ms = ${Math.round(now - acceptedDaysAgo * DAY)}` +
+      `, acceptance_notice_ms = ${Math.round(now - acceptedDaysAgo * DAY)}, stage = 'accepted'`) +
     ` WHERE id = ${r.id}`);
   return r;
 }
@@ -37,7 +45,7 @@ before(async () => {
   m.late = await matter(li, appeal('补缴养老保险'), 20); // acceptance was due 5 days ago
   m.accusation = await matter(zhang, { category: 'accusation', content: '反映队干部克扣津贴',
     accused_unit_id: units.team }, 14); // acceptance due in 1 day
-  m.conclusion = await matter(zhang, appeal('调整退休待遇'), 70, 58.5); // conclusion due in 1.5 days
+  m.conclusion = await matter(zhang, appeal('调整退休待遇'), 70, 58); // conclusion due in 2 days
   m.soon = await matter(zhang, appeal('补发井下津贴'), 13); // acceptance due in 2 days
   m.fresh = await matter(zhang, appeal('解决住房'), 0); // due in 15 days
   m.done = await matter(li, appeal('医疗报销'), 20);

@@ -7,6 +7,10 @@
 // test-results/wall-*.
 'use strict';
 
+// Deadlines are counted as the Civil Code does (issue 13): a calendar without rest days
+// keeps "due in 2 days" true whatever the weekday the test runs on.
+process.env.XINFANG_CALENDAR = require('node:path').join(__dirname, '..', 'api', 'fixtures', 'calendar-no-rest.json');
+
 const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
 const { sql } = require('../lib/db.js');

@@ -36,8 +36,11 @@ function browserSuite(prefix, { timeout = 10000 } = {}) {
       return { admin, root: await rootUnit(admin) };
     },
     // Opens a watched page as `who` (options as browser.js openPage) and keeps it in pages.
+    // Pages opened at once share one browser: the first call launches it, the others
+    // wait for that launch (two launches would leave one browser that nobody closes).
     async open(who, options) {
-      if (!suite.browser) suite.browser = await launchBrowser();
+      if (!suite.launching) suite.launching = launchBrowser().then((b) => { suite.browser = b; return b; });
+      await suite.launching;
       const watch = { problems: suite.problems, apiFailures: suite.apiFailures, timeout };
       suite.pages[who] = await openPage(suite.browser, who, watch, options);
       return suite.pages[who];

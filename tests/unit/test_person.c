@@ -15,6 +15,7 @@
 
 #include "core/xf_password.h"
 #include "core/xf_person.h"
+#include "store/xf_store_matters.h"
 #include "store/xf_store_people.h"
 #include "xf_test_store.h"
 
@@ -331,6 +332,9 @@ static void test_art22_art34_art30_matters_due_from_core(void **state)
 	    xf_store_matter_insert(db, zhang, 0, "appeal", "已受理", 0, 0, t0, &accepted), XF_OK);
 	assert_int_equal(xf_store_matter_update(db, accepted, true, NULL, NULL, false, t0 + day),
 	                 XF_OK);
+	/* issue 13: the acceptance clock stops when the acceptance notice is issued */
+	assert_int_equal(xf_store_matter_notice_issued(db, accepted, "acceptance", t0 + day),
+	                 XF_OK);
 	assert_int_equal(
 	    xf_store_matter_insert(db, zhang, 0, "appeal", "已办结", 0, 0, t0, &concluded), XF_OK);
 	assert_int_equal(xf_store_matter_update(db, concluded, true, "supported", NULL, true, t0),
@@ -346,8 +350,9 @@ static void test_art22_art34_art30_matters_due_from_core(void **state)
 	                  .unit_id = team,
 	                  .roles = 1u << XF_ROLE_UNIT_HEAD};
 	json_t *list;
-	/* everything open up to day 61 */
-	assert_int_equal(xf_store_matters_due(db, &office, t0 + 20 * day, t0 + 61 * day, &list),
+	/* everything open up to day 62 (the conclusion ends at 24:00 of day 61 after day 1:
+	 * days are counted as the Civil Code does, issue 13) */
+	assert_int_equal(xf_store_matters_due(db, &office, t0 + 20 * day, t0 + 62 * day, &list),
 	                 XF_OK);
 	assert_int_equal(json_array_size(list), 22);
 	int64_t want[22];
@@ -371,12 +376,12 @@ static void test_art22_art34_art30_matters_due_from_core(void **state)
 	                    json_string_value(json_object_get(last, "conclusion_due")));
 	json_decref(list);
 
-	/* the window ends at until: acceptance due on day 15 and 16 only */
-	assert_int_equal(xf_store_matters_due(db, &office, t0, t0 + 16 * day, &list), XF_OK);
+	/* the window ends at until: acceptance due at 24:00 of day 15 and 16 only */
+	assert_int_equal(xf_store_matters_due(db, &office, t0, t0 + 17 * day, &list), XF_OK);
 	assert_int_equal(json_array_size(list), 3);
 	json_decref(list);
 	/* the head of the accused unit does not see the accusation */
-	assert_int_equal(xf_store_matters_due(db, &head, t0, t0 + 16 * day, &list), XF_OK);
+	assert_int_equal(xf_store_matters_due(db, &head, t0, t0 + 17 * day, &list), XF_OK);
 	assert_int_equal(json_array_size(list), 2);
 	for (size_t i = 0; i < 2; i++)
 		assert_int_not_equal(
@@ -386,6 +391,12 @@ static void test_art22_art34_art30_matters_due_from_core(void **state)
 
 int main(void)
 {
+	/* the due list counts days by a calendar without rest days (issue 13), so that each
+	 * day's deadline is plain */
+	char calendar[4096];
+	snprintf(calendar, sizeof calendar, "%s/tests/api/fixtures/calendar-no-rest.json",
+	         getenv("XF_SOURCE_DIR") ? getenv("XF_SOURCE_DIR") : ".");
+	setenv("XINFANG_CALENDAR", calendar, 1);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_masking),
 	    cmocka_unit_test(test_quick_entry),

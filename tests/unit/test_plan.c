@@ -247,7 +247,7 @@ static void test_shipped_plan_outline(void **state)
 	assert_string_equal(plan->report_written_title, "书面报告公司信访办公室");
 	assert_int_equal(plan->report_owner.kind, XF_OWNER_ROLE);
 	assert_string_equal(plan->report_owner.value, "petition_office");
-	assert_string_equal(plan->three_no, "无越级上访、无集体上访、无群体性事件");
+	assert_string_equal(plan->three_no, "无越级上访、无集体上访、无重复上访");
 
 	/* what only the document keeps: the plan's other sections, whole */
 	json_t *doc = plan->doc;

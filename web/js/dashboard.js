@@ -23,6 +23,7 @@ import { subscribe } from './stream.js';
 import { entryText } from './timeline.js';
 import { taskProgress, escalationBadge } from './incidents.js';
 import { pperms, categoryName, longCountdownEl, tickLong } from './people-common.js';
+import { warningsLink } from './screening.js';
 
 // "Near" a legal deadline: due within this many days, or already past.
 const DUE_DAYS = 3;
@@ -198,6 +199,7 @@ export async function renderDashboard(section, ctx, query) {
       h('span', { class: 'spacer' }),
       perms.register(ctx) && !wall ? h('a', { href: '#/incidents/new', class: 'btn primary big', id: 'dash-register', 'data-testid': 'register-btn' },
         t('reg.button')) : null,
+      wall ? null : warningsLink(ctx),
       fsBtn,
       wall ? h('a', { href: '#/dashboard', class: 'btn', id: 'dash-wall-exit' }, t('dash.wallExit'))
         : h('a', { href: '#/dashboard?wall=1', class: 'btn', id: 'dash-wall' }, t('dash.wall'))),

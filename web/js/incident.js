@@ -27,6 +27,7 @@ import { createDispatchBoard } from './dispatch.js';
 import { createTimeline } from './timeline.js';
 import { createPeoplePanel } from './incident-people.js';
 import { createMeetings } from './meetings.js';
+import { createToldPanel } from './notifications.js';
 import { createVenueBooking } from './venues.js';
 import { escalationBadge } from './incidents.js';
 import { planText, planReason, setPlanDoc, procedureName, planTitle } from './plan-words.js';
@@ -88,6 +89,7 @@ export async function renderIncident(section, ctx, id) {
   const timeline = createTimeline(ctx, id, refresh);
   const people = createPeoplePanel(ctx, id, refresh);
   const meetings = createMeetings(ctx, id, refresh);
+  const told = createToldPanel(id); // who was told what (notifications.js)
 
   function unitNames(ids) {
     if (!Array.isArray(ids) || ids.length === 0) return t('common.none');
@@ -415,7 +417,7 @@ export async function renderIncident(section, ctx, id) {
 
   const incBody = h('div', { class: 'inc-body' },
     h('div', { class: 'inc-main' }, checklist.el, people.el, meetings.el, dispatchBoard.el),
-    h('div', { class: 'inc-side' }, timeline.el));
+    h('div', { class: 'inc-side' }, timeline.el, told.el));
 
   function drawGuide() {
     const cur = model.tasks.find((x) => x.status === 'pending' || x.status === 'in_progress');
@@ -438,6 +440,7 @@ export async function renderIncident(section, ctx, id) {
     dispatchBoard.update(model.incident, model.dispatches, model.tasks);
     drawGuide();
     timeline.update(model.entries);
+    told.refresh();
     people.update(model.incident);
     meetings.update(model.incident, model.tasks);
     // Out of scope, nothing to check or dispatch: the timeline takes the whole width.

@@ -11,6 +11,7 @@ import { renderUsers, resetUsers } from './users.js';
 import { renderAudit } from './audit.js';
 import { renderStaff, renderLeadership, renderDuty, renderContacts, rosterPerms } from './roster.js';
 import { renderImport, importPerms } from './imports.js';
+import { renderChannels } from './channels.js';
 
 // Forgets what must not outlive a session (a one-time password on screen).
 export function resetSettings() { resetUsers(); }
@@ -24,6 +25,7 @@ function tabsFor(ctx) {
   else tabs.push('units');
   if (rosterPerms.read(ctx)) tabs.push('staff', 'leadership', 'duty', 'contacts');
   if (importPerms.any(ctx)) tabs.push('import');
+  if (admin) tabs.push('channels');
   if (admin || auditor) tabs.push('audit');
   tabs.push('account');
   return tabs;
@@ -71,6 +73,7 @@ export async function renderSettings(section, ctx, sub) {
     else if (current === 'duty') await renderDuty(body, ctx);
     else if (current === 'contacts') await renderContacts(body, ctx);
     else if (current === 'import') await renderImport(body, ctx);
+    else if (current === 'channels') await renderChannels(body, ctx);
     else renderAccount(body, ctx);
   } catch (err) {
     if (err.handled) return;

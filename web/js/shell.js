@@ -20,8 +20,13 @@ import { renderSearch, searchBox } from './search.js';
 import { renderIncidentRecords } from './records.js';
 import { renderArchiveList } from './archive.js';
 import { renderGroup } from './group.js';
+import { renderStatistics } from './statistics.js';
+import { renderAssessment } from './assessment.js';
+import { renderScreening } from './screening.js';
+import { renderMatterList, renderMatterNew, renderMatter } from './matters.js';
+import { bell, endBell, renderNotifications } from './notifications.js';
 
-const AREAS = ['dashboard', 'incidents', 'persons', 'assignments', 'records', 'screening', 'statistics', 'settings'];
+const AREAS = ['dashboard', 'incidents', 'persons', 'matters', 'assignments', 'records', 'screening', 'statistics', 'assessment', 'settings'];
 
 function notBuilt(area) {
   return h('section', { class: 'panel', id: 'area-' + area, 'data-testid': 'not-built' },
@@ -74,10 +79,11 @@ export function mountShell(root, ctx) {
         h('span', { class: 'sr-only' }, t('shell.user')),
         h('span', { id: 'user-name', class: 'user-name' }, user.name || user.username),
         roles ? h('span', { id: 'user-roles', class: 'user-roles' }, roles) : null),
+      bell(ctx),
       ctx.langSwitch(),
       h('button', {
         type: 'button', id: 'logout', class: 'btn on-dark',
-        onclick: () => { leavePage(); closeStream(); ctx.logout(); },
+        onclick: () => { leavePage(); endBell(); closeStream(); ctx.logout(); },
       }, t('shell.logout'))),
     h('div', { class: 'layout' }, nav, main));
 
@@ -128,6 +134,18 @@ export function mountShell(root, ctx) {
       const section = h('section', { class: 'panel wide', id: 'area-persons' });
       replace(main, section);
       stop = await renderPersonList(section, ctx, query);
+    } else if (area === 'matters' && parts[1] === 'new') {
+      const section = h('section', { class: 'panel', id: 'area-matter-new' });
+      replace(main, section);
+      stop = await renderMatterNew(section, ctx);
+    } else if (area === 'matters' && /^\d+$/.test(parts[1] || '')) {
+      const section = h('section', { class: 'panel wide', id: 'area-matter' });
+      replace(main, section);
+      stop = await renderMatter(section, ctx, parts[1]);
+    } else if (area === 'matters' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-matters' });
+      replace(main, section);
+      stop = await renderMatterList(section, ctx, query);
     } else if (area === 'assignments' && parts.length === 1) {
       const section = h('section', { class: 'panel wide', id: 'area-assignments' });
       replace(main, section);
@@ -144,11 +162,27 @@ export function mountShell(root, ctx) {
       const section = h('section', { class: 'panel wide', id: 'area-group' });
       replace(main, section);
       stop = await renderGroup(section, ctx);
+    } else if (area === 'statistics' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-statistics' });
+      replace(main, section);
+      stop = await renderStatistics(section, ctx, query);
+    } else if (area === 'screening') {
+      const section = h('section', { class: 'panel wide', id: 'area-screening' });
+      replace(main, section);
+      stop = await renderScreening(section, ctx, parts, query);
+    } else if (area === 'assessment' && parts.length === 1) {
+      const section = h('section', { class: 'panel wide', id: 'area-assessment' });
+      replace(main, section);
+      stop = await renderAssessment(section, ctx, query);
+    } else if (area === 'notifications' && parts.length <= 2 && /^\d*$/.test(parts[1] || '')) {
+      const section = h('section', { class: 'panel', id: 'area-notifications' });
+      replace(main, section);
+      stop = await renderNotifications(section, ctx, parts[1]);
     } else if (area === 'search' && parts.length === 1) {
       const section = h('section', { class: 'panel wide', id: 'area-search' });
       replace(main, section);
       stop = await renderSearch(section, ctx, query);
-    } else if (AREAS.includes(area) && !['incidents', 'persons', 'assignments', 'records'].includes(area)) {
+    } else if (AREAS.includes(area) && !['incidents', 'persons', 'matters', 'assignments', 'records'].includes(area)) {
       replace(main, notBuilt(area));
     } else {
       replace(main, h('section', { class: 'panel' }, h('p', { class: 'notice' }, t('notfound'))));

@@ -7,7 +7,7 @@ import { get, post, patch } from './api.js';
 import { h, add, clear, field, select, setOptions, showError, clearErrors, showOk, busy } from './dom.js';
 import { userPicker } from './user-picker.js';
 
-export const KINDS = ['mine', 'department', 'team', 'other'];
+export const KINDS = ['mine', 'department', 'team', 'other', 'discipline'];
 
 export function kindName(kind) {
   return KINDS.includes(kind) ? t('kind.' + kind) : String(kind || '');
