@@ -8,7 +8,8 @@ SMOKE_SECONDS ?= 10
 FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 .PHONY: all setup release sanitize fuzz-build run test test-unit test-api test-e2e \
-        fuzz fuzz-smoke bench format check-format clean check-layers vendor
+        fuzz fuzz-smoke bench format check-format clean check-layers vendor \
+        test-api-pg-sanitize
 
 all: release
 
@@ -60,14 +61,19 @@ test-unit:
 	scripts/pg-test run bash -c 'ctest --test-dir build --output-on-failure && \
 	  ctest --test-dir build-sanitize --output-on-failure'
 
-# The API suite on both engines and both builds: SQLite files, then a database per
-# server on the throw-away PostgreSQL (tests/lib/server.js, XF_TEST_ENGINE). Two test
-# files at a time: they mostly wait on their own servers.
+# The API suite on both engines and both builds: SQLite files (release, then the
+# sanitizer build), then a database per server on the throw-away PostgreSQL (release;
+# tests/lib/server.js, XF_TEST_ENGINE). The PostgreSQL half of the statement layer runs
+# under the sanitizers in the unit suites (test_sql and the store suites with
+# XF_TEST_PG_URL); `make test-api-pg-sanitize` adds the fourth pair when wanted. Two
+# test files at a time: they mostly wait on their own servers.
 API_TESTS := node --test --test-concurrency=2 tests/api/
 test-api:
 	$(API_TESTS)
 	XF_BIN=build-sanitize/xinfang $(API_TESTS)
 	scripts/pg-test run env XF_TEST_ENGINE=postgresql $(API_TESTS)
+
+test-api-pg-sanitize:
 	scripts/pg-test run env XF_TEST_ENGINE=postgresql XF_BIN=build-sanitize/xinfang $(API_TESTS)
 
 test-e2e:
@@ -102,6 +108,8 @@ bench: release
 	bench/upload/run
 	bench/document/run
 	bench/sql/run
+	bench/outbox/run
+	bench/statistics/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c' 'bench/*.h')
