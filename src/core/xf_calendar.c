@@ -126,11 +126,31 @@ bool xf_calendar_parse(const char *text, xf_calendar *out, char *error, size_t e
 	if (rest) {
 		size_t i;
 		json_t *v;
+		if (!json_is_array(rest)) {
+			snprintf(error, error_size,
+			         "'rest_weekdays' must be a list of weekdays 0-6");
+			json_decref(root);
+			return false;
+		}
 		json_array_foreach(rest, i, v)
 		{
-			json_int_t d = json_integer_value(v);
-			if (d >= 0 && d <= 6)
-				out->rest_weekdays |= 1u << d;
+			json_int_t d = json_is_integer(v) ? json_integer_value(v) : -1;
+			if (d < 0 || d > 6) {
+				snprintf(
+				    error, error_size,
+				    "'rest_weekdays[%zu]' must be a weekday from 0 (Sunday) to 6",
+				    i);
+				json_decref(root);
+				return false;
+			}
+			out->rest_weekdays |= 1u << d;
+		}
+		/* A week without a working day would leave working-day periods no end. */
+		if (out->rest_weekdays == 0x7fu) {
+			snprintf(error, error_size,
+			         "'rest_weekdays' leaves no working day in a week");
+			json_decref(root);
+			return false;
 		}
 	} else {
 		out->rest_weekdays = (1u << 0) | (1u << 6);

@@ -125,6 +125,14 @@ static void test_a_bad_calendar_is_refused(void **state)
 	assert_false(xf_calendar_parse("{\"years\": {\"2026\": {\"holidays\": [\"2026-02-30\"]}}}",
 	                               &cal, error, sizeof error));
 	assert_non_null(strstr(error, "2026-02-30"));
+	/* weekly rest days: weekdays 0-6, and at least one working day a week (else Art.
+	 * 23's working days would never end) */
+	assert_false(xf_calendar_parse("{\"rest_weekdays\": [7]}", &cal, error, sizeof error));
+	assert_non_null(strstr(error, "rest_weekdays[0]"));
+	assert_false(xf_calendar_parse("{\"rest_weekdays\": 6}", &cal, error, sizeof error));
+	assert_false(xf_calendar_parse("{\"rest_weekdays\": [0, 1, 2, 3, 4, 5, 6]}", &cal, error,
+	                               sizeof error));
+	assert_non_null(strstr(error, "no working day"));
 	assert_true(xf_calendar_parse("{\"name\": \"x\"}", &cal, error, sizeof error));
 	/* no rest days given: Saturday and Sunday */
 	int32_t day;
