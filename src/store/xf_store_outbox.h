@@ -33,7 +33,6 @@ typedef struct xf_outbox_message {
 int xf_store_outbox_to_channels(xf_db *db, const xf_outbox_message *m, int *queued);
 
 /* Queues m for one user on every enabled channel that reaches a person, as above. */
-int xf_store_outbox_to_user(xf_db *db, int64_t user_id, const xf_outbox_message *m,
-                            int *queued);
+int xf_store_outbox_to_user(xf_db *db, int64_t user_id, const xf_outbox_message *m, int *queued);
 
 #endif
