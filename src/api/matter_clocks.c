@@ -5,27 +5,19 @@
  * (matter.due_soon, matter.overdue, data {matter_id, clock, due}); the mark is stored in
  * the same transaction (matter_alarms), so a restart or a second process writes none
  * twice. With several processes on one PostgreSQL database, a tick scans only in the
- * process holding the lease. Modelled on overdue.c. The events carry no content and no
- * petitioner (Art. 30, 46). */
-#include <pthread.h>
+ * process holding the lease (api/xf_jobs.h). A tick reads only the matters whose
+ * matters.alarm_ms is past (an index; the store keeps it on every write of a matter).
+ * The events carry no content and no petitioner (Art. 30, 46). */
 #include <stdio.h>
-#include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_jobs.h"
 #include "api/xf_notify_rules.h"
 #include "store/xf_store_bus.h"
 #include "store/xf_store_matters.h"
 
 #define MATTER_CLOCKS_JOB "matter clocks scan"
 #define ALARMS_MAX        100
-
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	bool running, stopping;
-	int interval_ms;
-} clocks = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 int xf_matter_clocks_scan(xf_db *db)
 {
@@ -80,51 +72,17 @@ int xf_matter_clocks_scan(xf_db *db)
 	return (int)n;
 }
 
-static void *clocks_main(void *arg)
+static void clocks_tick(xf_db *db)
 {
-	(void)arg;
-	xf_db *db = xf_db_get();
-	pthread_mutex_lock(&clocks.lock);
-	while (!clocks.stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += clocks.interval_ms / 1000;
-		until.tv_nsec += (long)(clocks.interval_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&clocks.wake, &clocks.lock, &until);
-		if (clocks.stopping)
-			break;
-		pthread_mutex_unlock(&clocks.lock);
-		if (xf_store_lease_try(db, MATTER_CLOCKS_JOB) == 1) {
-			xf_matter_clocks_scan(db);
-			xf_store_lease_release(db, MATTER_CLOCKS_JOB);
-		}
-		pthread_mutex_lock(&clocks.lock);
-	}
-	pthread_mutex_unlock(&clocks.lock);
-	return NULL;
+	xf_matter_clocks_scan(db);
 }
 
 void xf_matter_clocks_start(int interval_ms)
 {
-	clocks.interval_ms = interval_ms > 0 ? interval_ms : 5000;
-	clocks.stopping = false;
-	if (pthread_create(&clocks.thread, NULL, clocks_main, NULL) != 0)
-		xf_die("cannot start the matter clocks thread");
-	clocks.running = true;
+	xf_job_start(MATTER_CLOCKS_JOB, interval_ms, clocks_tick);
 }
 
 void xf_matter_clocks_stop(void)
 {
-	if (!clocks.running)
-		return;
-	pthread_mutex_lock(&clocks.lock);
-	clocks.stopping = true;
-	pthread_cond_signal(&clocks.wake);
-	pthread_mutex_unlock(&clocks.lock);
-	pthread_join(clocks.thread, NULL);
-	clocks.running = false;
+	xf_job_stop(MATTER_CLOCKS_JOB);
 }

@@ -4,24 +4,15 @@
  * browser only displays what the server decided. Closing an incident ends its open
  * tasks, so the scan reads an index of live tasks only, and takes the write lock only
  * when that read found something due. With several processes on one PostgreSQL
- * database, a tick scans only in the process that took the job's lease. */
-#include <pthread.h>
+ * database, a tick scans only in the process that took the job's lease (api/xf_jobs.h). */
 #include <stdio.h>
-#include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_jobs.h"
 #include "api/xf_notify_rules.h"
 #include "store/xf_store_bus.h"
 
 #define OVERDUE_JOB "overdue scan"
-
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	bool running, stopping;
-	int interval_ms;
-} overdue = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 int xf_overdue_scan(xf_db *db)
 {
@@ -66,54 +57,19 @@ int xf_overdue_scan(xf_db *db)
 	return (int)n;
 }
 
-static void *overdue_main(void *arg)
+/* One tick: the overdue scan, then the escalations and report-up limits. */
+static void overdue_tick(xf_db *db)
 {
-	(void)arg;
-	xf_db *db = xf_db_get();
-	pthread_mutex_lock(&overdue.lock);
-	while (!overdue.stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += overdue.interval_ms / 1000;
-		until.tv_nsec += (long)(overdue.interval_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&overdue.wake, &overdue.lock, &until);
-		if (overdue.stopping)
-			break;
-		pthread_mutex_unlock(&overdue.lock);
-		/* Several processes on one PostgreSQL database: one scans per tick, the
-		 * others skip it (the lease is this thread's connection's). */
-		if (xf_store_lease_try(db, OVERDUE_JOB) == 1) {
-			xf_overdue_scan(db);
-			xf_notify_scan(db); /* escalations, report-up limits */
-			xf_store_lease_release(db, OVERDUE_JOB);
-		}
-		pthread_mutex_lock(&overdue.lock);
-	}
-	pthread_mutex_unlock(&overdue.lock);
-	return NULL;
+	xf_overdue_scan(db);
+	xf_notify_scan(db); /* escalations, report-up limits */
 }
 
 void xf_overdue_start(int interval_ms)
 {
-	overdue.interval_ms = interval_ms > 0 ? interval_ms : 5000;
-	overdue.stopping = false;
-	if (pthread_create(&overdue.thread, NULL, overdue_main, NULL) != 0)
-		xf_die("cannot start the overdue thread");
-	overdue.running = true;
+	xf_job_start(OVERDUE_JOB, interval_ms, overdue_tick);
 }
 
 void xf_overdue_stop(void)
 {
-	if (!overdue.running)
-		return;
-	pthread_mutex_lock(&overdue.lock);
-	overdue.stopping = true;
-	pthread_cond_signal(&overdue.wake);
-	pthread_mutex_unlock(&overdue.lock);
-	pthread_join(overdue.thread, NULL);
-	overdue.running = false;
+	xf_job_stop(OVERDUE_JOB);
 }

@@ -749,6 +749,13 @@ const char *const xf_migrations[] = {
     "  source TEXT NOT NULL CHECK (source IN ('self')),"
     "  rated_ms INTEGER NOT NULL);"
     "CREATE INDEX matter_ratings_matter ON matter_ratings (matter_id);",
+    /* 24: indexed matter clock alarms (xf_store_matters.c): alarm_ms, the earliest time
+     * one of a matter's clocks reaches a due_soon or overdue mark not yet written (NULL:
+     * none), kept by every write of a matter and after each alarm; a tick reads only the
+     * matters whose alarm_ms is past. 0 on the open matters: the first scan computes it. */
+    "ALTER TABLE matters ADD COLUMN alarm_ms INTEGER;"
+    "UPDATE matters SET alarm_ms = 0 WHERE concluded_ms IS NULL;"
+    "CREATE INDEX matters_alarm ON matters (alarm_ms) WHERE alarm_ms IS NOT NULL;",
 #undef XF_SEALED_GUARD
 #undef XF_SEALED_GUARD_IF
 };

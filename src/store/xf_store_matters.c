@@ -110,6 +110,9 @@ static xf_matter_clock row_clock(const xf_matter_row *r)
 	};
 }
 
+/* After each write that may move a matter's clocks (see the alarms below). */
+static int refreshed(xf_db *db, int64_t id, int rc);
+
 /* ---- registering ---- */
 
 int xf_store_matter_register(xf_db *db, const xf_matter_in *in, int64_t repeat_of, int64_t *id)
@@ -138,7 +141,7 @@ int xf_store_matter_register(xf_db *db, const xf_matter_in *in, int64_t repeat_o
 		xf_sql_bind_int64(st, 3, in->representative && in->representative[i]);
 		rc = xf_db_exec(db, st);
 	}
-	return rc;
+	return refreshed(db, *id, rc);
 }
 
 int xf_store_matter_find_repeat(xf_db *db, const int64_t *person_ids, size_t n,
@@ -191,7 +194,7 @@ int xf_store_matter_set_stage(xf_db *db, int64_t id, const char *stage)
 	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE matters SET stage = ? WHERE id = ?");
 	xf_sql_bind_text(st, 1, stage, -1);
 	xf_sql_bind_int64(st, 2, id);
-	return exec_changed(db, st);
+	return refreshed(db, id, exec_changed(db, st));
 }
 
 int xf_store_matter_accept(xf_db *db, int64_t id, int64_t at_ms)
@@ -202,7 +205,7 @@ int xf_store_matter_accept(xf_db *db, int64_t id, int64_t at_ms)
 	        " ELSE stage END, not_accepted_reason = NULL WHERE id = ?2");
 	xf_sql_bind_int64(st, 1, at_ms);
 	xf_sql_bind_int64(st, 2, id);
-	return exec_changed(db, st);
+	return refreshed(db, id, exec_changed(db, st));
 }
 
 int xf_store_matter_not_accept(xf_db *db, int64_t id, const char *reason)
@@ -211,7 +214,7 @@ int xf_store_matter_not_accept(xf_db *db, int64_t id, const char *reason)
 	    db, "UPDATE matters SET stage = 'not_accepted', not_accepted_reason = ? WHERE id = ?");
 	xf_sql_bind_text(st, 1, reason, -1);
 	xf_sql_bind_int64(st, 2, id);
-	return exec_changed(db, st);
+	return refreshed(db, id, exec_changed(db, st));
 }
 
 int xf_store_matter_extend(xf_db *db, int64_t id, int days, const char *reason, int64_t at_ms)
@@ -224,7 +227,7 @@ int xf_store_matter_extend(xf_db *db, int64_t id, int days, const char *reason, 
 	xf_sql_bind_int64(st, 3, at_ms);
 	xf_sql_bind_int64(st, 4, id);
 	int rc = exec_changed(db, st);
-	return rc == XF_NOTFOUND ? XF_CONFLICT : rc;
+	return rc == XF_NOTFOUND ? XF_CONFLICT : refreshed(db, id, rc);
 }
 
 int xf_store_matter_review_request(xf_db *db, int64_t id, bool re_review, int64_t at_ms)
@@ -236,7 +239,7 @@ int xf_store_matter_review_request(xf_db *db, int64_t id, bool re_review, int64_
 	                    " stage = 'review_requested', concluded_ms = NULL WHERE id = ?");
 	xf_sql_bind_int64(st, 1, at_ms);
 	xf_sql_bind_int64(st, 2, id);
-	return exec_changed(db, st);
+	return refreshed(db, id, exec_changed(db, st));
 }
 
 int xf_store_matter_satisfaction(xf_db *db, int64_t id, const char *satisfaction,
@@ -280,7 +283,7 @@ int xf_store_matter_handle(xf_db *db, int64_t id, const char *action, int64_t un
 	xf_sql_bind_text(st, 6, reason ? reason : "", -1);
 	xf_bind_id(st, 7, by_user);
 	xf_sql_bind_int64(st, 8, at_ms);
-	return xf_db_exec(db, st);
+	return refreshed(db, id, xf_db_exec(db, st));
 }
 
 /* ---- the notices (written by src/api/matter_notices.c) ---- */
@@ -291,7 +294,7 @@ static int stamp(xf_db *db, int64_t id, const char *sql, int64_t at_ms)
 	xf_sql_stmt *st = xf_db_prepare(db, sql);
 	xf_sql_bind_int64(st, 1, at_ms);
 	xf_sql_bind_int64(st, 2, id);
-	return xf_db_exec(db, st);
+	return refreshed(db, id, xf_db_exec(db, st));
 }
 
 int xf_store_matter_notice_issued(xf_db *db, int64_t matter_id, const char *notice_kind,
@@ -753,24 +756,109 @@ int xf_store_accused_conflict(xf_db *db, int64_t person_id, int64_t user_id, int
 
 /* ---- alarms ---- */
 
+/* The first moment the alarm scan calls a clock due at due_ms "due soon": the start of the
+ * first Beijing day whose window (xf_matter_due_until) takes due_ms in. */
+static int64_t soon_at(int64_t due_ms)
+{
+	for (int32_t d = xf_beijing_day(due_ms) - XF_DUE_SOON_DAYS - 2;; d++) {
+		int64_t t = xf_beijing_day_end(d - 1);
+		if (xf_matter_due_until(t, true, XF_DUE_SOON_DAYS) >= due_ms)
+			return t;
+	}
+}
+
+static int mark_written(xf_db *db, int64_t id, const char *clock, const char *mark, int64_t due_ms,
+                        bool *yes)
+{
+	xf_sql_stmt *q = xf_db_prepare(db, "SELECT 1 FROM matter_alarms WHERE matter_id = ? AND"
+	                                   " clock = ? AND mark = ? AND due_ms = ?");
+	xf_sql_bind_int64(q, 1, id);
+	xf_sql_bind_text(q, 2, clock, -1);
+	xf_sql_bind_text(q, 3, mark, -1);
+	xf_sql_bind_int64(q, 4, due_ms);
+	int rc = xf_row_none(db, q);
+	*yes = rc == XF_CONFLICT;
+	return rc == XF_CONFLICT ? XF_OK : rc;
+}
+
+/* Whether the alarms of a row are raised at all: an open matter, not a repeat that the
+ * original's clocks cover (a repeat not accepted on its own). */
+static bool alarms_apply(const xf_matter_row *r)
+{
+	return !r->concluded_ms && strcmp(r->stage, "re_reviewed") != 0 &&
+	       !(r->repeat_of && strcmp(r->stage, "received") == 0);
+}
+
+/* Sets matters.alarm_ms of a row: the earliest time one of its duty clocks reaches a mark
+ * (due_soon, then overdue) not yet written for its due time; NULL when none. */
+static int alarm_set(xf_db *db, const xf_matter_row *r)
+{
+	int64_t next = 0;
+	int rc = XF_OK;
+	xf_matter_clock c = row_clock(r);
+	for (int k = 0; rc == XF_OK && alarms_apply(r) && k < XF_CLOCK_COUNT; k++) {
+		if (!xf_clock_is_duty((xf_clock_id)k))
+			continue;
+		xf_clock_state s = xf_matter_clock_state(&c, (xf_clock_id)k);
+		if (!s.running)
+			continue;
+		const char *clock = xf_clock_name((xf_clock_id)k);
+		bool late = false, soon = false;
+		rc = mark_written(db, r->id, clock, "overdue", s.due_ms, &late);
+		if (rc == XF_OK && !late)
+			rc = mark_written(db, r->id, clock, "due_soon", s.due_ms, &soon);
+		if (rc != XF_OK || late)
+			continue;
+		int64_t at = soon ? s.due_ms : soon_at(s.due_ms);
+		if (!next || at < next)
+			next = at;
+	}
+	if (rc != XF_OK)
+		return rc;
+	xf_sql_stmt *st = xf_db_prepare(db, "UPDATE matters SET alarm_ms = ? WHERE id = ?");
+	bind_ms(st, 1, next);
+	xf_sql_bind_int64(st, 2, r->id);
+	return xf_db_exec(db, st);
+}
+
+int xf_store_matter_alarm_refresh(xf_db *db, int64_t id)
+{
+	xf_matter_row r;
+	int rc = xf_store_matter_get(db, id, &r);
+	return rc == XF_OK ? alarm_set(db, &r) : rc;
+}
+
+/* Refreshes the alarm of matter id after a write that answered rc. */
+static int refreshed(xf_db *db, int64_t id, int rc)
+{
+	return rc == XF_OK ? xf_store_matter_alarm_refresh(db, id) : rc;
+}
+
 int xf_store_matter_alarms_due(xf_db *db, int64_t now_ms, bool write, xf_matter_alarm *out,
                                size_t max, size_t *n)
 {
 	*n = 0;
+	/* only the matters whose alarm is due (the partial index matters_alarm) */
 	xf_sql_stmt *st = xf_db_prepare(db, "SELECT " ROW_COLUMNS " FROM matters m"
-	                                    " WHERE m.concluded_ms IS NULL AND m.stage NOT IN"
-	                                    " ('re_reviewed') ORDER BY m.id");
+	                                    " WHERE m.alarm_ms IS NOT NULL AND m.alarm_ms <= ?"
+	                                    " ORDER BY m.alarm_ms, m.id LIMIT ?");
+	xf_sql_bind_int64(st, 1, now_ms);
+	xf_sql_bind_int64(st, 2, (int64_t)max);
 	xf_matter_row *rows = NULL;
 	size_t count = 0;
 	int rc = xf_rows_read(db, st, sizeof *rows, read_row, (void **)&rows, &count);
 	if (rc != XF_OK)
 		return rc;
+	if (!write) { /* the look before the write lock: how many are to be visited */
+		free(rows);
+		*n = count;
+		return XF_OK;
+	}
 	int64_t soon_until = xf_matter_due_until(now_ms, true, XF_DUE_SOON_DAYS);
 	for (size_t i = 0; rc == XF_OK && i < count && *n < max; i++) {
 		xf_matter_clock c = row_clock(&rows[i]);
-		if (rows[i].repeat_of && strcmp(rows[i].stage, "received") == 0)
-			continue; /* a repeat not accepted on its own: the original's clocks */
-		for (int k = 0; rc == XF_OK && k < XF_CLOCK_COUNT && *n < max; k++) {
+		for (int k = 0;
+		     rc == XF_OK && alarms_apply(&rows[i]) && k < XF_CLOCK_COUNT && *n < max; k++) {
 			if (!xf_clock_is_duty((xf_clock_id)k))
 				continue;
 			xf_clock_state s = xf_matter_clock_state(&c, (xf_clock_id)k);
@@ -779,31 +867,19 @@ int xf_store_matter_alarms_due(xf_db *db, int64_t now_ms, bool write, xf_matter_
 			const char *mark =
 			    xf_matter_overdue(s.due_ms, now_ms) ? "overdue" : "due_soon";
 			const char *clock = xf_clock_name((xf_clock_id)k);
-			xf_sql_stmt *q = xf_db_prepare(
-			    db, "SELECT 1 FROM matter_alarms WHERE matter_id = ? AND clock = ? AND"
-			        " mark = ? AND due_ms = ?");
+			bool written = false;
+			rc = mark_written(db, rows[i].id, clock, mark, s.due_ms, &written);
+			if (rc != XF_OK || written)
+				continue;
+			xf_sql_stmt *q =
+			    xf_db_prepare(db, "INSERT INTO matter_alarms (matter_id, clock,"
+			                      " mark, due_ms, at_ms) VALUES (?, ?, ?, ?, ?)");
 			xf_sql_bind_int64(q, 1, rows[i].id);
 			xf_sql_bind_text(q, 2, clock, -1);
 			xf_sql_bind_text(q, 3, mark, -1);
 			xf_sql_bind_int64(q, 4, s.due_ms);
-			rc = xf_row_none(db, q);
-			if (rc == XF_CONFLICT) {
-				rc = XF_OK;
-				continue;
-			}
-			if (rc != XF_OK)
-				break;
-			if (write) {
-				q = xf_db_prepare(
-				    db, "INSERT INTO matter_alarms (matter_id, clock, mark,"
-				        " due_ms, at_ms) VALUES (?, ?, ?, ?, ?)");
-				xf_sql_bind_int64(q, 1, rows[i].id);
-				xf_sql_bind_text(q, 2, clock, -1);
-				xf_sql_bind_text(q, 3, mark, -1);
-				xf_sql_bind_int64(q, 4, s.due_ms);
-				xf_sql_bind_int64(q, 5, now_ms);
-				rc = xf_db_exec(db, q);
-			}
+			xf_sql_bind_int64(q, 5, now_ms);
+			rc = xf_db_exec(db, q);
 			xf_matter_alarm *a = &out[(*n)++];
 			a->matter_id = rows[i].id;
 			a->due_ms = s.due_ms;
@@ -812,6 +888,9 @@ int xf_store_matter_alarms_due(xf_db *db, int64_t now_ms, bool write, xf_matter_
 			snprintf(a->clock, sizeof a->clock, "%s", clock);
 			snprintf(a->mark, sizeof a->mark, "%s", mark);
 		}
+		/* the next alarm of the matter (NULL when none is left) */
+		if (rc == XF_OK)
+			rc = alarm_set(db, &rows[i]);
 	}
 	free(rows);
 	return rc;

@@ -131,7 +131,9 @@ int xf_store_accused_conflict(xf_db *db, int64_t person_id, int64_t user_id, int
 /* The alarm scan (api/matter_clocks.c): writes an alarm mark for each open matter whose
  * office clock is within 3 days (due_soon) or past (overdue) and has none yet for that
  * due time; out gets [{matter_id, clock, due_ms, mark}] of the marks written (at most
- * max). Call inside a write transaction. */
+ * max). It reads only the matters whose alarm_ms is past (an index), and sets their next
+ * alarm_ms. Call inside a write transaction. write false: writes nothing, *n is how many
+ * matters are due a visit (the look before taking the write lock; out untouched). */
 typedef struct xf_matter_alarm {
 	int64_t matter_id, due_ms;
 	int64_t handler_id, incident_id; /* 0: none */
@@ -139,5 +141,9 @@ typedef struct xf_matter_alarm {
 } xf_matter_alarm;
 int xf_store_matter_alarms_due(xf_db *db, int64_t now_ms, bool write, xf_matter_alarm *out,
                                size_t max, size_t *n);
+/* Recomputes matters.alarm_ms of matter id (the earliest time one of its clocks reaches a
+ * mark not yet written; NULL: none): every write of this file that may move a clock does
+ * it; a store writing matters elsewhere calls it after. */
+int xf_store_matter_alarm_refresh(xf_db *db, int64_t id);
 
 #endif

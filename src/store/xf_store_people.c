@@ -771,7 +771,11 @@ int xf_store_matter_update(xf_db *db, int64_t id, bool accepted, const char *out
 	xf_sql_bind_int64(st, 4, concluded);
 	xf_sql_bind_int64(st, 5, now_ms);
 	xf_sql_bind_int64(st, 6, id);
-	return xf_row_changed(db, xf_db_exec(db, st));
+	int rc = xf_row_changed(db, xf_db_exec(db, st));
+	/* its clocks may have started or ended: the alarm scan's index follows */
+	if (rc == XF_OK)
+		rc = xf_store_matter_alarm_refresh(db, id);
+	return rc;
 }
 
 int xf_store_matter_json(xf_db *db, int64_t id, json_t **out, int64_t *person_id)
