@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_documents.h"
 #include "api/xf_records.h"
 #include "core/xf_notice_builder.h"
 #include "store/xf_store_matters.h"
@@ -303,32 +304,14 @@ static bool render(xf_req *req, const json_t *notice, const json_t *facts, const
                    bool draft, xf_buf *pdf, xf_buf *docx)
 {
 	char err[256] = "";
-	xf_document *d = xf_notice_document(notice, facts, code, draft, err);
-	int rc = d ? XF_OK : XF_ERR;
-	if (rc == XF_OK && pdf) {
-		xf_doc_sink sink = {.fd = -1, .buf = pdf};
-		rc = xf_doc_write_pdf(d, &sink, NULL, err);
-	}
-	if (rc == XF_OK && docx) {
-		xf_doc_sink sink = {.fd = -1, .buf = docx};
-		rc = xf_doc_write_docx(d, &sink, err);
-	}
-	xf_doc_free(d);
-	if (rc != XF_OK) {
+	if (xf_api_document_write(xf_notice_document(notice, facts, code, draft, err), pdf, docx,
+	                          err) != XF_OK) {
 		xf_log("req=%s cannot render notice: %s", req->request_id, err);
 		xf_reply_error(req, 500, "render_failed", NULL,
 		               "the notice could not be rendered: %s", err);
 		return false;
 	}
 	return true;
-}
-
-static int shanghai_year(int64_t ms)
-{
-	time_t secs = (time_t)(ms / 1000) + XF_CST_OFFSET_S;
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	return tm.tm_year + 1900;
 }
 
 /* The stage of a matter from its facts (core/xf_notice_builder.h). */
@@ -429,7 +412,7 @@ static bool issue_prepare(xf_req *req, xf_db *db, int64_t id, issuing *is)
 		return false;
 	}
 	is->now = xf_now_ms();
-	is->year = shanghai_year(is->now);
+	is->year = xf_api_shanghai_year(is->now);
 	json_t *notice = NULL, *facts = NULL;
 	int rc = xf_store_notice_next_seq(db, is->year, &is->seq);
 	if (rc == XF_OK)
@@ -464,8 +447,7 @@ static bool issue_prepare(xf_req *req, xf_db *db, int64_t id, issuing *is)
 		json_object_set_new(notice, "issued_by_name", json_string(req->user.name));
 		xf_buf pdf = XF_BUF_INIT, docx = XF_BUF_INIT;
 		ok = render(req, notice, facts, is->code[0] ? is->code : NULL, false, &pdf, &docx);
-		if (ok && (xf_records_store_bytes(pdf.data, pdf.len, is->pdf_sha) != XF_OK ||
-		           xf_records_store_bytes(docx.data, docx.len, is->docx_sha) != XF_OK)) {
+		if (ok && xf_api_document_store(&pdf, &docx, is->pdf_sha, is->docx_sha) != XF_OK) {
 			xf_reply_error(req, 507, "storage", NULL,
 			               "the notice's files could not be stored");
 			ok = false;
@@ -641,22 +623,15 @@ static void download(xf_req *req, bool pdf)
 	json_decref(notice);
 	json_decref(facts);
 	if (ok)
-		xf_api_send_file(
-		    req,
-		    &(xf_api_file){
-		        .sha256 = draft ? NULL
-		                  : pdf ? row.pdf_sha256
-		                        : row.docx_sha256,
-		        .bytes = draft ? &out : NULL,
-		        .mime = pdf ? "application/pdf"
-		                    : "application/"
-		                      "vnd.openxmlformats-officedocument.wordprocessingml.document",
-		        .name = xf_arena_printf(&req->arena, "%s%s%s.%s", draft ? "草稿-" : "",
-		                                xf_notice_kind_zh(row.kind),
-		                                draft ? "" : row.number, ext),
-		        .ascii = xf_arena_printf(&req->arena, "notice-%lld%s.%s", (long long)id,
-		                                 draft ? "-draft" : "", ext),
-		    });
+		xf_api_send_document(req, pdf,
+		                     draft ? NULL
+		                     : pdf ? row.pdf_sha256
+		                           : row.docx_sha256,
+		                     &out,
+		                     xf_arena_printf(&req->arena, "%s%s",
+		                                     xf_notice_kind_zh(row.kind),
+		                                     draft ? "" : row.number),
+		                     xf_arena_printf(&req->arena, "notice-%lld", (long long)id));
 	xf_buf_release(&out);
 }
 

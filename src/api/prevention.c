@@ -89,6 +89,17 @@ static int keeps_unit(xf_req *req, xf_db *db, int64_t unit_id, bool *ok)
 	return rc == XF_NOTFOUND ? XF_OK : rc;
 }
 
+/* The body of a request the user makes when allowed (xf_api_body); NULL after answering,
+ * 403 when not allowed. */
+static json_t *allowed_body(xf_req *req, bool allowed, const char *const *fields)
+{
+	if (!allowed) {
+		forbidden(req);
+		return NULL;
+	}
+	return xf_api_body(req, fields);
+}
+
 /* Whether the user reads a row of unit_id whose official is official_id. */
 static int reads_row(xf_req *req, xf_db *db, int64_t unit_id, int64_t official_id, bool *ok)
 {
@@ -98,6 +109,19 @@ static int reads_row(xf_req *req, xf_db *db, int64_t unit_id, int64_t official_i
 	int rc = xf_store_unit_within(db, unit_id, req->user.unit_id);
 	*ok = rc == XF_OK;
 	return rc == XF_NOTFOUND ? XF_OK : rc;
+}
+
+/* A GET of one row the store loaded with rc: true when the user may read it (reads_row),
+ * else false after answering (404 for a row the user may not see, as for none). */
+static bool readable(xf_req *req, xf_db *db, int rc, int64_t unit_id, int64_t official_id,
+                     const char *what, int64_t id)
+{
+	bool ok;
+	if (rc == XF_OK)
+		rc = reads_row(req, db, unit_id, official_id, &ok);
+	if (rc == XF_OK && !ok)
+		rc = XF_NOTFOUND;
+	return xf_api_loaded(req, db, rc, what, id);
 }
 
 static const xf_plan *current_plan(xf_req *req)
@@ -173,11 +197,7 @@ static void campaigns_create(xf_req *req)
 {
 	static const char *const fields[] = {"title",    "kind",  "period_from", "period_to",
 	                                     "due_date", "units", "note",        NULL};
-	if (!is_office(req)) {
-		forbidden(req);
-		return;
-	}
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = allowed_body(req, is_office(req), fields);
 	if (!body)
 		return;
 	xf_field_error err;
@@ -650,11 +670,7 @@ static void risks_create(xf_req *req)
 	                                     "expected_visit_date",
 	                                     "trend",
 	                                     NULL};
-	if (!is_office(req) && !is_unit_head(req)) {
-		forbidden(req);
-		return;
-	}
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = allowed_body(req, is_office(req) || is_unit_head(req), fields);
 	if (!body)
 		return;
 	risk_form f;
@@ -795,14 +811,9 @@ static void risks_get(xf_req *req)
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	xf_db *db = xf_db_get();
-	xf_risk_row r;
-	bool ok;
+	xf_risk_row r = {0};
 	int rc = xf_store_risk_get(db, id, &r);
-	if (rc == XF_OK)
-		rc = reads_row(req, db, r.unit_id, r.official_id, &ok);
-	if (rc == XF_OK && !ok)
-		rc = XF_NOTFOUND;
-	if (!xf_api_loaded(req, db, rc, "register entry", id))
+	if (!readable(req, db, rc, r.unit_id, r.official_id, "register entry", id))
 		return;
 	reply_risk(req, db, id, 200);
 }
@@ -1277,11 +1288,7 @@ static void care_create(xf_req *req)
 {
 	static const char *const fields[] = {"group_kind",  "person_id", "interval_days",
 	                                     "official_id", "note",      NULL};
-	if (!is_office(req) && !is_unit_head(req)) {
-		forbidden(req);
-		return;
-	}
-	json_t *body = xf_api_body(req, fields);
+	json_t *body = allowed_body(req, is_office(req) || is_unit_head(req), fields);
 	if (!body)
 		return;
 	xf_field_error err;
@@ -1350,14 +1357,9 @@ static void care_get(xf_req *req)
 	if (!xf_api_path_id(req, "id", &id))
 		return;
 	xf_db *db = xf_db_get();
-	xf_care_row c;
-	bool ok;
+	xf_care_row c = {0};
 	int rc = xf_store_care_get(db, id, &c);
-	if (rc == XF_OK)
-		rc = reads_row(req, db, c.unit_id, c.official_id, &ok);
-	if (rc == XF_OK && !ok)
-		rc = XF_NOTFOUND;
-	if (!xf_api_loaded(req, db, rc, "care schedule", id))
+	if (!readable(req, db, rc, c.unit_id, c.official_id, "care schedule", id))
 		return;
 	reply_care(req, db, id, 200);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/xf_api.h"
+#include "api/xf_documents.h"
 #include "api/xf_incident_json.h"
 #include "api/xf_records.h"
 #include "core/xf_progress.h"
@@ -310,18 +311,8 @@ static bool render(xf_req *req, const json_t *report, const json_t *facts, const
                    bool draft, xf_buf *pdf, xf_buf *docx)
 {
 	char err[256] = "";
-	xf_document *d = xf_report_document(report, facts, plan, draft, err);
-	int rc = d ? XF_OK : XF_ERR;
-	if (rc == XF_OK && pdf) {
-		xf_doc_sink sink = {.fd = -1, .buf = pdf};
-		rc = xf_doc_write_pdf(d, &sink, NULL, err);
-	}
-	if (rc == XF_OK && docx) {
-		xf_doc_sink sink = {.fd = -1, .buf = docx};
-		rc = xf_doc_write_docx(d, &sink, err);
-	}
-	xf_doc_free(d);
-	if (rc != XF_OK) {
+	if (xf_api_document_write(xf_report_document(report, facts, plan, draft, err), pdf, docx,
+	                          err) != XF_OK) {
 		xf_log("req=%s cannot render report: %s", req->request_id, err);
 		xf_reply_error(req, 500, "render_failed", NULL,
 		               "the report could not be rendered: %s", err);
@@ -400,14 +391,6 @@ static int complete_report_task(xf_req *req, xf_db *db, const xf_incident_state 
 	return rc;
 }
 
-static int shanghai_year(int64_t ms)
-{
-	time_t secs = (time_t)(ms / 1000) + XF_CST_OFFSET_S;
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	return tm.tm_year + 1900;
-}
-
 /* A report being issued: its row, its incident, and the number, version and files it
  * was rendered with. */
 typedef struct issuing {
@@ -432,8 +415,7 @@ static bool issue_render(xf_req *req, json_t *report, const json_t *facts, const
 	json_object_set_new(report, "issued_by_name", json_string(req->user.name));
 	xf_buf pdf = XF_BUF_INIT, docx = XF_BUF_INIT;
 	bool ok = render(req, report, facts, plan, false, &pdf, &docx);
-	if (ok && (xf_records_store_bytes(pdf.data, pdf.len, is->pdf_sha) != XF_OK ||
-	           xf_records_store_bytes(docx.data, docx.len, is->docx_sha) != XF_OK)) {
+	if (ok && xf_api_document_store(&pdf, &docx, is->pdf_sha, is->docx_sha) != XF_OK) {
 		xf_reply_error(req, 507, "storage", NULL, "the report's files could not be stored");
 		ok = false;
 	}
@@ -456,8 +438,8 @@ static bool issue_prepare(xf_req *req, xf_db *db, int64_t id, issuing *is)
 	}
 	is->now = xf_now_ms();
 	json_t *report = NULL, *facts = NULL;
-	int rc = xf_store_report_next(db, is->row.incident_id, is->row.kind, shanghai_year(is->now),
-	                              &is->version, is->number);
+	int rc = xf_store_report_next(db, is->row.incident_id, is->row.kind,
+	                              xf_api_shanghai_year(is->now), &is->version, is->number);
 	if (rc == XF_OK)
 		rc = report_sources(db, &is->row, &report, &facts);
 	const json_t *plan = plan_doc(db, &is->state);
@@ -481,8 +463,8 @@ static bool issue_commit(xf_req *req, xf_db *db, int64_t id, const issuing *is)
 		return true;
 	int64_t version;
 	char number[40];
-	int rc = xf_store_report_next(db, is->row.incident_id, is->row.kind, shanghai_year(is->now),
-	                              &version, number);
+	int rc = xf_store_report_next(db, is->row.incident_id, is->row.kind,
+	                              xf_api_shanghai_year(is->now), &version, number);
 	if (rc == XF_OK && (version != is->version || strcmp(number, is->number) != 0)) {
 		xf_tx_rollback(db);
 		return false;
@@ -573,22 +555,15 @@ static void download(xf_req *req, bool pdf)
 	json_decref(report);
 	json_decref(facts);
 	if (ok)
-		xf_api_send_file(
-		    req,
-		    &(xf_api_file){
-		        .sha256 = draft ? NULL
-		                  : pdf ? row.pdf_sha256
-		                        : row.docx_sha256,
-		        .bytes = draft ? &out : NULL,
-		        .mime = pdf ? "application/pdf"
-		                    : "application/"
-		                      "vnd.openxmlformats-officedocument.wordprocessingml.document",
-		        .name = xf_arena_printf(&req->arena, "%s%s-%s%s.%s", draft ? "草稿-" : "",
-		                                xf_report_kind_zh(row.kind), state.number,
-		                                draft ? "" : row.number, ext),
-		        .ascii = xf_arena_printf(&req->arena, "report-%lld%s.%s", (long long)id,
-		                                 draft ? "-draft" : "", ext),
-		    });
+		xf_api_send_document(req, pdf,
+		                     draft ? NULL
+		                     : pdf ? row.pdf_sha256
+		                           : row.docx_sha256,
+		                     &out,
+		                     xf_arena_printf(&req->arena, "%s-%s%s",
+		                                     xf_report_kind_zh(row.kind), state.number,
+		                                     draft ? "" : row.number),
+		                     xf_arena_printf(&req->arena, "report-%lld", (long long)id));
 	xf_buf_release(&out);
 }
 

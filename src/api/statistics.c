@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "api/xf_api.h"
+#include "api/xf_documents.h"
 #include "core/xf_person.h"
 #include "doc/xf_document.h"
 #include "doc/xf_xlsx.h"
@@ -694,10 +695,8 @@ static void annual(xf_req *req, bool pdf)
 		return;
 	char err[256] = "";
 	xf_buf out = XF_BUF_INIT;
-	xf_document *d = annual_document(req, &r, &s);
-	xf_doc_sink sink = {.fd = -1, .buf = &out};
-	int rc = pdf ? xf_doc_write_pdf(d, &sink, NULL, err) : xf_doc_write_docx(d, &sink, err);
-	xf_doc_free(d);
+	int rc = xf_api_document_write(annual_document(req, &r, &s), pdf ? &out : NULL,
+	                               pdf ? NULL : &out, err);
 	xf_statistics_free(&s);
 	const char *ext = pdf ? "pdf" : "docx";
 	if (rc != XF_OK) {
@@ -705,12 +704,9 @@ static void annual(xf_req *req, bool pdf)
 		xf_reply_error(req, 500, "render_failed", NULL,
 		               "the annual report could not be rendered: %s", err);
 	} else
-		send_bytes(
-		    req, &out,
-		    pdf ? "application/pdf"
-		        : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-		    xf_arena_printf(&req->arena, "%d年度信访工作情况报告.%s", r.year, ext),
-		    xf_arena_printf(&req->arena, "annual-report-%d.%s", r.year, ext));
+		send_bytes(req, &out, xf_api_document_mime(pdf),
+		           xf_arena_printf(&req->arena, "%d年度信访工作情况报告.%s", r.year, ext),
+		           xf_arena_printf(&req->arena, "annual-report-%d.%s", r.year, ext));
 	xf_buf_release(&out);
 }
 

@@ -325,33 +325,27 @@ int xf_store_accountability_json(xf_db *db, int64_t id, json_t **out)
 	int rc = xf_row_json(db, st, finding_row, &f);
 	if (rc != XF_OK)
 		return rc;
-	json_t *links = NULL, *statements = NULL;
-	st = xf_db_prepare(db, "SELECT l.kind, l.ref_id, CASE l.kind WHEN 'incident' THEN i.number"
-	                       " WHEN 'task' THEN ti.number WHEN 'matter' THEN mi.number END"
-	                       " FROM accountability_links l"
-	                       " LEFT JOIN incidents i ON l.kind = 'incident' AND i.id = l.ref_id"
-	                       " LEFT JOIN tasks t ON l.kind = 'task' AND t.id = l.ref_id"
-	                       " LEFT JOIN incidents ti ON ti.id = t.incident_id"
-	                       " LEFT JOIN matters m ON l.kind = 'matter' AND m.id = l.ref_id"
-	                       " LEFT JOIN incidents mi ON mi.id = m.incident_id"
-	                       " WHERE l.finding_id = ? ORDER BY l.kind, l.ref_id");
-	xf_sql_bind_int64(st, 1, id);
-	rc = xf_rows_json(db, st, link_row, &links);
-	if (rc == XF_OK) {
-		st = xf_db_prepare(db,
-		                   "SELECT s.id, s.author_id, u.name, s.text, s.created_ms"
-		                   " FROM accountability_statements s LEFT JOIN users u"
-		                   " ON u.id = s.author_id WHERE s.finding_id = ? ORDER BY s.id");
-		xf_sql_bind_int64(st, 1, id);
-		rc = xf_rows_json(db, st, statement_row, &statements);
-	}
+	rc = xf_rows_json_key(db, f, "links",
+	                      "SELECT l.kind, l.ref_id, CASE l.kind WHEN 'incident' THEN i.number"
+	                      " WHEN 'task' THEN ti.number WHEN 'matter' THEN mi.number END"
+	                      " FROM accountability_links l"
+	                      " LEFT JOIN incidents i ON l.kind = 'incident' AND i.id = l.ref_id"
+	                      " LEFT JOIN tasks t ON l.kind = 'task' AND t.id = l.ref_id"
+	                      " LEFT JOIN incidents ti ON ti.id = t.incident_id"
+	                      " LEFT JOIN matters m ON l.kind = 'matter' AND m.id = l.ref_id"
+	                      " LEFT JOIN incidents mi ON mi.id = m.incident_id"
+	                      " WHERE l.finding_id = ? ORDER BY l.kind, l.ref_id",
+	                      id, link_row);
+	if (rc == XF_OK)
+		rc = xf_rows_json_key(db, f, "statements",
+		                      "SELECT s.id, s.author_id, u.name, s.text, s.created_ms"
+		                      " FROM accountability_statements s LEFT JOIN users u"
+		                      " ON u.id = s.author_id WHERE s.finding_id = ? ORDER BY s.id",
+		                      id, statement_row);
 	if (rc != XF_OK) {
 		json_decref(f);
-		json_decref(links);
 		return rc;
 	}
-	json_object_set_new(f, "links", links);
-	json_object_set_new(f, "statements", statements);
 	*out = f;
 	return XF_OK;
 }

@@ -57,14 +57,8 @@ int xf_store_notification_queued(xf_db *db, int64_t id, int queued)
 static void read_row(xf_sql_stmt *st, void *out)
 {
 	xf_notification_row *r = out;
-	r->id = xf_sql_column_int64(st, 0);
-	r->user_id = xf_sql_column_int64(st, 1);
-	r->incident_id = xf_sql_column_int64(st, 2);
-	r->task_id = xf_sql_column_int64(st, 3);
-	r->escalation_id = xf_sql_column_int64(st, 4);
-	r->created_ms = xf_sql_column_int64(st, 5);
-	r->read_ms = xf_sql_column_int64(st, 6);
-	r->acknowledged_ms = xf_sql_column_int64(st, 7);
+	xf_row_int64s(st, 0, &r->id, &r->user_id, &r->incident_id, &r->task_id, &r->escalation_id,
+	              &r->created_ms, &r->read_ms, &r->acknowledged_ms, (int64_t *)NULL);
 	r->level = xf_sql_column_int(st, 8);
 	xf_row_copy(r->kind, sizeof r->kind, st, 9);
 }
@@ -331,9 +325,7 @@ int xf_store_escalation_start(xf_db *db, const char *kind, int64_t incident_id, 
 static void read_escalation(xf_sql_stmt *st, void *out)
 {
 	xf_escalation_row *r = out;
-	r->id = xf_sql_column_int64(st, 0);
-	r->incident_id = xf_sql_column_int64(st, 1);
-	r->task_id = xf_sql_column_int64(st, 2);
+	xf_row_int64s(st, 0, &r->id, &r->incident_id, &r->task_id, (int64_t *)NULL);
 	r->level = xf_sql_column_int(st, 3);
 	r->level_ms = xf_sql_column_int64(st, 4);
 	xf_row_copy(r->grade, sizeof r->grade, st, 5);

@@ -212,11 +212,8 @@ int xf_store_screening_finding_insert(xf_db *db, int64_t campaign_id, int64_t un
 static void read_finding(xf_sql_stmt *st, void *out)
 {
 	xf_screening_finding_row *f = out;
-	f->id = xf_sql_column_int64(st, 0);
-	f->campaign_id = xf_sql_column_int64(st, 1);
-	f->unit_id = xf_sql_column_int64(st, 2);
-	f->headcount = xf_sql_column_int64(st, 3);
-	f->risk_id = xf_sql_column_int64(st, 4);
+	xf_row_int64s(st, 0, &f->id, &f->campaign_id, &f->unit_id, &f->headcount, &f->risk_id,
+	              (int64_t *)NULL);
 	xf_row_copy(f->text, sizeof f->text, st, 5);
 }
 
@@ -323,11 +320,8 @@ int xf_store_risk_update(xf_db *db, int64_t id, const xf_risk_in *in, int64_t no
 static void read_risk(xf_sql_stmt *st, void *out)
 {
 	xf_risk_row *r = out;
-	r->id = xf_sql_column_int64(st, 0);
-	r->unit_id = xf_sql_column_int64(st, 1);
-	r->headcount = xf_sql_column_int64(st, 2);
-	r->official_id = xf_sql_column_int64(st, 3);
-	r->leader_id = xf_sql_column_int64(st, 4);
+	xf_row_int64s(st, 0, &r->id, &r->unit_id, &r->headcount, &r->official_id, &r->leader_id,
+	              (int64_t *)NULL);
 	xf_row_copy(r->risk_level, sizeof r->risk_level, st, 5);
 	xf_row_copy(r->status, sizeof r->status, st, 6);
 	xf_row_copy(r->trend, sizeof r->trend, st, 7);
@@ -374,39 +368,29 @@ int xf_store_risk_json(xf_db *db, int64_t id, json_t **out)
 	int rc = xf_row_json(db, st, row_object, out);
 	if (rc != XF_OK)
 		return rc;
-	json_t *persons = NULL, *progress = NULL, *assignments = NULL;
-	st = xf_db_prepare(db, "SELECT p.id, p.name, p.unit_id, p.employment FROM risk_persons rp"
-	                       " JOIN persons p ON p.id = rp.person_id WHERE rp.risk_id = ?"
-	                       " ORDER BY p.id");
-	xf_sql_bind_int64(st, 1, id);
-	rc = xf_rows_json(db, st, row_object, &persons);
-	if (rc == XF_OK) {
-		st = xf_db_prepare(db,
-		                   "SELECT g.id, g.at_ms, g.author_id, au.name AS author_name,"
-		                   " g.text, g.status, g.trend, g.risk_level FROM risk_progress g"
-		                   " LEFT JOIN users au ON au.id = g.author_id WHERE g.risk_id = ?"
-		                   " ORDER BY g.at_ms, g.id");
-		xf_sql_bind_int64(st, 1, id);
-		rc = xf_rows_json(db, st, row_object, &progress);
-	}
-	if (rc == XF_OK) {
-		st = xf_db_prepare(db,
-		                   "SELECT a.id, a.person_id, a.official_id, a.status,"
-		                   " a.interval_days, a.next_due_ms, a.ended_ms FROM assignments a"
-		                   " WHERE a.risk_id = ? ORDER BY a.id");
-		xf_sql_bind_int64(st, 1, id);
-		rc = xf_rows_json(db, st, row_object, &assignments);
-	}
-	if (rc != XF_OK) {
-		json_decref(persons);
-		json_decref(progress);
+	rc = xf_rows_json_key(db, *out, "persons",
+	                      "SELECT p.id, p.name, p.unit_id, p.employment FROM risk_persons rp"
+	                      " JOIN persons p ON p.id = rp.person_id WHERE rp.risk_id = ?"
+	                      " ORDER BY p.id",
+	                      id, row_object);
+	if (rc == XF_OK)
+		rc = xf_rows_json_key(
+		    db, *out, "progress",
+		    "SELECT g.id, g.at_ms, g.author_id, au.name AS author_name,"
+		    " g.text, g.status, g.trend, g.risk_level FROM risk_progress g"
+		    " LEFT JOIN users au ON au.id = g.author_id WHERE g.risk_id = ?"
+		    " ORDER BY g.at_ms, g.id",
+		    id, row_object);
+	if (rc == XF_OK)
+		rc = xf_rows_json_key(
+		    db, *out, "assignments",
+		    "SELECT a.id, a.person_id, a.official_id, a.status,"
+		    " a.interval_days, a.next_due_ms, a.ended_ms FROM assignments a"
+		    " WHERE a.risk_id = ? ORDER BY a.id",
+		    id, row_object);
+	if (rc != XF_OK)
 		json_decref(*out);
-		return rc;
-	}
-	json_object_set_new(*out, "persons", persons);
-	json_object_set_new(*out, "progress", progress);
-	json_object_set_new(*out, "assignments", assignments);
-	return XF_OK;
+	return rc;
 }
 
 int xf_store_risk_list(xf_db *db, int64_t unit_id, const char *level, const char *status,
@@ -638,11 +622,8 @@ int xf_store_care_insert(xf_db *db, const char *group_kind, int64_t person_id, i
 static void read_care(xf_sql_stmt *st, void *out)
 {
 	xf_care_row *c = out;
-	c->id = xf_sql_column_int64(st, 0);
-	c->person_id = xf_sql_column_int64(st, 1);
-	c->unit_id = xf_sql_column_int64(st, 2);
-	c->official_id = xf_sql_column_int64(st, 3);
-	c->ended_ms = xf_sql_column_int64(st, 4);
+	xf_row_int64s(st, 0, &c->id, &c->person_id, &c->unit_id, &c->official_id, &c->ended_ms,
+	              (int64_t *)NULL);
 	c->interval_days = xf_sql_column_int(st, 5);
 }
 

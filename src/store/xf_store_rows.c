@@ -2,6 +2,7 @@
 #include "store/xf_store_rows.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,4 +209,25 @@ int xf_row_insert(xf_db *db, xf_sql_stmt *st, int64_t *id)
 json_t *xf_row_string(xf_sql_stmt *st, int i)
 {
 	return xf_sql_column_is_null(st, i) ? json_null() : json_string(xf_row_text(st, i));
+}
+
+void xf_row_int64s(xf_sql_stmt *st, int first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	for (int64_t *f; (f = va_arg(ap, int64_t *)) != NULL; first++)
+		*f = xf_sql_column_int64(st, first);
+	va_end(ap);
+}
+
+int xf_rows_json_key(xf_db *db, json_t *obj, const char *key, const char *sql, int64_t id,
+                     json_t *(*read)(xf_sql_stmt *))
+{
+	xf_sql_stmt *st = xf_db_prepare(db, sql);
+	xf_sql_bind_int64(st, 1, id);
+	json_t *list;
+	int rc = xf_rows_json(db, st, read, &list);
+	if (rc == XF_OK)
+		json_object_set_new(obj, key, list);
+	return rc;
 }

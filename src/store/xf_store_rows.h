@@ -65,5 +65,12 @@ int xf_row_int64(xf_db *db, xf_sql_stmt *st, int64_t *out);
 int xf_row_insert(xf_db *db, xf_sql_stmt *st, int64_t *id);
 /* The column as a string; null for NULL. */
 json_t *xf_row_string(xf_sql_stmt *st, int i);
+/* Reads the columns first, first + 1, … as numbers (0 for NULL) into the int64_t
+ * fields given, up to a NULL: a row reader's run of ids and times. */
+void xf_row_int64s(xf_sql_stmt *st, int first, ...);
+/* Sets key of obj to the rows of sql, its one parameter bound to id, each made a value
+ * with read: an object's list of children. obj is left as it was on failure. */
+int xf_rows_json_key(xf_db *db, json_t *obj, const char *key, const char *sql, int64_t id,
+                     json_t *(*read)(xf_sql_stmt *));
 
 #endif
