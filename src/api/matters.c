@@ -14,6 +14,7 @@
 
 #include "api/xf_api.h"
 #include "api/xf_incidents.h"
+#include "api/xf_notify_rules.h"
 #include "core/xf_matter.h"
 #include "core/xf_person.h"
 #include "store/xf_search.h"
@@ -88,6 +89,37 @@ static xf_matter_clock row_clock(const xf_matter_row *r)
 	                         .reviewed_ms = r->reviewed_ms,
 	                         .re_review_requested_ms = r->re_review_requested_ms,
 	                         .re_reviewed_ms = r->re_reviewed_ms};
+}
+
+/* A handler given a matter whose legal deadline is already within XF_DUE_SOON_DAYS is
+ * told at once, as the clocks' scan tells the handler it finds (matter_clocks.c): the
+ * scan may have passed that mark before the matter had this handler. Once per handler,
+ * matter and clock (the same dedup key as the scan's). */
+static int tell_new_handler(xf_db *db, const xf_matter_row *r, int64_t handler, int64_t now)
+{
+	xf_matter_clock c = row_clock(r);
+	int64_t soon_until = xf_matter_due_until(now, true, XF_DUE_SOON_DAYS);
+	int rc = XF_OK;
+	for (int k = 0; rc == XF_OK && k < XF_CLOCK_COUNT; k++) {
+		if (!xf_clock_is_duty((xf_clock_id)k))
+			continue;
+		xf_clock_state st = xf_matter_clock_state(&c, (xf_clock_id)k);
+		if (!st.running || st.due_ms > soon_until || xf_matter_overdue(st.due_ms, now))
+			continue;
+		char dedup[64];
+		snprintf(dedup, sizeof dedup, "matter.due:%lld:%s", (long long)r->id,
+		         xf_clock_name((xf_clock_id)k));
+		xf_notice_event e = {.kind = XF_NOTIFY_MATTER_DUE,
+		                     .matter_id = r->id,
+		                     .handler_id = handler,
+		                     .incident_id = r->incident_id,
+		                     .dedup = dedup,
+		                     .title = "信访事项",
+		                     .due_ms = st.due_ms};
+		int64_t plan_id;
+		rc = xf_notify_event(db, xf_plans_current(&plan_id), &e, now, NULL);
+	}
+	return rc;
 }
 
 /* Finishes a stage move: the event, the commit, the Matter. */
@@ -441,6 +473,26 @@ static void xf_api_matters_get(xf_req *req)
 
 /* ---- stage moves ---- */
 
+/* Loads matter id in a write transaction (begin_matter) when it is still received, to
+ * be accepted or refused; false after answering. */
+static bool begin_received(xf_req *req, xf_db *db, int64_t id, bool refuse, xf_matter_row *r)
+{
+	if (!begin_matter(req, db, id, r))
+		return false;
+	if (strcmp(r->stage, "received") == 0)
+		return true;
+	xf_tx_rollback(db);
+	if (refuse)
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "matter %lld is '%s', only a received matter can be refused",
+		               (long long)id, r->stage);
+	else
+		xf_reply_error(req, 409, "conflict", NULL,
+		               "matter %lld is '%s', only a received matter can be accepted",
+		               (long long)id, r->stage);
+	return false;
+}
+
 static void xf_api_matter_accept(xf_req *req)
 {
 	static const char *const fields[] = {NULL};
@@ -450,15 +502,8 @@ static void xf_api_matter_accept(xf_req *req)
 	(void)fields;
 	xf_db *db = xf_db_get();
 	xf_matter_row r;
-	if (!begin_matter(req, db, id, &r))
+	if (!begin_received(req, db, id, false, &r))
 		return;
-	if (strcmp(r.stage, "received") != 0) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "matter %lld is '%s', only a received matter can be accepted",
-		               (long long)id, r.stage);
-		return;
-	}
 	if (r.repeat_of) {
 		xf_matter_row first;
 		int rc = xf_store_matter_get(db, r.repeat_of, &first);
@@ -491,15 +536,8 @@ static void xf_api_matter_not_accept(xf_req *req)
 	}
 	xf_db *db = xf_db_get();
 	xf_matter_row r;
-	if (!begin_matter(req, db, id, &r))
+	if (!begin_received(req, db, id, true, &r))
 		return;
-	if (strcmp(r.stage, "received") != 0) {
-		xf_tx_rollback(db);
-		xf_reply_error(req, 409, "conflict", NULL,
-		               "matter %lld is '%s', only a received matter can be refused",
-		               (long long)id, r.stage);
-		return;
-	}
 	finish(req, db, xf_store_matter_not_accept(db, id, reason), "matter.not_accept", &r,
 	       "不予受理", NULL);
 }
@@ -674,8 +712,11 @@ static void handle(xf_req *req, const char *action)
 		return;
 	if (!back && !due)
 		due = r.handling_due_ms;
-	int rc = xf_store_matter_handle(db, id, action, unit, handler, due, reason, req->user.id,
-	                                xf_now_ms());
+	int64_t now = xf_now_ms();
+	int rc =
+	    xf_store_matter_handle(db, id, action, unit, handler, due, reason, req->user.id, now);
+	if (rc == XF_OK && handler && handler != r.handler_id)
+		rc = tell_new_handler(db, &r, handler, now);
 	static const char *const zh[][2] = {
 	    {"assign", "交办"}, {"transfer", "转办"}, {"return", "退回"}, {"reassign", "改派"}};
 	const char *summary = action;
