@@ -75,29 +75,13 @@ static bool begin_matter(xf_req *req, xf_db *db, int64_t id, xf_matter_row *row)
 	return false;
 }
 
-static xf_matter_clock row_clock(const xf_matter_row *r)
-{
-	return (xf_matter_clock){.received_ms = r->received_ms,
-	                         .accepted = r->accepted_ms != 0,
-	                         .accepted_ms = r->accepted_ms,
-	                         .concluded = r->concluded_ms != 0,
-	                         .acceptance_notice_ms = r->acceptance_notice_ms,
-	                         .not_accepted = strcmp(r->stage, "not_accepted") == 0,
-	                         .extension_days = r->extension_days,
-	                         .answered_ms = r->answered_ms,
-	                         .review_requested_ms = r->review_requested_ms,
-	                         .reviewed_ms = r->reviewed_ms,
-	                         .re_review_requested_ms = r->re_review_requested_ms,
-	                         .re_reviewed_ms = r->re_reviewed_ms};
-}
-
 /* A handler given a matter whose legal deadline is already within XF_DUE_SOON_DAYS is
  * told at once, as the clocks' scan tells the handler it finds (matter_clocks.c): the
  * scan may have passed that mark before the matter had this handler. Once per handler,
  * matter and clock (the same dedup key as the scan's). */
 static int tell_new_handler(xf_db *db, const xf_matter_row *r, int64_t handler, int64_t now)
 {
-	xf_matter_clock c = row_clock(r);
+	xf_matter_clock c = xf_store_matter_row_clock(r);
 	int64_t soon_until = xf_matter_due_until(now, true, XF_DUE_SOON_DAYS);
 	int rc = XF_OK;
 	for (int k = 0; rc == XF_OK && k < XF_CLOCK_COUNT; k++) {
@@ -560,7 +544,7 @@ static void xf_api_matter_extend(xf_req *req)
 	xf_matter_row r;
 	if (!begin_matter(req, db, id, &r))
 		return;
-	xf_matter_clock c = row_clock(&r);
+	xf_matter_clock c = xf_store_matter_row_clock(&r);
 	int ok = xf_matter_can_extend(&c, (int)days);
 	if (ok != XF_OK) {
 		xf_tx_rollback(db);
@@ -589,7 +573,7 @@ static void review_request(xf_req *req, bool re_review)
 	xf_matter_row r;
 	if (!begin_matter(req, db, id, &r))
 		return;
-	xf_matter_clock c = row_clock(&r);
+	xf_matter_clock c = xf_store_matter_row_clock(&r);
 	int64_t now = xf_now_ms(), due = 0;
 	bool satisfied = strcmp(r.satisfaction, "satisfied") == 0;
 	if (xf_matter_can_request_review(&c, re_review, satisfied, now, &due) != XF_OK) {
@@ -814,7 +798,7 @@ static void xf_api_matter_conclude(xf_req *req)
 	xf_matter_row r;
 	if (!begin_matter(req, db, id, &r))
 		return;
-	xf_matter_clock c = row_clock(&r);
+	xf_matter_clock c = xf_store_matter_row_clock(&r);
 	const char *why;
 	if (r.concluded_ms) {
 		xf_tx_rollback(db);

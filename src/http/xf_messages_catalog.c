@@ -764,6 +764,7 @@ const xf_label xf_labels[] = {
     /* matter notices and the public lookup */
     {"code", "查询码", NULL},
     {"phone_last4", "电话号码后4位", NULL},
+    {"channel", "信访方式", NULL},
     {"rating", "评价", NULL},
     {"method", "送达方式", NULL},
     {"date", "日期", NULL},

@@ -92,7 +92,7 @@ int xf_store_matter_get(xf_db *db, int64_t id, xf_matter_row *out)
 }
 
 /* The core clock of a row. */
-static xf_matter_clock row_clock(const xf_matter_row *r)
+xf_matter_clock xf_store_matter_row_clock(const xf_matter_row *r)
 {
 	return (xf_matter_clock){
 	    .received_ms = r->received_ms,
@@ -431,7 +431,7 @@ int xf_store_matter_full_json(xf_db *db, int64_t id, int64_t now_ms, json_t **ou
 	if (rc != XF_OK)
 		return rc;
 	const xf_calendar *cal = xf_calendar_default();
-	xf_matter_clock clock = row_clock(&r);
+	xf_matter_clock clock = xf_store_matter_row_clock(&r);
 	clock.cal = cal;
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(r.id));
@@ -587,7 +587,7 @@ static int list_ids(xf_db *db, const xf_viewer *viewer, const xf_matter_filter *
 			r.re_reviewed_ms = col(st, 3 + 20);
 			r.extension_days = (int)col(st, 3 + 23);
 			xf_row_copy(r.stage, sizeof r.stage, st, 3 + 9);
-			xf_matter_clock c = row_clock(&r);
+			xf_matter_clock c = xf_store_matter_row_clock(&r);
 			c.cal = cal;
 			xf_due_kind kind = xf_matter_next_due(&c, &due);
 			/* a repeat (重复访) not accepted on its own is the original's: not counted
@@ -795,7 +795,7 @@ static int alarm_set(xf_db *db, const xf_matter_row *r)
 {
 	int64_t next = 0;
 	int rc = XF_OK;
-	xf_matter_clock c = row_clock(r);
+	xf_matter_clock c = xf_store_matter_row_clock(r);
 	for (int k = 0; rc == XF_OK && alarms_apply(r) && k < XF_CLOCK_COUNT; k++) {
 		if (!xf_clock_is_duty((xf_clock_id)k))
 			continue;
@@ -856,7 +856,7 @@ int xf_store_matter_alarms_due(xf_db *db, int64_t now_ms, bool write, xf_matter_
 	}
 	int64_t soon_until = xf_matter_due_until(now_ms, true, XF_DUE_SOON_DAYS);
 	for (size_t i = 0; rc == XF_OK && i < count && *n < max; i++) {
-		xf_matter_clock c = row_clock(&rows[i]);
+		xf_matter_clock c = xf_store_matter_row_clock(&rows[i]);
 		for (int k = 0;
 		     rc == XF_OK && alarms_apply(&rows[i]) && k < XF_CLOCK_COUNT && *n < max; k++) {
 			if (!xf_clock_is_duty((xf_clock_id)k))

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/xf_matter.h"
 #include "store/xf_store.h"
 #include "store/xf_store_people.h"
 
@@ -134,6 +135,9 @@ int xf_store_accused_conflict(xf_db *db, int64_t person_id, int64_t user_id, int
  * max). It reads only the matters whose alarm_ms is past (an index), and sets their next
  * alarm_ms. Call inside a write transaction. write false: writes nothing, *n is how many
  * matters are due a visit (the look before taking the write lock; out untouched). */
+/* The stamps of a matter row as core's clocks read them (core/xf_matter.h). */
+xf_matter_clock xf_store_matter_row_clock(const xf_matter_row *r);
+
 typedef struct xf_matter_alarm {
 	int64_t matter_id, due_ms;
 	int64_t handler_id, incident_id; /* 0: none */
