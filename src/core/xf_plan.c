@@ -1412,7 +1412,7 @@ const xf_plan_grade *xf_plan_grade_by_id(const xf_plan *plan, const char *id)
 		return NULL;
 	assert(plan->n_grades == 0 || plan->grades); /* a loaded plan's arrays match their counts */
 	for (size_t i = 0; i < plan->n_grades; i++)
-		if (strcmp(plan->grades[i].id, id) == 0)
+		if (plan->grades[i].id && strcmp(plan->grades[i].id, id) == 0)
 			return &plan->grades[i];
 	return NULL;
 }
@@ -1424,7 +1424,7 @@ const xf_plan_procedure *xf_plan_procedure_by_id(const xf_plan *plan, const char
 	assert(plan->n_procedures == 0 ||
 	       plan->procedures); /* a loaded plan's arrays match their counts */
 	for (size_t i = 0; i < plan->n_procedures; i++)
-		if (strcmp(plan->procedures[i].id, id) == 0)
+		if (plan->procedures[i].id && strcmp(plan->procedures[i].id, id) == 0)
 			return &plan->procedures[i];
 	return NULL;
 }
