@@ -2,6 +2,20 @@
  * Migration N brings the database from user_version N-1 to N. */
 #include "store/xf_migrations.h"
 
+/* Adds sign (1 or -1) for each row of the view TABLE_rows that meets cond to the
+ * roll-up TABLE keyed by cols (migration 25's triggers: before a change a row's
+ * contribution leaves, after it it comes back as it now is). SQLite applies an upsert
+ * row by row, so rows of several matters with one key need no grouping. */
+#define XF_ROLLUP_MOVE(table, cols, sign, cond)                                                    \
+	"INSERT INTO " table " (" cols ", n) SELECT " cols ", " sign " FROM " table "_rows"        \
+	" WHERE " cond " ON CONFLICT (" cols ") DO UPDATE SET n = " table ".n + excluded.n;"
+#define XF_MATTER_STATISTICS_MOVE(sign, cond)                                                      \
+	XF_ROLLUP_MOVE("matter_statistics", "unit_id, month, dim, key", sign, cond)
+#define XF_INCIDENT_STATISTICS_MOVE(sign, cond)                                                    \
+	XF_ROLLUP_MOVE("incident_statistics", "month, dim, key, label, unit_id", sign, cond)
+
+/* One clause a line, as the SQL reads (the formatter would pile the triggers up). */
+/* clang-format off */
 const char *const xf_migrations[] = {
     /* 1: units, accounts, sessions, the audit chain. */
     "CREATE TABLE units ("
@@ -756,8 +770,92 @@ const char *const xf_migrations[] = {
     "ALTER TABLE matters ADD COLUMN alarm_ms INTEGER;"
     "UPDATE matters SET alarm_ms = 0 WHERE concluded_ms IS NULL;"
     "CREATE INDEX matters_alarm ON matters (alarm_ms) WHERE alarm_ms IS NOT NULL;",
+/* The Beijing month (YYYYMM) of the instant ms. */
+#define LITE_MONTH(ms) "CAST(strftime('%Y%m', (" ms " + 28800000) / 1000, 'unixepoch') AS INTEGER)"
+    /* 25: the statistics' monthly roll-ups (xf_store_statistics.c). Matters: per scope
+     * (0: every unit; else a unit), Beijing month, dimension and key, how many matters,
+     * kept by triggers in the transaction of every write that changes what a matter
+     * adds (the matter's own columns, its petitioner's unit, its incident becoming or
+     * ceasing to be a drill or withdrawn), so that every writer keeps it without
+     * knowing of it; rows at 0 stay. Filled from the matters already there. The open
+     * clocks by receipt and by due time, for those falling due in the month the
+     * statistics are read in; the matters of an incident, for when it becomes a drill
+     * or is withdrawn. Incidents likewise, for every unit: per Beijing month,
+     * dimension, key with its label, and unit (dimension unit), how many incidents. */
+    "CREATE TABLE matter_statistics ("
+    "  unit_id INTEGER NOT NULL,"
+    "  month INTEGER NOT NULL,"
+    "  dim TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (unit_id, month, dim, key)) WITHOUT ROWID;"
+    XF_MATTER_STATISTICS_VIEW(LITE_MONTH)
+    "INSERT INTO matter_statistics (unit_id, month, dim, key, n)"
+    "  SELECT unit_id, month, dim, key, count(*) FROM matter_statistics_rows"
+    "  WHERE true GROUP BY unit_id, month, dim, key;"
+    "CREATE TRIGGER matters_statistics_insert AFTER INSERT ON matters"
+    "  BEGIN " XF_MATTER_STATISTICS_MOVE("1", "matter_id = new.id") " END;"
+    "CREATE TRIGGER matters_statistics_leave BEFORE UPDATE OF " XF_MATTER_STATISTICS_COLUMNS
+    "  ON matters BEGIN " XF_MATTER_STATISTICS_MOVE("-1", "matter_id = old.id") " END;"
+    "CREATE TRIGGER matters_statistics_return AFTER UPDATE OF " XF_MATTER_STATISTICS_COLUMNS
+    "  ON matters BEGIN " XF_MATTER_STATISTICS_MOVE("1", "matter_id = new.id") " END;"
+    "CREATE TRIGGER matters_statistics_delete BEFORE DELETE ON matters"
+    "  BEGIN " XF_MATTER_STATISTICS_MOVE("-1", "matter_id = old.id") " END;"
+    "CREATE TRIGGER persons_matter_statistics_leave BEFORE UPDATE OF unit_id ON persons"
+    "  WHEN old.unit_id IS NOT new.unit_id BEGIN " XF_MATTER_STATISTICS_MOVE(
+        "-1", "person_id = old.id AND own_unit_id IS NULL AND unit_id <> 0") " END;"
+    "CREATE TRIGGER persons_matter_statistics_return AFTER UPDATE OF unit_id ON persons"
+    "  WHEN old.unit_id IS NOT new.unit_id BEGIN " XF_MATTER_STATISTICS_MOVE(
+        "1", "person_id = new.id AND own_unit_id IS NULL AND unit_id <> 0") " END;"
+    "CREATE TRIGGER incidents_matter_statistics_leave BEFORE UPDATE OF drill, status"
+    "  ON incidents WHEN " XF_MATTER_STATISTICS_LEFT_OUT("old") " <> "
+    XF_MATTER_STATISTICS_LEFT_OUT("new") "  BEGIN " XF_MATTER_STATISTICS_MOVE(
+        "-1", "incident_id = old.id") " END;"
+    "CREATE TRIGGER incidents_matter_statistics_return AFTER UPDATE OF drill, status"
+    "  ON incidents WHEN " XF_MATTER_STATISTICS_LEFT_OUT("old") " <> "
+    XF_MATTER_STATISTICS_LEFT_OUT("new") "  BEGIN " XF_MATTER_STATISTICS_MOVE(
+        "1", "incident_id = new.id") " END;"
+    "CREATE TABLE incident_statistics ("
+    "  month INTEGER NOT NULL,"
+    "  dim TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  unit_id INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (month, dim, key, label, unit_id)) WITHOUT ROWID;"
+    XF_INCIDENT_STATISTICS_VIEW(LITE_MONTH)
+    "INSERT INTO incident_statistics (month, dim, key, label, unit_id, n)"
+    "  SELECT month, dim, key, label, unit_id, count(*) FROM incident_statistics_rows"
+    "  WHERE true GROUP BY month, dim, key, label, unit_id;"
+    "CREATE TRIGGER incidents_statistics_insert AFTER INSERT ON incidents"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("1", "incident_id = new.id") " END;"
+    "CREATE TRIGGER incidents_statistics_leave BEFORE UPDATE OF "
+    XF_INCIDENT_STATISTICS_COLUMNS " ON incidents"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("-1", "incident_id = old.id") " END;"
+    "CREATE TRIGGER incidents_statistics_return AFTER UPDATE OF "
+    XF_INCIDENT_STATISTICS_COLUMNS " ON incidents"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("1", "incident_id = new.id") " END;"
+    "CREATE TRIGGER incidents_statistics_delete BEFORE DELETE ON incidents"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("-1", "incident_id = old.id") " END;"
+    "CREATE TRIGGER incident_units_statistics_insert AFTER INSERT ON incident_units"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("1", "incident_id = new.incident_id"
+    "  AND dim = 'unit' AND unit_id = new.unit_id") " END;"
+    "CREATE TRIGGER incident_units_statistics_leave BEFORE UPDATE ON incident_units"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("-1", "incident_id = old.incident_id"
+    "  AND dim = 'unit' AND unit_id = old.unit_id") " END;"
+    "CREATE TRIGGER incident_units_statistics_return AFTER UPDATE ON incident_units"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("1", "incident_id = new.incident_id"
+    "  AND dim = 'unit' AND unit_id = new.unit_id") " END;"
+    "CREATE TRIGGER incident_units_statistics_delete BEFORE DELETE ON incident_units"
+    "  BEGIN " XF_INCIDENT_STATISTICS_MOVE("-1", "incident_id = old.incident_id"
+    "  AND dim = 'unit' AND unit_id = old.unit_id") " END;"
+    XF_MATTER_OPEN_INDEXES
+    "CREATE INDEX matters_incident ON matters (incident_id) WHERE incident_id IS NOT NULL;",
+#undef LITE_MONTH
 #undef XF_SEALED_GUARD
 #undef XF_SEALED_GUARD_IF
 };
+
+/* clang-format on */
 
 const int xf_migration_count = (int)(sizeof xf_migrations / sizeof xf_migrations[0]);

@@ -42,6 +42,18 @@
 	"CREATE TRIGGER " name " BEFORE " op " ON " table " FOR EACH ROW EXECUTE FUNCTION " fn     \
 	"(" args ");"
 
+/* Adds sign times the rows of the view TABLE_rows that meet cond to the roll-up TABLE
+ * keyed by cols, as xf_migrations.c's, grouped: PostgreSQL refuses an upsert that meets
+ * one row twice. */
+#define XF_ROLLUP_MOVE(table, cols, sign, cond)                                                    \
+	"INSERT INTO " table " (" cols ", n) SELECT " cols ", " sign " * count(*) FROM " table     \
+	"_rows WHERE " cond " GROUP BY " cols " ON CONFLICT (" cols ")"                            \
+	" DO UPDATE SET n = " table ".n + excluded.n;"
+#define XF_MATTER_STATISTICS_MOVE(sign, cond)                                                      \
+	XF_ROLLUP_MOVE("matter_statistics", "unit_id, month, dim, key", sign, cond)
+#define XF_INCIDENT_STATISTICS_MOVE(sign, cond)                                                    \
+	XF_ROLLUP_MOVE("incident_statistics", "month, dim, key, label, unit_id", sign, cond)
+
 /* One clause a line, as the SQL reads (the formatter would pile the triggers up). */
 /* clang-format off */
 const char *const xf_migrations_pg[] = {
@@ -899,6 +911,139 @@ const char *const xf_migrations_pg[] = {
     "ALTER TABLE matters ADD COLUMN alarm_ms BIGINT;"
     "UPDATE matters SET alarm_ms = 0 WHERE concluded_ms IS NULL;"
     "CREATE INDEX matters_alarm ON matters (alarm_ms) WHERE alarm_ms IS NOT NULL;",
+/* The Beijing month (YYYYMM) of the instant ms. */
+#define PG_MONTH(ms)                                                                               \
+	"CAST(to_char(to_timestamp((" ms " + 28800000) / 1000) AT TIME ZONE 'UTC', 'YYYYMM')"   \
+	" AS BIGINT)"
+    /* 25: the statistics' monthly roll-ups, as xf_migrations.c's. The row triggers
+     * call xf_matter_statistics() (or xf_incident_statistics()), which by the
+     * trigger's table takes the rows out of the roll-up before a change (BEFORE) and
+     * puts them back after (AFTER), planned for each call (force_custom_plan: a plan
+     * kept from when the table was small would read all of it each time); inserts add
+     * all their rows in one statement (statement triggers with the new rows). */
+    "CREATE TABLE matter_statistics ("
+    "  unit_id BIGINT NOT NULL,"
+    "  month BIGINT NOT NULL,"
+    "  dim TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  n BIGINT NOT NULL,"
+    "  PRIMARY KEY (unit_id, month, dim, key));"
+    XF_MATTER_STATISTICS_VIEW(PG_MONTH)
+    "INSERT INTO matter_statistics (unit_id, month, dim, key, n)"
+    "  SELECT unit_id, month, dim, key, count(*) FROM matter_statistics_rows"
+    "  GROUP BY unit_id, month, dim, key;"
+    "CREATE FUNCTION xf_matter_statistics() RETURNS trigger LANGUAGE plpgsql"
+    "  SET plan_cache_mode = force_custom_plan AS $$"
+    " DECLARE row_id bigint; row_sign bigint;"
+    " BEGIN"
+    "  IF TG_WHEN = 'BEFORE' THEN row_id := OLD.id; row_sign := -1;"
+    "  ELSE row_id := NEW.id; row_sign := 1; END IF;"
+    "  IF TG_TABLE_NAME = 'matters' THEN "
+    XF_MATTER_STATISTICS_MOVE("row_sign", "matter_id = row_id")
+    "  ELSIF TG_TABLE_NAME = 'persons' THEN "
+    XF_MATTER_STATISTICS_MOVE("row_sign",
+                              "person_id = row_id AND own_unit_id IS NULL AND unit_id <> 0")
+    "  ELSE "
+    XF_MATTER_STATISTICS_MOVE("row_sign", "incident_id = row_id")
+    "  END IF;"
+    "  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;"
+    "  RETURN NEW;"
+    " END $$;"
+#define PG_STATISTICS_TRIGGER(name, when, table)                                                   \
+	"CREATE TRIGGER " name " " when " ON " table " FOR EACH ROW EXECUTE FUNCTION"              \
+	" xf_matter_statistics();"
+#define PG_STATISTICS_TRIGGER_IF(name, when, table, cond)                                          \
+	"CREATE TRIGGER " name " " when " ON " table " FOR EACH ROW WHEN (" cond ")"               \
+	" EXECUTE FUNCTION xf_matter_statistics();"
+    /* Rows inserted (many at once in an import) are added in one grouped statement
+     * over the statement's new rows, not one planned query each. */
+    "CREATE FUNCTION xf_matter_statistics_inserted() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN "
+    XF_MATTER_STATISTICS_MOVE("1", "matter_id IN (SELECT id FROM inserted)")
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER matters_statistics_insert AFTER INSERT ON matters"
+    "  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT"
+    "  EXECUTE FUNCTION xf_matter_statistics_inserted();"
+    PG_STATISTICS_TRIGGER("matters_statistics_leave",
+                          "BEFORE UPDATE OF " XF_MATTER_STATISTICS_COLUMNS, "matters")
+    PG_STATISTICS_TRIGGER("matters_statistics_return",
+                          "AFTER UPDATE OF " XF_MATTER_STATISTICS_COLUMNS, "matters")
+    PG_STATISTICS_TRIGGER("matters_statistics_delete", "BEFORE DELETE", "matters")
+    PG_STATISTICS_TRIGGER_IF("persons_matter_statistics_leave", "BEFORE UPDATE OF unit_id",
+                             "persons", "OLD.unit_id IS DISTINCT FROM NEW.unit_id")
+    PG_STATISTICS_TRIGGER_IF("persons_matter_statistics_return", "AFTER UPDATE OF unit_id",
+                             "persons", "OLD.unit_id IS DISTINCT FROM NEW.unit_id")
+    PG_STATISTICS_TRIGGER_IF("incidents_matter_statistics_leave",
+                             "BEFORE UPDATE OF drill, status", "incidents",
+                             XF_MATTER_STATISTICS_LEFT_OUT("OLD") " <> "
+                             XF_MATTER_STATISTICS_LEFT_OUT("NEW"))
+    PG_STATISTICS_TRIGGER_IF("incidents_matter_statistics_return",
+                             "AFTER UPDATE OF drill, status", "incidents",
+                             XF_MATTER_STATISTICS_LEFT_OUT("OLD") " <> "
+                             XF_MATTER_STATISTICS_LEFT_OUT("NEW"))
+    "CREATE TABLE incident_statistics ("
+    "  month BIGINT NOT NULL,"
+    "  dim TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  unit_id BIGINT NOT NULL,"
+    "  n BIGINT NOT NULL,"
+    "  PRIMARY KEY (month, dim, key, label, unit_id));"
+    XF_INCIDENT_STATISTICS_VIEW(PG_MONTH)
+    "INSERT INTO incident_statistics (month, dim, key, label, unit_id, n)"
+    "  SELECT month, dim, key, label, unit_id, count(*) FROM incident_statistics_rows"
+    "  GROUP BY month, dim, key, label, unit_id;"
+    "CREATE FUNCTION xf_incident_statistics() RETURNS trigger LANGUAGE plpgsql"
+    "  SET plan_cache_mode = force_custom_plan AS $$"
+    " BEGIN"
+    "  IF TG_TABLE_NAME = 'incidents' AND TG_WHEN = 'BEFORE' THEN "
+    XF_INCIDENT_STATISTICS_MOVE("-1", "incident_id = OLD.id")
+    "  ELSIF TG_TABLE_NAME = 'incidents' THEN "
+    XF_INCIDENT_STATISTICS_MOVE("1", "incident_id = NEW.id")
+    "  ELSIF TG_WHEN = 'BEFORE' THEN "
+    XF_INCIDENT_STATISTICS_MOVE("-1", "incident_id = OLD.incident_id AND dim = 'unit'"
+                                      " AND unit_id = OLD.unit_id")
+    "  ELSE "
+    XF_INCIDENT_STATISTICS_MOVE("1", "incident_id = NEW.incident_id AND dim = 'unit'"
+                                     " AND unit_id = NEW.unit_id")
+    "  END IF;"
+    "  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;"
+    "  RETURN NEW;"
+    " END $$;"
+#define PG_INCIDENT_TRIGGER(name, when, table)                                                     \
+	"CREATE TRIGGER " name " " when " ON " table " FOR EACH ROW EXECUTE FUNCTION"              \
+	" xf_incident_statistics();"
+    "CREATE FUNCTION xf_incident_statistics_inserted() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_TABLE_NAME = 'incidents' THEN "
+    XF_INCIDENT_STATISTICS_MOVE("1", "incident_id IN (SELECT id FROM inserted)")
+    "  ELSE "
+    XF_INCIDENT_STATISTICS_MOVE("1", "dim = 'unit' AND (incident_id, unit_id) IN"
+                                     " (SELECT incident_id, unit_id FROM inserted)")
+    "  END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+#define PG_INCIDENT_INSERTED(name, table)                                                          \
+	"CREATE TRIGGER " name " AFTER INSERT ON " table " REFERENCING NEW TABLE AS inserted"      \
+	" FOR EACH STATEMENT EXECUTE FUNCTION xf_incident_statistics_inserted();"
+    PG_INCIDENT_INSERTED("incidents_statistics_insert", "incidents")
+    PG_INCIDENT_TRIGGER("incidents_statistics_leave",
+                        "BEFORE UPDATE OF " XF_INCIDENT_STATISTICS_COLUMNS, "incidents")
+    PG_INCIDENT_TRIGGER("incidents_statistics_return",
+                        "AFTER UPDATE OF " XF_INCIDENT_STATISTICS_COLUMNS, "incidents")
+    PG_INCIDENT_TRIGGER("incidents_statistics_delete", "BEFORE DELETE", "incidents")
+    PG_INCIDENT_INSERTED("incident_units_statistics_insert", "incident_units")
+    PG_INCIDENT_TRIGGER("incident_units_statistics_leave", "BEFORE UPDATE", "incident_units")
+    PG_INCIDENT_TRIGGER("incident_units_statistics_return", "AFTER UPDATE", "incident_units")
+    PG_INCIDENT_TRIGGER("incident_units_statistics_delete", "BEFORE DELETE", "incident_units")
+    XF_MATTER_OPEN_INDEXES
+    "CREATE INDEX matters_incident ON matters (incident_id) WHERE incident_id IS NOT NULL;",
+#undef PG_STATISTICS_TRIGGER
+#undef PG_INCIDENT_TRIGGER
+#undef PG_INCIDENT_INSERTED
+#undef PG_MONTH
+#undef PG_STATISTICS_TRIGGER_IF
 #undef PG_SEALED_GUARD
 #undef PG_SEALED_GUARDS
 #undef PG_SEALED_GUARD_IF

@@ -225,3 +225,140 @@ test('drills number in their own series; registered drills and withdrawn registr
   assert.equal(after.incidents.total, before.incidents.total + 2, 'two real incidents; drills and withdrawn left out');
   assert.ok(!after.incidents.by_status.some((x) => x.key === 'withdrawn'));
 });
+
+test('a period cutting months: its whole months from the roll-up, the days at each end from the matters', async () => {
+  const { units } = world;
+  const cut = { from: beijing(YEAR, 2, 15), to: beijing(YEAR, 5, 11) };
+  const s = expectStatus(await po.get(`/statistics?from=${YEAR}-02-15&to=${YEAR}-05-10`), 200, 'cut');
+  checkAgainst(s, expected(year, { ...cut, personUnit }));
+  const team = expectStatus(await po.get(`/statistics?from=${YEAR}-02-15&to=${YEAR}-05-10&unit_id=${units.team}`), 200, 'team');
+  checkAgainst(team, expected(year, { ...cut, units: new Set([units.team, units.shift]), personUnit }));
+  const days = expectStatus(await po.get(`/statistics?from=${YEAR}-07-03&to=${YEAR}-07-19`), 200, 'days');
+  checkAgainst(days, expected(year, { from: beijing(YEAR, 7, 3), to: beijing(YEAR, 7, 20), personUnit }));
+});
+
+// Every kind of write that changes what a matter counts for, straight in the database as
+// any writer would; the roll-up (migration 25's triggers) must then equal a recount.
+test('the roll-ups equal the matters and incidents recounted after every kind of write', async () => {
+  const { units } = world;
+  const cols = { matter: 'unit_id, month, dim, key', incident: 'month, dim, key, label, unit_id' };
+  const rollup = (t) => sql(world.srv, `SELECT ${cols[t]}, n FROM ${t}_statistics WHERE n <> 0 ORDER BY ${cols[t]}`);
+  const recount = (t) => sql(world.srv, `SELECT ${cols[t]}, count(*) FROM ${t}_statistics_rows`
+    + ` GROUP BY ${cols[t]} ORDER BY ${cols[t]}`);
+  // Rows of either roll-up that a recount does not give, and rows a recount gives that
+  // the roll-up lacks: 0 when both are right (one statement, so a write and its check
+  // are one psql/sqlite3 run).
+  const differ = ['matter', 'incident'].map((t) => {
+    const kept = `SELECT ${cols[t]}, n FROM ${t}_statistics WHERE n <> 0`;
+    const counted = `SELECT ${cols[t]}, count(*) FROM ${t}_statistics_rows GROUP BY ${cols[t]}`;
+    return `(SELECT count(*) FROM (${kept} EXCEPT ${counted}) a) + (SELECT count(*) FROM (${counted} EXCEPT ${kept}) b)`;
+  }).join(' + ');
+  const same = (what, write = '') => {
+    const out = sql(world.srv, `${write}${write ? '; ' : ''}SELECT ${differ}`);
+    if (out.split('\n').pop() !== '0') {
+      for (const t of ['matter', 'incident']) assert.equal(rollup(t), recount(t), `${t}s: ${what}`);
+    }
+    assert.equal(out.split('\n').pop(), '0', what);
+  };
+  assert.ok(rollup('matter').split('\n').length > 100, 'the roll-up holds the seeded year');
+  assert.ok(rollup('incident').split('\n').length > 50, 'the roll-up holds the seeded year');
+  same('after the seeded year');
+  const ms = year.matters;
+  const open = ms.filter((m) => m.accepted === null);
+  const accepted = ms.filter((m) => m.accepted !== null && m.concluded === null);
+  const unitless = ms.find((m) => m.unit === null);
+  const withIncident = ms.find((m) => m.incident !== null && !year.incidents.find((i) => i.id === m.incident).drill);
+  const day = 24 * 3600 * 1000;
+  const real = year.incidents.filter((i) => !i.drill && i.status !== 'withdrawn' && i.units.length
+    && !ms.some((m) => m.incident === i.id));
+  const writes = [
+    `UPDATE matters SET accepted_ms = received_ms + 1000 WHERE id = ${open[0].id}`,
+    `UPDATE matters SET accepted_ms = received_ms + ${20 * day} WHERE id = ${open[1].id}`,
+    `UPDATE matters SET acceptance_notice_ms = received_ms + ${3 * day} WHERE id = ${open[2].id}`,
+    `UPDATE matters SET concluded_ms = accepted_ms + ${100 * day} WHERE id = ${accepted[0].id}`,
+    `UPDATE matters SET extension_days = 30, answered_ms = accepted_ms + ${80 * day} WHERE id = ${accepted[1].id}`,
+    `UPDATE matters SET category = 'suggestion', channel = NULL, outcome = 'supported', satisfaction = 'satisfied' WHERE id = ${ms[3].id}`,
+    `UPDATE matters SET received_ms = received_ms + ${40 * day} WHERE id = ${ms[4].id}`,
+    `UPDATE matters SET unit_id = NULL WHERE id = ${ms[5].id}`,
+    `UPDATE matters SET unit_id = ${units.dept} WHERE id = ${ms[6].id}`,
+    `UPDATE matters SET person_id = ${unitless.person === ms[7].person ? ms[8].person : ms[7].person} WHERE id = ${unitless.id}`,
+    `UPDATE persons SET unit_id = ${units.dept} WHERE id = ${unitless.person}`,
+    `UPDATE persons SET unit_id = NULL WHERE id = ${ms[9].person}`,
+    `UPDATE incidents SET status = 'withdrawn' WHERE id = ${withIncident.incident}`,
+    `UPDATE incidents SET drill = 1 WHERE id = ${ms.find((m) => m.incident !== null && m.incident !== withIncident.incident).incident}`,
+    `UPDATE incidents SET status = 'archived' WHERE id = ${withIncident.incident}`,
+    `UPDATE matters SET alarm_ms = 1 WHERE id = ${ms[10].id}`,
+    `DELETE FROM matters WHERE id = ${ms[11].id}`,
+    `UPDATE incidents SET status = 'resolving' WHERE id = ${real[0].id}`,
+    `UPDATE incidents SET grade = 'I', grade_name = '一级', procedure = 'B' WHERE id = ${real[1].id}`,
+    `UPDATE incidents SET occurred_ms = occurred_ms + ${45 * day} WHERE id = ${real[2].id}`,
+    `UPDATE incidents SET category = '其他', destination = 'national' WHERE id = ${real[3].id}`,
+    `INSERT INTO incident_units (incident_id, unit_id) VALUES (${real.find((i) => !i.units.includes(units.dept)).id}, ${units.dept})`,
+    `DELETE FROM incident_units WHERE incident_id = ${real[5].id} AND unit_id = ${real[5].units[0]}`,
+    `UPDATE incidents SET drill = 1 WHERE id = ${real[6].id}`,
+    `UPDATE incidents SET status = 'withdrawn' WHERE id = ${real[7].id}`,
+    `UPDATE incidents SET updated_ms = updated_ms + 1 WHERE id = ${real[8].id}`,
+  ];
+  for (const w of writes) same(w, w);
+  // A matter registered through the API is counted at once, in its month and unit.
+  const before = expectStatus(await po.get('/statistics'), 200, 'before').matters.total;
+  const person = expectStatus(await po.post('/persons', { name: '统计测试人', unit_id: units.team }), 201, 'person');
+  expectStatus(await po.post('/matters', { person_id: person.id, category: 'appeal', content: '工资', channel: 'letter',
+    received_at: new Date(Date.now() - 3 * day).toISOString() }), 201, 'matter');
+  same('a matter registered through the API');
+  // An incident registered through the API: counted at once in the roll-up of incidents.
+  const incidents = expectStatus(await po.get('/statistics'), 200, 'incidents').incidents.total;
+  await register(po, { units: [units.team] });
+  same('an incident registered through the API');
+  assert.equal(expectStatus(await po.get('/statistics'), 200, 'after').incidents.total, incidents + 1);
+  assert.equal(expectStatus(await po.get('/statistics'), 200, 'after').matters.total, before + 1);
+});
+
+// Clocks still open when the statistics are read: the roll-up knows the month each falls
+// due; those due this month are counted from the matters. The same months read whole
+// (roll-up) and as half months (from the matters) must agree on every deadline count.
+test('open clocks due this month: whole months (roll-up) equal their halves (matters)', async () => {
+  const day = 24 * 3600 * 1000;
+  const now = Date.now();
+  const person = expectStatus(await po.post('/persons', { name: '时限测试人', unit_id: world.units.team }), 201, 'person');
+  const matter = async (receivedAgo) => expectStatus(await po.post('/matters', { person_id: person.id, category: 'appeal',
+    content: `时限${receivedAgo}`, channel: 'visit', received_at: new Date(now - receivedAgo).toISOString() }), 201, 'matter');
+  await matter(16 * day); // acceptance past due since a day
+  await matter(day); // acceptance running
+  await matter(15 * day - 3600 * 1000); // acceptance due in an hour
+  const late = await matter(75 * day);
+  const running = await matter(70 * day);
+  // accepted 14 and 11 days after receipt: the conclusion fell due a day ago / falls due in 2 days
+  sql(world.srv, `UPDATE matters SET accepted_ms = ${now - 61 * day} WHERE id = ${late.id}`);
+  sql(world.srv, `UPDATE matters SET accepted_ms = ${now - 58 * day} WHERE id = ${running.id}`);
+  // Beijing months from three before this one to this one, and their halves.
+  const bj = new Date(now + 8 * 3600 * 1000);
+  const months = [];
+  for (let k = 3; k >= 0; k--) {
+    const d = new Date(Date.UTC(bj.getUTCFullYear(), bj.getUTCMonth() - k, 1));
+    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    months.push({ y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, last });
+  }
+  const ymd = (y, m, dd) => `${y}-${String(m).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
+  const pick = ({ met, missed, pending }) => ({ met, missed, pending });
+  const deadlines = (s) => ({ acceptance: pick(s.matters.deadlines.acceptance), conclusion: pick(s.matters.deadlines.conclusion) });
+  const first = months[0];
+  const lastMonth = months[months.length - 1];
+  const whole = expectStatus(await po.get(`/statistics?from=${ymd(first.y, first.m, 1)}&to=${ymd(lastMonth.y, lastMonth.m, lastMonth.last)}`), 200, 'whole');
+  const sum = { acceptance: { met: 0, missed: 0, pending: 0 }, conclusion: { met: 0, missed: 0, pending: 0 } };
+  let total = 0;
+  for (const { y, m, last } of months) {
+    for (const [a, b] of [[1, 14], [15, last]]) {
+      const half = expectStatus(await po.get(`/statistics?from=${ymd(y, m, a)}&to=${ymd(y, m, b)}`), 200, 'half');
+      total += half.matters.total;
+      for (const c of ['acceptance', 'conclusion']) {
+        for (const k of ['met', 'missed', 'pending']) sum[c][k] += deadlines(half)[c][k];
+      }
+    }
+  }
+  assert.equal(whole.matters.total, total, 'matters.total');
+  assert.deepEqual(deadlines(whole).acceptance, sum.acceptance, 'acceptance: whole months vs halves');
+  assert.deepEqual(deadlines(whole).conclusion, sum.conclusion, 'conclusion: whole months vs halves');
+  assert.ok(deadlines(whole).acceptance.missed >= 1 && deadlines(whole).acceptance.pending >= 2, JSON.stringify(deadlines(whole)));
+  assert.ok(deadlines(whole).conclusion.missed >= 1 && deadlines(whole).conclusion.pending >= 1, JSON.stringify(deadlines(whole)));
+});

@@ -134,7 +134,7 @@ static names query(xf_sql *c, const char *sql)
 	xf_sql_stmt *st = xf_sql_prepare(c, sql);
 	int rc;
 	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
-		char row[1024] = "";
+		char row[16384] = ""; /* a function's whole definition fits */
 		size_t used = 0;
 		for (int col = 0; col < xf_sql_column_count(st); col++) {
 			const char *v = xf_sql_column_text(st, col);
