@@ -102,6 +102,13 @@ const strings = {
   'as.src.task': ['任务', 'Task'],
   'as.src.screening': ['排查', 'Screening'],
   'as.src.finding': ['责任追究', 'Finding'],
+  'ia.title': ['责任追究', 'Accountability'],
+  'ia.none': ['暂无责任追究记录', 'No accountability finding'],
+  'ia.open': ['在考核与责任追究中查看', 'Open in assessment and accountability'],
+  'ia.basis': ['依据：{basis}', 'Basis: {basis}'],
+  'ia.decided': ['{by} {at} 决定', 'decided by {by} on {at}'],
+  'ia.statements': ['本人说明 {n} 条', '{n} statement(s) by the person concerned'],
+  'ia.noStatements': ['本人未说明', 'no statement by the person concerned'],
 
   'notbuilt': ['此功能尚未建成。', 'Not built yet.'],
   'about.dashboard': ['建成后将在此显示进行中的信访事件、待办步骤和到期提醒。',

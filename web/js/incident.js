@@ -11,7 +11,8 @@
 // Facts that change (人数, 去向, 提前掌握信息 before activation) are corrected with
 // 更正人数/去向 (PATCH; the server decides again); a grade that rose shows 升级. A
 // registration made by mistake is withdrawn (作废) with its reason through the
-// transition form, and the page then shows it as withdrawn.
+// transition form, and the page then shows it as withdrawn. Below, the 责任追究 findings
+// linked to the incident, for the roles that see them (incident-accountability.js).
 
 import { t, joinList } from './i18n.js';
 import { get, post, patch } from './api.js';
@@ -29,6 +30,7 @@ import { createPeoplePanel } from './incident-people.js';
 import { createMeetings } from './meetings.js';
 import { createToldPanel } from './notifications.js';
 import { createVenueBooking } from './venues.js';
+import { createAccountability } from './incident-accountability.js';
 import { escalationBadge } from './incidents.js';
 import { planText, planReason, setPlanDoc, procedureName, planTitle } from './plan-words.js';
 import { DESTINATIONS } from './incident-common.js';
@@ -90,6 +92,7 @@ export async function renderIncident(section, ctx, id) {
   const people = createPeoplePanel(ctx, id, refresh);
   const meetings = createMeetings(ctx, id, refresh);
   const told = createToldPanel(id); // who was told what (notifications.js)
+  const accountability = createAccountability(ctx, id); // 责任追究 (incident-accountability.js)
 
   function unitNames(ids) {
     if (!Array.isArray(ids) || ids.length === 0) return t('common.none');
@@ -460,16 +463,19 @@ export async function renderIncident(section, ctx, id) {
     actions,
     factsForm,
     overrideForm,
-    incBody);
+    incBody,
+    accountability.el);
 
   try {
-    const [, units] = await Promise.all([reload(), get('/units').catch((e) => { if (e.handled) throw e; return null; })]);
+    const [, units] = await Promise.all([reload(), get('/units').catch((e) => { if (e.handled) throw e; return null; }),
+      accountability.load()]);
     model.units = units && units.units ? units.units : null;
     if (model.units) drawHead();
     const plan = await get('/plan').catch((e) => { if (e.handled) throw e; return null; });
     principles = plan && plan.doc && Array.isArray(plan.doc.principles) ? plan.doc.principles : [];
     planDoc = plan && plan.doc ? plan.doc : null;
     setPlanDoc(planDoc);
+    accountability.setPlan(planDoc);
     if (planDoc) draw();
     drawGuide();
   } catch (err) {
