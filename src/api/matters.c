@@ -350,6 +350,12 @@ static void xf_api_matters_register(xf_req *req)
 		                     .body = in.content};
 		rc = xf_search_put(db, &doc);
 	}
+	if (rc == XF_OK) { /* related matters may now warn (预警) */
+		xf_actor actor = xf_api_actor(req);
+		int64_t plan_id;
+		rc = xf_warnings_scan(db, xf_plans_for_mine(db, req->user.mine_id, &plan_id),
+		                      &actor, NULL);
+	}
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_matter(req, db, id, 201);

@@ -18,7 +18,9 @@
 
 #include "api/xf_api.h"
 #include "api/xf_incidents.h"
+#include "api/xf_jobs.h"
 #include "core/xf_plan_prevention.h"
+#include "store/xf_store_bus.h"
 #include "store/xf_store_prevention.h"
 
 #define DAY_MS (86400000LL)
@@ -439,6 +441,8 @@ static int suggest(xf_req *req, xf_db *db, const xf_prevention *p, int64_t headc
 	return XF_OK;
 }
 
+static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *p, int *raised);
+
 static void risk_warning(xf_req *req, xf_db *db, int *rc, const xf_prevention *p, int64_t id,
                          const char *old_level, const char *new_level)
 {
@@ -621,6 +625,11 @@ static int create_risk(xf_req *req, xf_db *db, risk_form *f, const int64_t *pers
 	                in->risk_level, "suggested_level", suggested, "unit_id",
 	                (json_int_t)in->unit_id));
 	risk_warning(req, db, &rc, &p, *id, "low", in->risk_level);
+	if (rc == XF_OK) { /* a planned visit near */
+		xf_actor actor = xf_api_actor(req);
+		int raised = 0;
+		rc = scan_warnings(db, &actor, &p, &raised);
+	}
 	return rc;
 }
 
@@ -920,6 +929,10 @@ static void risks_update(xf_req *req)
 	                xf_arena_printf(&req->arena, "修改台账：%s", r.title), "changes", body));
 	if (f.in.risk_level)
 		risk_warning(req, db, &rc, &p, id, r.risk_level, f.in.risk_level);
+	if (rc == XF_OK) { /* a planned visit moved near */
+		xf_actor actor = xf_api_actor(req);
+		rc = xf_warnings_scan(db, current_plan(req), &actor, NULL);
+	}
 	if (!xf_api_finish(req, db, rc))
 		return;
 	reply_risk(req, db, id, 200);
@@ -995,9 +1008,22 @@ static const char *category_zh(const char *category)
 	return "申诉求决";
 }
 
-/* Runs the rules over the matters and the register: a warning per group of related
- * matters reaching the count in the window, and per planned visit coming near. */
-static int scan_warnings(xf_req *req, xf_db *db, const xf_prevention *p)
+/* Writes the audit event of a warning raised (wid 0: none, the key was taken). */
+static int warning_raised(xf_db *db, const xf_actor *actor, int64_t wid, json_t *data)
+{
+	if (!wid) {
+		json_decref(data);
+		return XF_OK;
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)wid);
+	return xf_audit_append(db, actor, "warning.raise", "warning", id, data);
+}
+
+/* Runs the rules over the matters and the register, in the caller's write transaction:
+ * a warning per group of related matters reaching the count in the window, and per
+ * planned visit coming near; *raised counts the warnings written. */
+static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *p, int *raised)
 {
 	int64_t now = xf_now_ms();
 	json_t *groups = NULL, *visits = NULL;
@@ -1017,8 +1043,9 @@ static int scan_warnings(xf_req *req, xf_db *db, const xf_prevention *p)
 		int count = (int)json_integer_value(json_object_get(g, "n"));
 		if (!xf_warning_repeated(p, count))
 			continue;
-		char *prefix = xf_arena_printf(&req->arena, "repeated:%s:%lld:%s:", kind,
-		                               (long long)key, category);
+		char prefix[160], dedup[192], text[256];
+		snprintf(prefix, sizeof prefix, "repeated:%s:%lld:%s:", kind, (long long)key,
+		         category);
 		bool found;
 		rc = xf_store_warning_recent(db, prefix, now - (int64_t)p->repeated_days * DAY_MS,
 		                             &found);
@@ -1035,20 +1062,22 @@ static int scan_warnings(xf_req *req, xf_db *db, const xf_prevention *p)
 				json_decref(brief);
 			}
 		}
+		snprintf(dedup, sizeof dedup, "%s%lld", prefix, (long long)now);
+		snprintf(text, sizeof text, "%d 天内同一%s的%s类诉求 %d 件", p->repeated_days,
+		         person ? "信访人" : "单位", category_zh(category), count);
 		int64_t wid;
-		xf_warning_in w = {
-		    .rule = "repeated_matters",
-		    .dedup_key = xf_arena_printf(&req->arena, "%s%lld", prefix, (long long)now),
-		    .text = xf_arena_printf(&req->arena, "%d 天内同一%s的%s类诉求 %d 件",
-		                            p->repeated_days, person ? "信访人" : "单位",
-		                            category_zh(category), count),
-		    .unit_id = person ? unit_id : key,
-		    .person_id = person ? key : 0,
-		    .now_ms = now};
+		xf_warning_in w = {.rule = "repeated_matters",
+		                   .dedup_key = dedup,
+		                   .text = text,
+		                   .unit_id = person ? unit_id : key,
+		                   .person_id = person ? key : 0,
+		                   .now_ms = now};
 		rc = xf_store_warning_insert(db, &w, &wid);
-		if (wid)
-			event(req, db, &rc, "warning.raise", "warning", wid,
-			      json_pack("{s:s, s:s}", "summary", w.text, "rule", w.rule));
+		if (rc == XF_OK)
+			rc = warning_raised(
+			    db, actor, wid,
+			    json_pack("{s:s, s:s}", "summary", w.text, "rule", w.rule));
+		*raised += wid != 0;
 	}
 	json_decref(groups);
 	if (rc == XF_OK && p->planned_visit_days > 0)
@@ -1062,29 +1091,75 @@ static int scan_warnings(xf_req *req, xf_db *db, const xf_prevention *p)
 		if (!xf_date_days(date, &day) || !xf_warning_planned_visit(p, today_days(now), day))
 			continue;
 		int64_t risk_id = json_integer_value(json_object_get(g, "id")), wid;
-		xf_warning_in w = {
-		    .rule = "planned_visit",
-		    .dedup_key = xf_arena_printf(&req->arena, "planned_visit:%lld:%s",
-		                                 (long long)risk_id, date),
-		    .text = xf_arena_printf(&req->arena, "台账事项「%s」预计 %s 上访",
-		                            json_string_value(json_object_get(g, "title")), date),
-		    .expected_date = date,
-		    .risk_id = risk_id,
-		    .unit_id = json_integer_value(json_object_get(g, "unit_id")),
-		    .headcount = json_integer_value(json_object_get(g, "headcount")),
-		    .now_ms = now};
+		char dedup[96], text[512];
+		snprintf(dedup, sizeof dedup, "planned_visit:%lld:%s", (long long)risk_id, date);
+		snprintf(text, sizeof text, "台账事项「%s」预计 %s 上访",
+		         json_string_value(json_object_get(g, "title")), date);
+		xf_warning_in w = {.rule = "planned_visit",
+		                   .dedup_key = dedup,
+		                   .text = text,
+		                   .expected_date = date,
+		                   .risk_id = risk_id,
+		                   .unit_id = json_integer_value(json_object_get(g, "unit_id")),
+		                   .headcount = json_integer_value(json_object_get(g, "headcount")),
+		                   .now_ms = now};
 		rc = xf_store_warning_insert(db, &w, &wid);
-		if (wid)
-			event(req, db, &rc, "warning.raise", "warning", wid,
-			      json_pack("{s:s, s:s, s:I}", "summary", w.text, "rule", w.rule,
-			                "risk_id", (json_int_t)risk_id));
+		if (rc == XF_OK)
+			rc = warning_raised(db, actor, wid,
+			                    json_pack("{s:s, s:s, s:I}", "summary", w.text, "rule",
+			                              w.rule, "risk_id", (json_int_t)risk_id));
+		*raised += wid != 0;
 	}
 	json_decref(visits);
 	return rc;
 }
 
-/* GET /warnings?status=open|incident|dismissed: runs the rules first (a write), then
- * lists; "open" counts the open ones for the dashboard. */
+int xf_warnings_scan(xf_db *db, const xf_plan *plan, const xf_actor *actor, int *raised)
+{
+	int64_t plan_id;
+	xf_prevention p;
+	xf_prevention_of(plan ? plan : xf_plans_current(&plan_id), &p);
+	int n = 0;
+	int rc = scan_warnings(db, actor, &p, &n);
+	if (raised)
+		*raised += n;
+	return rc;
+}
+
+#define WARNINGS_JOB "warnings scan"
+
+/* The job: the planned-visit rule fires as days pass, not on a write. */
+static void warnings_tick(xf_db *db)
+{
+	xf_actor system = {.id = 0, .name = "system", .request_id = ""};
+	int raised = 0;
+	int rc = xf_tx_begin(db, true);
+	if (rc == XF_OK)
+		rc = xf_warnings_scan(db, NULL, &system, &raised);
+	if (rc == XF_OK)
+		rc = xf_tx_commit(db);
+	if (rc != XF_OK) {
+		xf_tx_rollback(db);
+		xf_log("warnings scan failed: %s", xf_db_error(db));
+		return;
+	}
+	if (raised)
+		xf_stream_notify();
+}
+
+void xf_warnings_start(int interval_ms)
+{
+	xf_job_start(WARNINGS_JOB, interval_ms, warnings_tick);
+}
+
+void xf_warnings_stop(void)
+{
+	xf_job_stop(WARNINGS_JOB);
+}
+
+/* GET /warnings?status=open|incident|dismissed: the list (a read: the rules run on the
+ * writes that can fire them and in the warnings job); "open" counts the open ones for
+ * the dashboard. */
 static void warnings_list(xf_req *req)
 {
 	int64_t unit_id, official_id;
@@ -1105,12 +1180,6 @@ static void warnings_list(xf_req *req)
 		return;
 	}
 	xf_db *db = xf_db_get();
-	xf_prevention p;
-	xf_prevention_of(current_plan(req), &p);
-	if (!xf_api_begin(req, db))
-		return;
-	if (!xf_api_finish(req, db, scan_warnings(req, db, &p)))
-		return;
 	json_t *list;
 	int64_t open = 0;
 	int rc = xf_store_warning_list(db, status, unit_id, &list);

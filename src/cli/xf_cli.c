@@ -447,6 +447,7 @@ static int cmd_serve(const config *c)
 	}
 	xf_overdue_start(c->overdue_ms);
 	xf_matter_clocks_start(c->overdue_ms); /* issue 13: the alarms of matters' clocks */
+	xf_warnings_start(c->overdue_ms * 12); /* issue 14: planned visits coming near */
 	if (xf_notify_start() != XF_OK)
 		xf_log("cannot start the notification sender");
 	if (xf_store_wal_start() != XF_OK)
@@ -462,6 +463,7 @@ static int cmd_serve(const config *c)
 	/* Parked live-feed connections are woken before the HTTP server stops. */
 	xf_overdue_stop();
 	xf_matter_clocks_stop();
+	xf_warnings_stop();
 	xf_notify_stop();
 	xf_store_wal_stop();
 	xf_store_bus_close();

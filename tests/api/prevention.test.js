@@ -21,7 +21,8 @@ function day(n) {
 }
 
 before(async () => {
-  ctx = await setupPeople();
+  // the jobs every 250 ms, the warnings job every 3 s (12 times that)
+  ctx = await setupPeople({ env: { XINFANG_OVERDUE_INTERVAL_MS: '250' } });
   po = ctx.as.po;
 });
 after(async () => { if (ctx) await ctx.stop(); });
@@ -331,4 +332,26 @@ test('care schedules with 帮扶 visits; overdue follow-ups are listed', async (
   assert.ok(!expectStatus(await ctx.as.deptHead.get('/care'), 200, 'dept').schedules.some((x) => x.id === c.id));
   assertError(await ctx.as.deptHead.get(`/care/${c.id}`), 404, 'not_found');
   assertError(await ctx.as.dispatch.get('/care'), 403, 'forbidden');
+});
+
+// GET /warnings only reads (the dashboard asks it on every load): a planned visit that
+// comes near as days pass is raised by the warnings job, not by whoever looks first.
+test('a planned visit coming near with time: raised by the warnings job, not by GET /warnings', async () => {
+  const r = expectStatus(await po.post('/risks', { title: '预计春节前上访', unit_id: ctx.units.dept,
+    expected_visit_date: day(40), headcount: 4 }), 201, 'risk');
+  const events = () => sql(ctx.srv, 'SELECT count(*) FROM events');
+  const raised = () => sql(ctx.srv, `SELECT count(*) FROM warnings WHERE risk_id = ${r.id}`);
+  // Forty days pass: the date is now two days away (no write of the store saw it move).
+  sql(ctx.srv, `UPDATE risks SET expected_visit_date = '${day(2)}' WHERE id = ${r.id}`);
+  const before = events();
+  await warnings();
+  await warnings();
+  assert.equal(raised(), '0', 'GET /warnings raised nothing');
+  assert.equal(events(), before, 'GET /warnings wrote no event');
+  const deadline = Date.now() + 15000;
+  while (raised() === '0' && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+  assert.equal(raised(), '1', 'the warnings job raised the planned visit');
+  const w = (await warnings()).warnings.find((x) => x.risk_id === r.id);
+  assert.equal(w.rule, 'planned_visit');
+  assert.equal(w.expected_date, day(2));
 });

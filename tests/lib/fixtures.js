@@ -188,7 +188,7 @@ const DEFAULT_USERS = Object.keys(USERS).filter((k) => k !== 'shiftClerk');
 // 本矿 > 综采一队 > 一班; when po is made, also an activated drill incident involving
 // 综采一队, returned as incident.
 async function setupPeople(options = {}) {
-  const world = await setupWorld({ shiftName: '一班', cast: USERS, keys: options.users || DEFAULT_USERS });
+  const world = await setupWorld({ shiftName: '一班', cast: USERS, keys: options.users || DEFAULT_USERS, env: options.env });
   try {
     world.incident = null;
     if (world.as.po) {
