@@ -30,6 +30,7 @@ static struct {
 	char public_url[512];
 	char owner[40];
 	int64_t interval_ms, retry_ms, retry_cap_ms, rate_wait_ms, lease_ms;
+	int64_t keep_ms, purge_every_ms, purged_ms; /* done messages kept, how often purged */
 	int max_attempts;
 } sender = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
@@ -58,6 +59,8 @@ void xf_notify_configure(const char *data_dir, const char *listen)
 	sender.rate_wait_ms = env_ms("XINFANG_NOTIFY_RATE_WAIT_MS", 60000);
 	sender.lease_ms = env_ms("XINFANG_NOTIFY_LEASE_MS", 300000);
 	sender.max_attempts = (int)env_ms("XINFANG_NOTIFY_MAX_ATTEMPTS", 10);
+	sender.keep_ms = env_ms("XINFANG_NOTIFY_KEEP_DAYS", 90) * 86400000;
+	sender.purge_every_ms = env_ms("XINFANG_NOTIFY_PURGE_INTERVAL_MS", 3600000);
 	if (!sender.configured) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		if (sodium_init() < 0)
@@ -145,6 +148,23 @@ int xf_notify_deliver_due(xf_db *db)
 	return rc == XF_OK ? (int)n : -1;
 }
 
+/* Now and then, the messages done longer ago than XINFANG_NOTIFY_KEEP_DAYS leave the
+ * outbox with their delivery log: an address and a text are personal data, kept only
+ * as long as someone may need to see what was sent. */
+static void purge_done(xf_db *db)
+{
+	int64_t now = xf_now_ms();
+	if (now - sender.purged_ms < sender.purge_every_ms)
+		return;
+	sender.purged_ms = now;
+	int purged = 0;
+	if (xf_store_outbox_purge(db, now - sender.keep_ms, &purged) != XF_OK)
+		xf_log("cannot purge the outbox: %s", xf_db_error(db));
+	else if (purged)
+		xf_log("purged %d messages sent or given up more than %lld days ago", purged,
+		       (long long)(sender.keep_ms / 86400000));
+}
+
 static void *sender_main(void *arg)
 {
 	(void)arg;
@@ -169,6 +189,7 @@ static void *sender_main(void *arg)
 		pthread_mutex_unlock(&sender.lock);
 		int n = xf_notify_deliver_due(db);
 		busy = n >= BATCH;
+		purge_done(db);
 		pthread_mutex_lock(&sender.lock);
 	}
 	pthread_mutex_unlock(&sender.lock);

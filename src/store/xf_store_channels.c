@@ -368,3 +368,26 @@ int xf_store_user_set_email(xf_db *db, int64_t user_id, const char *email)
 	xf_sql_bind_text(st, 2, email, -1);
 	return xf_row_changed(db, xf_db_exec(db, st));
 }
+
+int xf_store_outbox_purge(xf_db *db, int64_t before_ms, int *purged)
+{
+	static const char *const steps[] = {
+	    "DELETE FROM deliveries WHERE outbox_id IN (SELECT id FROM outbox"
+	    " WHERE state IN ('sent', 'gave_up') AND done_ms > 0 AND done_ms < ?1)",
+	    "DELETE FROM outbox WHERE state IN ('sent', 'gave_up') AND done_ms > 0 AND done_ms < "
+	    "?1",
+	};
+	*purged = 0;
+	int rc = xf_tx_begin(db, true);
+	for (size_t i = 0; rc == XF_OK && i < XF_ARRAY_LEN(steps); i++) {
+		xf_sql_stmt *st = xf_db_prepare(db, steps[i]);
+		xf_sql_bind_int64(st, 1, before_ms);
+		rc = xf_db_exec(db, st);
+		if (rc == XF_OK && i == 1)
+			*purged = (int)xf_db_changes(db);
+	}
+	if (rc == XF_OK)
+		return xf_tx_commit(db);
+	xf_tx_rollback(db);
+	return rc;
+}

@@ -91,5 +91,10 @@ int xf_store_user_set_email(xf_db *db, int64_t user_id, const char *email);
 
 /* Counts of the outbox by state, for tests and benchmarks: queued and sent. */
 int xf_store_outbox_counts(xf_db *db, int64_t *queued, int64_t *sent);
+/* Deletes the messages done (sent or given up) before before_ms, with their delivery
+ * log: the addresses and texts of messages are kept only as long as needed
+ * (notify/xf_notify.c runs it from the sender, XINFANG_NOTIFY_KEEP_DAYS). *purged: how
+ * many messages. One write transaction. */
+int xf_store_outbox_purge(xf_db *db, int64_t before_ms, int *purged);
 
 #endif
