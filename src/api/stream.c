@@ -30,6 +30,7 @@
 
 #include "api/xf_api.h"
 #include "store/xf_store_mines.h"
+#include "store/xf_store_notifications.h"
 
 #define RING_SIZE        1024
 #define MAX_LINKS        64 /* units and assignees remembered per message */
@@ -61,6 +62,7 @@ typedef struct client {
 	xf_buf out;
 	size_t out_pos;
 	bool parked, heartbeat_due;
+	bool notice_due; /* a notification was made for this user: tell them (no content) */
 	struct client *prev, *next;
 } client;
 
@@ -72,6 +74,7 @@ static struct {
 	size_t ring_start, ring_count;
 	int64_t evicted_seq;   /* newest seq that fell out of the ring */
 	int64_t published_seq; /* newest event seq read by a publisher */
+	int64_t noticed_id;    /* newest notification whose user was told */
 	client *clients;       /* newest first */
 	size_t n_clients;
 	pthread_t thread;
@@ -145,6 +148,33 @@ static char *render(int64_t seq, int64_t incident_id, const char *action, const 
 	return xf_buf_detach(&b, NULL);
 }
 
+/* The users of the notifications made since the last look get `event: notice` (no id,
+ * no content: the bell then asks for its count), only on their own streams; the
+ * others' bells stay quiet. Runs on the feed thread only. */
+static void notice_users(xf_db *db)
+{
+	int64_t users[256];
+	size_t n;
+	do {
+		int64_t last;
+		if (xf_store_notification_users_after(db, feed.noticed_id, users,
+		                                      XF_ARRAY_LEN(users), &n, &last) != XF_OK)
+			return;
+		feed.noticed_id = last;
+		pthread_mutex_lock(&feed.lock);
+		for (client *c = feed.clients; c; c = c->next) {
+			if (!linked(users, (int)n, c->user_id))
+				continue;
+			c->notice_due = true;
+			if (c->parked) {
+				c->parked = false;
+				xf_http_wake(c->conn);
+			}
+		}
+		pthread_mutex_unlock(&feed.lock);
+	} while (n == XF_ARRAY_LEN(users));
+}
+
 /* Reads the events committed since the last publication into the ring and wakes the
  * parked connections; runs on the feed thread only, so in sequence order. */
 static void publish(xf_db *db)
@@ -194,6 +224,7 @@ static void publish(xf_db *db)
 	pthread_mutex_lock(&feed.lock);
 	wake_all(false);
 	pthread_mutex_unlock(&feed.lock);
+	notice_users(db);
 }
 
 void xf_stream_notify(void)
@@ -215,6 +246,10 @@ static bool refill(client *c)
 	if (c->heartbeat_due) {
 		xf_buf_puts(&c->out, ": heartbeat\n\n");
 		c->heartbeat_due = false;
+	}
+	if (c->notice_due) {
+		xf_buf_puts(&c->out, "event: notice\ndata: {}\n\n");
+		c->notice_due = false;
 	}
 	if (c->last_seq < feed.evicted_seq)
 		return false;
@@ -641,6 +676,9 @@ int xf_stream_start(void)
 	feed.streams_per_user = (size_t)per_user;
 	xf_db *db = xf_db_get();
 	if (xf_store_last_event_seq(db, &feed.published_seq) != XF_OK)
+		return XF_ERR;
+	size_t none;
+	if (xf_store_notification_users_after(db, -1, NULL, 0, &none, &feed.noticed_id) != XF_OK)
 		return XF_ERR;
 	feed.evicted_seq = feed.published_seq;
 	feed.checked_generation = xf_store_auth_generation();

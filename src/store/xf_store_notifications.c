@@ -384,3 +384,26 @@ int xf_store_report_up_due(xf_db *db, int64_t now_ms, int64_t lead_ms, int64_t *
 	xf_sql_bind_int64(st, 2, now_ms + lead_ms);
 	return xf_rows_ids(db, st, out, n);
 }
+
+int xf_store_notification_users_after(xf_db *db, int64_t after_id, int64_t *users, size_t max,
+                                      size_t *n, int64_t *last_id)
+{
+	*n = 0;
+	*last_id = after_id;
+	xf_sql_stmt *st =
+	    after_id < 0 ? xf_db_prepare(db, "SELECT coalesce(max(id), 0), 0 FROM notifications")
+	                 : xf_db_prepare(db, "SELECT id, user_id FROM notifications WHERE id > ?"
+	                                     " ORDER BY id LIMIT ?");
+	if (after_id >= 0) {
+		xf_sql_bind_int64(st, 1, after_id);
+		xf_sql_bind_int64(st, 2, (int64_t)max);
+	}
+	int rc;
+	while ((rc = xf_sql_step(st)) == XF_SQL_ROW) {
+		*last_id = xf_sql_column_int64(st, 0);
+		if (after_id >= 0 && *n < max)
+			users[(*n)++] = xf_sql_column_int64(st, 1);
+	}
+	xf_sql_reset(st);
+	return rc == XF_SQL_DONE ? XF_OK : xf_db_fail(db, rc);
+}

@@ -29,6 +29,11 @@ typedef struct xf_notification_new {
 /* Inserts n and sets its link to "#/notifications/<id>"; XF_CONFLICT when the user
  * already has one with the same dedup key. */
 int xf_store_notification_insert(xf_db *db, const xf_notification_new *n, int64_t *id);
+/* The users of the notifications made after after_id, in id order (at most max; a user
+ * may come twice), and the newest id read into *last_id (after_id when none): for the
+ * live stream's per-user notice. after_id < 0: none, *last_id the newest of all. */
+int xf_store_notification_users_after(xf_db *db, int64_t after_id, int64_t *users, size_t max,
+                                      size_t *n, int64_t *last_id);
 /* Records how many outbound messages were queued for it. */
 int xf_store_notification_queued(xf_db *db, int64_t id, int queued);
 

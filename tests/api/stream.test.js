@@ -149,6 +149,11 @@ async function stream(client, headers) {
 // Every streamed message has the documented shape and id = data.seq.
 function checkShapes(s) {
   for (const m of s.messages) {
+    if (m.event === 'notice') { // a notification for this user: nothing but the fact
+      assert.equal(m.id, null, `a notice has no id: ${m.raw}`);
+      assert.deepEqual(m.data, {}, `a notice carries nothing: ${m.raw}`);
+      continue;
+    }
     assert.equal(m.event, 'incident', `event name: ${m.raw}`);
     assert.ok(m.data && typeof m.data === 'object', `data is JSON: ${m.raw}`);
     assert.match(m.id, /^\d+$/);
@@ -158,7 +163,7 @@ function checkShapes(s) {
     assert.match(m.data.at, ISO_MS);
     assert.equal(typeof m.data.actor, 'string');
   }
-  const seqs = s.messages.map((m) => m.data.seq);
+  const seqs = s.messages.filter((m) => m.event === 'incident').map((m) => m.data.seq);
   for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `messages in order, no duplicate: ${seqs}`);
 }
 
@@ -282,6 +287,25 @@ test('an official receives messages of an incident once a task of it is assigned
   off.close();
 });
 
+test('a notification made for a user is a notice on their own streams only, without content', async () => {
+  const off = await stream(ctx.as.official);
+  const other = await stream(ctx.as.auditor);
+  const inc = await registerActive(po, { headcount: 7, destination: 'mine', advance_info: true, units: [ctx.units.dept] });
+  const before = expectStatus(await ctx.as.official.get('/notifications?limit=1'), 200, 'unread before').unread;
+  const t = (await tasksOf(po, inc.id))[0];
+  expectStatus(await po.patch(`/tasks/${t.id}`, { action: 'assign', assignee_id: ctx.as.official.user.id }), 200, 'assign');
+  await off.until((ms) => ms.find((m) => m.event === 'notice'), 'a notice on the assignee\'s stream');
+  const after = expectStatus(await ctx.as.official.get('/notifications?limit=1'), 200, 'unread after').unread;
+  assert.ok(after > before, `a new notification (${before} -> ${after})`);
+  await other.message(inc.id, 'incident.activate');
+  await sleep(300);
+  assert.ok(!other.messages.some((m) => m.event === 'notice'), 'no notice on another user\'s stream');
+  checkShapes(off);
+  checkShapes(other);
+  off.close();
+  other.close();
+});
+
 test('an overdue task produces one task.overdue message', async () => {
   const s = await stream(ctx.as.leader);
   const inc = await registerActive(po, { headcount: 4, destination: 'mine', advance_info: true });
@@ -319,7 +343,7 @@ test('Last-Event-ID after more than 500 missed messages still delivers every one
   const live = expectStatus(await po.post(`/incidents/${inc.id}/notes`, { text: '重连之后' }), 201, 'live note');
   // Messages come in order: once the live note is there, the replay is complete.
   await s.until((ms) => ms.some((m) => m.data.seq === live.seq), 'the live note after the replay', 8000);
-  const seqs = s.messages.map((m) => m.data.seq);
+  const seqs = s.messages.filter((m) => m.event === 'incident').map((m) => m.data.seq);
   const want = (await auditEvents(ctx.as.auditor)).filter((e) => e.object_type === 'incident' && e.seq > last).map((e) => e.seq);
   assert.equal(want.length, missed + 1);
   const lost = want.filter((q) => !seqs.includes(q));

@@ -1,14 +1,14 @@
 // notifications.js — the notification centre (issue 12 item 5): the bell in the header
-// with the unread count, kept current over the live stream (any event the user may see
-// makes it ask the server again; the stream itself never carries a notification's
-// text) and every 30 s besides; the list #/notifications, newest first, with 收到 and
+// with the unread count, kept current over the live stream (a notice on the user's own
+// stream when a notification was made for them makes it ask the server again; the
+// stream never carries a notification's text) and every 30 s besides; the list #/notifications, newest first, with 收到 and
 // "mark all read"; and one notification #/notifications/7, the page a message's link
 // opens, acknowledged with one button.
 
 import { t } from './i18n.js';
 import { h, replace, formatTime, showError, showOk, clearErrors } from './dom.js';
 import { api, get, post } from './api.js';
-import { subscribe } from './stream.js';
+import { subscribeNotices } from './stream.js';
 import { perms } from './incident-common.js';
 
 const POLL_MS = 30000;
@@ -40,7 +40,7 @@ export function bell(ctx) {
     } catch (_) { /* the next event or poll tries again */ }
     pending = false;
   }
-  const unsubscribe = perms.read(ctx) ? subscribe(() => { setTimeout(refresh, 150); }) : () => {};
+  const unsubscribe = perms.read(ctx) ? subscribeNotices(() => { setTimeout(refresh, 150); }) : () => {};
   timer = setInterval(refresh, POLL_MS);
   document.addEventListener('xf-notifications', refresh);
   refresh();

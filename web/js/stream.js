@@ -1,7 +1,8 @@
 // stream.js — the live feed: one shared EventSource on /api/v1/stream for every page
 // that wants it (dashboard, incident page). Pages subscribe and get each message's
 // data ({seq, incident_id, action, at, actor}) and the connection state (live,
-// reconnecting, down); the EventSource is closed when the last page unsubscribes.
+// reconnecting, down); the bell subscribes to the user's own notices only. The
+// EventSource is closed when the last subscriber leaves.
 // The browser reconnects by itself with Last-Event-ID; when it gives up (the server
 // answered with an error), we start a new one after a pause and ask the pages to
 // reload everything, since messages may have been missed meanwhile.
@@ -52,6 +53,11 @@ function open() {
   // The server names its messages "incident"; unnamed ones count the same.
   es.addEventListener('incident', onEvent);
   es.addEventListener('message', onEvent);
+  // A notification was made for this user (the message carries nothing else).
+  es.addEventListener('notice', () => {
+    if (source !== es) return;
+    for (const s of subscribers) if (s.onNotice) s.onNotice();
+  });
   // The server ends a stream whose session ended (ask for the session: the app goes
   // back to the login page) or that is the oldest of too many of this user's (another
   // tab took its place: stay down rather than take that tab's place in turn).
@@ -105,9 +111,14 @@ function closeAll() {
 // onMessage(data) for each message (data.resync after a gap); onState(state) on
 // changes of the connection. Returns the function that ends the subscription.
 export function subscribe(onMessage, onState) {
-  const sub = { onMessage, onState };
+  return join({ onMessage, onState });
+}
+
+// Adds a subscriber and opens the stream; returns the function that removes it (and
+// closes the stream after the last one).
+function join(sub) {
   subscribers.add(sub);
-  if (onState) onState(state);
+  if (sub.onState) sub.onState(state);
   open();
   let done = false;
   return () => {
@@ -116,6 +127,13 @@ export function subscribe(onMessage, onState) {
     subscribers.delete(sub);
     if (subscribers.size === 0) closeAll();
   };
+}
+
+// onNotice() when a notification was made for the signed-in user, and after a gap in
+// the stream (one may have been missed); nothing for other events. Returns the function
+// that ends the subscription.
+export function subscribeNotices(onNotice) {
+  return join({ onMessage: (data) => { if (data.resync) onNotice(); }, onState: null, onNotice });
 }
 
 export function streamState() { return state; }
