@@ -440,7 +440,7 @@ const xf_message xf_messages[] = {
     {"unit %lld is outside your units", "单位 %lld 不在您负责的单位范围内"},
     {"query parameter '%s' must be a day YYYY-MM-DD", "查询参数「%s」必须是日期 YYYY-MM-DD"},
     {"the period must run forward from 'from' to 'to', at most %d days",
-     "统计期间须从「起」到「止」，最长 %d 天"},
+     "统计期间须从「开始」到「结束」，最长 %d 天"},
     {"the workbook could not be written: %s", "无法生成统计表：%s"},
     {"the annual report could not be rendered: %s", "无法生成年度报告：%s"},
 
