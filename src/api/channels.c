@@ -102,6 +102,32 @@ static json_t *event_data(const xf_channel_row *c)
 
 /* Reads the body's fields into row (for PATCH over the stored one), sealing the URL and
  * secrets with those kept from before; false having answered 400 naming the field. */
+
+/* Reads the member name (a list of choices, each at most once) into *out as a JSON array
+ * of the choices in their order, or of their numbers from 1 when numbers; absent: *out
+ * kept. False after answering 400. */
+static bool read_set(xf_req *req, json_t *body, const char *name, const char *const *choices,
+                     bool numbers, char **out)
+{
+	if (!json_object_get(body, name))
+		return true;
+	xf_field_error err;
+	uint32_t mask = 0;
+	if (xf_json_choice_set(body, name, false, choices, &mask, &err) == XF_ERR) {
+		xf_reply_field_error(req, &err);
+		return false;
+	}
+	json_t *list = json_array();
+	for (int i = 0; choices[i]; i++)
+		if (mask & (1u << i))
+			json_array_append_new(list, numbers ? json_integer(i + 1)
+			                                    : json_string(choices[i]));
+	free(*out);
+	*out = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	return true;
+}
+
 static bool channel_read(xf_req *req, json_t *body, xf_channel_row *row, bool creating)
 {
 	xf_field_error err;
@@ -134,37 +160,10 @@ static bool channel_read(xf_req *req, json_t *body, xf_channel_row *row, bool cr
 		               "'%s' does not apply to a channel of kind '%s'", "mentions", kind);
 		return false;
 	}
-	/* events: known kinds, no duplicates */
-	json_t *events = json_object_get(body, "events");
-	if (events) {
-		uint32_t mask = 0;
-		if (xf_json_choice_set(body, "events", false, event_kinds, &mask, &err) == XF_ERR) {
-			xf_reply_field_error(req, &err);
-			return false;
-		}
-		json_t *list = json_array();
-		for (int i = 0; event_kinds[i]; i++)
-			if (mask & (1u << i))
-				json_array_append_new(list, json_string(event_kinds[i]));
-		free(row->events);
-		row->events = json_dumps(list, JSON_COMPACT);
-		json_decref(list);
-	}
-	json_t *grades = json_object_get(body, "grades");
-	if (grades) {
-		uint32_t mask = 0;
-		if (xf_json_choice_set(body, "grades", false, grade_names, &mask, &err) == XF_ERR) {
-			xf_reply_field_error(req, &err);
-			return false;
-		}
-		json_t *list = json_array();
-		for (int i = 0; grade_names[i]; i++)
-			if (mask & (1u << i))
-				json_array_append_new(list, json_integer(i + 1));
-		free(row->grades);
-		row->grades = json_dumps(list, JSON_COMPACT);
-		json_decref(list);
-	}
+	/* events: known kinds, no duplicates; grades: as their numbers (I = 1) */
+	if (!read_set(req, body, "events", event_kinds, false, &row->events) ||
+	    !read_set(req, body, "grades", grade_names, true, &row->grades))
+		return false;
 	/* settings */
 	json_t *settings = json_loads(row->settings ? row->settings : "{}", 0, NULL);
 	if (!settings)
