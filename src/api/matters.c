@@ -354,7 +354,7 @@ static void xf_api_matters_register(xf_req *req)
 		xf_actor actor = xf_api_actor(req);
 		int64_t plan_id;
 		rc = xf_warnings_scan(db, xf_plans_for_mine(db, req->user.mine_id, &plan_id),
-		                      &actor, NULL);
+		                      XF_WARN_REPEATED, &actor, NULL);
 	}
 	if (!xf_api_finish(req, db, rc))
 		return;

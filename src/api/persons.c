@@ -548,7 +548,7 @@ static void xf_api_matters_create(xf_req *req)
 	if (rc == XF_OK) { /* related matters may now warn (预警) */
 		int64_t plan_id;
 		rc = xf_warnings_scan(db, xf_plans_for_mine(db, req->user.mine_id, &plan_id),
-		                      &actor, NULL);
+		                      XF_WARN_REPEATED, &actor, NULL);
 	}
 	if (!xf_api_finish(req, db, rc))
 		return;

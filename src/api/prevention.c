@@ -441,7 +441,8 @@ static int suggest(xf_req *req, xf_db *db, const xf_prevention *p, int64_t headc
 	return XF_OK;
 }
 
-static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *p, int *raised);
+static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *p, unsigned rules,
+                         int *raised);
 
 static void risk_warning(xf_req *req, xf_db *db, int *rc, const xf_prevention *p, int64_t id,
                          const char *old_level, const char *new_level)
@@ -628,7 +629,7 @@ static int create_risk(xf_req *req, xf_db *db, risk_form *f, const int64_t *pers
 	if (rc == XF_OK) { /* a planned visit near */
 		xf_actor actor = xf_api_actor(req);
 		int raised = 0;
-		rc = scan_warnings(db, &actor, &p, &raised);
+		rc = scan_warnings(db, &actor, &p, XF_WARN_PLANNED, &raised);
 	}
 	return rc;
 }
@@ -931,7 +932,7 @@ static void risks_update(xf_req *req)
 		risk_warning(req, db, &rc, &p, id, r.risk_level, f.in.risk_level);
 	if (rc == XF_OK) { /* a planned visit moved near */
 		xf_actor actor = xf_api_actor(req);
-		rc = xf_warnings_scan(db, current_plan(req), &actor, NULL);
+		rc = xf_warnings_scan(db, current_plan(req), XF_WARN_PLANNED, &actor, NULL);
 	}
 	if (!xf_api_finish(req, db, rc))
 		return;
@@ -1020,15 +1021,16 @@ static int warning_raised(xf_db *db, const xf_actor *actor, int64_t wid, json_t 
 	return xf_audit_append(db, actor, "warning.raise", "warning", id, data);
 }
 
-/* Runs the rules over the matters and the register, in the caller's write transaction:
- * a warning per group of related matters reaching the count in the window, and per
- * planned visit coming near; *raised counts the warnings written. */
-static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *p, int *raised)
+/* Runs the rules (XF_WARN_*) over the matters and the register, in the caller's write
+ * transaction: a warning per group of related matters reaching the count in the
+ * window, and per planned visit coming near; *raised counts the warnings written. */
+static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *p, unsigned rules,
+                         int *raised)
 {
 	int64_t now = xf_now_ms();
 	json_t *groups = NULL, *visits = NULL;
 	int rc = XF_OK;
-	if (p->repeated_count > 0)
+	if ((rules & XF_WARN_REPEATED) && p->repeated_count > 0)
 		rc = xf_store_matter_groups(db, now - (int64_t)p->repeated_days * DAY_MS,
 		                            p->repeated_count, &groups);
 	size_t i;
@@ -1080,7 +1082,7 @@ static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *
 		*raised += wid != 0;
 	}
 	json_decref(groups);
-	if (rc == XF_OK && p->planned_visit_days > 0)
+	if (rc == XF_OK && (rules & XF_WARN_PLANNED) && p->planned_visit_days > 0)
 		rc = xf_store_risk_planned_visits(db, &visits);
 	json_array_foreach(visits, i, g)
 	{
@@ -1114,13 +1116,14 @@ static int scan_warnings(xf_db *db, const xf_actor *actor, const xf_prevention *
 	return rc;
 }
 
-int xf_warnings_scan(xf_db *db, const xf_plan *plan, const xf_actor *actor, int *raised)
+int xf_warnings_scan(xf_db *db, const xf_plan *plan, unsigned rules, const xf_actor *actor,
+                     int *raised)
 {
 	int64_t plan_id;
 	xf_prevention p;
 	xf_prevention_of(plan ? plan : xf_plans_current(&plan_id), &p);
 	int n = 0;
-	int rc = scan_warnings(db, actor, &p, &n);
+	int rc = scan_warnings(db, actor, &p, rules, &n);
 	if (raised)
 		*raised += n;
 	return rc;
@@ -1135,7 +1138,8 @@ static void warnings_tick(xf_db *db)
 	int raised = 0;
 	int rc = xf_tx_begin(db, true);
 	if (rc == XF_OK)
-		rc = xf_warnings_scan(db, NULL, &system, &raised);
+		rc = xf_warnings_scan(db, NULL, XF_WARN_REPEATED | XF_WARN_PLANNED, &system,
+		                      &raised);
 	if (rc == XF_OK)
 		rc = xf_tx_commit(db);
 	if (rc != XF_OK) {

@@ -163,12 +163,14 @@ int xf_overdue_scan(xf_db *db);
  * event per matter, clock and mark; the thread scans every interval_ms. */
 void xf_matter_clocks_start(int interval_ms);
 void xf_matter_clocks_stop(void);
-/* Early warnings (预警, prevention.c): the plan's rules of related matters and planned
- * visits (of plan; NULL: the current plan) run in the write transaction of a write
- * that can fire them (a matter registered, a register entry saved) and in a job every
- * interval_ms, as days pass; *raised (may be NULL) counts the warnings written.
- * GET /warnings only reads. */
-int xf_warnings_scan(xf_db *db, const xf_plan *plan, const xf_actor *actor, int *raised);
+/* Early warnings (预警, prevention.c): the plan's rules (of plan; NULL: the current
+ * plan) run in the write transaction of a write that can fire them (a matter
+ * registered: XF_WARN_REPEATED; a register entry saved: XF_WARN_PLANNED) and in a job
+ * every interval_ms, as days pass (both); *raised (may be NULL) counts the warnings
+ * written. GET /warnings only reads. */
+enum { XF_WARN_REPEATED = 1, XF_WARN_PLANNED = 2 };
+int xf_warnings_scan(xf_db *db, const xf_plan *plan, unsigned rules, const xf_actor *actor,
+                     int *raised);
 void xf_warnings_start(int interval_ms);
 void xf_warnings_stop(void);
 /* Answers 409 for a matter that may not be concluded (why: xf_matter_can_conclude) and
